@@ -1,0 +1,52 @@
+/*
+ * From what a report says about one recipient to a verdict: the reason,
+ * whether it is hard, and what the daemon should do. Pure: no I/O; the
+ * clock is passed in.
+ */
+#ifndef BD_CLASSIFY_H
+#define BD_CLASSIFY_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "mail/report.h"
+#include "reason.h"
+
+struct verdict {
+	enum reason reason;
+	bool hard; /* userunknown, hostunknown, hasmoved; notaccept with 5xx */
+	enum bounce_class cls;
+	const char *rule;    /* static: the name of the rule that decided */
+	const char *matched; /* static: the pattern or code it matched */
+	char status[16];     /* the report's code, or one implied by reason */
+	bool status_derived; /* status came from the reason, not the report */
+};
+
+/* A text rule: reason when pattern occurs in the diagnostic. */
+struct classify_rule {
+	const char *name;    /* "<reason>.<what>", unique */
+	enum reason reason;
+	const char *pattern; /* lower case; '*' matches any run of text */
+	int reply;	     /* only when the reply code is this (0: any) */
+	int cls;	     /* -1, or the enum bounce_class to impose */
+};
+
+extern const struct classify_rule classify_rules[];
+extern const unsigned classify_nrules;
+
+void classify_rcpt(const struct report *rep, const struct report_rcpt *r,
+    time_t now, struct verdict *v);
+
+/*
+ * Linear-time matcher: true when every '*'-separated piece of pattern
+ * occurs in text, in order, without overlap. text must be lower case.
+ */
+bool classify_match(const char *text, size_t len, const char *pattern);
+
+/* The reason an RFC 3463 code implies, or REASON_COUNT when it says
+ * nothing specific (x.0.0, 5.7.1 and other catch-alls). */
+enum reason status_reason(const char *status);
+/* A representative code for a reason ("5.1.1" for userunknown), or "". */
+const char *reason_status(enum reason r, bool temporary);
+
+#endif

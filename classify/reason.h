@@ -1,0 +1,70 @@
+/*
+ * The reason vocabulary: sisimai's names, so that results compare with the
+ * reference classifier, each with what it means and what to do about it.
+ */
+#ifndef BD_REASON_H
+#define BD_REASON_H
+
+#include <stdbool.h>
+
+enum reason {
+	REASON_UNDEFINED = 0,
+	REASON_AUTHFAILURE,
+	REASON_BADREPUTATION,
+	REASON_BLOCKED,
+	REASON_CONTENTERROR,
+	REASON_DELIVERED,
+	REASON_EXCEEDLIMIT,
+	REASON_EXPIRED,
+	REASON_FAILEDSTARTTLS,
+	REASON_FEEDBACK,
+	REASON_FILTERED,
+	REASON_HASMOVED,
+	REASON_HOSTUNKNOWN,
+	REASON_MAILBOXFULL,
+	REASON_MAILERERROR,
+	REASON_MESGTOOBIG,
+	REASON_NETWORKERROR,
+	REASON_NORELAYING,
+	REASON_NOTACCEPT,
+	REASON_NOTCOMPLIANTRFC,
+	REASON_ONHOLD,
+	REASON_POLICYVIOLATION,
+	REASON_REJECTED,
+	REASON_REQUIREPTR,
+	REASON_SECURITYERROR,
+	REASON_SPAMDETECTED,
+	REASON_SPEEDING,
+	REASON_SUSPEND,
+	REASON_SYNTAXERROR,
+	REASON_SYSTEMERROR,
+	REASON_SYSTEMFULL,
+	REASON_TOOMANYCONN,
+	REASON_USERUNKNOWN,
+	REASON_VACATION,
+	REASON_VIRUSDETECTED,
+	REASON_COUNT
+};
+
+/* What the daemon should do with the recipient. */
+enum bounce_class {
+	CLASS_PERMANENT, /* stop sending: the address or the mail is refused */
+	CLASS_TRANSIENT, /* worth resending later */
+	CLASS_COMPLAINT, /* the recipient complained: stop at once */
+	CLASS_IGNORE,	 /* not a failure (delivered, delayed, vacation) */
+};
+
+struct reason_info {
+	const char *name;   /* sisimai's name */
+	const char *what;   /* one line: what happened */
+	const char *advice; /* what the sender should do */
+	enum bounce_class cls;
+};
+
+const struct reason_info *reason_info(enum reason r);
+const char *reason_name(enum reason r);
+/* REASON_COUNT when name is not a reason */
+enum reason reason_from_name(const char *name);
+const char *class_name(enum bounce_class c);
+
+#endif

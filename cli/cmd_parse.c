@@ -1,0 +1,191 @@
+/*
+ * bouncectl parse [--json] FILE...  and  bouncectl explain FILE...
+ * Reads each file (or stdin for "-"), parses and classifies it, prints one
+ * line per recipient. Unreadable or unparsable files are reported on
+ * stderr; the others are still processed and the exit status says so.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "classify/classify.h"
+#include "cli.h"
+#include "common/readfile.h"
+#include "json.h"
+
+/* JSON may carry invalid UTF-8 from an undecodable charset: replace it */
+static const char *
+utf8_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (p != NULL && *p != '\0') {
+		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1
+		    : (*p & 0xf0) == 0xe0		     ? 2
+		    : (*p & 0xf8) == 0xf0		     ? 3
+							     : -1;
+		int i;
+
+		for (i = 1; n > 0 && i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80) {
+				n = -1;
+				break;
+			}
+		}
+		if (n < 0) {
+			*p++ = '?';
+			continue;
+		}
+		p += n + 1;
+	}
+	return s;
+}
+
+static const char *
+clean(struct report *rep, const char *s)
+{
+	return s == NULL ? NULL : utf8_clean(arena_strdup(&rep->arena, s));
+}
+
+static void
+print_json(const char *file, struct report *rep, size_t i,
+    const struct verdict *v)
+{
+	const struct report_rcpt *r = &rep->rcpt[i];
+	bool first = true;
+
+	fputc('{', stdout);
+	json_key(stdout, &first, "file");
+	json_string(stdout, file);
+	json_key(stdout, &first, "recipient");
+	json_string(stdout, r->recipient);
+	json_key(stdout, &first, "action");
+	json_string(stdout, r->action != NULL ? r->action : "failed");
+	json_key(stdout, &first, "status");
+	json_string(stdout, v->status[0] != '\0' ? v->status : NULL);
+	json_key(stdout, &first, "reply_code");
+	if (r->reply_code > 0)
+		printf("%d", r->reply_code);
+	else
+		fputs("null", stdout);
+	json_key(stdout, &first, "reason");
+	json_string(stdout, reason_name(v->reason));
+	json_key(stdout, &first, "hard");
+	fputs(v->hard ? "true" : "false", stdout);
+	json_key(stdout, &first, "class");
+	json_string(stdout, class_name(v->cls));
+	json_key(stdout, &first, "diagnostic");
+	json_string(stdout, clean(rep, r->diagnostic));
+	json_key(stdout, &first, "remote_mta");
+	json_string(stdout, clean(rep, r->remote_mta));
+	json_key(stdout, &first, "original_message_id");
+	json_string(stdout, clean(rep, rep->original.message_id));
+	json_key(stdout, &first, "rule");
+	json_string(stdout, v->rule);
+	json_key(stdout, &first, "family");
+	json_string(stdout, rep->family);
+	fputs("}\n", stdout);
+}
+
+static void
+print_text(const char *file, struct report *rep, size_t i,
+    const struct verdict *v)
+{
+	const struct report_rcpt *r = &rep->rcpt[i];
+
+	printf("%s\t%s\t%s\t%s\t%s\t%s\n", file,
+	    r->recipient != NULL ? r->recipient : "-",
+	    v->status[0] != '\0' ? v->status : "-", reason_name(v->reason),
+	    v->hard ? "hard" : "soft", class_name(v->cls));
+}
+
+static void
+print_explain(const char *file, struct report *rep, size_t i,
+    const struct verdict *v)
+{
+	const struct report_rcpt *r = &rep->rcpt[i];
+	const struct reason_info *ri = reason_info(v->reason);
+
+	printf("%s: recipient %s (%s report, family %s)\n", file,
+	    r->recipient != NULL ? r->recipient : "(unknown)",
+	    rep->kind == REPORT_DSN ? "RFC 3464" :
+	    rep->kind == REPORT_FEEDBACK ? "ARF" :
+	    rep->kind == REPORT_AUTOREPLY ? "auto-reply" : "free-text",
+	    rep->family != NULL ? rep->family : "-");
+	printf("  action:     %s\n", r->action != NULL ? r->action : "failed");
+	printf("  status:     %s%s\n", v->status[0] ? v->status : "-",
+	    v->status_derived ? " (implied by the reason)" : "");
+	if (r->reply_code > 0)
+		printf("  reply code: %d\n", r->reply_code);
+	if (r->diagnostic != NULL)
+		printf("  diagnostic: %s\n", clean(rep, r->diagnostic));
+	printf("  rule:       %s\n", v->rule);
+	if (v->matched != NULL)
+		printf("  matched:    \"%s\"\n", v->matched);
+	printf("  reason:     %s (%s, %s): %s\n", ri->name,
+	    v->hard ? "hard" : "soft", class_name(v->cls), ri->what);
+	printf("  advice:     %s\n", ri->advice);
+}
+
+int
+cmd_parse(int argc, char **argv, bool explain)
+{
+	bool json = false;
+	int i, failed = 0;
+	time_t now = time(NULL);
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else {
+			fprintf(stderr, "bouncectl: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: bouncectl %s%s FILE...\n",
+		    explain ? "explain" : "parse", explain ? "" : " [--json]");
+		return 2;
+	}
+	for (; i < argc; i++) {
+		const char *file = argv[i], *err = NULL;
+		struct report *rep = NULL;
+		unsigned char *buf;
+		size_t len, k;
+
+		if (readfile(file, &buf, &len, &err) < 0) {
+			fprintf(stderr, "bouncectl: %s: %s\n", file, err);
+			failed = 1;
+			continue;
+		}
+		if (report_parse(buf, len, &rep, &err) < 0) {
+			fprintf(stderr, "bouncectl: %s: unparsable: %s\n", file, err);
+			free(buf);
+			failed = 1;
+			continue;
+		}
+		for (k = 0; k < rep->nrcpt; k++) {
+			struct verdict v;
+
+			classify_rcpt(rep, &rep->rcpt[k], now, &v);
+			if (explain)
+				print_explain(file, rep, k, &v);
+			else if (json)
+				print_json(file, rep, k, &v);
+			else
+				print_text(file, rep, k, &v);
+		}
+		report_free(&rep);
+		free(buf);
+	}
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "bouncectl: stdout: %s\n", strerror(errno));
+		return 1;
+	}
+	return failed;
+}

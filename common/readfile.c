@@ -1,0 +1,66 @@
+#include "readfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int
+readfile(const char *path, unsigned char **buf_r, size_t *len_r,
+    const char **error_r)
+{
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+	unsigned char *buf = NULL, *nb;
+	size_t len = 0, cap = 0;
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0) {
+		*error_r = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*error_r = strerror(EISDIR);
+		goto fail;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 1;
+	for (;;) {
+		if (buf == NULL || len == cap) {
+			if (cap > SIZE_MAX / 2) {
+				*error_r = strerror(EFBIG);
+				goto fail;
+			}
+			if (buf != NULL || cap == 0)
+				cap = cap ? cap * 2 : 65536;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				*error_r = strerror(ENOMEM);
+				goto fail;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*error_r = strerror(errno);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	*buf_r = buf;
+	*len_r = len;
+	return 0;
+fail:
+	free(buf);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return -1;
+}

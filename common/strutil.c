@@ -1,0 +1,246 @@
+#include "strutil.h"
+
+#include <string.h>
+
+const char *
+ci_find_lower(const char *hay, size_t len, const char *needle, size_t nlen)
+{
+	size_t i, j;
+	int first;
+
+	if (nlen == 0)
+		return hay;
+	if (nlen > len)
+		return NULL;
+	first = (unsigned char)needle[0];
+	for (i = 0; i + nlen <= len; i++) {
+		if (bd_lower((unsigned char)hay[i]) != first)
+			continue;
+		for (j = 1; j < nlen; j++) {
+			if (bd_lower((unsigned char)hay[i + j]) !=
+			    (unsigned char)needle[j])
+				break;
+		}
+		if (j == nlen)
+			return hay + i;
+	}
+	return NULL;
+}
+
+const char *
+ci_find(const char *hay, size_t len, const char *needle)
+{
+	char buf[256];
+	size_t n = strlen(needle), i;
+
+	if (n >= sizeof(buf))
+		return NULL;
+	for (i = 0; i < n; i++)
+		buf[i] = (char)bd_lower((unsigned char)needle[i]);
+	return ci_find_lower(hay, len, buf, n);
+}
+
+bool
+ci_starts(const char *s, size_t len, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; prefix[i] != '\0'; i++) {
+		if (i >= len || bd_lower((unsigned char)s[i]) !=
+				    bd_lower((unsigned char)prefix[i]))
+			return false;
+	}
+	return true;
+}
+
+bool
+ci_equal(const char *a, const char *b)
+{
+	for (; *a != '\0' && *b != '\0'; a++, b++) {
+		if (bd_lower((unsigned char)*a) != bd_lower((unsigned char)*b))
+			return false;
+	}
+	return *a == *b;
+}
+
+char *
+str_lower(char *s)
+{
+	char *p;
+
+	for (p = s; *p != '\0'; p++)
+		*p = (char)bd_lower((unsigned char)*p);
+	return s;
+}
+
+size_t
+str_squeeze(char *s)
+{
+	char *r = s, *w = s;
+	bool space = false;
+
+	while (*r != '\0' && bd_isspace((unsigned char)*r))
+		r++;
+	for (; *r != '\0'; r++) {
+		if (bd_isspace((unsigned char)*r)) {
+			space = true;
+			continue;
+		}
+		if (space)
+			*w++ = ' ';
+		space = false;
+		*w++ = *r;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+/* Reads up to max digits at s[i..len); returns how many. */
+static size_t
+digits(const char *s, size_t len, size_t i, size_t max)
+{
+	size_t n = 0;
+
+	while (i + n < len && n <= max && bd_isdigit((unsigned char)s[i + n]))
+		n++;
+	return n;
+}
+
+const char *
+find_status_code(const char *s, size_t len, char out[16])
+{
+	size_t i, a, b, c;
+
+	for (i = 0; i < len; i++) {
+		/* RFC 3463 2: class is 2, 4 or 5; subject 1-3 digits; detail 1-3 */
+		if (s[i] != '2' && s[i] != '4' && s[i] != '5')
+			continue;
+		if (i > 0 && (bd_isdigit((unsigned char)s[i - 1]) ||
+				 s[i - 1] == '.' || s[i - 1] == '-' ||
+				 s[i - 1] == '/' || s[i - 1] == '_'))
+			continue;
+		if (i + 1 >= len || s[i + 1] != '.')
+			continue;
+		a = digits(s, len, i + 2, 3);
+		if (a == 0 || a > 3 || i + 2 + a >= len || s[i + 2 + a] != '.')
+			continue;
+		b = digits(s, len, i + 3 + a, 3);
+		if (b == 0 || b > 3)
+			continue;
+		c = i + 3 + a + b;
+		/* not an IPv4 address or a version number: no further ".digit" */
+		if (c < len && (bd_isdigit((unsigned char)s[c]) ||
+				   (s[c] == '.' && c + 1 < len &&
+				       bd_isdigit((unsigned char)s[c + 1]))))
+			continue;
+		memcpy(out, s + i, c - i);
+		out[c - i] = '\0';
+		return s + i;
+	}
+	return NULL;
+}
+
+static bool
+reply_code_at(const char *s, size_t len, size_t i)
+{
+	if (i + 3 > len)
+		return false;
+	if (s[i] < '2' || s[i] > '5' || s[i + 1] < '0' || s[i + 1] > '5' ||
+	    !bd_isdigit((unsigned char)s[i + 2]))
+		return false;
+	if (i > 0 && !bd_isspace((unsigned char)s[i - 1]) && s[i - 1] != '(' &&
+	    s[i - 1] != ':' && s[i - 1] != '<' && s[i - 1] != '"' &&
+	    s[i - 1] != '[' && s[i - 1] != '#' && s[i - 1] != '=')
+		return false;
+	if (i + 3 < len) {
+		char n = s[i + 3];
+
+		/* "550 ", "550-", "550." (seed: "550.5.1.1"), end, or ")" */
+		if (!(bd_isspace((unsigned char)n) || n == '-' || n == '.' ||
+			n == ')' || n == ']' || n == ';' || n == ',' ||
+			n == '"'))
+			return false;
+		if (n == '.' && i + 4 < len &&
+		    !bd_isdigit((unsigned char)s[i + 4]) &&
+		    !bd_isspace((unsigned char)s[i + 4]))
+			return false;
+		/* "550.5.1.1" is a reply code; "4.2.2" is not (class digit) */
+		if (n == '-' && i + 4 < len && bd_isdigit((unsigned char)s[i + 4]) &&
+		    i + 5 < len && s[i + 5] != '.')
+			return false;
+	}
+	return true;
+}
+
+int
+find_reply_code(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= len; i++) {
+		if (!reply_code_at(s, len, i))
+			continue;
+		/* skip dates and sizes: "2013", "5242880" are excluded above */
+		return (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 +
+		    (s[i + 2] - '0');
+	}
+	return 0;
+}
+
+static bool
+addr_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    bd_isdigit(c) || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL ||
+	    c >= 0x80;
+}
+
+static bool
+domain_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    bd_isdigit(c) || c == '-' || c == '.' || c >= 0x80;
+}
+
+bool
+find_address(const char *s, size_t len, const char **start_r, size_t *len_r)
+{
+	size_t i, b, e;
+	bool dot;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '@')
+			continue;
+		b = i;
+		while (b > 0 && addr_char((unsigned char)s[b - 1]))
+			b--;
+		while (b < i && s[b] == '.')
+			b++;
+		if (b == i)
+			continue;
+		e = i + 1;
+		dot = false;
+		if (e < len && s[e] == '[') {
+			while (e < len && s[e] != ']' && e - i < 64)
+				e++;
+			if (e >= len || s[e] != ']')
+				continue;
+			e++;
+			dot = true;
+		} else {
+			while (e < len && domain_char((unsigned char)s[e])) {
+				if (s[e] == '.')
+					dot = true;
+				e++;
+			}
+			while (e > i + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
+				e--;
+		}
+		if (!dot || e == i + 1)
+			continue;
+		*start_r = s + b;
+		*len_r = e - b;
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,68 @@
+/* Small string helpers over (pointer, length) text; ASCII case folding only. */
+#ifndef BD_STRUTIL_H
+#define BD_STRUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+static inline int
+bd_lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+static inline bool
+bd_isspace(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v';
+}
+
+static inline bool
+bd_isdigit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Case-insensitive search for needle (NUL-terminated, any case) in
+ * hay[0..len). Returns the first match or NULL. Linear in len times the
+ * needle's length in the worst case; needles are short phrases.
+ */
+const char *ci_find(const char *hay, size_t len, const char *needle);
+/* Same, for a needle that is already lower case (the hot path). */
+const char *ci_find_lower(const char *hay, size_t len, const char *needle,
+    size_t nlen);
+bool ci_starts(const char *s, size_t len, const char *prefix);
+bool ci_equal(const char *a, const char *b);
+
+/* Lower-cases s in place and returns it. */
+char *str_lower(char *s);
+/*
+ * Collapses runs of white space (including line breaks) into one space and
+ * trims both ends, in place. Returns the new length.
+ */
+size_t str_squeeze(char *s);
+
+/*
+ * Finds the first RFC 3463 enhanced status code "c.s.d" in s[0..len) that
+ * stands alone (not inside a longer number or an IP address). Writes it to
+ * out (size >= 16) and returns a pointer to it in s, or NULL.
+ */
+const char *find_status_code(const char *s, size_t len, char out[16]);
+/*
+ * Finds the first SMTP reply code (RFC 5321 4.2: [2-5][0-5][0-9]) that stands
+ * alone as a word, preferring one at a line or sentence start. Returns the
+ * code or 0.
+ */
+int find_reply_code(const char *s, size_t len);
+
+/*
+ * Finds the first thing that looks like an addr-spec in s[0..len): stores
+ * its start and length. Returns true on success. Accepts "<a@b>" and bare
+ * a@b; the domain must contain a dot or be a literal.
+ */
+bool find_address(const char *s, size_t len, const char **start_r,
+    size_t *len_r);
+
+#endif

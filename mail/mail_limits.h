@@ -1,0 +1,27 @@
+/* Every cap the parser applies, with its source. A hit cap sets a flag. */
+#ifndef BD_MAIL_LIMITS_H
+#define BD_MAIL_LIMITS_H
+
+/* RFC 2046 5.1.1 allows any depth; Dovecot stops at 100, mblaze at 64. */
+#define MAIL_MAX_DEPTH 32
+/* Flattened MIME parts kept per message; the rest is ignored. */
+#define MAIL_MAX_PARTS 1000
+/* Recipients per report (RFC 3464 sets no limit; one per RCPT). */
+#define MAIL_MAX_RCPTS 1000
+/*
+ * Decoded text inspected per part. Bounce reports put the reason in the
+ * first lines; a returned original can be 50 MB and is never decoded.
+ */
+#define MAIL_MAX_TEXT (512 * 1024)
+/* Header block examined at the top of a message (RFC 5322 sets none). */
+#define MAIL_MAX_HEADER (1024 * 1024)
+/* One diagnostic kept per recipient, after unfolding. */
+#define MAIL_MAX_DIAG 2048
+/*
+ * Nesting that libetpan's recursive MIME parser is given: deeper bodies
+ * are cut at the MAIL_MAX_DEPTH-th multipart so a hostile message cannot
+ * exhaust the stack.
+ */
+#define MAIL_MAX_MULTIPART_HEADERS 64
+
+#endif

@@ -1,0 +1,470 @@
+/*
+ * MIME structure through libetpan (RFC 2045, 2046), flattened into leaf
+ * parts. Line ends are normalised to LF first: libetpan accepts LF or CRLF
+ * but not the CR-only files old Mac clients wrote, and the classifier must
+ * give the same answer for all three.
+ */
+#include "message.h"
+
+#include <libetpan/libetpan.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/strutil.h"
+#include "mail_limits.h"
+
+static char *
+normalise(const unsigned char *in, size_t len, size_t *len_r, unsigned *flags)
+{
+	char *out = malloc(len + 1);
+	size_t i, o = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		unsigned char c = in[i];
+
+		if (c == '\r') {
+			out[o++] = '\n';
+			if (i + 1 < len && in[i + 1] == '\n')
+				i++;
+		} else if (c == '\0') {
+			/* NUL is not allowed in mail (RFC 5322 2.3); keep a hole */
+			*flags |= MAIL_F_HAS_NULS;
+			out[o++] = ' ';
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+	*len_r = o;
+	return out;
+}
+
+size_t
+mail_header_block_len(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len > 0 && s[0] == '\n')
+		return 0;
+	for (i = 0; i + 1 < len; i++) {
+		if (s[i] == '\n' && s[i + 1] == '\n')
+			return i + 1;
+	}
+	return len;
+}
+
+/*
+ * libetpan's MIME parser recurses once per nesting level. Cut the text
+ * handed to it after the MAIL_MAX_MULTIPART_HEADERS-th multipart or message
+ * Content-Type, so a message nested thousands deep cannot exhaust the stack;
+ * a report's own parts always come first.
+ */
+static size_t
+structure_cut(const char *s, size_t len, unsigned *flags)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i + 14 < len; i++) {
+		if ((i == 0 || s[i - 1] == '\n') &&
+		    ci_starts(s + i, len - i, "content-type:")) {
+			size_t e = i + 13, lim = i + 200 < len ? i + 200 : len;
+
+			while (e < lim && s[e] != '\n')
+				e++;
+			if (ci_find(s + i + 13, e - i - 13, "multipart") ||
+			    ci_find(s + i + 13, e - i - 13, "message/")) {
+				if (++n > MAIL_MAX_MULTIPART_HEADERS) {
+					*flags |= MAIL_F_TRUNCATED_DEPTH;
+					return i;
+				}
+			}
+		}
+	}
+	return len;
+}
+
+static const char *
+discrete_name(const struct mailmime_discrete_type *t)
+{
+	switch (t->dt_type) {
+	case MAILMIME_DISCRETE_TYPE_TEXT:
+		return "text";
+	case MAILMIME_DISCRETE_TYPE_IMAGE:
+		return "image";
+	case MAILMIME_DISCRETE_TYPE_AUDIO:
+		return "audio";
+	case MAILMIME_DISCRETE_TYPE_VIDEO:
+		return "video";
+	case MAILMIME_DISCRETE_TYPE_APPLICATION:
+		return "application";
+	default:
+		return t->dt_extension != NULL ? t->dt_extension : "x-unknown";
+	}
+}
+
+static const char *
+type_string(struct arena *a, const struct mailmime_content *ct)
+{
+	const char *major = "text", *minor = "plain";
+	char *s;
+	size_t n;
+
+	if (ct != NULL && ct->ct_type != NULL) {
+		const struct mailmime_type *t = ct->ct_type;
+
+		if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE)
+			major = discrete_name(t->tp_data.tp_discrete_type);
+		else if (t->tp_data.tp_composite_type->ct_type ==
+		    MAILMIME_COMPOSITE_TYPE_MESSAGE)
+			major = "message";
+		else if (t->tp_data.tp_composite_type->ct_type ==
+		    MAILMIME_COMPOSITE_TYPE_MULTIPART)
+			major = "multipart";
+		else if (t->tp_data.tp_composite_type->ct_token != NULL)
+			major = t->tp_data.tp_composite_type->ct_token;
+		if (ct->ct_subtype != NULL)
+			minor = ct->ct_subtype;
+	}
+	n = strlen(major) + strlen(minor) + 2;
+	s = arena_alloc(a, n);
+	memcpy(s, major, strlen(major));
+	s[strlen(major)] = '/';
+	memcpy(s + strlen(major) + 1, minor, strlen(minor) + 1);
+	return str_lower(s);
+}
+
+static bool
+is_attachment(const struct mailmime *m)
+{
+	clistiter *it;
+
+	if (m->mm_mime_fields == NULL)
+		return false;
+	for (it = clist_begin(m->mm_mime_fields->fld_list); it != NULL;
+	     it = clist_next(it)) {
+		struct mailmime_field *f = clist_content(it);
+
+		if (f->fld_type == MAILMIME_FIELD_DISPOSITION &&
+		    f->fld_data.fld_disposition != NULL &&
+		    f->fld_data.fld_disposition->dsp_type != NULL &&
+		    f->fld_data.fld_disposition->dsp_type->dsp_type ==
+			MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
+			return true;
+	}
+	return false;
+}
+
+static struct mail_part *
+add_part(struct mail_message *msg, size_t *cap)
+{
+	struct mail_part *p;
+
+	if (msg->nparts >= MAIL_MAX_PARTS) {
+		msg->flags |= MAIL_F_TOO_MANY_PARTS;
+		return NULL;
+	}
+	if (msg->nparts == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		struct mail_part *np = arena_alloc(msg->arena, ncap * sizeof(*np));
+
+		if (msg->nparts > 0)
+			memcpy(np, msg->parts, msg->nparts * sizeof(*np));
+		msg->parts = np;
+		*cap = ncap;
+	}
+	p = &msg->parts[msg->nparts++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+static void
+set_body(struct mail_part *p, const struct mailmime_data *d)
+{
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
+		return;
+	p->body = d->dt_data.dt_text.dt_data;
+	p->body_len = d->dt_data.dt_text.dt_length;
+	switch (d->dt_encoding) {
+	case MAILMIME_MECHANISM_QUOTED_PRINTABLE:
+		p->enc = MAIL_ENC_QP;
+		break;
+	case MAILMIME_MECHANISM_BASE64:
+		p->enc = MAIL_ENC_BASE64;
+		break;
+	default:
+		p->enc = MAIL_ENC_IDENTITY;
+	}
+}
+
+static void
+add_original(struct mail_message *msg, const struct mail_part *p)
+{
+	if (msg->noriginals < sizeof(msg->originals) / sizeof(msg->originals[0]))
+		msg->originals[msg->noriginals++] = p;
+}
+
+struct walk {
+	struct mail_message *msg;
+	size_t cap;
+	/* originals[] point into parts[], which moves as it grows: indexes */
+	size_t orig_idx[4];
+	size_t norig;
+};
+
+static void
+walk_mime(struct walk *w, struct mailmime *m, int depth, int in_message)
+{
+	struct mail_message *msg = w->msg;
+	struct mail_part *p;
+	clistiter *it;
+
+	if (depth > MAIL_MAX_DEPTH) {
+		msg->flags |= MAIL_F_TRUNCATED_DEPTH;
+		return;
+	}
+	switch (m->mm_type) {
+	case MAILMIME_MULTIPLE:
+		for (it = clist_begin(m->mm_data.mm_multipart.mm_mp_list);
+		     it != NULL; it = clist_next(it))
+			walk_mime(w, clist_content(it), depth + 1, in_message);
+		break;
+	case MAILMIME_MESSAGE:
+		/* message/rfc822: note the embedded header block, then descend */
+		if ((p = add_part(msg, &w->cap)) == NULL)
+			return;
+		p->type = "message/rfc822";
+		p->depth = depth;
+		p->in_message = in_message;
+		set_body(p, m->mm_body);
+		if (p->body != NULL) {
+			p->hdr = p->body;
+			p->hdr_len = mail_header_block_len(p->body, p->body_len);
+		}
+		if (w->norig < 4)
+			w->orig_idx[w->norig++] = msg->nparts - 1;
+		if (m->mm_data.mm_message.mm_msg_mime != NULL)
+			walk_mime(w, m->mm_data.mm_message.mm_msg_mime, depth + 1,
+			    in_message + 1);
+		break;
+	default:
+		if ((p = add_part(msg, &w->cap)) == NULL)
+			return;
+		p->type = type_string(msg->arena, m->mm_content_type);
+		p->depth = depth;
+		p->in_message = in_message;
+		p->attachment = is_attachment(m);
+		if (m->mm_content_type != NULL) {
+			char *cs = mailmime_content_charset_get(m->mm_content_type);
+
+			if (cs != NULL)
+				p->charset = str_lower(arena_strdup(msg->arena, cs));
+		}
+		set_body(p, m->mm_data.mm_single);
+		if (p->body != NULL && m->mm_mime_start != NULL &&
+		    p->body >= m->mm_mime_start) {
+			p->hdr = m->mm_mime_start;
+			p->hdr_len = (size_t)(p->body - m->mm_mime_start);
+		}
+		if (strcmp(p->type, "text/rfc822-headers") == 0 && w->norig < 4)
+			w->orig_idx[w->norig++] = msg->nparts - 1;
+	}
+}
+
+int
+mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
+    struct mail_message *msg, const char **error_r)
+{
+	struct mailmime *mime = NULL;
+	struct walk w;
+	size_t idx = 0, cut, i;
+	int r;
+
+	memset(msg, 0, sizeof(*msg));
+	msg->arena = arena;
+	if (len == 0) {
+		*error_r = "empty message";
+		return -1;
+	}
+	msg->buf = normalise(buf, len, &msg->len, &msg->flags);
+	if (msg->buf == NULL) {
+		*error_r = "out of memory";
+		return -1;
+	}
+	msg->hdr = msg->buf;
+	msg->hdr_len = mail_header_block_len(msg->buf, msg->len);
+	if (msg->hdr_len > MAIL_MAX_HEADER) {
+		msg->flags |= MAIL_F_HEADER_CUT;
+		msg->hdr_len = MAIL_MAX_HEADER;
+	}
+
+	memset(&w, 0, sizeof(w));
+	w.msg = msg;
+	cut = structure_cut(msg->buf, msg->len, &msg->flags);
+	r = mailmime_parse(msg->buf, cut, &idx, &mime);
+	if (r == MAILIMF_NO_ERROR && mime != NULL) {
+		if (mime->mm_type == MAILMIME_MESSAGE &&
+		    mime->mm_data.mm_message.mm_msg_mime != NULL)
+			walk_mime(&w, mime->mm_data.mm_message.mm_msg_mime, 0, 0);
+		else
+			walk_mime(&w, mime, 0, 0);
+	}
+	if (mime != NULL)
+		mailmime_free(mime);
+	if (msg->nparts == 0) {
+		/* libetpan found nothing usable: treat the body as plain text */
+		struct mail_part *p = add_part(msg, &w.cap);
+
+		msg->flags |= MAIL_F_NO_STRUCTURE;
+		p->type = "text/plain";
+		p->body = msg->buf + msg->hdr_len;
+		p->body_len = msg->len - msg->hdr_len;
+	}
+	for (i = 0; i < w.norig; i++)
+		add_original(msg, &msg->parts[w.orig_idx[i]]);
+	return 0;
+}
+
+void
+mail_message_deinit(struct mail_message *msg)
+{
+	free(msg->buf);
+	msg->buf = NULL;
+}
+
+static const char *
+to_utf8(struct arena *a, const char *charset, const char *s, size_t len,
+    size_t *len_r)
+{
+	char *res = NULL;
+	size_t rlen = 0;
+	const char *out;
+
+	if (charset == NULL || strcmp(charset, "utf-8") == 0 ||
+	    strcmp(charset, "us-ascii") == 0 || strcmp(charset, "utf8") == 0 ||
+	    charconv_buffer("utf-8", charset, s, len, &res, &rlen) !=
+		MAIL_CHARCONV_NO_ERROR) {
+		*len_r = len;
+		return arena_strndup(a, s, len);
+	}
+	out = arena_strndup(a, res, rlen);
+	charconv_buffer_free(res);
+	*len_r = rlen;
+	return out;
+}
+
+const char *
+mail_part_text(struct mail_message *msg, const struct mail_part *part,
+    size_t *len_r)
+{
+	size_t in_len = part->body_len, idx = 0, dlen = 0;
+	char *dec = NULL;
+	const char *out;
+	int r;
+
+	if (part->body == NULL) {
+		*len_r = 0;
+		return "";
+	}
+	switch (part->enc) {
+	case MAIL_ENC_BASE64:
+		if (in_len > MAIL_MAX_TEXT / 3 * 4 + 1024)
+			in_len = MAIL_MAX_TEXT / 3 * 4 + 1024;
+		break;
+	case MAIL_ENC_QP:
+		if (in_len > MAIL_MAX_TEXT * 3)
+			in_len = MAIL_MAX_TEXT * 3;
+		break;
+	default:
+		if (in_len > MAIL_MAX_TEXT)
+			in_len = MAIL_MAX_TEXT;
+		return to_utf8(msg->arena, part->charset, part->body, in_len,
+		    len_r);
+	}
+	r = mailmime_part_parse(part->body, in_len, &idx,
+	    part->enc == MAIL_ENC_BASE64 ? MAILMIME_MECHANISM_BASE64
+					 : MAILMIME_MECHANISM_QUOTED_PRINTABLE,
+	    &dec, &dlen);
+	if (r != MAILIMF_NO_ERROR || dec == NULL)
+		return to_utf8(msg->arena, part->charset, part->body, in_len,
+		    len_r);
+	/* decoded text may carry CRLF or NUL again */
+	{
+		size_t i, o = 0;
+
+		for (i = 0; i < dlen; i++) {
+			if (dec[i] == '\r') {
+				if (i + 1 < dlen && dec[i + 1] == '\n')
+					continue;
+				dec[o++] = '\n';
+			} else {
+				dec[o++] = dec[i] == '\0' ? ' ' : dec[i];
+			}
+		}
+		dlen = o;
+	}
+	out = to_utf8(msg->arena, part->charset, dec, dlen, len_r);
+	mailmime_decoded_part_free(dec);
+	return out;
+}
+
+const char *
+mail_header_raw(struct arena *a, const char *hdr, size_t len,
+    const char *name)
+{
+	size_t nlen = strlen(name), i = 0, e;
+	char *v;
+
+	while (i < len) {
+		if (ci_starts(hdr + i, len - i, name) && i + nlen < len &&
+		    (hdr[i + nlen] == ':' ||
+			((hdr[i + nlen] == ' ' || hdr[i + nlen] == '\t') &&
+			    memchr(hdr + i + nlen, ':', len - i - nlen) != NULL))) {
+			size_t b = i + nlen;
+
+			while (b < len && (hdr[b] == ' ' || hdr[b] == '\t'))
+				b++;
+			if (b < len && hdr[b] == ':') {
+				b++;
+				/* RFC 5322 2.2.3: a folded field continues on
+				 * lines that start with white space */
+				e = b;
+				for (;;) {
+					while (e < len && hdr[e] != '\n')
+						e++;
+					if (e + 1 < len &&
+					    (hdr[e + 1] == ' ' || hdr[e + 1] == '\t'))
+						e++;
+					else
+						break;
+				}
+				v = arena_strndup(a, hdr + b, e - b);
+				str_squeeze(v);
+				return v;
+			}
+		}
+		while (i < len && hdr[i] != '\n')
+			i++;
+		i++;
+	}
+	return NULL;
+}
+
+const char *
+mail_header(struct arena *a, const char *hdr, size_t len, const char *name)
+{
+	const char *v = mail_header_raw(a, hdr, len, name);
+	char *dec = NULL;
+	const char *out;
+	size_t idx = 0;
+
+	if (v == NULL || strstr(v, "=?") == NULL)
+		return v;
+	if (mailmime_encoded_phrase_parse("iso-8859-1", v, strlen(v), &idx,
+		"utf-8", &dec) != MAILIMF_NO_ERROR || dec == NULL)
+		return v;
+	out = arena_strdup(a, dec);
+	free(dec);
+	return out;
+}

@@ -1,0 +1,89 @@
+/*
+ * A message's MIME structure, flattened: mail_parse() normalises line ends,
+ * lets libetpan's mailmime find the structure (RFC 2045/2046), and lists
+ * every leaf part with its type and where its bytes are. Nothing is decoded
+ * until someone asks for a part's text (mail_part_text()).
+ */
+#ifndef BD_MESSAGE_H
+#define BD_MESSAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/arena.h"
+
+enum mail_flag {
+	MAIL_F_TRUNCATED_DEPTH = 1 << 0, /* nesting over MAIL_MAX_DEPTH */
+	MAIL_F_TOO_MANY_PARTS = 1 << 1,
+	MAIL_F_HAS_NULS = 1 << 2,
+	MAIL_F_NO_STRUCTURE = 1 << 3, /* libetpan gave up: body is one text */
+	MAIL_F_HEADER_CUT = 1 << 4,
+};
+
+enum mail_enc {
+	MAIL_ENC_IDENTITY,
+	MAIL_ENC_QP,
+	MAIL_ENC_BASE64,
+};
+
+struct mail_part {
+	const char *type;    /* lower case, e.g. "text/plain"; arena */
+	const char *charset; /* lower case or NULL; arena */
+	enum mail_enc enc;
+	const char *hdr; /* borrowed: the part's own header block, or NULL */
+	size_t hdr_len;
+	const char *body; /* borrowed: raw (still encoded) body */
+	size_t body_len;
+	int depth;	/* 0 for the top-level body */
+	int in_message; /* inside a returned message/rfc822: how deep */
+	bool attachment;
+};
+
+struct mail_message {
+	char *buf; /* owned: normalised copy of the input, LF line ends */
+	size_t len;
+	const char *hdr; /* borrowed from buf: top-level header block */
+	size_t hdr_len;
+	struct mail_part *parts; /* arena: leaf parts in document order */
+	size_t nparts;
+	/*
+	 * Embedded messages (message/rfc822 bodies, text/rfc822-headers
+	 * parts): the first one is the returned original.
+	 */
+	const struct mail_part *originals[4]; /* into parts[] */
+	size_t noriginals;
+	unsigned flags; /* enum mail_flag */
+	struct arena *arena; /* borrowed: the caller's */
+};
+
+/*
+ * Parses buf[0..len). Allocates from arena; *msg_r is valid until the
+ * arena is freed and mail_message_deinit() is called. Returns 0, or -1 with
+ * *error_r (static text) when the input is not a message at all (empty).
+ * Malformed MIME is not an error: it sets flags and yields fewer parts.
+ */
+int mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
+    struct mail_message *msg_r, const char **error_r);
+void mail_message_deinit(struct mail_message *msg);
+
+/*
+ * The decoded text of a part as UTF-8, at most MAIL_MAX_TEXT bytes, in the
+ * arena; NUL-terminated. Undecodable charsets are passed through as bytes.
+ */
+const char *mail_part_text(struct mail_message *msg,
+    const struct mail_part *part, size_t *len_r);
+
+/*
+ * The unfolded value of the first header field called name in the header
+ * block hdr[0..len), RFC 2047 encoded words decoded to UTF-8; NULL when
+ * absent. In the arena.
+ */
+const char *mail_header(struct arena *arena, const char *hdr, size_t len,
+    const char *name);
+/* Same, without decoding encoded words (for addresses and ids). */
+const char *mail_header_raw(struct arena *arena, const char *hdr, size_t len,
+    const char *name);
+/* Length of the header block at s (up to and excluding the empty line). */
+size_t mail_header_block_len(const char *s, size_t len);
+
+#endif

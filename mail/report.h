@@ -1,0 +1,77 @@
+/*
+ * What a bounce says, per recipient, before any judgement: the result of
+ * reading an RFC 3464 report, an ARF report, an auto-reply or an MTA's free
+ * text. classify/ turns each report_rcpt into a verdict.
+ */
+#ifndef BD_REPORT_H
+#define BD_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/arena.h"
+#include "message.h"
+
+enum report_kind {
+	REPORT_NONE,	  /* not a bounce: no recipient */
+	REPORT_DSN,	  /* RFC 3464 message/delivery-status */
+	REPORT_LEGACY,	  /* an MTA's free-text bounce */
+	REPORT_FEEDBACK,  /* RFC 5965 ARF complaint */
+	REPORT_AUTOREPLY, /* RFC 3834 auto-reply (vacation) */
+};
+
+/* Every string is in the report's arena, NUL-terminated, or NULL. */
+struct report_rcpt {
+	const char *recipient;		/* addr-spec, lower case */
+	const char *original_recipient; /* RFC 3464 2.3.1 */
+	const char *action;		/* RFC 3464 2.3.3, lower case */
+	char status[16];		/* RFC 3463 "c.s.d" or "" */
+	int reply_code;			/* RFC 5321 reply code or 0 */
+	const char *diagnostic;		/* unfolded, white space squeezed */
+	const char *diagnostic_type;	/* "smtp", "x-postfix", … */
+	const char *remote_mta;
+	const char *command; /* SMTP command that failed: "RCPT", "DATA", … */
+	const char *hint;    /* a family's own reason name, trusted first */
+	const char *feedback_type; /* RFC 5965 3.1 Feedback-Type */
+};
+
+struct report_original {
+	const char *message_id, *from, *to, *subject;
+	const struct mail_part *part; /* borrowed: the returned message */
+	bool headers_only;	      /* text/rfc822-headers */
+};
+
+struct report {
+	enum report_kind kind;
+	const char *family; /* "rfc3464", "qmail", "exim", … (static) */
+	const char *subject, *from, *message_id; /* of the bounce itself */
+	const char *reporting_mta;
+	struct report_original original;
+	struct report_rcpt *rcpt; /* arena */
+	size_t nrcpt, rcpt_cap;
+	unsigned mail_flags; /* enum mail_flag of the parsed message */
+	struct arena arena;  /* owned: every string above */
+	struct mail_message msg; /* owned: the normalised message */
+};
+
+/*
+ * Parses one message. On success *rep_r is a new report (kind REPORT_NONE
+ * with no recipient for a message that is no bounce) to be freed with
+ * report_free(). Returns -1 with *error_r (static) only when the input is
+ * not a message at all.
+ */
+int report_parse(const unsigned char *buf, size_t len, struct report **rep_r,
+    const char **error_r);
+void report_free(struct report **repp);
+
+/* Appends a zeroed recipient; NULL past MAIL_MAX_RCPTS. */
+struct report_rcpt *report_add_rcpt(struct report *rep);
+/*
+ * Fills status and reply_code from the diagnostic when they are missing, and
+ * squeezes its white space. Used by every producer of report_rcpt.
+ */
+void report_rcpt_finish(struct report *rep, struct report_rcpt *r);
+/* Lower-cased copy of the addr-spec in s, "<>" and "rfc822;" stripped. */
+const char *report_address(struct arena *a, const char *s, size_t len);
+
+#endif

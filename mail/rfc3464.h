@@ -1,0 +1,20 @@
+/*
+ * RFC 3464 message/delivery-status: a per-message field group, then one
+ * group per recipient (2.1), fields folded like RFC 5322 headers (2.1.1).
+ */
+#ifndef BD_RFC3464_H
+#define BD_RFC3464_H
+
+#include <stddef.h>
+
+#include "report.h"
+
+/*
+ * Reads the delivery-status text s[0..len) (already transfer-decoded) and
+ * appends one report_rcpt per recipient group to rep. Lenient: groups that
+ * are not separated by blank lines, fields without a type ("rfc822;"), and
+ * truncated groups are accepted. Returns the number of recipients added.
+ */
+size_t dsn_parse(struct report *rep, const char *s, size_t len);
+
+#endif

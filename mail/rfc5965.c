@@ -1,0 +1,46 @@
+#include "rfc5965.h"
+
+#include <string.h>
+
+#include "common/strutil.h"
+
+size_t
+arf_parse(struct report *rep, const char *s, size_t len)
+{
+	const char *ft = mail_header_raw(&rep->arena, s, len, "Feedback-Type");
+	const char *type = NULL;
+	size_t pos = 0, n = 0;
+	struct report_rcpt *r;
+
+	if (ft != NULL)
+		type = str_lower(arena_strdup(&rep->arena, ft));
+	/* Original-Rcpt-To may repeat (RFC 5965 3.2): walk every line */
+	while (pos < len) {
+		const char *l = s + pos, *nl = memchr(l, '\n', len - pos);
+		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
+
+		pos += ll + 1;
+		if (!ci_starts(l, ll, "Original-Rcpt-To:"))
+			continue;
+		if ((r = report_add_rcpt(rep)) == NULL)
+			break;
+		r->recipient = report_address(&rep->arena, l + 17, ll - 17);
+		r->feedback_type = type;
+		n++;
+	}
+	if (n == 0 && rep->original.to != NULL) {
+		const char *to = rep->original.to;
+
+		if ((r = report_add_rcpt(rep)) != NULL) {
+			r->recipient = report_address(&rep->arena, to, strlen(to));
+			r->feedback_type = type;
+			n++;
+		}
+	}
+	if (n == 0 && (r = report_add_rcpt(rep)) != NULL) {
+		/* a complaint with no address is still a complaint */
+		r->feedback_type = type;
+		n++;
+	}
+	return n;
+}
