@@ -143,10 +143,11 @@ dsn_parse(struct report *rep, const char *s, size_t len)
 			const char *v = typed_value(&rep->arena, &f, NULL);
 			const char *addr = report_address(&rep->arena, v, strlen(v));
 
+			/* the fields of one group come in any order: only a
+			 * repeated field starts the next recipient */
 			if (r != NULL && ((final && r->recipient != NULL &&
 						  !is(&f, "X-Actual-Recipient")) ||
-					     (!final && (r->original_recipient ||
-							    r->recipient))))
+					     (!final && r->original_recipient)))
 				r = NULL;
 			if (r == NULL) {
 				if ((r = report_add_rcpt(rep)) == NULL)

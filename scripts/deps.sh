@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs the Debian 12 packages bounced needs to build and test.
+# Idempotent: installs only what is missing; apt-get update only then.
+#   scripts/deps.sh            build + test dependencies
+#   scripts/deps.sh --bench    also sisimai, for the benchmark's comparison
+set -eu
+
+pkgs="gcc make cmake pkg-config libc6-dev python3
+libetpan-dev libsqlite3-dev sqlite3 libyaml-dev libcmocka-dev libsystemd-dev"
+[ "${1:-}" = "--bench" ] && pkgs="$pkgs libsisimai-perl time"
+
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
