@@ -2,10 +2,16 @@
  * The decision, in order of trust:
  *   1. the kind of report (complaint, auto-reply) and the DSN Action;
  *   2. a family's own reason (its codes are unambiguous);
- *   3. the text rules over the diagnostic: text overrides a generic code,
- *      because many MTAs send 5.0.0 or a wrong code with a precise reason;
- *   4. the RFC 3463 code when it names one cause;
- *   5. the SMTP reply code; else undefined.
+ *   3. the precise text rules over the diagnostic: text overrides a
+ *      generic code, because many MTAs send 5.0.0 or a wrong code with a
+ *      precise reason in words;
+ *   4. the RFC 3463 code when it names one cause (the code the remote
+ *      server gave, when the report's Status is the reporter's summary);
+ *   5. the weak text rules: broad words that a specific code outranks;
+ *   6. the SMTP reply code; else undefined.
+ * Then the context refines the verdict: an X.2 code says the mailbox
+ * exists, the failing SMTP command says whose address was refused, a
+ * temporary DNS failure is no verdict on the domain (refine()).
  */
 #include "classify.h"
 
@@ -50,36 +56,87 @@ set(struct verdict *v, enum reason r, const char *rule, const char *matched)
 }
 
 static bool
+is_action(const struct report_rcpt *r, const char *a)
+{
+	return r->action != NULL && strcmp(r->action, a) == 0;
+}
+
+static bool
+is_command(const struct report_rcpt *r, const char *c)
+{
+	return r->command != NULL && strcmp(r->command, c) == 0;
+}
+
+/* RFC 3463 2: class 4 is a persistent transient failure; RFC 5321 4.2.1:
+ * so is a 4yz reply; RFC 3464 2.3.3: "delayed" means it is being retried. */
+static bool
 temporary(const struct report_rcpt *r)
 {
 	if (r->status[0] == '4')
 		return true;
 	if (r->status[0] == '5')
 		return false;
-	return r->reply_code >= 400 && r->reply_code < 500;
+	if (r->reply_code >= 400 && r->reply_code < 500)
+		return true;
+	if (r->reply_code >= 500 && r->reply_code < 600)
+		return false;
+	return is_action(r, "delayed");
+}
+
+/* The diagnostic, lower-cased once for both passes of the rules. */
+struct diag {
+	char buf[MAIL_MAX_DIAG + 1];
+	size_t len;
+};
+
+static void
+diag_init(struct diag *d, const struct report_rcpt *r)
+{
+	size_t i;
+
+	d->len = 0;
+	d->buf[0] = '\0';
+	if (r->diagnostic == NULL)
+		return;
+	d->len = strlen(r->diagnostic);
+	if (d->len > MAIL_MAX_DIAG)
+		d->len = MAIL_MAX_DIAG;
+	for (i = 0; i < d->len; i++)
+		d->buf[i] = (char)bd_lower((unsigned char)r->diagnostic[i]);
+	d->buf[d->len] = '\0';
 }
 
 static bool
-by_text(const struct report_rcpt *r, struct verdict *v)
+rule_applies(
+    const struct classify_rule *ru, const struct report_rcpt *r, bool weak)
 {
-	char buf[MAIL_MAX_DIAG + 1];
-	size_t len, i;
+	if (((ru->flags & CR_WEAK) != 0) != weak)
+		return false;
+	if (ru->reply != 0 && ru->reply != r->reply_code)
+		return false;
+	if (ru->command != NULL &&
+	    (r->command == NULL || strcmp(ru->command, r->command) != 0))
+		return false;
+	if (ru->status != NULL && strcmp(ru->status, r->status) != 0)
+		return false;
+	return true;
+}
+
+/* The first rule of one pass (weak or not) whose pattern occurs. */
+static bool
+by_text(const struct report_rcpt *r, const struct diag *d, bool weak,
+    struct verdict *v)
+{
 	unsigned k;
 
-	if (r->diagnostic == NULL)
+	if (d->len == 0)
 		return false;
-	len = strlen(r->diagnostic);
-	if (len > MAIL_MAX_DIAG)
-		len = MAIL_MAX_DIAG;
-	for (i = 0; i < len; i++)
-		buf[i] = (char)bd_lower((unsigned char)r->diagnostic[i]);
-	buf[len] = '\0';
 	for (k = 0; k < classify_nrules; k++) {
 		const struct classify_rule *ru = &classify_rules[k];
 
-		if (ru->reply != 0 && ru->reply != r->reply_code)
+		if (!rule_applies(ru, r, weak))
 			continue;
-		if (!classify_match(buf, len, ru->pattern))
+		if (!classify_match(d->buf, d->len, ru->pattern))
 			continue;
 		set(v, ru->reason, ru->name, ru->pattern);
 		if (ru->cls >= 0)
@@ -115,10 +172,70 @@ by_reply_code(const struct report_rcpt *r, struct verdict *v)
 	}
 }
 
+/*
+ * What the rest of the report says about a verdict from the text: the
+ * RFC 3463 subject and the failing SMTP command can contradict the words.
+ */
 static void
-decide(const struct report *rep, const struct report_rcpt *r,
-    struct verdict *v)
+refine(const struct report_rcpt *r, struct verdict *v)
 {
+	bool coded_unknown = status_reason(r->status) == REASON_USERUNKNOWN;
+
+	/*
+	 * "user unknown" with an X.2.y code: RFC 3463 3.3 keeps X.2 for a
+	 * mailbox that exists. X.2.1 says it is disabled; any other X.2
+	 * code says it refused this message: the owner's filter.
+	 */
+	if (v->reason == REASON_USERUNKNOWN && r->status[0] != '\0' &&
+	    strncmp(r->status + 1, ".2.", 3) == 0) {
+		if (strcmp(r->status + 2, "2.1") == 0)
+			set(v, REASON_SUSPEND, "rfc3463.mailbox-disabled",
+			    v->status);
+		else
+			set(v, REASON_FILTERED, "rfc3463.mailbox-exists",
+			    v->status);
+		return;
+	}
+	/*
+	 * "no such user" after DATA: the recipient was accepted at RCPT
+	 * (RFC 5321 3.3), so the mailbox exists and its owner's filter
+	 * refused the mail; unless the code itself says X.1.1, as MTAs
+	 * that defer RCPT errors to DATA do.
+	 */
+	if (v->reason == REASON_USERUNKNOWN && is_command(r, "DATA") &&
+	    !coded_unknown) {
+		set(v, REASON_FILTERED, "command.data-after-rcpt", "DATA");
+		return;
+	}
+	/* an unknown address or domain at MAIL FROM is the sender's */
+	if ((v->reason == REASON_USERUNKNOWN ||
+		v->reason == REASON_HOSTUNKNOWN ||
+		v->reason == REASON_UNDEFINED) &&
+	    is_command(r, "MAIL")) {
+		set(v, REASON_REJECTED, "command.mail-from", "MAIL");
+		return;
+	}
+	/*
+	 * A DNS failure the MTA itself treats as temporary (4.x.x) is not
+	 * yet a verdict on the domain: resolvers fail and recover.
+	 */
+	if (v->reason == REASON_HOSTUNKNOWN && temporary(r)) {
+		set(v, REASON_NETWORKERROR, "dns.temporary", v->status);
+		return;
+	}
+	/* refused at the greeting or at HELO, before any address was sent
+	 * (RFC 5321 3.1, 4.3.2): the server refuses the client itself */
+	if (v->reason == REASON_UNDEFINED && !temporary(r) &&
+	    (is_command(r, "CONN") || is_command(r, "HELO"))) {
+		set(v, REASON_BLOCKED, "command.connection", r->command);
+		return;
+	}
+}
+
+static void
+decide(const struct report *rep, const struct report_rcpt *r, struct verdict *v)
+{
+	struct diag d;
 	enum reason sr;
 
 	if (rep->kind == REPORT_FEEDBACK) {
@@ -130,9 +247,8 @@ decide(const struct report *rep, const struct report_rcpt *r,
 		set(v, REASON_VACATION, "rfc3834.auto-reply", "auto-reply");
 		return;
 	}
-	if (r->action != NULL && (strcmp(r->action, "delivered") == 0 ||
-				     strcmp(r->action, "relayed") == 0 ||
-				     strcmp(r->action, "expanded") == 0)) {
+	if (is_action(r, "delivered") || is_action(r, "relayed") ||
+	    is_action(r, "expanded")) {
 		set(v, REASON_DELIVERED, "dsn.action-success", r->action);
 		return;
 	}
@@ -144,46 +260,109 @@ decide(const struct report *rep, const struct report_rcpt *r,
 			return;
 		}
 	}
-	if (by_text(r, v))
-		return;
+	/*
+	 * Precise text first: it overrides a generic code and the many
+	 * wrong ones MTAs send. Then a specific RFC 3463 code, which beats
+	 * the broad words (weak rules). Then the reply code.
+	 */
+	diag_init(&d, r);
+	if (by_text(r, &d, false, v))
+		goto context;
 	sr = status_reason(r->status);
 	if (sr != REASON_COUNT) {
-		set(v, sr, "rfc3463.status", r->status);
-		return;
+		set(v, sr, "rfc3463.status", v->status);
+		goto context;
 	}
+	if (by_text(r, &d, true, v))
+		goto context;
 	if (by_reply_code(r, v))
-		return;
-	if (r->action != NULL && strcmp(r->action, "delayed") == 0) {
+		goto context;
+	if (is_action(r, "delayed")) {
 		set(v, REASON_EXPIRED, "dsn.action-delayed", "delayed");
 		return;
 	}
 	set(v, REASON_UNDEFINED, "none", NULL);
+context:
+	refine(r, v);
+}
+
+/*
+ * The remote server's own code, when the report's Status differs from it.
+ * A reporting MTA may put its own summary in Status (4.4.7 when it gave up
+ * on a 4.7.1, 5.1.0 for any address error) while the diagnostic quotes
+ * the server: a code right after the server's reply code ("550 5.2.2",
+ * "550-5.7.1") is the better evidence. Its class must agree with the
+ * reply code's (RFC 3463 2: class and reply code say the same thing).
+ */
+static bool
+reply_status(const struct report_rcpt *r, char out[16])
+{
+	const char *d = r->diagnostic, *p, *end;
+
+	if (d == NULL)
+		return false;
+	end = d + strlen(d);
+	while ((p = find_status_code(d, (size_t)(end - d), out)) != NULL) {
+		size_t n = strlen(out);
+
+		d = p + n;
+		/* "NNN D.S.N", "NNN-D.S.N", "NNN-'D.S.N" */
+		if (p - r->diagnostic < 4)
+			continue;
+		if (p[-1] == '\'')
+			p--;
+		if (p[-1] != ' ' && p[-1] != '-')
+			continue;
+		if (!bd_isdigit((unsigned char)p[-2]) ||
+		    !bd_isdigit((unsigned char)p[-3]) || p[-4] != out[0])
+			continue;
+		if (p - r->diagnostic > 4 && bd_isdigit((unsigned char)p[-5]))
+			continue;
+		if (strcmp(out + 1, ".0.0") == 0 || strcmp(out, r->status) == 0)
+			continue;
+		if (r->reply_code != 0 && r->reply_code / 100 != out[0] - '0')
+			continue;
+		return true;
+	}
+	return false;
 }
 
 void
-classify_rcpt(const struct report *rep, const struct report_rcpt *r,
+classify_rcpt(const struct report *rep, const struct report_rcpt *r0,
     time_t now, struct verdict *v)
 {
+	struct report_rcpt rr = *r0, *r = &rr;
+	char code[16];
 	const char *st;
 
 	(void)now; /* XXX: Will-Retry-Until against now, for delayed DSNs */
 	memset(v, 0, sizeof(*v));
+	if (reply_status(r, code))
+		memcpy(r->status, code, sizeof(r->status));
+	/* before decide(): the rules that decide by the code point at it */
+	memcpy(v->status, r->status, sizeof(v->status));
 	decide(rep, r, v);
 
-	if (r->status[0] != '\0') {
-		memcpy(v->status, r->status, sizeof(v->status));
-	} else if ((st = reason_status(v->reason, temporary(r)))[0] != '\0') {
+	if (v->status[0] == '\0' &&
+	    (st = reason_status(v->reason, temporary(r)))[0] != '\0') {
 		strncpy(v->status, st, sizeof(v->status) - 1);
 		v->status_derived = true;
 	}
 	v->hard = v->reason == REASON_USERUNKNOWN ||
-	    v->reason == REASON_HOSTUNKNOWN || v->reason == REASON_HASMOVED ||
-	    (v->reason == REASON_NOTACCEPT &&
-		(v->status[0] == '5' ||
-		    (r->reply_code >= 500 && r->reply_code < 600)));
-	/* a temporary code on a permanent-looking reason: worth a retry */
-	if (v->cls == CLASS_PERMANENT && v->reason == REASON_UNDEFINED &&
-	    temporary(r))
+		  v->reason == REASON_HOSTUNKNOWN ||
+		  v->reason == REASON_HASMOVED ||
+		  (v->reason == REASON_NOTACCEPT &&
+		      (v->status[0] == '5' ||
+			  (r->reply_code >= 500 && r->reply_code < 600)));
+	/*
+	 * A temporary failure (4yz, 4.x.x) on a reason that is permanent by
+	 * default: the server itself says a retry may succeed (RFC 5321
+	 * 4.2.1), e.g. a greylisted or rate-limited IP, a "421 deferred"
+	 * for reputation. Not for a hard bounce, and not where a rule chose
+	 * the class (a loop stays permanent).
+	 */
+	if (v->cls == CLASS_PERMANENT && !v->hard && temporary(r) &&
+	    reason_info(v->reason)->cls == CLASS_PERMANENT)
 		v->cls = CLASS_TRANSIENT;
 	/* RFC 3464 2.3.3: the MTA is still trying; never a failure */
 	if (r->action != NULL && strcmp(r->action, "delayed") == 0)

@@ -17,19 +17,35 @@ struct verdict {
 	bool hard; /* userunknown, hostunknown, hasmoved; notaccept with 5xx */
 	enum bounce_class cls;
 	const char *rule;    /* static: the name of the rule that decided */
-	const char *matched; /* static: the pattern or code it matched */
+	const char *matched; /* the pattern (static), the code (in status)
+			      * or the command (in the report) it matched */
 	char status[16];     /* the report's code, or one implied by reason */
 	bool status_derived; /* status came from the reason, not the report */
 };
 
-/* A text rule: reason when pattern occurs in the diagnostic. */
+/*
+ * A text rule: reason when pattern occurs in the diagnostic and every
+ * constraint holds. Rules are tried in two passes (classify.c): the
+ * ordinary ones before the RFC 3463 code, the CR_WEAK ones after it.
+ */
 struct classify_rule {
 	const char *name;    /* "<reason>.<what>", unique */
 	enum reason reason;
 	const char *pattern; /* lower case; '*' matches any run of text */
 	int reply;	     /* only when the reply code is this (0: any) */
 	int cls;	     /* -1, or the enum bounce_class to impose */
+	unsigned flags;	     /* CR_* below */
+	const char *command; /* only when this SMTP command failed, or NULL */
+	const char *status;  /* only when the RFC 3463 code is this, or NULL */
 };
+
+/*
+ * A broad word ("spam", "blocked", "policy") that names a cause only when
+ * nothing better does: it yields to a specific RFC 3463 code, because
+ * providers append such words to precise refusals ("... fails SPF. To
+ * protect our users from spam ...").
+ */
+#define CR_WEAK 0x01u
 
 extern const struct classify_rule classify_rules[];
 extern const unsigned classify_nrules;

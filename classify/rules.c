@@ -1,16 +1,33 @@
 /*
- * The text rules, tried in order; the first that matches decides. Patterns
- * are lower case; '*' stands for any text between the pieces. Order: the
- * most specific evidence first (loops, relaying, size, quota), the broad
- * "unknown user" family late, so that "mailbox unavailable: over quota"
- * reads as mailboxfull. Every rule is named "<reason>.<what>" and the
- * tests walk the table: each reason has a rule, names are unique.
+ * The text rules. Patterns are lower case; '*' stands for any text between
+ * the pieces. Every rule is named "<reason>.<what>"; names are unique.
+ *
+ * Two passes (classify.c): the ordinary rules run first, in table order,
+ * and the first that matches decides, over any status code; the CR_WEAK
+ * rules (broad words) run only when the RFC 3463 code names no cause.
+ *
+ * Within a pass the order is the point: a diagnostic often names its cause
+ * and then adds words that belong to another ("Recipient address rejected:
+ * Reverse DNS validation failed", "... fails SPF. To protect our users from
+ * spam ..."). So the groups run from the most specific evidence to the
+ * broadest: loops and relaying; what is wrong with the sender (its
+ * authentication, its PTR, its address, its IP's standing); limits and
+ * rates; the size of the message; the state of the mailbox; the domain;
+ * the local delivery program; the unknown user; time-outs and the network;
+ * the content; and last the receiving system's own faults.
  */
 #include "classify.h"
 
-#define RULE(r, n, p) { #r "." n, REASON_##r, p, 0, -1 }
-#define RULE_REPLY(r, n, p, c) { #r "." n, REASON_##r, p, c, -1 }
-#define RULE_CLASS(r, n, p, k) { #r "." n, REASON_##r, p, 0, k }
+/* name, reason, pattern, reply, class, flags, command, status */
+#define RULE(r, n, p) { #r "." n, REASON_##r, p, 0, -1, 0, NULL, NULL }
+#define RULE_WEAK(r, n, p) \
+	{ #r "." n, REASON_##r, p, 0, -1, CR_WEAK, NULL, NULL }
+#define RULE_CLASS(r, n, p, k) \
+	{ #r "." n, REASON_##r, p, 0, k, 0, NULL, NULL }
+#define RULE_WEAK_REPLY(r, n, p, c) \
+	{ #r "." n, REASON_##r, p, c, -1, CR_WEAK, NULL, NULL }
+#define RULE_STATUS(r, n, p, s) \
+	{ #r "." n, REASON_##r, p, 0, -1, 0, NULL, s }
 /* enum reason values spelt as the names above */
 #define REASON_userunknown REASON_USERUNKNOWN
 #define REASON_hostunknown REASON_HOSTUNKNOWN
@@ -45,7 +62,11 @@
 #define REASON_onhold REASON_ONHOLD
 
 const struct classify_rule classify_rules[] = {
-	/* seed group 4: a forwarding loop; resending cannot help */
+	/*
+	 * Seed group 4: a forwarding loop. First, because a looping message
+	 * collects every other kind of text on its way round; resending
+	 * cannot help until the forwarding is fixed.
+	 */
 	RULE_CLASS(networkerror, "too-many-hops", "too many hops",
 	    CLASS_PERMANENT),
 	RULE_CLASS(networkerror, "loop", "mail loop", CLASS_PERMANENT),
@@ -55,7 +76,10 @@ const struct classify_rule classify_rules[] = {
 	    CLASS_PERMANENT),
 	RULE_CLASS(networkerror, "hop-count", "hop count exceeded",
 	    CLASS_PERMANENT),
-	/* seed group 6 */
+	RULE_CLASS(networkerror, "loop-detected", "loop detected",
+	    CLASS_PERMANENT),
+
+	/* Seed group 6: the fault is the sending side's relay setup. */
 	RULE(norelaying, "relay-access-denied", "relay access denied"),
 	RULE(norelaying, "relaying-denied", "relaying denied"),
 	RULE(norelaying, "relay-not-permitted", "relay not permitted"),
@@ -64,7 +88,156 @@ const struct classify_rule classify_rules[] = {
 	RULE(norelaying, "not-permitted-to-relay", "not permitted to relay"),
 	RULE(norelaying, "we-do-not-relay", "we do not relay"),
 	RULE(norelaying, "relay-denied", "relay denied"),
-	/* seed group 2 */
+	RULE(norelaying, "not-configured-to-relay", "not configured to relay"),
+	RULE(norelaying, "relaying-prohibited", "relaying prohibited"),
+	RULE(norelaying, "relaying-not-permitted", "relaying not permitted"),
+	RULE(norelaying, "no-relaying", "no relaying"),
+	RULE(norelaying, "not-allowed-to-relay", "not allowed to relay"),
+	RULE(norelaying, "relay-prohibited", "relay prohibited"),
+
+	/*
+	 * Malformed headers. Before the authentication group: "duplicate
+	 * header 'DKIM-Signature'" is about the headers, not DKIM; and
+	 * before spam, which Gmail names when it refuses such messages.
+	 */
+	RULE(notcompliantrfc, "duplicate-header", "duplicate header"),
+	RULE(notcompliantrfc, "rfc5322", "rfc 5322"),
+	RULE(notcompliantrfc, "rfc5322b", "rfc5322"),
+	RULE(notcompliantrfc, "rfc2822", "rfc 2822"),
+	RULE(notcompliantrfc, "multiple-from", "multiple addresses in from"),
+	RULE(notcompliantrfc, "from-header-addresses", "addresses in from: header"),
+	RULE(notcompliantrfc, "not-rfc-compliant", "not rfc compliant"),
+
+	/*
+	 * The sender's domain fails SPF, DKIM or DMARC (RFC 7208, 6376,
+	 * 7489). Before "recipient address rejected", which Postfix policy
+	 * services put in front of any reason, and before spam and access
+	 * denied, which providers add to these refusals.
+	 */
+	RULE(authfailure, "dmarc", "dmarc"),
+	RULE(authfailure, "spf-check", "spf check"),
+	RULE(authfailure, "spf-fail", "spf fail"),
+	RULE(authfailure, "fails-spf", "fails to pass spf"),
+	RULE(authfailure, "spf-validation", "spf validation"),
+	RULE(authfailure, "dkim-fail", "dkim * fail"),
+	RULE(authfailure, "dkim-invalid", "dkim * invalid"),
+	RULE(authfailure, "unauthenticated-email", "unauthenticated email"),
+	RULE(authfailure, "no-authentication-information",
+	    "does not have authentication information"),
+	RULE(authfailure, "authentication-checks",
+	    "authentication checks failed"),
+	/* the sending IP's reverse DNS (PTR) */
+	RULE(requireptr, "no-ptr", "no ptr record"),
+	RULE(requireptr, "reverse-dns", "reverse dns"),
+	RULE(requireptr, "rdns", "rdns"),
+	RULE(requireptr, "reverse-lookup", "reverse lookup"),
+	RULE(requireptr, "ptr-record", "ptr record"),
+	RULE(requireptr, "cannot-resolve-ptr", "cannot find your hostname"),
+	RULE(requireptr, "reverse-hostname", "reverse hostname"),
+	RULE(requireptr, "ip-name-lookup", "ip name lookup failed"),
+	RULE(requireptr, "no-reverse", "no reverse"),
+	/* the envelope sender: its address or its domain */
+	RULE(rejected, "sender-rejected", "sender address rejected"),
+	RULE(rejected, "sender-rejected2", "sender rejected"),
+	RULE(rejected, "sender-denied", "sender denied"),
+	RULE(rejected, "sender-verify", "sender verify failed"),
+	RULE(rejected, "sender-verification", "sender verification failed"),
+	RULE(rejected, "domain-of-sender", "domain of sender address"),
+	RULE(rejected, "sender-domain", "sender domain must exist"),
+	RULE(rejected, "unroutable-sender", "unroutable sender"),
+	RULE(rejected, "mail-from-rejected", "mail from rejected"),
+	RULE(rejected, "sender-not-allowed", "sender is not allowed"),
+	RULE(rejected, "invalid-sender", "invalid sender"),
+	/* Sender ID (RFC 4407): no purported responsible address */
+	RULE(rejected, "purported-responsible",
+	    "purported responsible address"),
+	/* a list or group that takes posts from its members only */
+	RULE(rejected, "permission-to-post", "permission to post"),
+	RULE(rejected, "not-allowed-to-post", "not allowed to post"),
+	/* the sending client must authenticate (RFC 4954) */
+	RULE(securityerror, "authentication-required",
+	    "authentication required"),
+	RULE(securityerror, "authrequired", "authrequired"),
+	RULE(securityerror, "unauthenticated-sender", "unauthenticated sender"),
+	RULE(securityerror, "must-authenticate", "must authenticate"),
+
+	/* the sending IP's or domain's standing; before spam */
+	RULE(badreputation, "reputation", "reputation"),
+	RULE(badreputation, "user-complaints", "user complaints"),
+
+	/*
+	 * Limits and rates. Before the block lists ("IP frequency limited,
+	 * blocked") and the quota group: "daily sending quota" and
+	 * "receiving mail at a rate" are not a full mailbox.
+	 */
+	RULE(toomanyconn, "too-many-connections", "too many connections"),
+	RULE(toomanyconn, "too-many-sessions", "too many sessions"),
+	RULE(toomanyconn, "too-many-concurrent", "too many concurrent"),
+	RULE(toomanyconn, "too-many-simultaneous", "too many simultaneous"),
+	RULE(toomanyconn, "connection-limit", "connection limit"),
+	RULE(toomanyconn, "too-many-recipients", "too many recipients"),
+	RULE(toomanyconn, "frequency-limited", "frequency limited"),
+	RULE(speeding, "rate-limit", "rate limit"),
+	RULE(speeding, "rate-limited", "rate-limited"),
+	RULE(speeding, "too-many-messages", "too many messages"),
+	RULE(speeding, "sending-too-fast", "too fast"),
+	RULE(speeding, "receiving-rate", "receiving mail at a rate"),
+	RULE(speeding, "too-quickly", "too quickly"),
+	RULE(speeding, "sending-quota", "sending quota"),
+	RULE(speeding, "throttled", "throttl"),
+	/* a per-recipient limit (RFC 3463 X.2.3), Exchange's RecipSizeLimit */
+	RULE(exceedlimit, "recipient-size-limit", "too large for this recipient"),
+	RULE(exceedlimit, "recipsizelimit", "recipsizelimit"),
+
+	/*
+	 * The sending IP is listed or refused. Before the system faults:
+	 * "Service unavailable; client host blocked using ..." is a block.
+	 */
+	/* URI block lists judge the links in the content, not the IP */
+	RULE(spamdetected, "blacklisted-url", "blacklisted url"),
+	RULE(spamdetected, "uribl", "uribl"),
+	RULE(spamdetected, "surbl", "surbl"),
+	RULE(blocked, "blacklist", "blacklist"),
+	RULE(blocked, "blocklist", "blocklist"),
+	RULE(blocked, "block-list", "block list"),
+	RULE(blocked, "blocked-using", "blocked using"),
+	RULE(blocked, "listed-at", "listed at"),
+	RULE(blocked, "dnsbl", "dnsbl"),
+	/* "rbl" as a word: "garbled" must not match */
+	RULE(blocked, "rbl", " rbl"),
+	RULE(blocked, "rbl-colon", "rbl:"),
+	RULE(blocked, "rbl-path", "/rbl"),
+	RULE(blocked, "spamhaus", "spamhaus"),
+	RULE(blocked, "spamcop", "spamcop"),
+	RULE(blocked, "client-host-rejected", "client host rejected"),
+	RULE(blocked, "client-host-blocked", "client host blocked"),
+	RULE(blocked, "ip-blocked", "ip address * blocked"),
+	RULE(blocked, "blocked-ip", "blocked ip"),
+	RULE(blocked, "banned-ip", "banned sending ip"),
+	RULE(blocked, "blocked-for-abuse", "blocked for abuse"),
+	RULE(blocked, "connection-rejected", "connection rejected"),
+	RULE(blocked, "not-accepting-connections", "not accepting connections"),
+	RULE(blocked, "service-refused", "service refused"),
+	/* qmail: the HELO name was refused (RFC 5321 4.1.1.1) */
+	RULE(blocked, "helo-rejected", "my name was rejected"),
+	/* a dynamic address must send through its provider's server */
+	RULE(blocked, "use-isp-server", "smtp server of your isp"),
+	RULE(blocked, "dynamic-ip", "dynamic ip"),
+	RULE(blocked, "dynamic-address", "dynamic address"),
+	RULE(blocked, "dynamically-assigned", "dynamically-assigned"),
+	RULE(blocked, "dynamically-assigned2", "dynamically assigned"),
+	RULE(blocked, "not-authorized-directly",
+	    "not authorized to send email directly"),
+	/* Postfix smtpd_helo_restrictions: the client's HELO name */
+	RULE(blocked, "helo-command-rejected", "helo command rejected"),
+	RULE_CLASS(blocked, "greylisted", "greylist", CLASS_TRANSIENT),
+	RULE_CLASS(blocked, "graylisted", "graylist", CLASS_TRANSIENT),
+
+	/*
+	 * Seed group 2: the size of the message. The receiving disk or
+	 * mailbox limits come first: "mailbox size limit exceeded" is full.
+	 */
+	RULE(mailboxfull, "mailbox-size-limit", "mailbox size limit"),
 	RULE(mesgtoobig, "size-exceeds", "message size exceeds"),
 	RULE(mesgtoobig, "too-big", "message too big"),
 	RULE(mesgtoobig, "too-large", "message too large"),
@@ -76,17 +249,32 @@ const struct classify_rule classify_rules[] = {
 	RULE(mesgtoobig, "size-exceeded", "message size exceeded"),
 	RULE(mesgtoobig, "maximum-size", "exceeds the maximum size"),
 	RULE(mesgtoobig, "file-too-large", "message file too big"),
-	/* seed group 3 */
+	RULE(mesgtoobig, "too-much-data", "too much data"),
+
+	/* the receiving system's disk, before the mailbox's "is full" */
+	RULE(systemfull, "disk-full", "disk full"),
+	RULE(systemfull, "disk-is-full", "disk is full"),
+	RULE(systemfull, "out-of-disk", "out of disk"),
+	RULE(systemfull, "insufficient-disk", "insufficient disk space"),
+	/* RFC 5321 4.2.3: 452 "insufficient system storage" */
+	RULE(systemfull, "insufficient-system-storage",
+	    "insufficient system storage"),
+	RULE(systemfull, "no-space-left", "no space left on device"),
+
+	/* Seed group 3: the mailbox is full; worth resending later. */
 	RULE(mailboxfull, "over-quota", "over quota"),
 	RULE(mailboxfull, "over-the-quota", "over the quota"),
+	RULE(mailboxfull, "overquota", "overquota"),
 	RULE(mailboxfull, "quota-exceeded", "quota exceeded"),
 	RULE(mailboxfull, "exceeded-quota", "exceeded * quota"),
 	RULE(mailboxfull, "exceeds-quota", "exceeds * quota"),
 	RULE(mailboxfull, "quota-full", "quota full"),
 	RULE(mailboxfull, "mailbox-full", "mailbox full"),
 	RULE(mailboxfull, "mailbox-is-full", "mailbox is full"),
+	RULE(mailboxfull, "mailfolder-full", "mailfolder is full"),
 	RULE(mailboxfull, "mailbox-has-exceeded", "mailbox has exceeded"),
 	RULE(mailboxfull, "mailbox-exceeds", "mailbox exceeds"),
+	RULE(mailboxfull, "mailbox-exceeded", "mailbox exceeded"),
 	RULE(mailboxfull, "box-full", "box full"),
 	RULE(mailboxfull, "is-full", "is full"),
 	RULE(mailboxfull, "storage-allocation", "exceeded storage allocation"),
@@ -99,20 +287,53 @@ const struct classify_rule classify_rules[] = {
 	RULE(mailboxfull, "user-over-quota", "user over quota"),
 	RULE(mailboxfull, "full-mailbox", "full mailbox"),
 	RULE(mailboxfull, "too-much-mail", "too much mail"),
-	/* seed group 5 */
-	RULE(expired, "connect-timed-out", "connect to * timed out"),
-	RULE(expired, "connection-timed-out", "connection timed out"),
-	RULE(expired, "delivery-time-expired", "delivery time expired"),
-	RULE(expired, "retry-timeout", "retry timeout exceeded"),
-	RULE(expired, "too-long-in-queue", "message was not delivered within"),
-	RULE(expired, "could-not-be-delivered-for", "could not be delivered for"),
-	RULE(expired, "queue-expired", "queue too long"),
-	RULE(expired, "has-been-delayed", "giving up"),
-	RULE(expired, "retry-time-not-reached", "retry time not reached"),
-	RULE(expired, "unable-to-deliver-in", "was not able to deliver"),
-	RULE(networkerror, "connection-refused", "connection refused"),
-	RULE(networkerror, "network-unreachable", "network is unreachable"),
-	RULE(networkerror, "no-route", "no route to host"),
+	RULE(mailboxfull, "storage-quota", "storage quota"),
+
+	/*
+	 * The domain takes no mail at all: RFC 7505 null MX, or no mail
+	 * exchanger to be found. Before the unknown host, and before the
+	 * recipient's own refusals ("host/domain does not accept mail").
+	 */
+	RULE(notaccept, "does-not-accept-mail", "does not accept mail"),
+	RULE(notaccept, "null-mx", "null mx"),
+	RULE(notaccept, "no-smtp-service", "no smtp service"),
+	RULE(notaccept, "doesnt-receive-email", "doesn't receive email"),
+	RULE(notaccept, "no-mx", "no mx record"),
+	RULE(notaccept, "no-mx-found", "no mx found"),
+	RULE(notaccept, "no-mail-exchanger", "find a mail exchanger"),
+	/* the mailbox exists but takes no mail now */
+	RULE(suspend, "disabled", "account disabled"),
+	RULE(suspend, "account-is-disabled", "account is disabled"),
+	RULE(suspend, "mailbox-disabled", "mailbox disabled"),
+	RULE(suspend, "mailbox-is-disabled", "mailbox is disabled"),
+	RULE(suspend, "has-been-disabled", "has been disabled"),
+	RULE(suspend, "account-suspended", "account * suspended"),
+	RULE(suspend, "mailbox-suspended", "mailbox * suspended"),
+	RULE(suspend, "user-suspended", "user suspended"),
+	RULE(suspend, "inactive", "inactive"),
+	RULE(suspend, "not-active", "is not active"),
+	RULE(suspend, "deactivated", "deactivated"),
+	RULE(suspend, "expired-account", "account has expired"),
+	RULE(suspend, "frozen", "mailbox is frozen"),
+	RULE(suspend, "account-blocked", "recipient account is blocked"),
+	RULE(suspend, "account-locked", "account is locked"),
+	RULE(suspend, "account-has-been-locked", "account has been locked"),
+	RULE(hasmoved, "has-moved", "has moved"),
+	RULE(hasmoved, "address-changed", "address has changed"),
+	RULE(hasmoved, "no-longer-valid", "no longer valid"),
+	RULE(filtered, "refused-by-recipient", "refused by recipient"),
+	RULE(filtered, "recipient-refuses", "recipient does not accept"),
+	RULE(filtered, "not-accepting-mail-from", "not accepting mail from"),
+	RULE(filtered, "rejected-by-recipient", "rejected by recipient"),
+
+	/*
+	 * A resolver failure that is not a verdict on the domain ("try
+	 * again" is the resolver's TRY_AGAIN; a malformed reply is a broken
+	 * name server): before "host not found".
+	 */
+	RULE(networkerror, "dns-try-again", "host not found, try again"),
+	RULE(networkerror, "dns-malformed-reply", "unexpected name server reply"),
+	RULE(networkerror, "dns-servfail", "servfail"),
 	RULE(hostunknown, "host-not-found", "host not found"),
 	RULE(hostunknown, "host-unknown", "host unknown"),
 	RULE(hostunknown, "unknown-host", "unknown host"),
@@ -121,94 +342,52 @@ const struct classify_rule classify_rules[] = {
 	RULE(hostunknown, "name-service-error", "name service error"),
 	RULE(hostunknown, "unrouteable", "unrouteable address"),
 	RULE(hostunknown, "unroutable", "unroutable"),
-	RULE(hostunknown, "no-mx", "no mx record"),
 	RULE(hostunknown, "domain-does-not-exist", "domain does not exist"),
 	RULE(hostunknown, "nxdomain", "nxdomain"),
 	RULE(hostunknown, "dns-error", "dns error"),
+	RULE(hostunknown, "dns-lookup-failure", "dns lookup failure"),
+	RULE(hostunknown, "unknown-domain", "unknown domain"),
 	RULE(hostunknown, "recipient-domain", "recipient domain * not found"),
 	RULE(hostunknown, "domain-name-not-found", "domain name not found"),
-	/* authentication of the sender */
-	RULE(authfailure, "spf", "spf check failed"),
-	RULE(authfailure, "spf-fail", "spf fail"),
-	RULE(authfailure, "dmarc", "dmarc"),
-	RULE(authfailure, "dkim", "dkim"),
-	RULE(requireptr, "no-ptr", "no ptr record"),
-	RULE(requireptr, "reverse-dns", "reverse dns"),
-	RULE(requireptr, "rdns", "rdns"),
-	RULE(requireptr, "reverse-lookup", "reverse lookup"),
-	RULE(requireptr, "ptr-record", "ptr record"),
-	RULE(requireptr, "cannot-resolve-ptr", "cannot find your hostname"),
-	RULE(requireptr, "reverse-hostname", "reverse hostname"),
-	/* content */
-	RULE(virusdetected, "virus", "virus"),
-	RULE(virusdetected, "malware", "malware"),
-	RULE(spamdetected, "spam", "spam"),
-	RULE(spamdetected, "junk", "junk mail"),
-	RULE(spamdetected, "bulk", "bulk mail"),
-	RULE(policyviolation, "policy", "policy violation"),
-	RULE(policyviolation, "content-policy", "content policy"),
-	RULE(policyviolation, "prohibited-attachment", "prohibited attachment"),
-	RULE(contenterror, "headers", "header error"),
-	RULE(notcompliantrfc, "duplicate-header", "duplicate header"),
-	RULE(notcompliantrfc, "rfc5322", "rfc 5322"),
-	RULE(notcompliantrfc, "rfc5322b", "rfc5322"),
-	RULE(notcompliantrfc, "rfc2822", "rfc 2822"),
-	/* rate */
-	RULE(toomanyconn, "too-many-connections", "too many connections"),
-	RULE(toomanyconn, "too-many-sessions", "too many sessions"),
-	RULE(toomanyconn, "connection-limit", "connection limit"),
-	RULE(speeding, "rate-limit", "rate limit"),
-	RULE(speeding, "rate-limited", "rate-limited"),
-	RULE(speeding, "too-many-messages", "too many messages"),
-	RULE(speeding, "sending-too-fast", "too fast"),
-	RULE(exceedlimit, "too-many-recipients", "too many recipients"),
-	RULE_CLASS(blocked, "greylisted", "greylist", CLASS_TRANSIENT),
-	RULE_CLASS(blocked, "graylisted", "graylist", CLASS_TRANSIENT),
-	RULE_CLASS(blocked, "try-again-later", "try again later",
-	    CLASS_TRANSIENT),
-	/* the sending IP */
-	RULE(blocked, "blacklist", "blacklist"),
-	RULE(blocked, "blocklist", "blocklist"),
-	RULE(blocked, "block-list", "block list"),
-	RULE(blocked, "dnsbl", "dnsbl"),
-	RULE(blocked, "rbl", "rbl"),
-	RULE(blocked, "spamhaus", "spamhaus"),
-	RULE(blocked, "spamcop", "spamcop"),
-	RULE(blocked, "client-host-rejected", "client host rejected"),
-	RULE(blocked, "ip-blocked", "ip address * blocked"),
-	RULE(blocked, "access-denied", "access denied"),
-	RULE(blocked, "connection-rejected", "connection rejected"),
-	RULE(badreputation, "reputation", "reputation"),
-	/* the envelope sender */
-	RULE(rejected, "sender-rejected", "sender address rejected"),
-	RULE(rejected, "sender-denied", "sender denied"),
-	RULE(rejected, "sender-verify", "sender verify failed"),
-	RULE(rejected, "domain-of-sender", "domain of sender address"),
-	RULE(rejected, "mail-from-rejected", "mail from rejected"),
-	RULE(rejected, "sender-not-allowed", "sender is not allowed"),
-	/* the mailbox */
-	RULE(suspend, "disabled", "account disabled"),
-	RULE(suspend, "mailbox-disabled", "mailbox disabled"),
-	RULE(suspend, "has-been-disabled", "has been disabled"),
-	RULE(suspend, "suspended", "suspended"),
-	RULE(suspend, "inactive", "inactive"),
-	RULE(suspend, "not-active", "is not active"),
-	RULE(suspend, "deactivated", "deactivated"),
-	RULE(suspend, "expired-account", "account has expired"),
-	RULE(hasmoved, "has-moved", "has moved"),
-	RULE(hasmoved, "address-changed", "address has changed"),
-	RULE(hasmoved, "no-longer-valid", "no longer valid"),
-	RULE(filtered, "refused-by-recipient", "refused by recipient"),
-	RULE(filtered, "recipient-refuses", "recipient * does not accept"),
-	RULE(filtered, "not-accepting-mail-from", "not accepting mail from"),
-	RULE(filtered, "rejected-by-recipient", "rejected by recipient"),
-	/* seed group 1 */
+	RULE(hostunknown, "no-host-named", "find any host named"),
+	RULE(hostunknown, "no-host-by-that-name", "find any host by that name"),
+	RULE(hostunknown, "non-existent-hosts", "point to non-existent host"),
+	RULE(hostunknown, "domain-not-reachable", "domain is not reachable"),
+	RULE(hostunknown, "host-or-domain", "host or domain name not found"),
+	/* RFC 3463's own words for X.1.2, which some MTAs send as text */
+	RULE(hostunknown, "bad-destination-system",
+	    "bad destination system address"),
+
+	/*
+	 * A local delivery program failed. Before the unknown user: the
+	 * program's own output often says "no such user" about some other
+	 * lookup (Postfix pipe(8) puts it after "Command output:").
+	 */
+	RULE(mailererror, "command-output", "command output:"),
+	RULE(mailererror, "mailer-error", "mailer error"),
+	RULE(mailererror, "command-died", "command died"),
+	RULE(mailererror, "procmail", "procmail"),
+	RULE(mailererror, "exit-status", "exit status"),
+	RULE(mailererror, "child-status", "child status"),
+
+	/*
+	 * Seed group 1: the mailbox does not exist. Late, so that a
+	 * "mailbox unavailable: over quota" reads as full.
+	 */
 	RULE(userunknown, "unknown-user", "unknown user"),
 	RULE(userunknown, "user-unknown", "user unknown"),
 	RULE(userunknown, "no-such-user", "no such user"),
 	RULE(userunknown, "no-such-mailbox", "no such mailbox"),
 	RULE(userunknown, "no-mailbox-here", "no mailbox here"),
 	RULE(userunknown, "user-not-found", "user not found"),
+	RULE(userunknown, "user-not-exist", "user not exist"),
+	RULE(userunknown, "user-doesnt-have", "user doesn't have a"),
+	RULE(userunknown, "user-is-unknown", "user is unknown"),
+	RULE(userunknown, "no-such-account", "no such account"),
+	RULE(userunknown, "unknown-mailbox", "unknown mailbox"),
+	RULE(userunknown, "no-mailbox-by-that-name", "no mailbox by that name"),
+	RULE(userunknown, "not-a-valid-recipient", "not a valid recipient"),
+	RULE(userunknown, "illegal-alias", "unknown or illegal alias"),
 	RULE(userunknown, "invalid-recipient", "invalid recipient"),
 	RULE(userunknown, "not-a-valid-mailbox", "not a valid mailbox"),
 	RULE(userunknown, "mailbox-unavailable", "mailbox unavailable"),
@@ -219,11 +398,7 @@ const struct classify_rule classify_rules[] = {
 	RULE(userunknown, "unknown-recipient", "unknown recipient"),
 	RULE(userunknown, "no-such-recipient", "no such recipient"),
 	RULE(userunknown, "invalid-mailbox", "invalid mailbox"),
-	RULE(userunknown, "recipient-address-rejected",
-	    "recipient address rejected"),
-	RULE(userunknown, "address-rejected", "address rejected"),
 	RULE(userunknown, "not-our-customer", "not our customer"),
-	RULE(userunknown, "unknown-address", "unknown address"),
 	RULE(userunknown, "address-unknown", "address unknown"),
 	RULE(userunknown, "invalid-address", "invalid address"),
 	RULE(userunknown, "no-such-address", "no such address"),
@@ -232,26 +407,116 @@ const struct classify_rule classify_rules[] = {
 	RULE(userunknown, "no-such-person", "no such person"),
 	RULE(userunknown, "mailbox-unknown", "mailbox unknown"),
 	RULE(userunknown, "recipient-not-found", "recipient not found"),
+	RULE(userunknown, "recipnotfound", "recipnotfound"),
 	RULE(userunknown, "address-not-found", "address not found"),
-	RULE_REPLY(userunknown, "unknow-550", "unknow", 550),
-	/* receiving system faults */
-	RULE(systemfull, "disk-full", "disk full"),
-	RULE(systemfull, "out-of-disk", "out of disk"),
+	RULE(userunknown, "name-not-recognized", "name is not recognized"),
+	/*
+	 * Exchange Online's directory-based edge blocking says "no such
+	 * address" this way, with 5.4.1; from Postfix access(5) the same
+	 * words with 5.7.1 are a local block, left to the weak rules.
+	 */
+	RULE_STATUS(userunknown, "recipient-access-denied",
+	    "recipient address rejected: access denied", "5.4.1"),
+	RULE(userunknown, "bad-destination-mailbox",
+	    "bad destination mailbox address"),
+
+	/* Seed group 5: the sending MTA gave up after retrying. */
+	RULE(expired, "connect-timed-out", "connect to * timed out"),
+	RULE(expired, "connection-timed-out", "connection timed out"),
+	RULE(expired, "timed-out", "timed out"),
+	RULE(expired, "delivery-time-expired", "delivery time expired"),
+	RULE(expired, "retry-timeout", "retry timeout exceeded"),
+	RULE(expired, "too-long-in-queue", "message was not delivered within"),
+	RULE(expired, "could-not-be-delivered-for", "could not be delivered for"),
+	RULE(expired, "queue-expired", "queue too long"),
+	RULE(expired, "envelope-expired", "envelope expired"),
+	RULE(expired, "message-expired", "message expired"),
+	RULE(expired, "failing-for-a-long-time", "failing for a long time"),
+	RULE(expired, "could-not-deliver-for", "could not deliver for the last"),
+	RULE(expired, "cannot-send-for", "cannot send message for"),
+	RULE(expired, "could-not-send-for", "could not send message for"),
+	RULE(expired, "failed-attempts", "delivery failed * attempts"),
+	RULE(expired, "retry-time-not-reached", "retry time not reached"),
+	/* Gmail: the connection was refused or reset over days of retries */
+	RULE(expired, "requests-to-connect",
+	    "did not accept our requests to connect"),
+	RULE(networkerror, "connection-refused", "connection refused"),
+	RULE(networkerror, "network-unreachable", "network is unreachable"),
+	RULE(networkerror, "no-route", "no route to host"),
+	RULE(networkerror, "lost-connection", "lost connection"),
+
+	/* the content */
+	RULE(virusdetected, "virus", "virus"),
+	RULE(virusdetected, "malware", "malware"),
+	RULE(policyviolation, "policy", "policy violation"),
+	RULE(policyviolation, "for-policy-reasons", "for policy reasons"),
+	RULE(policyviolation, "by-policy", "denied by policy"),
+	RULE(policyviolation, "content-policy", "content policy"),
+	RULE(policyviolation, "prohibited-attachment", "prohibited attachment"),
+	RULE(policyviolation, "header-error", "header error"),
+	RULE(policyviolation, "content-presents", "content presents a potential"),
+	RULE(spamdetected, "spam-detected", "spam detected"),
+	RULE(spamdetected, "detected-as-spam", "as spam"),
+	RULE(spamdetected, "spam-classification", "spam classification"),
+	RULE(spamdetected, "spam-content", "spam content"),
+	RULE(spamdetected, "unsolicited-mail", "unsolicited mail"),
+	RULE(spamdetected, "junk", "junk mail"),
+	RULE(spamdetected, "bulk", "bulk mail"),
+	RULE(spamdetected, "content-rejected", "content rejected"),
+	RULE(contenterror, "eight-bit-header", "8-bit data in message header"),
+	RULE(contenterror, "invalid-mime", "invalid mime"),
+	RULE(contenterror, "malformed-mime", "malformed mime"),
+
+	/* the receiving system's own faults, and the protocol */
 	RULE(systemerror, "local-error", "local error in processing"),
 	RULE(systemerror, "internal-error", "internal error"),
+	RULE(systemerror, "internal-server-error", "internal server error"),
+	RULE(systemerror, "temporary-local-problem", "temporary local problem"),
 	RULE(systemerror, "system-error", "system error"),
 	RULE(systemerror, "temporary-failure", "temporary failure"),
-	RULE(systemerror, "service-unavailable", "service unavailable"),
-	RULE(mailererror, "mailer-error", "mailer error"),
-	RULE(mailererror, "command-died", "command died"),
-	RULE(mailererror, "procmail", "procmail"),
-	RULE(mailererror, "exit-status", "exit status"),
 	RULE(syntaxerror, "syntax-error", "syntax error"),
-	RULE(securityerror, "authentication-required", "authentication required"),
+	RULE(syntaxerror, "parameter-not-implemented",
+	    "parameter not implemented"),
+	RULE(syntaxerror, "malformed-address", "malformed address"),
+	RULE(syntaxerror, "command-unrecognized", "command unrecognized"),
+	RULE(syntaxerror, "bad-sequence", "bad sequence of commands"),
 	RULE(failedstarttls, "starttls", "starttls"),
-	RULE(notaccept, "does-not-accept-mail", "does not accept mail"),
-	RULE(notaccept, "null-mx", "null mx"),
+	RULE(failedstarttls, "support-tls", "support tls"),
+	RULE(failedstarttls, "tls-required", "tls required"),
+	RULE(failedstarttls, "requires-tls", "requires tls"),
+	RULE(failedstarttls, "tls-handshake", "tls handshake"),
+	RULE(failedstarttls, "tls-negotiation", "tls negotiation"),
 	RULE(onhold, "onhold", "message is on hold"),
+	/*
+	 * Postfix: the server's greeting was a refusal (RFC 5321 3.1), so
+	 * it refuses this client. Last: the greeting may name the cause.
+	 */
+	RULE(blocked, "refused-to-talk", "refused to talk to me"),
+
+	/*
+	 * The weak pass: words that name a cause only when the RFC 3463
+	 * code names none (a specific code such as 5.7.26 or 5.2.1 beats
+	 * them). Postfix prefixes "Recipient address rejected:" to any
+	 * access(5) or policy verdict, so alone it only suggests a user.
+	 */
+	RULE_WEAK(userunknown, "recipient-address-rejected",
+	    "recipient address rejected"),
+	RULE_WEAK(userunknown, "address-rejected", "address rejected"),
+	RULE_WEAK(spamdetected, "spam", "spam"),
+	RULE_WEAK(blocked, "access-denied", "access denied"),
+	RULE_WEAK(userunknown, "unknown-address", "unknown address"),
+	/* seed: "550 <addr> unknow[n]" with nothing else to go on */
+	RULE_WEAK_REPLY(userunknown, "unknow-550", "unknow", 550),
+	RULE_WEAK(policyviolation, "policy-word", "policy"),
+	RULE_WEAK(systemerror, "service-unavailable", "service unavailable"),
+	RULE_WEAK(systemerror, "service-currently-unavailable",
+	    "currently unavailable"),
+	/* RFC 5321 4.2.3: 554 "Transaction failed" says no more than that */
+	RULE_WEAK(systemerror, "transaction-failed", "transaction failed"),
+	RULE_WEAK(expired, "unable-to-deliver-in", "was not able to deliver"),
+	/* a delay notice (RFC 3464 "delayed"): the code, when there is one,
+	 * says why it is delayed */
+	RULE_WEAK(expired, "will-be-retried", "will be retried"),
 };
 
 const unsigned classify_nrules =

@@ -24,7 +24,7 @@ static const struct {
 	{ "1.10", REASON_NOTACCEPT },	 /* RFC 7505 null MX */
 	{ "2.1", REASON_SUSPEND },	 /* mailbox disabled */
 	{ "2.2", REASON_MAILBOXFULL },	 /* mailbox full */
-	{ "2.3", REASON_MESGTOOBIG },	 /* message length exceeds limit */
+	{ "2.3", REASON_EXCEEDLIMIT },	 /* exceeds an administrative limit */
 	{ "2.4", REASON_MAILERERROR },	 /* mailing list expansion problem */
 	{ "3.1", REASON_SYSTEMFULL },	 /* mail system full */
 	{ "3.2", REASON_SYSTEMERROR },	 /* not accepting network messages */
@@ -38,10 +38,10 @@ static const struct {
 	{ "4.5", REASON_SYSTEMERROR },	 /* mail system congestion */
 	{ "4.6", REASON_NETWORKERROR },	 /* routing loop detected */
 	{ "4.7", REASON_EXPIRED },	 /* delivery time expired */
-	{ "5.0", REASON_SYNTAXERROR },	 /* other or undefined protocol status */
 	{ "5.1", REASON_SYNTAXERROR },	 /* invalid command */
 	{ "5.2", REASON_SYNTAXERROR },	 /* syntax error */
-	{ "5.3", REASON_EXCEEDLIMIT },	 /* too many recipients */
+	{ "5.3", REASON_TOOMANYCONN },	 /* too many recipients: send the
+					  * rest later (RFC 5321 4.5.3.1.10) */
 	{ "5.4", REASON_SYNTAXERROR },	 /* invalid command arguments */
 	{ "5.5", REASON_SYNTAXERROR },	 /* wrong protocol version */
 	{ "5.6", REASON_CONTENTERROR },	 /* authentication exchange too long */

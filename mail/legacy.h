@@ -28,6 +28,11 @@ struct legacy_family {
 	const char *const *start;
 	const char *const *end;
 	/*
+	 * Phrases that name a recipient later on the same line ("Unknown
+	 * user: a@b"); NULL for the common list in legacy.c.
+	 */
+	const char *const *intro;
+	/*
 	 * Optional: replaces the generic scanner for the section text. Adds
 	 * recipients to rep and returns how many.
 	 */
@@ -35,12 +40,21 @@ struct legacy_family {
 };
 
 /*
- * The generic scanner: a line whose first word is an address starts a
- * recipient ("<a@b>:", "a@b", "a@b... User unknown"); the rest of that
- * line and the lines that follow, up to a blank line or the next such
- * line, are its diagnostic. Returns how many recipients it added.
+ * The generic scanner: a line whose first word (after a list marker such
+ * as "*") is an address starts a recipient ("<a@b>:", "a@b", "a@b... User
+ * unknown"), and so does a line where a known phrase introduces one
+ * ("Recipient address: a@b"); the rest of that line and the lines that
+ * follow, up to a blank line or the next such line, are its diagnostic.
+ * Returns how many recipients it added.
  */
 size_t legacy_scan_section(struct report *rep, const char *text, size_t len);
+
+/*
+ * Appends s[0..len), trimmed, to *diag (in the arena, one space between
+ * pieces, at most MAIL_MAX_DIAG bytes).
+ */
+void legacy_append(struct arena *a, const char **diag, const char *s,
+    size_t len);
 
 /*
  * Recognises a free-text bounce in msg and fills rep (kind REPORT_LEGACY,
@@ -54,6 +68,14 @@ size_t legacy_parse(struct report *rep, struct mail_message *msg,
  * human-readable part often says more (Postfix, Sendmail).
  */
 void legacy_fill_diagnostics(struct report *rep, const char *text, size_t len);
+
+/*
+ * The message a free-text bounce returns inline: the text after the first
+ * "copy of the message follows" marker line, or NULL. *len_r is the rest
+ * of text from there.
+ */
+const char *legacy_inline_original(const char *text, size_t len,
+    size_t *len_r);
 
 /* The families, in the order they are tried; NULL-terminated. */
 extern const struct legacy_family *const legacy_families[];

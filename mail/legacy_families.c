@@ -7,6 +7,12 @@
 extern const struct legacy_family legacy_family_qmail;
 extern const struct legacy_family legacy_family_exim;
 extern const struct legacy_family legacy_family_sendmail;
+extern const struct legacy_family legacy_family_postfix;
+extern const struct legacy_family legacy_family_amazonses;
+extern const struct legacy_family legacy_family_james;
+extern const struct legacy_family legacy_family_interscan;
+extern const struct legacy_family legacy_family_kddi;
+extern const struct legacy_family legacy_family_failedrcpt;
 extern const struct legacy_family legacy_family_generic;
 extern const struct legacy_family legacy_family_generic_subject;
 
@@ -14,6 +20,13 @@ const struct legacy_family *const legacy_families[] = {
 	&legacy_family_qmail,
 	&legacy_family_exim,
 	&legacy_family_sendmail,
+	&legacy_family_postfix,
+	&legacy_family_amazonses,
+	&legacy_family_james,
+	&legacy_family_interscan,
+	&legacy_family_kddi,
+	/* the header names the recipients when no layout above fits */
+	&legacy_family_failedrcpt,
 	&legacy_family_generic,
 	&legacy_family_generic_subject,
 	NULL,

@@ -13,7 +13,7 @@ static const char *const subject[] = {
 	"undeliver", "undelivered", "returned mail", "delivery fail",
 	"delivery status notification", "failure notice", "failed delivery",
 	"could not be delivered", "non-deliver", "nondeliver", "mail failure",
-	"delivery problem", "delivery report", "not delivered", "bounce",
+	"delivery problem", "delivery report", "not delivered", "bounced",
 	"rejected", "mail system error", NULL,
 };
 

@@ -41,6 +41,21 @@ normalise(const unsigned char *in, size_t len, size_t *len_r, unsigned *flags)
 	return out;
 }
 
+/*
+ * A message saved from an mbox keeps its "From " separator line (RFC 4155
+ * 2); it is no header field and hides the real ones from a parser.
+ */
+static const char *
+skip_mbox_from(const char *s, size_t len)
+{
+	const char *nl;
+
+	if (len < 5 || memcmp(s, "From ", 5) != 0)
+		return s;
+	nl = memchr(s, '\n', len);
+	return nl != NULL ? nl + 1 : s;
+}
+
 size_t
 mail_header_block_len(const char *s, size_t len)
 {
@@ -278,7 +293,8 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 {
 	struct mailmime *mime = NULL;
 	struct walk w;
-	size_t idx = 0, cut, i;
+	const char *body;
+	size_t idx = 0, cut, i, blen;
 	int r;
 
 	memset(msg, 0, sizeof(*msg));
@@ -292,8 +308,9 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 		*error_r = "out of memory";
 		return -1;
 	}
-	msg->hdr = msg->buf;
-	msg->hdr_len = mail_header_block_len(msg->buf, msg->len);
+	msg->hdr = skip_mbox_from(msg->buf, msg->len);
+	msg->hdr_len = mail_header_block_len(msg->hdr,
+	    msg->len - (size_t)(msg->hdr - msg->buf));
 	if (msg->hdr_len > MAIL_MAX_HEADER) {
 		msg->flags |= MAIL_F_HEADER_CUT;
 		msg->hdr_len = MAIL_MAX_HEADER;
@@ -301,8 +318,10 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 
 	memset(&w, 0, sizeof(w));
 	w.msg = msg;
-	cut = structure_cut(msg->buf, msg->len, &msg->flags);
-	r = mailmime_parse(msg->buf, cut, &idx, &mime);
+	body = msg->hdr;
+	blen = msg->len - (size_t)(body - msg->buf);
+	cut = structure_cut(body, blen, &msg->flags);
+	r = mailmime_parse(body, cut, &idx, &mime);
 	if (r == MAILIMF_NO_ERROR && mime != NULL) {
 		if (mime->mm_type == MAILMIME_MESSAGE &&
 		    mime->mm_data.mm_message.mm_msg_mime != NULL)
@@ -318,8 +337,8 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 
 		msg->flags |= MAIL_F_NO_STRUCTURE;
 		p->type = "text/plain";
-		p->body = msg->buf + msg->hdr_len;
-		p->body_len = msg->len - msg->hdr_len;
+		p->body = body + msg->hdr_len;
+		p->body_len = blen - msg->hdr_len;
 	}
 	for (i = 0; i < w.norig; i++)
 		add_original(msg, &msg->parts[w.orig_idx[i]]);

@@ -123,7 +123,7 @@ find_part(const struct mail_message *msg, const char *type, bool outer)
 
 /* The human-readable text: first outer text/plain, else the first text. */
 static const char *
-first_text(struct report *rep, size_t *len_r)
+find_text(struct report *rep, size_t *len_r)
 {
 	const struct mail_message *msg = &rep->msg;
 	const struct mail_part *p = find_part(msg, "text/plain", true);
@@ -137,11 +137,95 @@ first_text(struct report *rep, size_t *len_r)
 				p = &msg->parts[i];
 		}
 	}
+	/* a multipart whose boundary parameter was lost (folded without
+	 * white space) is a leaf: its raw body still holds the text */
+	for (i = 0; i < msg->nparts && p == NULL; i++) {
+		if (msg->parts[i].in_message == 0 &&
+		    strncmp(msg->parts[i].type, "multipart/", 10) == 0)
+			p = &msg->parts[i];
+	}
 	if (p == NULL) {
 		*len_r = 0;
 		return "";
 	}
 	return mail_part_text(&rep->msg, p, len_r);
+}
+
+/* Decoded once per message: every reader of the prose shares it. */
+static const char *
+first_text(struct report *rep, size_t *len_r)
+{
+	if (rep->text == NULL)
+		rep->text = find_text(rep, &rep->text_len);
+	*len_r = rep->text_len;
+	return rep->text;
+}
+
+/*
+ * Free-text bounces (qmail, Exim, Sendmail) return the original inline,
+ * after a marker line; its header block gives the original Message-ID.
+ */
+static void
+read_inline_original(struct report *rep)
+{
+	size_t len, hl;
+	const char *text = first_text(rep, &len);
+	const char *h = legacy_inline_original(text, len, &hl);
+
+	if (h == NULL)
+		return;
+	hl = mail_header_block_len(h, hl);
+	rep->original.message_id = mail_header_raw(&rep->arena, h, hl,
+	    "Message-ID");
+	if (rep->original.message_id == NULL)
+		return;
+	rep->original.from = mail_header(&rep->arena, h, hl, "From");
+	rep->original.to = mail_header(&rep->arena, h, hl, "To");
+	rep->original.subject = mail_header(&rep->arena, h, hl, "Subject");
+}
+
+/* Start of the line in s[0..len) that begins with name, or NULL. */
+static const char *
+line_starting(const char *s, size_t len, const char *name)
+{
+	const char *p = s, *e = s + len;
+
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+
+		if (ci_starts(p, (size_t)(e - p), name))
+			return p;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+/*
+ * RFC 3464 fields pasted into the text instead of a message/delivery-status
+ * part: old gateways (PMDF, Sendmail without MIME), mangled boundaries,
+ * mbox copies. Read from the report's first field on.
+ */
+static size_t
+dsn_in_text(struct report *rep, const char *text, size_t len)
+{
+	const char *fr = line_starting(text, len, "Final-Recipient:");
+	const char *b;
+
+	/* one field name is no report: a recipient group has more */
+	if (fr == NULL || (line_starting(text, len, "Action:") == NULL &&
+			      line_starting(text, len, "Status:") == NULL))
+		return 0;
+	b = line_starting(text, (size_t)(fr - text), "Reporting-MTA:");
+	if (b == NULL) {
+		/* the recipient group starts after the last blank line */
+		b = fr;
+		while (b > text && !(b[-1] == '\n' && b - 1 > text &&
+					b[-2] == '\n'))
+			b--;
+	}
+	return dsn_parse(rep, b, len - (size_t)(b - text));
 }
 
 static void
@@ -173,18 +257,89 @@ read_original(struct report *rep)
 	rep->original.subject = mail_header(&rep->arena, h, hl, "Subject");
 }
 
-static void
-parse_dsn(struct report *rep, const struct mail_part *dsn)
+static bool
+is_dsn_part(const struct mail_part *p)
 {
-	size_t len, tlen;
-	const char *s = mail_part_text(&rep->msg, dsn, &len), *text;
+	/* RFC 6533 3.5: the internationalised form has the same fields */
+	return strcmp(p->type, "message/delivery-status") == 0 ||
+	    strcmp(p->type, "message/global-delivery-status") == 0 ||
+	    strcmp(p->type, "text/delivery-status") == 0;
+}
 
-	if (dsn_parse(rep, s, len) == 0)
-		return;
+static void
+dsn_found(struct report *rep)
+{
+	size_t tlen;
+	const char *text;
+
 	rep->kind = REPORT_DSN;
 	rep->family = "rfc3464";
 	text = first_text(rep, &tlen);
 	legacy_fill_diagnostics(rep, text, tlen);
+}
+
+/*
+ * Every report part at that depth: a digest of several bounces (or
+ * bounces saved one after the other) has one per bounce.
+ */
+static bool
+parse_dsn(struct report *rep, int in_message)
+{
+	struct mail_message *msg = &rep->msg;
+	size_t i, len, n = 0;
+	const char *s;
+
+	for (i = 0; i < msg->nparts; i++) {
+		if (msg->parts[i].in_message != in_message ||
+		    !is_dsn_part(&msg->parts[i]))
+			continue;
+		s = mail_part_text(msg, &msg->parts[i], &len);
+		n += dsn_parse(rep, s, len);
+		if (in_message > 0 && n > 0)
+			break;
+	}
+	if (n == 0)
+		return false;
+	dsn_found(rep);
+	return true;
+}
+
+/*
+ * The report's own parts come first; a report found only inside the
+ * returned message is a bounce forwarded by a relay or a gateway that
+ * wrapped it, and is believed only when the outer text names nobody.
+ */
+static void
+parse_bounce(struct report *rep)
+{
+	struct mail_message *msg = &rep->msg;
+	const char *text;
+	size_t len;
+
+	if (parse_dsn(rep, 0))
+		return;
+	text = first_text(rep, &len);
+	if (dsn_in_text(rep, text, len) > 0) {
+		dsn_found(rep);
+		return;
+	}
+	if (legacy_parse(rep, msg, text, len) > 0)
+		return;
+	if (parse_dsn(rep, 1))
+		return;
+	/* MIME that libetpan could not follow (a boundary that does not
+	 * match its parameter): the raw body is the last resort */
+	text = msg->hdr + msg->hdr_len;
+	len = msg->len - (size_t)(text - msg->buf);
+	if (len > MAIL_MAX_TEXT)
+		len = MAIL_MAX_TEXT;
+	if (dsn_in_text(rep, text, len) > 0) {
+		rep->kind = REPORT_DSN;
+		rep->family = "rfc3464";
+		legacy_fill_diagnostics(rep, text, len);
+		return;
+	}
+	legacy_parse(rep, msg, text, len);
 }
 
 static void
@@ -211,21 +366,18 @@ parse_report(struct report *rep)
 		}
 		return;
 	}
-	/* RFC 6533 3.5: the internationalised form has the same fields */
-	if ((p = find_part(msg, "message/delivery-status", true)) != NULL ||
-	    (p = find_part(msg, "message/global-delivery-status", true)) !=
-		NULL ||
-	    (p = find_part(msg, "text/delivery-status", true)) != NULL)
-		parse_dsn(rep, p);
-	if (rep->kind == REPORT_NONE) {
-		text = first_text(rep, &len);
-		legacy_parse(rep, msg, text, len);
-	}
+	parse_bounce(rep);
+	if (rep->kind == REPORT_LEGACY && rep->original.message_id == NULL)
+		read_inline_original(rep);
 	if (rep->kind == REPORT_NONE && autoreply_detect(rep)) {
 		struct report_rcpt *r = report_add_rcpt(rep);
 
 		rep->kind = REPORT_AUTOREPLY;
 		rep->family = "rfc3834";
+		/* RFC 3834 3.1.5: the reply names what it answers */
+		if (rep->original.message_id == NULL)
+			rep->original.message_id = mail_header_raw(&rep->arena,
+			    msg->hdr, msg->hdr_len, "In-Reply-To");
 		if (rep->from != NULL)
 			r->recipient = report_address(&rep->arena, rep->from,
 			    strlen(rep->from));

@@ -50,6 +50,9 @@ struct report {
 	struct report_rcpt *rcpt; /* arena */
 	size_t nrcpt, rcpt_cap;
 	unsigned mail_flags; /* enum mail_flag of the parsed message */
+	/* cache: the decoded human-readable text (first_text() in report.c) */
+	const char *text;
+	size_t text_len;
 	struct arena arena;  /* owned: every string above */
 	struct mail_message msg; /* owned: the normalised message */
 };

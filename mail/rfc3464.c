@@ -129,6 +129,7 @@ dsn_parse(struct report *rep, const char *s, size_t len)
 	struct dsn_field f;
 	size_t pos = 0, n = 0;
 	const char *type;
+	bool have_final = false;
 
 	while (dsn_next(s, len, &pos, &f) == 1) {
 		if (f.blank_before && r != NULL && r->recipient != NULL)
@@ -145,20 +146,26 @@ dsn_parse(struct report *rep, const char *s, size_t len)
 
 			/* the fields of one group come in any order: only a
 			 * repeated field starts the next recipient */
-			if (r != NULL && ((final && r->recipient != NULL &&
-						  !is(&f, "X-Actual-Recipient")) ||
+			if (r != NULL && ((is(&f, "Final-Recipient") &&
+						  have_final) ||
 					     (!final && r->original_recipient)))
 				r = NULL;
 			if (r == NULL) {
 				if ((r = report_add_rcpt(rep)) == NULL)
 					break;
 				n++;
+				have_final = false;
 			}
-			if (is(&f, "Final-Recipient") ||
-			    (is(&f, "X-Actual-Recipient") && r->recipient == NULL))
+			/* X-Actual-Recipient stands in until Final-Recipient */
+			if (is(&f, "Final-Recipient")) {
 				r->recipient = addr;
-			else if (!final)
+				have_final = true;
+			} else if (final) {
+				if (r->recipient == NULL)
+					r->recipient = addr;
+			} else {
 				r->original_recipient = addr;
+			}
 			continue;
 		}
 		if (!(is(&f, "Action") || is(&f, "Status") ||
@@ -167,6 +174,7 @@ dsn_parse(struct report *rep, const char *s, size_t len)
 		if (r == NULL) {
 			if ((r = report_add_rcpt(rep)) == NULL)
 				break;
+			have_final = false;
 			n++;
 		}
 		if (is(&f, "Action")) {

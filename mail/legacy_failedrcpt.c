@@ -1,0 +1,51 @@
+/*
+ * Bounces whose prose names no recipient in a form the scanner knows, but
+ * whose header does: Exim's X-Failed-Recipients, also written by Gmail and
+ * Google Groups ("the group you tried to contact may not exist"). The
+ * recipients come from the header; the prose is their diagnostic.
+ */
+#include "legacy.h"
+
+#include <string.h>
+
+#include "common/strutil.h"
+#include "mail_limits.h"
+
+static const char *const headers[] = { "X-Failed-Recipients", NULL };
+
+static size_t
+failedrcpt_parse(struct report *rep, const char *text, size_t len)
+{
+	const char *h = mail_header_raw(&rep->arena, rep->msg.hdr,
+	    rep->msg.hdr_len, "X-Failed-Recipients");
+	const char *p, *as, *diag = NULL;
+	size_t hl, alen, n = 0;
+	struct report_rcpt *r;
+
+	if (h == NULL)
+		return 0;
+	legacy_append(&rep->arena, &diag, text,
+	    len > MAIL_MAX_DIAG ? MAIL_MAX_DIAG : len);
+	if (diag != NULL) {
+		char *d = arena_strdup(&rep->arena, diag);
+
+		str_squeeze(d);
+		diag = d;
+	}
+	hl = strlen(h);
+	for (p = h; find_address(p, hl - (size_t)(p - h), &as, &alen);
+	     p = as + alen) {
+		if ((r = report_add_rcpt(rep)) == NULL)
+			break;
+		r->recipient = report_address(&rep->arena, as, alen);
+		r->diagnostic = diag;
+		n++;
+	}
+	return n;
+}
+
+const struct legacy_family legacy_family_failedrcpt = {
+	.name = "failedrcpt",
+	.headers = headers,
+	.parse = failedrcpt_parse,
+};

@@ -1,0 +1,502 @@
+/*
+ * The RFC 3464 field parser (mail/rfc3464.c), driven through dsn_parse() on
+ * a bare report, and through report_parse() for line-end handling. Every
+ * text is handed over in an exact-size buffer without a trailing NUL: the
+ * parser's contract is s[0..len).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/report.h"
+#include "mail/rfc3464.h"
+#include "testgen.h"
+
+static struct report *
+new_report(void)
+{
+	struct report *rep = calloc(1, sizeof(*rep));
+
+	assert_non_null(rep);
+	arena_init(&rep->arena);
+	return rep;
+}
+
+/* Parses the literal text into a fresh report; returns dsn_parse's count. */
+static size_t
+parse(struct report **rep_r, const char *text)
+{
+	size_t len = strlen(text), n;
+	unsigned char *copy = exact_copy(text, len);
+
+	*rep_r = new_report();
+	n = dsn_parse(*rep_r, (const char *)copy, len);
+	free(copy);
+	return n;
+}
+
+#define assert_str(a, b)                                                     \
+	do {                                                                 \
+		const char *a_ = (a);                                        \
+		assert_non_null(a_);                                         \
+		assert_string_equal(a_, (b));                                \
+	} while (0)
+
+static void
+test_groups(void **state)
+{
+	struct report *rep;
+	size_t n;
+
+	(void)state;
+	n = parse(&rep, "Reporting-MTA: dns; mx.example.net\n"
+			"X-Postfix-Queue-ID: 4VtQ1Z0abc\n"
+			"Arrival-Date: Mon, 3 Jun 2024 09:59:58 +0000\n"
+			"\n"
+			"Final-Recipient: rfc822; User@Example.ORG\n"
+			"Original-Recipient: rfc822;user@example.org\n"
+			"Action: failed\n"
+			"Status: 5.1.1\n"
+			"Remote-MTA: dns; mx.example.org\n"
+			"Diagnostic-Code: smtp; 550 5.1.1 <user@example.org>: "
+			"Recipient address rejected: User unknown\n");
+	assert_int_equal(n, 1);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_str(rep->reporting_mta, "mx.example.net");
+	assert_str(rep->rcpt[0].recipient, "user@example.org");
+	assert_str(rep->rcpt[0].original_recipient, "user@example.org");
+	assert_str(rep->rcpt[0].action, "failed");
+	assert_string_equal(rep->rcpt[0].status, "5.1.1");
+	assert_str(rep->rcpt[0].remote_mta, "mx.example.org");
+	assert_str(rep->rcpt[0].diagnostic_type, "smtp");
+	assert_str(rep->rcpt[0].diagnostic,
+	    "550 5.1.1 <user@example.org>: Recipient address rejected: "
+	    "User unknown");
+	report_free(&rep);
+}
+
+static void
+test_folded_diagnostic(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	assert_int_equal(parse(&rep,
+			     "Reporting-MTA: dns; mx.example.net\n"
+			     "\n"
+			     "Final-Recipient: rfc822; user@example.org\n"
+			     "Action: failed\n"
+			     "Status: 5.1.1\n"
+			     "Diagnostic-Code: smtp; 550-5.1.1 The email account "
+			     "that you tried to reach does\n"
+			     "    not exist. Please try\n"
+			     "\tdouble-checking the recipient's email\n"
+			     " address for typos.\n"
+			     "Remote-MTA: dns;\n"
+			     "  mx.example.org\n"),
+	    1);
+	assert_str(rep->rcpt[0].diagnostic,
+	    "550-5.1.1 The email account that you tried to reach does not "
+	    "exist. Please try double-checking the recipient's email address "
+	    "for typos.");
+	/* a folded field after the folded one is still read */
+	assert_str(rep->rcpt[0].remote_mta, "mx.example.org");
+	assert_string_equal(rep->rcpt[0].status, "5.1.1");
+	report_free(&rep);
+}
+
+static const struct {
+	const char *addr, *status, *action;
+} three[] = {
+	{ "one@example.org", "5.1.1", "failed" },
+	{ "two@example.net", "4.2.2", "delayed" },
+	{ "three@example.com", "5.2.2", "failed" },
+};
+
+static void
+check_three(const struct report *rep)
+{
+	size_t i;
+
+	assert_int_equal(rep->nrcpt, 3);
+	for (i = 0; i < 3; i++) {
+		assert_str(rep->rcpt[i].recipient, three[i].addr);
+		assert_string_equal(rep->rcpt[i].status, three[i].status);
+		assert_str(rep->rcpt[i].action, three[i].action);
+	}
+}
+
+static void
+test_several_recipients(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	assert_int_equal(parse(&rep, "Reporting-MTA: dns; mx.example.net\n"
+				     "\n"
+				     "Final-Recipient: rfc822; one@example.org\n"
+				     "Action: failed\n"
+				     "Status: 5.1.1\n"
+				     "\n"
+				     "Final-Recipient: rfc822; two@example.net\n"
+				     "Action: delayed\n"
+				     "Status: 4.2.2\n"
+				     "\n"
+				     "Final-Recipient: rfc822; three@example.com\n"
+				     "Action: failed\n"
+				     "Status: 5.2.2\n"
+				     "\n"),
+	    3);
+	check_three(rep);
+	report_free(&rep);
+}
+
+static void
+test_no_blank_lines(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	/* Final-Recipient first in each group */
+	parse(&rep, "Reporting-MTA: dns; mx.example.net\n"
+		    "Final-Recipient: rfc822; one@example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.1.1\n"
+		    "Final-Recipient: rfc822; two@example.net\n"
+		    "Action: delayed\n"
+		    "Status: 4.2.2\n"
+		    "Final-Recipient: rfc822; three@example.com\n"
+		    "Action: failed\n"
+		    "Status: 5.2.2\n");
+	check_three(rep);
+	report_free(&rep);
+
+	/* Original-Recipient opens each group */
+	parse(&rep, "Original-Recipient: rfc822; one@example.org\n"
+		    "Final-Recipient: rfc822; one@example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.1.1\n"
+		    "Original-Recipient: rfc822; two@example.net\n"
+		    "Final-Recipient: rfc822; two@example.net\n"
+		    "Action: delayed\n"
+		    "Status: 4.2.2\n"
+		    "Original-Recipient: rfc822; three@example.com\n"
+		    "Final-Recipient: rfc822; three@example.com\n"
+		    "Action: failed\n"
+		    "Status: 5.2.2\n");
+	check_three(rep);
+	assert_str(rep->rcpt[1].original_recipient, "two@example.net");
+	report_free(&rep);
+}
+
+static void
+test_untyped(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	parse(&rep, "Final-Recipient: user@example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.1.1\n"
+		    "Diagnostic-Code: 550 5.1.1 user unknown; see postmaster\n"
+		    "\n"
+		    "Final-Recipient: <Second@Example.NET>\n"
+		    "Action: failed\n"
+		    "Status: 5.2.2\n"
+		    "Diagnostic-Code: smtp;552 mailbox full\n");
+	assert_int_equal(rep->nrcpt, 2);
+	assert_str(rep->rcpt[0].recipient, "user@example.org");
+	assert_null(rep->rcpt[0].diagnostic_type);
+	assert_str(rep->rcpt[0].diagnostic,
+	    "550 5.1.1 user unknown; see postmaster");
+	assert_str(rep->rcpt[1].recipient, "second@example.net");
+	assert_str(rep->rcpt[1].diagnostic_type, "smtp");
+	assert_str(rep->rcpt[1].diagnostic, "552 mailbox full");
+	report_free(&rep);
+}
+
+static void
+test_status_and_action_comments(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	parse(&rep, "Final-Recipient: rfc822; user@example.org\n"
+		    "Action: failed (bad mailbox)\n"
+		    "Status: 5.1.1 (bad mailbox)\n"
+		    "\n"
+		    "Final-Recipient: rfc822; other@example.org\n"
+		    "Action : FAILED\n"
+		    "Status : 4.4.7(delivery time expired)\n");
+	assert_int_equal(rep->nrcpt, 2);
+	assert_str(rep->rcpt[0].action, "failed");
+	assert_string_equal(rep->rcpt[0].status, "5.1.1");
+	assert_str(rep->rcpt[1].action, "failed");
+	assert_string_equal(rep->rcpt[1].status, "4.4.7");
+	report_free(&rep);
+}
+
+static void
+test_malformed_lines(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	parse(&rep, "   a stray continuation before anything\n"
+		    "This report is about your message.\n"
+		    ":\n"
+		    "::::\n"
+		    "Reporting-MTA dns mx.example.net\n"
+		    "\n"
+		    "Final-Recipient: rfc822; user@example.org\n"
+		    "Some prose without a colon in the middle of a group\n"
+		    "Action: failed\n"
+		    "Status:\n"
+		    "Status: not-a-code\n"
+		    "Diagnostic-Code: smtp; 550 user unknown\n"
+		    "X-Unknown-Extension: whatever; with: colons\n");
+	assert_int_equal(rep->nrcpt, 1);
+	assert_str(rep->rcpt[0].recipient, "user@example.org");
+	assert_str(rep->rcpt[0].action, "failed");
+	assert_string_equal(rep->rcpt[0].status, "");
+	assert_str(rep->rcpt[0].diagnostic, "550 user unknown");
+	report_free(&rep);
+}
+
+static void
+test_truncated_group(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	parse(&rep, "Final-Recipient: rfc822; one@example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.1.1\n"
+		    "\n"
+		    "Final-Recipient: rfc822; two@example.org\n"
+		    "Action: fail");
+	assert_int_equal(rep->nrcpt, 2);
+	assert_str(rep->rcpt[1].recipient, "two@example.org");
+	assert_str(rep->rcpt[1].action, "fail");
+	assert_string_equal(rep->rcpt[1].status, "");
+	report_free(&rep);
+
+	parse(&rep, "Final-Recipient: rfc822; one@example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.1");
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].status, "");
+	report_free(&rep);
+
+	parse(&rep, "Final-Recipient: rfc822; one@example.org\n"
+		    "Status: 5.1.1\n"
+		    "\n"
+		    "Final-Recip");
+	assert_int_equal(rep->nrcpt, 1);
+	report_free(&rep);
+}
+
+/* The text ends in white space with no line end: a blank line at EOF */
+static void
+test_trailing_blank_at_end(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	parse(&rep, "Final-Recipient: rfc822; one@example.org\n"
+		    "Status: 5.1.1\n"
+		    "\n"
+		    "  ");
+	assert_int_equal(rep->nrcpt, 1);
+	report_free(&rep);
+	parse(&rep, "\t");
+	assert_int_equal(rep->nrcpt, 0);
+	report_free(&rep);
+}
+
+/* Every prefix of a valid report: no crash, no read past the length */
+static void
+test_every_prefix(void **state)
+{
+	static const char text[] =
+	    "Reporting-MTA: dns; mx.example.net\n"
+	    "\n"
+	    "Final-Recipient: rfc822; one@example.org\n"
+	    "Action: failed (x)\n"
+	    "Status: 5.1.1 (bad mailbox)\n"
+	    "Diagnostic-Code: smtp; 550 5.1.1 one\n"
+	    "  folded \n"
+	    " \n"
+	    "\n"
+	    "   \n"
+	    "Final-Recipient: two@example.org\n"
+	    "Status : 5.2.2\n";
+	size_t cut;
+
+	(void)state;
+	for (cut = 0; cut <= sizeof(text) - 1; cut++) {
+		struct report *rep = new_report();
+		unsigned char *copy = exact_copy(text, cut);
+		size_t n = dsn_parse(rep, (const char *)copy, cut);
+
+		assert_true(n <= 2);
+		assert_int_equal(n, rep->nrcpt);
+		free(copy);
+		report_free(&rep);
+	}
+}
+
+static void
+test_x_actual_recipient(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	/* alone: it names the recipient */
+	parse(&rep, "X-Actual-Recipient: rfc822; real@example.net\n"
+		    "Action: failed\n"
+		    "Status: 5.1.1\n");
+	assert_int_equal(rep->nrcpt, 1);
+	assert_str(rep->rcpt[0].recipient, "real@example.net");
+	report_free(&rep);
+
+	/* after Final-Recipient: same group, Final-Recipient wins */
+	parse(&rep, "Final-Recipient: rfc822; alias@example.org\n"
+		    "X-Actual-Recipient: rfc822; real@example.net\n"
+		    "Action: failed\n"
+		    "Status: 5.1.1\n");
+	assert_int_equal(rep->nrcpt, 1);
+	assert_str(rep->rcpt[0].recipient, "alias@example.org");
+	assert_string_equal(rep->rcpt[0].status, "5.1.1");
+	report_free(&rep);
+}
+
+/* RFC 3464 2.1: the fields of a group come in any order */
+static void
+test_x_actual_recipient_first(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	parse(&rep, "Reporting-MTA: dns; mx.example.net\n"
+		    "\n"
+		    "X-Actual-Recipient: rfc822; real@example.net\n"
+		    "Final-Recipient: rfc822; alias@example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.1.1\n");
+	assert_int_equal(rep->nrcpt, 1);
+	assert_str(rep->rcpt[0].recipient, "alias@example.org");
+	assert_string_equal(rep->rcpt[0].status, "5.1.1");
+	report_free(&rep);
+}
+
+/* report_parse gives the same recipients for LF, CRLF and CR files */
+static void
+test_line_ends(void **state)
+{
+	static const char *const eols[] = { "\n", "\r\n", "\r" };
+	struct tbuf b;
+	struct report *reps[3];
+	size_t i, k;
+
+	(void)state;
+	tbuf_init(&b);
+	tbuf_add(&b, "From: MAILER-DAEMON@mx.example.net\n"
+		     "To: sender@example.com\n"
+		     "Subject: Delivery Status Notification (Failure)\n"
+		     "MIME-Version: 1.0\n"
+		     "Content-Type: multipart/report; report-type=delivery-status;\n"
+		     " boundary=\"b1\"\n"
+		     "\n"
+		     "--b1\n"
+		     "Content-Type: text/plain\n"
+		     "\n"
+		     "Delivery failed.\n"
+		     "\n"
+		     "--b1\n"
+		     "Content-Type: message/delivery-status\n"
+		     "\n"
+		     "Reporting-MTA: dns; mx.example.net\n"
+		     "\n"
+		     "Final-Recipient: rfc822; one@example.org\n"
+		     "Action: failed\n"
+		     "Status: 5.1.1\n"
+		     "Diagnostic-Code: smtp; 550-5.1.1 The account does\n"
+		     "    not exist\n"
+		     "Final-Recipient: rfc822; two@example.net\n"
+		     "Action: failed\n"
+		     "Status: 5.2.2 (full)\n"
+		     "Remote-MTA: dns; mx.example.net\n"
+		     "Diagnostic-Code: smtp; 552 mailbox full\n"
+		     "\n"
+		     "--b1\n"
+		     "Content-Type: text/rfc822-headers\n"
+		     "\n"
+		     "Message-ID: <orig.42@example.com>\n"
+		     "Subject: hi\n"
+		     "\n"
+		     "--b1--\n");
+	for (i = 0; i < 3; i++) {
+		size_t len;
+		char *t = lf_to(b.p, b.len, eols[i], &len);
+		unsigned char *copy = exact_copy(t, len);
+		const char *err = NULL;
+
+		assert_int_equal(report_parse(copy, len, &reps[i], &err), 0);
+		free(copy);
+		free(t);
+	}
+	tbuf_free(&b);
+	assert_int_equal(reps[0]->kind, REPORT_DSN);
+	assert_int_equal(reps[0]->nrcpt, 2);
+	assert_str(reps[0]->rcpt[0].recipient, "one@example.org");
+	assert_str(reps[0]->rcpt[1].recipient, "two@example.net");
+	assert_str(reps[0]->rcpt[0].diagnostic,
+	    "550-5.1.1 The account does not exist");
+	assert_str(reps[0]->original.message_id, "<orig.42@example.com>");
+	for (i = 1; i < 3; i++) {
+		assert_int_equal(reps[i]->kind, reps[0]->kind);
+		assert_int_equal(reps[i]->nrcpt, reps[0]->nrcpt);
+		assert_str(reps[i]->original.message_id,
+		    reps[0]->original.message_id);
+		for (k = 0; k < reps[0]->nrcpt; k++) {
+			const struct report_rcpt *a = &reps[0]->rcpt[k],
+						 *c = &reps[i]->rcpt[k];
+
+			assert_str(c->recipient, a->recipient);
+			assert_str(c->action, a->action);
+			assert_string_equal(c->status, a->status);
+			assert_int_equal(c->reply_code, a->reply_code);
+			assert_str(c->diagnostic, a->diagnostic);
+		}
+	}
+	for (i = 0; i < 3; i++)
+		report_free(&reps[i]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_folded_diagnostic),
+		cmocka_unit_test(test_several_recipients),
+		cmocka_unit_test(test_no_blank_lines),
+		cmocka_unit_test(test_untyped),
+		cmocka_unit_test(test_status_and_action_comments),
+		cmocka_unit_test(test_malformed_lines),
+		cmocka_unit_test(test_truncated_group),
+		cmocka_unit_test(test_trailing_blank_at_end),
+		cmocka_unit_test(test_every_prefix),
+		cmocka_unit_test(test_x_actual_recipient),
+		cmocka_unit_test(test_x_actual_recipient_first),
+		cmocka_unit_test(test_line_ends),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

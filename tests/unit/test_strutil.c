@@ -1,0 +1,313 @@
+/*
+ * common/strutil.c: the code, reply-code and address finders and the small
+ * string helpers. Inputs are handed over in exact-size buffers (no NUL
+ * after the length) so that ASan sees any read past len.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/strutil.h"
+#include "testgen.h"
+
+/* find_status_code over an exact-size copy; "" when none was found */
+static void
+status_of(const char *s, size_t len, char out[16])
+{
+	unsigned char *copy = exact_copy(s, len);
+	const char *hit;
+
+	memset(out, 'x', 16);
+	hit = find_status_code((const char *)copy, len, out);
+	if (hit == NULL) {
+		out[0] = '\0';
+	} else {
+		/* the pointer is into the input and holds the code */
+		assert_true(hit >= (const char *)copy &&
+		    hit < (const char *)copy + len);
+		assert_memory_equal(hit, out, strlen(out));
+	}
+	free(copy);
+}
+
+static const struct {
+	const char *text, *want; /* want "" for none */
+} status_cases[] = {
+	{ "550 5.1.1 user unknown", "5.1.1" },
+	{ "5.1.1", "5.1.1" },
+	{ "Status: 4.4.7 (delivery time expired)", "4.4.7" },
+	{ "said: 550 #5.1.1 mailbox unavailable", "5.1.1" },
+	{ "#5.1.1", "5.1.1" },
+	{ "550-5.1.1 The email account that you tried to reach", "5.1.1" },
+	{ "550.5.1.1 user@example.org is not a valid mailbox", "5.1.1" },
+	{ "(5.7.26)", "5.7.26" },
+	{ "5.123.123 long parts", "5.123.123" },
+	{ "2.0.0 Ok: queued", "2.0.0" },
+	/* not a class digit */
+	{ "3.1.1 no such class", "" },
+	{ "1.1.1", "" },
+	/* too many digits */
+	{ "5.1.1234", "" },
+	{ "5.1000.1", "" },
+	{ "55.1.1", "" },
+	/* IP addresses */
+	{ "connect to 10.5.1.1 timed out", "" },
+	{ "host [192.168.5.1] said", "" },
+	{ "from 4.3.2.1 port 25", "" },
+	{ "mx.example.org[203.0.113.5]: 550 user unknown", "" },
+	{ "via 5.1.1.2", "" },
+	/* versions */
+	{ "ESMTP server version 5.1.1.4 ready", "" },
+	{ "Dovecot v2.3.4 ready", "" },
+	{ "220 mx.example.org ESMTP Exim 4.94.2; 550 unknown user", "" },
+	/* the first code that stands alone */
+	{ "10.5.1.1 said 554 5.7.1 relay denied", "5.7.1" },
+	{ "", "" },
+	{ "5.1.", "" },
+	{ "5.1", "" },
+};
+
+static void
+test_find_status_code(void **state)
+{
+	size_t i, nfail = 0;
+	char out[16];
+
+	(void)state;
+	for (i = 0; i < sizeof(status_cases) / sizeof(status_cases[0]); i++) {
+		status_of(status_cases[i].text, strlen(status_cases[i].text),
+		    out);
+		if (strcmp(out, status_cases[i].want) != 0) {
+			nfail++;
+			print_error("find_status_code(\"%s\") = \"%s\", want "
+				 "\"%s\"\n",
+			    status_cases[i].text, out, status_cases[i].want);
+		}
+	}
+	assert_int_equal(nfail, 0);
+}
+
+/* the length is respected: a code cut by len is not read past len */
+static void
+test_find_status_code_bounds(void **state)
+{
+	static const char s[] = "status 5.1.1";
+	char out[16];
+	size_t len;
+
+	(void)state;
+	status_of(s, sizeof(s) - 1, out);
+	assert_string_equal(out, "5.1.1");
+	status_of(s, sizeof(s) - 3, out); /* "status 5.1" */
+	assert_string_equal(out, "");
+	/* "5.1.1" followed (beyond len) by ".2": the cut text is a code */
+	status_of("5.1.1.2", 5, out);
+	assert_string_equal(out, "5.1.1");
+	for (len = 0; len <= sizeof(s) - 1; len++)
+		status_of(s, len, out); /* ASan: no read past len */
+}
+
+static const struct {
+	const char *text;
+	int want;
+} reply_cases[] = {
+	{ "550 5.1.1 user unknown", 550 },
+	{ "550-5.1.1 The email account", 550 },
+	{ "550.5.1.1 user@example.org is not a valid mailbox", 550 },
+	{ "Remote host said: 552 Message size exceeds", 552 },
+	{ "(554)", 554 },
+	{ "421", 421 },
+	{ "said: 450-4.2.1 try later", 450 },
+	/* sizes, years and other numbers */
+	{ "Message size exceeds fixed maximum message size (5000000)", 0 },
+	{ "maximum message size: 5242880 bytes", 0 },
+	{ "queued since 2013", 0 },
+	{ "error 650 is not a reply", 0 },
+	{ "error 570 is not a reply", 0 },
+	{ "x550 y", 0 },
+	{ "5.5.0 invalid", 0 },
+	/* IP addresses are not reply codes */
+	{ "connect to 203.0.113.5 timed out", 0 },
+	{ "host mx.example.org[209.85.233.26] said: 550 5.1.1 unknown", 550 },
+	{ "(203.0.113.5) 554 relay access denied", 554 },
+	{ "", 0 },
+};
+
+static void
+test_find_reply_code(void **state)
+{
+	size_t i, nfail = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(reply_cases) / sizeof(reply_cases[0]); i++) {
+		size_t len = strlen(reply_cases[i].text);
+		unsigned char *copy = exact_copy(reply_cases[i].text, len);
+		int got = find_reply_code((const char *)copy, len);
+
+		free(copy);
+		if (got != reply_cases[i].want) {
+			nfail++;
+			print_error("find_reply_code(\"%s\") = %d, want %d\n",
+			    reply_cases[i].text, got, reply_cases[i].want);
+		}
+	}
+	assert_int_equal(nfail, 0);
+}
+
+static const struct {
+	const char *text, *want; /* NULL: none */
+} addr_cases[] = {
+	{ "<User@Example.org>", "User@Example.org" },
+	{ "rfc822; user@example.org", "user@example.org" },
+	{ "550 <user.name+tag@sub.example.co.uk>: unknown",
+	    "user.name+tag@sub.example.co.uk" },
+	{ "..user@example.org", "user@example.org" },
+	{ "mail to user@example.org.", "user@example.org" },
+	{ "user@[192.0.2.1] bad", "user@[192.0.2.1]" },
+	{ "user@localhost then other@example.net", "other@example.net" },
+	{ "first@a.example then second@b.example", "first@a.example" },
+	{ "@example.org", NULL },
+	{ "user@", NULL },
+	{ "user@localhost", NULL },
+	{ "user@[192.0.2.1", NULL },
+	{ "no address here", NULL },
+	{ "", NULL },
+};
+
+static void
+test_find_address(void **state)
+{
+	size_t i, nfail = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(addr_cases) / sizeof(addr_cases[0]); i++) {
+		size_t len = strlen(addr_cases[i].text), alen = 0;
+		unsigned char *copy = exact_copy(addr_cases[i].text, len);
+		const char *start = NULL;
+		bool ok = find_address((const char *)copy, len, &start, &alen);
+		char got[128] = "";
+
+		if (ok) {
+			assert_true(start >= (const char *)copy &&
+			    start + alen <= (const char *)copy + len);
+			assert_true(alen < sizeof(got));
+			memcpy(got, start, alen);
+			got[alen] = '\0';
+		}
+		free(copy);
+		if (addr_cases[i].want == NULL && ok) {
+			nfail++;
+			print_error("find_address(\"%s\") = \"%s\", want none\n",
+			    addr_cases[i].text, got);
+		}
+		if (addr_cases[i].want != NULL &&
+		    (!ok || strcmp(got, addr_cases[i].want) != 0)) {
+			nfail++;
+			print_error("find_address(\"%s\") = \"%s\", want \"%s\"\n",
+			    addr_cases[i].text, ok ? got : "(none)",
+			    addr_cases[i].want);
+		}
+	}
+	assert_int_equal(nfail, 0);
+}
+
+static void
+test_find_address_bounds(void **state)
+{
+	static const char s[] = "user@example.org";
+	const char *start;
+	size_t alen, len;
+
+	(void)state;
+	/* cut before the dot: no domain dot within len */
+	assert_false(find_address(s, 10, &start, &alen));
+	assert_true(find_address(s, 14, &start, &alen));
+	assert_int_equal(alen, 14); /* "user@example.o" */
+	for (len = 0; len <= sizeof(s) - 1; len++) {
+		unsigned char *copy = exact_copy(s, len);
+
+		(void)find_address((const char *)copy, len, &start, &alen);
+		free(copy);
+	}
+}
+
+static void
+test_ci_find(void **state)
+{
+	static const char hay[] = "Hello, World: USER UNKNOWN";
+	size_t n = sizeof(hay) - 1;
+	char big[300];
+
+	(void)state;
+	assert_ptr_equal(ci_find(hay, n, "world"), hay + 7);
+	assert_ptr_equal(ci_find(hay, n, "WORLD"), hay + 7);
+	assert_ptr_equal(ci_find(hay, n, "User Unknown"), hay + 14);
+	assert_ptr_equal(ci_find(hay, n, "hello"), hay);
+	assert_null(ci_find(hay, n, "worlds"));
+	assert_null(ci_find(hay, 11, "world")); /* "Hello, Wor" */
+	assert_ptr_equal(ci_find(hay, 12, "world"), hay + 7);
+	assert_ptr_equal(ci_find(hay, n, ""), hay);
+	assert_null(ci_find(hay, 3, "hello"));
+	assert_null(ci_find("", 0, "a"));
+	assert_ptr_equal(ci_find_lower(hay, n, "unknown", 7), hay + 19);
+	assert_null(ci_find_lower(hay, n, "UNKNOWN", 7)); /* needle must be lc */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	/* a needle over the internal buffer is not found, never overflows */
+	assert_null(ci_find(big, sizeof(big) - 1, big));
+	assert_true(ci_starts("Final-Recipient: x", 18, "final-recipient"));
+	assert_false(ci_starts("Final", 5, "final-recipient"));
+	assert_true(ci_equal("DeLiVeReD", "delivered"));
+	assert_false(ci_equal("delivered", "delivere"));
+}
+
+static void
+test_str_squeeze(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "  a \t b\n\nc  ", "a b c" },
+		{ "abc", "abc" },
+		{ "", "" },
+		{ " \r\n\t\f\v ", "" },
+		{ "550\n    5.1.1\tunknown", "550 5.1.1 unknown" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = strdup(cases[i].in);
+		size_t n = str_squeeze(s);
+
+		assert_string_equal(s, cases[i].out);
+		assert_int_equal(n, strlen(cases[i].out));
+		free(s);
+	}
+	{
+		char s[] = "MiXeD 123";
+
+		assert_string_equal(str_lower(s), "mixed 123");
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_find_status_code),
+		cmocka_unit_test(test_find_status_code_bounds),
+		cmocka_unit_test(test_find_reply_code),
+		cmocka_unit_test(test_find_address),
+		cmocka_unit_test(test_find_address_bounds),
+		cmocka_unit_test(test_ci_find),
+		cmocka_unit_test(test_str_squeeze),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
