@@ -28,7 +28,8 @@ static const struct reason_info reasons[REASON_COUNT] = {
 	    "the message was delivered (a success report)",
 	    "nothing to do", CLASS_IGNORE },
 	[REASON_EXCEEDLIMIT] = { "exceedlimit",
-	    "the message exceeded a limit of the receiver's other than size",
+	    "the message exceeded a limit the receiver sets for this "
+	    "recipient (RFC 3463 X.2.3)",
 	    "reduce recipients or size and send again", CLASS_PERMANENT },
 	[REASON_EXPIRED] = { "expired",
 	    "delivery timed out: the sending server gave up after retrying",
@@ -120,7 +121,7 @@ static const struct reason_info reasons[REASON_COUNT] = {
 	    "the receiving system's disk is full",
 	    "send again later", CLASS_TRANSIENT },
 	[REASON_TOOMANYCONN] = { "toomanyconn",
-	    "too many connections or messages at once",
+	    "too many connections, recipients or messages at once",
 	    "send more slowly; resend later", CLASS_TRANSIENT },
 	[REASON_USERUNKNOWN] = { "userunknown",
 	    "the mailbox does not exist at the receiving domain",

@@ -2,27 +2,46 @@
 
 #include <string.h>
 
+/* Next byte in [p, end) equal to c, or NULL: memchr, which is vectorised */
+static const char *
+next_byte(const char *p, const char *end, int c)
+{
+	return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+}
+
 const char *
 ci_find_lower(const char *hay, size_t len, const char *needle, size_t nlen)
 {
-	size_t i, j;
-	int first;
+	const char *end, *lo, *up, *p;
+	int first, upper;
+	size_t j;
 
 	if (nlen == 0)
 		return hay;
 	if (nlen > len)
 		return NULL;
+	/* candidates are the first byte in either case: two memchr cursors,
+	 * each advanced only past what it found, keep this linear */
+	end = hay + len - nlen + 1;
 	first = (unsigned char)needle[0];
-	for (i = 0; i + nlen <= len; i++) {
-		if (bd_lower((unsigned char)hay[i]) != first)
-			continue;
+	upper = (first >= 'a' && first <= 'z') ? first - ('a' - 'A') : first;
+	lo = next_byte(hay, end, first);
+	up = upper != first ? next_byte(hay, end, upper) : NULL;
+	while (lo != NULL || up != NULL) {
+		if (up == NULL || (lo != NULL && lo < up)) {
+			p = lo;
+			lo = next_byte(p + 1, end, first);
+		} else {
+			p = up;
+			up = next_byte(p + 1, end, upper);
+		}
 		for (j = 1; j < nlen; j++) {
-			if (bd_lower((unsigned char)hay[i + j]) !=
+			if (bd_lower((unsigned char)p[j]) !=
 			    (unsigned char)needle[j])
 				break;
 		}
 		if (j == nlen)
-			return hay + i;
+			return p;
 	}
 	return NULL;
 }

@@ -241,6 +241,9 @@ intro_address(struct report *rep, const char *const *intro, const char *l,
 	const char *p, *as;
 	size_t alen;
 
+	/* every intro is followed by an address: most lines have none */
+	if (memchr(l, '@', ll) == NULL)
+		return false;
 	for (; intro != NULL && *intro != NULL; intro++) {
 		p = ci_find(l, ll, *intro);
 		/* a whole word: "Recipient:" is not "Final-Recipient:" */
