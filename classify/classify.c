@@ -154,10 +154,6 @@ by_reply_code(const struct report_rcpt *r, struct verdict *v)
 	case 421:
 		set(v, REASON_TOOMANYCONN, "reply.421", "421");
 		return true;
-	case 450:
-	case 451:
-		set(v, REASON_SYSTEMERROR, "reply.45x", "45x");
-		return true;
 	case 452:
 		set(v, REASON_SYSTEMFULL, "reply.452", "452");
 		return true;
@@ -284,6 +280,14 @@ decide(const struct report *rep, const struct report_rcpt *r, struct verdict *v)
 	set(v, REASON_UNDEFINED, "none", NULL);
 context:
 	refine(r, v);
+	/*
+	 * Nothing decided, but the server said something: the bounce is
+	 * held for a person to read rather than called undefined (sisimai's
+	 * convention, so that results compare).
+	 */
+	if (v->reason == REASON_UNDEFINED && r->diagnostic != NULL &&
+	    r->diagnostic[0] != '\0')
+		set(v, REASON_ONHOLD, "none.onhold", NULL);
 }
 
 /*

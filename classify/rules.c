@@ -136,6 +136,8 @@ const struct classify_rule classify_rules[] = {
 	RULE(requireptr, "reverse-hostname", "reverse hostname"),
 	RULE(requireptr, "ip-name-lookup", "ip name lookup failed"),
 	RULE(requireptr, "no-reverse", "no reverse"),
+	/* Exchange Online: the HELO domain does not resolve to the client */
+	RULE(requireptr, "mismatches-client-ip", "mismatches client ip"),
 	/* the envelope sender: its address or its domain */
 	RULE(rejected, "sender-rejected", "sender address rejected"),
 	RULE(rejected, "sender-rejected2", "sender rejected"),
@@ -148,6 +150,9 @@ const struct classify_rule classify_rules[] = {
 	RULE(rejected, "mail-from-rejected", "mail from rejected"),
 	RULE(rejected, "sender-not-allowed", "sender is not allowed"),
 	RULE(rejected, "invalid-sender", "invalid sender"),
+	RULE(rejected, "valid-from", "provide a valid from"),
+	/* Gmail's "Send mail as": the alias's own server refused us */
+	RULE(rejected, "send-mail-as", "'send mail as'"),
 	/* Sender ID (RFC 4407): no purported responsible address */
 	RULE(rejected, "purported-responsible",
 	    "purported responsible address"),
@@ -369,6 +374,8 @@ const struct classify_rule classify_rules[] = {
 	RULE(mailererror, "procmail", "procmail"),
 	RULE(mailererror, "exit-status", "exit status"),
 	RULE(mailererror, "child-status", "child status"),
+	/* Exim: a delivery to a pipe (a local program) failed */
+	RULE(mailererror, "pipe-to", "pipe to |"),
 
 	/*
 	 * Seed group 1: the mailbox does not exist. Late, so that a
@@ -466,6 +473,11 @@ const struct classify_rule classify_rules[] = {
 	RULE(contenterror, "eight-bit-header", "8-bit data in message header"),
 	RULE(contenterror, "invalid-mime", "invalid mime"),
 	RULE(contenterror, "malformed-mime", "malformed mime"),
+	/* RFC 5322 2.1.1: a line over 998 characters */
+	RULE(mesgtoobig, "line-limit", "line limit exceeded"),
+	RULE(mesgtoobig, "line-too-long", "line too long"),
+	RULE_WEAK(policyviolation, "protocol-violation", "protocol violation"),
+	RULE(policyviolation, "network-not-allowed", "host network not allowed"),
 
 	/* the receiving system's own faults, and the protocol */
 	RULE(systemerror, "local-error", "local error in processing"),

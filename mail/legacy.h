@@ -77,6 +77,13 @@ void legacy_fill_diagnostics(struct report *rep, const char *text, size_t len);
 const char *legacy_inline_original(const char *text, size_t len,
     size_t *len_r);
 
+/*
+ * Recipients from the X-Failed-Recipients header (Exim, Gmail, Google
+ * Groups), each with the whole text as its diagnostic.
+ */
+size_t legacy_failedrcpt_parse(struct report *rep, const char *text,
+    size_t len);
+
 /* The families, in the order they are tried; NULL-terminated. */
 extern const struct legacy_family *const legacy_families[];
 

@@ -13,8 +13,8 @@
 
 static const char *const headers[] = { "X-Failed-Recipients", NULL };
 
-static size_t
-failedrcpt_parse(struct report *rep, const char *text, size_t len)
+size_t
+legacy_failedrcpt_parse(struct report *rep, const char *text, size_t len)
 {
 	const char *h = mail_header_raw(&rep->arena, rep->msg.hdr,
 	    rep->msg.hdr_len, "X-Failed-Recipients");
@@ -47,5 +47,5 @@ failedrcpt_parse(struct report *rep, const char *text, size_t len)
 const struct legacy_family legacy_family_failedrcpt = {
 	.name = "failedrcpt",
 	.headers = headers,
-	.parse = failedrcpt_parse,
+	.parse = legacy_failedrcpt_parse,
 };

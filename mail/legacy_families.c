@@ -12,6 +12,7 @@ extern const struct legacy_family legacy_family_amazonses;
 extern const struct legacy_family legacy_family_james;
 extern const struct legacy_family legacy_family_interscan;
 extern const struct legacy_family legacy_family_kddi;
+extern const struct legacy_family legacy_family_googlegroups;
 extern const struct legacy_family legacy_family_failedrcpt;
 extern const struct legacy_family legacy_family_generic;
 extern const struct legacy_family legacy_family_generic_subject;
@@ -26,6 +27,7 @@ const struct legacy_family *const legacy_families[] = {
 	&legacy_family_interscan,
 	&legacy_family_kddi,
 	/* the header names the recipients when no layout above fits */
+	&legacy_family_googlegroups,
 	&legacy_family_failedrcpt,
 	&legacy_family_generic,
 	&legacy_family_generic_subject,

@@ -48,9 +48,13 @@ report_address(struct arena *a, const char *s, size_t len)
 	return str_lower(v);
 }
 
-/* The SMTP command a diagnostic says failed (Postfix, Exim, qmail idioms) */
+/*
+ * The SMTP command a text says failed, from the idioms of Postfix ("in
+ * reply to RCPT TO command"), Exim ("after end of data") and qmail: the
+ * phrase that comes first in the text wins.
+ */
 static const char *
-failed_command(const char *d)
+phrase_command(const char *s, size_t len)
 {
 	static const struct {
 		const char *text, *cmd;
@@ -58,15 +62,12 @@ failed_command(const char *d)
 		{ "in reply to rcpt to", "RCPT" },
 		{ "after rcpt to", "RCPT" },
 		{ "rcpt to response", "RCPT" },
-		{ ">>> rcpt to", "RCPT" },
 		{ "in reply to end of data", "DATA" },
 		{ "after end of data", "DATA" },
 		{ "in reply to data", "DATA" },
 		{ "after data", "DATA" },
-		{ ">>> data", "DATA" },
 		{ "in reply to mail from", "MAIL" },
 		{ "after mail from", "MAIL" },
-		{ ">>> mail from", "MAIL" },
 		{ "in reply to helo", "HELO" },
 		{ "in reply to ehlo", "HELO" },
 		{ "after initial connection", "CONN" },
@@ -74,13 +75,72 @@ failed_command(const char *d)
 		{ "connect to", "CONN" },
 		{ "in reply to starttls", "STARTTLS" },
 	};
-	size_t i, len = strlen(d);
+	const char *best = NULL, *cmd = NULL, *p;
+	size_t i;
 
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (ci_find(d, len, cmds[i].text) != NULL)
-			return cmds[i].cmd;
+		p = ci_find(s, len, cmds[i].text);
+		if (p != NULL && (best == NULL || p < best)) {
+			best = p;
+			cmd = cmds[i].cmd;
+		}
+	}
+	return cmd;
+}
+
+static const char *
+verb_command(const char *v, size_t len)
+{
+	if (ci_starts(v, len, "RCPT"))
+		return "RCPT";
+	if (ci_starts(v, len, "MAIL"))
+		return "MAIL";
+	/* ">>> ." ends the data (RFC 5321 4.1.1.4) */
+	if (ci_starts(v, len, "DATA") || (len > 0 && v[0] == '.'))
+		return "DATA";
+	if (ci_starts(v, len, "HELO") || ci_starts(v, len, "EHLO"))
+		return "HELO";
+	if (ci_starts(v, len, "STARTTLS"))
+		return "STARTTLS";
+	return NULL;
+}
+
+/*
+ * A Sendmail-style session transcript: the last command sent (">>> ")
+ * before the first error reply ("<<< 4yz" or "<<< 5yz") is the one that
+ * failed; the RCPTs before a failed DATA were accepted.
+ */
+static const char *
+transcript_command(const char *s, size_t len)
+{
+	const char *last = NULL, *l = s, *end = s + len, *nl;
+
+	for (; l < end; l = nl + 1) {
+		size_t ll;
+
+		nl = memchr(l, '\n', (size_t)(end - l));
+		if (nl == NULL)
+			nl = end;
+		ll = (size_t)(nl - l);
+		while (ll > 0 && (*l == ' ' || *l == '\t')) {
+			l++;
+			ll--;
+		}
+		if (ll > 4 && memcmp(l, ">>> ", 4) == 0)
+			last = verb_command(l + 4, ll - 4);
+		else if (ll > 5 && memcmp(l, "<<< ", 4) == 0 &&
+		    (l[4] == '4' || l[4] == '5'))
+			return last;
 	}
 	return NULL;
+}
+
+const char *
+report_text_command(const char *s, size_t len)
+{
+	const char *c = transcript_command(s, len);
+
+	return c != NULL ? c : phrase_command(s, len);
 }
 
 void
@@ -101,7 +161,7 @@ report_rcpt_finish(struct report *rep, struct report_rcpt *r)
 		if (r->reply_code == 0)
 			r->reply_code = find_reply_code(r->diagnostic, len);
 		if (r->command == NULL)
-			r->command = failed_command(r->diagnostic);
+			r->command = report_text_command(r->diagnostic, len);
 	}
 }
 
@@ -342,6 +402,24 @@ parse_bounce(struct report *rep)
 	legacy_parse(rep, msg, text, len);
 }
 
+/*
+ * An RFC 3464 Diagnostic-Code rarely says which command failed; the
+ * report's prose often does (Postfix "(in reply to end of DATA command)",
+ * a Sendmail transcript). Only for a lone recipient: with several, the
+ * prose may be about another one.
+ */
+static void
+text_command(struct report *rep)
+{
+	const char *text;
+	size_t len;
+
+	if (rep->nrcpt != 1 || rep->rcpt[0].command != NULL)
+		return;
+	text = first_text(rep, &len);
+	rep->rcpt[0].command = report_text_command(text, len);
+}
+
 static void
 parse_report(struct report *rep)
 {
@@ -393,6 +471,7 @@ parse_report(struct report *rep)
 	}
 	for (i = 0; i < rep->nrcpt; i++)
 		report_rcpt_finish(rep, &rep->rcpt[i]);
+	text_command(rep);
 }
 
 int

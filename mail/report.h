@@ -74,6 +74,11 @@ struct report_rcpt *report_add_rcpt(struct report *rep);
  * squeezes its white space. Used by every producer of report_rcpt.
  */
 void report_rcpt_finish(struct report *rep, struct report_rcpt *r);
+/*
+ * The SMTP command that a report's text says failed ("RCPT", "DATA",
+ * "MAIL", "HELO", "CONN", "STARTTLS"), or NULL. Static strings.
+ */
+const char *report_text_command(const char *s, size_t len);
 /* Lower-cased copy of the addr-spec in s, "<>" and "rfc822;" stripped. */
 const char *report_address(struct arena *a, const char *s, size_t len);
 
