@@ -173,7 +173,8 @@ by_reply_code(const struct report_rcpt *r, struct verdict *v)
  * RFC 3463 subject and the failing SMTP command can contradict the words.
  */
 static void
-refine(const struct report_rcpt *r, struct verdict *v)
+refine(const struct report *rep, const struct report_rcpt *r,
+    struct verdict *v)
 {
 	bool coded_unknown = status_reason(r->status) == REASON_USERUNKNOWN;
 
@@ -190,6 +191,26 @@ refine(const struct report_rcpt *r, struct verdict *v)
 		else
 			set(v, REASON_FILTERED, "rfc3463.mailbox-exists",
 			    v->status);
+		return;
+	}
+	/*
+	 * "user unknown" under a security/policy code (X.7): the server
+	 * refused by policy and words it as an unknown user, which is a
+	 * filter's answer, not the directory's.
+	 */
+	if (v->reason == REASON_USERUNKNOWN && r->status[0] != '\0' &&
+	    strncmp(r->status + 1, ".7.", 3) == 0) {
+		set(v, REASON_FILTERED, "rfc3463.policy-unknown", v->status);
+		return;
+	}
+	/*
+	 * A filtering gateway (mail/gateway.h) that says "user unknown"
+	 * without an addressing code or a refused RCPT applies its own
+	 * recipient policy.
+	 */
+	if (v->reason == REASON_USERUNKNOWN && rep->gateway != NULL &&
+	    !coded_unknown && !is_command(r, "RCPT")) {
+		set(v, REASON_FILTERED, "gateway.recipient-policy", rep->gateway);
 		return;
 	}
 	/*
@@ -279,7 +300,7 @@ decide(const struct report *rep, const struct report_rcpt *r, struct verdict *v)
 	}
 	set(v, REASON_UNDEFINED, "none", NULL);
 context:
-	refine(r, v);
+	refine(rep, r, v);
 	/*
 	 * Nothing decided, but the server said something: the bounce is
 	 * held for a person to read rather than called undefined (sisimai's

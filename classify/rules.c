@@ -26,6 +26,8 @@
 	{ #r "." n, REASON_##r, p, 0, k, 0, NULL, NULL }
 #define RULE_WEAK_REPLY(r, n, p, c) \
 	{ #r "." n, REASON_##r, p, c, -1, CR_WEAK, NULL, NULL }
+#define RULE_WEAK_CMD(r, n, p, c) \
+	{ #r "." n, REASON_##r, p, 0, -1, CR_WEAK, c, NULL }
 #define RULE_STATUS(r, n, p, s) \
 	{ #r "." n, REASON_##r, p, 0, -1, 0, NULL, s }
 /* enum reason values spelt as the names above */
@@ -202,6 +204,8 @@ const struct classify_rule classify_rules[] = {
 	RULE(spamdetected, "blacklisted-url", "blacklisted url"),
 	RULE(spamdetected, "uribl", "uribl"),
 	RULE(spamdetected, "surbl", "surbl"),
+	/* an address (the sender's), not the IP, is on the list */
+	RULE(rejected, "address-blacklisted", "address that has been blacklisted"),
 	RULE(blocked, "blacklist", "blacklist"),
 	RULE(blocked, "blocklist", "blocklist"),
 	RULE(blocked, "block-list", "block list"),
@@ -485,7 +489,8 @@ const struct classify_rule classify_rules[] = {
 	RULE(systemerror, "internal-server-error", "internal server error"),
 	RULE(systemerror, "temporary-local-problem", "temporary local problem"),
 	RULE(systemerror, "system-error", "system error"),
-	RULE(systemerror, "temporary-failure", "temporary failure"),
+	RULE(systemerror, "queue-file-write", "queue file write error"),
+	RULE(systemerror, "io-error", "i/o error"),
 	RULE(syntaxerror, "syntax-error", "syntax error"),
 	RULE(syntaxerror, "parameter-not-implemented",
 	    "parameter not implemented"),
@@ -515,7 +520,10 @@ const struct classify_rule classify_rules[] = {
 	    "recipient address rejected"),
 	RULE_WEAK(userunknown, "address-rejected", "address rejected"),
 	RULE_WEAK(spamdetected, "spam", "spam"),
-	RULE_WEAK(blocked, "access-denied", "access denied"),
+	/* refused before any address was sent: the client itself; later,
+	 * the sender's address failed the server's security checks */
+	RULE_WEAK_CMD(blocked, "access-denied-conn", "access denied", "CONN"),
+	RULE_WEAK(securityerror, "access-denied", "access denied"),
 	RULE_WEAK(userunknown, "unknown-address", "unknown address"),
 	/* seed: "550 <addr> unknow[n]" with nothing else to go on */
 	RULE_WEAK_REPLY(userunknown, "unknow-550", "unknow", 550),

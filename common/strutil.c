@@ -125,28 +125,46 @@ digits(const char *s, size_t len, size_t i, size_t max)
 	return n;
 }
 
+/* s[i-4..i-1] is "NNN-" or "NNN." after a reply code: "550-5.1.1" */
+static bool
+after_reply_code(const char *s, size_t i)
+{
+	if (i < 4 || (s[i - 1] != '-' && s[i - 1] != '.'))
+		return false;
+	if (!bd_isdigit((unsigned char)s[i - 2]) ||
+	    !bd_isdigit((unsigned char)s[i - 3]) ||
+	    !bd_isdigit((unsigned char)s[i - 4]))
+		return false;
+	return i == 4 || (!bd_isdigit((unsigned char)s[i - 5]) &&
+			     s[i - 5] != '.');
+}
+
 const char *
 find_status_code(const char *s, size_t len, char out[16])
 {
-	size_t i, a, b, c;
+	size_t i, b, c;
 
 	for (i = 0; i < len; i++) {
-		/* RFC 3463 2: class is 2, 4 or 5; subject 1-3 digits; detail 1-3 */
+		/*
+		 * RFC 3463 2: class 2, 4 or 5; subject and detail 1-3 digits.
+		 * Subjects in use are 0-7 (RFC 3463 3, RFC 5248), so a
+		 * subject of two or more digits is a version ("4.94.2").
+		 */
 		if (s[i] != '2' && s[i] != '4' && s[i] != '5')
 			continue;
-		if (i > 0 && (bd_isdigit((unsigned char)s[i - 1]) ||
-				 s[i - 1] == '.' || s[i - 1] == '-' ||
-				 s[i - 1] == '/' || s[i - 1] == '_'))
+		if (i > 0 && !after_reply_code(s, i) &&
+		    (bd_isdigit((unsigned char)s[i - 1]) || s[i - 1] == '.' ||
+			s[i - 1] == '-' || s[i - 1] == '/' || s[i - 1] == '_' ||
+			(s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
+			(s[i - 1] >= 'A' && s[i - 1] <= 'Z')))
 			continue;
-		if (i + 1 >= len || s[i + 1] != '.')
+		if (i + 4 >= len || s[i + 1] != '.' ||
+		    !bd_isdigit((unsigned char)s[i + 2]) || s[i + 3] != '.')
 			continue;
-		a = digits(s, len, i + 2, 3);
-		if (a == 0 || a > 3 || i + 2 + a >= len || s[i + 2 + a] != '.')
-			continue;
-		b = digits(s, len, i + 3 + a, 3);
+		b = digits(s, len, i + 4, 3);
 		if (b == 0 || b > 3)
 			continue;
-		c = i + 3 + a + b;
+		c = i + 4 + b;
 		/* not an IPv4 address or a version number: no further ".digit" */
 		if (c < len && (bd_isdigit((unsigned char)s[c]) ||
 				   (s[c] == '.' && c + 1 < len &&
@@ -179,10 +197,16 @@ reply_code_at(const char *s, size_t len, size_t i)
 			n == ')' || n == ']' || n == ';' || n == ',' ||
 			n == '"'))
 			return false;
-		if (n == '.' && i + 4 < len &&
-		    !bd_isdigit((unsigned char)s[i + 4]) &&
-		    !bd_isspace((unsigned char)s[i + 4]))
-			return false;
+		/* "550.5.1.1" (the seed) but not "203.0.113.5": after the
+		 * dot must come an enhanced code of the same class */
+		if (n == '.' && i + 4 < len && !bd_isspace((unsigned char)s[i + 4])) {
+			char code[16];
+
+			if (find_status_code(s + i + 4, len - i - 4, code) !=
+				s + i + 4 ||
+			    code[0] != s[i])
+				return false;
+		}
 		/* "550.5.1.1" is a reply code; "4.2.2" is not (class digit) */
 		if (n == '-' && i + 4 < len && bd_isdigit((unsigned char)s[i + 4]) &&
 		    i + 5 < len && s[i + 5] != '.')

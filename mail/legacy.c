@@ -305,12 +305,38 @@ rcpt_line(struct report *rep, const char *const *intro, const char *l,
 	return rl->addr != NULL;
 }
 
+/* Columns of white space before a line's first character. */
+static size_t
+indent_of(const char *l, size_t ll)
+{
+	size_t i, col = 0;
+
+	for (i = 0; i < ll && (l[i] == ' ' || l[i] == '\t'); i++)
+		col = l[i] == '\t' ? (col / 8 + 1) * 8 : col + 1;
+	return col;
+}
+
+/*
+ * "----- Transcript of session follows -----", "-------server message",
+ * "=====": a heading between blocks, not anyone's reason.
+ */
+static bool
+is_heading(const char *l, size_t ll)
+{
+	size_t i = strspn(l, " \t");
+
+	return i + 3 <= ll && ((l[i] == '-' && l[i + 1] == '-' &&
+				   l[i + 2] == '-') ||
+			       (l[i] == '=' && l[i + 1] == '=' &&
+				   l[i + 2] == '='));
+}
+
 static size_t
 scan(struct report *rep, const char *text, size_t len,
     const char *const *intro)
 {
 	struct report_rcpt *cur = NULL;
-	size_t pos = 0, n0 = rep->nrcpt, added = 0;
+	size_t pos = 0, n0 = rep->nrcpt, added = 0, cur_indent = 0;
 	bool blank = false, gap = false;
 
 	while (pos < len) {
@@ -323,10 +349,25 @@ scan(struct report *rep, const char *text, size_t len,
 			blank = true;
 			continue;
 		}
+		/*
+		 * Exim and Postfix indent a recipient's reason under it, and
+		 * the reply there often starts with the address again
+		 * ("<a@b>: host mx said: 550" / "    <a@b>: User unknown"):
+		 * a deeper line of the same block is reason, not a new
+		 * recipient.
+		 */
+		if (cur != NULL && !blank &&
+		    indent_of(l, ll) > cur_indent &&
+		    rcpt_line(rep, intro, l, ll, &rl) && !rl.intro) {
+			legacy_append(&rep->arena, &cur->diagnostic, l, ll);
+			gap = false;
+			continue;
+		}
 		if (rcpt_line(rep, intro, l, ll, &rl)) {
 			struct report_rcpt *r = find_rcpt(rep, n0, rl.addr);
 
 			cur = NULL;
+			cur_indent = indent_of(l, ll);
 			blank = false;
 			if (r == NULL) {
 				if ((r = report_add_rcpt(rep)) == NULL)
@@ -352,9 +393,18 @@ scan(struct report *rep, const char *text, size_t len,
 			cur = NULL;
 			continue;
 		}
-		if (blank)
-			gap = false;
 		blank = false;
+		if (is_heading(l, ll)) {
+			/* a heading before the reason is skipped; after it,
+			 * it ends the block */
+			if (!gap)
+				cur = NULL;
+			continue;
+		}
+		/* the gap allowed before a reason closes once one is read:
+		 * the paragraph after it is prose ("No action is required"),
+		 * unless the line announces it ("for the following reason:") */
+		gap = gap && l[ll - 1] == ':';
 		legacy_append(&rep->arena, &cur->diagnostic, l, ll);
 	}
 	return added;
@@ -399,12 +449,60 @@ reply_lines(struct report *rep, size_t n0, const char *text, size_t len)
 	}
 }
 
+/*
+ * A bounce forwarded by a person arrives quoted ("> " before every line):
+ * when every line of the section is, the copy without one level of quoting
+ * is what the MTA wrote. Returns s itself when it is not quoted.
+ */
+static const char *
+unquote(struct arena *a, const char *s, size_t len, size_t *len_r)
+{
+	size_t pos, n = 0, lines = 0;
+	char *d;
+
+	*len_r = len;
+	for (pos = 0; pos < len;) {
+		const char *l = s + pos, *nl = memchr(l, '\n', len - pos);
+		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
+
+		pos += ll + 1;
+		if (strspn(l, " \t") >= ll)
+			continue;
+		if (*l != '>')
+			return s;
+		lines++;
+	}
+	if (lines < 2)
+		return s;
+	d = arena_alloc(a, len + 1);
+	for (pos = 0; pos < len;) {
+		const char *l = s + pos, *nl = memchr(l, '\n', len - pos);
+		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
+
+		pos += ll + 1;
+		if (ll > 0 && *l == '>') {
+			l++;
+			ll--;
+			if (ll > 0 && *l == ' ') {
+				l++;
+				ll--;
+			}
+		}
+		memcpy(d + n, l, ll);
+		n += ll;
+		d[n++] = '\n';
+	}
+	d[n] = '\0';
+	*len_r = n;
+	return d;
+}
+
 static size_t
 try_family(const struct legacy_family *f, struct report *rep,
     const char *text, size_t len)
 {
 	const char *b = text, *e = NULL;
-	size_t n;
+	size_t n, slen;
 
 	if (f->start != NULL &&
 	    (b = after_marker(f->start, text, len)) == NULL)
@@ -415,10 +513,11 @@ try_family(const struct legacy_family *f, struct report *rep,
 		e = before_marker(common_end, b, len - (size_t)(b - text));
 	if (e == NULL)
 		e = text + len;
+	b = unquote(&rep->arena, b, (size_t)(e - b), &slen);
 	if (f->parse != NULL)
-		n = f->parse(rep, b, (size_t)(e - b));
+		n = f->parse(rep, b, slen);
 	else
-		n = scan(rep, b, (size_t)(e - b),
+		n = scan(rep, b, slen,
 		    f->intro != NULL ? f->intro : common_intro);
 	return n;
 }

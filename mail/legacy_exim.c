@@ -14,9 +14,10 @@ static const char *const start[] = {
 	"delivery to the following",
 	NULL,
 };
+/* the dashes around these vary between Exim versions (5 or 6) */
 static const char *const end[] = {
-	"------ This is a copy of the message",
-	"------ This is a copy of the body of the message",
+	"- This is a copy of the message",
+	"- This is a copy of the body of the message",
 	"Reporting-MTA:",
 	NULL,
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/strutil.h"
+#include "gateway.h"
 #include "legacy.h"
 #include "mail_limits.h"
 #include "rfc3464.h"
@@ -472,6 +473,8 @@ parse_report(struct report *rep)
 	for (i = 0; i < rep->nrcpt; i++)
 		report_rcpt_finish(rep, &rep->rcpt[i]);
 	text_command(rep);
+	if (rep->kind == REPORT_DSN || rep->kind == REPORT_LEGACY)
+		rep->gateway = gateway_detect(rep);
 }
 
 int

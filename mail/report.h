@@ -46,6 +46,7 @@ struct report {
 	const char *family; /* "rfc3464", "qmail", "exim", … (static) */
 	const char *subject, *from, *message_id; /* of the bounce itself */
 	const char *reporting_mta;
+	const char *gateway; /* a filtering gateway wrote it (gateway.h) */
 	struct report_original original;
 	struct report_rcpt *rcpt; /* arena */
 	size_t nrcpt, rcpt_cap;

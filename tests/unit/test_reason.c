@@ -159,7 +159,18 @@ test_rules_not_shadowed(void **state)
 		for (j = 0; j < k; j++) {
 			const struct classify_rule *e = &classify_rules[j];
 
+			/* e can only hide ru where e's constraints are no
+			 * narrower than ru's, and a weak rule runs after
+			 * every ordinary one */
 			if (e->reply != 0 && e->reply != ru->reply)
+				continue;
+			if (e->command != NULL && (ru->command == NULL ||
+						      strcmp(e->command, ru->command) != 0))
+				continue;
+			if (e->status != NULL && (ru->status == NULL ||
+						     strcmp(e->status, ru->status) != 0))
+				continue;
+			if ((e->flags & CR_WEAK) && !(ru->flags & CR_WEAK))
 				continue;
 			if (classify_match(text, n, e->pattern))
 				break;

@@ -46,7 +46,9 @@ static const struct {
 	{ "550-5.1.1 The email account that you tried to reach", "5.1.1" },
 	{ "550.5.1.1 user@example.org is not a valid mailbox", "5.1.1" },
 	{ "(5.7.26)", "5.7.26" },
-	{ "5.123.123 long parts", "5.123.123" },
+	{ "5.1.123 long detail", "5.1.123" },
+	/* subjects in use are one digit (RFC 3463 3): a version is no code */
+	{ "5.123.123 long subject", "" },
 	{ "2.0.0 Ok: queued", "2.0.0" },
 	/* not a class digit */
 	{ "3.1.1 no such class", "" },
