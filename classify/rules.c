@@ -343,6 +343,7 @@ const struct classify_rule classify_rules[] = {
 	RULE(networkerror, "dns-try-again", "host not found, try again"),
 	RULE(networkerror, "dns-malformed-reply", "unexpected name server reply"),
 	RULE(networkerror, "dns-servfail", "servfail"),
+	RULE(hostunknown, "name-lookup-failure", "host name lookup failure"),
 	RULE(hostunknown, "host-not-found", "host not found"),
 	RULE(hostunknown, "host-unknown", "host unknown"),
 	RULE(hostunknown, "unknown-host", "unknown host"),

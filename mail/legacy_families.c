@@ -12,6 +12,8 @@ extern const struct legacy_family legacy_family_amazonses;
 extern const struct legacy_family legacy_family_james;
 extern const struct legacy_family legacy_family_interscan;
 extern const struct legacy_family legacy_family_kddi;
+extern const struct legacy_family legacy_family_notes;
+extern const struct legacy_family legacy_family_mailmarshal;
 extern const struct legacy_family legacy_family_googlegroups;
 extern const struct legacy_family legacy_family_failedrcpt;
 extern const struct legacy_family legacy_family_generic;
@@ -26,6 +28,8 @@ const struct legacy_family *const legacy_families[] = {
 	&legacy_family_james,
 	&legacy_family_interscan,
 	&legacy_family_kddi,
+	&legacy_family_notes,
+	&legacy_family_mailmarshal,
 	/* the header names the recipients when no layout above fits */
 	&legacy_family_googlegroups,
 	&legacy_family_failedrcpt,

@@ -188,9 +188,22 @@ dsn_parse(struct report *rep, const char *s, size_t len)
 			r->action = str_lower(v);
 		} else if (is(&f, "Status")) {
 			const char *v = plain_value(&rep->arena, &f);
+			const char *c = strchr(v, '(');
 
 			if (find_status_code(v, strlen(v), r->status) == NULL)
 				r->status[0] = '\0';
+			/* RFC 3464 2.3.4 allows a comment: "4.0.0 (host name
+			 * lookup failure)"; the only words when the group has
+			 * no Diagnostic-Code */
+			if (c != NULL && r->diagnostic == NULL) {
+				char *d = arena_strdup(&rep->arena, c + 1);
+				char *e = strrchr(d, ')');
+
+				if (e != NULL)
+					*e = '\0';
+				if (str_squeeze(d) > 0)
+					r->diagnostic = d;
+			}
 		} else if (is(&f, "Diagnostic-Code")) {
 			r->diagnostic = typed_value(&rep->arena, &f, &type);
 			r->diagnostic_type = type;

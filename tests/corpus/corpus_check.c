@@ -117,8 +117,8 @@ main(int argc, char **argv)
 	FILE *f;
 	clock_t t0 = clock();
 
-	if (argc > 1 && strcmp(argv[1], "-v") == 0) {
-		verbose = 1;
+	while (argc > 1 && strcmp(argv[1], "-v") == 0) {
+		verbose++;
 		argc--;
 		argv++;
 	}

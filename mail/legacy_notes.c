@@ -1,0 +1,67 @@
+/*
+ * Lotus Notes (Domino's SMTP MTA before DSNs): under "------- Failure
+ * Reasons --------" each failed address follows the line that says why,
+ * and "------- Returned Message --------" starts the original.
+ */
+#include "legacy.h"
+
+#include <string.h>
+
+#include "common/strutil.h"
+
+static const char *const body[] = { "------- Failure Reasons", NULL };
+static const char *const start[] = { "------- Failure Reasons", NULL };
+static const char *const end[] = { "------- Returned Message", NULL };
+
+static size_t
+notes_parse(struct report *rep, const char *text, size_t len)
+{
+	const char *reason = NULL, *as;
+	size_t pos = 0, added = 0, alen, i;
+
+	while (pos < len) {
+		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
+		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
+		const char *t = l;
+		size_t tl = ll;
+		struct report_rcpt *r;
+
+		pos += ll + 1;
+		while (tl > 0 && bd_isspace((unsigned char)*t)) {
+			t++;
+			tl--;
+		}
+		while (tl > 0 && bd_isspace((unsigned char)t[tl - 1]))
+			tl--;
+		if (tl == 0)
+			continue;
+		/* a line that is one address closes the reason above it */
+		if (!find_address(t, tl, &as, &alen) || alen + 2 < tl ||
+		    memchr(t, ' ', tl) != NULL) {
+			legacy_append(&rep->arena, &reason, t, tl);
+			continue;
+		}
+		for (i = rep->nrcpt - added; i < rep->nrcpt; i++) {
+			if (strcmp(rep->rcpt[i].recipient,
+				report_address(&rep->arena, as, alen)) == 0)
+				break;
+		}
+		if (i < rep->nrcpt || (r = report_add_rcpt(rep)) == NULL) {
+			reason = NULL;
+			continue;
+		}
+		r->recipient = report_address(&rep->arena, as, alen);
+		r->diagnostic = reason;
+		reason = NULL;
+		added++;
+	}
+	return added;
+}
+
+const struct legacy_family legacy_family_notes = {
+	.name = "notes",
+	.body = body,
+	.start = start,
+	.end = end,
+	.parse = notes_parse,
+};
