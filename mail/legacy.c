@@ -1,34 +1,10 @@
 #include "legacy.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/strutil.h"
 #include "mail_limits.h"
-
-/*
- * Phrases after which many MTAs name the failed recipient on the same
- * line ("Could not be delivered to: <a@b>", "Unknown user: a@b"). Only
- * read once a family has recognised the message as a bounce.
- */
-static const char *const common_intro[] = {
-	"Recipient address:",
-	"Recipient:",
-	"Could not be delivered to:",
-	"Unable to deliver message to",
-	"There was an error delivering your mail to",
-	"Your message to",
-	"Your message could not be delivered to",
-	"Delivery to the following recipient failed",
-	"could not deliver mail to",
-	"Failed to deliver to",
-	"rejected recipient",
-	"undeliverable to",
-	"Unknown user:",
-	"Invalid recipient:",
-	"User unknown:",
-	"Delivery failed",
-	NULL,
-};
 
 static const char *const common_end[] = {
 	"--- Below this line is a copy of the message",
@@ -143,8 +119,8 @@ before_marker(const char *const *list, const char *s, size_t len)
 	return best;
 }
 
-static struct report_rcpt *
-find_rcpt(struct report *rep, size_t from, const char *addr)
+struct report_rcpt *
+legacy_find_rcpt(struct report *rep, size_t from, const char *addr)
 {
 	size_t i;
 
@@ -182,249 +158,63 @@ legacy_append(struct arena *a, const char **diag, const char *s, size_t len)
 	*diag = d;
 }
 
-/* A word made of list markers only: "*", "-", ">>>", "•". */
+/*
+ * A session transcript's reply line: "<<< 550 5.1.1 <a@b>... User unknown",
+ * "Received >>> 550 ...", or a bare "550 ...": a 4xx/5xx code first.
+ */
 static bool
-is_bullet(const char *w, size_t len)
+transcript_reply(const char *l, size_t ll)
 {
-	size_t i;
+	const char *p = l, *e = l + ll;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)w[i];
-
-		if (c != '*' && c != '-' && c != '+' && c != '>' && c != '#' &&
-		    c < 0x80)
-			return false;
-	}
-	return len > 0;
+	while (p < e && (bd_isspace((unsigned char)*p) || *p == '<' ||
+			    *p == '>'))
+		p++;
+	if (ci_starts(p, (size_t)(e - p), "Received >>>"))
+		p += 12;
+	while (p < e && bd_isspace((unsigned char)*p))
+		p++;
+	return e - p > 4 && (*p == '4' || *p == '5') &&
+	    bd_isdigit((unsigned char)p[1]) && bd_isdigit((unsigned char)p[2]) &&
+	    (p[3] == ' ' || p[3] == '-');
 }
 
-/*
- * Exim (and others) list a local recipient by its local part only; the
- * X-Failed-Recipients header field has the whole address.
- */
+/* The first line of text[0..len) naming addr with a reply, or NULL. */
 static const char *
-failed_by_local(struct report *rep, const char *w, size_t wl)
+reply_line(const char *text, size_t len, const char *addr, bool strict,
+    size_t *ll_r)
 {
-	const char *h = mail_header_raw(&rep->arena, rep->msg.hdr,
-	    rep->msg.hdr_len, "X-Failed-Recipients");
-	const char *p, *as;
-	size_t hl, alen;
+	size_t pos;
 
-	while (wl > 0 && (w[wl - 1] == ':' || w[wl - 1] == '.' ||
-			     w[wl - 1] == ','))
-		wl--;
-	if (h == NULL || wl == 0)
-		return NULL;
-	hl = strlen(h);
-	for (p = h; find_address(p, hl - (size_t)(p - h), &as, &alen);
-	     p = as + alen) {
-		const char *at = memchr(as, '@', alen);
-
-		if ((size_t)(at - as) == wl && strncmp(as, w, wl) == 0)
-			return report_address(&rep->arena, as, alen);
-	}
-	return NULL;
-}
-
-/* What a recipient line yields: the address and the text beside it. */
-struct rcpt_line {
-	const char *addr;
-	const char *pre, *post; /* diagnostic text before/after it */
-	size_t pre_len, post_len;
-	bool intro; /* named after a phrase: its reason may follow */
-};
-
-static bool
-intro_address(struct report *rep, const char *const *intro, const char *l,
-    size_t ll, struct rcpt_line *rl)
-{
-	const char *p, *as;
-	size_t alen;
-
-	/* every intro is followed by an address: most lines have none */
-	if (memchr(l, '@', ll) == NULL)
-		return false;
-	for (; intro != NULL && *intro != NULL; intro++) {
-		p = ci_find(l, ll, *intro);
-		/* a whole word: "Recipient:" is not "Final-Recipient:" */
-		if (p == NULL || (p > l && !bd_isspace((unsigned char)p[-1])))
-			continue;
-		p += strlen(*intro);
-		if (!find_address(p, ll - (size_t)(p - l), &as, &alen))
-			continue;
-		rl->addr = report_address(&rep->arena, as, alen);
-		rl->pre = l;
-		rl->pre_len = (size_t)(as - l);
-		rl->post = as + alen;
-		rl->post_len = ll - (size_t)(as + alen - l);
-		rl->intro = true;
-		return true;
-	}
-	return false;
-}
-
-/*
- * A line that opens a recipient: its first word (after a list marker) is
- * an address, bare or in angle brackets, maybe followed by ':' or '...';
- * or a known phrase introduces the address.
- */
-static bool
-rcpt_line(struct report *rep, const char *const *intro, const char *l,
-    size_t ll, struct rcpt_line *rl)
-{
-	const char *as;
-	size_t i = 0, wend, alen;
-	int words;
-
-	memset(rl, 0, sizeof(*rl));
-	for (words = 0; words < 2; words++) {
-		while (i < ll && (bd_isspace((unsigned char)l[i]) ||
-				     l[i] == '"' || l[i] == '\''))
-			i++;
-		wend = i;
-		while (wend < ll && !bd_isspace((unsigned char)l[wend]))
-			wend++;
-		if (wend == i)
-			return false;
-		if (!is_bullet(l + i, wend - i))
-			break;
-		i = wend;
-	}
-	if (find_address(l + i, wend - i, &as, &alen) &&
-	    as - (l + i) <= 1) {
-		rl->addr = report_address(&rep->arena, as, alen);
-	} else if ((rl->addr = failed_by_local(rep, l + i, wend - i)) ==
-	    NULL) {
-		if (intro_address(rep, intro, l, ll, rl))
-			return true;
-		return intro != common_intro &&
-		    intro_address(rep, common_intro, l, ll, rl);
-	}
-	rl->post = l + wend;
-	rl->post_len = ll - wend;
-	return rl->addr != NULL;
-}
-
-/* Columns of white space before a line's first character. */
-static size_t
-indent_of(const char *l, size_t ll)
-{
-	size_t i, col = 0;
-
-	for (i = 0; i < ll && (l[i] == ' ' || l[i] == '\t'); i++)
-		col = l[i] == '\t' ? (col / 8 + 1) * 8 : col + 1;
-	return col;
-}
-
-/*
- * "----- Transcript of session follows -----", "-------server message",
- * "=====": a heading between blocks, not anyone's reason.
- */
-static bool
-is_heading(const char *l, size_t ll)
-{
-	size_t i = strspn(l, " \t");
-
-	return i + 3 <= ll && ((l[i] == '-' && l[i + 1] == '-' &&
-				   l[i + 2] == '-') ||
-			       (l[i] == '=' && l[i + 1] == '=' &&
-				   l[i + 2] == '='));
-}
-
-static size_t
-scan(struct report *rep, const char *text, size_t len,
-    const char *const *intro)
-{
-	struct report_rcpt *cur = NULL;
-	size_t pos = 0, n0 = rep->nrcpt, added = 0, cur_indent = 0;
-	bool blank = false, gap = false;
-
-	while (pos < len) {
+	for (pos = 0; pos < len;) {
 		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
 		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
-		struct rcpt_line rl;
 
 		pos += ll + 1;
-		if (strspn(l, " \t") >= ll) {
-			blank = true;
-			continue;
+		if (ci_find(l, ll, addr) != NULL &&
+		    (strict ? transcript_reply(l, ll)
+			    : find_reply_code(l, ll) != 0)) {
+			*ll_r = ll;
+			return l;
 		}
-		/*
-		 * Exim and Postfix indent a recipient's reason under it, and
-		 * the reply there often starts with the address again
-		 * ("<a@b>: host mx said: 550" / "    <a@b>: User unknown"):
-		 * a deeper line of the same block is reason, not a new
-		 * recipient.
-		 */
-		if (cur != NULL && !blank &&
-		    indent_of(l, ll) > cur_indent &&
-		    rcpt_line(rep, intro, l, ll, &rl) && !rl.intro) {
-			legacy_append(&rep->arena, &cur->diagnostic, l, ll);
-			gap = false;
-			continue;
-		}
-		if (rcpt_line(rep, intro, l, ll, &rl)) {
-			struct report_rcpt *r = find_rcpt(rep, n0, rl.addr);
-
-			cur = NULL;
-			cur_indent = indent_of(l, ll);
-			blank = false;
-			if (r == NULL) {
-				if ((r = report_add_rcpt(rep)) == NULL)
-					break;
-				r->recipient = rl.addr;
-				added++;
-			} else if (r->diagnostic != NULL) {
-				continue; /* a repeat: keep the first text */
-			}
-			cur = r;
-			legacy_append(&rep->arena, &cur->diagnostic, rl.pre,
-			    rl.pre_len);
-			legacy_append(&rep->arena, &cur->diagnostic, rl.post,
-			    rl.post_len);
-			/* "a@b" alone or "Unable to deliver to a@b": the
-			 * reason may come after a blank line */
-			gap = rl.intro || cur->diagnostic == NULL;
-			continue;
-		}
-		if (cur == NULL)
-			continue;
-		if (blank && !gap) {
-			cur = NULL;
-			continue;
-		}
-		blank = false;
-		if (is_heading(l, ll)) {
-			/* a heading before the reason is skipped; after it,
-			 * it ends the block */
-			if (!gap)
-				cur = NULL;
-			continue;
-		}
-		/* the gap allowed before a reason closes once one is read:
-		 * the paragraph after it is prose ("No action is required"),
-		 * unless the line announces it ("for the following reason:") */
-		gap = gap && l[ll - 1] == ':';
-		legacy_append(&rep->arena, &cur->diagnostic, l, ll);
 	}
-	return added;
-}
-
-size_t
-legacy_scan_section(struct report *rep, const char *text, size_t len)
-{
-	return scan(rep, text, len, common_intro);
+	return NULL;
 }
 
 /*
  * A recipient whose own lines carry no SMTP reply: a line elsewhere in the
  * text that names it with one (a session transcript, "Technical details")
- * is what the server said.
+ * is what the server said. A relay that refused a message it was passing
+ * on (InterScan: "Unable to deliver message to <a@b>") returns the
+ * message, and when that is itself a bounce its transcript has the reply:
+ * only a transcript line is believed there, not any text with a number.
  */
 static void
 reply_lines(struct report *rep, size_t n0, const char *text, size_t len)
 {
-	size_t i, pos;
+	const struct mail_part *op = rep->original.part;
+	const char *otext = NULL, *l;
+	size_t i, ll, olen = 0;
 
 	for (i = n0; i < rep->nrcpt; i++) {
 		struct report_rcpt *r = &rep->rcpt[i];
@@ -433,19 +223,16 @@ reply_lines(struct report *rep, size_t n0, const char *text, size_t len)
 		if (r->recipient == NULL ||
 		    (d != NULL && find_reply_code(d, strlen(d)) != 0))
 			continue;
-		for (pos = 0; pos < len;) {
-			const char *l = text + pos, *nl = memchr(l, '\n',
-							len - pos);
-			size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
-
-			pos += ll + 1;
-			if (ci_find(l, ll, r->recipient) != NULL &&
-			    find_reply_code(l, ll) != 0) {
-				legacy_append(&rep->arena, &r->diagnostic, l,
-				    ll);
-				break;
-			}
+		l = reply_line(text, len, r->recipient, false, &ll);
+		if (l == NULL && op != NULL) {
+			if (otext == NULL)
+				otext = mail_part_text(&rep->msg, op, &olen);
+			if (otext != NULL)
+				l = reply_line(otext, olen, r->recipient, true,
+				    &ll);
 		}
+		if (l != NULL)
+			legacy_append(&rep->arena, &r->diagnostic, l, ll);
 	}
 }
 
@@ -466,7 +253,7 @@ unquote(struct arena *a, const char *s, size_t len, size_t *len_r)
 		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
 
 		pos += ll + 1;
-		if (strspn(l, " \t") >= ll)
+		if (legacy_blank(l, ll))
 			continue;
 		if (*l != '>')
 			return s;
@@ -517,8 +304,7 @@ try_family(const struct legacy_family *f, struct report *rep,
 	if (f->parse != NULL)
 		n = f->parse(rep, b, slen);
 	else
-		n = scan(rep, b, slen,
-		    f->intro != NULL ? f->intro : common_intro);
+		n = legacy_scan_intro(rep, b, slen, f->intro);
 	return n;
 }
 
@@ -538,6 +324,7 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
 		if (n > 0) {
 			rep->family = f->name;
 			rep->kind = REPORT_LEGACY;
+			legacy_exim_output(rep, n0, text, len);
 			reply_lines(rep, n0, text, len);
 			return n;
 		}
@@ -575,21 +362,65 @@ prose_diagnostic(struct report *rep, struct report_rcpt *r, const char *text,
 	}
 }
 
+/*
+ * "Diagnostic-Code: X-Unix; 77": a local mailer's exit status (sysexits.h,
+ * 77 is EX_NOPERM) is no text to read; Sendmail writes the words for it in
+ * the human-readable part ("(reason: Insufficient permission)").
+ */
+static bool
+exit_status_only(const struct report_rcpt *r)
+{
+	const char *d = r->diagnostic, *t = r->diagnostic_type;
+
+	if (d == NULL || t == NULL || (!ci_starts(t, strlen(t), "x-unix") &&
+					  !ci_starts(t, strlen(t), "x-local")))
+		return false;
+	return *d != '\0' && strspn(d, "0123456789") == strlen(d);
+}
+
+/* The prose for r in front, the exit status kept after it. */
+static void
+fill_one(struct report *rep, struct report_rcpt *r, const char *prose)
+{
+	const char *status = r->diagnostic, *d = NULL;
+	char *s;
+	size_t sl;
+
+	if (status == NULL) {
+		r->diagnostic = prose;
+		return;
+	}
+	legacy_append(&rep->arena, &d, prose, strlen(prose));
+	sl = strlen(r->diagnostic_type) + strlen(status) + 5;
+	s = arena_alloc(&rep->arena, sl);
+	snprintf(s, sl, "(%s; %s)", r->diagnostic_type, status);
+	legacy_append(&rep->arena, &d, s, strlen(s));
+	r->diagnostic = d;
+}
+
 void
 legacy_fill_diagnostics(struct report *rep, const char *text, size_t len)
 {
+	/* a report pasted into the text (dsn_in_text()) is no one's prose */
+	static const char *const fields[] = { "Reporting-MTA:",
+		"Final-Recipient:", NULL };
 	size_t n0 = rep->nrcpt, i;
 	const char *e = before_marker(common_end, text, len);
 
 	if (e != NULL)
 		len = (size_t)(e - text);
+	if ((e = before_marker(fields, text, len)) != NULL)
+		len = (size_t)(e - text);
+	legacy_exim_output(rep, 0, text, len);
 	legacy_scan_section(rep, text, len);
 	for (i = n0; i < rep->nrcpt; i++) {
-		struct report_rcpt *t = find_rcpt(rep, 0, rep->rcpt[i].recipient);
+		struct report_rcpt *t = legacy_find_rcpt(rep, 0,
+		    rep->rcpt[i].recipient);
 
 		if (t != NULL && (size_t)(t - rep->rcpt) < n0 &&
-		    t->diagnostic == NULL)
-			t->diagnostic = rep->rcpt[i].diagnostic;
+		    rep->rcpt[i].diagnostic != NULL &&
+		    (t->diagnostic == NULL || exit_status_only(t)))
+			fill_one(rep, t, rep->rcpt[i].diagnostic);
 	}
 	rep->nrcpt = n0;
 	if (n0 == 1 && rep->rcpt[0].diagnostic == NULL)

@@ -9,9 +9,24 @@
 #ifndef BD_LEGACY_H
 #define BD_LEGACY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "report.h"
+
+/*
+ * True when l[0..ll) holds only spaces and tabs; bounded, as the text need
+ * not be NUL-terminated where a section ends.
+ */
+static inline bool
+legacy_blank(const char *l, size_t ll)
+{
+	size_t i;
+
+	for (i = 0; i < ll && (l[i] == ' ' || l[i] == '\t'); i++)
+		;
+	return i == ll;
+}
 
 /* Case-insensitive substrings; every list ends with NULL. */
 struct legacy_family {
@@ -49,6 +64,14 @@ struct legacy_family {
  */
 size_t legacy_scan_section(struct report *rep, const char *text, size_t len);
 
+/* The same with a family's own intro phrases (NULL: the common ones). */
+size_t legacy_scan_intro(struct report *rep, const char *text, size_t len,
+    const char *const *intro);
+
+/* The recipient addr among rep->rcpt[from..], or NULL. */
+struct report_rcpt *legacy_find_rcpt(struct report *rep, size_t from,
+    const char *addr);
+
 /*
  * Appends s[0..len), trimmed, to *diag (in the arena, one space between
  * pieces, at most MAIL_MAX_DIAG bytes).
@@ -82,6 +105,13 @@ const char *legacy_inline_original(const char *text, size_t len,
  * Groups), each with the whole text as its diagnostic.
  */
 size_t legacy_failedrcpt_parse(struct report *rep, const char *text,
+    size_t len);
+
+/*
+ * Exim's "text generated during the delivery attempt" (a pipe's or a
+ * file's output) appended to the diagnostics of recipients n0.. it names.
+ */
+void legacy_exim_output(struct report *rep, size_t n0, const char *text,
     size_t len);
 
 /* The families, in the order they are tried; NULL-terminated. */

@@ -33,7 +33,7 @@ mailmarshal_parse(struct report *rep, const char *text, size_t len)
 		size_t ll = e != NULL ? (size_t)(e - p) : (size_t)(text + len - p);
 		struct report_rcpt *r;
 
-		if (strspn(p, " \t") >= ll) {
+		if (legacy_blank(p, ll)) {
 			if (rep->nrcpt > n0)
 				break;
 		} else if (find_address(p, ll, &as, &alen) &&

@@ -193,7 +193,7 @@ sendmail_parse(struct report *rep, const char *text, size_t len)
 		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
 
 		pos += ll + 1;
-		if (strspn(l, " \t") < ll)
+		if (!legacy_blank(l, ll))
 			line(rep, n0, &s, l, l + ll, &cur, &added);
 	}
 	/* a session that failed for everyone (DATA refused) */

@@ -28,7 +28,10 @@ dsn_next(const char *s, size_t len, size_t *pos, struct dsn_field *f)
 		e = i;
 		while (e < len && s[e] != '\n')
 			e++;
-		if (e == i || strspn(s + i, " \t") == e - i) {
+		/* bounded: s need not be NUL-terminated (strspn would run on) */
+		for (c = i; c < e && (s[c] == ' ' || s[c] == '\t'); c++)
+			;
+		if (c == e) {
 			f->blank_before = true;
 			i = e + 1;
 			continue;

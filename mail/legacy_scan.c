@@ -1,0 +1,277 @@
+/*
+ * The generic recipient scanner of free-text bounces (legacy.h): which
+ * lines open a recipient, and which lines after it are its reason.
+ */
+#include "legacy.h"
+
+#include <string.h>
+
+#include "common/strutil.h"
+
+/*
+ * Phrases after which many MTAs name the failed recipient on the same
+ * line ("Could not be delivered to: <a@b>", "Unknown user: a@b"). Only
+ * read once a family has recognised the message as a bounce.
+ */
+static const char *const common_intro[] = {
+	"Recipient address:",
+	"Recipient:",
+	"Could not be delivered to:",
+	"Unable to deliver message to",
+	"There was an error delivering your mail to",
+	"Your message to",
+	"Your message could not be delivered to",
+	"Delivery to the following recipient failed",
+	"could not deliver mail to",
+	"Failed to deliver to",
+	"rejected recipient",
+	"undeliverable to",
+	"Unknown user:",
+	"Invalid recipient:",
+	"User unknown:",
+	"Delivery failed",
+	NULL,
+};
+
+/* A word made of list markers only: "*", "-", ">>>", "•". */
+static bool
+is_bullet(const char *w, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)w[i];
+
+		if (c != '*' && c != '-' && c != '+' && c != '>' && c != '#' &&
+		    c < 0x80)
+			return false;
+	}
+	return len > 0;
+}
+
+/*
+ * Exim (and others) list a local recipient by its local part only; the
+ * X-Failed-Recipients header field has the whole address.
+ */
+static const char *
+failed_by_local(struct report *rep, const char *w, size_t wl)
+{
+	const char *h = mail_header_raw(&rep->arena, rep->msg.hdr,
+	    rep->msg.hdr_len, "X-Failed-Recipients");
+	const char *p, *as;
+	size_t hl, alen;
+
+	while (wl > 0 && (w[wl - 1] == ':' || w[wl - 1] == '.' ||
+			     w[wl - 1] == ','))
+		wl--;
+	if (h == NULL || wl == 0)
+		return NULL;
+	hl = strlen(h);
+	for (p = h; find_address(p, hl - (size_t)(p - h), &as, &alen);
+	     p = as + alen) {
+		const char *at = memchr(as, '@', alen);
+
+		if ((size_t)(at - as) == wl && strncmp(as, w, wl) == 0)
+			return report_address(&rep->arena, as, alen);
+	}
+	return NULL;
+}
+
+/* What a recipient line yields: the address and the text beside it. */
+struct rcpt_line {
+	const char *addr;
+	const char *pre, *post; /* diagnostic text before/after it */
+	size_t pre_len, post_len;
+	bool intro; /* named after a phrase: its reason may follow */
+};
+
+static bool
+intro_address(struct report *rep, const char *const *intro, const char *l,
+    size_t ll, struct rcpt_line *rl)
+{
+	const char *p, *as;
+	size_t alen;
+
+	/* every intro is followed by an address: most lines have none */
+	if (memchr(l, '@', ll) == NULL)
+		return false;
+	for (; intro != NULL && *intro != NULL; intro++) {
+		p = ci_find(l, ll, *intro);
+		/* a whole word: "Recipient:" is not "Final-Recipient:" */
+		if (p == NULL || (p > l && !bd_isspace((unsigned char)p[-1])))
+			continue;
+		p += strlen(*intro);
+		if (!find_address(p, ll - (size_t)(p - l), &as, &alen))
+			continue;
+		rl->addr = report_address(&rep->arena, as, alen);
+		rl->pre = l;
+		rl->pre_len = (size_t)(as - l);
+		rl->post = as + alen;
+		rl->post_len = ll - (size_t)(as + alen - l);
+		rl->intro = true;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A line that opens a recipient: its first word (after a list marker) is
+ * an address, bare or in angle brackets, maybe followed by ':' or '...';
+ * or a known phrase introduces the address.
+ */
+static bool
+rcpt_line(struct report *rep, const char *const *intro, const char *l,
+    size_t ll, struct rcpt_line *rl)
+{
+	const char *as;
+	size_t i = 0, wend, alen;
+	int words;
+
+	memset(rl, 0, sizeof(*rl));
+	for (words = 0; words < 2; words++) {
+		while (i < ll && (bd_isspace((unsigned char)l[i]) ||
+				     l[i] == '"' || l[i] == '\''))
+			i++;
+		wend = i;
+		while (wend < ll && !bd_isspace((unsigned char)l[wend]))
+			wend++;
+		if (wend == i)
+			return false;
+		if (!is_bullet(l + i, wend - i))
+			break;
+		i = wend;
+	}
+	if (find_address(l + i, wend - i, &as, &alen) &&
+	    as - (l + i) <= 1) {
+		rl->addr = report_address(&rep->arena, as, alen);
+	} else if ((rl->addr = failed_by_local(rep, l + i, wend - i)) ==
+	    NULL) {
+		if (intro_address(rep, intro, l, ll, rl))
+			return true;
+		return intro != common_intro &&
+		    intro_address(rep, common_intro, l, ll, rl);
+	}
+	rl->post = l + wend;
+	rl->post_len = ll - wend;
+	return rl->addr != NULL;
+}
+
+/* Columns of white space before a line's first character. */
+static size_t
+indent_of(const char *l, size_t ll)
+{
+	size_t i, col = 0;
+
+	for (i = 0; i < ll && (l[i] == ' ' || l[i] == '\t'); i++)
+		col = l[i] == '\t' ? (col / 8 + 1) * 8 : col + 1;
+	return col;
+}
+
+/*
+ * "----- Transcript of session follows -----", "-------server message",
+ * "=====": a heading between blocks, not anyone's reason.
+ */
+static bool
+is_heading(const char *l, size_t ll)
+{
+	size_t i = 0;
+
+	while (i < ll && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	return i + 3 <= ll && ((l[i] == '-' && l[i + 1] == '-' &&
+				   l[i + 2] == '-') ||
+			       (l[i] == '=' && l[i + 1] == '=' &&
+				   l[i + 2] == '='));
+}
+
+static size_t
+scan(struct report *rep, const char *text, size_t len,
+    const char *const *intro)
+{
+	struct report_rcpt *cur = NULL;
+	size_t pos = 0, n0 = rep->nrcpt, added = 0, cur_indent = 0;
+	bool blank = false, gap = false;
+
+	while (pos < len) {
+		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
+		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
+		struct rcpt_line rl;
+
+		pos += ll + 1;
+		if (legacy_blank(l, ll)) {
+			blank = true;
+			continue;
+		}
+		/*
+		 * Exim and Postfix indent a recipient's reason under it, and
+		 * the reply there often starts with the address again
+		 * ("<a@b>: host mx said: 550" / "    <a@b>: User unknown"):
+		 * a deeper line of the same block is reason, not a new
+		 * recipient.
+		 */
+		if (cur != NULL && !blank &&
+		    indent_of(l, ll) > cur_indent &&
+		    rcpt_line(rep, intro, l, ll, &rl) && !rl.intro) {
+			legacy_append(&rep->arena, &cur->diagnostic, l, ll);
+			gap = false;
+			continue;
+		}
+		if (rcpt_line(rep, intro, l, ll, &rl)) {
+			struct report_rcpt *r = legacy_find_rcpt(rep, n0, rl.addr);
+
+			cur = NULL;
+			cur_indent = indent_of(l, ll);
+			blank = false;
+			if (r == NULL) {
+				if ((r = report_add_rcpt(rep)) == NULL)
+					break;
+				r->recipient = rl.addr;
+				added++;
+			} else if (r->diagnostic != NULL) {
+				continue; /* a repeat: keep the first text */
+			}
+			cur = r;
+			legacy_append(&rep->arena, &cur->diagnostic, rl.pre,
+			    rl.pre_len);
+			legacy_append(&rep->arena, &cur->diagnostic, rl.post,
+			    rl.post_len);
+			/* "a@b" alone or "Unable to deliver to a@b": the
+			 * reason may come after a blank line */
+			gap = rl.intro || cur->diagnostic == NULL;
+			continue;
+		}
+		if (cur == NULL)
+			continue;
+		if (blank && !gap) {
+			cur = NULL;
+			continue;
+		}
+		blank = false;
+		if (is_heading(l, ll)) {
+			/* a heading before the reason is skipped; after it,
+			 * it ends the block */
+			if (!gap)
+				cur = NULL;
+			continue;
+		}
+		/* the gap allowed before a reason closes once one is read:
+		 * the paragraph after it is prose ("No action is required"),
+		 * unless the line announces it ("for the following reason:") */
+		gap = gap && l[ll - 1] == ':';
+		legacy_append(&rep->arena, &cur->diagnostic, l, ll);
+	}
+	return added;
+}
+
+size_t
+legacy_scan_section(struct report *rep, const char *text, size_t len)
+{
+	return scan(rep, text, len, common_intro);
+}
+
+size_t
+legacy_scan_intro(struct report *rep, const char *text, size_t len,
+    const char *const *intro)
+{
+	return scan(rep, text, len, intro != NULL ? intro : common_intro);
+}
