@@ -491,6 +491,8 @@ const struct classify_rule classify_rules[] = {
 	RULE(systemerror, "temporary-local-problem", "temporary local problem"),
 	RULE(systemerror, "system-error", "system error"),
 	RULE(systemerror, "queue-file-write", "queue file write error"),
+	/* sysexits EX_NOPERM (77) from a local mailer */
+	RULE(systemerror, "insufficient-permission", "insufficient permission"),
 	RULE(systemerror, "io-error", "i/o error"),
 	RULE(syntaxerror, "syntax-error", "syntax error"),
 	RULE(syntaxerror, "parameter-not-implemented",

@@ -71,6 +71,8 @@ phrase_command(const char *s, size_t len)
 		{ "after mail from", "MAIL" },
 		{ "in reply to helo", "HELO" },
 		{ "in reply to ehlo", "HELO" },
+		{ "after ehlo", "HELO" },
+		{ "after helo", "HELO" },
 		{ "after initial connection", "CONN" },
 		{ "while connected to", "CONN" },
 		{ "connect to", "CONN" },
@@ -330,13 +332,17 @@ is_dsn_part(const struct mail_part *p)
 static void
 dsn_found(struct report *rep)
 {
-	size_t tlen;
+	size_t tlen, i;
 	const char *text;
 
 	rep->kind = REPORT_DSN;
 	rep->family = "rfc3464";
 	text = first_text(rep, &tlen);
 	legacy_fill_diagnostics(rep, text, tlen);
+	for (i = 0; i < rep->nrcpt; i++) {
+		if (rep->rcpt[i].diagnostic == NULL)
+			rep->rcpt[i].diagnostic = rep->rcpt[i].status_comment;
+	}
 }
 
 /*

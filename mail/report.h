@@ -29,6 +29,7 @@ struct report_rcpt {
 	int reply_code;			/* RFC 5321 reply code or 0 */
 	const char *diagnostic;		/* unfolded, white space squeezed */
 	const char *diagnostic_type;	/* "smtp", "x-postfix", … */
+	const char *status_comment;	/* RFC 3464 2.3.4 "(…)" after Status */
 	const char *remote_mta;
 	const char *command; /* SMTP command that failed: "RCPT", "DATA", … */
 	const char *hint;    /* a family's own reason name, trusted first */

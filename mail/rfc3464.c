@@ -196,16 +196,16 @@ dsn_parse(struct report *rep, const char *s, size_t len)
 			if (find_status_code(v, strlen(v), r->status) == NULL)
 				r->status[0] = '\0';
 			/* RFC 3464 2.3.4 allows a comment: "4.0.0 (host name
-			 * lookup failure)"; the only words when the group has
-			 * no Diagnostic-Code */
-			if (c != NULL && r->diagnostic == NULL) {
+			 * lookup failure)"; words of last resort when neither a
+			 * Diagnostic-Code nor the prose has any (report.c) */
+			if (c != NULL) {
 				char *d = arena_strdup(&rep->arena, c + 1);
 				char *e = strrchr(d, ')');
 
 				if (e != NULL)
 					*e = '\0';
 				if (str_squeeze(d) > 0)
-					r->diagnostic = d;
+					r->status_comment = d;
 			}
 		} else if (is(&f, "Diagnostic-Code")) {
 			r->diagnostic = typed_value(&rep->arena, &f, &type);
