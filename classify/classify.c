@@ -34,7 +34,8 @@ classify_match(const char *text, size_t len, const char *pattern)
 		const char *hit;
 
 		if (n > 0) {
-			hit = ci_find_lower(t, (size_t)(end - t), p, n);
+			/* the text is lower case already: a plain search */
+			hit = memmem(t, (size_t)(end - t), p, n);
 			if (hit == NULL)
 				return false;
 			t = hit + n;

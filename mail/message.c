@@ -352,6 +352,30 @@ mail_message_deinit(struct mail_message *msg)
 	msg->buf = NULL;
 }
 
+/*
+ * Text that is plain ASCII reads the same in every charset whose low half
+ * is ASCII, which is nearly all that mail uses; ISO-2022 switches only
+ * with ESC. Skipping iconv then saves most of the conversion cost. Not so
+ * for the UTF-16/32 families, UTF-7 and HZ, whose ASCII bytes mean other
+ * things.
+ */
+static bool
+ascii_transparent(const char *charset, const char *s, size_t len)
+{
+	size_t i;
+
+	if (strncmp(charset, "utf-16", 6) == 0 ||
+	    strncmp(charset, "utf-32", 6) == 0 ||
+	    strncmp(charset, "ucs", 3) == 0 || strcmp(charset, "utf-7") == 0 ||
+	    strncmp(charset, "hz", 2) == 0)
+		return false;
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] >= 0x80 || s[i] == 0x1b)
+			return false;
+	}
+	return true;
+}
+
 static const char *
 to_utf8(struct arena *a, const char *charset, const char *s, size_t len,
     size_t *len_r)
@@ -362,6 +386,7 @@ to_utf8(struct arena *a, const char *charset, const char *s, size_t len,
 
 	if (charset == NULL || strcmp(charset, "utf-8") == 0 ||
 	    strcmp(charset, "us-ascii") == 0 || strcmp(charset, "utf8") == 0 ||
+	    ascii_transparent(charset, s, len) ||
 	    charconv_buffer("utf-8", charset, s, len, &res, &rlen) !=
 		MAIL_CHARCONV_NO_ERROR) {
 		*len_r = len;
@@ -432,40 +457,37 @@ const char *
 mail_header_raw(struct arena *a, const char *hdr, size_t len,
     const char *name)
 {
-	size_t nlen = strlen(name), i = 0, e;
+	size_t nlen = strlen(name), i = 0, b, e;
+	int first = bd_lower((unsigned char)name[0]);
+	const char *nl;
 	char *v;
 
-	while (i < len) {
-		if (ci_starts(hdr + i, len - i, name) && i + nlen < len &&
-		    (hdr[i + nlen] == ':' ||
-			((hdr[i + nlen] == ' ' || hdr[i + nlen] == '\t') &&
-			    memchr(hdr + i + nlen, ':', len - i - nlen) != NULL))) {
-			size_t b = i + nlen;
+	for (; i < len; i = (size_t)(nl - hdr) + 1) {
+		nl = memchr(hdr + i, '\n', len - i);
+		if (nl == NULL)
+			nl = hdr + len;
+		/* the first letter rules out almost every line cheaply */
+		if (bd_lower((unsigned char)hdr[i]) != first ||
+		    !ci_starts(hdr + i, len - i, name))
+			continue;
+		/* "Name:" or "Name :" (RFC 822's obsolete white space) */
+		for (b = i + nlen; b < len && (hdr[b] == ' ' || hdr[b] == '\t');
+		     b++)
+			;
+		if (b >= len || hdr[b] != ':')
+			continue;
+		b++;
+		/* RFC 5322 2.2.3: a folded field continues on lines that
+		 * start with white space */
+		e = (size_t)(nl - hdr);
+		while (e + 1 < len && (hdr[e + 1] == ' ' || hdr[e + 1] == '\t')) {
+			const char *n2 = memchr(hdr + e + 1, '\n', len - e - 1);
 
-			while (b < len && (hdr[b] == ' ' || hdr[b] == '\t'))
-				b++;
-			if (b < len && hdr[b] == ':') {
-				b++;
-				/* RFC 5322 2.2.3: a folded field continues on
-				 * lines that start with white space */
-				e = b;
-				for (;;) {
-					while (e < len && hdr[e] != '\n')
-						e++;
-					if (e + 1 < len &&
-					    (hdr[e + 1] == ' ' || hdr[e + 1] == '\t'))
-						e++;
-					else
-						break;
-				}
-				v = arena_strndup(a, hdr + b, e - b);
-				str_squeeze(v);
-				return v;
-			}
+			e = n2 != NULL ? (size_t)(n2 - hdr) : len;
 		}
-		while (i < len && hdr[i] != '\n')
-			i++;
-		i++;
+		v = arena_strndup(a, hdr + b, e - b);
+		str_squeeze(v);
+		return v;
 	}
 	return NULL;
 }

@@ -51,41 +51,70 @@ report_address(struct arena *a, const char *s, size_t len)
 
 /*
  * The SMTP command a text says failed, from the idioms of Postfix ("in
- * reply to RCPT TO command"), Exim ("after end of data") and qmail: the
- * phrase that comes first in the text wins.
+ * reply to RCPT TO command"), Exim ("after end of data", "after EHLO")
+ * and qmail ("RCPT TO response"): the phrase that comes first in the text
+ * wins. Each lead-in ("in reply to ", "after ") is found once and the
+ * words after it are looked up, rather than searching every phrase.
  */
+static const struct phrase_cmd {
+	const char *text, *cmd;
+} after_lead[] = {
+	{ "rcpt to", "RCPT" },
+	{ "end of data", "DATA" },
+	{ "data", "DATA" },
+	{ "mail from", "MAIL" },
+	{ "helo", "HELO" },
+	{ "ehlo", "HELO" },
+	{ "starttls", "STARTTLS" },
+	{ "initial connection", "CONN" },
+};
+
+static const char *
+lead_command(const char *s, size_t len, const char *lead, const char **at_r)
+{
+	size_t ll = strlen(lead), i;
+	const char *p = s, *end = s + len;
+
+	while ((p = ci_find(p, (size_t)(end - p), lead)) != NULL) {
+		const char *w = p + ll;
+
+		for (i = 0; i < sizeof(after_lead) / sizeof(after_lead[0]); i++) {
+			if (ci_starts(w, (size_t)(end - w), after_lead[i].text)) {
+				*at_r = p;
+				return after_lead[i].cmd;
+			}
+		}
+		p++;
+	}
+	return NULL;
+}
+
 static const char *
 phrase_command(const char *s, size_t len)
 {
-	static const struct {
-		const char *text, *cmd;
-	} cmds[] = {
-		{ "in reply to rcpt to", "RCPT" },
-		{ "after rcpt to", "RCPT" },
+	static const struct phrase_cmd whole[] = {
 		{ "rcpt to response", "RCPT" },
-		{ "in reply to end of data", "DATA" },
-		{ "after end of data", "DATA" },
-		{ "in reply to data", "DATA" },
-		{ "after data", "DATA" },
-		{ "in reply to mail from", "MAIL" },
-		{ "after mail from", "MAIL" },
-		{ "in reply to helo", "HELO" },
-		{ "in reply to ehlo", "HELO" },
-		{ "after ehlo", "HELO" },
-		{ "after helo", "HELO" },
-		{ "after initial connection", "CONN" },
 		{ "while connected to", "CONN" },
 		{ "connect to", "CONN" },
-		{ "in reply to starttls", "STARTTLS" },
 	};
-	const char *best = NULL, *cmd = NULL, *p;
+	const char *best = NULL, *cmd = NULL, *p, *c;
 	size_t i;
 
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		p = ci_find(s, len, cmds[i].text);
-		if (p != NULL && (best == NULL || p < best)) {
+	if ((c = lead_command(s, len, "in reply to ", &p)) != NULL) {
+		best = p;
+		cmd = c;
+	}
+	if ((c = lead_command(s, best != NULL ? (size_t)(best - s) : len,
+		 "after ", &p)) != NULL) {
+		best = p;
+		cmd = c;
+	}
+	for (i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
+		p = ci_find(s, best != NULL ? (size_t)(best - s) : len,
+		    whole[i].text);
+		if (p != NULL) {
 			best = p;
-			cmd = cmds[i].cmd;
+			cmd = whole[i].cmd;
 		}
 	}
 	return cmd;
