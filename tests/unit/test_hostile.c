@@ -39,8 +39,8 @@ now_s(void)
  * to check and free (NULL on -1).
  */
 static int
-parse_all(const char *buf, size_t len, struct report **rep_r,
-    const char **err_r)
+parse_all(
+    const char *buf, size_t len, struct report **rep_r, const char **err_r)
 {
 	unsigned char *copy = exact_copy(buf, len);
 	int r;
@@ -86,29 +86,30 @@ assert_one_rcpt(const struct report *rep, const char *addr)
 static void
 dsn_head(struct tbuf *b, const char *boundary)
 {
-	tbuf_addf(b, "From: MAILER-DAEMON@mx.example.net\n"
-		     "To: sender@example.com\n"
-		     "Subject: Undelivered Mail Returned to Sender\n"
-		     "MIME-Version: 1.0\n"
-		     "Content-Type: multipart/report; "
-		     "report-type=delivery-status; boundary=\"%s\"\n"
-		     "\n"
-		     "--%s\n"
-		     "Content-Type: text/plain\n"
-		     "\n"
-		     "Your message could not be delivered.\n"
-		     "\n"
-		     "--%s\n"
-		     "Content-Type: message/delivery-status\n"
-		     "\n"
-		     "Reporting-MTA: dns; mx.example.net\n"
-		     "\n"
-		     "Final-Recipient: rfc822; " RCPT "\n"
-		     "Action: failed\n"
-		     "Status: 5.1.1\n"
-		     "Diagnostic-Code: smtp; 550 5.1.1 user unknown\n"
-		     "\n"
-		     "--%s\n",
+	tbuf_addf(b,
+	    "From: MAILER-DAEMON@mx.example.net\n"
+	    "To: sender@example.com\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; "
+	    "report-type=delivery-status; boundary=\"%s\"\n"
+	    "\n"
+	    "--%s\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "Your message could not be delivered.\n"
+	    "\n"
+	    "--%s\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; mx.example.net\n"
+	    "\n"
+	    "Final-Recipient: rfc822; " RCPT "\n"
+	    "Action: failed\n"
+	    "Status: 5.1.1\n"
+	    "Diagnostic-Code: smtp; 550 5.1.1 user unknown\n"
+	    "\n"
+	    "--%s\n",
 	    boundary, boundary, boundary, boundary);
 }
 
@@ -132,24 +133,25 @@ test_50mb_attachment(void **state)
 	line[76] = '\n';
 	tbuf_init(&b);
 	dsn_head(&b, "outer");
-	tbuf_add(&b, "Content-Type: message/rfc822\n"
-		     "\n"
-		     "From: sender@example.com\n"
-		     "To: " RCPT "\n"
-		     "Subject: the big one\n"
-		     "Message-ID: <big.1@example.com>\n"
-		     "MIME-Version: 1.0\n"
-		     "Content-Type: multipart/mixed; boundary=\"inner\"\n"
-		     "\n"
-		     "--inner\n"
-		     "Content-Type: text/plain\n"
-		     "\n"
-		     "see attachment\n"
-		     "--inner\n"
-		     "Content-Type: application/octet-stream; name=\"big.bin\"\n"
-		     "Content-Transfer-Encoding: base64\n"
-		     "Content-Disposition: attachment; filename=\"big.bin\"\n"
-		     "\n");
+	tbuf_add(&b,
+	    "Content-Type: message/rfc822\n"
+	    "\n"
+	    "From: sender@example.com\n"
+	    "To: " RCPT "\n"
+	    "Subject: the big one\n"
+	    "Message-ID: <big.1@example.com>\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"inner\"\n"
+	    "\n"
+	    "--inner\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "see attachment\n"
+	    "--inner\n"
+	    "Content-Type: application/octet-stream; name=\"big.bin\"\n"
+	    "Content-Transfer-Encoding: base64\n"
+	    "Content-Disposition: attachment; filename=\"big.bin\"\n"
+	    "\n");
 	while (b.len < target)
 		tbuf_addn(&b, line, sizeof(line));
 	tbuf_add(&b, "--inner--\n\n--outer--\n");
@@ -178,12 +180,14 @@ nest(struct tbuf *b, int depth, bool folded)
 
 	for (i = 0; i < depth; i++) {
 		if (folded)
-			tbuf_addf(b, "Content-Type:\n multipart/mixed;\n"
-				     " boundary=\"n%d\"\n\n--n%d\n",
+			tbuf_addf(b,
+			    "Content-Type:\n multipart/mixed;\n"
+			    " boundary=\"n%d\"\n\n--n%d\n",
 			    i, i);
 		else
-			tbuf_addf(b, "Content-Type: multipart/mixed; "
-				     "boundary=\"n%d\"\n\n--n%d\n",
+			tbuf_addf(b,
+			    "Content-Type: multipart/mixed; "
+			    "boundary=\"n%d\"\n\n--n%d\n",
 			    i, i);
 	}
 	tbuf_add(b, "Content-Type: text/plain\n\ndeep inside\n");
@@ -247,7 +251,8 @@ deep_thread(void *p)
 	struct report *rep = NULL;
 	const char *err = NULL;
 
-	if (report_parse((const unsigned char *)a->buf, a->len, &rep, &err) == 0)
+	if (report_parse((const unsigned char *)a->buf, a->len, &rep, &err) ==
+	    0)
 		report_free(&rep);
 	return NULL;
 }
@@ -255,7 +260,7 @@ deep_thread(void *p)
 static int
 parse_on_small_stack(const char *buf, size_t len, size_t stack)
 {
-	struct deep_arg a = { buf, len };
+	struct deep_arg a = {buf, len};
 	pid_t pid = fork();
 	int st;
 
@@ -283,10 +288,10 @@ test_deep_nesting_small_stack(void **state)
 	static const struct {
 		const char *name, *head;
 	} forms[] = {
-		{ "one line", "Content-Type: multipart/mixed; boundary=\"" },
-		{ "folded", "Content-Type:\n multipart/mixed;\n boundary=\"" },
-		{ "space before colon",
-		    "Content-Type : multipart/mixed; boundary=\"" },
+	    {"one line", "Content-Type: multipart/mixed; boundary=\""},
+	    {"folded", "Content-Type:\n multipart/mixed;\n boundary=\""},
+	    {"space before colon",
+		"Content-Type : multipart/mixed; boundary=\""},
 	};
 	const int depth = 8000;
 	size_t f, nfail = 0;
@@ -300,8 +305,8 @@ test_deep_nesting_small_stack(void **state)
 		tbuf_init(&b);
 		tbuf_add(&b, "From: someone@example.com\nMIME-Version: 1.0\n");
 		for (i = 0; i < depth; i++) {
-			tbuf_addf(&b, "%sn%d\"\n\n--n%d\n", forms[f].head, i,
-			    i);
+			tbuf_addf(
+			    &b, "%sn%d\"\n\n--n%d\n", forms[f].head, i, i);
 		}
 		tbuf_add(&b, "Content-Type: text/plain\n\ndeep\n");
 		t0 = now_s();
@@ -361,7 +366,8 @@ test_10mb_header_field(void **state)
 	tbuf_fill(&b, 'x', big);
 	tbuf_add(&b, "\n");
 	tbuf_init(&m);
-	gen_dsn(&m, RCPT, "5.1.1", "550 5.1.1 user unknown", "<h.1@example.com>");
+	gen_dsn(
+	    &m, RCPT, "5.1.1", "550 5.1.1 user unknown", "<h.1@example.com>");
 	tbuf_addn(&b, m.p, m.len);
 	t0 = now_s();
 	assert_int_equal(parse_all(b.p, b.len, &rep, &err), 0);
@@ -483,8 +489,8 @@ test_missing_final_boundary(void **state)
 static void
 test_empty_input(void **state)
 {
-	static const char *const tiny[] = { "\n", "\r\n", "\r", " ", "\0",
-		"--", ":", "Content-Type: multipart/report; boundary=x\n" };
+	static const char *const tiny[] = {"\n", "\r\n", "\r", " ", "\0", "--",
+	    ":", "Content-Type: multipart/report; boundary=x\n"};
 	struct report *rep;
 	const char *err;
 	size_t i;
@@ -524,8 +530,9 @@ test_5000_recipients(void **state)
 		     "\n"
 		     "Reporting-MTA: dns; mx.example.net\n");
 	for (i = 0; i < 5000; i++)
-		tbuf_addf(&b, "\nFinal-Recipient: rfc822; u%d@example.org\n"
-			      "Action: failed\nStatus: 5.1.1\n",
+		tbuf_addf(&b,
+		    "\nFinal-Recipient: rfc822; u%d@example.org\n"
+		    "Action: failed\nStatus: 5.1.1\n",
 		    i);
 	tbuf_add(&b, "\n--b--\n");
 	assert_int_equal(parse_all(b.p, b.len, &rep, &err), 0);
@@ -535,11 +542,11 @@ test_5000_recipients(void **state)
 	{
 		char want[64];
 
-		snprintf(want, sizeof(want), "u%d@example.org",
-		    MAIL_MAX_RCPTS - 1);
+		snprintf(
+		    want, sizeof(want), "u%d@example.org", MAIL_MAX_RCPTS - 1);
 		assert_non_null(rep->rcpt[MAIL_MAX_RCPTS - 1].recipient);
-		assert_string_equal(rep->rcpt[MAIL_MAX_RCPTS - 1].recipient,
-		    want);
+		assert_string_equal(
+		    rep->rcpt[MAIL_MAX_RCPTS - 1].recipient, want);
 	}
 	report_free(&rep);
 	tbuf_free(&b);
@@ -564,13 +571,13 @@ truncations(const char *text, size_t len, const char *what)
 			/* what was found is the recipient, never garbage */
 			if (rep->rcpt[0].recipient != NULL &&
 			    strcmp(rep->rcpt[0].recipient, RCPT) != 0)
-				fail_msg("%s cut at %zu: recipient %s", what, cut,
-				    rep->rcpt[0].recipient);
+				fail_msg("%s cut at %zu: recipient %s", what,
+				    cut, rep->rcpt[0].recipient);
 		}
 		report_free(&rep);
 	}
-	print_message("%s: %zu cuts, %zu with a recipient, %zu errors\n",
-	    what, ncuts, nfound, nerr);
+	print_message("%s: %zu cuts, %zu with a recipient, %zu errors\n", what,
+	    ncuts, nfound, nerr);
 	assert_true(ncuts > 10);
 }
 
@@ -583,8 +590,9 @@ test_truncations(void **state)
 
 	(void)state;
 	tbuf_init(&b);
-	gen_dsn(&b, RCPT, "5.1.1", "550-5.1.1 The email account that you "
-				   "tried to reach does not exist",
+	gen_dsn(&b, RCPT, "5.1.1",
+	    "550-5.1.1 The email account that you "
+	    "tried to reach does not exist",
 	    "<t@x.org>");
 	truncations(b.p, b.len, "LF DSN");
 	crlf = lf_to(b.p, b.len, "\r\n", &clen);
@@ -597,18 +605,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_50mb_attachment),
-		cmocka_unit_test(test_deep_nesting),
-		cmocka_unit_test(test_deep_nesting_folded),
-		cmocka_unit_test(test_deep_original),
-		cmocka_unit_test(test_deep_nesting_small_stack),
-		cmocka_unit_test(test_10mb_header_field),
-		cmocka_unit_test(test_nul_bytes),
-		cmocka_unit_test(test_nul_in_encoded_dsn),
-		cmocka_unit_test(test_missing_final_boundary),
-		cmocka_unit_test(test_empty_input),
-		cmocka_unit_test(test_5000_recipients),
-		cmocka_unit_test(test_truncations),
+	    cmocka_unit_test(test_50mb_attachment),
+	    cmocka_unit_test(test_deep_nesting),
+	    cmocka_unit_test(test_deep_nesting_folded),
+	    cmocka_unit_test(test_deep_original),
+	    cmocka_unit_test(test_deep_nesting_small_stack),
+	    cmocka_unit_test(test_10mb_header_field),
+	    cmocka_unit_test(test_nul_bytes),
+	    cmocka_unit_test(test_nul_in_encoded_dsn),
+	    cmocka_unit_test(test_missing_final_boundary),
+	    cmocka_unit_test(test_empty_input),
+	    cmocka_unit_test(test_5000_recipients),
+	    cmocka_unit_test(test_truncations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

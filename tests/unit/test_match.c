@@ -18,41 +18,41 @@ static const struct {
 	const char *text, *pattern;
 	bool want;
 } cases[] = {
-	/* plain substring */
-	{ "550 user unknown", "user unknown", true },
-	{ "550 user unknown", "unknown user", false },
-	/* gaps */
-	{ "connect to 192.0.2.1 timed out", "connect to * timed out", true },
-	{ "connect to  timed out", "connect to * timed out", true },
-	{ "connect to 192.0.2.1 port 25", "connect to * timed out", false },
-	{ "recipient domain example.org not found",
-	    "recipient domain * not found", true },
-	/* order */
-	{ "timed out, then connect to x", "connect to * timed out", false },
-	{ "b a", "a*b", false },
-	{ "a b", "a*b", true },
-	{ "xaxbxcx", "a*b*c", true },
-	{ "xaxcxbx", "a*b*c", false },
-	/* overlap: pieces may not share text */
-	{ "abcde", "abc*cde", false },
-	{ "abccde", "abc*cde", true },
-	{ "a", "a*a", false },
-	{ "aa", "a*a", true },
-	{ "abb", "ab*b", true },
-	{ "ab", "ab*b", false },
-	{ "is full", "is full*full", false },
-	/* leftmost choice must not lose a later match */
-	{ "exceeded x exceeded storage quota", "exceeded * quota", true },
-	/* empty pattern and stars only */
-	{ "anything", "", true },
-	{ "", "", true },
-	{ "", "*", true },
-	{ "abc", "**", true },
-	{ "", "a", false },
-	{ "abc", "*abc*", true },
-	{ "abc", "*abd*", false },
-	/* case: the text is lower case, patterns are lower case */
-	{ "user unknown", "user unknown", true },
+    /* plain substring */
+    {"550 user unknown", "user unknown", true},
+    {"550 user unknown", "unknown user", false},
+    /* gaps */
+    {"connect to 192.0.2.1 timed out", "connect to * timed out", true},
+    {"connect to  timed out", "connect to * timed out", true},
+    {"connect to 192.0.2.1 port 25", "connect to * timed out", false},
+    {"recipient domain example.org not found", "recipient domain * not found",
+	true},
+    /* order */
+    {"timed out, then connect to x", "connect to * timed out", false},
+    {"b a", "a*b", false},
+    {"a b", "a*b", true},
+    {"xaxbxcx", "a*b*c", true},
+    {"xaxcxbx", "a*b*c", false},
+    /* overlap: pieces may not share text */
+    {"abcde", "abc*cde", false},
+    {"abccde", "abc*cde", true},
+    {"a", "a*a", false},
+    {"aa", "a*a", true},
+    {"abb", "ab*b", true},
+    {"ab", "ab*b", false},
+    {"is full", "is full*full", false},
+    /* leftmost choice must not lose a later match */
+    {"exceeded x exceeded storage quota", "exceeded * quota", true},
+    /* empty pattern and stars only */
+    {"anything", "", true},
+    {"", "", true},
+    {"", "*", true},
+    {"abc", "**", true},
+    {"", "a", false},
+    {"abc", "*abc*", true},
+    {"abc", "*abd*", false},
+    /* case: the text is lower case, patterns are lower case */
+    {"user unknown", "user unknown", true},
 };
 
 static void
@@ -64,15 +64,16 @@ test_cases(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t len = strlen(cases[i].text);
 		unsigned char *copy = exact_copy(cases[i].text, len);
-		bool got = classify_match((const char *)copy, len,
-		    cases[i].pattern);
+		bool got =
+		    classify_match((const char *)copy, len, cases[i].pattern);
 
 		free(copy);
 		if (got != cases[i].want) {
 			nfail++;
 			print_error("classify_match(\"%s\", \"%s\") = %d, want "
 				    "%d\n",
-			    cases[i].text, cases[i].pattern, got, cases[i].want);
+			    cases[i].text, cases[i].pattern, got,
+			    cases[i].want);
 		}
 	}
 	assert_int_equal(nfail, 0);
@@ -111,9 +112,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cases),
-		cmocka_unit_test(test_length),
-		cmocka_unit_test(test_long_text),
+	    cmocka_unit_test(test_cases),
+	    cmocka_unit_test(test_length),
+	    cmocka_unit_test(test_long_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,9 +36,9 @@ test_reason_table(void **state)
 			fail_msg("reason %s has no 'what'", ri->name);
 		if (!nonempty(ri->advice))
 			fail_msg("reason %s has no advice", ri->name);
-		assert_true(ri->cls == CLASS_PERMANENT ||
-		    ri->cls == CLASS_TRANSIENT || ri->cls == CLASS_COMPLAINT ||
-		    ri->cls == CLASS_IGNORE);
+		assert_true(
+		    ri->cls == CLASS_PERMANENT || ri->cls == CLASS_TRANSIENT ||
+		    ri->cls == CLASS_COMPLAINT || ri->cls == CLASS_IGNORE);
 		assert_true(nonempty(class_name(ri->cls)));
 		assert_string_equal(reason_name((enum reason)i), ri->name);
 		if (reason_from_name(ri->name) != (enum reason)i)
@@ -54,7 +54,7 @@ test_reason_table(void **state)
 	assert_int_equal(reason_from_name(""), REASON_COUNT);
 	/* out of range falls back to undefined, never past the table */
 	assert_string_equal(reason_name(REASON_COUNT), "undefined");
-	assert_string_equal(reason_name((enum reason)-1), "undefined");
+	assert_string_equal(reason_name((enum reason) - 1), "undefined");
 	/* the classes the daemon acts on, by the reasons' own meaning */
 	assert_int_equal(reason_info(REASON_FEEDBACK)->cls, CLASS_COMPLAINT);
 	assert_int_equal(reason_info(REASON_VACATION)->cls, CLASS_IGNORE);
@@ -91,8 +91,8 @@ test_rule_table(void **state)
 			continue;
 		}
 		if ((unsigned)ru->reason >= REASON_COUNT) {
-			print_error("rule %s: reason %d out of range\n", ru->name,
-			    (int)ru->reason);
+			print_error("rule %s: reason %d out of range\n",
+			    ru->name, (int)ru->reason);
 			nfail++;
 			continue;
 		}
@@ -100,7 +100,8 @@ test_rule_table(void **state)
 		rl = strlen(rn);
 		if (strncmp(ru->name, rn, rl) != 0 || ru->name[rl] != '.' ||
 		    ru->name[rl + 1] == '\0') {
-			print_error("rule %s: name does not start with \"%s.\"\n",
+			print_error(
+			    "rule %s: name does not start with \"%s.\"\n",
 			    ru->name, rn);
 			nfail++;
 		}
@@ -109,7 +110,8 @@ test_rule_table(void **state)
 			print_error("rule %s: empty pattern\n", ru->name);
 			nfail++;
 		} else if (!lower_pattern(ru->pattern)) {
-			print_error("rule %s: pattern \"%s\" is not lower case\n",
+			print_error(
+			    "rule %s: pattern \"%s\" is not lower case\n",
 			    ru->name, ru->pattern);
 			nfail++;
 		}
@@ -126,8 +128,8 @@ test_rule_table(void **state)
 		for (j = 0; j < k; j++) {
 			if (classify_rules[j].name != NULL &&
 			    strcmp(classify_rules[j].name, ru->name) == 0) {
-				print_error("rules %u and %u are both %s\n", j, k,
-				    ru->name);
+				print_error("rules %u and %u are both %s\n", j,
+				    k, ru->name);
 				nfail++;
 			}
 		}
@@ -164,11 +166,13 @@ test_rules_not_shadowed(void **state)
 			 * every ordinary one */
 			if (e->reply != 0 && e->reply != ru->reply)
 				continue;
-			if (e->command != NULL && (ru->command == NULL ||
-						      strcmp(e->command, ru->command) != 0))
+			if (e->command != NULL &&
+			    (ru->command == NULL ||
+				strcmp(e->command, ru->command) != 0))
 				continue;
-			if (e->status != NULL && (ru->status == NULL ||
-						     strcmp(e->status, ru->status) != 0))
+			if (e->status != NULL &&
+			    (ru->status == NULL ||
+				strcmp(e->status, ru->status) != 0))
 				continue;
 			if ((e->flags & CR_WEAK) && !(ru->flags & CR_WEAK))
 				continue;
@@ -176,9 +180,10 @@ test_rules_not_shadowed(void **state)
 				break;
 		}
 		if (j < k && classify_rules[j].reason != ru->reason) {
-			print_error("rule %s (\"%s\") is shadowed by earlier rule "
-				    "%s (\"%s\"): a diagnostic saying \"%s\" "
-				    "reads as %s, not %s\n",
+			print_error(
+			    "rule %s (\"%s\") is shadowed by earlier rule "
+			    "%s (\"%s\"): a diagnostic saying \"%s\" "
+			    "reads as %s, not %s\n",
 			    ru->name, ru->pattern, classify_rules[j].name,
 			    classify_rules[j].pattern, text,
 			    reason_name(classify_rules[j].reason),
@@ -193,7 +198,7 @@ test_rules_not_shadowed(void **state)
 static void
 test_every_reason_reachable(void **state)
 {
-	bool seen[REASON_COUNT] = { false };
+	bool seen[REASON_COUNT] = {false};
 	char code[16];
 	unsigned k, s, d, nfail = 0;
 	int r;
@@ -256,11 +261,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reason_table),
-		cmocka_unit_test(test_rule_table),
-		cmocka_unit_test(test_rules_not_shadowed),
-		cmocka_unit_test(test_every_reason_reachable),
-		cmocka_unit_test(test_status_reason),
+	    cmocka_unit_test(test_reason_table),
+	    cmocka_unit_test(test_rule_table),
+	    cmocka_unit_test(test_rules_not_shadowed),
+	    cmocka_unit_test(test_every_reason_reachable),
+	    cmocka_unit_test(test_status_reason),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,11 +40,11 @@ parse(struct report **rep_r, const char *text)
 	return n;
 }
 
-#define assert_str(a, b)                                                     \
-	do {                                                                 \
-		const char *a_ = (a);                                        \
-		assert_non_null(a_);                                         \
-		assert_string_equal(a_, (b));                                \
+#define assert_str(a, b)                                                       \
+	do {                                                                   \
+		const char *a_ = (a);                                          \
+		assert_non_null(a_);                                           \
+		assert_string_equal(a_, (b));                                  \
 	} while (0)
 
 static void
@@ -86,19 +86,19 @@ test_folded_diagnostic(void **state)
 	struct report *rep;
 
 	(void)state;
-	assert_int_equal(parse(&rep,
-			     "Reporting-MTA: dns; mx.example.net\n"
-			     "\n"
-			     "Final-Recipient: rfc822; user@example.org\n"
-			     "Action: failed\n"
-			     "Status: 5.1.1\n"
-			     "Diagnostic-Code: smtp; 550-5.1.1 The email account "
-			     "that you tried to reach does\n"
-			     "    not exist. Please try\n"
-			     "\tdouble-checking the recipient's email\n"
-			     " address for typos.\n"
-			     "Remote-MTA: dns;\n"
-			     "  mx.example.org\n"),
+	assert_int_equal(
+	    parse(&rep, "Reporting-MTA: dns; mx.example.net\n"
+			"\n"
+			"Final-Recipient: rfc822; user@example.org\n"
+			"Action: failed\n"
+			"Status: 5.1.1\n"
+			"Diagnostic-Code: smtp; 550-5.1.1 The email account "
+			"that you tried to reach does\n"
+			"    not exist. Please try\n"
+			"\tdouble-checking the recipient's email\n"
+			" address for typos.\n"
+			"Remote-MTA: dns;\n"
+			"  mx.example.org\n"),
 	    1);
 	assert_str(rep->rcpt[0].diagnostic,
 	    "550-5.1.1 The email account that you tried to reach does not "
@@ -113,9 +113,9 @@ test_folded_diagnostic(void **state)
 static const struct {
 	const char *addr, *status, *action;
 } three[] = {
-	{ "one@example.org", "5.1.1", "failed" },
-	{ "two@example.net", "4.2.2", "delayed" },
-	{ "three@example.com", "5.2.2", "failed" },
+    {"one@example.org", "5.1.1", "failed"},
+    {"two@example.net", "4.2.2", "delayed"},
+    {"three@example.com", "5.2.2", "failed"},
 };
 
 static void
@@ -137,20 +137,21 @@ test_several_recipients(void **state)
 	struct report *rep;
 
 	(void)state;
-	assert_int_equal(parse(&rep, "Reporting-MTA: dns; mx.example.net\n"
-				     "\n"
-				     "Final-Recipient: rfc822; one@example.org\n"
-				     "Action: failed\n"
-				     "Status: 5.1.1\n"
-				     "\n"
-				     "Final-Recipient: rfc822; two@example.net\n"
-				     "Action: delayed\n"
-				     "Status: 4.2.2\n"
-				     "\n"
-				     "Final-Recipient: rfc822; three@example.com\n"
-				     "Action: failed\n"
-				     "Status: 5.2.2\n"
-				     "\n"),
+	assert_int_equal(
+	    parse(&rep, "Reporting-MTA: dns; mx.example.net\n"
+			"\n"
+			"Final-Recipient: rfc822; one@example.org\n"
+			"Action: failed\n"
+			"Status: 5.1.1\n"
+			"\n"
+			"Final-Recipient: rfc822; two@example.net\n"
+			"Action: delayed\n"
+			"Status: 4.2.2\n"
+			"\n"
+			"Final-Recipient: rfc822; three@example.com\n"
+			"Action: failed\n"
+			"Status: 5.2.2\n"
+			"\n"),
 	    3);
 	check_three(rep);
 	report_free(&rep);
@@ -212,8 +213,8 @@ test_untyped(void **state)
 	assert_int_equal(rep->nrcpt, 2);
 	assert_str(rep->rcpt[0].recipient, "user@example.org");
 	assert_null(rep->rcpt[0].diagnostic_type);
-	assert_str(rep->rcpt[0].diagnostic,
-	    "550 5.1.1 user unknown; see postmaster");
+	assert_str(
+	    rep->rcpt[0].diagnostic, "550 5.1.1 user unknown; see postmaster");
 	assert_str(rep->rcpt[1].recipient, "second@example.net");
 	assert_str(rep->rcpt[1].diagnostic_type, "smtp");
 	assert_str(rep->rcpt[1].diagnostic, "552 mailbox full");
@@ -323,19 +324,18 @@ test_trailing_blank_at_end(void **state)
 static void
 test_every_prefix(void **state)
 {
-	static const char text[] =
-	    "Reporting-MTA: dns; mx.example.net\n"
-	    "\n"
-	    "Final-Recipient: rfc822; one@example.org\n"
-	    "Action: failed (x)\n"
-	    "Status: 5.1.1 (bad mailbox)\n"
-	    "Diagnostic-Code: smtp; 550 5.1.1 one\n"
-	    "  folded \n"
-	    " \n"
-	    "\n"
-	    "   \n"
-	    "Final-Recipient: two@example.org\n"
-	    "Status : 5.2.2\n";
+	static const char text[] = "Reporting-MTA: dns; mx.example.net\n"
+				   "\n"
+				   "Final-Recipient: rfc822; one@example.org\n"
+				   "Action: failed (x)\n"
+				   "Status: 5.1.1 (bad mailbox)\n"
+				   "Diagnostic-Code: smtp; 550 5.1.1 one\n"
+				   "  folded \n"
+				   " \n"
+				   "\n"
+				   "   \n"
+				   "Final-Recipient: two@example.org\n"
+				   "Status : 5.2.2\n";
 	size_t cut;
 
 	(void)state;
@@ -399,48 +399,49 @@ test_x_actual_recipient_first(void **state)
 static void
 test_line_ends(void **state)
 {
-	static const char *const eols[] = { "\n", "\r\n", "\r" };
+	static const char *const eols[] = {"\n", "\r\n", "\r"};
 	struct tbuf b;
 	struct report *reps[3];
 	size_t i, k;
 
 	(void)state;
 	tbuf_init(&b);
-	tbuf_add(&b, "From: MAILER-DAEMON@mx.example.net\n"
-		     "To: sender@example.com\n"
-		     "Subject: Delivery Status Notification (Failure)\n"
-		     "MIME-Version: 1.0\n"
-		     "Content-Type: multipart/report; report-type=delivery-status;\n"
-		     " boundary=\"b1\"\n"
-		     "\n"
-		     "--b1\n"
-		     "Content-Type: text/plain\n"
-		     "\n"
-		     "Delivery failed.\n"
-		     "\n"
-		     "--b1\n"
-		     "Content-Type: message/delivery-status\n"
-		     "\n"
-		     "Reporting-MTA: dns; mx.example.net\n"
-		     "\n"
-		     "Final-Recipient: rfc822; one@example.org\n"
-		     "Action: failed\n"
-		     "Status: 5.1.1\n"
-		     "Diagnostic-Code: smtp; 550-5.1.1 The account does\n"
-		     "    not exist\n"
-		     "Final-Recipient: rfc822; two@example.net\n"
-		     "Action: failed\n"
-		     "Status: 5.2.2 (full)\n"
-		     "Remote-MTA: dns; mx.example.net\n"
-		     "Diagnostic-Code: smtp; 552 mailbox full\n"
-		     "\n"
-		     "--b1\n"
-		     "Content-Type: text/rfc822-headers\n"
-		     "\n"
-		     "Message-ID: <orig.42@example.com>\n"
-		     "Subject: hi\n"
-		     "\n"
-		     "--b1--\n");
+	tbuf_add(&b,
+	    "From: MAILER-DAEMON@mx.example.net\n"
+	    "To: sender@example.com\n"
+	    "Subject: Delivery Status Notification (Failure)\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;\n"
+	    " boundary=\"b1\"\n"
+	    "\n"
+	    "--b1\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "Delivery failed.\n"
+	    "\n"
+	    "--b1\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; mx.example.net\n"
+	    "\n"
+	    "Final-Recipient: rfc822; one@example.org\n"
+	    "Action: failed\n"
+	    "Status: 5.1.1\n"
+	    "Diagnostic-Code: smtp; 550-5.1.1 The account does\n"
+	    "    not exist\n"
+	    "Final-Recipient: rfc822; two@example.net\n"
+	    "Action: failed\n"
+	    "Status: 5.2.2 (full)\n"
+	    "Remote-MTA: dns; mx.example.net\n"
+	    "Diagnostic-Code: smtp; 552 mailbox full\n"
+	    "\n"
+	    "--b1\n"
+	    "Content-Type: text/rfc822-headers\n"
+	    "\n"
+	    "Message-ID: <orig.42@example.com>\n"
+	    "Subject: hi\n"
+	    "\n"
+	    "--b1--\n");
 	for (i = 0; i < 3; i++) {
 		size_t len;
 		char *t = lf_to(b.p, b.len, eols[i], &len);
@@ -462,8 +463,8 @@ test_line_ends(void **state)
 	for (i = 1; i < 3; i++) {
 		assert_int_equal(reps[i]->kind, reps[0]->kind);
 		assert_int_equal(reps[i]->nrcpt, reps[0]->nrcpt);
-		assert_str(reps[i]->original.message_id,
-		    reps[0]->original.message_id);
+		assert_str(
+		    reps[i]->original.message_id, reps[0]->original.message_id);
 		for (k = 0; k < reps[0]->nrcpt; k++) {
 			const struct report_rcpt *a = &reps[0]->rcpt[k],
 						 *c = &reps[i]->rcpt[k];
@@ -483,19 +484,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_groups),
-		cmocka_unit_test(test_folded_diagnostic),
-		cmocka_unit_test(test_several_recipients),
-		cmocka_unit_test(test_no_blank_lines),
-		cmocka_unit_test(test_untyped),
-		cmocka_unit_test(test_status_and_action_comments),
-		cmocka_unit_test(test_malformed_lines),
-		cmocka_unit_test(test_truncated_group),
-		cmocka_unit_test(test_trailing_blank_at_end),
-		cmocka_unit_test(test_every_prefix),
-		cmocka_unit_test(test_x_actual_recipient),
-		cmocka_unit_test(test_x_actual_recipient_first),
-		cmocka_unit_test(test_line_ends),
+	    cmocka_unit_test(test_groups),
+	    cmocka_unit_test(test_folded_diagnostic),
+	    cmocka_unit_test(test_several_recipients),
+	    cmocka_unit_test(test_no_blank_lines),
+	    cmocka_unit_test(test_untyped),
+	    cmocka_unit_test(test_status_and_action_comments),
+	    cmocka_unit_test(test_malformed_lines),
+	    cmocka_unit_test(test_truncated_group),
+	    cmocka_unit_test(test_trailing_blank_at_end),
+	    cmocka_unit_test(test_every_prefix),
+	    cmocka_unit_test(test_x_actual_recipient),
+	    cmocka_unit_test(test_x_actual_recipient_first),
+	    cmocka_unit_test(test_line_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,7 @@
 #include "classify/classify.h"
 #include "testgen.h"
 
-#define RCPT "user@example.org"
+#define RCPT  "user@example.org"
 #define MSGID "<seed.original.1@example.com>"
 
 struct seed_reply {
@@ -32,46 +32,53 @@ struct seed_reply {
 
 /* The README's table, <addr> spelt out, x.x.x.x a documentation address */
 static const struct seed_reply replies[] = {
-	{ 1, "550 <" RCPT "> unknow", REASON_USERUNKNOWN, REASON_USERUNKNOWN,
-	    CLASS_PERMANENT, false },
-	{ 1, "550 Requested action not taken: mailbox unavailable",
-	    REASON_USERUNKNOWN, REASON_USERUNKNOWN, CLASS_PERMANENT, false },
-	{ 1, "550 5.1.1 <" RCPT "> is not a valid mailbox", REASON_USERUNKNOWN,
-	    REASON_USERUNKNOWN, CLASS_PERMANENT, false },
-	{ 1, "Sorry, no mailbox here by that name", REASON_USERUNKNOWN,
-	    REASON_USERUNKNOWN, CLASS_PERMANENT, false },
-	{ 1, "550 Invalid recipient <" RCPT ">", REASON_USERUNKNOWN,
-	    REASON_USERUNKNOWN, CLASS_PERMANENT, false },
-	{ 1, "<" RCPT "> (user not found)", REASON_USERUNKNOWN,
-	    REASON_USERUNKNOWN, CLASS_PERMANENT, false },
-	{ 2, "552 Message size exceeds fixed maximum message size (5000000)",
-	    REASON_MESGTOOBIG, REASON_MESGTOOBIG, CLASS_PERMANENT, false },
-	{ 2, "552 Message size exceeds maximum message size",
-	    REASON_MESGTOOBIG, REASON_MESGTOOBIG, CLASS_PERMANENT, false },
-	{ 2, "552 Message size exceeds fixed maximum message size: 5242880 "
-	     "bytes",
-	    REASON_MESGTOOBIG, REASON_MESGTOOBIG, CLASS_PERMANENT, false },
-	{ 3, "User is over the quota", REASON_MAILBOXFULL, REASON_MAILBOXFULL,
-	    CLASS_TRANSIENT, false },
-	{ 3, "552 <" RCPT "> is full", REASON_MAILBOXFULL, REASON_MAILBOXFULL,
-	    CLASS_TRANSIENT, false },
-	{ 3, "550 <" RCPT "> can't create output", REASON_MAILBOXFULL,
-	    REASON_MAILBOXFULL, CLASS_TRANSIENT, false },
-	{ 3, "552 Requested mail action aborted: exceeded storage allocation",
-	    REASON_MAILBOXFULL, REASON_MAILBOXFULL, CLASS_TRANSIENT, false },
-	/* a forwarding loop: resending cannot help, so NOT transient */
-	{ 4, "554 Too many hops 27 (25 max): from <sender@example.com> via "
-	     "mail.example.com, to <" RCPT ">",
-	    REASON_NETWORKERROR, REASON_NETWORKERROR, CLASS_PERMANENT, false },
-	{ 5, "<" RCPT ">: connect to 192.0.2.25 timed out", REASON_EXPIRED,
-	    REASON_NETWORKERROR, CLASS_TRANSIENT, true },
-	{ 6, "554 <" RCPT ">: Recipient Address rejected: Relay access denied",
-	    REASON_NORELAYING, REASON_NORELAYING, CLASS_PERMANENT, false },
+    {1, "550 <" RCPT "> unknow", REASON_USERUNKNOWN, REASON_USERUNKNOWN,
+	CLASS_PERMANENT, false},
+    {1, "550 Requested action not taken: mailbox unavailable",
+	REASON_USERUNKNOWN, REASON_USERUNKNOWN, CLASS_PERMANENT, false},
+    {1, "550 5.1.1 <" RCPT "> is not a valid mailbox", REASON_USERUNKNOWN,
+	REASON_USERUNKNOWN, CLASS_PERMANENT, false},
+    {1, "Sorry, no mailbox here by that name", REASON_USERUNKNOWN,
+	REASON_USERUNKNOWN, CLASS_PERMANENT, false},
+    {1, "550 Invalid recipient <" RCPT ">", REASON_USERUNKNOWN,
+	REASON_USERUNKNOWN, CLASS_PERMANENT, false},
+    {1, "<" RCPT "> (user not found)", REASON_USERUNKNOWN, REASON_USERUNKNOWN,
+	CLASS_PERMANENT, false},
+    {2, "552 Message size exceeds fixed maximum message size (5000000)",
+	REASON_MESGTOOBIG, REASON_MESGTOOBIG, CLASS_PERMANENT, false},
+    {2, "552 Message size exceeds maximum message size", REASON_MESGTOOBIG,
+	REASON_MESGTOOBIG, CLASS_PERMANENT, false},
+    {2,
+	"552 Message size exceeds fixed maximum message size: 5242880 "
+	"bytes",
+	REASON_MESGTOOBIG, REASON_MESGTOOBIG, CLASS_PERMANENT, false},
+    {3, "User is over the quota", REASON_MAILBOXFULL, REASON_MAILBOXFULL,
+	CLASS_TRANSIENT, false},
+    {3, "552 <" RCPT "> is full", REASON_MAILBOXFULL, REASON_MAILBOXFULL,
+	CLASS_TRANSIENT, false},
+    {3, "550 <" RCPT "> can't create output", REASON_MAILBOXFULL,
+	REASON_MAILBOXFULL, CLASS_TRANSIENT, false},
+    {3, "552 Requested mail action aborted: exceeded storage allocation",
+	REASON_MAILBOXFULL, REASON_MAILBOXFULL, CLASS_TRANSIENT, false},
+    /* a forwarding loop: resending cannot help, so NOT transient */
+    {4,
+	"554 Too many hops 27 (25 max): from <sender@example.com> via "
+	"mail.example.com, to <" RCPT ">",
+	REASON_NETWORKERROR, REASON_NETWORKERROR, CLASS_PERMANENT, false},
+    {5, "<" RCPT ">: connect to 192.0.2.25 timed out", REASON_EXPIRED,
+	REASON_NETWORKERROR, CLASS_TRANSIENT, true},
+    {6, "554 <" RCPT ">: Recipient Address rejected: Relay access denied",
+	REASON_NORELAYING, REASON_NORELAYING, CLASS_PERMANENT, false},
 };
 #define NREPLIES (sizeof(replies) / sizeof(replies[0]))
 
-enum envelope { ENV_DSN, ENV_QMAIL, ENV_EXIM, ENV_COUNT };
-static const char *const env_names[ENV_COUNT] = { "dsn", "qmail", "exim" };
+enum envelope {
+	ENV_DSN,
+	ENV_QMAIL,
+	ENV_EXIM,
+	ENV_COUNT
+};
+static const char *const env_names[ENV_COUNT] = {"dsn", "qmail", "exim"};
 
 struct seed_case {
 	const struct seed_reply *r;
@@ -112,24 +119,25 @@ gen_qmail(struct tbuf *b, const char *reply)
 static void
 gen_exim(struct tbuf *b, const char *reply)
 {
-	tbuf_add(b, "Return-path: <>\n"
-		    "From: Mail Delivery System <Mailer-Daemon@mx.example.net>\n"
-		    "To: sender@example.com\n"
-		    "Subject: Mail delivery failed: returning message to sender\n"
-		    "Message-Id: <E1sEabc-000123-4x@mx.example.net>\n"
-		    "X-Failed-Recipients: " RCPT "\n"
-		    "Auto-Submitted: auto-replied\n"
-		    "Date: Mon, 03 Jun 2024 10:00:00 +0000\n"
-		    "\n"
-		    "This message was created automatically by mail delivery "
-		    "software.\n"
-		    "\n"
-		    "A message that you sent could not be delivered to one or "
-		    "more of its\n"
-		    "recipients. This is a permanent error. The following "
-		    "address(es) failed:\n"
-		    "\n"
-		    "  " RCPT "\n");
+	tbuf_add(b,
+	    "Return-path: <>\n"
+	    "From: Mail Delivery System <Mailer-Daemon@mx.example.net>\n"
+	    "To: sender@example.com\n"
+	    "Subject: Mail delivery failed: returning message to sender\n"
+	    "Message-Id: <E1sEabc-000123-4x@mx.example.net>\n"
+	    "X-Failed-Recipients: " RCPT "\n"
+	    "Auto-Submitted: auto-replied\n"
+	    "Date: Mon, 03 Jun 2024 10:00:00 +0000\n"
+	    "\n"
+	    "This message was created automatically by mail delivery "
+	    "software.\n"
+	    "\n"
+	    "A message that you sent could not be delivered to one or "
+	    "more of its\n"
+	    "recipients. This is a permanent error. The following "
+	    "address(es) failed:\n"
+	    "\n"
+	    "  " RCPT "\n");
 	tbuf_addf(b, "    %s\n", reply);
 	tbuf_add(b, "\n"
 		    "------ This is a copy of the message, including all the "
@@ -212,7 +220,7 @@ run_case(void **state)
 static void
 test_seed_advice(void **state)
 {
-	static const enum reason extra[] = { REASON_UNDEFINED };
+	static const enum reason extra[] = {REASON_UNDEFINED};
 	size_t i;
 
 	(void)state;
@@ -245,8 +253,8 @@ main(void)
 			c->r = &replies[i];
 			c->env = (enum envelope)e;
 			snprintf(c->name, sizeof(c->name),
-			    "seed%zu/group%d/%s: %.100s", i + 1, replies[i].group,
-			    env_names[e], replies[i].reply);
+			    "seed%zu/group%d/%s: %.100s", i + 1,
+			    replies[i].group, env_names[e], replies[i].reply);
 			tests[n].name = c->name;
 			tests[n].test_func = run_case;
 			tests[n].setup_func = NULL;

@@ -29,7 +29,7 @@ status_of(const char *s, size_t len, char out[16])
 	} else {
 		/* the pointer is into the input and holds the code */
 		assert_true(hit >= (const char *)copy &&
-		    hit < (const char *)copy + len);
+			    hit < (const char *)copy + len);
 		assert_memory_equal(hit, out, strlen(out));
 	}
 	free(copy);
@@ -38,40 +38,40 @@ status_of(const char *s, size_t len, char out[16])
 static const struct {
 	const char *text, *want; /* want "" for none */
 } status_cases[] = {
-	{ "550 5.1.1 user unknown", "5.1.1" },
-	{ "5.1.1", "5.1.1" },
-	{ "Status: 4.4.7 (delivery time expired)", "4.4.7" },
-	{ "said: 550 #5.1.1 mailbox unavailable", "5.1.1" },
-	{ "#5.1.1", "5.1.1" },
-	{ "550-5.1.1 The email account that you tried to reach", "5.1.1" },
-	{ "550.5.1.1 user@example.org is not a valid mailbox", "5.1.1" },
-	{ "(5.7.26)", "5.7.26" },
-	{ "5.1.123 long detail", "5.1.123" },
-	/* subjects in use are one digit (RFC 3463 3): a version is no code */
-	{ "5.123.123 long subject", "" },
-	{ "2.0.0 Ok: queued", "2.0.0" },
-	/* not a class digit */
-	{ "3.1.1 no such class", "" },
-	{ "1.1.1", "" },
-	/* too many digits */
-	{ "5.1.1234", "" },
-	{ "5.1000.1", "" },
-	{ "55.1.1", "" },
-	/* IP addresses */
-	{ "connect to 10.5.1.1 timed out", "" },
-	{ "host [192.168.5.1] said", "" },
-	{ "from 4.3.2.1 port 25", "" },
-	{ "mx.example.org[203.0.113.5]: 550 user unknown", "" },
-	{ "via 5.1.1.2", "" },
-	/* versions */
-	{ "ESMTP server version 5.1.1.4 ready", "" },
-	{ "Dovecot v2.3.4 ready", "" },
-	{ "220 mx.example.org ESMTP Exim 4.94.2; 550 unknown user", "" },
-	/* the first code that stands alone */
-	{ "10.5.1.1 said 554 5.7.1 relay denied", "5.7.1" },
-	{ "", "" },
-	{ "5.1.", "" },
-	{ "5.1", "" },
+    {"550 5.1.1 user unknown", "5.1.1"},
+    {"5.1.1", "5.1.1"},
+    {"Status: 4.4.7 (delivery time expired)", "4.4.7"},
+    {"said: 550 #5.1.1 mailbox unavailable", "5.1.1"},
+    {"#5.1.1", "5.1.1"},
+    {"550-5.1.1 The email account that you tried to reach", "5.1.1"},
+    {"550.5.1.1 user@example.org is not a valid mailbox", "5.1.1"},
+    {"(5.7.26)", "5.7.26"},
+    {"5.1.123 long detail", "5.1.123"},
+    /* subjects in use are one digit (RFC 3463 3): a version is no code */
+    {"5.123.123 long subject", ""},
+    {"2.0.0 Ok: queued", "2.0.0"},
+    /* not a class digit */
+    {"3.1.1 no such class", ""},
+    {"1.1.1", ""},
+    /* too many digits */
+    {"5.1.1234", ""},
+    {"5.1000.1", ""},
+    {"55.1.1", ""},
+    /* IP addresses */
+    {"connect to 10.5.1.1 timed out", ""},
+    {"host [192.168.5.1] said", ""},
+    {"from 4.3.2.1 port 25", ""},
+    {"mx.example.org[203.0.113.5]: 550 user unknown", ""},
+    {"via 5.1.1.2", ""},
+    /* versions */
+    {"ESMTP server version 5.1.1.4 ready", ""},
+    {"Dovecot v2.3.4 ready", ""},
+    {"220 mx.example.org ESMTP Exim 4.94.2; 550 unknown user", ""},
+    /* the first code that stands alone */
+    {"10.5.1.1 said 554 5.7.1 relay denied", "5.7.1"},
+    {"", ""},
+    {"5.1.", ""},
+    {"5.1", ""},
 };
 
 static void
@@ -82,12 +82,12 @@ test_find_status_code(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(status_cases) / sizeof(status_cases[0]); i++) {
-		status_of(status_cases[i].text, strlen(status_cases[i].text),
-		    out);
+		status_of(
+		    status_cases[i].text, strlen(status_cases[i].text), out);
 		if (strcmp(out, status_cases[i].want) != 0) {
 			nfail++;
 			print_error("find_status_code(\"%s\") = \"%s\", want "
-				 "\"%s\"\n",
+				    "\"%s\"\n",
 			    status_cases[i].text, out, status_cases[i].want);
 		}
 	}
@@ -118,26 +118,26 @@ static const struct {
 	const char *text;
 	int want;
 } reply_cases[] = {
-	{ "550 5.1.1 user unknown", 550 },
-	{ "550-5.1.1 The email account", 550 },
-	{ "550.5.1.1 user@example.org is not a valid mailbox", 550 },
-	{ "Remote host said: 552 Message size exceeds", 552 },
-	{ "(554)", 554 },
-	{ "421", 421 },
-	{ "said: 450-4.2.1 try later", 450 },
-	/* sizes, years and other numbers */
-	{ "Message size exceeds fixed maximum message size (5000000)", 0 },
-	{ "maximum message size: 5242880 bytes", 0 },
-	{ "queued since 2013", 0 },
-	{ "error 650 is not a reply", 0 },
-	{ "error 570 is not a reply", 0 },
-	{ "x550 y", 0 },
-	{ "5.5.0 invalid", 0 },
-	/* IP addresses are not reply codes */
-	{ "connect to 203.0.113.5 timed out", 0 },
-	{ "host mx.example.org[209.85.233.26] said: 550 5.1.1 unknown", 550 },
-	{ "(203.0.113.5) 554 relay access denied", 554 },
-	{ "", 0 },
+    {"550 5.1.1 user unknown", 550},
+    {"550-5.1.1 The email account", 550},
+    {"550.5.1.1 user@example.org is not a valid mailbox", 550},
+    {"Remote host said: 552 Message size exceeds", 552},
+    {"(554)", 554},
+    {"421", 421},
+    {"said: 450-4.2.1 try later", 450},
+    /* sizes, years and other numbers */
+    {"Message size exceeds fixed maximum message size (5000000)", 0},
+    {"maximum message size: 5242880 bytes", 0},
+    {"queued since 2013", 0},
+    {"error 650 is not a reply", 0},
+    {"error 570 is not a reply", 0},
+    {"x550 y", 0},
+    {"5.5.0 invalid", 0},
+    /* IP addresses are not reply codes */
+    {"connect to 203.0.113.5 timed out", 0},
+    {"host mx.example.org[209.85.233.26] said: 550 5.1.1 unknown", 550},
+    {"(203.0.113.5) 554 relay access denied", 554},
+    {"", 0},
 };
 
 static void
@@ -164,21 +164,21 @@ test_find_reply_code(void **state)
 static const struct {
 	const char *text, *want; /* NULL: none */
 } addr_cases[] = {
-	{ "<User@Example.org>", "User@Example.org" },
-	{ "rfc822; user@example.org", "user@example.org" },
-	{ "550 <user.name+tag@sub.example.co.uk>: unknown",
-	    "user.name+tag@sub.example.co.uk" },
-	{ "..user@example.org", "user@example.org" },
-	{ "mail to user@example.org.", "user@example.org" },
-	{ "user@[192.0.2.1] bad", "user@[192.0.2.1]" },
-	{ "user@localhost then other@example.net", "other@example.net" },
-	{ "first@a.example then second@b.example", "first@a.example" },
-	{ "@example.org", NULL },
-	{ "user@", NULL },
-	{ "user@localhost", NULL },
-	{ "user@[192.0.2.1", NULL },
-	{ "no address here", NULL },
-	{ "", NULL },
+    {"<User@Example.org>", "User@Example.org"},
+    {"rfc822; user@example.org", "user@example.org"},
+    {"550 <user.name+tag@sub.example.co.uk>: unknown",
+	"user.name+tag@sub.example.co.uk"},
+    {"..user@example.org", "user@example.org"},
+    {"mail to user@example.org.", "user@example.org"},
+    {"user@[192.0.2.1] bad", "user@[192.0.2.1]"},
+    {"user@localhost then other@example.net", "other@example.net"},
+    {"first@a.example then second@b.example", "first@a.example"},
+    {"@example.org", NULL},
+    {"user@", NULL},
+    {"user@localhost", NULL},
+    {"user@[192.0.2.1", NULL},
+    {"no address here", NULL},
+    {"", NULL},
 };
 
 static void
@@ -196,7 +196,7 @@ test_find_address(void **state)
 
 		if (ok) {
 			assert_true(start >= (const char *)copy &&
-			    start + alen <= (const char *)copy + len);
+				    start + alen <= (const char *)copy + len);
 			assert_true(alen < sizeof(got));
 			memcpy(got, start, alen);
 			got[alen] = '\0';
@@ -204,13 +204,15 @@ test_find_address(void **state)
 		free(copy);
 		if (addr_cases[i].want == NULL && ok) {
 			nfail++;
-			print_error("find_address(\"%s\") = \"%s\", want none\n",
+			print_error(
+			    "find_address(\"%s\") = \"%s\", want none\n",
 			    addr_cases[i].text, got);
 		}
 		if (addr_cases[i].want != NULL &&
 		    (!ok || strcmp(got, addr_cases[i].want) != 0)) {
 			nfail++;
-			print_error("find_address(\"%s\") = \"%s\", want \"%s\"\n",
+			print_error(
+			    "find_address(\"%s\") = \"%s\", want \"%s\"\n",
 			    addr_cases[i].text, ok ? got : "(none)",
 			    addr_cases[i].want);
 		}
@@ -257,7 +259,8 @@ test_ci_find(void **state)
 	assert_null(ci_find(hay, 3, "hello"));
 	assert_null(ci_find("", 0, "a"));
 	assert_ptr_equal(ci_find_lower(hay, n, "unknown", 7), hay + 19);
-	assert_null(ci_find_lower(hay, n, "UNKNOWN", 7)); /* needle must be lc */
+	assert_null(
+	    ci_find_lower(hay, n, "UNKNOWN", 7)); /* needle must be lc */
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	/* a needle over the internal buffer is not found, never overflows */
@@ -274,11 +277,11 @@ test_str_squeeze(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{ "  a \t b\n\nc  ", "a b c" },
-		{ "abc", "abc" },
-		{ "", "" },
-		{ " \r\n\t\f\v ", "" },
-		{ "550\n    5.1.1\tunknown", "550 5.1.1 unknown" },
+	    {"  a \t b\n\nc  ", "a b c"},
+	    {"abc", "abc"},
+	    {"", ""},
+	    {" \r\n\t\f\v ", ""},
+	    {"550\n    5.1.1\tunknown", "550 5.1.1 unknown"},
 	};
 	size_t i;
 
@@ -302,13 +305,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_find_status_code),
-		cmocka_unit_test(test_find_status_code_bounds),
-		cmocka_unit_test(test_find_reply_code),
-		cmocka_unit_test(test_find_address),
-		cmocka_unit_test(test_find_address_bounds),
-		cmocka_unit_test(test_ci_find),
-		cmocka_unit_test(test_str_squeeze),
+	    cmocka_unit_test(test_find_status_code),
+	    cmocka_unit_test(test_find_status_code_bounds),
+	    cmocka_unit_test(test_find_reply_code),
+	    cmocka_unit_test(test_find_address),
+	    cmocka_unit_test(test_find_address_bounds),
+	    cmocka_unit_test(test_ci_find),
+	    cmocka_unit_test(test_str_squeeze),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

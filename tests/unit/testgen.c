@@ -116,35 +116,36 @@ lf_to(const char *s, size_t len, const char *eol, size_t *len_r)
 }
 
 void
-gen_dsn(struct tbuf *b, const char *rcpt, const char *status,
-    const char *diag, const char *msgid)
+gen_dsn(struct tbuf *b, const char *rcpt, const char *status, const char *diag,
+    const char *msgid)
 {
-	tbuf_add(b, "Return-Path: <>\n"
-		    "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
-		    "To: <sender@example.com>\n"
-		    "Subject: Undelivered Mail Returned to Sender\n"
-		    "Date: Mon, 3 Jun 2024 10:00:00 +0000\n"
-		    "Message-ID: <bounce.1@mx.example.net>\n"
-		    "MIME-Version: 1.0\n"
-		    "Content-Type: multipart/report; report-type=delivery-status;\n"
-		    "\tboundary=\"BOUNDARY.dsn.1\"\n"
-		    "\n"
-		    "This is a MIME-encapsulated message.\n"
-		    "\n"
-		    "--BOUNDARY.dsn.1\n"
-		    "Content-Type: text/plain; charset=us-ascii\n"
-		    "\n"
-		    "This is the mail system at host mx.example.net.\n"
-		    "\n"
-		    "Your message could not be delivered to one or more\n"
-		    "recipients. The details are attached below.\n"
-		    "\n"
-		    "--BOUNDARY.dsn.1\n"
-		    "Content-Type: message/delivery-status\n"
-		    "\n"
-		    "Reporting-MTA: dns; mx.example.net\n"
-		    "Arrival-Date: Mon, 3 Jun 2024 09:59:58 +0000\n"
-		    "\n");
+	tbuf_add(b,
+	    "Return-Path: <>\n"
+	    "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+	    "To: <sender@example.com>\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "Date: Mon, 3 Jun 2024 10:00:00 +0000\n"
+	    "Message-ID: <bounce.1@mx.example.net>\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;\n"
+	    "\tboundary=\"BOUNDARY.dsn.1\"\n"
+	    "\n"
+	    "This is a MIME-encapsulated message.\n"
+	    "\n"
+	    "--BOUNDARY.dsn.1\n"
+	    "Content-Type: text/plain; charset=us-ascii\n"
+	    "\n"
+	    "This is the mail system at host mx.example.net.\n"
+	    "\n"
+	    "Your message could not be delivered to one or more\n"
+	    "recipients. The details are attached below.\n"
+	    "\n"
+	    "--BOUNDARY.dsn.1\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; mx.example.net\n"
+	    "Arrival-Date: Mon, 3 Jun 2024 09:59:58 +0000\n"
+	    "\n");
 	tbuf_addf(b, "Final-Recipient: rfc822; %s\n", rcpt);
 	tbuf_add(b, "Action: failed\n");
 	if (status != NULL)
