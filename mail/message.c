@@ -21,6 +21,13 @@ normalise(const unsigned char *in, size_t len, size_t *len_r, unsigned *flags)
 
 	if (out == NULL)
 		return NULL;
+	/* most mail needs no change: one vectorised look for CR and NUL */
+	if (memchr(in, '\r', len) == NULL && memchr(in, '\0', len) == NULL) {
+		memcpy(out, in, len);
+		out[len] = '\0';
+		*len_r = len;
+		return out;
+	}
 	for (i = 0; i < len; i++) {
 		unsigned char c = in[i];
 
@@ -76,26 +83,55 @@ mail_header_block_len(const char *s, size_t len)
  * Content-Type, so a message nested thousands deep cannot exhaust the stack;
  * a report's own parts always come first.
  */
+/*
+ * Whether the Content-Type field starting at s[i] (a line start) opens a
+ * level: "Content-Type", optional white space, ':' (RFC 822's obsolete
+ * syntax, which libetpan accepts), then a value that may be folded over
+ * continuation lines (RFC 5322 2.2.3) naming multipart/ or message/.
+ */
+static bool
+opens_level(const char *s, size_t len, size_t i)
+{
+	size_t b = i + 12, e, lim;
+
+	if (!ci_starts(s + i, len - i, "content-type"))
+		return false;
+	while (b < len && (s[b] == ' ' || s[b] == '\t'))
+		b++;
+	if (b >= len || s[b] != ':')
+		return false;
+	/* the type comes first in the value: a few folded lines suffice */
+	lim = b + 512 < len ? b + 512 : len;
+	for (e = b + 1; e < lim; e++) {
+		if (s[e] == '\n' && !(e + 1 < lim &&
+					 (s[e + 1] == ' ' || s[e + 1] == '\t')))
+			break;
+	}
+	return ci_find(s + b, e - b, "multipart") != NULL ||
+	    ci_find(s + b, e - b, "message/") != NULL;
+}
+
+/*
+ * libetpan's MIME parser recurses once per nesting level. Cut the text
+ * handed to it before the MAIL_MAX_MULTIPART_HEADERS-th multipart or
+ * message Content-Type, so a message nested thousands deep can neither
+ * exhaust the stack nor make the parser quadratic; a report's own parts
+ * always come first.
+ */
 static size_t
 structure_cut(const char *s, size_t len, unsigned *flags)
 {
+	const char *nl;
 	size_t i, n = 0;
 
-	for (i = 0; i + 14 < len; i++) {
-		if ((i == 0 || s[i - 1] == '\n') &&
-		    ci_starts(s + i, len - i, "content-type:")) {
-			size_t e = i + 13, lim = i + 200 < len ? i + 200 : len;
-
-			while (e < lim && s[e] != '\n')
-				e++;
-			if (ci_find(s + i + 13, e - i - 13, "multipart") ||
-			    ci_find(s + i + 13, e - i - 13, "message/")) {
-				if (++n > MAIL_MAX_MULTIPART_HEADERS) {
-					*flags |= MAIL_F_TRUNCATED_DEPTH;
-					return i;
-				}
-			}
+	for (i = 0; i < len; i = (size_t)(nl - s) + 1) {
+		if ((s[i] == 'c' || s[i] == 'C') && opens_level(s, len, i) &&
+		    ++n > MAIL_MAX_MULTIPART_HEADERS) {
+			*flags |= MAIL_F_TRUNCATED_DEPTH;
+			return i;
 		}
+		if ((nl = memchr(s + i, '\n', len - i)) == NULL)
+			break;
 	}
 	return len;
 }

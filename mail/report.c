@@ -20,8 +20,10 @@
 struct report_rcpt *
 report_add_rcpt(struct report *rep)
 {
-	if (rep->nrcpt >= MAIL_MAX_RCPTS)
+	if (rep->nrcpt >= MAIL_MAX_RCPTS) {
+		rep->mail_flags |= MAIL_F_TOO_MANY_RCPTS;
 		return NULL;
+	}
 	if (rep->nrcpt == rep->rcpt_cap) {
 		size_t ncap = rep->rcpt_cap ? rep->rcpt_cap * 2 : 4;
 		struct report_rcpt *n = arena_alloc(&rep->arena,
