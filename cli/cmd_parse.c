@@ -15,6 +15,21 @@
 #include "common/readfile.h"
 #include "json.h"
 
+/*
+ * The RFC 3464 Action, or what a report without one implies: a free-text
+ * bounce is a failure; a complaint or an auto-reply is no delivery
+ * attempt at all (NULL).
+ */
+static const char *
+action_of(const struct report *rep, const struct report_rcpt *r)
+{
+	if (r->action != NULL)
+		return r->action;
+	if (rep->kind == REPORT_FEEDBACK || rep->kind == REPORT_AUTOREPLY)
+		return NULL;
+	return "failed";
+}
+
 /* JSON may carry invalid UTF-8 from an undecodable charset: replace it */
 static const char *
 utf8_clean(char *s)
@@ -62,7 +77,7 @@ print_json(const char *file, struct report *rep, size_t i,
 	json_key(stdout, &first, "recipient");
 	json_string(stdout, r->recipient);
 	json_key(stdout, &first, "action");
-	json_string(stdout, r->action != NULL ? r->action : "failed");
+	json_string(stdout, action_of(rep, r));
 	json_key(stdout, &first, "status");
 	json_string(stdout, v->status[0] != '\0' ? v->status : NULL);
 	json_key(stdout, &first, "reply_code");
@@ -114,7 +129,8 @@ print_explain(const char *file, struct report *rep, size_t i,
 	    rep->kind == REPORT_FEEDBACK ? "ARF" :
 	    rep->kind == REPORT_AUTOREPLY ? "auto-reply" : "free-text",
 	    rep->family != NULL ? rep->family : "-");
-	printf("  action:     %s\n", r->action != NULL ? r->action : "failed");
+	printf("  action:     %s\n",
+	    action_of(rep, r) != NULL ? action_of(rep, r) : "-");
 	printf("  status:     %s%s\n", v->status[0] ? v->status : "-",
 	    v->status_derived ? " (implied by the reason)" : "");
 	if (r->reply_code > 0)
