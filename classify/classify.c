@@ -1,7 +1,8 @@
 /*
  * The decision, in order of trust:
  *   1. the kind of report (complaint, auto-reply) and the DSN Action;
- *   2. a family's own reason (its codes are unambiguous);
+ *   2. a family's own reason (its codes are unambiguous), then the remote
+ *      provider's documented codes (provider.c);
  *   3. the precise text rules over the diagnostic: text overrides a
  *      generic code, because many MTAs send 5.0.0 or a wrong code with a
  *      precise reason in words;
@@ -19,6 +20,7 @@
 
 #include "common/strutil.h"
 #include "mail/mail_limits.h"
+#include "provider.h"
 
 bool
 classify_match(const char *text, size_t len, const char *pattern)
@@ -276,6 +278,17 @@ decide(const struct report *rep, const struct report_rcpt *r, struct verdict *v)
 		if (h != REASON_COUNT) {
 			set(v, h, "family.hint", r->hint);
 			return;
+		}
+	}
+	{
+		/* the remote provider's own documented code (provider.h) */
+		struct provider_verdict pv;
+
+		if (provider_reason(rep, r, &pv)) {
+			set(v, pv.reason, pv.rule, pv.matched);
+			if ((pv.flags & PE_FINAL) != 0)
+				return;
+			goto context;
 		}
 	}
 	/*
