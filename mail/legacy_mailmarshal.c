@@ -40,8 +40,14 @@ mailmarshal_parse(struct report *rep, const char *text, size_t len)
 		    (r = report_add_rcpt(rep)) != NULL) {
 			r->recipient = report_address(&rep->arena, as, alen);
 			r->diagnostic = reason;
+			if (r->recipient == NULL) {
+				rep->nrcpt--;
+				p = e;
+				continue;
+			}
 			for (i = n0; i + 1 < rep->nrcpt; i++) {
-				if (strcmp(rep->rcpt[i].recipient,
+				if (rep->rcpt[i].recipient != NULL &&
+				    strcmp(rep->rcpt[i].recipient,
 					r->recipient) == 0) {
 					rep->nrcpt--; /* listed twice */
 					break;

@@ -16,7 +16,7 @@ static const char *const end[] = { "------- Returned Message", NULL };
 static size_t
 notes_parse(struct report *rep, const char *text, size_t len)
 {
-	const char *reason = NULL, *as;
+	const char *reason = NULL, *as, *addr;
 	size_t pos = 0, added = 0, alen, i;
 
 	while (pos < len) {
@@ -41,16 +41,18 @@ notes_parse(struct report *rep, const char *text, size_t len)
 			legacy_append(&rep->arena, &reason, t, tl);
 			continue;
 		}
+		if ((addr = report_address(&rep->arena, as, alen)) == NULL)
+			continue;
 		for (i = rep->nrcpt - added; i < rep->nrcpt; i++) {
-			if (strcmp(rep->rcpt[i].recipient,
-				report_address(&rep->arena, as, alen)) == 0)
+			if (rep->rcpt[i].recipient != NULL &&
+			    strcmp(rep->rcpt[i].recipient, addr) == 0)
 				break;
 		}
 		if (i < rep->nrcpt || (r = report_add_rcpt(rep)) == NULL) {
 			reason = NULL;
 			continue;
 		}
-		r->recipient = report_address(&rep->arena, as, alen);
+		r->recipient = addr;
 		r->diagnostic = reason;
 		reason = NULL;
 		added++;
