@@ -278,6 +278,8 @@ find_address(const char *s, size_t len, const char **start_r, size_t *len_r)
 			}
 			while (e > i + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
 				e--;
+			/* the dot must survive the trim: "a@b.-" is no domain */
+			dot = memchr(s + i + 1, '.', e - i - 1) != NULL;
 		}
 		if (!dot || e == i + 1)
 			continue;

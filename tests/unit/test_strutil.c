@@ -176,6 +176,8 @@ static const struct {
     {"@example.org", NULL},
     {"user@", NULL},
     {"user@localhost", NULL},
+    /* found by fuzzing: the only dot was trimmed away */
+    {"user@example.-", NULL},
     {"user@[192.0.2.1", NULL},
     {"no address here", NULL},
     {"", NULL},
