@@ -15,6 +15,10 @@ for preset in ci ci-asan; do
 		cat "$log"
 		exit 1
 	fi
+	if [ "$preset" = ci ] && [ -d ../shared/corpus ]; then
+		# the figures, for the log; the ctest below is the verdict
+		"build/$preset/tests/corpus_check" ../shared/corpus | tail -n 9 || true
+	fi
 	echo "== $preset: ctest"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
