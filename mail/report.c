@@ -135,14 +135,8 @@ first_text(struct report *rep, size_t *len_r)
  * after a marker line; its header block gives the original Message-ID.
  */
 static void
-read_inline_original(struct report *rep)
+original_headers(struct report *rep, const char *h, size_t hl)
 {
-	size_t len, hl;
-	const char *text = first_text(rep, &len);
-	const char *h = legacy_inline_original(text, len, &hl);
-
-	if (h == NULL)
-		return;
 	hl = mail_header_block_len(h, hl);
 	rep->original.message_id = mail_header_raw(&rep->arena, h, hl,
 	    "Message-ID");
@@ -151,6 +145,38 @@ read_inline_original(struct report *rep)
 	rep->original.from = mail_header(&rep->arena, h, hl, "From");
 	rep->original.to = mail_header(&rep->arena, h, hl, "To");
 	rep->original.subject = mail_header(&rep->arena, h, hl, "Subject");
+}
+
+/*
+ * Where the MIME walk found no returned message: one inline after a
+ * marker line (qmail, Exim, Sendmail), or a message/rfc822 part that
+ * libetpan could not reach because the boundary does not match its
+ * parameter. The raw body is searched for the part's header, and the
+ * message starts after that header block.
+ */
+static void
+read_inline_original(struct report *rep)
+{
+	static const char *const types[] = { "content-type: message/rfc822",
+		"content-type: text/rfc822-headers", NULL };
+	const struct mail_message *msg = &rep->msg;
+	const char *text, *h, *body = msg->hdr + msg->hdr_len, *end;
+	const char *const *t;
+	size_t len, hl;
+
+	text = first_text(rep, &len);
+	if ((h = legacy_inline_original(text, len, &hl)) != NULL)
+		original_headers(rep, h, hl);
+	end = msg->buf + msg->len;
+	for (t = types; rep->original.message_id == NULL && *t != NULL; t++) {
+		if ((h = ci_find(body, (size_t)(end - body), *t)) == NULL)
+			continue;
+		h += mail_header_block_len(h, (size_t)(end - h));
+		while (h < end && *h == '\n')
+			h++;
+		if (h < end)
+			original_headers(rep, h, (size_t)(end - h));
+	}
 }
 
 /* Start of the line in s[0..len) that begins with name, or NULL. */
@@ -358,7 +384,7 @@ parse_report(struct report *rep)
 		return;
 	}
 	parse_bounce(rep);
-	if (rep->kind == REPORT_LEGACY && rep->original.message_id == NULL)
+	if (rep->kind != REPORT_NONE && rep->original.message_id == NULL)
 		read_inline_original(rep);
 	if (rep->kind == REPORT_NONE && autoreply_detect(rep)) {
 		struct report_rcpt *r = report_add_rcpt(rep);
