@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "classify.h"
 #include "common/strutil.h"
 #include "mail/mail_limits.h"
 
@@ -545,38 +546,13 @@ provider_code(const struct provider *p, const char *s, size_t len)
 	return -1;
 }
 
-/* Every '*'-separated piece of pattern occurs in s, in order, without
- * overlap (classify_match, case-insensitive). */
-static bool
-pieces_occur(const char *s, size_t len, const char *pattern)
-{
-	const char *t = s, *end = s + len, *pat = pattern;
-
-	while (*pat != '\0') {
-		const char *star = strchr(pat, '*');
-		size_t n = star != NULL ? (size_t)(star - pat) : strlen(pat);
-
-		if (n > 0) {
-			const char *hit =
-			    ci_find_lower(t, (size_t)(end - t), pat, n);
-
-			if (hit == NULL)
-				return false;
-			t = hit + n;
-		}
-		if (star == NULL)
-			break;
-		pat = star + 1;
-	}
-	return true;
-}
-
 bool
 provider_reason(const struct report *rep, const struct report_rcpt *r,
     struct provider_verdict *pv)
 {
 	const struct provider *p;
 	const char *d = r->diagnostic;
+	char low[MAIL_MAX_DIAG + 1];
 	size_t len, k;
 	int code;
 
@@ -585,11 +561,14 @@ provider_reason(const struct report *rep, const struct report_rcpt *r,
 	if ((p = provider_identify(rep, r)) == NULL)
 		return false;
 	len = strnlen(d, MAIL_MAX_DIAG); /* the part classify.c reads */
+	for (k = 0; k < len; k++)
+		low[k] = (char)bd_lower((unsigned char)d[k]);
+	low[len] = '\0';
 	code = provider_code(p, d, len);
 	for (k = 0; k < p->nentries; k++) {
 		const struct provider_entry *e = &p->entries[k];
 
-		if (e->text != NULL ? !pieces_occur(d, len, e->text)
+		if (e->text != NULL ? !classify_match(low, len, e->text)
 				    : code < e->lo || code > e->hi)
 			continue;
 		pv->reason = e->reason;
