@@ -1,0 +1,263 @@
+/*
+ * Replies that real MTAs and providers send every day, each in an RFC 3464
+ * report with the status the server gave (or a generic one), and the
+ * reason a person running a mail system would call it. The wording is that
+ * of the software named; the addresses are ours. One cmocka test per
+ * reply, so a failure names it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify/classify.h"
+#include "testgen.h"
+
+#define RCPT "user@example.org"
+
+struct reply_case {
+	const char *who;    /* the software or provider that says it */
+	const char *status; /* the DSN Status field */
+	const char *diag;   /* the Diagnostic-Code text after "smtp;" */
+	enum reason reason;
+	enum bounce_class cls;
+};
+
+static const struct reply_case cases[] = {
+    /* the mailbox does not exist */
+    {"postfix local", "5.1.1",
+	"550 5.1.1 <" RCPT ">: Recipient address rejected: User unknown in "
+	"local recipient table",
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
+    {"postfix virtual", "5.1.1",
+	"550 5.1.1 <" RCPT ">: Recipient address rejected: User unknown in "
+	"virtual mailbox table",
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
+    {"exchange online", "5.1.10",
+	"550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by "
+	"SMTP address lookup",
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
+    {"exchange on-premises", "5.1.1",
+	"550 5.1.1 RESOLVER.ADR.RecipNotFound; not found",
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
+    {"gmail", "5.1.1",
+	"550-5.1.1 The email account that you tried to reach does not exist. "
+	"Please try double-checking the recipient's email address for typos",
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
+    {"exim", "5.0.0", "550 Unrouteable address", REASON_HOSTUNKNOWN,
+	CLASS_PERMANENT},
+    {"exim local", "5.0.0", "550 No Such User Here", REASON_USERUNKNOWN,
+	CLASS_PERMANENT},
+    {"sendmail", "5.1.1", "550 5.1.1 <" RCPT ">... User unknown",
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
+    {"qmail", "5.1.1", "511 sorry, no mailbox here by that name (#5.1.1)",
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
+    {"dovecot lmtp", "5.1.1", "550 5.1.1 <" RCPT "> User doesn't exist: " RCPT,
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
+    {"yahoo", "5.0.0",
+	"554 delivery error: dd This user doesn't have a yahoo.com account "
+	"(" RCPT ") [0] - mta1234.mail.gq1.yahoo.com",
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
+    /* the domain */
+    {"postfix dns", "5.4.4",
+	"Host or domain name not found. Name service error for "
+	"name=example.invalid type=A: Host not found",
+	REASON_HOSTUNKNOWN, CLASS_PERMANENT},
+    {"null mx", "5.1.10", "556 5.1.10 Recipient address has null MX",
+	REASON_NOTACCEPT, CLASS_PERMANENT},
+    /* the mailbox is full */
+    {"gmail quota", "5.2.2",
+	"552-5.2.2 The email account that you tried to reach is over quota",
+	REASON_MAILBOXFULL, CLASS_TRANSIENT},
+    {"dovecot quota", "5.2.2", "552 5.2.2 <" RCPT "> Quota exceeded (mailbox for user is full)",
+	REASON_MAILBOXFULL, CLASS_TRANSIENT},
+    {"exchange quota", "5.2.2",
+	"554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException",
+	REASON_MAILBOXFULL, CLASS_TRANSIENT},
+    {"exim quota", "5.0.0", "552 Mailbox quota exceeded",
+	REASON_MAILBOXFULL, CLASS_TRANSIENT},
+    {"temporary quota", "4.2.2",
+	"452 4.2.2 The email account that you tried to reach is over quota",
+	REASON_MAILBOXFULL, CLASS_TRANSIENT},
+    /* size */
+    {"postfix size", "5.3.4",
+	"552 5.3.4 Message size exceeds fixed limit", REASON_MESGTOOBIG,
+	CLASS_PERMANENT},
+    {"gmail size", "5.3.4",
+	"552-5.3.4 Your message exceeded Google's message size limits",
+	REASON_MESGTOOBIG, CLASS_PERMANENT},
+    {"exchange size", "5.3.4",
+	"552 5.3.4 Message size exceeds fixed maximum message size",
+	REASON_MESGTOOBIG, CLASS_PERMANENT},
+    /* the mailbox is disabled */
+    {"gmail disabled", "5.2.1",
+	"550-5.2.1 The email account that you tried to reach is disabled",
+	REASON_SUSPEND, CLASS_PERMANENT},
+    {"generic inactive", "5.0.0",
+	"550 5.0.0 Mailbox is inactive", REASON_SUSPEND,
+	CLASS_PERMANENT},
+    /* the sending IP */
+    {"spamhaus via postfix", "5.7.1",
+	"554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked "
+	"using zen.spamhaus.org",
+	REASON_BLOCKED, CLASS_PERMANENT},
+    {"outlook banned ip", "5.7.1",
+	"550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. "
+	"Please contact your Internet service provider since part of their "
+	"network is on our block list (S3150)",
+	REASON_BLOCKED, CLASS_PERMANENT},
+    {"ptr", "5.7.1",
+	"550 5.7.1 Client host rejected: cannot find your reverse hostname, "
+	"[192.0.2.1]",
+	REASON_REQUIREPTR, CLASS_PERMANENT},
+    {"gmail ptr", "5.7.25",
+	"550-5.7.25 The IP address sending this message does not have a PTR "
+	"record setup",
+	REASON_REQUIREPTR, CLASS_PERMANENT},
+    /* authentication of the sender's domain */
+    {"gmail dmarc", "5.7.26",
+	"550-5.7.26 Unauthenticated email from example.com is not accepted "
+	"due to domain's DMARC policy",
+	REASON_AUTHFAILURE, CLASS_PERMANENT},
+    {"spf", "5.7.23",
+	"550 5.7.23 The message was rejected because of Sender Policy "
+	"Framework violation",
+	REASON_AUTHFAILURE, CLASS_PERMANENT},
+    /* content */
+    {"gmail spam", "5.7.1",
+	"550-5.7.1 Our system has detected that this message is likely "
+	"unsolicited mail",
+	REASON_SPAMDETECTED, CLASS_PERMANENT},
+    {"virus", "5.7.1",
+	"554 5.7.1 The message was rejected because it contains a virus",
+	REASON_VIRUSDETECTED, CLASS_PERMANENT},
+    {"gmail blocked attachment", "5.7.0",
+	"552-5.7.0 This message was blocked because its content presents a "
+	"potential security issue",
+	REASON_POLICYVIOLATION, CLASS_PERMANENT},
+    /* relaying */
+    {"postfix relay", "5.7.1",
+	"554 5.7.1 <" RCPT ">: Relay access denied", REASON_NORELAYING,
+	CLASS_PERMANENT},
+    {"exchange relay", "5.7.54",
+	"550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain",
+	REASON_NORELAYING, CLASS_PERMANENT},
+    /* rates and time */
+    {"gmail rate", "4.2.1",
+	"450-4.2.1 The user you are trying to contact is receiving mail at a "
+	"rate that prevents additional messages from being delivered",
+	REASON_SPEEDING, CLASS_TRANSIENT},
+    {"too many connections", "4.7.0",
+	"421 4.7.0 Too many concurrent SMTP connections; please try again "
+	"later",
+	REASON_TOOMANYCONN, CLASS_TRANSIENT},
+    {"greylisting", "4.7.1",
+	"450 4.7.1 <" RCPT ">: Recipient address rejected: Greylisted, see "
+	"http://postgrey.schweikert.ch/help/example.org.html",
+	REASON_BLOCKED, CLASS_TRANSIENT},
+    {"postfix expired", "4.4.1",
+	"connect to mx.example.org[192.0.2.1]:25: Connection timed out",
+	REASON_EXPIRED, CLASS_TRANSIENT},
+    {"exim retry", "5.0.0", "retry timeout exceeded", REASON_EXPIRED,
+	CLASS_TRANSIENT},
+    {"loop", "5.4.6",
+	"554 5.4.6 Too many hops 26 (25 max): from <a@example.com> via "
+	"mx.example.org, to <" RCPT ">",
+	REASON_NETWORKERROR, CLASS_PERMANENT},
+    /* the sender */
+    {"sender domain", "5.1.8",
+	"553 5.1.8 <sender@example.invalid>: Sender address rejected: "
+	"Domain not found",
+	REASON_REJECTED, CLASS_PERMANENT},
+    {"microsoft banned ip", "5.7.606",
+	"550 5.7.606 Access denied, banned sending IP [192.0.2.1]",
+	REASON_BLOCKED, CLASS_PERMANENT},
+    {"exchange online dbeb", "5.4.1",
+	"550 5.4.1 Recipient address rejected: Access denied. "
+	"AS(201806281)",
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
+    {"gmail rfc 5322", "5.7.1",
+	"550-5.7.1 [192.0.2.1] Our system has detected that this message is "
+	"not RFC 5322 compliant",
+	REASON_NOTCOMPLIANTRFC, CLASS_PERMANENT},
+    {"gmail unauthenticated", "5.7.26",
+	"550-5.7.26 This mail has been blocked because the sender is "
+	"unauthenticated",
+	REASON_AUTHFAILURE, CLASS_PERMANENT},
+    {"starttls required", "5.7.0",
+	"530 5.7.0 Must issue a STARTTLS command first",
+	REASON_FAILEDSTARTTLS, CLASS_PERMANENT},
+    {"sendmail addressee", "5.1.1",
+	"550 5.1.1 <" RCPT ">... Addressee unknown, relay=[192.0.2.1]",
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
+    {"moved", "5.1.6",
+	"550 5.1.6 Recipient addresses in this domain have moved",
+	REASON_HASMOVED, CLASS_PERMANENT},
+    {"policy reasons", "5.7.9",
+	"554 5.7.9 Message not accepted for policy reasons",
+	REASON_POLICYVIOLATION, CLASS_PERMANENT},
+    {"content filter spam", "5.7.1",
+	"550 5.7.1 Message rejected as spam by Content Filtering",
+	REASON_SPAMDETECTED, CLASS_PERMANENT},
+    {"too many recipients", "5.5.3",
+	"452 5.5.3 Too many recipients", REASON_TOOMANYCONN,
+	CLASS_TRANSIENT},
+    /* the receiving system */
+    {"system disk", "4.3.1",
+	"452 4.3.1 Insufficient system storage", REASON_SYSTEMFULL,
+	CLASS_TRANSIENT},
+    {"local error", "4.3.0",
+	"451 4.3.0 Error: queue file write error", REASON_SYSTEMERROR,
+	CLASS_TRANSIENT},
+};
+
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+static void
+test_reply(void **state)
+{
+	const struct reply_case *c = *state;
+	struct report *rep = NULL;
+	struct verdict v;
+	struct tbuf b;
+	const char *err = NULL;
+	unsigned char *copy;
+
+	tbuf_init(&b);
+	gen_dsn(&b, RCPT, c->status, c->diag, "<replies.1@example.com>");
+	copy = exact_copy(b.p, b.len);
+	assert_int_equal(report_parse(copy, b.len, &rep, &err), 0);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, RCPT);
+	classify_rcpt(rep, &rep->rcpt[0], 0, &v);
+	if (v.reason != c->reason || v.cls != c->cls)
+		print_error("%s: \"%s\": got %s/%s (rule %s), want %s/%s\n",
+		    c->who, c->diag, reason_name(v.reason), class_name(v.cls),
+		    v.rule, reason_name(c->reason), class_name(c->cls));
+	assert_int_equal(v.reason, c->reason);
+	assert_int_equal(v.cls, c->cls);
+	report_free(&rep);
+	free(copy);
+	tbuf_free(&b);
+}
+
+int
+main(void)
+{
+	struct CMUnitTest tests[NCASES];
+	static char names[NCASES][96];
+	size_t i;
+
+	for (i = 0; i < NCASES; i++) {
+		snprintf(names[i], sizeof(names[i]), "reply%02zu/%s", i + 1,
+		    cases[i].who);
+		tests[i] = (struct CMUnitTest){ names[i], test_reply, NULL, NULL,
+			(void *)(uintptr_t)&cases[i] };
+	}
+	return _cmocka_run_group_tests("replies", tests, NCASES, NULL, NULL);
+}
