@@ -16,6 +16,7 @@
  */
 #include "classify.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "common/strutil.h"
@@ -86,11 +87,23 @@ temporary(const struct report_rcpt *r)
 	return is_action(r, "delayed");
 }
 
-/* The diagnostic, lower-cased once for both passes of the rules. */
+/*
+ * The diagnostic, lower-cased once for both passes of the rules, with the
+ * set of byte pairs it contains: a rule whose first piece holds a pair the
+ * text lacks cannot match, which rules out most of the table before any
+ * substring search.
+ */
 struct diag {
 	char buf[MAIL_MAX_DIAG + 1];
 	size_t len;
+	uint64_t pairs[65536 / 64];
 };
+
+static unsigned
+pair(const char *p)
+{
+	return (unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1];
+}
 
 static void
 diag_init(struct diag *d, const struct report_rcpt *r)
@@ -107,6 +120,29 @@ diag_init(struct diag *d, const struct report_rcpt *r)
 	for (i = 0; i < d->len; i++)
 		d->buf[i] = (char)bd_lower((unsigned char)r->diagnostic[i]);
 	d->buf[d->len] = '\0';
+	memset(d->pairs, 0, sizeof(d->pairs));
+	for (i = 0; i + 1 < d->len; i++) {
+		unsigned b = pair(d->buf + i);
+
+		d->pairs[b / 64] |= (uint64_t)1 << (b % 64);
+	}
+}
+
+/* False when the pattern's first piece has a byte pair the text lacks. */
+static bool
+may_match(const struct diag *d, const char *pattern)
+{
+	const char *p;
+
+	for (p = pattern; p[0] != '\0' && p[0] != '*' && p[1] != '\0' &&
+	     p[1] != '*';
+	     p++) {
+		unsigned b = pair(p);
+
+		if (!(d->pairs[b / 64] & ((uint64_t)1 << (b % 64))))
+			return false;
+	}
+	return true;
 }
 
 static bool
@@ -137,7 +173,7 @@ by_text(const struct report_rcpt *r, const struct diag *d, bool weak,
 	for (k = 0; k < classify_nrules; k++) {
 		const struct classify_rule *ru = &classify_rules[k];
 
-		if (!rule_applies(ru, r, weak))
+		if (!rule_applies(ru, r, weak) || !may_match(d, ru->pattern))
 			continue;
 		if (!classify_match(d->buf, d->len, ru->pattern))
 			continue;
