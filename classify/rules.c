@@ -491,6 +491,8 @@ const struct classify_rule classify_rules[] = {
 	RULE(systemerror, "temporary-local-problem", "temporary local problem"),
 	RULE(systemerror, "system-error", "system error"),
 	RULE(systemerror, "queue-file-write", "queue file write error"),
+	/* a list manager saw the same Message-ID twice: its loop guard */
+	RULE(systemerror, "duplicated-message-id", "duplicated message-id"),
 	/* sysexits EX_NOPERM (77) from a local mailer */
 	RULE(systemerror, "insufficient-permission", "insufficient permission"),
 	RULE(systemerror, "io-error", "i/o error"),
