@@ -49,6 +49,25 @@ normalise(const unsigned char *in, size_t len, size_t *len_r, unsigned *flags)
 }
 
 /*
+ * RFC 5322 2.2: a message starts with a header field, a name of printable
+ * US-ASCII other than ':' followed by ':' (RFC 822's white space before
+ * the colon is tolerated). Anything else is not mail at all.
+ */
+static bool
+starts_with_field(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && s[i] > ' ' && s[i] < 127 && s[i] != ':')
+		i++;
+	if (i == 0)
+		return false;
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < len && s[i] == ':';
+}
+
+/*
  * A message saved from an mbox keeps its "From " separator line (RFC 4155
  * 2); it is no header field and hides the real ones from a parser.
  */
@@ -57,7 +76,8 @@ skip_mbox_from(const char *s, size_t len)
 {
 	const char *nl;
 
-	if (len < 5 || memcmp(s, "From ", 5) != 0)
+	/* "From :" is RFC 822's obsolete From field, not a separator */
+	if (len < 5 || memcmp(s, "From ", 5) != 0 || starts_with_field(s, len))
 		return s;
 	nl = memchr(s, '\n', len);
 	return nl != NULL ? nl + 1 : s;
@@ -345,6 +365,11 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 		return -1;
 	}
 	msg->hdr = skip_mbox_from(msg->buf, msg->len);
+	if (!starts_with_field(msg->hdr, msg->len - (size_t)(msg->hdr - msg->buf))) {
+		*error_r = "no header field at the start: not a mail message "
+			   "(RFC 5322 2.2)";
+		return -1;
+	}
 	msg->hdr_len = mail_header_block_len(msg->hdr,
 	    msg->len - (size_t)(msg->hdr - msg->buf));
 	if (msg->hdr_len > MAIL_MAX_HEADER) {

@@ -102,6 +102,17 @@ check "empty file: named on stderr" grep -q "empty.eml" "$T/err"
 check "empty file: later files processed" json_check 1 <"$T/out" \
 	"file=\"$DSN\""
 
+# 5b. bytes that are no mail (no header field first): unparsable, named,
+#     non-zero exit, the others still run
+printf '\211PNG\r\n\032\n binary' >"$T/junk.eml"
+"$BCTL" parse --json "$T/junk.eml" "$DSN" >"$T/out" 2>"$T/err"
+rc=$?
+check "junk file: non-zero exit" test $rc -ne 0
+check "junk file: named as unparsable on stderr" \
+	grep -q "junk.eml: unparsable" "$T/err"
+check "junk file: later files processed" json_check 1 <"$T/out" \
+	"file=\"$DSN\""
+
 # 6. plain parse: one tab-separated line per recipient
 "$BCTL" parse "$DSN" >"$T/out" 2>"$T/err"
 check "parse (text) exits 0" test $? -eq 0

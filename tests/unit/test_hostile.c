@@ -489,20 +489,32 @@ test_missing_final_boundary(void **state)
 static void
 test_empty_input(void **state)
 {
-	static const char *const tiny[] = {"\n", "\r\n", "\r", " ", "\0", "--",
-	    ":", "Content-Type: multipart/report; boundary=x\n"};
+	/* not mail at all (RFC 5322 2.2: no header field first): refused
+	 * with a reason, so that the daemon can record them as unparsable */
+	static const char *const junk[] = {"\n", "\r\n", "\r", " ", "\0", "--",
+	    ":", "\x89PNG\r\n", "no colon here\n"};
+	/* a header and nothing else: mail, but no report */
+	static const char *const tiny[] = {
+	    "Content-Type: multipart/report; boundary=x\n", "Subject: x",
+	    "From : a@example.org\n\n"};
 	struct report *rep;
 	const char *err;
 	size_t i;
 
 	(void)state;
 	assert_int_equal(parse_all("", 0, &rep, &err), -1);
-	for (i = 0; i < sizeof(tiny) / sizeof(tiny[0]); i++) {
-		size_t len = strlen(tiny[i]);
+	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+		size_t len = strlen(junk[i]);
 
 		if (len == 0)
 			len = 1; /* the lone NUL */
-		assert_int_equal(parse_all(tiny[i], len, &rep, &err), 0);
+		err = NULL;
+		assert_int_equal(parse_all(junk[i], len, &rep, &err), -1);
+		assert_non_null(err);
+	}
+	for (i = 0; i < sizeof(tiny) / sizeof(tiny[0]); i++) {
+		assert_int_equal(
+		    parse_all(tiny[i], strlen(tiny[i]), &rep, &err), 0);
 		assert_int_equal(rep->kind, REPORT_NONE);
 		assert_int_equal(rep->nrcpt, 0);
 		report_free(&rep);
