@@ -63,7 +63,10 @@ struct report {
  * Parses one message. On success *rep_r is a new report (kind REPORT_NONE
  * with no recipient for a message that is no bounce) to be freed with
  * report_free(). Returns -1 with *error_r (static) only when the input is
- * not a message at all.
+ * not a message at all: empty, or not starting with a header field (RFC
+ * 5322 2.2; an mbox "From " line before it is skipped). Those are what
+ * the daemon records as unparsable; malformed MIME inside a message is
+ * no error (flags in mail_flags).
  */
 int report_parse(const unsigned char *buf, size_t len, struct report **rep_r,
     const char **error_r);
