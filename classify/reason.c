@@ -34,7 +34,7 @@ static const struct reason_info reasons[REASON_COUNT] = {
 	[REASON_EXPIRED] = { "expired",
 	    "delivery timed out: the sending server gave up after retrying",
 	    "the receiving server was overloaded or unreachable; wait a while "
-	    "and send again (bounced schedules this resend itself)",
+	    "and send again",
 	    CLASS_TRANSIENT },
 	[REASON_FAILEDSTARTTLS] = { "failedstarttls",
 	    "the TLS handshake required for delivery failed",
