@@ -207,6 +207,28 @@ static const struct reply_case cases[] = {
     {"too many recipients", "5.5.3",
 	"452 5.5.3 Too many recipients", REASON_TOOMANYCONN,
 	CLASS_TRANSIENT},
+    {"reputation", "5.7.1",
+	"550 5.7.1 Rejected: the sending IP has a poor reputation",
+	REASON_BADREPUTATION, CLASS_PERMANENT},
+    {"8-bit header", "5.6.0",
+	"554 5.6.0 Message contains 8-bit data in message header",
+	REASON_CONTENTERROR, CLASS_PERMANENT},
+    {"exchange recipient size", "5.2.3",
+	"552 5.2.3 Message too large for this recipient",
+	REASON_EXCEEDLIMIT, CLASS_PERMANENT},
+    {"recipient filter", "5.7.1",
+	"550 5.7.1 Message rejected by recipient's mail filter",
+	REASON_FILTERED, CLASS_PERMANENT},
+    {"procmail", "5.3.0",
+	"550 5.3.0 Command died with status 1: \"/usr/bin/procmail\"",
+	REASON_MAILERERROR, CLASS_PERMANENT},
+    {"auth required", "5.7.0", "530 5.7.0 Authentication required",
+	REASON_SECURITYERROR, CLASS_PERMANENT},
+    {"syntax", "5.5.2", "501 5.5.2 Syntax error in parameters or arguments",
+	REASON_SYNTAXERROR, CLASS_PERMANENT},
+    {"nothing to go on", "5.0.0",
+	"550 Please contact the administrator of this server",
+	REASON_ONHOLD, CLASS_PERMANENT},
     /* the receiving system */
     {"system disk", "4.3.1",
 	"452 4.3.1 Insufficient system storage", REASON_SYSTEMFULL,
@@ -246,10 +268,150 @@ test_reply(void **state)
 	tbuf_free(&b);
 }
 
+/* RFC 3464 2.3.3: a success report is no failure */
+static void
+test_delivered(void **state)
+{
+	struct report *rep = NULL;
+	struct verdict v;
+	struct tbuf b, c;
+	const char *err;
+	char *p;
+
+	(void)state;
+	tbuf_init(&b);
+	tbuf_init(&c);
+	gen_dsn(&b, RCPT, "2.0.0", "250 2.0.0 Ok: queued as 4XyZ",
+	    "<replies.2@example.com>");
+	p = strstr(b.p, "Action: failed");
+	assert_non_null(p);
+	tbuf_addn(&c, b.p, (size_t)(p - b.p));
+	tbuf_add(&c, "Action: relayed");
+	tbuf_add(&c, p + strlen("Action: failed"));
+	assert_int_equal(report_parse((unsigned char *)c.p, c.len, &rep, &err), 0);
+	assert_int_equal(rep->nrcpt, 1);
+	classify_rcpt(rep, &rep->rcpt[0], 0, &v);
+	assert_int_equal(v.reason, REASON_DELIVERED);
+	assert_int_equal(v.cls, CLASS_IGNORE);
+	report_free(&rep);
+	tbuf_free(&b);
+	tbuf_free(&c);
+}
+
+/* A report that says nothing at all, not even prose: undefined */
+static void
+test_undefined(void **state)
+{
+	static const char msg[] =
+	    "From: MAILER-DAEMON@mx.example.net\n"
+	    "Subject: Delivery Status Notification\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;\n"
+	    "\tboundary=\"d\"\n\n"
+	    "--d\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example.net\n\n"
+	    "Final-Recipient: rfc822; " RCPT "\nAction: failed\n"
+	    "Status: 5.0.0\n\n--d--\n";
+	struct report *rep = NULL;
+	struct verdict v;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(report_parse((const unsigned char *)msg,
+			     sizeof(msg) - 1, &rep, &err), 0);
+	assert_int_equal(rep->nrcpt, 1);
+	classify_rcpt(rep, &rep->rcpt[0], 0, &v);
+	assert_int_equal(v.reason, REASON_UNDEFINED);
+	report_free(&rep);
+}
+
+/* RFC 5965: a complaint names the complaining recipient */
+static void
+test_feedback(void **state)
+{
+	static const char msg[] =
+	    "From: abuse@isp.example.net\n"
+	    "To: fbl@example.com\n"
+	    "Subject: FW: newsletter\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=feedback-report;\n"
+	    "\tboundary=\"arf\"\n\n"
+	    "--arf\nContent-Type: text/plain\n\nA complaint.\n\n"
+	    "--arf\nContent-Type: message/feedback-report\n\n"
+	    "Feedback-Type: abuse\nUser-Agent: FBL/1.0\nVersion: 1\n"
+	    "Original-Rcpt-To: " RCPT "\n\n"
+	    "--arf\nContent-Type: text/rfc822-headers\n\n"
+	    "From: news@example.com\nTo: " RCPT "\n"
+	    "Message-ID: <news.1@example.com>\n\n--arf--\n";
+	struct report *rep = NULL;
+	struct verdict v;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(report_parse((const unsigned char *)msg,
+			     sizeof(msg) - 1, &rep, &err), 0);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, RCPT);
+	classify_rcpt(rep, &rep->rcpt[0], 0, &v);
+	assert_int_equal(v.reason, REASON_FEEDBACK);
+	assert_int_equal(v.cls, CLASS_COMPLAINT);
+	report_free(&rep);
+}
+
+/* RFC 3834: an auto-reply is recorded, never a failure */
+static void
+test_vacation(void **state)
+{
+	static const char msg[] =
+	    "From: Someone <" RCPT ">\n"
+	    "To: sender@example.com\n"
+	    "Subject: Out of office: your question\n"
+	    "Auto-Submitted: auto-replied\n"
+	    "In-Reply-To: <question.1@example.com>\n\n"
+	    "I am away until Monday.\n";
+	struct report *rep = NULL;
+	struct verdict v;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(report_parse((const unsigned char *)msg,
+			     sizeof(msg) - 1, &rep, &err), 0);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, RCPT);
+	classify_rcpt(rep, &rep->rcpt[0], 0, &v);
+	assert_int_equal(v.reason, REASON_VACATION);
+	assert_int_equal(v.cls, CLASS_IGNORE);
+	report_free(&rep);
+}
+
+/* Every reason of the vocabulary has a case in this file. */
+static void
+test_every_reason_tested(void **state)
+{
+	bool seen[REASON_COUNT] = { false };
+	size_t i;
+	int r, missing = 0;
+
+	(void)state;
+	for (i = 0; i < NCASES; i++)
+		seen[cases[i].reason] = true;
+	seen[REASON_DELIVERED] = seen[REASON_FEEDBACK] =
+	    seen[REASON_VACATION] = seen[REASON_UNDEFINED] =
+		true; /* the four tests above */
+	for (r = 0; r < REASON_COUNT; r++) {
+		if (!seen[r]) {
+			print_error("reason %s has no test case\n",
+			    reason_name((enum reason)r));
+			missing++;
+		}
+	}
+	assert_int_equal(missing, 0);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[NCASES];
+	struct CMUnitTest tests[NCASES + 5];
 	static char names[NCASES][96];
 	size_t i;
 
@@ -259,5 +421,12 @@ main(void)
 		tests[i] = (struct CMUnitTest){ names[i], test_reply, NULL, NULL,
 			(void *)(uintptr_t)&cases[i] };
 	}
-	return _cmocka_run_group_tests("replies", tests, NCASES, NULL, NULL);
+	tests[NCASES] = (struct CMUnitTest)cmocka_unit_test(test_delivered);
+	tests[NCASES + 1] = (struct CMUnitTest)cmocka_unit_test(test_feedback);
+	tests[NCASES + 2] = (struct CMUnitTest)cmocka_unit_test(test_vacation);
+	tests[NCASES + 3] = (struct CMUnitTest)cmocka_unit_test(test_undefined);
+	tests[NCASES + 4] =
+	    (struct CMUnitTest)cmocka_unit_test(test_every_reason_tested);
+	return _cmocka_run_group_tests("replies", tests, NCASES + 5, NULL,
+	    NULL);
 }
