@@ -3,7 +3,9 @@
  * report with the status the server gave (or a generic one), and the
  * reason a person running a mail system would call it. The wording is that
  * of the software named; the addresses are ours. One cmocka test per
- * reply, so a failure names it.
+ * reply, so a failure names it. Together with the four report kinds at
+ * the end (delivered, complaint, auto-reply, a report that says nothing)
+ * every reason of the vocabulary has a case (test_every_reason_tested).
  */
 #include <stdarg.h>
 #include <stddef.h>
