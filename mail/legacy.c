@@ -18,6 +18,7 @@ static const char *const common_end[] = {
 	"----- Message header follows -----",
 	"Message headers follow",
 	"Your message reads (in part)",
+	"------- Returned Message",
 	"Content-Type: message/rfc822",
 	NULL,
 };
