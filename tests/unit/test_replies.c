@@ -300,6 +300,26 @@ test_delivered(void **state)
 	tbuf_free(&c);
 }
 
+/* msg names RCPT alone, with this reason and class */
+static void
+expect_one(const char *msg, size_t len, enum reason reason,
+    enum bounce_class cls)
+{
+	unsigned char *copy = exact_copy(msg, len);
+	struct report *rep = NULL;
+	struct verdict v;
+	const char *err;
+
+	assert_int_equal(report_parse(copy, len, &rep, &err), 0);
+	assert_int_equal(rep->nrcpt, 1);
+	assert_string_equal(rep->rcpt[0].recipient, RCPT);
+	classify_rcpt(rep, &rep->rcpt[0], 0, &v);
+	assert_int_equal(v.reason, reason);
+	assert_int_equal(v.cls, cls);
+	report_free(&rep);
+	free(copy);
+}
+
 /* A report that says nothing at all, not even prose: undefined */
 static void
 test_undefined(void **state)
@@ -314,17 +334,9 @@ test_undefined(void **state)
 	    "Reporting-MTA: dns; mx.example.net\n\n"
 	    "Final-Recipient: rfc822; " RCPT "\nAction: failed\n"
 	    "Status: 5.0.0\n\n--d--\n";
-	struct report *rep = NULL;
-	struct verdict v;
-	const char *err;
 
 	(void)state;
-	assert_int_equal(report_parse((const unsigned char *)msg,
-			     sizeof(msg) - 1, &rep, &err), 0);
-	assert_int_equal(rep->nrcpt, 1);
-	classify_rcpt(rep, &rep->rcpt[0], 0, &v);
-	assert_int_equal(v.reason, REASON_UNDEFINED);
-	report_free(&rep);
+	expect_one(msg, sizeof(msg) - 1, REASON_UNDEFINED, CLASS_PERMANENT);
 }
 
 /* RFC 5965: a complaint names the complaining recipient */
@@ -345,19 +357,9 @@ test_feedback(void **state)
 	    "--arf\nContent-Type: text/rfc822-headers\n\n"
 	    "From: news@example.com\nTo: " RCPT "\n"
 	    "Message-ID: <news.1@example.com>\n\n--arf--\n";
-	struct report *rep = NULL;
-	struct verdict v;
-	const char *err;
 
 	(void)state;
-	assert_int_equal(report_parse((const unsigned char *)msg,
-			     sizeof(msg) - 1, &rep, &err), 0);
-	assert_int_equal(rep->nrcpt, 1);
-	assert_string_equal(rep->rcpt[0].recipient, RCPT);
-	classify_rcpt(rep, &rep->rcpt[0], 0, &v);
-	assert_int_equal(v.reason, REASON_FEEDBACK);
-	assert_int_equal(v.cls, CLASS_COMPLAINT);
-	report_free(&rep);
+	expect_one(msg, sizeof(msg) - 1, REASON_FEEDBACK, CLASS_COMPLAINT);
 }
 
 /* RFC 3834: an auto-reply is recorded, never a failure */
@@ -371,19 +373,9 @@ test_vacation(void **state)
 	    "Auto-Submitted: auto-replied\n"
 	    "In-Reply-To: <question.1@example.com>\n\n"
 	    "I am away until Monday.\n";
-	struct report *rep = NULL;
-	struct verdict v;
-	const char *err;
 
 	(void)state;
-	assert_int_equal(report_parse((const unsigned char *)msg,
-			     sizeof(msg) - 1, &rep, &err), 0);
-	assert_int_equal(rep->nrcpt, 1);
-	assert_string_equal(rep->rcpt[0].recipient, RCPT);
-	classify_rcpt(rep, &rep->rcpt[0], 0, &v);
-	assert_int_equal(v.reason, REASON_VACATION);
-	assert_int_equal(v.cls, CLASS_IGNORE);
-	report_free(&rep);
+	expect_one(msg, sizeof(msg) - 1, REASON_VACATION, CLASS_IGNORE);
 }
 
 /* Every reason of the vocabulary has a case in this file. */
