@@ -297,6 +297,17 @@ const struct classify_rule classify_rules[] = {
 	RULE(mailboxfull, "full-mailbox", "full mailbox"),
 	RULE(mailboxfull, "too-much-mail", "too much mail"),
 	RULE(mailboxfull, "storage-quota", "storage quota"),
+	/* the same in the languages receiving servers answer in */
+	RULE(mailboxfull, "de-postfach-voll", "postfach voll"),
+	RULE(mailboxfull, "de-postfach-ist-voll", "postfach ist voll"),
+	RULE(mailboxfull, "fr-boite-pleine", "boîte aux lettres pleine"),
+	RULE(mailboxfull, "fr-boite-pleine-ascii", "boite aux lettres pleine"),
+	RULE(mailboxfull, "es-buzon-lleno", "buzón lleno"),
+	RULE(mailboxfull, "it-casella-piena", "casella piena"),
+	RULE(mailboxfull, "pt-caixa-cheia", "caixa postal cheia"),
+	RULE(mailboxfull, "zh-mailbox-full", "邮箱已满"),
+	RULE(mailboxfull, "zh-tw-mailbox-full", "信箱已滿"),
+	RULE(mailboxfull, "ja-mailbox-full", "容量オーバー"),
 
 	/*
 	 * The domain takes no mail at all: RFC 7505 null MX, or no mail
@@ -421,6 +432,23 @@ const struct classify_rule classify_rules[] = {
 	RULE(userunknown, "recipient-not-found", "recipient not found"),
 	RULE(userunknown, "recipnotfound", "recipnotfound"),
 	RULE(userunknown, "address-not-found", "address not found"),
+	/* the same in the languages receiving servers answer in */
+	RULE(userunknown, "de-unbekannter-empfaenger", "unbekannter empfänger"),
+	RULE(userunknown, "de-empfaenger-unbekannt", "empfänger unbekannt"),
+	RULE(userunknown, "de-benutzer-unbekannt", "benutzer unbekannt"),
+	RULE(userunknown, "fr-utilisateur-inconnu", "utilisateur inconnu"),
+	RULE(userunknown, "fr-destinataire-inconnu", "destinataire inconnu"),
+	RULE(userunknown, "fr-destinataire-invalide",
+	    "adresse destinataire invalide"),
+	RULE(userunknown, "es-usuario-desconocido", "usuario desconocido"),
+	RULE(userunknown, "es-destinatario-desconocido",
+	    "destinatario desconocido"),
+	RULE(userunknown, "it-utente-sconosciuto", "utente sconosciuto"),
+	RULE(userunknown, "pt-usuario-desconhecido", "usuário desconhecido"),
+	RULE(userunknown, "zh-user-not-exist", "用户不存在"),
+	RULE(userunknown, "zh-rcpt-not-exist", "收件人不存在"),
+	RULE(userunknown, "zh-tw-user-not-exist", "用戶不存在"),
+	RULE(userunknown, "ja-unknown-address", "宛先不明"),
 	RULE(userunknown, "name-not-recognized", "name is not recognized"),
 	/*
 	 * Exchange Online's directory-based edge blocking says "no such

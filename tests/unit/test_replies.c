@@ -231,6 +231,17 @@ static const struct reply_case cases[] = {
     {"nothing to go on", "5.0.0",
 	"550 Please contact the administrator of this server",
 	REASON_ONHOLD, CLASS_PERMANENT},
+    /* answers in other languages */
+    {"german", "5.0.0", "550 Unbekannter Empfänger", REASON_USERUNKNOWN,
+	CLASS_PERMANENT},
+    {"french", "5.0.0", "550 Utilisateur inconnu", REASON_USERUNKNOWN,
+	CLASS_PERMANENT},
+    {"spanish full", "5.0.0", "550 Buzón lleno", REASON_MAILBOXFULL,
+	CLASS_TRANSIENT},
+    {"chinese", "5.0.0", "550 用户不存在", REASON_USERUNKNOWN,
+	CLASS_PERMANENT},
+    {"chinese full", "5.0.0", "550 收件人邮箱已满", REASON_MAILBOXFULL,
+	CLASS_TRANSIENT},
     /* the receiving system */
     {"system disk", "4.3.1",
 	"452 4.3.1 Insufficient system storage", REASON_SYSTEMFULL,
