@@ -21,6 +21,15 @@
 
 #define RCPT  "user@example.org"
 #define MSGID "<seed.original.1@example.com>"
+/* the message the free-text envelopes return inline */
+#define RETURNED_ORIGINAL                                                      \
+	"Return-Path: <sender@example.com>\n"                                   \
+	"From: Sender <sender@example.com>\n"                                   \
+	"To: <" RCPT ">\n"                                                      \
+	"Subject: hello\n"                                                      \
+	"Message-ID: " MSGID "\n"                                               \
+	"\n"                                                                    \
+	"Hello there.\n"
 
 struct seed_reply {
 	int group; /* the README's group number */
@@ -106,14 +115,7 @@ gen_qmail(struct tbuf *b, const char *reply)
 	tbuf_addf(b, "%s\n", reply);
 	tbuf_add(b, "\n"
 		    "--- Below this line is a copy of the message.\n"
-		    "\n"
-		    "Return-Path: <sender@example.com>\n"
-		    "From: Sender <sender@example.com>\n"
-		    "To: <" RCPT ">\n"
-		    "Subject: hello\n"
-		    "Message-ID: " MSGID "\n"
-		    "\n"
-		    "Hello there.\n");
+		    "\n" RETURNED_ORIGINAL);
 }
 
 static void
@@ -142,14 +144,7 @@ gen_exim(struct tbuf *b, const char *reply)
 	tbuf_add(b, "\n"
 		    "------ This is a copy of the message, including all the "
 		    "headers. ------\n"
-		    "\n"
-		    "Return-path: <sender@example.com>\n"
-		    "From: Sender <sender@example.com>\n"
-		    "To: <" RCPT ">\n"
-		    "Subject: hello\n"
-		    "Message-ID: " MSGID "\n"
-		    "\n"
-		    "Hello there.\n");
+		    "\n" RETURNED_ORIGINAL);
 }
 
 static void
