@@ -344,7 +344,6 @@ prose_diagnostic(struct report *rep, struct report_rcpt *r, const char *text,
 {
 	const struct legacy_family *const *fp;
 	const char *b = NULL;
-	char *d;
 
 	for (fp = legacy_families; *fp != NULL && b == NULL; fp++) {
 		if ((*fp)->start != NULL)
@@ -354,13 +353,15 @@ prose_diagnostic(struct report *rep, struct report_rcpt *r, const char *text,
 		len -= (size_t)(b - text);
 		text = b;
 	}
-	legacy_append(&rep->arena, &r->diagnostic, text,
-	    len > MAIL_MAX_DIAG ? MAIL_MAX_DIAG : len);
-	if (r->diagnostic != NULL) {
-		d = arena_strdup(&rep->arena, r->diagnostic);
-		str_squeeze(d);
-		r->diagnostic = d;
-	}
+	r->diagnostic = legacy_prose(&rep->arena, text, len);
+}
+
+const char *
+legacy_prose(struct arena *a, const char *s, size_t len)
+{
+	char *d = arena_strndup(a, s, len > MAIL_MAX_DIAG ? MAIL_MAX_DIAG : len);
+
+	return str_squeeze(d) > 0 ? d : NULL;
 }
 
 /*

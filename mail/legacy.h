@@ -78,6 +78,11 @@ struct report_rcpt *legacy_find_rcpt(struct report *rep, size_t from,
  */
 void legacy_append(struct arena *a, const char **diag, const char *s,
     size_t len);
+/*
+ * A block of prose as a diagnostic: at most MAIL_MAX_DIAG bytes of s, white
+ * space squeezed, in the arena; NULL when it holds nothing but white space.
+ */
+const char *legacy_prose(struct arena *a, const char *s, size_t len);
 
 /*
  * Recognises a free-text bounce in msg and fills rep (kind REPORT_LEGACY,

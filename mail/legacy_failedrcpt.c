@@ -24,14 +24,7 @@ legacy_failedrcpt_parse(struct report *rep, const char *text, size_t len)
 
 	if (h == NULL)
 		return 0;
-	legacy_append(&rep->arena, &diag, text,
-	    len > MAIL_MAX_DIAG ? MAIL_MAX_DIAG : len);
-	if (diag != NULL) {
-		char *d = arena_strdup(&rep->arena, diag);
-
-		str_squeeze(d);
-		diag = d;
-	}
+	diag = legacy_prose(&rep->arena, text, len);
 	hl = strlen(h);
 	for (p = h; find_address(p, hl - (size_t)(p - h), &as, &alen);
 	     p = as + alen) {

@@ -52,13 +52,7 @@ fml_parse(struct report *rep, const char *text, size_t len)
 		rep->nrcpt--;
 		return 0;
 	}
-	legacy_append(&rep->arena, &r->diagnostic, text, len);
-	if (r->diagnostic != NULL) {
-		char *d = arena_strdup(&rep->arena, r->diagnostic);
-
-		str_squeeze(d);
-		r->diagnostic = d;
-	}
+	r->diagnostic = legacy_prose(&rep->arena, text, len);
 	return 1;
 }
 

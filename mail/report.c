@@ -399,13 +399,7 @@ parse_report(struct report *rep)
 			r->recipient = report_address(&rep->arena, rep->from,
 			    strlen(rep->from));
 		text = first_text(rep, &len);
-		if (len > 0) {
-			char *d = arena_strndup(&rep->arena, text,
-			    len > 512 ? 512 : len);
-
-			str_squeeze(d);
-			r->diagnostic = d;
-		}
+		r->diagnostic = legacy_prose(&rep->arena, text, len);
 		return;
 	}
 	for (i = 0; i < rep->nrcpt; i++)
