@@ -51,13 +51,12 @@ is_bullet(const char *w, size_t len)
 
 /*
  * Exim (and others) list a local recipient by its local part only; the
- * X-Failed-Recipients header field has the whole address.
+ * X-Failed-Recipients header field h (read once per scan) has the whole
+ * address.
  */
 static const char *
-failed_by_local(struct report *rep, const char *w, size_t wl)
+failed_by_local(struct report *rep, const char *h, const char *w, size_t wl)
 {
-	const char *h = mail_header_raw(&rep->arena, rep->msg.hdr,
-	    rep->msg.hdr_len, "X-Failed-Recipients");
 	const char *p, *as;
 	size_t hl, alen;
 
@@ -120,8 +119,8 @@ intro_address(struct report *rep, const char *const *intro, const char *l,
  * or a known phrase introduces the address.
  */
 static bool
-rcpt_line(struct report *rep, const char *const *intro, const char *l,
-    size_t ll, struct rcpt_line *rl)
+rcpt_line(struct report *rep, const char *const *intro, const char *failed,
+    const char *l, size_t ll, struct rcpt_line *rl)
 {
 	const char *as;
 	size_t i = 0, wend, alen;
@@ -144,8 +143,8 @@ rcpt_line(struct report *rep, const char *const *intro, const char *l,
 	if (find_address(l + i, wend - i, &as, &alen) &&
 	    as - (l + i) <= 1) {
 		rl->addr = report_address(&rep->arena, as, alen);
-	} else if ((rl->addr = failed_by_local(rep, l + i, wend - i)) ==
-	    NULL) {
+	} else if ((rl->addr = failed_by_local(rep, failed, l + i,
+			wend - i)) == NULL) {
 		if (intro_address(rep, intro, l, ll, rl))
 			return true;
 		return intro != common_intro &&
@@ -188,6 +187,8 @@ static size_t
 scan(struct report *rep, const char *text, size_t len,
     const char *const *intro)
 {
+	const char *failed = mail_header_raw(&rep->arena, rep->msg.hdr,
+	    rep->msg.hdr_len, "X-Failed-Recipients");
 	struct report_rcpt *cur = NULL;
 	size_t pos = 0, n0 = rep->nrcpt, added = 0, cur_indent = 0;
 	bool blank = false, gap = false;
@@ -196,12 +197,14 @@ scan(struct report *rep, const char *text, size_t len,
 		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
 		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
 		struct rcpt_line rl;
+		bool opens;
 
 		pos += ll + 1;
 		if (legacy_blank(l, ll)) {
 			blank = true;
 			continue;
 		}
+		opens = rcpt_line(rep, intro, failed, l, ll, &rl);
 		/*
 		 * Exim and Postfix indent a recipient's reason under it, and
 		 * the reply there often starts with the address again
@@ -209,14 +212,13 @@ scan(struct report *rep, const char *text, size_t len,
 		 * a deeper line of the same block is reason, not a new
 		 * recipient.
 		 */
-		if (cur != NULL && !blank &&
-		    indent_of(l, ll) > cur_indent &&
-		    rcpt_line(rep, intro, l, ll, &rl) && !rl.intro) {
+		if (cur != NULL && !blank && indent_of(l, ll) > cur_indent &&
+		    opens && !rl.intro) {
 			legacy_append(&rep->arena, &cur->diagnostic, l, ll);
 			gap = false;
 			continue;
 		}
-		if (rcpt_line(rep, intro, l, ll, &rl)) {
+		if (opens) {
 			struct report_rcpt *r = legacy_find_rcpt(rep, n0, rl.addr);
 
 			cur = NULL;
