@@ -78,15 +78,6 @@ arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
-void *
-arena_zalloc(struct arena *a, size_t n)
-{
-	void *p = arena_alloc(a, n);
-
-	memset(p, 0, n);
-	return p;
-}
-
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {

@@ -24,7 +24,6 @@ void arena_deinit(struct arena *a);
  * no sane way on, and the daemon is restarted by systemd.
  */
 void *arena_alloc(struct arena *a, size_t n);
-void *arena_zalloc(struct arena *a, size_t n);
 /* NUL-terminated copy of s[0..n). */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
