@@ -1,0 +1,68 @@
+/*
+ * What a recipient result does to the recipient's state. Pure: no I/O, the
+ * time is passed in; daemon/pipeline.c reads the row, applies this and
+ * writes the row back in the same transaction.
+ *
+ *   hard bounce                  -> suppressed
+ *   complaint (ARF feedback)     -> suppressed, reason feedback
+ *   other failure (soft)         -> soft; suppressed at the soft limit
+ *                                   within the soft window
+ *   delivered                    -> soft counters reset, soft -> active
+ *   vacation, delayed, relayed   -> recorded, no change
+ *   transient class, failed      -> also a resend scheduled (backoff)
+ *
+ * A person's override wins over every bounce that arrived before it: an
+ * address a person unsuppressed is not re-suppressed by an old bounce, one
+ * a person suppressed stays suppressed.
+ */
+#ifndef BD_POLICY_H
+#define BD_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classify/reason.h"
+#include "config/config.h"
+#include "storage/store.h"
+
+struct policy_event {
+	const char *reason; /* reason_name() */
+	const char *status; /* RFC 3463 code or "" */
+	const char *action; /* RFC 3464 Action (lower case) or NULL */
+	enum bounce_class cls;
+	bool hard;
+	int64_t at; /* when the bounce arrived */
+};
+
+enum policy_effect {
+	POLICY_RECORDED,   /* no state change */
+	POLICY_SOFT,	   /* a soft bounce counted */
+	POLICY_SUPPRESSED, /* the address is now suppressed */
+	POLICY_RESET,	   /* a delivery reset the soft counters */
+	POLICY_OVERRIDDEN, /* older than a person's override: counted only */
+};
+
+struct policy_result {
+	enum policy_effect effect;
+	bool write;	    /* the row changed: store_recipient_put() it */
+	bool resend;	    /* schedule a resend at resend_at */
+	int64_t resend_at;
+};
+
+/*
+ * Applies ev to *r. exists says whether *r came from the database; when
+ * not, *r must be zeroed with only address set, and it is filled in (domain
+ * included) if the event creates a row. now is the processing time.
+ */
+void policy_apply(const struct config_policy *pc,
+    const struct config_resend *rc, struct store_recipient *r, bool exists,
+    const struct policy_event *ev, int64_t now, struct policy_result *res);
+
+/* For the log line: "suppressed", "soft 2/5", "recorded", ... (static or
+ * written to buf). */
+const char *policy_effect_text(const struct config_policy *pc,
+    const struct store_recipient *r, const struct policy_result *res,
+    char *buf, size_t len);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * The database: one SQLite file in WAL mode, the only place that speaks SQL
+ * (STYLE.md 2). Its tables are a public interface (docs/schema.md). Times
+ * are Unix seconds (INTEGER); the view recipient_status shows them as
+ * ISO 8601 text.
+ *
+ * Every function returns 0 on success and -1 on error, unless it says
+ * otherwise; the error text is then store_error(st), valid until the next
+ * call on st. Strings passed in are copied by SQLite (bound parameters,
+ * SQLITE_TRANSIENT); strings handed out are owned by the store as noted.
+ */
+#ifndef BD_STORE_H
+#define BD_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
+#define STORE_SCHEMA_VERSION 2
+
+#define STORE_ADDR_MAX 320 /* RFC 5321 4.5.3.1.1 + .2: 64 @ 255 */
+
+struct store;
+
+enum store_mode {
+	STORE_RDONLY, /* bouncectl queries: never writes, never migrates */
+	STORE_RDWR,   /* creates the file, migrates it to the newest schema */
+};
+
+/*
+ * Opens path. STORE_RDWR creates a missing file, sets WAL mode, and migrates
+ * an older schema (a newer one than this build knows is an error: we do not
+ * write what we do not understand). STORE_RDONLY fails on a missing file or
+ * a schema other than STORE_SCHEMA_VERSION. Returns 0 and *st_r, or -1 and a
+ * malloc'd *error_r (the caller frees it).
+ */
+int store_open(const char *path, enum store_mode mode, struct store **st_r,
+    char **error_r);
+void store_close(struct store **stp);
+const char *store_error(struct store *st);
+/* The file's PRAGMA user_version, or -1. */
+int store_schema_version(struct store *st);
+
+/*
+ * One write transaction (BEGIN IMMEDIATE ... COMMIT). The daemon groups
+ * several messages in one. store_rollback() never fails visibly.
+ */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* ---- messages: one row per message seen ---- */
+
+enum store_outcome {
+	STORE_BOUNCE,	  /* "bounce": at least one recipient result */
+	STORE_NOT_BOUNCE, /* "not_bounce": a message that reports nothing */
+	STORE_UNPARSABLE, /* "unparsable": error says why; file quarantined */
+};
+
+struct store_message {
+	const char *sha256;	/* 64 lower-case hex digits of the raw bytes */
+	const char *source_ref; /* Maildir file name, or IMAP
+				 * mailbox/UIDVALIDITY/UID */
+	const char *message_id; /* of the bounce itself, or NULL */
+	enum store_outcome outcome;
+	const char *error;   /* NULL unless unparsable */
+	int64_t received_at; /* when it arrived (file mtime, INTERNALDATE) */
+	int64_t processed_at;
+};
+
+/*
+ * Returns 1 and *id_r when a message with this sha256 is recorded, 0 when
+ * not, -1 on error. This is the exactly-once check: a message whose result
+ * was committed but that was not acknowledged (crash in between) is found
+ * here and only acknowledged.
+ */
+int store_message_find(struct store *st, const char *sha256, int64_t *id_r);
+/* Inserts; a sha256 already present is an error (find first). */
+int store_message_add(struct store *st, const struct store_message *m,
+    int64_t *id_r);
+
+/* ---- bounces: one row per recipient result ---- */
+
+struct store_bounce {
+	const char *recipient; /* lower case addr-spec */
+	const char *action;    /* RFC 3464 Action, or NULL */
+	const char *status;    /* RFC 3463 code, or NULL/"" */
+	int reply_code;	       /* 0: none */
+	const char *reason;    /* reason_name() */
+	bool hard;
+	const char *cls; /* class_name(): permanent transient complaint ignore */
+	const char *diagnostic, *remote_mta, *original_message_id;
+	const char *rule, *family;
+	int64_t at; /* the message's received_at */
+};
+
+int store_bounce_add(struct store *st, int64_t message,
+    const struct store_bounce *b, int64_t *id_r);
+
+/* ---- recipients: current state per address ---- */
+
+enum store_state {
+	STATE_ACTIVE,	  /* "active": mail goes out */
+	STATE_SOFT,	  /* "soft": soft bounces counted, not yet stopped */
+	STATE_SUPPRESSED, /* "suppressed": do not send */
+};
+
+enum store_override {
+	OVERRIDE_NONE,	       /* NULL in the table */
+	OVERRIDE_SUPPRESSED,   /* "suppressed": a person suppressed it */
+	OVERRIDE_UNSUPPRESSED, /* "unsuppressed": a person lifted it */
+};
+
+/* A recipients row. Fixed buffers: copied in and out, nothing borrowed. */
+struct store_recipient {
+	char address[STORE_ADDR_MAX + 1]; /* lower case; the key */
+	char domain[256];		  /* after the last '@' */
+	enum store_state state;
+	char reason[32]; /* of the last bounce that counted, or "" */
+	char status[16]; /* its RFC 3463 code, or "" */
+	int64_t bounce_count; /* every failure recorded */
+	int64_t soft_count;   /* soft failures in the current window */
+	int64_t soft_since;   /* start of the current soft window, 0 */
+	int64_t first_bounce_at, last_bounce_at, suppressed_at; /* 0: never */
+	enum store_override override;
+	int64_t override_at; /* 0: never */
+};
+
+/* 1 and *r filled when address (lower case) has a row, 0 when not, -1. */
+int store_recipient_get(struct store *st, const char *address,
+    struct store_recipient *r);
+/* Inserts or replaces the row of r->address. */
+int store_recipient_put(struct store *st, const struct store_recipient *r);
+
+/*
+ * A person's decision (bouncectl suppress/unsuppress), in one transaction:
+ * sets the state (suppressed, or active with counters cleared), the
+ * override and its time, creating the row when needed, and appends to the
+ * overrides log. note may be NULL.
+ */
+int store_override(struct store *st, const char *address,
+    enum store_override o, int64_t now, const char *note);
+
+/*
+ * Quiet soft addresses (policy.soft_decay): every recipient in state soft
+ * whose last bounce is before `before` goes back to active with its soft
+ * counters cleared. *n_r is the number of rows changed.
+ */
+int store_decay_soft(struct store *st, int64_t before, int64_t *n_r);
+
+/* ---- resends: the queue issue 5 drains ---- */
+
+/*
+ * Schedules a resend of original_message_id to recipient at next_at,
+ * caused by bounce message `message`. Returns 1 when a row was added, 0
+ * when one is already pending for that recipient and original message
+ * (one pending resend per pair, however many bounces arrive), -1.
+ */
+int store_resend_schedule(struct store *st, const char *recipient,
+    const char *original_message_id, int64_t message, int64_t next_at,
+    int64_t now);
+
+/* ---- queries (bouncectl): rows of text, SQL stays here ---- */
+
+struct store_rows;
+
+enum store_col_type { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT };
+
+struct store_list_filter {
+	const char *state;  /* NULL: any */
+	const char *reason; /* NULL: any */
+	const char *domain; /* NULL: any; lower case */
+	int64_t since;	    /* last_bounce_at >= since; 0: any */
+};
+
+enum store_stats_by { STATS_REASON, STATS_DOMAIN, STATS_DAY };
+
+/* The recipient_status row of one address (0 or 1 row). */
+int store_query_status(struct store *st, const char *address,
+    struct store_rows **rows_r);
+/* Every bounce and override of one address, oldest first. */
+int store_query_history(struct store *st, const char *address,
+    struct store_rows **rows_r);
+int store_query_list(struct store *st, const struct store_list_filter *f,
+    struct store_rows **rows_r);
+/* Counts of bounces grouped by reason, domain or day (UTC), since (0: all) */
+int store_query_stats(struct store *st, enum store_stats_by by,
+    int64_t since, struct store_rows **rows_r);
+
+unsigned store_rows_ncols(const struct store_rows *rows);
+const char *store_rows_name(const struct store_rows *rows, unsigned col);
+/* 1: a row is current, 0: no more rows, -1: error (store_error()). */
+int store_rows_next(struct store_rows *rows);
+enum store_col_type store_rows_type(const struct store_rows *rows,
+    unsigned col);
+/* The current row's value as text, NULL for SQL NULL; owned by the store,
+ * valid until the next store_rows_next() or store_rows_free(). */
+const char *store_rows_text(struct store_rows *rows, unsigned col);
+void store_rows_free(struct store_rows **rowsp);
+
+/* Names as stored, and back (-1 when unknown). */
+const char *store_outcome_name(enum store_outcome o);
+const char *store_state_name(enum store_state s);
+int store_state_from_name(const char *name);
+const char *store_override_name(enum store_override o); /* NULL for NONE */
+
+#endif

@@ -1,0 +1,2 @@
+/* placeholder: being written */
+extern int bd_placeholder_store_sqlite;
