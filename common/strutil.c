@@ -289,3 +289,31 @@ find_address(const char *s, size_t len, const char **start_r, size_t *len_r)
 	}
 	return false;
 }
+
+char *
+str_utf8_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (p != NULL && *p != '\0') {
+		int n = *p < 0x80 ? 0
+		    : (*p & 0xe0) == 0xc0 ? 1
+		    : (*p & 0xf0) == 0xe0 ? 2
+		    : (*p & 0xf8) == 0xf0 ? 3
+		    : -1;
+		int i;
+
+		for (i = 1; n > 0 && i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80) {
+				n = -1;
+				break;
+			}
+		}
+		if (n < 0) {
+			*p++ = '?';
+			continue;
+		}
+		p += n + 1;
+	}
+	return s;
+}

@@ -65,4 +65,11 @@ int find_reply_code(const char *s, size_t len);
 bool find_address(const char *s, size_t len, const char **start_r,
     size_t *len_r);
 
+/*
+ * Replaces each byte of s that does not start a valid UTF-8 sequence with
+ * '?', in place, so that JSON and SQLite TEXT get valid UTF-8 even from an
+ * undecodable charset. Returns s (NULL stays NULL).
+ */
+char *str_utf8_clean(char *s);
+
 #endif
