@@ -443,3 +443,13 @@ classify_rcpt(const struct report *rep, const struct report_rcpt *r0,
 	if (r->action != NULL && strcmp(r->action, "delayed") == 0)
 		v->cls = CLASS_IGNORE;
 }
+
+const char *
+classify_action(const struct report *rep, const struct report_rcpt *r)
+{
+	if (r->action != NULL)
+		return r->action;
+	if (rep->kind == REPORT_FEEDBACK || rep->kind == REPORT_AUTOREPLY)
+		return NULL;
+	return "failed";
+}

@@ -50,6 +50,14 @@ struct classify_rule {
 extern const struct classify_rule classify_rules[];
 extern const unsigned classify_nrules;
 
+/*
+ * The RFC 3464 Action, or what a report without one implies: a free-text
+ * bounce is a failure; a complaint or an auto-reply is no delivery
+ * attempt at all (NULL). Static or the report's string.
+ */
+const char *classify_action(const struct report *rep,
+    const struct report_rcpt *r);
+
 void classify_rcpt(const struct report *rep, const struct report_rcpt *r,
     time_t now, struct verdict *v);
 

@@ -13,55 +13,14 @@
 #include "classify/classify.h"
 #include "cli.h"
 #include "common/readfile.h"
+#include "common/strutil.h"
 #include "json.h"
 
-/*
- * The RFC 3464 Action, or what a report without one implies: a free-text
- * bounce is a failure; a complaint or an auto-reply is no delivery
- * attempt at all (NULL).
- */
-static const char *
-action_of(const struct report *rep, const struct report_rcpt *r)
-{
-	if (r->action != NULL)
-		return r->action;
-	if (rep->kind == REPORT_FEEDBACK || rep->kind == REPORT_AUTOREPLY)
-		return NULL;
-	return "failed";
-}
-
-/* JSON may carry invalid UTF-8 from an undecodable charset: replace it */
-static const char *
-utf8_clean(char *s)
-{
-	unsigned char *p = (unsigned char *)s;
-
-	while (p != NULL && *p != '\0') {
-		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1
-		    : (*p & 0xf0) == 0xe0		     ? 2
-		    : (*p & 0xf8) == 0xf0		     ? 3
-							     : -1;
-		int i;
-
-		for (i = 1; n > 0 && i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80) {
-				n = -1;
-				break;
-			}
-		}
-		if (n < 0) {
-			*p++ = '?';
-			continue;
-		}
-		p += n + 1;
-	}
-	return s;
-}
 
 static const char *
 clean(struct report *rep, const char *s)
 {
-	return s == NULL ? NULL : utf8_clean(arena_strdup(&rep->arena, s));
+	return s == NULL ? NULL : str_utf8_clean(arena_strdup(&rep->arena, s));
 }
 
 static void
@@ -77,7 +36,7 @@ print_json(const char *file, struct report *rep, size_t i,
 	json_key(stdout, &first, "recipient");
 	json_string(stdout, r->recipient);
 	json_key(stdout, &first, "action");
-	json_string(stdout, action_of(rep, r));
+	json_string(stdout, classify_action(rep, r));
 	json_key(stdout, &first, "status");
 	json_string(stdout, v->status[0] != '\0' ? v->status : NULL);
 	json_key(stdout, &first, "reply_code");
@@ -130,7 +89,7 @@ print_explain(const char *file, struct report *rep, size_t i,
 	    rep->kind == REPORT_AUTOREPLY ? "auto-reply" : "free-text",
 	    rep->family != NULL ? rep->family : "-");
 	printf("  action:     %s\n",
-	    action_of(rep, r) != NULL ? action_of(rep, r) : "-");
+	    classify_action(rep, r) != NULL ? classify_action(rep, r) : "-");
 	printf("  status:     %s%s\n", v->status[0] ? v->status : "-",
 	    v->status_derived ? " (implied by the reason)" : "");
 	if (r->reply_code > 0)
