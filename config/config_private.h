@@ -1,0 +1,139 @@
+/*
+ * Inside config/: the three stages config_load() runs and what passes
+ * between them. config_yaml.c turns the file into records (dotted key path,
+ * value, position); config_schema.c checks each record against the table
+ * and fills struct config; config_check.c adds the rules that span keys and
+ * collects the error lines. Tests include this header to walk the table.
+ */
+#ifndef BD_CONFIG_PRIVATE_H
+#define BD_CONFIG_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/config.h"
+
+/* A config file is a few hundred bytes; more is a mistake or an attack. */
+#define CONFIG_MAX_SIZE (1024 * 1024)
+/* Past this many lines nobody reads on; the rest are counted. */
+#define CONFIG_MAX_ERRORS 1000
+/*
+ * Mappings nested deeper than this are skipped without recursing: every key
+ * is two levels deep, so an ancestor has already been reported unknown.
+ */
+#define CONFIG_MAX_DEPTH 8
+
+enum config_type {
+	CFG_STRING,
+	CFG_PATH,          /* a string; relative means next to the file */
+	CFG_UINT,          /* min..max */
+	CFG_DURATION,      /* seconds, min..max */
+	CFG_DURATION_LIST, /* a YAML sequence, each item min..max */
+	CFG_ENUM,          /* a log level name, stored as its syslog number */
+};
+
+struct config_key {
+	const char *path; /* dotted: "maildir.rescan_interval" */
+	enum config_type type;
+	size_t off; /* into struct config */
+	unsigned min, max;
+	/* the default as it would be written; NULL: derived (quarantine) */
+	const char *def;
+	size_t count_off; /* CFG_DURATION_LIST: where the item count goes */
+};
+
+extern const struct config_key config_keys[];
+extern const size_t config_nkeys;
+/* Index of path in config_keys[], or -1. */
+int config_key_find(const char *path);
+
+enum config_node {
+	CONFIG_NODE_SCALAR,
+	CONFIG_NODE_SEQ,
+	CONFIG_NODE_MAP,
+};
+
+struct config_value {
+	enum config_node node;
+	char *text;         /* owned; scalars only, else NULL */
+	bool null;          /* a plain "", "~" or "null": no value given */
+	unsigned line, col; /* 1-based, of the value */
+};
+
+/*
+ * One "key: value" of the file. A mapping value gives a CONFIG_NODE_MAP
+ * record followed by the records of its keys ("maildir", then
+ * "maildir.path"), so the schema can refuse a whole subtree at once.
+ */
+struct config_record {
+	char *path; /* owned */
+	unsigned kline, kcol;
+	struct config_value v;
+	struct config_value *items; /* owned; CONFIG_NODE_SEQ only */
+	size_t nitems;
+};
+
+struct config_doc {
+	struct config_record *rec; /* owned, in file order */
+	size_t n, cap;
+};
+
+struct config_error {
+	unsigned line, col; /* 0: about the whole file */
+	size_t seq;         /* order of discovery, to sort stably */
+	char *text;         /* owned: "KEY: why", without the position */
+};
+
+struct config_errors {
+	const char *file; /* borrowed: the name messages start with */
+	struct config_error *v;
+	size_t n, cap;
+	size_t dropped; /* past CONFIG_MAX_ERRORS */
+};
+
+/* What the schema saw of each key, indexed like config_keys[]. */
+struct config_where {
+	bool given, bad;
+	unsigned line, col; /* of the value, when given */
+};
+
+/* Adds "FILE:LINE:COL: " + fmt (or "FILE: " + fmt when line is 0). */
+void config_error(struct config_errors *e, unsigned line, unsigned col,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Returns the collected lines sorted by position, each ending in "\n", as
+ * one malloc'd string (the caller frees it), or NULL when there are none.
+ * Empties e either way.
+ */
+char *config_errors_join(struct config_errors *e);
+void config_errors_free(struct config_errors *e);
+
+/*
+ * Reads at most CONFIG_MAX_SIZE bytes of path into a malloc'd *buf_r.
+ * Returns 0, or -1 after adding a "FILE: why" line to e.
+ */
+int config_read_file(
+    const char *path, char **buf_r, size_t *len_r, struct config_errors *e);
+/*
+ * Parses buf[0..len) as YAML into doc, adding a line to e for every
+ * problem of form (aliases, anchors, tags, complex keys, a top level that
+ * is no mapping). Returns 0, or -1 on a syntax error, after which the rest
+ * of the file could not be read (doc holds what came before it).
+ */
+int config_yaml_read(const char *buf, size_t len, struct config_doc *doc,
+    struct config_errors *e);
+void config_doc_free(struct config_doc *doc);
+
+/*
+ * The defaults, then doc's records over them, into a new config (never
+ * NULL: errors go to e). whole: the YAML was read to its end, so the
+ * cross-field rules may run; they do not judge half a file.
+ */
+struct config *config_schema_apply(const struct config_doc *doc,
+    const char *base, bool whole, struct config_errors *e);
+
+/* The rules that span keys; only keys given and valid are compared. */
+void config_check_rules(const struct config *conf,
+    const struct config_where *where, struct config_errors *e);
+
+#endif
