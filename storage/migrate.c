@@ -1,2 +1,287 @@
-/* placeholder: being written */
-extern int bd_placeholder_migrate;
+/*
+ * The schema, one step per version (PRAGMA user_version). A step that has
+ * shipped is never edited: a change is a new step at the end, and
+ * STORE_SCHEMA_VERSION in store.h moves with it (docs/schema.md,
+ * "Migrations"). Each step runs in its own BEGIN IMMEDIATE transaction
+ * and sets user_version inside it, so a crash or a second process leaves
+ * the file at a whole version: the header field is part of the database
+ * page 1 and commits or rolls back with the DDL
+ * (https://www.sqlite.org/pragma.html#pragma_user_version). Opening
+ * checks the version and sets the connection up before any step runs.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store_private.h"
+
+/*
+ * Version 1: what the daemon records. Times are Unix seconds; NULL means
+ * unknown or never. recipients is WITHOUT ROWID because its key is the
+ * address and every access is by address
+ * (https://www.sqlite.org/withoutrowid.html). The unique partial index on
+ * resends is part of the data's meaning, not a speed-up, so it is here:
+ * one pending resend per recipient and original message, NULL Message-IDs
+ * included (a NULL is distinct from every other NULL in a UNIQUE index,
+ * the COALESCE makes them equal).
+ */
+static const char schema_v1[] =
+    "CREATE TABLE messages ("
+    " id INTEGER PRIMARY KEY,"
+    " sha256 TEXT NOT NULL UNIQUE,"
+    " source_ref TEXT NOT NULL,"
+    " message_id TEXT,"
+    " outcome TEXT NOT NULL"
+    "  CHECK (outcome IN ('bounce', 'not_bounce', 'unparsable')),"
+    " error TEXT,"
+    " received_at INTEGER,"
+    " processed_at INTEGER NOT NULL);"
+    "CREATE TABLE bounces ("
+    " id INTEGER PRIMARY KEY,"
+    " message INTEGER NOT NULL REFERENCES messages(id),"
+    " recipient TEXT NOT NULL,"
+    " action TEXT,"
+    " status TEXT,"
+    " reply_code INTEGER,"
+    " reason TEXT,"
+    " hard INTEGER NOT NULL CHECK (hard IN (0, 1)),"
+    " class TEXT,"
+    " diagnostic TEXT,"
+    " remote_mta TEXT,"
+    " original_message_id TEXT,"
+    " rule TEXT,"
+    " family TEXT,"
+    " at INTEGER);"
+    "CREATE TABLE recipients ("
+    " address TEXT NOT NULL PRIMARY KEY,"
+    " domain TEXT NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'active'"
+    "  CHECK (state IN ('active', 'soft', 'suppressed')),"
+    " reason TEXT,"
+    " status TEXT,"
+    " bounce_count INTEGER NOT NULL DEFAULT 0,"
+    " soft_count INTEGER NOT NULL DEFAULT 0,"
+    " soft_since INTEGER,"
+    " first_bounce_at INTEGER,"
+    " last_bounce_at INTEGER,"
+    " suppressed_at INTEGER,"
+    " override TEXT CHECK (override IN ('suppressed', 'unsuppressed')),"
+    " override_at INTEGER"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE resends ("
+    " id INTEGER PRIMARY KEY,"
+    " recipient TEXT NOT NULL,"
+    " original_message_id TEXT,"
+    " message INTEGER NOT NULL REFERENCES messages(id),"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending', 'sent', 'deferred', 'failed',"
+    "   'gave_up', 'cannot_resend', 'cancelled')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt_at INTEGER,"
+    " last_error TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX resends_one_pending"
+    " ON resends (recipient, COALESCE(original_message_id, ''))"
+    " WHERE state IN ('pending', 'deferred');"
+    "PRAGMA user_version = 1;";
+
+/*
+ * Version 2: the overrides log, the view for people, and the indexes the
+ * bouncectl queries and the resend worker need. Few on purpose: each
+ * index costs every insert on the daemon's hot path.
+ */
+static const char schema_v2[] =
+    "CREATE TABLE overrides ("
+    " id INTEGER PRIMARY KEY,"
+    " address TEXT NOT NULL,"
+    " action TEXT NOT NULL CHECK (action IN ('suppressed', 'unsuppressed')),"
+    " at INTEGER NOT NULL,"
+    " note TEXT);"
+    "CREATE INDEX overrides_address ON overrides (address, at);"
+    "CREATE INDEX bounces_recipient ON bounces (recipient, at);"
+    "CREATE INDEX bounces_at ON bounces (at);"
+    "CREATE INDEX recipients_state ON recipients (state, last_bounce_at);"
+    "CREATE INDEX recipients_domain ON recipients (domain, state);"
+    "CREATE INDEX resends_due ON resends (next_attempt_at)"
+    " WHERE state IN ('pending', 'deferred');"
+    "CREATE VIEW recipient_status AS SELECT"
+    " address, domain, state, reason, status,"
+    " bounce_count AS bounces,"
+    " soft_count AS soft_bounces,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', first_bounce_at, 'unixepoch')"
+    "  AS first_bounce,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', last_bounce_at, 'unixepoch')"
+    "  AS last_bounce,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', suppressed_at, 'unixepoch')"
+    "  AS suppressed_at,"
+    " CASE WHEN override IS NOT NULL THEN 'person' END AS overridden_by,"
+    " override,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', override_at, 'unixepoch')"
+    "  AS override_at"
+    " FROM recipients;"
+    "PRAGMA user_version = 2;";
+
+/* steps[i] takes a file from version i to version i + 1 */
+static const char *const steps[] = {
+    schema_v1,
+    schema_v2,
+};
+
+_Static_assert(sizeof(steps) / sizeof(steps[0]) == STORE_SCHEMA_VERSION,
+    "one migration step per schema version");
+
+/*
+ * WAL lets bouncectl read while the daemon writes
+ * (https://www.sqlite.org/wal.html). The mode is stored in the file; the
+ * answer says whether it took.
+ */
+static int
+set_wal(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	const unsigned char *mode = NULL;
+	int ok;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &stmt,
+		NULL) != SQLITE_OK)
+		return store_fail(st, "PRAGMA journal_mode");
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		mode = sqlite3_column_text(stmt, 0);
+	ok = mode != NULL && strcmp((const char *)mode, "wal") == 0;
+	if (mode == NULL)
+		store_fail(st, "PRAGMA journal_mode = WAL");
+	else if (!ok)
+		store_failx(st, "journal mode stays %s, not wal", mode);
+	sqlite3_finalize(stmt);
+	return ok ? 0 : -1;
+}
+
+/*
+ * synchronous=FULL: in WAL mode NORMAL may lose the last commits on power
+ * loss (https://www.sqlite.org/pragma.html#pragma_synchronous), and the
+ * daemon moves a message away once its result is committed; the WAL fsync
+ * is shared by all the messages of one transaction.
+ *
+ * cache_size: a batch of 200 messages dirties about one leaf page per
+ * message in the sha256 and address indexes (random keys); 8 MiB instead
+ * of the default 2 MiB keeps more of them between batches
+ * (pragma.html#pragma_cache_size). Not more: the daemon's whole peak RSS
+ * must stay under 32 MiB, and 32 MiB of cache alone took it to 34 MiB on
+ * bench/bench_ingest.sh.
+ *
+ * wal_autocheckpoint 4000 pages (16 MiB) instead of 1000: at thousands of
+ * messages a second the default copies the WAL back (and fsyncs the
+ * database) every few batches; bench/bench_ingest.sh measured 10-25 %
+ * more messages/s (pragma.html#pragma_wal_autocheckpoint).
+ *
+ * PERSIST_WAL: -wal and -shm stay when the daemon closes, so that
+ * bouncectl run by a user who may read the files but not create any next
+ * to them can still open the database
+ * (https://www.sqlite.org/wal.html#readonly).
+ */
+int
+store_configure(struct store *st)
+{
+	int persist = 1;
+
+	if (set_wal(st) == -1)
+		return -1;
+	if (sqlite3_exec(st->db,
+		"PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+		" PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 4000;",
+		NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, "PRAGMA synchronous, foreign_keys");
+	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+		&persist) != SQLITE_OK)
+		return store_fail(st, "SQLITE_FCNTL_PERSIST_WAL");
+	return 0;
+}
+
+int
+store_check_version(struct store *st, int target)
+{
+	int v;
+
+	if (store_read_version(st, &v) == -1)
+		return -1;
+	if (v > target)
+		return store_failx(st,
+		    "schema version %d is newer than this program"
+		    " (it knows %d)",
+		    v, target);
+	if (st->mode == STORE_RDONLY && v != target)
+		return store_failx(st,
+		    "schema version %d, this bouncectl knows %d:"
+		    " run bounced to migrate",
+		    v, target);
+	return 0;
+}
+
+/*
+ * A version-0 file is ours only when it is empty: adding our tables to
+ * someone else's database would be worse than refusing it.
+ */
+static int
+check_empty(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	int rc, n;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1,
+		&stmt, NULL) != SQLITE_OK)
+		return store_fail(st, "read schema");
+	rc = sqlite3_step(stmt);
+	n = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
+	if (rc != SQLITE_ROW)
+		store_fail(st, "read schema");
+	sqlite3_finalize(stmt);
+	if (n > 0)
+		return store_failx(st,
+		    "schema version 0 but %d tables or indexes:"
+		    " not a bounced database",
+		    n);
+	return n < 0 ? -1 : 0;
+}
+
+static int
+apply(struct store *st, int from)
+{
+	char what[32];
+
+	if (from == 0 && check_empty(st) == -1)
+		return -1;
+	if (sqlite3_exec(st->db, steps[from], NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(what, sizeof(what), "migrate to version %d", from + 1);
+		return store_fail(st, what);
+	}
+	return 0;
+}
+
+int
+store_migrate(struct store *st, int target)
+{
+	int v;
+
+	for (;;) {
+		/* IMMEDIATE: the version read and the step are one writer's */
+		if (store_begin(st) == -1)
+			return -1;
+		if (store_read_version(st, &v) == -1)
+			goto fail;
+		if (v >= target) {
+			store_rollback(st);
+			return 0;
+		}
+		if (v < 0) {
+			store_failx(
+			    st, "schema version %d: not a bounced database", v);
+			goto fail;
+		}
+		if (apply(st, v) == -1 || store_commit(st) == -1)
+			goto fail;
+	}
+fail:
+	store_rollback(st);
+	return -1;
+}

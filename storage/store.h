@@ -38,6 +38,12 @@ int store_open(const char *path, enum store_mode mode, struct store **st_r,
     char **error_r);
 void store_close(struct store **stp);
 const char *store_error(struct store *st);
+/*
+ * Added by storage/: true when the last error was the database busy or
+ * locked by another connection beyond the 5 s busy timeout, a RETRY_LATER
+ * condition (STYLE.md 4) rather than a broken database.
+ */
+bool store_error_busy(struct store *st);
 /* The file's PRAGMA user_version, or -1. */
 int store_schema_version(struct store *st);
 

@@ -1,2 +1,343 @@
-/* placeholder: being written */
-extern int bd_placeholder_store_query;
+/*
+ * bouncectl's queries: each returns its rows through one prepared
+ * statement. Unlike the write path these are prepared per call and
+ * finalised by store_rows_free(): bouncectl runs one or two per process,
+ * and two result sets may be open at once. Column names are a public
+ * interface (bouncectl prints them as JSON keys and CSV headers); they are
+ * listed in docs/schema.md. Times are shown as ISO 8601 UTC text, and a
+ * NULL time stays NULL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "store_private.h"
+
+struct store_rows {
+	struct store *st;   /* borrowed: freed after these rows */
+	sqlite3_stmt *stmt; /* owned */
+	unsigned ncols;
+	enum store_col_type *types; /* of the current row */
+	bool done;                  /* SQLITE_DONE seen: step no more */
+};
+
+static const char sql_status[] =
+    "SELECT address, domain, state, reason, status, bounces, soft_bounces,"
+    " first_bounce, last_bounce, suppressed_at, overridden_by, override,"
+    " override_at FROM recipient_status WHERE address = lower(?1)";
+
+/*
+ * Bounces and overrides in one time line: t orders them (a bounce whose
+ * arrival time is unknown by its processing time), then bounces before
+ * overrides of the same second, then insertion order.
+ */
+static const char sql_history[] =
+    "SELECT kind, at, processed_at, action, status, reply_code, reason,"
+    " hard, class, diagnostic, remote_mta, original_message_id, rule,"
+    " family, source_ref, note FROM ("
+    "SELECT 'bounce' AS kind,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', b.at, 'unixepoch') AS at,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', m.processed_at, 'unixepoch')"
+    "  AS processed_at,"
+    " b.action AS action, b.status AS status, b.reply_code AS reply_code,"
+    " b.reason AS reason, b.hard AS hard, b.class AS class,"
+    " b.diagnostic AS diagnostic, b.remote_mta AS remote_mta,"
+    " b.original_message_id AS original_message_id, b.rule AS rule,"
+    " b.family AS family, m.source_ref AS source_ref, NULL AS note,"
+    " COALESCE(b.at, m.processed_at) AS t, 0 AS k, b.id AS seq"
+    " FROM bounces b JOIN messages m ON m.id = b.message"
+    " WHERE b.recipient = lower(?1)"
+    " UNION ALL "
+    "SELECT 'override', strftime('%Y-%m-%dT%H:%M:%SZ', o.at, 'unixepoch'),"
+    " NULL, o.action, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, o.note, o.at, 1, o.id"
+    " FROM overrides o WHERE o.address = lower(?1)"
+    ") ORDER BY t, k, seq";
+
+/*
+ * The list is put together from constant pieces, one per filter given, so
+ * that SQLite can use recipients_state or recipients_domain; the values
+ * are bound all the same.
+ */
+static const char sql_list_head[] =
+    "SELECT address, domain, state, reason, status, bounce_count AS bounces,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', last_bounce_at, 'unixepoch')"
+    "  AS last_bounce FROM recipients WHERE 1";
+static const char sql_list_tail[] = " ORDER BY last_bounce_at DESC, address";
+
+/* The domain of a bounce is the part after the last '@': rtrim() strips
+ * all but '@' from the end. */
+static const struct {
+	const char *key, *order;
+} stats_sql[] = {
+    [STATS_REASON] = {"reason AS reason", "bounces DESC, reason"},
+    [STATS_DOMAIN] = {"substr(recipient, length(rtrim(recipient,"
+		      " replace(recipient, '@', ''))) + 1) AS domain",
+	"bounces DESC, domain"},
+    [STATS_DAY] = {"strftime('%Y-%m-%d', at, 'unixepoch') AS day", "day"},
+};
+
+/* ---- rows ---- */
+
+static struct store_rows *
+rows_new(struct store *st, const char *sql)
+{
+	struct store_rows *rows;
+	sqlite3_stmt *stmt;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		store_fail(st, "prepare query");
+		return NULL;
+	}
+	rows = xcalloc(1, sizeof(*rows));
+	rows->st = st;
+	rows->stmt = stmt;
+	rows->ncols = (unsigned)sqlite3_column_count(stmt);
+	rows->types = xcalloc(rows->ncols, sizeof(*rows->types));
+	return rows;
+}
+
+/* Hands rows out when the bindings (rc) went well. */
+static int
+rows_ready(struct store_rows *rows, int rc, struct store_rows **rows_r)
+{
+	*rows_r = NULL;
+	if (rc != SQLITE_OK) {
+		store_fail(rows->st, "bind query");
+		store_rows_free(&rows);
+		return -1;
+	}
+	*rows_r = rows;
+	return 0;
+}
+
+unsigned
+store_rows_ncols(const struct store_rows *rows)
+{
+	return rows->ncols;
+}
+
+const char *
+store_rows_name(const struct store_rows *rows, unsigned col)
+{
+	if (col >= rows->ncols)
+		return NULL;
+	return sqlite3_column_name(rows->stmt, (int)col);
+}
+
+static enum store_col_type
+col_type(sqlite3_stmt *stmt, int col)
+{
+	switch (sqlite3_column_type(stmt, col)) {
+	case SQLITE_INTEGER:
+		return STORE_INT;
+	case SQLITE_FLOAT:
+		return STORE_REAL;
+	case SQLITE_NULL:
+		return STORE_NULL;
+	default:
+		return STORE_TEXT;
+	}
+}
+
+int
+store_rows_next(struct store_rows *rows)
+{
+	int rc;
+
+	if (rows->done)
+		return 0;
+	rc = sqlite3_step(rows->stmt);
+	if (rc == SQLITE_DONE) {
+		rows->done = true;
+		memset(rows->types, 0, rows->ncols * sizeof(*rows->types));
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		rows->done = true;
+		return store_fail(rows->st, "query");
+	}
+	/* now: sqlite3_column_text() may convert a value and change its
+	 * type (https://www.sqlite.org/c3ref/column_blob.html) */
+	for (unsigned i = 0; i < rows->ncols; i++)
+		rows->types[i] = col_type(rows->stmt, (int)i);
+	return 1;
+}
+
+enum store_col_type
+store_rows_type(const struct store_rows *rows, unsigned col)
+{
+	return col < rows->ncols ? rows->types[col] : STORE_NULL;
+}
+
+const char *
+store_rows_text(struct store_rows *rows, unsigned col)
+{
+	if (col >= rows->ncols || rows->types[col] == STORE_NULL)
+		return NULL;
+	return (const char *)sqlite3_column_text(rows->stmt, (int)col);
+}
+
+void
+store_rows_free(struct store_rows **rowsp)
+{
+	struct store_rows *rows = *rowsp;
+
+	if (rows == NULL)
+		return;
+	sqlite3_finalize(rows->stmt);
+	free(rows->types);
+	free(rows);
+	*rowsp = NULL;
+}
+
+/* ---- the queries ---- */
+
+static int
+query_address(struct store *st, const char *sql, const char *address,
+    struct store_rows **rows_r)
+{
+	struct store_rows *rows = rows_new(st, sql);
+
+	*rows_r = NULL;
+	if (rows == NULL)
+		return -1;
+	return rows_ready(rows,
+	    sqlite3_bind_text(rows->stmt, 1, address, -1, SQLITE_TRANSIENT),
+	    rows_r);
+}
+
+int
+store_query_status(
+    struct store *st, const char *address, struct store_rows **rows_r)
+{
+	return query_address(st, sql_status, address, rows_r);
+}
+
+int
+store_query_history(
+    struct store *st, const char *address, struct store_rows **rows_r)
+{
+	return query_address(st, sql_history, address, rows_r);
+}
+
+static int
+bind_list(sqlite3_stmt *stmt, const struct store_list_filter *f)
+{
+	int rc = SQLITE_OK;
+
+	if (f->state != NULL)
+		rc = sqlite3_bind_text(stmt, 1, f->state, -1, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK && f->reason != NULL)
+		rc =
+		    sqlite3_bind_text(stmt, 2, f->reason, -1, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK && f->domain != NULL)
+		rc =
+		    sqlite3_bind_text(stmt, 3, f->domain, -1, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK && f->since != 0)
+		rc = sqlite3_bind_int64(stmt, 4, f->since);
+	return rc;
+}
+
+int
+store_query_list(struct store *st, const struct store_list_filter *f,
+    struct store_rows **rows_r)
+{
+	struct store_rows *rows;
+	char *sql;
+
+	/* constant pieces only: the values go through bind_list() */
+	sql = xasprintf("%s%s%s%s%s%s", sql_list_head,
+	    f->state != NULL ? " AND state = ?1" : "",
+	    f->reason != NULL ? " AND reason = ?2" : "",
+	    f->domain != NULL ? " AND domain = lower(?3)" : "",
+	    f->since != 0 ? " AND last_bounce_at >= ?4" : "", sql_list_tail);
+	rows = rows_new(st, sql);
+	free(sql);
+	*rows_r = NULL;
+	if (rows == NULL)
+		return -1;
+	return rows_ready(rows, bind_list(rows->stmt, f), rows_r);
+}
+
+int
+store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
+    struct store_rows **rows_r)
+{
+	struct store_rows *rows;
+	char *sql;
+
+	*rows_r = NULL;
+	if ((unsigned)by >= sizeof(stats_sql) / sizeof(stats_sql[0]))
+		return store_failx(st, "stats: no such grouping %d", (int)by);
+	sql = xasprintf("SELECT %s, count(*) AS bounces,"
+			" count(DISTINCT recipient) AS recipients,"
+			" sum(hard) AS hard FROM bounces%s"
+			" GROUP BY 1 ORDER BY %s",
+	    stats_sql[by].key, since != 0 ? " WHERE at >= ?1" : "",
+	    stats_sql[by].order);
+	rows = rows_new(st, sql);
+	free(sql);
+	if (rows == NULL)
+		return -1;
+	return rows_ready(rows,
+	    since != 0 ? sqlite3_bind_int64(rows->stmt, 1, since) : SQLITE_OK,
+	    rows_r);
+}
+
+/* ---- names as stored ---- */
+
+static const char *const outcome_names[] = {
+    [STORE_BOUNCE] = "bounce",
+    [STORE_NOT_BOUNCE] = "not_bounce",
+    [STORE_UNPARSABLE] = "unparsable",
+};
+
+static const char *const state_names[] = {
+    [STATE_ACTIVE] = "active",
+    [STATE_SOFT] = "soft",
+    [STATE_SUPPRESSED] = "suppressed",
+};
+
+const char *
+store_outcome_name(enum store_outcome o)
+{
+	if ((unsigned)o >= sizeof(outcome_names) / sizeof(outcome_names[0]))
+		return NULL;
+	return outcome_names[o];
+}
+
+const char *
+store_state_name(enum store_state s)
+{
+	if ((unsigned)s >= sizeof(state_names) / sizeof(state_names[0]))
+		return NULL;
+	return state_names[s];
+}
+
+int
+store_state_from_name(const char *name)
+{
+	if (name == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof(state_names) / sizeof(state_names[0]);
+	     i++)
+		if (strcmp(state_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+store_override_name(enum store_override o)
+{
+	switch (o) {
+	case OVERRIDE_SUPPRESSED:
+		return "suppressed";
+	case OVERRIDE_UNSUPPRESSED:
+		return "unsuppressed";
+	case OVERRIDE_NONE:
+		break;
+	}
+	return NULL;
+}

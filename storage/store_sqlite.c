@@ -1,2 +1,634 @@
-/* placeholder: being written */
-extern int bd_placeholder_store_sqlite;
+/*
+ * The connection and the daemon's write path. Every statement is prepared
+ * once per connection and kept (the daemon writes about five rows per
+ * message at thousands of messages a second); values are always bound,
+ * never pasted into SQL text.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/strutil.h"
+#include "common/xmalloc.h"
+#include "store_private.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+static const char *const stmt_sql[STMT_COUNT] = {
+    [STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_SAVEPOINT] = "SAVEPOINT store_override",
+    [STMT_RELEASE] = "RELEASE store_override",
+    [STMT_ROLLBACK_TO] = "ROLLBACK TO store_override",
+    [STMT_USER_VERSION] = "PRAGMA user_version",
+    [STMT_MESSAGE_FIND] = "SELECT id FROM messages WHERE sha256 = ?1",
+    [STMT_MESSAGE_ADD] =
+	"INSERT INTO messages (sha256, source_ref, message_id, outcome,"
+	" error, received_at, processed_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_BOUNCE_ADD] =
+	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
+	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
+	" rule, family, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	" ?11, ?12, ?13, ?14)",
+    [STMT_RECIPIENT_GET] =
+	"SELECT address, domain, state, reason, status, bounce_count,"
+	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
+	" suppressed_at, override, override_at FROM recipients"
+	" WHERE address = ?1",
+    [STMT_RECIPIENT_PUT] =
+	"INSERT INTO recipients (address, domain, state, reason, status,"
+	" bounce_count, soft_count, soft_since, first_bounce_at,"
+	" last_bounce_at, suppressed_at, override, override_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+	" ON CONFLICT (address) DO UPDATE SET domain = excluded.domain,"
+	" state = excluded.state, reason = excluded.reason,"
+	" status = excluded.status, bounce_count = excluded.bounce_count,"
+	" soft_count = excluded.soft_count, soft_since = excluded.soft_since,"
+	" first_bounce_at = excluded.first_bounce_at,"
+	" last_bounce_at = excluded.last_bounce_at,"
+	" suppressed_at = excluded.suppressed_at,"
+	" override = excluded.override, override_at = excluded.override_at",
+    /* suppressed_at keeps the time an address that is already suppressed
+     * got suppressed, as daemon/policy.c does */
+    [STMT_SUPPRESS] =
+	"INSERT INTO recipients (address, domain, state, suppressed_at,"
+	" override, override_at) VALUES (?1, ?2, 'suppressed', ?3,"
+	" 'suppressed', ?3) ON CONFLICT (address) DO UPDATE SET"
+	" suppressed_at = CASE WHEN state = 'suppressed'"
+	"  THEN COALESCE(suppressed_at, excluded.suppressed_at)"
+	"  ELSE excluded.suppressed_at END,"
+	" state = 'suppressed', override = 'suppressed',"
+	" override_at = excluded.override_at",
+    [STMT_UNSUPPRESS] =
+	"INSERT INTO recipients (address, domain, state, override,"
+	" override_at) VALUES (?1, ?2, 'active', 'unsuppressed', ?3)"
+	" ON CONFLICT (address) DO UPDATE SET state = 'active',"
+	" soft_count = 0, soft_since = NULL, override = 'unsuppressed',"
+	" override_at = excluded.override_at",
+    [STMT_OVERRIDE_LOG] = "INSERT INTO overrides (address, action, at, note)"
+			  " VALUES (?1, ?2, ?3, ?4)",
+    [STMT_DECAY] =
+	"UPDATE recipients SET state = 'active', soft_count = 0,"
+	" soft_since = NULL WHERE state = 'soft' AND last_bounce_at < ?1",
+    /* no conflict target: DO NOTHING covers the partial unique index
+     * resends_one_pending (https://www.sqlite.org/lang_upsert.html) */
+    [STMT_RESEND] =
+	"INSERT INTO resends (recipient, original_message_id, message, state,"
+	" next_attempt_at, created_at, updated_at)"
+	" VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5) ON CONFLICT DO NOTHING",
+};
+
+/* ---- errors ---- */
+
+static void
+set_error(struct store *st, char *text, int code)
+{
+	free(st->error);
+	st->error = text;
+	st->errcode = code;
+}
+
+int
+store_fail(struct store *st, const char *what)
+{
+	/* a copy: the connection owns errmsg until its next call */
+	set_error(st, xasprintf("%s: %s", what, sqlite3_errmsg(st->db)),
+	    sqlite3_extended_errcode(st->db));
+	return -1;
+}
+
+int
+store_failx(struct store *st, const char *fmt, ...)
+{
+	va_list ap;
+	char text[512]; /* our messages are short; an address is 320 */
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	set_error(st, xstrdup(text), 0);
+	return -1;
+}
+
+const char *
+store_error(struct store *st)
+{
+	return st->error != NULL ? st->error : "no error";
+}
+
+bool
+store_error_busy(struct store *st)
+{
+	int primary = st->errcode & 0xff;
+
+	return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+/* ---- statements ---- */
+
+sqlite3_stmt *
+store_stmt(struct store *st, enum store_stmt id)
+{
+	sqlite3_stmt *stmt = st->stmt[id];
+
+	if (stmt == NULL) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+			SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
+			store_fail(st, "prepare");
+			return NULL;
+		}
+		st->stmt[id] = stmt;
+	}
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return stmt;
+}
+
+/* Binders return SQLITE_OK (0) or an error, so that they chain with ||. */
+static int
+bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* NULL and "" are both stored as NULL */
+static int
+bind_opt(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return sqlite3_bind_null(stmt, i);
+	return bind_text(stmt, i, s);
+}
+
+/* 0 means unknown or never: NULL in the table */
+static int
+bind_time(sqlite3_stmt *stmt, int i, int64_t t)
+{
+	if (t == 0)
+		return sqlite3_bind_null(stmt, i);
+	return sqlite3_bind_int64(stmt, i, t);
+}
+
+static int
+stmt_fail(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	store_fail(st, what);
+	sqlite3_reset(stmt);
+	return -1;
+}
+
+/* Runs a statement that returns no row and resets it. */
+static int
+step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return stmt_fail(st, stmt, what);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static int
+run(struct store *st, enum store_stmt id, const char *what)
+{
+	sqlite3_stmt *stmt = store_stmt(st, id);
+
+	return stmt == NULL ? -1 : step_done(st, stmt, what);
+}
+
+int
+store_read_version(struct store *st, int *v_r)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_USER_VERSION);
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) != SQLITE_ROW)
+		return stmt_fail(st, stmt, "read user_version");
+	*v_r = sqlite3_column_int(stmt, 0);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+int
+store_schema_version(struct store *st)
+{
+	int v;
+
+	return store_read_version(st, &v) == -1 ? -1 : v;
+}
+
+/* ---- opening ---- */
+
+static int
+open_db(struct store *st)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+	if (st->mode == STORE_RDONLY)
+		flags = SQLITE_OPEN_READONLY;
+	if (sqlite3_open_v2(st->path, &st->db, flags, NULL) != SQLITE_OK) {
+		if (st->db == NULL)
+			return store_failx(st, "out of memory");
+		return store_fail(st, "open");
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	return 0;
+}
+
+int
+store_open_at(const char *path, enum store_mode mode, int target,
+    struct store **st_r, char **error_r)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	struct stat sb;
+	int rc;
+
+	st->path = xstrdup(path);
+	st->mode = mode;
+	*st_r = NULL;
+	if (mode == STORE_RDONLY && stat(path, &sb) == -1 && errno == ENOENT) {
+		*error_r = xasprintf("%s: no such database", path);
+		store_close(&st);
+		return -1;
+	}
+	/* the version first: a newer file gets no write, not even WAL mode */
+	rc = open_db(st);
+	if (rc == 0)
+		rc = store_check_version(st, target);
+	if (rc == 0 && mode == STORE_RDWR)
+		rc = store_configure(st);
+	if (rc == 0 && mode == STORE_RDWR)
+		rc = store_migrate(st, target);
+	if (rc == -1) {
+		*error_r = xasprintf("%s: %s", path, store_error(st));
+		store_close(&st);
+		return -1;
+	}
+	*st_r = st;
+	return 0;
+}
+
+int
+store_open(
+    const char *path, enum store_mode mode, struct store **st_r, char **error_r)
+{
+	return store_open_at(path, mode, STORE_SCHEMA_VERSION, st_r, error_r);
+}
+
+int
+store_create_at_version(const char *path, int version, char **error_r)
+{
+	struct store *st;
+
+	if (version < 1 || version > STORE_SCHEMA_VERSION) {
+		*error_r = xasprintf("%s: no schema version %d", path, version);
+		return -1;
+	}
+	if (store_open_at(path, STORE_RDWR, version, &st, error_r) == -1)
+		return -1;
+	store_close(&st);
+	return 0;
+}
+
+void
+store_close(struct store **stp)
+{
+	struct store *st = *stp;
+
+	if (st == NULL)
+		return;
+	for (int i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	/* _v2: a store_rows still open keeps the connection until
+	 * store_rows_free(), the only call it may still take */
+	sqlite3_close_v2(st->db);
+	free(st->error);
+	free(st->path);
+	free(st);
+	*stp = NULL;
+}
+
+/* ---- transactions ---- */
+
+int
+store_begin(struct store *st)
+{
+	return run(st, STMT_BEGIN, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+	return run(st, STMT_COMMIT, "COMMIT");
+}
+
+void
+store_rollback(struct store *st)
+{
+	sqlite3_stmt *stmt;
+
+	/* some errors roll back by themselves
+	 * (https://www.sqlite.org/lang_transaction.html) */
+	if (sqlite3_get_autocommit(st->db))
+		return;
+	stmt = store_stmt(st, STMT_ROLLBACK);
+	if (stmt != NULL) {
+		sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+	}
+}
+
+/* ---- messages, bounces ---- */
+
+int
+store_message_find(struct store *st, const char *sha256, int64_t *id_r)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_MESSAGE_FIND);
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	if (bind_text(stmt, 1, sha256) != SQLITE_OK)
+		return stmt_fail(st, stmt, "find message");
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW && id_r != NULL)
+		*id_r = sqlite3_column_int64(stmt, 0);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return stmt_fail(st, stmt, "find message");
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW;
+}
+
+int
+store_message_add(
+    struct store *st, const struct store_message *m, int64_t *id_r)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_MESSAGE_ADD);
+
+	if (stmt == NULL)
+		return -1;
+	if (bind_text(stmt, 1, m->sha256) ||
+	    bind_text(stmt, 2, m->source_ref) ||
+	    bind_opt(stmt, 3, m->message_id) ||
+	    bind_text(stmt, 4, store_outcome_name(m->outcome)) ||
+	    bind_opt(stmt, 5, m->error) || bind_time(stmt, 6, m->received_at) ||
+	    sqlite3_bind_int64(stmt, 7, m->processed_at))
+		return stmt_fail(st, stmt, "add message");
+	if (step_done(st, stmt, "add message") == -1)
+		return -1;
+	if (id_r != NULL)
+		*id_r = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_bounce_add(struct store *st, int64_t message,
+    const struct store_bounce *b, int64_t *id_r)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_BOUNCE_ADD);
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, message) ||
+	    bind_text(stmt, 2, b->recipient) || bind_opt(stmt, 3, b->action) ||
+	    bind_opt(stmt, 4, b->status) ||
+	    (b->reply_code != 0 && sqlite3_bind_int(stmt, 5, b->reply_code)) ||
+	    bind_opt(stmt, 6, b->reason) ||
+	    sqlite3_bind_int(stmt, 7, b->hard ? 1 : 0) ||
+	    bind_opt(stmt, 8, b->cls) || bind_opt(stmt, 9, b->diagnostic) ||
+	    bind_opt(stmt, 10, b->remote_mta) ||
+	    bind_opt(stmt, 11, b->original_message_id) ||
+	    bind_opt(stmt, 12, b->rule) || bind_opt(stmt, 13, b->family) ||
+	    bind_time(stmt, 14, b->at))
+		return stmt_fail(st, stmt, "add bounce");
+	if (step_done(st, stmt, "add bounce") == -1)
+		return -1;
+	if (id_r != NULL)
+		*id_r = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+/* ---- recipients ---- */
+
+static void
+copy_col(sqlite3_stmt *stmt, int col, char *dst, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+
+	snprintf(dst, size, "%s", s != NULL ? (const char *)s : "");
+}
+
+static int
+override_from_name(const char *name)
+{
+	if (name == NULL)
+		return OVERRIDE_NONE;
+	if (strcmp(name, "suppressed") == 0)
+		return OVERRIDE_SUPPRESSED;
+	if (strcmp(name, "unsuppressed") == 0)
+		return OVERRIDE_UNSUPPRESSED;
+	return -1;
+}
+
+static int
+read_recipient(struct store *st, sqlite3_stmt *stmt, struct store_recipient *r)
+{
+	int state, o;
+
+	memset(r, 0, sizeof(*r));
+	copy_col(stmt, 0, r->address, sizeof(r->address));
+	copy_col(stmt, 1, r->domain, sizeof(r->domain));
+	state =
+	    store_state_from_name((const char *)sqlite3_column_text(stmt, 2));
+	copy_col(stmt, 3, r->reason, sizeof(r->reason));
+	copy_col(stmt, 4, r->status, sizeof(r->status));
+	r->bounce_count = sqlite3_column_int64(stmt, 5);
+	r->soft_count = sqlite3_column_int64(stmt, 6);
+	/* NULL reads as 0: never */
+	r->soft_since = sqlite3_column_int64(stmt, 7);
+	r->first_bounce_at = sqlite3_column_int64(stmt, 8);
+	r->last_bounce_at = sqlite3_column_int64(stmt, 9);
+	r->suppressed_at = sqlite3_column_int64(stmt, 10);
+	o = override_from_name((const char *)sqlite3_column_text(stmt, 11));
+	r->override_at = sqlite3_column_int64(stmt, 12);
+	if (state == -1 || o == -1)
+		return store_failx(
+		    st, "recipient %s: unknown state or override", r->address);
+	r->state = state;
+	r->override = o;
+	return 0;
+}
+
+int
+store_recipient_get(
+    struct store *st, const char *address, struct store_recipient *r)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_RECIPIENT_GET);
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	if (bind_text(stmt, 1, address) != SQLITE_OK)
+		return stmt_fail(st, stmt, "get recipient");
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW && read_recipient(st, stmt, r) == -1)
+		rc = SQLITE_ERROR;
+	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return stmt_fail(st, stmt, "get recipient");
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_recipient_put(struct store *st, const struct store_recipient *r)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_RECIPIENT_PUT);
+	const char *o = store_override_name(r->override);
+
+	if (stmt == NULL)
+		return -1;
+	if (bind_text(stmt, 1, r->address) || bind_text(stmt, 2, r->domain) ||
+	    bind_text(stmt, 3, store_state_name(r->state)) ||
+	    bind_opt(stmt, 4, r->reason) || bind_opt(stmt, 5, r->status) ||
+	    sqlite3_bind_int64(stmt, 6, r->bounce_count) ||
+	    sqlite3_bind_int64(stmt, 7, r->soft_count) ||
+	    bind_time(stmt, 8, r->soft_since) ||
+	    bind_time(stmt, 9, r->first_bounce_at) ||
+	    bind_time(stmt, 10, r->last_bounce_at) ||
+	    bind_time(stmt, 11, r->suppressed_at) || bind_opt(stmt, 12, o) ||
+	    bind_time(stmt, 13, r->override_at))
+		return stmt_fail(st, stmt, "put recipient");
+	return step_done(st, stmt, "put recipient");
+}
+
+/* ---- overrides ---- */
+
+static int
+override_row(
+    struct store *st, const char *address, enum store_override o, int64_t now)
+{
+	sqlite3_stmt *stmt = store_stmt(
+	    st, o == OVERRIDE_SUPPRESSED ? STMT_SUPPRESS : STMT_UNSUPPRESS);
+	const char *at = strrchr(address, '@');
+
+	if (stmt == NULL)
+		return -1;
+	if (bind_text(stmt, 1, address) ||
+	    bind_text(stmt, 2, at != NULL ? at + 1 : "") ||
+	    sqlite3_bind_int64(stmt, 3, now))
+		return stmt_fail(st, stmt, "override");
+	return step_done(st, stmt, "override");
+}
+
+static int
+override_log(struct store *st, const char *address, enum store_override o,
+    int64_t now, const char *note)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_OVERRIDE_LOG);
+
+	if (stmt == NULL)
+		return -1;
+	if (bind_text(stmt, 1, address) ||
+	    bind_text(stmt, 2, store_override_name(o)) ||
+	    sqlite3_bind_int64(stmt, 3, now) || bind_opt(stmt, 4, note))
+		return stmt_fail(st, stmt, "log override");
+	return step_done(st, stmt, "log override");
+}
+
+/*
+ * bouncectl calls this outside any transaction; should a caller already be
+ * in one, a savepoint nests inside it instead of a BEGIN that would fail.
+ */
+static int
+override_tx(struct store *st, const char *address, enum store_override o,
+    int64_t now, const char *note)
+{
+	bool own = sqlite3_get_autocommit(st->db) != 0;
+
+	if (run(st, own ? STMT_BEGIN : STMT_SAVEPOINT, "begin override") == -1)
+		return -1;
+	if (override_row(st, address, o, now) == -1 ||
+	    override_log(st, address, o, now, note) == -1)
+		goto fail;
+	if (run(st, own ? STMT_COMMIT : STMT_RELEASE, "commit override") == 0)
+		return 0;
+fail:
+	if (own) {
+		store_rollback(st);
+	} else if (!sqlite3_get_autocommit(st->db)) {
+		/* ROLLBACK TO keeps the savepoint open; RELEASE ends it */
+		run(st, STMT_ROLLBACK_TO, "rollback override");
+		run(st, STMT_RELEASE, "release override");
+	}
+	return -1;
+}
+
+int
+store_override(struct store *st, const char *address, enum store_override o,
+    int64_t now, const char *note)
+{
+	char addr[STORE_ADDR_MAX + 1];
+	size_t len = strlen(address);
+	const char *at;
+
+	if (o != OVERRIDE_SUPPRESSED && o != OVERRIDE_UNSUPPRESSED)
+		return store_failx(st, "override: no decision given");
+	if (len == 0 || len > STORE_ADDR_MAX)
+		return store_failx(st, "override: address of %zu bytes", len);
+	for (size_t i = 0; i <= len; i++)
+		addr[i] = (char)bd_lower((unsigned char)address[i]);
+	at = strrchr(addr, '@');
+	if (at == NULL || at[1] == '\0' || strlen(at + 1) > 255)
+		return store_failx(st, "override: %s: not an address", addr);
+	return override_tx(st, addr, o, now, note);
+}
+
+/* ---- soft decay, resends ---- */
+
+int
+store_decay_soft(struct store *st, int64_t before, int64_t *n_r)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_DECAY);
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, before) != SQLITE_OK)
+		return stmt_fail(st, stmt, "decay soft");
+	if (step_done(st, stmt, "decay soft") == -1)
+		return -1;
+	if (n_r != NULL)
+		*n_r = sqlite3_changes(st->db);
+	return 0;
+}
+
+int
+store_resend_schedule(struct store *st, const char *recipient,
+    const char *original_message_id, int64_t message, int64_t next_at,
+    int64_t now)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND);
+
+	if (stmt == NULL)
+		return -1;
+	if (bind_text(stmt, 1, recipient) ||
+	    bind_opt(stmt, 2, original_message_id) ||
+	    sqlite3_bind_int64(stmt, 3, message) ||
+	    bind_time(stmt, 4, next_at) || sqlite3_bind_int64(stmt, 5, now))
+		return stmt_fail(st, stmt, "schedule resend");
+	if (step_done(st, stmt, "schedule resend") == -1)
+		return -1;
+	/* 0 when DO NOTHING kept the pending row */
+	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+}

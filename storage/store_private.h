@@ -1,0 +1,96 @@
+/*
+ * Inside storage/: the connection, its statement cache and the helpers the
+ * three .c files share. tests/unit/test_storage.c includes it to reach the
+ * connection and to create databases at an older schema version; nothing
+ * else may (sqlite3_stmt never leaves storage/, STYLE.md 5).
+ */
+#ifndef BD_STORE_PRIVATE_H
+#define BD_STORE_PRIVATE_H
+
+#include <sqlite3.h>
+
+#include "storage/store.h"
+
+/* The statements every write path uses; store_sqlite.c holds their SQL. */
+enum store_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
+	STMT_USER_VERSION,
+	STMT_MESSAGE_FIND,
+	STMT_MESSAGE_ADD,
+	STMT_BOUNCE_ADD,
+	STMT_RECIPIENT_GET,
+	STMT_RECIPIENT_PUT,
+	STMT_SUPPRESS,
+	STMT_UNSUPPRESS,
+	STMT_OVERRIDE_LOG,
+	STMT_DECAY,
+	STMT_RESEND,
+	STMT_COUNT
+};
+
+struct store {
+	sqlite3 *db;
+	char *path; /* owned */
+	enum store_mode mode;
+	char *error;                    /* owned: the last error, or NULL */
+	int errcode;                    /* its SQLite result code, 0 for ours */
+	sqlite3_stmt *stmt[STMT_COUNT]; /* prepared on first use, kept */
+};
+
+/*
+ * The cached statement id, prepared on its first use on this connection
+ * (SQLITE_PREPARE_PERSISTENT), reset and with its bindings cleared. NULL
+ * on error (store_error()). The caller resets it after use so that a
+ * SELECT does not keep its read transaction open.
+ */
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id);
+
+/* Sets the error to "what: <sqlite3_errmsg()>" (copied) and returns -1. */
+int store_fail(struct store *st, const char *what);
+/* Sets the error to a text of ours and returns -1. */
+int store_failx(struct store *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The PRAGMA user_version of st's file in *v_r. */
+int store_read_version(struct store *st, int *v_r);
+
+/*
+ * migrate.c: 0 when the file's version can be opened in st->mode with a
+ * program that knows schema version target; else -1 and a message that
+ * says what to do.
+ */
+int store_check_version(struct store *st, int target);
+/* WAL, synchronous=FULL, foreign keys, cache, persistent WAL: the
+ * read-write connection's setup */
+int store_configure(struct store *st);
+/*
+ * migrate.c: brings the schema of st (opened read-write) to version
+ * target, one transaction per step, so that a crash leaves the file at a
+ * whole version. A file newer than target is left alone (the caller has
+ * refused it before).
+ */
+int store_migrate(struct store *st, int target);
+
+/*
+ * Opens like store_open() but migrates a read-write file to target instead
+ * of STORE_SCHEMA_VERSION.
+ */
+int store_open_at(const char *path, enum store_mode mode, int target,
+    struct store **st_r, char **error_r);
+
+/*
+ * For tests only: creates (or migrates) the file at path to schema version
+ * `version` (1..STORE_SCHEMA_VERSION) and closes it, so that a test can
+ * fill an old schema and then watch store_open() migrate it.
+ */
+int store_create_at_version(const char *path, int version, char **error_r);
+
+/* The connection behind st, for tests that check pragmas or write raw SQL. */
+sqlite3 *store_db(struct store *st);
+
+#endif

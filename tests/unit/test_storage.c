@@ -1,0 +1,1109 @@
+/*
+ * storage/: every test works on a real SQLite file in a fresh directory
+ * (mkdtemp, removed at the end), through store.h; raw sqlite3 calls only
+ * check what store.h does not show (pragmas, NULLs) or build what it
+ * cannot (an old schema, a resend that was sent).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "storage/store.h"
+#include "storage/store_private.h"
+
+#define DAY 86400
+#define T0  1700000000 /* 2023-11-14T22:13:20Z */
+/* the sha256 add_message() gives message 1 */
+#define SHA1 "0000000000000000000000000000000000000000000000000000000000000001"
+
+static char tmpdir[PATH_MAX];
+
+struct fx {
+	char path[PATH_MAX + 32];
+	struct store *st; /* open read-write on path */
+};
+
+/* ---- helpers ---- */
+
+static int64_t
+sql_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	int64_t v;
+
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	v = sqlite3_column_type(stmt, 0) == SQLITE_NULL
+		? -1
+		: sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+static void
+sql_exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+}
+
+static sqlite3 *
+raw_open(const char *path)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	return db;
+}
+
+static void
+next_path(struct fx *f, const char *name)
+{
+	static int n;
+
+	snprintf(f->path, sizeof(f->path), "%s/%s-%d.db", tmpdir, name, ++n);
+}
+
+static int64_t
+add_message(struct store *st, int n, enum store_outcome o, int64_t at)
+{
+	char sha[65], ref[32];
+	struct store_message m = {
+	    .sha256 = sha,
+	    .source_ref = ref,
+	    .outcome = o,
+	    .error = o == STORE_UNPARSABLE ? "no MIME boundary" : NULL,
+	    .received_at = at,
+	    .processed_at = at + 5,
+	};
+	int64_t id = 0;
+
+	snprintf(sha, sizeof(sha), "%064x", n);
+	snprintf(ref, sizeof(ref), "new/%d.M1", n);
+	assert_int_equal(store_message_add(st, &m, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+static void
+add_bounce(struct store *st, int64_t msg, const char *rcpt, const char *reason,
+    bool hard, int64_t at)
+{
+	struct store_bounce b = {
+	    .recipient = rcpt,
+	    .action = "failed",
+	    .status = hard ? "5.1.1" : "4.2.2",
+	    .reply_code = hard ? 550 : 452,
+	    .reason = reason,
+	    .hard = hard,
+	    .cls = hard ? "permanent" : "transient",
+	    .diagnostic = "smtp; 550 no such user",
+	    .remote_mta = "mx.example.org",
+	    .original_message_id = "<orig@example.com>",
+	    .rule = "rfc3464",
+	    .family = "postfix",
+	    .at = at,
+	};
+
+	assert_int_equal(store_bounce_add(st, msg, &b, NULL), 0);
+}
+
+/* A recipient row as the daemon's policy would leave it. */
+static void
+put_recipient(struct store *st, const char *addr, enum store_state s,
+    const char *reason, int64_t last)
+{
+	struct store_recipient r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.address, sizeof(r.address), "%s", addr);
+	snprintf(r.domain, sizeof(r.domain), "%s", strrchr(addr, '@') + 1);
+	snprintf(r.reason, sizeof(r.reason), "%s", reason);
+	r.state = s;
+	r.bounce_count = 1;
+	r.soft_count = s == STATE_SOFT ? 1 : 0;
+	r.soft_since = s == STATE_SOFT ? last : 0;
+	r.first_bounce_at = r.last_bounce_at = last;
+	r.suppressed_at = s == STATE_SUPPRESSED ? last : 0;
+	assert_int_equal(store_recipient_put(st, &r), 0);
+}
+
+static void
+expect_cols(struct store_rows *rows, const char *const *names, unsigned n)
+{
+	assert_int_equal(store_rows_ncols(rows), n);
+	for (unsigned i = 0; i < n; i++)
+		assert_string_equal(store_rows_name(rows, i), names[i]);
+	assert_null(store_rows_name(rows, n));
+}
+
+/* The text of column col in the next row ("NULL" for NULL) */
+static const char *
+next_text(struct store_rows *rows, unsigned col)
+{
+	const char *s;
+
+	assert_int_equal(store_rows_next(rows), 1);
+	s = store_rows_text(rows, col);
+	return s != NULL ? s : "NULL";
+}
+
+static int
+col_of(struct store_rows *rows, const char *name)
+{
+	for (unsigned i = 0; i < store_rows_ncols(rows); i++)
+		if (strcmp(store_rows_name(rows, i), name) == 0)
+			return (int)i;
+	fail_msg("no column %s", name);
+	return -1;
+}
+
+static const char *
+text_of(struct store_rows *rows, const char *name)
+{
+	const char *s = store_rows_text(rows, (unsigned)col_of(rows, name));
+
+	return s != NULL ? s : "NULL";
+}
+
+/* ---- fixtures ---- */
+
+static int
+group_setup(void **state)
+{
+	const char *base = getenv("TMPDIR");
+
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "%s/test_storage.XXXXXX",
+	    base != NULL ? base : "/tmp");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	DIR *d = opendir(tmpdir);
+	struct dirent *e;
+	char p[PATH_MAX + 300];
+
+	(void)state;
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", tmpdir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	return rmdir(tmpdir);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	char *err = NULL;
+
+	next_path(f, "t");
+	if (store_open(f->path, STORE_RDWR, &f->st, &err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		free(err);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	store_close(&f->st);
+	free(f);
+	return 0;
+}
+
+/* ---- opening ---- */
+
+static void
+test_create_reopen(void **state)
+{
+	struct fx *f = *state;
+	struct store *ro;
+	char *err = NULL, shm[PATH_MAX + 64];
+
+	assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
+	add_message(f->st, 1, STORE_BOUNCE, T0);
+	store_close(&f->st);
+	assert_null(f->st);
+	store_close(&f->st); /* NULL is fine */
+	assert_int_equal(store_open(f->path, STORE_RDWR, &f->st, &err), 0);
+	assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_message_find(f->st, SHA1, NULL), 1);
+	assert_int_equal(store_open(f->path, STORE_RDONLY, &ro, &err), 0);
+	assert_int_equal(store_schema_version(ro), STORE_SCHEMA_VERSION);
+	store_close(&ro);
+	/* read-only with no writer: -wal and -shm stay (PERSIST_WAL) */
+	store_close(&f->st);
+	snprintf(shm, sizeof(shm), "%s-shm", f->path);
+	assert_int_equal(access(shm, F_OK), 0);
+	if (store_open(f->path, STORE_RDONLY, &ro, &err) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(store_message_find(ro, SHA1, NULL), 1);
+	store_close(&ro);
+}
+
+static void
+test_pragmas(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = store_db(f->st);
+	sqlite3_stmt *stmt;
+
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
+	sqlite3_finalize(stmt);
+	assert_int_equal(sql_int(db, "PRAGMA synchronous"), 2); /* FULL */
+	assert_int_equal(sql_int(db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(sql_int(db, "PRAGMA busy_timeout"), 5000);
+	assert_int_equal(sql_int(db, "PRAGMA cache_size"), -8192);
+	assert_int_equal(sql_int(db, "PRAGMA wal_autocheckpoint"), 4000);
+	assert_int_equal(sql_int(db, "PRAGMA user_version"), 2);
+}
+
+static void
+test_rdonly_missing(void **state)
+{
+	struct fx *f = *state;
+	struct store *ro = NULL;
+	char *err = NULL, want[PATH_MAX + 64];
+
+	snprintf(want, sizeof(want), "%s/absent.db: no such database", tmpdir);
+	snprintf(f->path, sizeof(f->path), "%s/absent.db", tmpdir);
+	assert_int_equal(store_open(f->path, STORE_RDONLY, &ro, &err), -1);
+	assert_null(ro);
+	assert_string_equal(err, want);
+	free(err);
+	assert_int_equal(access(f->path, F_OK), -1); /* not created */
+}
+
+static void
+test_rdonly_v1_refused(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	char *err = NULL;
+
+	next_path(f, "v1");
+	assert_int_equal(store_create_at_version(f->path, 1, &err), 0);
+	assert_int_equal(store_open(f->path, STORE_RDONLY, &st, &err), -1);
+	assert_non_null(
+	    strstr(err, ": schema version 1, this bouncectl knows 2:"
+			" run bounced to migrate"));
+	assert_non_null(strstr(err, f->path));
+	free(err);
+	assert_int_equal(store_create_at_version(f->path, 3, &err), -1);
+	free(err);
+	assert_int_equal(store_create_at_version(f->path, 0, &err), -1);
+	free(err);
+}
+
+/* A reader opens and reads while the daemon holds the file, even in the
+ * middle of a write transaction, and sees only what was committed. */
+static void
+test_rdonly_while_writer(void **state)
+{
+	struct fx *f = *state;
+	struct store *ro = NULL;
+	struct store_rows *rows;
+	char *err = NULL;
+
+	put_recipient(
+	    f->st, "a@example.org", STATE_SUPPRESSED, "userunknown", T0);
+	assert_int_equal(store_begin(f->st), 0);
+	put_recipient(f->st, "b@example.org", STATE_SOFT, "mailboxfull", T0);
+	if (store_open(f->path, STORE_RDONLY, &ro, &err) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(
+	    store_query_list(ro, &(struct store_list_filter){0}, &rows), 0);
+	assert_string_equal(next_text(rows, 0), "a@example.org");
+	assert_int_equal(store_rows_next(rows), 0);
+	store_rows_free(&rows);
+	/* read-only means read-only */
+	assert_int_equal(
+	    store_override(ro, "c@example.org", OVERRIDE_SUPPRESSED, T0, NULL),
+	    -1);
+	assert_non_null(strstr(store_error(ro), "readonly"));
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(
+	    store_query_list(ro, &(struct store_list_filter){0}, &rows), 0);
+	assert_int_equal(store_rows_next(rows), 1);
+	assert_int_equal(store_rows_next(rows), 1);
+	assert_int_equal(store_rows_next(rows), 0);
+	assert_int_equal(store_rows_next(rows), 0); /* stays at the end */
+	store_rows_free(&rows);
+	store_close(&ro);
+}
+
+static void
+test_newer_refused(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	char *err = NULL;
+	sqlite3 *db;
+
+	next_path(f, "v99");
+	db = raw_open(f->path);
+	sql_exec(db, "CREATE TABLE future (x); PRAGMA user_version = 99;");
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->path, STORE_RDWR, &st, &err), -1);
+	assert_null(st);
+	assert_non_null(
+	    strstr(err, "schema version 99 is newer than this program"));
+	free(err);
+	assert_int_equal(store_open(f->path, STORE_RDONLY, &st, &err), -1);
+	assert_non_null(strstr(err, "newer"));
+	free(err);
+	/* nothing was written: not even WAL mode */
+	db = raw_open(f->path);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM sqlite_master"
+				     " WHERE name = 'messages'"),
+	    0);
+	sqlite3_close(db);
+	assert_int_equal(access(strcat(f->path, "-wal"), F_OK), -1);
+}
+
+static void
+test_foreign_file_refused(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	char *err = NULL;
+	sqlite3 *db;
+
+	next_path(f, "other");
+	db = raw_open(f->path);
+	sql_exec(db, "CREATE TABLE contacts (email TEXT)");
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->path, STORE_RDWR, &st, &err), -1);
+	assert_non_null(strstr(err, "not a bounced database"));
+	free(err);
+}
+
+/* ---- migration ---- */
+
+static void
+fill_v1(const char *path)
+{
+	sqlite3 *db = raw_open(path);
+
+	sql_exec(db,
+	    "INSERT INTO messages (id, sha256, source_ref, outcome,"
+	    " received_at, processed_at) VALUES (7, 'aa', 'new/1.M1',"
+	    " 'bounce', 1700000000, 1700000005);"
+	    "INSERT INTO bounces (message, recipient, action, status,"
+	    " reply_code, reason, hard, class, at) VALUES (7,"
+	    " 'old@example.org', 'failed', '5.1.1', 550, 'userunknown', 1,"
+	    " 'permanent', 1700000000);"
+	    "INSERT INTO recipients (address, domain, state, reason, status,"
+	    " bounce_count, first_bounce_at, last_bounce_at, suppressed_at)"
+	    " VALUES ('old@example.org', 'example.org', 'suppressed',"
+	    " 'userunknown', '5.1.1', 1, 1700000000, 1700000000,"
+	    " 1700000005);"
+	    "INSERT INTO resends (recipient, original_message_id, message,"
+	    " created_at, updated_at) VALUES ('old@example.org', '<o@x>', 7,"
+	    " 1700000005, 1700000005);");
+	sqlite3_close(db);
+}
+
+static void
+test_migrate_from_v1(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	struct store_rows *rows;
+	char *err = NULL;
+	sqlite3 *db;
+	int64_t id;
+
+	next_path(f, "mig");
+	assert_int_equal(store_create_at_version(f->path, 1, &err), 0);
+	db = raw_open(f->path);
+	assert_int_equal(sql_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM sqlite_master"
+				     " WHERE name IN ('overrides',"
+				     " 'recipient_status')"),
+	    0);
+	sqlite3_close(db);
+	fill_v1(f->path);
+
+	if (store_open(f->path, STORE_RDWR, &st, &err) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(store_schema_version(st), 2);
+	assert_int_equal(store_message_find(st, "aa", &id), 1);
+	assert_int_equal(id, 7);
+	assert_int_equal(
+	    store_resend_schedule(st, "old@example.org", "<o@x>", 7, T0, T0),
+	    0);
+	assert_int_equal(store_query_status(st, "old@example.org", &rows), 0);
+	assert_int_equal(store_rows_next(rows), 1);
+	assert_string_equal(text_of(rows, "state"), "suppressed");
+	assert_string_equal(
+	    text_of(rows, "suppressed_at"), "2023-11-14T22:13:25Z");
+	store_rows_free(&rows);
+	assert_int_equal(store_override(st, "old@example.org",
+			     OVERRIDE_UNSUPPRESSED, T0 + DAY, "moved back"),
+	    0);
+	assert_int_equal(store_query_history(st, "old@example.org", &rows), 0);
+	assert_string_equal(next_text(rows, 0), "bounce");
+	assert_string_equal(next_text(rows, 0), "override");
+	assert_int_equal(store_rows_next(rows), 0);
+	store_rows_free(&rows);
+	store_close(&st);
+}
+
+/* ---- messages, bounces, transactions ---- */
+
+static void
+test_message_add_find(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = store_db(f->st);
+	struct store_message m = {
+	    .sha256 = "ab", .source_ref = "new/x", .processed_at = T0};
+	int64_t id = 0, found = 0;
+
+	assert_int_equal(store_message_find(f->st, "ab", &found), 0);
+	assert_int_equal(store_message_add(f->st, &m, &id), 0);
+	assert_int_equal(store_message_find(f->st, "ab", &found), 1);
+	assert_int_equal(found, id);
+	/* exactly once: the same bytes again are refused */
+	assert_int_equal(store_message_add(f->st, &m, NULL), -1);
+	assert_non_null(strstr(store_error(f->st), "UNIQUE"));
+	assert_false(store_error_busy(f->st));
+	assert_int_equal(sql_int(db, "SELECT received_at IS NULL AND"
+				     " message_id IS NULL AND error IS NULL"
+				     " FROM messages"),
+	    1);
+	id = add_message(f->st, 2, STORE_UNPARSABLE, T0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM messages WHERE"
+				     " outcome = 'unparsable' AND error ="
+				     " 'no MIME boundary' AND received_at ="
+				     " 1700000000"),
+	    1);
+	m.sha256 = NULL; /* NOT NULL */
+	assert_int_equal(store_message_add(f->st, &m, NULL), -1);
+}
+
+static void
+test_bounce_add(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = store_db(f->st);
+	struct store_bounce b = {.recipient = "x@example.org", .status = ""};
+	int64_t msg = add_message(f->st, 1, STORE_BOUNCE, T0), id = 0;
+
+	add_bounce(f->st, msg, "u@example.org", "userunknown", true, T0);
+	assert_int_equal(store_bounce_add(f->st, msg, &b, &id), 0);
+	assert_true(id > 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounces WHERE"
+				     " reply_code = 550 AND hard = 1 AND"
+				     " class = 'permanent' AND family ="
+				     " 'postfix' AND at = 1700000000"),
+	    1);
+	/* 0, "" and NULL are all NULL */
+	assert_int_equal(sql_int(db, "SELECT reply_code IS NULL AND status IS"
+				     " NULL AND at IS NULL AND hard = 0 FROM"
+				     " bounces WHERE recipient ="
+				     " 'x@example.org'"),
+	    1);
+	/* foreign keys are on */
+	assert_int_equal(store_bounce_add(f->st, 9999, &b, NULL), -1);
+	assert_non_null(strstr(store_error(f->st), "FOREIGN KEY"));
+}
+
+static void
+test_rollback(void **state)
+{
+	struct fx *f = *state;
+	int64_t msg;
+
+	assert_int_equal(store_begin(f->st), 0);
+	msg = add_message(f->st, 1, STORE_BOUNCE, T0);
+	add_bounce(f->st, msg, "u@example.org", "userunknown", true, T0);
+	put_recipient(
+	    f->st, "u@example.org", STATE_SUPPRESSED, "userunknown", T0);
+	assert_int_equal(store_begin(f->st), -1); /* no nesting */
+	store_rollback(f->st);
+	store_rollback(f->st); /* twice is harmless */
+	assert_int_equal(store_message_find(f->st, SHA1, NULL), 0);
+	assert_int_equal(
+	    sql_int(store_db(f->st), "SELECT (SELECT count(*) FROM bounces) +"
+				     " (SELECT count(*) FROM recipients)"),
+	    0);
+	assert_int_equal(store_commit(f->st), -1); /* nothing to commit */
+}
+
+/* ---- recipients ---- */
+
+static void
+test_recipient_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	struct store_recipient r, got;
+
+	memset(&r, 0, sizeof(r));
+	strcpy(r.address, "someone@example.org");
+	strcpy(r.domain, "example.org");
+	r.state = STATE_SOFT;
+	strcpy(r.reason, "mailboxfull");
+	strcpy(r.status, "4.2.2");
+	r.bounce_count = 3;
+	r.soft_count = 2;
+	r.soft_since = T0 + 1;
+	r.first_bounce_at = T0 + 2;
+	r.last_bounce_at = T0 + 3;
+	r.suppressed_at = T0 + 4;
+	r.override = OVERRIDE_UNSUPPRESSED;
+	r.override_at = T0 + 5;
+	assert_int_equal(store_recipient_get(f->st, r.address, &got), 0);
+	assert_int_equal(store_recipient_put(f->st, &r), 0);
+	memset(&got, 0x55, sizeof(got));
+	assert_int_equal(store_recipient_get(f->st, r.address, &got), 1);
+	assert_memory_equal(&got, &r, sizeof(r));
+
+	/* the update path, and 0 <-> NULL, "" <-> NULL */
+	r.state = STATE_ACTIVE;
+	memset(r.reason, 0, sizeof(r.reason));
+	memset(r.status, 0, sizeof(r.status));
+	r.soft_count = r.soft_since = r.suppressed_at = r.override_at = 0;
+	r.first_bounce_at = r.last_bounce_at = 0;
+	r.override = OVERRIDE_NONE;
+	assert_int_equal(store_recipient_put(f->st, &r), 0);
+	assert_int_equal(store_recipient_get(f->st, r.address, &got), 1);
+	assert_memory_equal(&got, &r, sizeof(r));
+	assert_int_equal(sql_int(store_db(f->st),
+			     "SELECT soft_since IS NULL AND first_bounce_at IS"
+			     " NULL AND last_bounce_at IS NULL AND"
+			     " suppressed_at IS NULL AND override IS NULL AND"
+			     " override_at IS NULL AND reason IS NULL AND"
+			     " status IS NULL AND bounce_count = 3 FROM"
+			     " recipients"),
+	    1);
+	assert_int_equal(
+	    sql_int(store_db(f->st), "SELECT count(*) FROM recipients"), 1);
+}
+
+static void
+test_override(void **state)
+{
+	struct fx *f = *state;
+	struct store_recipient r;
+	sqlite3 *db = store_db(f->st);
+
+	/* a row is created for an address never seen; case folds */
+	assert_int_equal(store_override(f->st, "New@Example.ORG",
+			     OVERRIDE_SUPPRESSED, T0, "asked by phone"),
+	    0);
+	assert_int_equal(store_recipient_get(f->st, "new@example.org", &r), 1);
+	assert_string_equal(r.domain, "example.org");
+	assert_int_equal(r.state, STATE_SUPPRESSED);
+	assert_int_equal(r.suppressed_at, T0);
+	assert_int_equal(r.override, OVERRIDE_SUPPRESSED);
+	assert_int_equal(r.override_at, T0);
+	/* suppressed again: the first time stays */
+	assert_int_equal(store_override(f->st, "new@example.org",
+			     OVERRIDE_SUPPRESSED, T0 + 10, NULL),
+	    0);
+	assert_int_equal(store_recipient_get(f->st, "new@example.org", &r), 1);
+	assert_int_equal(r.suppressed_at, T0);
+	assert_int_equal(r.override_at, T0 + 10);
+
+	/* a soft address lifted by a person */
+	put_recipient(f->st, "soft@example.org", STATE_SOFT, "mailboxfull", T0);
+	assert_int_equal(store_override(f->st, "soft@example.org",
+			     OVERRIDE_UNSUPPRESSED, T0 + 20, NULL),
+	    0);
+	assert_int_equal(store_recipient_get(f->st, "soft@example.org", &r), 1);
+	assert_int_equal(r.state, STATE_ACTIVE);
+	assert_int_equal(r.soft_count, 0);
+	assert_int_equal(r.soft_since, 0);
+	assert_int_equal(r.bounce_count, 1); /* history stays */
+	assert_int_equal(r.override, OVERRIDE_UNSUPPRESSED);
+	assert_int_equal(r.override_at, T0 + 20);
+
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM overrides"), 3);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM overrides WHERE"
+				     " id = 1 AND address = 'new@example.org'"
+				     " AND action = 'suppressed' AND at ="
+				     " 1700000000 AND note = 'asked by phone'"),
+	    1);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM overrides WHERE"
+				     " id = 3 AND action = 'unsuppressed' AND"
+				     " note IS NULL"),
+	    1);
+
+	/* refused: nothing written */
+	assert_int_equal(
+	    store_override(f->st, "no-at-sign", OVERRIDE_SUPPRESSED, T0, NULL),
+	    -1);
+	assert_int_equal(
+	    store_override(f->st, "x@example.org", OVERRIDE_NONE, T0, NULL),
+	    -1);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM overrides"), 3);
+}
+
+/* Inside the caller's transaction it nests, and goes with a rollback. */
+static void
+test_override_in_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct store_recipient r;
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_override(f->st, "in@example.org",
+			     OVERRIDE_SUPPRESSED, T0, NULL),
+	    0);
+	assert_int_equal(store_recipient_get(f->st, "in@example.org", &r), 1);
+	store_rollback(f->st);
+	assert_int_equal(store_recipient_get(f->st, "in@example.org", &r), 0);
+	assert_int_equal(
+	    sql_int(store_db(f->st), "SELECT count(*) FROM overrides"), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_override(f->st, "in@example.org",
+			     OVERRIDE_SUPPRESSED, T0, NULL),
+	    0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_recipient_get(f->st, "in@example.org", &r), 1);
+}
+
+static void
+test_decay(void **state)
+{
+	struct fx *f = *state;
+	struct store_recipient r;
+	int64_t n = -1;
+
+	put_recipient(f->st, "old@example.org", STATE_SOFT, "mailboxfull", T0);
+	put_recipient(
+	    f->st, "new@example.org", STATE_SOFT, "mailboxfull", T0 + 2 * DAY);
+	put_recipient(
+	    f->st, "gone@example.org", STATE_SUPPRESSED, "userunknown", T0);
+	assert_int_equal(store_decay_soft(f->st, T0 + DAY, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_recipient_get(f->st, "old@example.org", &r), 1);
+	assert_int_equal(r.state, STATE_ACTIVE);
+	assert_int_equal(r.soft_count, 0);
+	assert_int_equal(r.soft_since, 0);
+	assert_int_equal(r.last_bounce_at, T0);
+	assert_int_equal(store_recipient_get(f->st, "new@example.org", &r), 1);
+	assert_int_equal(r.state, STATE_SOFT);
+	assert_int_equal(store_recipient_get(f->st, "gone@example.org", &r), 1);
+	assert_int_equal(r.state, STATE_SUPPRESSED);
+	assert_int_equal(store_decay_soft(f->st, T0 + DAY, &n), 0);
+	assert_int_equal(n, 0);
+}
+
+/* ---- resends ---- */
+
+static void
+test_resend_dedup(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = store_db(f->st);
+	int64_t m1 = add_message(f->st, 1, STORE_BOUNCE, T0);
+	int64_t m2 = add_message(f->st, 2, STORE_BOUNCE, T0 + 60);
+	const char *to = "u@example.org";
+
+	assert_int_equal(
+	    store_resend_schedule(f->st, to, "<a@x>", m1, T0 + 600, T0), 1);
+	/* another bounce for the same pair: still one pending */
+	assert_int_equal(
+	    store_resend_schedule(f->st, to, "<a@x>", m2, T0 + 660, T0 + 60),
+	    0);
+	assert_int_equal(
+	    store_resend_schedule(f->st, to, "<b@x>", m2, T0 + 660, T0 + 60),
+	    1);
+	/* an unknown original dedups too, and "" is unknown */
+	assert_int_equal(store_resend_schedule(f->st, to, NULL, m1, T0, T0), 1);
+	assert_int_equal(store_resend_schedule(f->st, to, NULL, m2, T0, T0), 0);
+	assert_int_equal(store_resend_schedule(f->st, to, "", m2, T0, T0), 0);
+	/* deferred is still pending */
+	sql_exec(db, "UPDATE resends SET state = 'deferred' WHERE"
+		     " original_message_id = '<a@x>'");
+	assert_int_equal(
+	    store_resend_schedule(f->st, to, "<a@x>", m2, T0, T0), 0);
+	/* once sent, a new failure schedules a new one */
+	sql_exec(db, "UPDATE resends SET state = 'sent', attempts = 1");
+	assert_int_equal(
+	    store_resend_schedule(f->st, to, "<a@x>", m2, T0, T0), 1);
+	assert_int_equal(store_resend_schedule(f->st, to, NULL, m2, T0, T0), 1);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends"), 5);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
+				     " state = 'pending' AND attempts = 0 AND"
+				     " created_at = updated_at"),
+	    2);
+	/* the cause must exist */
+	assert_int_equal(
+	    store_resend_schedule(f->st, "v@example.org", NULL, 4242, T0, T0),
+	    -1);
+}
+
+/* ---- queries ---- */
+
+/* Three addresses on two domains, bounces over three days, an override. */
+static void
+populate(struct store *st)
+{
+	int64_t m1 = add_message(st, 1, STORE_BOUNCE, T0);
+	int64_t m2 = add_message(st, 2, STORE_BOUNCE, T0 + DAY);
+	int64_t m3 = add_message(st, 3, STORE_BOUNCE, T0 + 2 * DAY);
+
+	add_message(st, 4, STORE_UNPARSABLE, T0);
+	add_message(st, 5, STORE_NOT_BOUNCE, T0);
+	add_bounce(st, m1, "a@example.org", "userunknown", true, T0);
+	add_bounce(st, m2, "b@example.org", "mailboxfull", false, T0 + DAY);
+	add_bounce(st, m3, "b@example.org", "mailboxfull", false, T0 + 2 * DAY);
+	add_bounce(st, m3, "c@example.net", "userunknown", true, T0 + 2 * DAY);
+	put_recipient(st, "a@example.org", STATE_SUPPRESSED, "userunknown", T0);
+	put_recipient(
+	    st, "b@example.org", STATE_SOFT, "mailboxfull", T0 + 2 * DAY);
+	put_recipient(
+	    st, "c@example.net", STATE_SUPPRESSED, "userunknown", T0 + 2 * DAY);
+	assert_int_equal(store_resend_schedule(st, "b@example.org",
+			     "<orig@example.com>", m3, T0 + 3 * DAY, T0),
+	    1);
+	assert_int_equal(store_override(st, "a@example.org",
+			     OVERRIDE_UNSUPPRESSED, T0 + 3600, "typo fixed"),
+	    0);
+}
+
+static const char *const status_cols[] = {"address", "domain", "state",
+    "reason", "status", "bounces", "soft_bounces", "first_bounce",
+    "last_bounce", "suppressed_at", "overridden_by", "override", "override_at"};
+
+static void
+test_query_status(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *rows;
+
+	populate(f->st);
+	assert_int_equal(store_query_status(f->st, "A@example.org", &rows), 0);
+	expect_cols(rows, status_cols, 13);
+	assert_int_equal(store_rows_type(rows, 0), STORE_NULL); /* no row yet */
+	assert_int_equal(store_rows_next(rows), 1);
+	assert_string_equal(text_of(rows, "state"), "active");
+	assert_string_equal(text_of(rows, "domain"), "example.org");
+	assert_string_equal(text_of(rows, "bounces"), "1");
+	assert_int_equal(store_rows_type(rows, 5), STORE_INT);
+	assert_string_equal(
+	    text_of(rows, "first_bounce"), "2023-11-14T22:13:20Z");
+	assert_string_equal(
+	    text_of(rows, "suppressed_at"), "2023-11-14T22:13:20Z");
+	assert_string_equal(text_of(rows, "overridden_by"), "person");
+	assert_string_equal(text_of(rows, "override"), "unsuppressed");
+	assert_string_equal(
+	    text_of(rows, "override_at"), "2023-11-14T23:13:20Z");
+	assert_int_equal(store_rows_type(rows, 0), STORE_TEXT);
+	assert_int_equal(store_rows_next(rows), 0);
+	store_rows_free(&rows);
+	assert_null(rows);
+
+	assert_int_equal(store_query_status(f->st, "c@example.net", &rows), 0);
+	assert_int_equal(store_rows_next(rows), 1);
+	assert_null(store_rows_text(rows, (unsigned)col_of(rows, "override")));
+	assert_int_equal(
+	    store_rows_type(rows, (unsigned)col_of(rows, "overridden_by")),
+	    STORE_NULL);
+	store_rows_free(&rows);
+	assert_int_equal(store_query_status(f->st, "nobody@x", &rows), 0);
+	assert_int_equal(store_rows_next(rows), 0);
+	store_rows_free(&rows);
+}
+
+static const char *const history_cols[] = {"kind", "at", "processed_at",
+    "action", "status", "reply_code", "reason", "hard", "class", "diagnostic",
+    "remote_mta", "original_message_id", "rule", "family", "source_ref",
+    "note"};
+
+static void
+test_query_history(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *rows;
+
+	populate(f->st);
+	assert_int_equal(store_override(f->st, "b@example.org",
+			     OVERRIDE_SUPPRESSED, T0 + DAY + 1, NULL),
+	    0);
+	assert_int_equal(store_query_history(f->st, "b@example.org", &rows), 0);
+	expect_cols(rows, history_cols, 16);
+	assert_string_equal(next_text(rows, 0), "bounce");
+	assert_string_equal(text_of(rows, "at"), "2023-11-15T22:13:20Z");
+	assert_string_equal(
+	    text_of(rows, "processed_at"), "2023-11-15T22:13:25Z");
+	assert_string_equal(text_of(rows, "reply_code"), "452");
+	assert_int_equal(store_rows_type(rows, 5), STORE_INT);
+	assert_string_equal(text_of(rows, "hard"), "0");
+	assert_string_equal(text_of(rows, "source_ref"), "new/2.M1");
+	assert_string_equal(text_of(rows, "note"), "NULL");
+	assert_string_equal(next_text(rows, 0), "override");
+	assert_string_equal(text_of(rows, "action"), "suppressed");
+	assert_string_equal(text_of(rows, "at"), "2023-11-15T22:13:21Z");
+	assert_string_equal(text_of(rows, "hard"), "NULL");
+	assert_string_equal(next_text(rows, 0), "bounce");
+	assert_string_equal(text_of(rows, "at"), "2023-11-16T22:13:20Z");
+	assert_int_equal(store_rows_next(rows), 0);
+	store_rows_free(&rows);
+
+	assert_int_equal(store_query_history(f->st, "a@example.org", &rows), 0);
+	assert_string_equal(next_text(rows, 0), "bounce");
+	assert_string_equal(next_text(rows, 0), "override");
+	assert_string_equal(text_of(rows, "note"), "typo fixed");
+	assert_int_equal(store_rows_next(rows), 0);
+	store_rows_free(&rows);
+}
+
+static const char *const list_cols[] = {
+    "address", "domain", "state", "reason", "status", "bounces", "last_bounce"};
+
+/* The addresses a filter lists, comma-separated, in order. */
+static void
+expect_list(struct store *st, struct store_list_filter flt, const char *want)
+{
+	struct store_rows *rows;
+	char got[256] = "";
+
+	assert_int_equal(store_query_list(st, &flt, &rows), 0);
+	expect_cols(rows, list_cols, 7);
+	while (store_rows_next(rows) == 1) {
+		if (got[0] != '\0')
+			strcat(got, ",");
+		strcat(got, store_rows_text(rows, 0));
+	}
+	store_rows_free(&rows);
+	assert_string_equal(got, want);
+}
+
+static void
+test_query_list(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *rows;
+
+	populate(f->st);
+	/* newest last bounce first, then by address */
+	expect_list(f->st, (struct store_list_filter){0},
+	    "b@example.org,c@example.net,a@example.org");
+	expect_list(f->st, (struct store_list_filter){.state = "suppressed"},
+	    "c@example.net");
+	expect_list(f->st, (struct store_list_filter){.state = "active"},
+	    "a@example.org");
+	expect_list(f->st, (struct store_list_filter){.reason = "userunknown"},
+	    "c@example.net,a@example.org");
+	expect_list(f->st, (struct store_list_filter){.domain = "EXAMPLE.org"},
+	    "b@example.org,a@example.org");
+	expect_list(f->st, (struct store_list_filter){.since = T0 + DAY},
+	    "b@example.org,c@example.net");
+	expect_list(f->st,
+	    (struct store_list_filter){.state = "soft",
+		.reason = "mailboxfull",
+		.domain = "example.org",
+		.since = T0},
+	    "b@example.org");
+	expect_list(f->st, (struct store_list_filter){.state = "nonesuch"}, "");
+
+	assert_int_equal(
+	    store_query_list(
+		f->st, &(struct store_list_filter){.state = "soft"}, &rows),
+	    0);
+	assert_int_equal(store_rows_next(rows), 1);
+	assert_string_equal(
+	    text_of(rows, "last_bounce"), "2023-11-16T22:13:20Z");
+	assert_string_equal(text_of(rows, "bounces"), "1");
+	assert_string_equal(text_of(rows, "reason"), "mailboxfull");
+	store_rows_free(&rows);
+}
+
+/* "key:bounces:recipients:hard;..." of a stats query */
+static void
+expect_stats(struct store *st, enum store_stats_by by, int64_t since,
+    const char *key, const char *want)
+{
+	static const char *const tail[] = {"bounces", "recipients", "hard"};
+	struct store_rows *rows;
+	char got[512] = "", line[128];
+
+	assert_int_equal(store_query_stats(st, by, since, &rows), 0);
+	assert_int_equal(store_rows_ncols(rows), 4);
+	assert_string_equal(store_rows_name(rows, 0), key);
+	for (unsigned i = 0; i < 3; i++)
+		assert_string_equal(store_rows_name(rows, i + 1), tail[i]);
+	while (store_rows_next(rows) == 1) {
+		for (unsigned i = 1; i < 4; i++)
+			assert_int_equal(store_rows_type(rows, i), STORE_INT);
+		snprintf(line, sizeof(line), "%s%s:%s:%s:%s",
+		    got[0] != '\0' ? ";" : "", store_rows_text(rows, 0),
+		    store_rows_text(rows, 1), store_rows_text(rows, 2),
+		    store_rows_text(rows, 3));
+		strcat(got, line);
+	}
+	store_rows_free(&rows);
+	assert_string_equal(got, want);
+}
+
+static void
+test_query_stats(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *rows = (void *)1;
+
+	populate(f->st);
+	/* a second bounce of a on another day */
+	add_bounce(f->st, 1, "a@example.org", "userunknown", true, T0 + DAY);
+	expect_stats(f->st, STATS_REASON, 0, "reason",
+	    "userunknown:3:2:3;mailboxfull:2:1:0");
+	expect_stats(f->st, STATS_REASON, T0 + 2 * DAY, "reason",
+	    "mailboxfull:1:1:0;userunknown:1:1:1");
+	expect_stats(f->st, STATS_DOMAIN, 0, "domain",
+	    "example.org:4:2:2;example.net:1:1:1");
+	expect_stats(f->st, STATS_DAY, 0, "day",
+	    "2023-11-14:1:1:1;2023-11-15:2:2:1;2023-11-16:2:2:1");
+	expect_stats(f->st, STATS_DAY, T0 + DAY, "day",
+	    "2023-11-15:2:2:1;2023-11-16:2:2:1");
+	expect_stats(f->st, STATS_DAY, T0 + 30 * DAY, "day", "");
+	assert_int_equal(
+	    store_query_stats(f->st, (enum store_stats_by)9, 0, &rows), -1);
+	assert_null(rows);
+}
+
+/* ---- docs/schema.md ---- */
+
+/* Prepares and runs every ```sql block of docs/schema.md: all reads. */
+static void
+test_schema_doc_examples(void **state)
+{
+	struct fx *f = *state;
+	FILE *fp = fopen(BD_SCHEMA_DOC, "r");
+	char line[1024], sql[4096];
+	int inside = 0, n = 0;
+	sqlite3_stmt *stmt;
+
+	assert_non_null(fp);
+	populate(f->st);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (!inside && strncmp(line, "```sql", 6) == 0) {
+			inside = 1, sql[0] = '\0';
+			continue;
+		}
+		if (!inside)
+			continue;
+		if (strncmp(line, "```", 3) != 0) {
+			assert_true(strlen(sql) + strlen(line) < sizeof(sql));
+			strcat(sql, line);
+			continue;
+		}
+		inside = 0, n++;
+		if (sqlite3_prepare_v2(store_db(f->st), sql, -1, &stmt, NULL) !=
+		    SQLITE_OK)
+			fail_msg(
+			    "%s\n%s", sql, sqlite3_errmsg(store_db(f->st)));
+		assert_true(sqlite3_stmt_readonly(stmt));
+		while (sqlite3_step(stmt) == SQLITE_ROW)
+			;
+		assert_int_equal(sqlite3_finalize(stmt), SQLITE_OK);
+	}
+	fclose(fp);
+	assert_true(n >= 6);
+}
+
+/* ---- the rest ---- */
+
+static void
+test_names(void **state)
+{
+	(void)state;
+	for (int s = STATE_ACTIVE; s <= STATE_SUPPRESSED; s++)
+		assert_int_equal(store_state_from_name(store_state_name(s)), s);
+	assert_int_equal(store_state_from_name("Active"), -1);
+	assert_int_equal(store_state_from_name(NULL), -1);
+	assert_string_equal(store_outcome_name(STORE_BOUNCE), "bounce");
+	assert_string_equal(store_outcome_name(STORE_NOT_BOUNCE), "not_bounce");
+	assert_string_equal(store_outcome_name(STORE_UNPARSABLE), "unparsable");
+	assert_null(store_override_name(OVERRIDE_NONE));
+	assert_string_equal(
+	    store_override_name(OVERRIDE_SUPPRESSED), "suppressed");
+	assert_string_equal(
+	    store_override_name(OVERRIDE_UNSUPPRESSED), "unsuppressed");
+}
+
+/* Another writer holding the lock past the timeout: busy, retry later. */
+static void
+test_busy(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *other = raw_open(f->path);
+
+	sql_exec(other, "BEGIN IMMEDIATE");
+	sqlite3_busy_timeout(store_db(f->st), 50); /* not 5 s in a test */
+	assert_int_equal(store_begin(f->st), -1);
+	assert_true(store_error_busy(f->st));
+	sql_exec(other, "ROLLBACK");
+	sqlite3_close(other);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_commit(f->st), 0);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_create_reopen),
+	    T(test_pragmas),
+	    T(test_rdonly_missing),
+	    T(test_rdonly_v1_refused),
+	    T(test_rdonly_while_writer),
+	    T(test_newer_refused),
+	    T(test_foreign_file_refused),
+	    T(test_migrate_from_v1),
+	    T(test_message_add_find),
+	    T(test_bounce_add),
+	    T(test_rollback),
+	    T(test_recipient_roundtrip),
+	    T(test_override),
+	    T(test_override_in_transaction),
+	    T(test_decay),
+	    T(test_resend_dedup),
+	    T(test_query_status),
+	    T(test_query_history),
+	    T(test_query_list),
+	    T(test_query_stats),
+	    T(test_schema_doc_examples),
+	    T(test_names),
+	    T(test_busy),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
