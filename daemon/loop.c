@@ -1,2 +1,302 @@
-/* placeholder: being written */
-extern int bd_placeholder_loop;
+/*
+ * The main loop: poll(2) over the source's inotify fd and a signalfd, with
+ * a timeout for the next of: watchdog keep-alive, periodic rescan, retry
+ * after a failed pass, soft-state decay. A pass reads what is waiting in
+ * batches; each batch is one transaction, committed before any of its
+ * messages is acknowledged.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/xmalloc.h"
+#include "daemon.h"
+#include "notify.h"
+#include "workq.h"
+
+#define DECAY_EVERY_MS (3600 * 1000) /* soft-state decay sweep */
+#define RETRY_MIN_MS 1000	     /* after a failed pass, doubling ... */
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+loop_signals(struct daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			d->reload = true;
+		else if (!d->stopping) {
+			d->stopping = true;
+			notify_stopping();
+			log_info("signal %u: finishing the current batch",
+			    si.ssi_signo);
+		}
+	}
+}
+
+static void
+status(struct daemon *d)
+{
+	const struct pipeline_counts *t = &d->pl.total;
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "processed %llu messages (%llu bounces, "
+	    "%llu not bounce, %llu unparsable, %llu already recorded)",
+	    (unsigned long long)t->messages, (unsigned long long)t->bounces,
+	    (unsigned long long)t->not_bounces,
+	    (unsigned long long)t->unparsable,
+	    (unsigned long long)t->duplicates);
+	notify_status(buf);
+}
+
+/*
+ * The reader thread: reads each waiting message, hashes, parses and
+ * classifies it (prepare_message()), and queues the result for the main
+ * thread, which alone touches the database. Only next() is called here;
+ * the main thread calls ack(), which shares no state with next() in
+ * the sources we have.
+ */
+struct reader {
+	struct source *src;
+	struct workq q;
+	pthread_t tid;
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct reader *r = arg;
+	struct source_msg m;
+
+	while (!workq_cancelled(&r->q) && r->src->ops->next(r->src, &m) == 1) {
+		struct prepared *pm = xmalloc(sizeof(*pm));
+
+		prepare_message(&m, (int64_t)time(NULL), pm);
+		if (workq_push(&r->q, pm) == -1) {
+			prepared_free(pm);
+			free(pm);
+			break;
+		}
+	}
+	workq_close(&r->q);
+	return NULL;
+}
+
+static void
+batch_clear(struct prepared **b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		prepared_free(b[i]);
+		free(b[i]);
+	}
+}
+
+/*
+ * One batch: up to batch_size messages in one transaction, committed
+ * before any of them is acknowledged (moved). Returns 1 when the reader
+ * may have more, 0 when the pass is over, -1 on a database error (rolled
+ * back, nothing acknowledged: the messages stay where they are).
+ */
+static int
+batch(struct daemon *d, struct reader *r, struct prepared **b,
+    enum source_ack *how)
+{
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (pipeline_begin(&d->pl) == -1)
+		return -1;
+	while (n < d->conf->batch_size && rc == 0) {
+		if ((b[n] = workq_pop(&r->q)) == NULL)
+			break;
+		rc = pipeline_message(&d->pl, b[n], (int64_t)time(NULL),
+		    &how[n]);
+		/* only the name is needed for the ack: memory stays flat */
+		report_free(&b[n]->rep);
+		n++;
+	}
+	if (rc == -1 || pipeline_end(&d->pl, 1) == -1) {
+		if (rc == -1)
+			pipeline_end(&d->pl, 0);
+		batch_clear(b, n);
+		return -1;
+	}
+	if (d->kill_after_commit > 0 && --d->kill_after_commit == 0)
+		raise(SIGKILL); /* test hook: committed, not acknowledged */
+	for (i = 0; i < n; i++)
+		(void)d->src->ops->ack(d->src, &b[i]->m, how[i]);
+	batch_clear(b, n);
+	return n == d->conf->batch_size ? 1 : 0;
+}
+
+/* Stops the reader and drops what it had queued (nothing was stored). */
+static void
+reader_stop(struct reader *r)
+{
+	struct prepared *pm;
+
+	workq_cancel(&r->q);
+	while ((pm = workq_pop(&r->q)) != NULL) {
+		prepared_free(pm);
+		free(pm);
+	}
+	pthread_join(r->tid, NULL);
+	while ((pm = workq_pop(&r->q)) != NULL) { /* pushed while joining */
+		prepared_free(pm);
+		free(pm);
+	}
+	workq_deinit(&r->q);
+}
+
+int
+loop_pass(struct daemon *d)
+{
+	size_t cap = d->conf->batch_size;
+	struct prepared **b;
+	enum source_ack *how;
+	struct reader r = { .src = d->src };
+	int rc;
+
+	if (d->src->ops->scan(d->src) == -1)
+		return -1;
+	workq_init(&r.q);
+	if ((errno = pthread_create(&r.tid, NULL, reader_main, &r)) != 0)
+		fatal("pthread_create");
+	b = xcalloc(cap, sizeof(*b));
+	how = xcalloc(cap, sizeof(*how));
+	do {
+		rc = batch(d, &r, b, how);
+		if (rc >= 0)
+			status(d);
+		notify_watchdog();
+		loop_signals(d);
+	} while (rc == 1 && !d->stopping);
+	reader_stop(&r);
+	free(b);
+	free(how);
+	return rc == -1 ? -1 : 0;
+}
+
+/* policy.soft_decay: soft addresses quiet for that long are active again */
+static void
+decay(struct daemon *d)
+{
+	int64_t n = 0;
+
+	if (store_decay_soft(d->st, (int64_t)time(NULL) -
+	    d->conf->policy.soft_decay, &n) == -1)
+		log_warnx("store: decay: %s", store_error(d->st));
+	else if (n > 0)
+		log_info("policy: %lld soft addresses quiet for %us are active "
+		    "again", (long long)n, d->conf->policy.soft_decay);
+}
+
+static int64_t
+min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* After a failed pass: retry at growing intervals, said once per outage. */
+static int64_t
+backoff(struct daemon *d)
+{
+	int64_t cap = (int64_t)d->conf->rescan_interval * 1000;
+
+	if (d->retry_ms == 0)
+		log_warnx("loop: a batch could not be stored; retrying, "
+		    "nothing was acknowledged");
+	d->retry_ms = d->retry_ms == 0 ? RETRY_MIN_MS
+	    : min64(d->retry_ms * 2, cap);
+	return d->retry_ms;
+}
+
+static void
+wait_events(struct daemon *d, int64_t timeout, bool *need_pass)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = d->sfd, .events = POLLIN },
+		{ .fd = d->src->ops->fd(d->src), .events = POLLIN },
+	};
+	int n = pfd[1].fd == -1 ? 1 : 2;
+
+	if (poll(pfd, (nfds_t)n, (int)min64(timeout, 60000)) == -1) {
+		if (errno != EINTR)
+			fatal("poll");
+		return;
+	}
+	if (pfd[0].revents & POLLIN)
+		loop_signals(d);
+	if (n == 2 && (pfd[1].revents & POLLIN)) {
+		d->src->ops->drain(d->src);
+		*need_pass = true;
+	}
+}
+
+int
+loop_run(struct daemon *d)
+{
+	uint64_t wd = notify_watchdog_usec();
+	int64_t wd_every = wd > 0 ? (int64_t)(wd / 2000) : INT64_MAX / 4;
+	int64_t t = now_ms(), next_wd = t, next_decay = t, retry_at = t;
+	int64_t next_rescan = t + (int64_t)d->conf->rescan_interval * 1000;
+	bool need_pass = true;
+	char buf[256];
+
+	/* sd_notify(3): armed, migrated, valid -- the first pass follows */
+	snprintf(buf, sizeof(buf), "watching %s", d->conf->maildir);
+	notify_ready(buf);
+	while (!d->stopping) {
+		t = now_ms();
+		if (d->reload) {
+			d->reload = false;
+			daemon_reload(d);
+			need_pass = true;
+		}
+		if (t >= next_decay) {
+			decay(d);
+			next_decay = t + DECAY_EVERY_MS;
+		}
+		if (t >= next_rescan) {
+			need_pass = true;
+			next_rescan = t + (int64_t)d->conf->rescan_interval * 1000;
+		}
+		if (t >= next_wd) {
+			notify_watchdog();
+			next_wd = t + wd_every;
+		}
+		if (need_pass && t >= retry_at) {
+			need_pass = false;
+			if (loop_pass(d) == -1) {
+				retry_at = now_ms() + backoff(d);
+				need_pass = true;
+			} else
+				d->retry_ms = 0;
+			continue;
+		}
+		t = min64(min64(next_rescan, next_decay), next_wd) - t;
+		if (need_pass)
+			t = min64(t, retry_at - now_ms());
+		wait_events(d, t < 0 ? 0 : t, &need_pass);
+	}
+	return 0;
+}

@@ -1,2 +1,215 @@
-/* placeholder */
-int main(void) { return 1; }
+/*
+ * bounced: watch a Maildir of bounces, record each message's result in
+ * SQLite exactly once, keep every recipient's state (bounced(8)).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/xmalloc.h"
+#include "daemon.h"
+#include "notify.h"
+
+static void
+usage(FILE *out)
+{
+	fputs("usage: bounced [-n] [--once] [-v] [-c FILE] [-d DATABASE] "
+	      "[-m MAILDIR]\n"
+	      "  -c FILE     configuration (bounced.yaml(5)); without it the "
+	      "embedded defaults\n"
+	      "  -d PATH     database file (overrides the configuration)\n"
+	      "  -m PATH     Maildir to watch (overrides the configuration)\n"
+	      "  -n          check the configuration and exit\n"
+	      "  --once      process what is waiting, then exit\n"
+	      "  -v          log debug lines too\n",
+	    out);
+}
+
+struct config *
+daemon_load_config(const struct daemon *d)
+{
+	struct config *conf = NULL;
+	char *errors = NULL;
+
+	if (d->conf_path == NULL)
+		conf = config_default();
+	else if (config_load(d->conf_path, &conf, &errors) == -1) {
+		char *line, *save = NULL;
+
+		/* every problem of the file, each on its own log line */
+		for (line = strtok_r(errors, "\n", &save); line != NULL;
+		     line = strtok_r(NULL, "\n", &save))
+			log_errx("%s", line);
+		free(errors);
+		return NULL;
+	}
+	if (d->opt_db != NULL) {
+		free(conf->database);
+		conf->database = xstrdup(d->opt_db);
+	}
+	if (d->opt_maildir != NULL) {
+		free(conf->maildir);
+		free(conf->quarantine);
+		conf->maildir = xstrdup(d->opt_maildir);
+		conf->quarantine = xasprintf("%s/.Quarantine", d->opt_maildir);
+	}
+	return conf;
+}
+
+int
+daemon_open(struct daemon *d, const struct config *conf, struct store **st_r,
+    struct source **src_r)
+{
+	char *err = NULL;
+
+	(void)d;
+	if (store_open(conf->database, STORE_RDWR, st_r, &err) == -1) {
+		log_warnx("store: %s", err);
+		free(err);
+		return -1;
+	}
+	if ((*src_r = maildir_source_new(conf->maildir, conf->quarantine)) ==
+	    NULL) {
+		store_close(st_r);
+		return -1;
+	}
+	return 0;
+}
+
+void
+daemon_reload(struct daemon *d)
+{
+	struct config *conf;
+	struct store *st = NULL;
+	struct source *src = NULL;
+
+	notify_reloading();
+	if ((conf = daemon_load_config(d)) == NULL) {
+		log_warnx("config: %s: invalid, keeping the running "
+		    "configuration", d->conf_path ? d->conf_path : "defaults");
+		notify_ready("reload failed: configuration invalid");
+		return;
+	}
+	if (daemon_open(d, conf, &st, &src) == -1) {
+		log_warnx("config: %s: cannot open what it names, keeping the "
+		    "running configuration", d->conf_path ? d->conf_path :
+		    "defaults");
+		config_free(&conf);
+		notify_ready("reload failed: see the log");
+		return;
+	}
+	d->src->ops->free(d->src);
+	store_close(&d->st);
+	config_free(&d->conf);
+	d->conf = conf, d->st = st, d->src = src;
+	d->pl.st = st, d->pl.conf = conf;
+	/* said before the new level applies: a reload is always logged */
+	log_notice("config: %s: reloaded", d->conf_path ? d->conf_path :
+	    "defaults");
+	log_set_level(d->verbose ? LOG_LVL_DEBUG : conf->log_level);
+	notify_ready("reloaded");
+}
+
+static int
+setup_signals(struct daemon *d)
+{
+	sigset_t set;
+
+	/* signalfd(2): no handlers, the loop reads signals like any fd */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		return -1;
+	d->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return d->sfd == -1 ? -1 : 0;
+}
+
+static int
+parse_args(struct daemon *d, int argc, char **argv, bool *check_r)
+{
+	static const struct option longopts[] = {
+		{ "once", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:d:hm:nv", longopts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'c': d->conf_path = optarg; break;
+		case 'd': d->opt_db = optarg; break;
+		case 'm': d->opt_maildir = optarg; break;
+		case 'n': *check_r = true; break;
+		case 'o': d->once = true; break;
+		case 'v': d->verbose = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run(struct daemon *d)
+{
+	int rc;
+
+	if (daemon_open(d, d->conf, &d->st, &d->src) == -1)
+		return 1;
+	pipeline_init(&d->pl, d->st, d->conf);
+	log_info("started: maildir %s, database %s%s", d->conf->maildir,
+	    d->conf->database, d->once ? ", once" : "");
+	rc = d->once ? (loop_pass(d) == 0 ? 0 : 1) : loop_run(d);
+	log_info("stopped: %llu messages (%llu bounces, %llu not bounces, "
+	    "%llu unparsable, %llu already recorded)",
+	    (unsigned long long)d->pl.total.messages,
+	    (unsigned long long)d->pl.total.bounces,
+	    (unsigned long long)d->pl.total.not_bounces,
+	    (unsigned long long)d->pl.total.unparsable,
+	    (unsigned long long)d->pl.total.duplicates);
+	pipeline_deinit(&d->pl);
+	d->src->ops->free(d->src);
+	store_close(&d->st);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct daemon d = { .sfd = -1 };
+	bool check = false;
+	int rc;
+
+	log_init("bounced", LOG_LVL_INFO, -1);
+	if (parse_args(&d, argc, argv, &check) == -1)
+		return 2;
+	if ((d.conf = daemon_load_config(&d)) == NULL)
+		return 1;
+	if (check) {
+		puts("configuration OK");
+		config_free(&d.conf);
+		return 0;
+	}
+	log_set_level(d.verbose ? LOG_LVL_DEBUG : d.conf->log_level);
+	if (getenv("BOUNCED_TEST_KILL_AFTER_COMMIT") != NULL)
+		d.kill_after_commit = atoi(getenv("BOUNCED_TEST_KILL_AFTER_COMMIT"));
+	if (setup_signals(&d) == -1)
+		fatal("signals");
+	rc = run(&d);
+	config_free(&d.conf);
+	close(d.sfd);
+	return rc;
+}

@@ -1,2 +1,162 @@
-/* placeholder: being written */
-extern int bd_placeholder_policy;
+/* Recipient-state transitions; the table is in policy.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "policy.h"
+
+static void
+set_text(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+static void
+fill_new(struct store_recipient *r)
+{
+	const char *at = strrchr(r->address, '@');
+
+	set_text(r->domain, sizeof(r->domain), at != NULL ? at + 1 : "");
+	r->state = STATE_ACTIVE;
+}
+
+/* Counts a failure in the totals every failure updates. */
+static void
+count_failure(struct store_recipient *r, const struct policy_event *ev)
+{
+	r->bounce_count++;
+	if (r->first_bounce_at == 0 || ev->at < r->first_bounce_at)
+		r->first_bounce_at = ev->at;
+	if (ev->at > r->last_bounce_at)
+		r->last_bounce_at = ev->at;
+}
+
+static void
+suppress(struct store_recipient *r, const struct policy_event *ev,
+    int64_t now, struct policy_result *res)
+{
+	if (r->state != STATE_SUPPRESSED)
+		r->suppressed_at = now;
+	r->state = STATE_SUPPRESSED;
+	set_text(r->reason, sizeof(r->reason), ev->reason);
+	set_text(r->status, sizeof(r->status), ev->status);
+	res->effect = POLICY_SUPPRESSED;
+}
+
+/*
+ * A soft failure: a new window opens when the last one is older than
+ * soft_window, and the count starts again after soft_decay without any
+ * bounce; soft_limit failures in one window suppress.
+ */
+static void
+count_soft(const struct config_policy *pc, struct store_recipient *r,
+    const struct policy_event *ev, int64_t now, struct policy_result *res)
+{
+	int64_t last = r->last_bounce_at;
+
+	if (r->soft_since != 0 && last != 0 && ev->at - last > pc->soft_decay)
+		r->soft_count = 0, r->soft_since = 0;
+	if (r->soft_since != 0 && ev->at - r->soft_since > pc->soft_window)
+		r->soft_count = 0, r->soft_since = 0;
+	if (r->soft_since == 0 || ev->at < r->soft_since)
+		r->soft_since = ev->at;
+	r->soft_count++;
+	count_failure(r, ev);
+	if (r->state == STATE_SUPPRESSED)
+		return; /* stays suppressed: only a person lifts it */
+	if (r->soft_count >= pc->soft_limit) {
+		suppress(r, ev, now, res);
+		return;
+	}
+	r->state = STATE_SOFT;
+	set_text(r->reason, sizeof(r->reason), ev->reason);
+	set_text(r->status, sizeof(r->status), ev->status);
+	res->effect = POLICY_SOFT;
+}
+
+/* RFC 3464 2.3.3: delayed, relayed and expanded are no failure. */
+static bool
+is_failure(const struct policy_event *ev)
+{
+	return ev->action == NULL || strcmp(ev->action, "failed") == 0;
+}
+
+static void
+delivered(struct store_recipient *r, struct policy_result *res)
+{
+	if (r->soft_count == 0 && r->state != STATE_SOFT)
+		return;
+	r->soft_count = 0;
+	r->soft_since = 0;
+	if (r->state == STATE_SOFT)
+		r->state = STATE_ACTIVE;
+	res->effect = POLICY_RESET;
+	res->write = true;
+}
+
+void
+policy_apply(const struct config_policy *pc, const struct config_resend *rc,
+    struct store_recipient *r, bool exists, const struct policy_event *ev,
+    int64_t now, struct policy_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->effect = POLICY_RECORDED;
+	if (ev->action != NULL && strcmp(ev->action, "delivered") == 0) {
+		if (exists)
+			delivered(r, res);
+		return;
+	}
+	if (ev->cls == CLASS_IGNORE || !is_failure(ev))
+		return; /* vacation, delayed, relayed: recorded only */
+	if (!exists)
+		fill_new(r);
+	res->write = true;
+	if (r->override != OVERRIDE_NONE && ev->at < r->override_at) {
+		/* the person decided after this bounce arrived */
+		count_failure(r, ev);
+		res->effect = POLICY_OVERRIDDEN;
+		return;
+	}
+	if (ev->hard || ev->cls == CLASS_COMPLAINT) {
+		count_failure(r, ev);
+		suppress(r, ev, now, res);
+		if (r->override == OVERRIDE_UNSUPPRESSED)
+			r->override = OVERRIDE_NONE; /* a newer bounce decides */
+		return;
+	}
+	count_soft(pc, r, ev, now, res);
+	if (res->effect == POLICY_SUPPRESSED &&
+	    r->override == OVERRIDE_UNSUPPRESSED)
+		r->override = OVERRIDE_NONE;
+	if (ev->cls == CLASS_TRANSIENT && r->state != STATE_SUPPRESSED &&
+	    rc->nschedule > 0) {
+		res->resend = true;
+		res->resend_at = now + rc->schedule[0];
+	}
+}
+
+const char *
+policy_effect_text(const struct config_policy *pc,
+    const struct store_recipient *r, const struct policy_result *res,
+    char *buf, size_t len)
+{
+	const char *s = "recorded";
+
+	switch (res->effect) {
+	case POLICY_RECORDED:
+		break;
+	case POLICY_SOFT:
+		snprintf(buf, len, "soft %lld/%u%s", (long long)r->soft_count,
+		    pc->soft_limit, res->resend ? ", resend scheduled" : "");
+		return buf;
+	case POLICY_SUPPRESSED:
+		s = "suppressed";
+		break;
+	case POLICY_RESET:
+		s = "soft counters reset";
+		break;
+	case POLICY_OVERRIDDEN:
+		s = "counted only (a person overrode it later)";
+		break;
+	}
+	return s;
+}

@@ -1,2 +1,323 @@
-/* placeholder: being written */
-extern int bd_placeholder_source_maildir;
+/*
+ * The Maildir source. Delivery (the Maildir spec, maildir(5)): an MDA
+ * writes into tmp/ and then rename()s or link()s the file into new/, so
+ * whatever is in new/ is complete. We watch new/ with inotify, read each
+ * file, and after its result is committed rename it into cur/ with the
+ * info ":2,S" (seen) -- or, when it was unparsable, into the quarantine
+ * Maildir's new/, where a person's mail reader shows it as unread.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/xmalloc.h"
+#include "source.h"
+
+/* A bounce bigger than this is recorded as unparsable and quarantined:
+ * no MTA returns 64 MiB, and reading it whole would break the memory
+ * bound the daemon keeps. */
+#define MAILDIR_MAX_MESSAGE (64u << 20)
+/* An empty file younger than this may still be being written (seconds). */
+#define MAILDIR_SETTLE 5
+
+struct maildir {
+	struct source src; /* first: the vtable */
+	char *path, *quarantine;
+	int ifd; /* inotify on new/, or -1 */
+	char **names; /* owned: this pass's file names in new/ */
+	size_t nnames, cap, next;
+};
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+make_maildir(const char *path)
+{
+	static const char *const sub[] = { "", "/tmp", "/new", "/cur" };
+	char p[PATH_MAX];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s%s", path, sub[i]);
+		if (mkdir(p, 0700) == -1 && errno != EEXIST) {
+			log_warn("maildir: %s: mkdir", p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+md_fd(struct source *src)
+{
+	return ((struct maildir *)src)->ifd;
+}
+
+static void
+md_drain(struct source *src)
+{
+	struct maildir *md = (struct maildir *)src;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	/* Any event means "scan again"; the names themselves do not
+	 * matter, and IN_Q_OVERFLOW (lost events) means the same. */
+	while ((n = read(md->ifd, buf, sizeof(buf))) > 0)
+		;
+	if (n == -1 && errno != EAGAIN && errno != EINTR)
+		log_warn("maildir: %s/new: inotify read", md->path);
+}
+
+static void
+clear_names(struct maildir *md)
+{
+	size_t i;
+
+	for (i = 0; i < md->nnames; i++)
+		free(md->names[i]);
+	md->nnames = md->next = 0;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+md_scan(struct source *src)
+{
+	struct maildir *md = (struct maildir *)src;
+	char dir[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	clear_names(md);
+	snprintf(dir, sizeof(dir), "%s/new", md->path);
+	if ((d = opendir(dir)) == NULL) {
+		log_warn("maildir: %s: opendir", dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue; /* ., .., and files being hidden */
+		if (md->nnames == md->cap) {
+			md->cap = md->cap ? md->cap * 2 : 256;
+			md->names = xreallocarray(md->names, md->cap,
+			    sizeof(*md->names));
+		}
+		md->names[md->nnames++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	/* Maildir names start with the delivery time: oldest first */
+	if (md->nnames > 1) /* qsort(NULL, 0, ...) is undefined (C11 7.22.5) */
+		qsort(md->names, md->nnames, sizeof(*md->names), cmp_names);
+	return 0;
+}
+
+static int
+read_fd(int fd, size_t size, unsigned char **buf_r, size_t *len_r)
+{
+	unsigned char *buf = xmalloc(size + 1);
+	size_t len = 0;
+	ssize_t n;
+
+	/* read to EOF, not to st_size: the size is only a hint */
+	for (;;) {
+		if (len == size)
+			buf = xreallocarray(buf, (size *= 2) + 1, 1);
+		n = read(fd, buf + len, size - len);
+		if (n == 0)
+			break;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != -1 && len + (size_t)n > MAILDIR_MAX_MESSAGE) {
+			n = -1;
+			errno = EFBIG; /* it grew after the fstat() */
+		}
+		if (n == -1) {
+			free(buf);
+			return -1;
+		}
+		len += (size_t)n;
+	}
+	*buf_r = buf;
+	*len_r = len;
+	return 0;
+}
+
+/* 1: read into m; 0: vanished or unreadable (skipped, logged) */
+static int
+read_one(struct maildir *md, const char *name, struct source_msg *m)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/new/%s", md->path, name);
+	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		if (errno != ENOENT) /* ENOENT: someone else took it */
+			log_warn("maildir: %s: open", p);
+		return 0;
+	}
+	memset(m, 0, sizeof(*m));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		log_warnx("maildir: %s: not a regular file, skipped", p);
+		close(fd);
+		return 0;
+	}
+	if (st.st_size == 0 && time(NULL) - st.st_mtime < MAILDIR_SETTLE) {
+		/* Someone writing straight into new/ (against maildir(5)):
+		 * wait for IN_CLOSE_WRITE or the rescan rather than record
+		 * a half-delivered message as empty. */
+		log_debug("maildir: %s: empty and new, waiting for its writer",
+		    p);
+		close(fd);
+		return 0;
+	}
+	m->ref = xstrdup(name);
+	m->received_at = st.st_mtime;
+	if ((size_t)st.st_size > MAILDIR_MAX_MESSAGE)
+		m->error = xasprintf("larger than %u MiB", MAILDIR_MAX_MESSAGE >> 20);
+	else if (read_fd(fd, (size_t)st.st_size + 1, &m->buf, &m->len) == -1) {
+		if (errno == EFBIG)
+			m->error = xasprintf("larger than %u MiB",
+			    MAILDIR_MAX_MESSAGE >> 20);
+		else {
+			log_warn("maildir: %s: read", p);
+			source_msg_clear(m);
+			close(fd);
+			return 0;
+		}
+	}
+	close(fd);
+	return 1;
+}
+
+static int
+md_next(struct source *src, struct source_msg *m)
+{
+	struct maildir *md = (struct maildir *)src;
+
+	while (md->next < md->nnames) {
+		const char *name = md->names[md->next++];
+
+		if (read_one(md, name, m) == 1)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+md_ack(struct source *src, const struct source_msg *m, enum source_ack how)
+{
+	struct maildir *md = (struct maildir *)src;
+	char from[PATH_MAX], to[PATH_MAX];
+	size_t base = strcspn(m->ref, ":"); /* drop any info already there */
+
+	snprintf(from, sizeof(from), "%s/new/%s", md->path, m->ref);
+	if (how == ACK_QUARANTINE)
+		snprintf(to, sizeof(to), "%s/new/%.*s", md->quarantine,
+		    (int)base, m->ref);
+	else /* maildir(5): "2," then flags; S = seen */
+		snprintf(to, sizeof(to), "%s/cur/%.*s:2,S", md->path,
+		    (int)base, m->ref);
+	if (rename(from, to) == 0)
+		return 0;
+	if (errno == ENOENT && access(from, F_OK) == -1)
+		return 0; /* already moved, by us before a crash or by a person */
+	log_warn("maildir: %s: rename to %s", from, to);
+	return -1;
+}
+
+static void
+md_free(struct source *src)
+{
+	struct maildir *md = (struct maildir *)src;
+
+	clear_names(md);
+	free(md->names);
+	if (md->ifd != -1)
+		close(md->ifd);
+	free(md->path);
+	free(md->quarantine);
+	free(md);
+}
+
+static const struct source_ops maildir_ops = {
+	.name = "maildir",
+	.fd = md_fd,
+	.drain = md_drain,
+	.scan = md_scan,
+	.next = md_next,
+	.ack = md_ack,
+	.free = md_free,
+};
+
+static void
+watch(struct maildir *md)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/new", md->path);
+	md->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (md->ifd != -1 && inotify_add_watch(md->ifd, dir,
+	    IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) != -1)
+		return;
+	/* Say what to do (STYLE.md 7); the periodic rescan carries on */
+	log_warn("maildir: %s: inotify (raise fs.inotify.max_user_instances "
+	    "or max_user_watches); falling back to the periodic rescan", dir);
+	if (md->ifd != -1)
+		close(md->ifd);
+	md->ifd = -1;
+}
+
+struct source *
+maildir_source_new(const char *path, const char *quarantine)
+{
+	static const char *const sub[] = { "new", "cur", "tmp" };
+	struct maildir *md;
+	char p[PATH_MAX];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", path, sub[i]);
+		if (!is_dir(p)) {
+			log_warnx("maildir: %s: not a Maildir (no %s/)", path,
+			    sub[i]);
+			return NULL;
+		}
+	}
+	if (make_maildir(quarantine) == -1)
+		return NULL;
+	md = xcalloc(1, sizeof(*md));
+	md->src.ops = &maildir_ops;
+	md->path = xstrdup(path);
+	md->quarantine = xstrdup(quarantine);
+	watch(md);
+	return &md->src;
+}
+
+void
+source_msg_clear(struct source_msg *m)
+{
+	free(m->ref);
+	free(m->buf);
+	free(m->error);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,50 @@
+/* The daemon's state, shared by main.c (start-up, reload) and loop.c. */
+#ifndef BD_DAEMON_H
+#define BD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "pipeline.h"
+#include "source.h"
+#include "storage/store.h"
+
+struct daemon {
+	const char *conf_path;	 /* -c, or NULL: the embedded defaults */
+	const char *opt_db;	 /* -d: overrides database */
+	const char *opt_maildir; /* -m: overrides maildir.path */
+	bool once;		 /* --once: one pass, then exit */
+	bool verbose;		 /* -v: debug lines, whatever the config says */
+	struct config *conf;	 /* owned */
+	struct store *st;	 /* owned */
+	struct source *src;	 /* owned */
+	struct pipeline pl;
+	int sfd;		 /* signalfd: TERM INT HUP */
+	bool stopping;
+	bool reload;
+	int64_t retry_ms;	 /* backoff after a failed pass, 0 */
+	/* Test hook (tests/integration/daemon_kill.sh): SIGKILL ourselves
+	 * after this many commits, before acknowledging. 0: off. Read from
+	 * BOUNCED_TEST_KILL_AFTER_COMMIT; it can only lose time, never data,
+	 * which is what the test proves. */
+	int kill_after_commit;
+};
+
+/* Loads the config (conf_path or defaults) with the -d/-m overrides.
+ * Returns NULL and prints every error. */
+struct config *daemon_load_config(const struct daemon *d);
+/* Opens the store and the source for conf: 0, or -1 (logged). */
+int daemon_open(struct daemon *d, const struct config *conf,
+    struct store **st_r, struct source **src_r);
+/* SIGHUP: a fresh config swapped in only when valid and openable. */
+void daemon_reload(struct daemon *d);
+
+/* One pass over the source: 0, or -1 when a batch could not be stored. */
+int loop_pass(struct daemon *d);
+/* Until SIGTERM: 0 on a clean stop. */
+int loop_run(struct daemon *d);
+/* Reads pending signals (non-blocking) into d->stopping / d->reload. */
+void loop_signals(struct daemon *d);
+
+#endif

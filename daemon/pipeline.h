@@ -1,0 +1,71 @@
+/*
+ * One message from bytes to committed rows: sha256 -> already recorded? ->
+ * parse -> classify each recipient -> bounces rows -> policy -> recipients
+ * row (and a resend) -- all inside one transaction per batch. A batch is
+ * committed and only then are its messages acknowledged (moved); a crash
+ * before the commit leaves them in place, a crash after it leaves their
+ * sha256 recorded, so the next run only acknowledges them.
+ */
+#ifndef BD_PIPELINE_H
+#define BD_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classify/classify.h"
+#include "common/sha256.h"
+#include "config/config.h"
+#include "source.h"
+#include "storage/store.h"
+
+struct pipeline_counts {
+	uint64_t messages, bounces, not_bounces, unparsable, duplicates;
+	uint64_t recipients, suppressed, resends;
+};
+
+struct pipeline {
+	struct store *st;	   /* borrowed */
+	const struct config *conf; /* borrowed; swapped on reload */
+	struct pipeline_counts batch, total;
+	char *log;		   /* owned: lines held until the commit */
+	size_t loglen, logcap;
+};
+
+/*
+ * What can be done without the database, on the reader thread: the bytes'
+ * sha256, the parse, a verdict per recipient. Pure CPU work (mail/ and
+ * classify/ keep no mutable state), so it runs beside the main thread.
+ */
+struct prepared {
+	struct source_msg m; /* owned: ref, error (buf freed once parsed) */
+	char sha256[SHA256_HEX_LEN + 1];
+	struct report *rep;  /* owned; NULL when unparsable */
+	const char *error;   /* why unparsable (static or m.error) */
+	struct verdict *v;   /* owned: one per rep->rcpt */
+};
+
+/* Takes m over (m is cleared) and fills *pm; now is for classify_rcpt(). */
+void prepare_message(struct source_msg *m, int64_t now, struct prepared *pm);
+void prepared_free(struct prepared *pm);
+
+void pipeline_init(struct pipeline *p, struct store *st,
+    const struct config *conf);
+void pipeline_deinit(struct pipeline *p);
+
+/* BEGIN IMMEDIATE for a batch. 0 or -1 (logged). */
+int pipeline_begin(struct pipeline *p);
+/*
+ * Records m in the open batch. Returns 0 and how to acknowledge m once the
+ * batch is committed, or -1 on a database error (logged; the caller
+ * rolls the batch back with pipeline_end(p, 0) and acknowledges nothing).
+ */
+int pipeline_message(struct pipeline *p, const struct prepared *pm,
+    int64_t now, enum source_ack *ack_r);
+/*
+ * commit != 0: COMMIT; on success the batch's log lines are written and
+ * its counts added to total; returns 0, or -1 when the commit failed
+ * (rolled back). commit == 0: rolls back and forgets the batch.
+ */
+int pipeline_end(struct pipeline *p, int commit);
+
+#endif
