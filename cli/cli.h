@@ -3,7 +3,62 @@
 
 #include <stdbool.h>
 
+#include "output.h"
+
+/*
+ * Read when neither -d, -c nor $BOUNCED_DB names the database: the file
+ * bounced.service reads. cli/CMakeLists.txt sets it from the installation
+ * prefix; this is the value for the /usr prefix.
+ */
+#ifndef CLI_DEFAULT_CONFIG
+#define CLI_DEFAULT_CONFIG "/etc/bounced/bounced.yaml"
+#endif
+
+/* Exit statuses of the database verbs, for scripts (bouncectl(1)). */
+enum cli_exit {
+	CLI_OK = 0,       /* done; an empty list or stats is success too */
+	CLI_NORECORD = 1, /* status, history: the address has no record */
+	CLI_USAGE = 2,    /* unknown verb or option, bad value */
+	CLI_DB = 3,       /* database or configuration problem */
+};
+
+/* The options of the database verbs, an index into cli_args.opt */
+enum cli_opt {
+	OPT_DB,     /* -d DB */
+	OPT_CONFIG, /* -c CONFIG */
+	OPT_JSON,   /* --json */
+	OPT_CSV,    /* --csv */
+	OPT_STATE,  /* --state S */
+	OPT_REASON, /* --reason R */
+	OPT_DOMAIN, /* --domain D */
+	OPT_SINCE,  /* --since T */
+	OPT_BY,     /* --by G */
+	OPT_NOTE,   /* --note TEXT */
+	OPT_HELP,   /* -h, --help */
+	OPT_COUNT
+};
+
+#define OPT_BIT(id) (1u << (id))
+
+/* A database verb's command line, checked by bouncectl.c's parser. */
+struct cli_args {
+	const char *verb; /* borrowed: argv */
+	const char *addr; /* borrowed: argv; the ADDR operand, or NULL */
+	/* borrowed: argv; each option's value (for a flag, its spelling),
+	 * NULL when the option is absent */
+	const char *opt[OPT_COUNT];
+	enum out_format fmt;
+};
+
 /* Each verb returns the process exit status. */
 int cmd_parse(int argc, char **argv, bool explain);
+
+/* cmd_db.c: enum cli_exit; errors are printed on stderr. */
+int cmd_status(const struct cli_args *a);
+int cmd_history(const struct cli_args *a);
+int cmd_list(const struct cli_args *a);
+int cmd_stats(const struct cli_args *a);
+int cmd_suppress(const struct cli_args *a);
+int cmd_unsuppress(const struct cli_args *a);
 
 #endif

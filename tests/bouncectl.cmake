@@ -1,1 +1,18 @@
-# tests for bouncectl
+# tests for bouncectl: the query verbs against a database mkdb writes
+# through store.h (tests/unit/mkdb.c), and the man page.
+add_executable(mkdb unit/mkdb.c)
+target_link_libraries(mkdb PRIVATE bd_storage bd_common)
+add_test(NAME bouncectl COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/unit/test_bouncectl.sh
+	$<TARGET_FILE:bouncectl> $<TARGET_FILE:mkdb> ${BD_PYTHON3}
+	${CMAKE_CURRENT_BINARY_DIR}/bouncectl.tmp ${BD_CLI_CONFIG_FILE})
+set_tests_properties(bouncectl PROPERTIES LABELS unit)
+
+# bouncectl(1) renders without a groff warning (-ww: all of them).
+find_program(BD_GROFF groff)
+if(BD_GROFF)
+	add_test(NAME bouncectl-man COMMAND sh -c
+		"out=$(\"$0\" -man -ww -z -Tutf8 \"$1\" 2>&1) && test -z \"$out\" || { echo \"$out\"; exit 1; }"
+		${BD_GROFF} ${CMAKE_SOURCE_DIR}/docs/bouncectl.1)
+	set_tests_properties(bouncectl-man PROPERTIES LABELS unit)
+endif()

@@ -1,0 +1,159 @@
+/*
+ * mkdb DB [recent]: writes the database test_bouncectl.sh queries, through
+ * store.h only, with fixed times so that its outputs compare exactly.
+ * "recent" adds erin@example.com, bounced an hour before now, for the
+ * duration forms of --since.
+ *
+ *   alice@example.com  suppressed  userunknown 5.1.1  2026-11-01 10:00
+ *   bob@example.org    soft        mailboxfull 4.2.2  2026-11-02, 11-03
+ *   carol@example.com  active      expired     4.4.7  2026-10-20 12:00
+ *   dave@example.net   suppressed  hostunknown 5.1.2  2026-10-15 08:00
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "storage/store.h"
+
+#define T_OCT15 1792051200 /* 2026-10-15T08:00:00Z */
+#define T_OCT20 1792497600 /* 2026-10-20T12:00:00Z */
+#define T_NOV01 1793527200 /* 2026-11-01T10:00:00Z */
+#define T_NOV02 1793610000 /* 2026-11-02T09:00:00Z */
+#define T_NOV03 1793698200 /* 2026-11-03T09:30:00Z */
+
+struct fixture {
+	const char *rcpt, *reason, *status, *cls, *diagnostic;
+	int reply_code;
+	int hard;
+	int64_t at;
+};
+
+static const struct fixture bounces[] = {
+    {"dave@example.net", "hostunknown", "5.1.2", "permanent",
+	"550 5.1.2 <dave@example.net>: Host or domain name not found. "
+	"Name service error for name=example.net type=MX: Host not found",
+	550, 1, T_OCT15},
+    {"carol@example.com", "expired", "4.4.7", "transient",
+	"Delivery time expired, gave up after 5 days", 0, 0, T_OCT20},
+    {"alice@example.com", "userunknown", "5.1.1", "permanent",
+	"550 5.1.1 <alice@example.com>: Recipient address rejected: "
+	"\"no such user\", sorry",
+	550, 1, T_NOV01},
+    {"bob@example.org", "mailboxfull", "4.2.2", "transient",
+	"452 4.2.2 Mailbox full", 452, 0, T_NOV02},
+    {"bob@example.org", "mailboxfull", "4.2.2", "transient",
+	"452 4.2.2 Mailbox full\r\n\tquota exceeded", 452, 0, T_NOV03},
+};
+
+static int
+add_bounce(struct store *st, const struct fixture *f, unsigned n)
+{
+	struct store_message m = {0};
+	struct store_bounce b = {0};
+	char sha[65], ref[32], mid[64];
+	int64_t msg, id;
+
+	snprintf(sha, sizeof(sha), "%064x", n + 1);
+	snprintf(ref, sizeof(ref), "%u.M%u.test", (unsigned)f->at, n);
+	snprintf(mid, sizeof(mid), "<bounce-%u@mx.example.net>", n);
+	m.sha256 = sha;
+	m.source_ref = ref;
+	m.message_id = mid;
+	m.outcome = STORE_BOUNCE;
+	m.received_at = f->at;
+	m.processed_at = f->at + 1;
+	b.recipient = f->rcpt;
+	b.action = "failed";
+	b.status = f->status;
+	b.reply_code = f->reply_code;
+	b.reason = f->reason;
+	b.hard = f->hard != 0;
+	b.cls = f->cls;
+	b.diagnostic = f->diagnostic;
+	b.remote_mta = "mx.example.net";
+	b.original_message_id = "<original@example.com>";
+	b.rule = f->reason;
+	b.family = "rfc3464";
+	b.at = f->at;
+	if (store_message_add(st, &m, &msg) < 0)
+		return -1;
+	return store_bounce_add(st, msg, &b, &id);
+}
+
+static int
+put(struct store *st, const char *addr, enum store_state state,
+    const char *reason, const char *status, int64_t count, int64_t soft,
+    int64_t first, int64_t last)
+{
+	struct store_recipient r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.address, sizeof(r.address), "%s", addr);
+	snprintf(r.domain, sizeof(r.domain), "%s", strrchr(addr, '@') + 1);
+	r.state = state;
+	snprintf(r.reason, sizeof(r.reason), "%s", reason);
+	snprintf(r.status, sizeof(r.status), "%s", status);
+	r.bounce_count = count;
+	r.soft_count = soft;
+	r.soft_since = soft > 0 ? first : 0;
+	r.first_bounce_at = first;
+	r.last_bounce_at = last;
+	r.suppressed_at = state == STATE_SUPPRESSED ? last : 0;
+	r.override = OVERRIDE_NONE;
+	return store_recipient_put(st, &r);
+}
+
+static int
+fill(struct store *st, int recent)
+{
+	static const struct fixture erin = {"erin@example.com", "blocked",
+	    "4.7.1", "transient", "451 4.7.1 Try again later", 451, 0, 0};
+	struct fixture f = erin;
+	unsigned i;
+
+	for (i = 0; i < sizeof(bounces) / sizeof(bounces[0]); i++)
+		if (add_bounce(st, &bounces[i], i) < 0)
+			return -1;
+	if (put(st, "alice@example.com", STATE_SUPPRESSED, "userunknown",
+		"5.1.1", 1, 0, T_NOV01, T_NOV01) < 0 ||
+	    put(st, "bob@example.org", STATE_SOFT, "mailboxfull", "4.2.2", 2, 2,
+		T_NOV02, T_NOV03) < 0 ||
+	    put(st, "carol@example.com", STATE_ACTIVE, "expired", "4.4.7", 1, 0,
+		T_OCT20, T_OCT20) < 0 ||
+	    put(st, "dave@example.net", STATE_SUPPRESSED, "hostunknown",
+		"5.1.2", 1, 0, T_OCT15, T_OCT15) < 0)
+		return -1;
+	if (!recent)
+		return 0;
+	f.at = (int64_t)time(NULL) - 3600;
+	if (add_bounce(st, &f, i) < 0)
+		return -1;
+	return put(
+	    st, f.rcpt, STATE_SOFT, f.reason, f.status, 1, 1, f.at, f.at);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct store *st = NULL;
+	char *err = NULL;
+
+	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "recent"))) {
+		fputs("usage: mkdb DB [recent]\n", stderr);
+		return 2;
+	}
+	if (store_open(argv[1], STORE_RDWR, &st, &err) < 0) {
+		fprintf(stderr, "mkdb: %s: %s\n", argv[1], err);
+		free(err);
+		return 1;
+	}
+	if (store_begin(st) < 0 || fill(st, argc == 3) < 0 ||
+	    store_commit(st) < 0) {
+		fprintf(stderr, "mkdb: %s: %s\n", argv[1], store_error(st));
+		store_close(&st);
+		return 1;
+	}
+	store_close(&st);
+	return 0;
+}
