@@ -5,8 +5,11 @@
 #   scripts/deps.sh --bench    also sisimai, for the benchmark's comparison
 set -eu
 
+# sqlite3 (the shell) and python3 (Debian's, /usr/bin/python3) are for the
+# tests; systemd brings systemd-analyze, which rates the unit's hardening.
 pkgs="gcc make cmake pkg-config libc6-dev python3
-libetpan-dev libsqlite3-dev sqlite3 libyaml-dev libcmocka-dev libsystemd-dev"
+libetpan-dev libsqlite3-dev sqlite3 libyaml-dev libcmocka-dev libsystemd-dev
+systemd"
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs libsisimai-perl time"
 
 missing=""

@@ -1,10 +1,21 @@
 #!/bin/sh
 # First command of the README: install what is needed, build a release, and
-# classify the bundled sample bounces in examples/maildir/new.
+# run the daemon once over a copy of the bundled sample Maildir
+# (examples/maildir) with the embedded defaults -- only the Maildir and the
+# SQLite file are named on the command line -- then show what it recorded.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j"$(nproc)" >/dev/null
-echo "== bouncectl parse examples/maildir/new/*"
-build/release/cli/bouncectl parse examples/maildir/new/*
+bin=build/release
+demo=build/demo
+# a copy: bounced moves what it has processed from new/ to cur/
+rm -rf "$demo" && mkdir -p "$demo"
+cp -R examples/maildir "$demo/maildir"
+echo "== bounced --once -m $demo/maildir -d $demo/bounced.db"
+$bin/daemon/bounced --once -m "$demo/maildir" -d "$demo/bounced.db"
+echo "== bouncectl -d $demo/bounced.db stats"
+$bin/cli/bouncectl -d "$demo/bounced.db" stats
+echo "== bouncectl -d $demo/bounced.db list"
+$bin/cli/bouncectl -d "$demo/bounced.db" list
