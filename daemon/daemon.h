@@ -42,6 +42,8 @@ void daemon_reload(struct daemon *d);
 
 /* One pass over the source: 0, or -1 when a batch could not be stored. */
 int loop_pass(struct daemon *d);
+/* --once: the soft-state decay, then one pass. */
+int loop_once(struct daemon *d);
 /* Until SIGTERM: 0 on a clean stop. */
 int loop_run(struct daemon *d);
 /* Reads pending signals (non-blocking) into d->stopping / d->reload. */

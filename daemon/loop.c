@@ -253,6 +253,13 @@ wait_events(struct daemon *d, int64_t timeout, bool *need_pass)
 }
 
 int
+loop_once(struct daemon *d)
+{
+	decay(d);
+	return loop_pass(d);
+}
+
+int
 loop_run(struct daemon *d)
 {
 	uint64_t wd = notify_watchdog_usec();

@@ -172,8 +172,8 @@ run(struct daemon *d)
 	pipeline_init(&d->pl, d->st, d->conf);
 	log_info("started: maildir %s, database %s%s", d->conf->maildir,
 	    d->conf->database, d->once ? ", once" : "");
-	rc = d->once ? (loop_pass(d) == 0 ? 0 : 1) : loop_run(d);
-	log_info("stopped: %llu messages (%llu bounces, %llu not bounces, "
+	rc = d->once ? (loop_once(d) == 0 ? 0 : 1) : loop_run(d);
+	log_info("stopped: %llu messages (%llu bounces, %llu not bounce, "
 	    "%llu unparsable, %llu already recorded)",
 	    (unsigned long long)d->pl.total.messages,
 	    (unsigned long long)d->pl.total.bounces,

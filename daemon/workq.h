@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define WORKQ_DEPTH 16
+#define WORKQ_DEPTH 64
 
 struct workq {
 	pthread_mutex_t mu;

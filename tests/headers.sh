@@ -15,13 +15,30 @@ check() { # folder, forbidden include pattern, why
 check common 'libetpan|sqlite3|yaml|systemd|mail/|classify/|storage/|config/|daemon/|cli/' "libc only"
 check mail 'sqlite3|yaml|systemd|classify/|storage/|config/|daemon/|cli/' "pure parsers"
 check classify 'libetpan|sqlite3|yaml|systemd|storage/|config/|daemon/|cli/|stdio.h|unistd.h|fcntl.h' "pure: no I/O"
+check storage 'libetpan|yaml|systemd|mail/|classify/|config/|daemon/|cli/' "SQL only: common and sqlite3"
+check config 'libetpan|sqlite3|systemd|mail/|classify/|storage/|daemon/|cli/' "YAML only: common and libyaml"
+check daemon 'sqlite3|yaml|libetpan' "the daemon calls store.h and config.h, never SQL or YAML itself"
+check cli 'sqlite3|yaml|libetpan|systemd|daemon/' "bouncectl calls store.h and config.h"
+# sqlite3.h only in storage/, yaml.h only in config/config_yaml.c
+others=$(grep -lE '^#[[:space:]]*include[[:space:]]*<yaml\.h>' "$top"/config/*.[ch] | grep -v '/config_yaml\.c$')
+if [ -n "$others" ]; then
+	echo "headers: only config/config_yaml.c may include yaml.h: $others"
+	fail=1
+fi
+# policy is pure: no I/O, the clock passed in
+if grep -EnH '^#[[:space:]]*include[[:space:]]*<(stdio|unistd|fcntl|time)\.h>' "$top"/daemon/policy.[ch] | grep -v 'stdio.h' ; then
+	echo "headers: daemon/policy.[ch] must stay pure"
+	fail=1
+fi
 # libetpan stays in the MIME walker: the rest of mail/ sees struct mail_message
 others=$(grep -lE '^#[[:space:]]*include[[:space:]]*<libetpan' "$top"/mail/*.[ch] | grep -v '/message\.c$')
 if [ -n "$others" ]; then
 	echo "headers: only mail/message.c may include libetpan: $others"
 	fail=1
 fi
-n=$(ls "$top"/common/*.[ch] "$top"/mail/*.[ch] "$top"/classify/*.[ch] | wc -l)
+n=$(ls "$top"/common/*.[ch] "$top"/mail/*.[ch] "$top"/classify/*.[ch] \
+    "$top"/storage/*.[ch] "$top"/config/*.[ch] "$top"/daemon/*.[ch] \
+    "$top"/cli/*.[ch] | wc -l)
 if [ $fail -eq 0 ]; then
 	echo "headers: $n files checked, boundaries hold"
 fi
