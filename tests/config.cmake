@@ -12,7 +12,7 @@ set_tests_properties(config PROPERTIES LABELS unit)
 
 # Fuzz target (tests/fuzz/fuzz_config.c): replayed over config_inputs/ and
 # the example in every build; a libFuzzer binary with BD_FUZZ=ON (clang).
-add_executable(fuzz_config fuzz/fuzz_config.c)
+add_executable(fuzz_config fuzz/fuzz_config.c fuzz/replay.c)
 target_link_libraries(fuzz_config PRIVATE bd_config bd_common)
 file(GLOB BD_FUZZ_CONFIG_INPUTS CONFIGURE_DEPENDS
 	${CMAKE_CURRENT_SOURCE_DIR}/fuzz/config_inputs/*)

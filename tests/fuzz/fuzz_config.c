@@ -1,17 +1,15 @@
 /*
  * Fuzz target: bytes -> config_load_buf(). Built as a libFuzzer target
- * with clang (-DBD_FUZZ=ON); otherwise the standalone main() below replays
+ * with clang (-DBD_FUZZ=ON); otherwise the main() of replay.c replays
  * each file it is given, which is how ctest runs config_inputs/ under ASan
  * (as fuzz_report.c does). Every outcome is checked for its contract: a
  * config, or -1 with error lines that each end in "\n".
  */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/readfile.h"
 #include "config/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,27 +34,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(errors);
 	return 0;
 }
-
-#ifndef BD_LIBFUZZER
-int
-main(int argc, char **argv)
-{
-	int i, n = 0;
-
-	for (i = 1; i < argc; i++) {
-		unsigned char *buf;
-		size_t len;
-		const char *err;
-
-		if (readfile(argv[i], &buf, &len, &err) < 0) {
-			fprintf(stderr, "fuzz_config: %s: %s\n", argv[i], err);
-			return 1;
-		}
-		LLVMFuzzerTestOneInput(buf, len);
-		free(buf);
-		n++;
-	}
-	printf("fuzz_config: %d inputs replayed\n", n);
-	return 0;
-}
-#endif

@@ -2,17 +2,14 @@
  * Fuzz target: bytes → report_parse() → classify_rcpt() for every
  * recipient. Built as a libFuzzer target with clang
  * (-DBD_FUZZ=ON: -fsanitize=fuzzer,address,undefined); otherwise the
- * standalone main() below replays each file it is given, which is how
+ * standalone main() of replay.c replays each file it is given, which is how
  * ctest runs the committed inputs under ASan (libssh's fuzzer.c does the
  * same).
  */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "classify/classify.h"
-#include "common/readfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,27 +30,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	report_free(&rep);
 	return 0;
 }
-
-#ifndef BD_LIBFUZZER
-int
-main(int argc, char **argv)
-{
-	int i, n = 0;
-
-	for (i = 1; i < argc; i++) {
-		unsigned char *buf;
-		size_t len;
-		const char *err;
-
-		if (readfile(argv[i], &buf, &len, &err) < 0) {
-			fprintf(stderr, "fuzz_report: %s: %s\n", argv[i], err);
-			return 1;
-		}
-		LLVMFuzzerTestOneInput(buf, len);
-		free(buf);
-		n++;
-	}
-	printf("fuzz_report: %d inputs replayed\n", n);
-	return 0;
-}
-#endif
