@@ -46,6 +46,20 @@ log_level_from_name(const char *name)
 	return -1;
 }
 
+/*
+ * A Message-ID, an address or a file name comes from whoever sent the
+ * bounce: a CR, LF or other control byte in it must not start a forged
+ * log line (or a forged "<N>" priority under the journal).
+ */
+static void
+sanitize(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
+}
+
 static void
 vlog(enum log_level lvl, const char *err, const char *fmt, va_list ap)
 {
@@ -57,6 +71,7 @@ vlog(enum log_level lvl, const char *err, const char *fmt, va_list ap)
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	if (n < 0)
 		return;
+	sanitize(line);
 	/* one write per line: under a journal or a pipe lines never mix */
 	if (log_journal)
 		fprintf(stderr, "<%d>%s%s%s\n", (int)lvl, line,

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,31 @@ watch(struct maildir *md)
 	md->ifd = -1;
 }
 
+/*
+ * Acknowledging is rename(2), which cannot cross file systems (EXDEV): a
+ * quarantine elsewhere would leave junk in new/ forever. Said at start.
+ */
+static bool
+same_fs(const char *path, const char *quarantine)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	struct stat sa, sb;
+
+	snprintf(a, sizeof(a), "%s/new", path);
+	snprintf(b, sizeof(b), "%s/new", quarantine);
+	if (stat(a, &sa) == -1 || stat(b, &sb) == -1) {
+		log_warn("maildir: %s", quarantine);
+		return false;
+	}
+	if (sa.st_dev != sb.st_dev) {
+		log_warnx("maildir: %s: quarantine on another file system than "
+		    "%s: messages are moved by rename(2), which cannot cross "
+		    "them", quarantine, path);
+		return false;
+	}
+	return true;
+}
+
 struct source *
 maildir_source_new(const char *path, const char *quarantine)
 {
@@ -303,7 +329,7 @@ maildir_source_new(const char *path, const char *quarantine)
 			return NULL;
 		}
 	}
-	if (make_maildir(quarantine) == -1)
+	if (make_maildir(quarantine) == -1 || !same_fs(path, quarantine))
 		return NULL;
 	md = xcalloc(1, sizeof(*md));
 	md->src.ops = &maildir_ops;

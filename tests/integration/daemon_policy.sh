@@ -4,7 +4,7 @@
 # before it, only by one that arrives after; soft bounces suppress at
 # policy.soft_bounce_limit; a transient failure queues one resend however
 # often it bounces. Also: under systemd (JOURNAL_STREAM set) every log
-# line carries a <N> priority prefix.
+# line carries a <N> priority prefix, and a file name cannot forge one.
 # usage: daemon_policy.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
 bounced=$1 bouncectl=$2 src=$4 work=$5
 . "$src/tests/integration/lib.sh"
@@ -63,6 +63,12 @@ run
 [ "$(sql db "SELECT count(*) FROM resends WHERE recipient = 'robin@example.net'")" = 0 ] ||
     fail "mesgtoobig is no reason to resend"
 
+# a file name is the sender's to choose: a newline in it forges no line
+evil=$(printf 'evil\n<3>forged')
+printf 'Subject: x\n\nnot a bounce\n' >"md/tmp/$evil"
+mv "md/tmp/$evil" md/new/
+run
+grep -q '^<3>forged' log && fail "a file name forged a log line"
 bad=$(grep -cv '^<[0-7]>' log || true)
 [ "$bad" = 0 ] || { grep -v '^<[0-7]>' log | head -3; fail "$bad log lines without a priority prefix under JOURNAL_STREAM"; }
 grep -q '^<6>.*kim.nobody@example.net 5.1.1 userunknown: suppressed' log || fail "no <6> info line"
