@@ -6,9 +6,14 @@
  */
 #include "message.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <libetpan/libetpan.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/strutil.h"
 #include "mail_limits.h"
@@ -343,6 +348,9 @@ walk_mime(struct walk *w, struct mailmime *m, int depth, int in_message)
 	}
 }
 
+static pthread_once_t charconv_once = PTHREAD_ONCE_INIT;
+static void charconv_hook(void);
+
 int
 mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
     struct mail_message *msg, const char **error_r)
@@ -353,6 +361,8 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 	size_t idx = 0, cut, i, blen;
 	int r;
 
+	/* once per process, whatever thread parses first */
+	pthread_once(&charconv_once, charconv_hook);
 	memset(msg, 0, sizeof(*msg));
 	msg->arena = arena;
 	if (len == 0) {
@@ -425,16 +435,99 @@ ascii_transparent(const char *charset, const char *s, size_t len)
 {
 	size_t i;
 
-	if (strncmp(charset, "utf-16", 6) == 0 ||
-	    strncmp(charset, "utf-32", 6) == 0 ||
-	    strncmp(charset, "ucs", 3) == 0 || strcmp(charset, "utf-7") == 0 ||
-	    strncmp(charset, "hz", 2) == 0)
+	if (strncasecmp(charset, "utf-16", 6) == 0 ||
+	    strncasecmp(charset, "utf-32", 6) == 0 ||
+	    strncasecmp(charset, "ucs", 3) == 0 ||
+	    strcasecmp(charset, "utf-7") == 0 ||
+	    strncasecmp(charset, "hz", 2) == 0)
 		return false;
 	for (i = 0; i < len; i++) {
 		if ((unsigned char)s[i] >= 0x80 || s[i] == 0x1b)
 			return false;
 	}
 	return true;
+}
+
+/* Names mail uses that iconv knows under another (libetpan's own list). */
+static const char *
+iconv_name(const char *charset)
+{
+	static const char *const alias[][2] = {
+		{ "iso-2022-jp", "iso-2022-jp-2" }, /* with JIS X 0212 */
+		{ "ks_c_5601-1987", "cp949" },
+		{ "iso-8859-8-i", "iso-8859-8" },
+		{ "iso-8859-8-e", "iso-8859-8" },
+		{ "gb2312", "gb18030" }, /* a superset: what senders mean */
+		{ "gbk", "gb18030" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(alias) / sizeof(alias[0]); i++) {
+		if (strcasecmp(charset, alias[i][0]) == 0)
+			return alias[i][1];
+	}
+	return charset;
+}
+
+/*
+ * iconv into result[0..*result_len); a byte that is not valid in fromcode
+ * becomes '?' and the conversion goes on, as libetpan's own does.
+ */
+static int
+iconv_into(const char *tocode, const char *fromcode, const char *str,
+    size_t length, char *result, size_t *result_len)
+{
+	iconv_t cd = iconv_open(tocode, iconv_name(fromcode));
+	char *in = (char *)(uintptr_t)str, *out = result;
+	size_t inl = length, outl = *result_len;
+	int rc = MAIL_CHARCONV_NO_ERROR;
+
+	if (cd == (iconv_t)-1)
+		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET;
+	while (inl > 0 && iconv(cd, &in, &inl, &out, &outl) == (size_t)-1) {
+		if (errno == E2BIG || outl == 0) {
+			rc = MAIL_CHARCONV_ERROR_MEMORY;
+			break;
+		}
+		*out++ = '?'; /* EILSEQ or a truncated sequence: skip a byte */
+		outl--;
+		in++;
+		inl--;
+	}
+	if (rc == MAIL_CHARCONV_NO_ERROR)
+		(void)iconv(cd, NULL, NULL, &out, &outl); /* shift back */
+	iconv_close(cd);
+	*result_len = (size_t)(out - result);
+	return rc;
+}
+
+/*
+ * libetpan converts every MIME header word it parses (mailmime_fields_parse
+ * -> charconv) and every text we decode through its extended_charconv
+ * hook when one is set. Plain ASCII into UTF-8 is a copy there: a fresh
+ * iconv_open() for it cost more than the rest of a typical bounce's parse.
+ * Anything else is converted here with iconv, since not every libetpan
+ * version falls back to its own iconv when the hook declines. result has
+ * room for 6 bytes per input byte in every libetpan version.
+ */
+static int
+bd_charconv(const char *tocode, const char *fromcode, const char *str,
+    size_t length, char *result, size_t *result_len)
+{
+	if ((strcasecmp(tocode, "utf-8") == 0 ||
+		strcasecmp(tocode, "utf8") == 0) &&
+	    *result_len >= length && ascii_transparent(fromcode, str, length)) {
+		memcpy(result, str, length);
+		*result_len = length;
+		return MAIL_CHARCONV_NO_ERROR;
+	}
+	return iconv_into(tocode, fromcode, str, length, result, result_len);
+}
+
+static void
+charconv_hook(void)
+{
+	extended_charconv = bd_charconv;
 }
 
 static const char *
