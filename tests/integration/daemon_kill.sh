@@ -1,8 +1,9 @@
 #!/bin/sh
 # Exactly once under kill -9. While 3,000 bounces (and some junk) arrive,
 # bounced is killed with SIGKILL ten times at random moments and restarted;
-# then it is killed deterministically right after a commit, before the
-# messages are moved (BOUNCED_TEST_KILL_AFTER_COMMIT). At the end: exactly
+# then 100 more arrive and it is killed deterministically right after its
+# first commit, before any message of that batch is moved
+# (BOUNCED_TEST_KILL_AFTER_COMMIT). At the end: exactly
 # one messages row per file, exactly the bounces rows `bouncectl parse`
 # gives for the same bytes, new/ empty.
 # usage: daemon_kill.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR [COUNT]
@@ -35,15 +36,26 @@ wait "$gen" || fail "generator failed"
 gen=
 echo "killed $kills times while delivering; $(count_files md/new) left in new/"
 
-# the exact window: committed, not yet moved
-if [ "$(count_files md/new)" -gt 0 ]; then
-	BOUNCED_TEST_KILL_AFTER_COMMIT=1 "$bounced" --once -c bounced.yaml 2>>log &&
-	    fail "the test hook did not kill bounced"
-	n_before=$(count_files md/new)
-	echo "killed after a commit with $n_before still in new/"
+# the exact window, deterministically: 100 more, killed right after the
+# first commit (50 messages) and before any of them is moved
+"$python" "$src/tests/integration/gen_bounces.py" --bouncectl "$bouncectl" \
+    --count 100 --out md --keep sent --seed 8 --prefix late $(templates "$src")
+"$bounced" --once -c bounced.yaml 2>>log || { tail log; fail "drain before the hook"; }
+before=$(sql bounced.db 'SELECT count(*) FROM messages')
+# shellcheck disable=SC2046
+"$python" "$src/tests/integration/gen_bounces.py" --bouncectl "$bouncectl" \
+    --count 100 --out md --keep sent --seed 9 --prefix hook $(templates "$src")
+if BOUNCED_TEST_KILL_AFTER_COMMIT=1 "$bounced" --once -c bounced.yaml 2>>log; then
+	fail "the test hook did not kill bounced"
 fi
-"$bounced" --once -c bounced.yaml 2>>log || { tail log; fail "final run"; }
-
+[ "$(count_files md/new)" = 100 ] || fail "killed after the commit: $(count_files md/new) in new/, want all 100"
+[ "$(sql bounced.db 'SELECT count(*) FROM messages')" = $((before + 50)) ] ||
+    fail "killed after the commit: the batch of 50 is not in the database"
+"$bounced" --once -c bounced.yaml 2>log.hook || { cat log.hook; fail "run after the hook"; }
+[ "$(grep -c 'already recorded as message' log.hook)" = 50 ] || fail "the 50 committed messages were not recognised"
+cat log.hook >>log
+count=$((count + 200))
+echo "killed after a commit: 50 committed, 0 moved; the next run only moved those 50"
 total=$((count + junk))
 [ "$(count_files md/new)" = 0 ] || fail "new/ not empty"
 [ "$(count_files md/cur)" = "$count" ] || fail "cur/ has $(count_files md/cur), want $count"
@@ -55,5 +67,5 @@ rows=$(sql bounced.db 'SELECT count(*) FROM messages')
 expected_results "$bouncectl" sent >expected
 stored_results bounced.db >stored
 cmp -s expected stored || { diff expected stored | head; fail "bounces rows differ from bouncectl parse"; }
-dups=$(grep -c 'already recorded' log || true)
+dups=$(grep -c 'already recorded as message' log || true)
 echo "exactly once: $rows messages rows, $(wc -l <stored) bounces rows; $dups messages committed before a kill were only moved"

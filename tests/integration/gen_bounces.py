@@ -45,14 +45,14 @@ def load_templates(bouncectl, paths):
     return tpl
 
 
-def make(raw, rcpts, n, rng):
+def make(raw, rcpts, n, rng, tag):
     body = raw
     for i, r in enumerate(rcpts):
         new = "u%d-%d@d%d.example" % (n, i, rng.randrange(50))
         body = re.sub(re.escape(r.encode()), new.encode(), body,
                       flags=re.IGNORECASE)
     # A header field first keeps it a message (RFC 5322 2.2) and unique.
-    return b"X-Bounced-Test: %d\n" % n + body
+    return b"X-Bounced-Test: %s-%d\n" % (tag.encode(), n) + body
 
 
 JUNK = [b"", b"\x00\x01\x02 not a message at all\n",
@@ -99,7 +99,7 @@ def main():
     for n in range(a.count + a.junk):
         if n < a.count:
             raw, rcpts = tpl[n % len(tpl)]
-            data = make(raw, rcpts, n, rng)
+            data = make(raw, rcpts, n, rng, a.prefix)
         else:
             data = JUNK[n % len(JUNK)] + b"%d\n" % n
         name = "%d.M%dP%d.%s%d" % (1800000000 + n, n, os.getpid(),
