@@ -46,17 +46,3 @@ again=$(sql bounced.db 'SELECT count(*) FROM messages; SELECT count(*) FROM boun
 grep -q 'already recorded' log3 || fail "no 'already recorded' line"
 echo "second and third runs added nothing"
 
-# a quarantine rename(2) cannot reach is refused at start, not at the first junk
-q=/dev/shm/bounced-test-q.$$
-if [ -d /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -c %d .)" ]; then
-	printf 'database: bounced.db\nmaildir:\n  path: md\n  quarantine: %s\n' "$q" >other.yaml
-	if "$bounced" --once -c other.yaml 2>log4; then
-		rm -rf "$q"
-		fail "a quarantine on another file system was accepted"
-	fi
-	rm -rf "$q"
-	grep -q 'another file system' log4 || fail "the refusal does not say why"
-	echo "quarantine on another file system refused"
-else
-	echo "no second file system here: the quarantine check was not exercised"
-fi
