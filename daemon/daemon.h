@@ -40,8 +40,9 @@ int daemon_open(struct daemon *d, const struct config *conf,
 /* SIGHUP: a fresh config swapped in only when valid and openable. */
 void daemon_reload(struct daemon *d);
 
-/* One pass over the source: 0, or -1 when a batch could not be stored. */
-int loop_pass(struct daemon *d);
+/* One pass over the source (full: see source_ops.scan): 0, or -1 when a
+ * batch could not be stored. */
+int loop_pass(struct daemon *d, bool full);
 /* --once: the soft-state decay, then one pass. */
 int loop_once(struct daemon *d);
 /* Until SIGTERM: 0 on a clean stop. */

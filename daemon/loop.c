@@ -168,7 +168,7 @@ reader_stop(struct reader *r)
 }
 
 int
-loop_pass(struct daemon *d)
+loop_pass(struct daemon *d, bool full)
 {
 	size_t cap = d->conf->batch_size;
 	struct prepared **b;
@@ -176,7 +176,7 @@ loop_pass(struct daemon *d)
 	struct reader r = { .src = d->src };
 	int rc;
 
-	if (d->src->ops->scan(d->src) == -1)
+	if (d->src->ops->scan(d->src, full) == -1)
 		return -1;
 	workq_init(&r.q);
 	if ((errno = pthread_create(&r.tid, NULL, reader_main, &r)) != 0)
@@ -256,7 +256,7 @@ int
 loop_once(struct daemon *d)
 {
 	decay(d);
-	return loop_pass(d);
+	return loop_pass(d, true);
 }
 
 int
@@ -266,7 +266,7 @@ loop_run(struct daemon *d)
 	int64_t wd_every = wd > 0 ? (int64_t)(wd / 2000) : INT64_MAX / 4;
 	int64_t t = now_ms(), next_wd = t, next_decay = t, retry_at = t;
 	int64_t next_rescan = t + (int64_t)d->conf->rescan_interval * 1000;
-	bool need_pass = true;
+	bool need_pass = true, need_full = true; /* full: cur/ too */
 	char buf[256];
 
 	/* sd_notify(3): armed, migrated, valid -- the first pass follows */
@@ -277,14 +277,14 @@ loop_run(struct daemon *d)
 		if (d->reload) {
 			d->reload = false;
 			daemon_reload(d);
-			need_pass = true;
+			need_pass = need_full = true;
 		}
 		if (t >= next_decay) {
 			decay(d);
 			next_decay = t + DECAY_EVERY_MS;
 		}
 		if (t >= next_rescan) {
-			need_pass = true;
+			need_pass = need_full = true;
 			next_rescan = t + (int64_t)d->conf->rescan_interval * 1000;
 		}
 		if (t >= next_wd) {
@@ -293,11 +293,13 @@ loop_run(struct daemon *d)
 		}
 		if (need_pass && t >= retry_at) {
 			need_pass = false;
-			if (loop_pass(d) == -1) {
+			if (loop_pass(d, need_full) == -1) {
 				retry_at = now_ms() + backoff(d);
 				need_pass = true;
-			} else
+			} else {
 				d->retry_ms = 0;
+				need_full = false;
+			}
 			continue;
 		}
 		t = min64(min64(next_rescan, next_decay), next_wd) - t;

@@ -7,6 +7,7 @@
 #ifndef BD_SOURCE_H
 #define BD_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,7 @@ struct source_msg {
 	int64_t received_at; /* delivery time (mtime, INTERNALDATE) */
 	char *error;	     /* owned: set instead of buf when it was
 			      * too big to read; the message is quarantined */
+	int origin;	     /* the source's own: where it was found */
 };
 
 enum source_ack {
@@ -33,12 +35,13 @@ struct source_ops {
 	/* Consumes what made the fd readable. */
 	void (*drain)(struct source *src);
 	/*
-	 * Starts a pass over what is waiting. next() then returns 1 and a
-	 * message, 0 when the pass is over, -1 on an error of the source
-	 * (logged; the pass ends). Messages that fail to be read (vanished)
-	 * are skipped and logged.
+	 * Starts a pass over what is waiting; full asks also for what only a
+	 * complete look finds (at start and every rescan_interval, not on
+	 * each event). next() then returns 1 and a message, 0 when the pass
+	 * is over, -1 on an error of the source (logged; the pass ends).
+	 * Messages that fail to be read (vanished) are skipped and logged.
 	 */
-	int (*scan)(struct source *src);
+	int (*scan)(struct source *src, bool full);
 	int (*next)(struct source *src, struct source_msg *m);
 	/* 0, or -1 (logged): the message stays and is seen again. */
 	int (*ack)(struct source *src, const struct source_msg *m,

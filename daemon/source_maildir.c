@@ -5,6 +5,12 @@
  * file, and after its result is committed rename it into cur/ with the
  * info ":2,S" (seen) -- or, when it was unparsable, into the quarantine
  * Maildir's new/, where a person's mail reader shows it as unread.
+ *
+ * A message can also reach cur/ unread: an IMAP server moves new/ to cur/
+ * as soon as a client opens the folder (Dovecot does), before we saw it.
+ * A full scan (at start and every rescan_interval) therefore also takes
+ * the messages of cur/ without the S (seen) or T (trashed) flag, and
+ * acknowledges them by adding S. One a person has marked seen is theirs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -34,8 +40,9 @@ struct maildir {
 	struct source src; /* first: the vtable */
 	char *path, *quarantine;
 	int ifd; /* inotify on new/, or -1 */
-	char **names; /* owned: this pass's file names in new/ */
+	char **names; /* owned: this pass's file names, new/ then cur/ */
 	size_t nnames, cap, next;
+	size_t ncur; /* the last ncur names are in cur/ */
 };
 
 static int
@@ -91,7 +98,25 @@ clear_names(struct maildir *md)
 
 	for (i = 0; i < md->nnames; i++)
 		free(md->names[i]);
-	md->nnames = md->next = 0;
+	md->nnames = md->next = md->ncur = 0;
+}
+
+/* maildir(5): the flags after ":2,"; NULL when there is no info. */
+static const char *
+flags_of(const char *name)
+{
+	const char *p = strstr(name, ":2,");
+
+	return p != NULL ? p + 3 : NULL;
+}
+
+/* cur/ holds it unread: no S (seen) and no T (trashed) flag */
+static bool
+unseen(const char *name)
+{
+	const char *f = flags_of(name);
+
+	return f == NULL || (strchr(f, 'S') == NULL && strchr(f, 'T') == NULL);
 }
 
 static int
@@ -100,16 +125,28 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int
-md_scan(struct source *src)
+static void
+add_name(struct maildir *md, const char *name)
 {
-	struct maildir *md = (struct maildir *)src;
+	if (md->nnames == md->cap) {
+		md->cap = md->cap ? md->cap * 2 : 256;
+		md->names = xreallocarray(md->names, md->cap,
+		    sizeof(*md->names));
+	}
+	md->names[md->nnames++] = xstrdup(name);
+}
+
+/* Adds the names in path/sub (only unseen ones for cur/), sorted. */
+static int
+list_dir(struct maildir *md, const char *sub)
+{
+	size_t first = md->nnames;
 	char dir[PATH_MAX];
 	struct dirent *de;
+	bool cur = strcmp(sub, "cur") == 0;
 	DIR *d;
 
-	clear_names(md);
-	snprintf(dir, sizeof(dir), "%s/new", md->path);
+	snprintf(dir, sizeof(dir), "%s/%s", md->path, sub);
 	if ((d = opendir(dir)) == NULL) {
 		log_warn("maildir: %s: opendir", dir);
 		return -1;
@@ -117,17 +154,33 @@ md_scan(struct source *src)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue; /* ., .., and files being hidden */
-		if (md->nnames == md->cap) {
-			md->cap = md->cap ? md->cap * 2 : 256;
-			md->names = xreallocarray(md->names, md->cap,
-			    sizeof(*md->names));
-		}
-		md->names[md->nnames++] = xstrdup(de->d_name);
+		if (!cur || unseen(de->d_name))
+			add_name(md, de->d_name);
 	}
 	closedir(d);
-	/* Maildir names start with the delivery time: oldest first */
-	if (md->nnames > 1) /* qsort(NULL, 0, ...) is undefined (C11 7.22.5) */
-		qsort(md->names, md->nnames, sizeof(*md->names), cmp_names);
+	/* Maildir names start with the delivery time: oldest first.
+	 * (qsort(NULL, 0, ...) is undefined, C11 7.22.5) */
+	if (md->nnames - first > 1)
+		qsort(md->names + first, md->nnames - first,
+		    sizeof(*md->names), cmp_names);
+	return 0;
+}
+
+static int
+md_scan(struct source *src, bool full)
+{
+	struct maildir *md = (struct maildir *)src;
+	size_t before;
+
+	clear_names(md);
+	if (list_dir(md, "new") == -1)
+		return -1;
+	if (!full)
+		return 0;
+	before = md->nnames;
+	if (list_dir(md, "cur") == -1)
+		return -1;
+	md->ncur = md->nnames - before;
 	return 0;
 }
 
@@ -164,13 +217,15 @@ read_fd(int fd, size_t size, unsigned char **buf_r, size_t *len_r)
 
 /* 1: read into m; 0: vanished or unreadable (skipped, logged) */
 static int
-read_one(struct maildir *md, const char *name, struct source_msg *m)
+read_one(struct maildir *md, const char *name, bool cur,
+    struct source_msg *m)
 {
 	char p[PATH_MAX];
 	struct stat st;
 	int fd;
 
-	snprintf(p, sizeof(p), "%s/new/%s", md->path, name);
+	snprintf(p, sizeof(p), "%s/%s/%s", md->path, cur ? "cur" : "new",
+	    name);
 	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		if (errno != ENOENT) /* ENOENT: someone else took it */
 			log_warn("maildir: %s: open", p);
@@ -192,6 +247,7 @@ read_one(struct maildir *md, const char *name, struct source_msg *m)
 		return 0;
 	}
 	m->ref = xstrdup(name);
+	m->origin = cur;
 	m->received_at = st.st_mtime;
 	if ((size_t)st.st_size > MAILDIR_MAX_MESSAGE)
 		m->error = xasprintf("larger than %u MiB", MAILDIR_MAX_MESSAGE >> 20);
@@ -216,28 +272,57 @@ md_next(struct source *src, struct source_msg *m)
 	struct maildir *md = (struct maildir *)src;
 
 	while (md->next < md->nnames) {
+		bool cur = md->next >= md->nnames - md->ncur;
 		const char *name = md->names[md->next++];
 
-		if (read_one(md, name, m) == 1)
+		if (read_one(md, name, cur, m) == 1)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * maildir(5) info for a recorded message: its flags with S added, kept in
+ * ASCII order as the spec asks ("2," then the flags, sorted).
+ */
+static void
+seen_info(const char *name, char *out, size_t len)
+{
+	const char *f = flags_of(name);
+	char flags[64];
+	size_t n = 0, i;
+
+	for (i = 0; f != NULL && f[i] != '\0' && n < sizeof(flags) - 2; i++)
+		flags[n++] = f[i];
+	flags[n++] = 'S';
+	flags[n] = '\0';
+	for (i = 1; i < n; i++) { /* insertion sort: a handful of letters */
+		char c = flags[i];
+		size_t j = i;
+
+		for (; j > 0 && flags[j - 1] > c; j--)
+			flags[j] = flags[j - 1];
+		flags[j] = c;
+	}
+	snprintf(out, len, ":2,%s", flags);
 }
 
 static int
 md_ack(struct source *src, const struct source_msg *m, enum source_ack how)
 {
 	struct maildir *md = (struct maildir *)src;
-	char from[PATH_MAX], to[PATH_MAX];
-	size_t base = strcspn(m->ref, ":"); /* drop any info already there */
+	const char *sub = m->origin ? "cur" : "new";
+	char from[PATH_MAX], to[PATH_MAX], info[80];
+	size_t base = strcspn(m->ref, ":"); /* the name without its info */
 
-	snprintf(from, sizeof(from), "%s/new/%s", md->path, m->ref);
+	snprintf(from, sizeof(from), "%s/%s/%s", md->path, sub, m->ref);
+	seen_info(m->ref, info, sizeof(info));
 	if (how == ACK_QUARANTINE)
 		snprintf(to, sizeof(to), "%s/new/%.*s", md->quarantine,
 		    (int)base, m->ref);
-	else /* maildir(5): "2," then flags; S = seen */
-		snprintf(to, sizeof(to), "%s/cur/%.*s:2,S", md->path,
-		    (int)base, m->ref);
+	else
+		snprintf(to, sizeof(to), "%s/cur/%.*s%s", md->path, (int)base,
+		    m->ref, info);
 	if (rename(from, to) == 0)
 		return 0;
 	if (errno == ENOENT && access(from, F_OK) == -1)

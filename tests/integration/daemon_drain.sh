@@ -46,3 +46,19 @@ again=$(sql bounced.db 'SELECT count(*) FROM messages; SELECT count(*) FROM boun
 grep -q 'already recorded' log3 || fail "no 'already recorded' line"
 echo "second and third runs added nothing"
 
+
+# cur/ as an IMAP server leaves it: unread messages moved out of new/ when a
+# client opened the folder are taken (and marked S, keeping their flags);
+# one a person marked seen is left alone
+ex=$src/examples/maildir/new
+cp "$ex/1732800001.M1P100Q1.example.org" "md/cur/1900000001.M1P1.imap:2,"
+cp "$ex/1732800002.M1P100Q2.example.org" "md/cur/1900000002.M1P1.imap:2,FS"
+cp "$ex/1732800003.M1P100Q3.example.org" "md/cur/1900000003.M1P1.imap:2,F"
+"$bounced" --once -c bounced.yaml 2>log4 || { cat log4; fail "cur/ run"; }
+[ "$(sql bounced.db 'SELECT count(*) FROM messages')" = 510 ] || fail "want the 2 unread messages of cur/ recorded"
+[ -e "md/cur/1900000001.M1P1.imap:2,S" ] || fail "unread cur/ message not marked seen"
+[ -e "md/cur/1900000003.M1P1.imap:2,FS" ] || fail "flags not kept in order when marking seen"
+[ -e "md/cur/1900000002.M1P1.imap:2,FS" ] || fail "a seen message was touched"
+[ "$(sql bounced.db "SELECT count(*) FROM messages WHERE source_ref LIKE '1900000002%'")" = 0 ] ||
+    fail "a message a person had seen was recorded"
+echo "unread messages in cur/ taken, seen ones left"
