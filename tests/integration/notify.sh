@@ -110,6 +110,15 @@ wait_line() { # N REGEX T
 	done
 }
 lines() { wc -l <"$log" | tr -d ' '; }
+# exited PID TENTHS: true once PID has exited, polled for TENTHS/10 s
+exited() {
+	_i=0
+	while kill -0 "$1" 2>/dev/null && [ $_i -lt "$2" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	! kill -0 "$1" 2>/dev/null
+}
 count() { grep -c "$1" "$log"; }
 
 # ---- a Maildir, a database, a configuration (relative paths) ----
@@ -223,14 +232,7 @@ mark=$(lines)
 kill -TERM "$daemon_pid"
 wait_line "$mark" "(^|$tab)STOPPING=1($tab|\$)" 50 >/dev/null ||
     fail "no STOPPING=1 within 5 s of SIGTERM"
-i=0
-while kill -0 "$daemon_pid" 2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if kill -0 "$daemon_pid" 2>/dev/null; then
-	die "bounced still running 5 s after SIGTERM"
-fi
+exited "$daemon_pid" 50 || die "bounced still running 5 s after SIGTERM"
 wait "$daemon_pid"
 rc=$?
 daemon_pid=
@@ -243,12 +245,7 @@ NOTIFY_SOCKET=$sock WATCHDOG_USEC=200000 \
     sh -c 'export WATCHDOG_PID=$$; exec "$0" -c "$1"' \
     "$bounced" "$tmp/bad.yaml" 2>"$tmp/bounced-bad.err" &
 daemon_pid=$!
-i=0
-while kill -0 "$daemon_pid" 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if kill -0 "$daemon_pid" 2>/dev/null; then
+if ! exited "$daemon_pid" 100; then
 	fail "bounced still running 10 s after start with an invalid configuration"
 	kill -TERM "$daemon_pid"
 fi
