@@ -96,6 +96,8 @@ const struct classify_rule classify_rules[] = {
 	RULE(norelaying, "no-relaying", "no relaying"),
 	RULE(norelaying, "not-allowed-to-relay", "not allowed to relay"),
 	RULE(norelaying, "relay-prohibited", "relay prohibited"),
+	/* qmail: the domain is not one it accepts mail for (rcpthosts) */
+	RULE(norelaying, "rcpthosts", "allowed rcpthosts"),
 
 	/*
 	 * Malformed headers. Before the authentication group: "duplicate
@@ -124,6 +126,9 @@ const struct classify_rule classify_rules[] = {
 	RULE(authfailure, "dkim-fail", "dkim * fail"),
 	RULE(authfailure, "dkim-invalid", "dkim * invalid"),
 	RULE(authfailure, "unauthenticated-email", "unauthenticated email"),
+	RULE(authfailure, "mail-unauthenticated", "mail is unauthenticated"),
+	RULE(authfailure, "not-pass-spf", "not pass spf"),
+	RULE(authfailure, "sender-policy-framework", "sender policy framework"),
 	RULE(authfailure, "no-authentication-information",
 	    "does not have authentication information"),
 	RULE(authfailure, "authentication-checks",
@@ -151,7 +156,10 @@ const struct classify_rule classify_rules[] = {
 	RULE(rejected, "unroutable-sender", "unroutable sender"),
 	RULE(rejected, "mail-from-rejected", "mail from rejected"),
 	RULE(rejected, "sender-not-allowed", "sender is not allowed"),
+	/* Amazon SES in its sandbox: the From address is not verified */
+	RULE(rejected, "address-not-verified", "address is not verified"),
 	RULE(rejected, "invalid-sender", "invalid sender"),
+	RULE(rejected, "bad-sender", "bad sender"),
 	RULE(rejected, "valid-from", "provide a valid from"),
 	/* Gmail's "Send mail as": the alias's own server refused us */
 	RULE(rejected, "send-mail-as", "'send mail as'"),
@@ -168,7 +176,10 @@ const struct classify_rule classify_rules[] = {
 	RULE(securityerror, "unauthenticated-sender", "unauthenticated sender"),
 	RULE(securityerror, "must-authenticate", "must authenticate"),
 
-	/* the sending IP's or domain's standing; before spam */
+	/* the sending IP's or domain's standing; before spam. A DNS
+	 * blocklist hit ("blocked using <list>") is blocked, even when the
+	 * list is called a reputation service */
+	RULE(blocked, "blocked-using", "blocked using"),
 	RULE(badreputation, "reputation", "reputation"),
 	RULE(badreputation, "user-complaints", "user complaints"),
 
@@ -192,6 +203,7 @@ const struct classify_rule classify_rules[] = {
 	RULE(speeding, "too-quickly", "too quickly"),
 	RULE(speeding, "sending-quota", "sending quota"),
 	RULE(speeding, "throttled", "throttl"),
+	RULE(speeding, "rate-too-high", "rate too high"),
 	/* a per-recipient limit (RFC 3463 X.2.3), Exchange's RecipSizeLimit */
 	RULE(exceedlimit, "recipient-size-limit", "too large for this recipient"),
 	RULE(exceedlimit, "recipsizelimit", "recipsizelimit"),
@@ -209,7 +221,6 @@ const struct classify_rule classify_rules[] = {
 	RULE(blocked, "blacklist", "blacklist"),
 	RULE(blocked, "blocklist", "blocklist"),
 	RULE(blocked, "block-list", "block list"),
-	RULE(blocked, "blocked-using", "blocked using"),
 	RULE(blocked, "listed-at", "listed at"),
 	RULE(blocked, "dnsbl", "dnsbl"),
 	/* "rbl" as a word: "garbled" must not match */
@@ -223,6 +234,11 @@ const struct classify_rule classify_rules[] = {
 	RULE(blocked, "ip-blocked", "ip address * blocked"),
 	RULE(blocked, "blocked-ip", "blocked ip"),
 	RULE(blocked, "banned-ip", "banned sending ip"),
+	/* Microsoft 5.7.511: the sending IP is on its banned list */
+	RULE(blocked, "banned-sender", "access denied, banned sender"),
+	RULE(blocked, "blackhole", "blackhole"),
+	RULE(blocked, "not-in-whitelist", "not in whitelist"),
+	RULE(blocked, "invalid-helo", "invalid helo"),
 	RULE(blocked, "blocked-for-abuse", "blocked for abuse"),
 	RULE(blocked, "connection-rejected", "connection rejected"),
 	RULE(blocked, "not-accepting-connections", "not accepting connections"),
@@ -257,6 +273,7 @@ const struct classify_rule classify_rules[] = {
 	RULE(mesgtoobig, "length-exceeds", "message length exceeds"),
 	RULE(mesgtoobig, "size-exceeded", "message size exceeded"),
 	RULE(mesgtoobig, "maximum-size", "exceeds the maximum size"),
+	RULE(mesgtoobig, "maximum-fixed-size", "maximum fixed size"),
 	RULE(mesgtoobig, "file-too-large", "message file too big"),
 	RULE(mesgtoobig, "too-much-data", "too much data"),
 
@@ -334,6 +351,8 @@ const struct classify_rule classify_rules[] = {
 	RULE(suspend, "not-active", "is not active"),
 	RULE(suspend, "deactivated", "deactivated"),
 	RULE(suspend, "expired-account", "account has expired"),
+	RULE(suspend, "account-expired", "account expired"),
+	RULE(suspend, "account-closed", "account has been closed"),
 	RULE(suspend, "frozen", "mailbox is frozen"),
 	RULE(suspend, "account-blocked", "recipient account is blocked"),
 	RULE(suspend, "account-locked", "account is locked"),
@@ -341,10 +360,20 @@ const struct classify_rule classify_rules[] = {
 	RULE(hasmoved, "has-moved", "has moved"),
 	RULE(hasmoved, "address-changed", "address has changed"),
 	RULE(hasmoved, "no-longer-valid", "no longer valid"),
+	/* RFC 5321 3.4: 551 User not local; please try <forward-path> */
+	RULE(hasmoved, "user-not-local", "user not local"),
 	RULE(filtered, "refused-by-recipient", "refused by recipient"),
 	RULE(filtered, "recipient-refuses", "recipient does not accept"),
 	RULE(filtered, "not-accepting-mail-from", "not accepting mail from"),
 	RULE(filtered, "rejected-by-recipient", "rejected by recipient"),
+	RULE(filtered, "rejected-by-this-user", "rejected by this user"),
+	RULE(filtered, "delivery-not-authorized", "delivery not authorized"),
+	RULE(filtered, "not-allowed-to-send-to-recipient",
+	    "not allowed to send to this recipient"),
+	RULE(filtered, "not-authorized-to-receive",
+	    "not authorized to receive mail from"),
+	/* Exchange: the recipient (a restricted group) refuses this sender */
+	RULE(filtered, "rst-not-authorized", "resolver.rst.notauthorized"),
 
 	/*
 	 * A resolver failure that is not a verdict on the domain ("try
@@ -354,6 +383,7 @@ const struct classify_rule classify_rules[] = {
 	RULE(networkerror, "dns-try-again", "host not found, try again"),
 	RULE(networkerror, "dns-malformed-reply", "unexpected name server reply"),
 	RULE(networkerror, "dns-servfail", "servfail"),
+	RULE(networkerror, "dns-temporary", "dns temporary failure"),
 	RULE(hostunknown, "name-lookup-failure", "host name lookup failure"),
 	RULE(hostunknown, "host-not-found", "host not found"),
 	RULE(hostunknown, "host-unknown", "host unknown"),
@@ -415,6 +445,9 @@ const struct classify_rule classify_rules[] = {
 	RULE(userunknown, "not-a-valid-mailbox", "not a valid mailbox"),
 	RULE(userunknown, "mailbox-unavailable", "mailbox unavailable"),
 	RULE(userunknown, "mailbox-not-found", "mailbox not found"),
+	/* Microsoft 5.4.310: the domain part, not the mailbox */
+	RULE(hostunknown, "dns-domain-does-not-exist",
+	    "dns domain * does not exist"),
 	RULE(userunknown, "does-not-exist", "does not exist"),
 	RULE(userunknown, "doesnt-exist", "doesn't exist"),
 	RULE(userunknown, "recipient-unknown", "recipient unknown"),
@@ -487,12 +520,16 @@ const struct classify_rule classify_rules[] = {
 
 	/* the content */
 	RULE(virusdetected, "virus", "virus"),
+	RULE(virusdetected, "infected-with", "infected with"),
 	RULE(virusdetected, "malware", "malware"),
 	RULE(policyviolation, "policy", "policy violation"),
 	RULE(policyviolation, "for-policy-reasons", "for policy reasons"),
 	RULE(policyviolation, "by-policy", "denied by policy"),
 	RULE(policyviolation, "content-policy", "content policy"),
 	RULE(policyviolation, "prohibited-attachment", "prohibited attachment"),
+	RULE(policyviolation, "banned-attachment", "banned attachment"),
+	RULE(policyviolation, "blocked-attachment", "attachment type"),
+	RULE(policyviolation, "illegal-attachment", "illegal attachment"),
 	RULE(policyviolation, "header-error", "header error"),
 	RULE(policyviolation, "content-presents", "content presents a potential"),
 	RULE(spamdetected, "spam-detected", "spam detected"),
@@ -500,9 +537,11 @@ const struct classify_rule classify_rules[] = {
 	RULE(spamdetected, "spam-classification", "spam classification"),
 	RULE(spamdetected, "spam-content", "spam content"),
 	RULE(spamdetected, "unsolicited-mail", "unsolicited mail"),
+	RULE(spamdetected, "appears-unsolicited", "appears to be unsolicited"),
 	RULE(spamdetected, "junk", "junk mail"),
 	RULE(spamdetected, "bulk", "bulk mail"),
 	RULE(spamdetected, "content-rejected", "content rejected"),
+	RULE(spamdetected, "unacceptable-content", "unacceptable content"),
 	RULE(contenterror, "eight-bit-header", "8-bit data in message header"),
 	RULE(contenterror, "invalid-mime", "invalid mime"),
 	RULE(contenterror, "malformed-mime", "malformed mime"),
@@ -518,6 +557,7 @@ const struct classify_rule classify_rules[] = {
 	RULE(systemerror, "internal-server-error", "internal server error"),
 	RULE(systemerror, "temporary-local-problem", "temporary local problem"),
 	RULE(systemerror, "system-error", "system error"),
+	RULE(systemerror, "system-failure", "system failure"),
 	RULE(systemerror, "queue-file-write", "queue file write error"),
 	/* a list manager saw the same Message-ID twice: its loop guard */
 	RULE(systemerror, "duplicated-message-id", "duplicated message-id"),
