@@ -153,6 +153,7 @@ const struct classify_rule classify_rules[] = {
 	RULE(rejected, "sender-verification", "sender verification failed"),
 	RULE(rejected, "domain-of-sender", "domain of sender address"),
 	RULE(rejected, "sender-domain", "sender domain must exist"),
+	RULE(rejected, "sender-domain-no-mx", "sender domain has no"),
 	RULE(rejected, "unroutable-sender", "unroutable sender"),
 	RULE(rejected, "mail-from-rejected", "mail from rejected"),
 	RULE(rejected, "sender-not-allowed", "sender is not allowed"),
@@ -239,6 +240,9 @@ const struct classify_rule classify_rules[] = {
 	RULE(blocked, "blackhole", "blackhole"),
 	RULE(blocked, "not-in-whitelist", "not in whitelist"),
 	RULE(blocked, "invalid-helo", "invalid helo"),
+	/* T-Online refuses IPs it does not know with this sentence */
+	RULE(blocked, "t-online-problem",
+	    "a problem occurred. (ask your postmaster"),
 	RULE(blocked, "blocked-for-abuse", "blocked for abuse"),
 	RULE(blocked, "connection-rejected", "connection rejected"),
 	RULE(blocked, "not-accepting-connections", "not accepting connections"),

@@ -352,6 +352,13 @@ static const struct reply_case cases[] = {
     {"bad sender", "5.7.0",
 	"550 5.7.0 Bad sender",
 	REASON_REJECTED, CLASS_PERMANENT},
+    {"t-online", "5.0.0",
+	"554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for "
+	"help or to contact tosa@rx.t-online.de to clarify.)",
+	REASON_BLOCKED, CLASS_PERMANENT},
+    {"netease sender domain", "5.0.0",
+	"550 MI:NMX 163 mx1 sender domain has no MX record",
+	REASON_REJECTED, CLASS_PERMANENT},
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
