@@ -203,6 +203,54 @@ reply_line(const char *text, size_t len, const char *addr, bool strict,
 }
 
 /*
+ * The first line of a report's own prose (not the returned copy) that is a
+ * server's reply by itself ("552 5.2.2 Mailbox full" under "The error that
+ * the other server returned was:"). Said of the lone recipient.
+ */
+static const char *
+lone_reply_line(const char *text, size_t len, size_t *ll_r)
+{
+	const char *end = before_marker(common_end, text, len);
+	size_t pos;
+
+	if (end != NULL)
+		len = (size_t)(end - text);
+	for (pos = 0; pos < len;) {
+		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
+		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
+
+		pos += ll + 1;
+		if (transcript_reply(l, ll)) {
+			*ll_r = ll;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+/* Whether diagnostic d already holds the start of line l (white space
+ * squeezed in both), so that it is not said twice. */
+static bool
+already_said(const char *d, const char *l, size_t ll)
+{
+	char head[48];
+	size_t n = 0;
+
+	if (d == NULL)
+		return false;
+	while (ll > 0 && bd_isspace((unsigned char)*l))
+		l++, ll--;
+	for (; ll > 0 && n < sizeof(head) - 1; l++, ll--) {
+		if (bd_isspace((unsigned char)*l) &&
+		    (n == 0 || head[n - 1] == ' '))
+			continue;
+		head[n++] = bd_isspace((unsigned char)*l) ? ' ' : *l;
+	}
+	head[n] = '\0';
+	return ci_find(d, strlen(d), head) != NULL;
+}
+
+/*
  * A recipient whose own lines carry no SMTP reply: a line elsewhere in the
  * text that names it with one (a session transcript, "Technical details")
  * is what the server said. A relay that refused a message it was passing
@@ -225,6 +273,10 @@ reply_lines(struct report *rep, size_t n0, const char *text, size_t len)
 		    (d != NULL && find_reply_code(d, strlen(d)) != 0))
 			continue;
 		l = reply_line(text, len, r->recipient, false, &ll);
+		if (l == NULL && rep->nrcpt - n0 == 1 &&
+		    (l = lone_reply_line(text, len, &ll)) != NULL &&
+		    already_said(d, l, ll))
+			continue;
 		if (l == NULL && op != NULL) {
 			if (otext == NULL)
 				otext = mail_part_text(&rep->msg, op, &olen);
@@ -285,6 +337,43 @@ unquote(struct arena *a, const char *s, size_t len, size_t *len_r)
 	return d;
 }
 
+/*
+ * Warnings that a message is still queued (Exim's "has not yet been
+ * delivered", Sendmail's and Postfix's "THIS IS A WARNING MESSAGE ONLY",
+ * Exchange's and Gmail's "has been delayed"): RFC 3464's Action: delayed
+ * in prose. Such a report is no failure, and its recipients must not be
+ * counted as bounced.
+ */
+static const char *const delay_text[] = {
+	"has not yet been delivered",
+	"delivery attempts will continue",
+	"this is a warning message only",
+	"this is a warning only",
+	"you do not need to resend your message",
+	"has been delayed",
+	"could not send message for past",
+	"will be retried for",
+	"message will be retried",
+	"will continue to try to deliver",
+	NULL,
+};
+
+static void
+delay_notice(struct report *rep, size_t n0, const char *text, size_t len)
+{
+	const char *end = before_marker(common_end, text, len);
+	size_t i;
+
+	if (end != NULL)
+		len = (size_t)(end - text);
+	if (!any_in(delay_text, text, len))
+		return;
+	for (i = n0; i < rep->nrcpt; i++) {
+		if (rep->rcpt[i].action == NULL)
+			rep->rcpt[i].action = "delayed";
+	}
+}
+
 static size_t
 try_family(const struct legacy_family *f, struct report *rep,
     const char *text, size_t len)
@@ -327,6 +416,7 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
 			rep->kind = REPORT_LEGACY;
 			legacy_exim_output(rep, n0, text, len);
 			reply_lines(rep, n0, text, len);
+			delay_notice(rep, n0, text, len);
 			return n;
 		}
 		rep->nrcpt = n0;
