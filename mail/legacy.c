@@ -374,6 +374,37 @@ delay_notice(struct report *rep, size_t n0, const char *text, size_t len)
 	}
 }
 
+static void prose_diagnostic(struct report *rep, struct report_rcpt *r,
+    const char *text, size_t len);
+
+/* A lone recipient the family's lines said nothing about: the report's
+ * own prose (not the returned copy) is all there is to read. */
+static void
+lone_prose(struct report *rep, struct report_rcpt *r, const char *text,
+    size_t len)
+{
+	const char *end = before_marker(common_end, text, len), *d, *a;
+	size_t letters = 0, alen;
+
+	prose_diagnostic(rep, r, text, end != NULL ? (size_t)(end - text) : len);
+	if ((d = r->diagnostic) == NULL)
+		return;
+	/* the address itself and some punctuation say nothing: no text
+	 * then, rather than text that only looks like a reason */
+	a = r->recipient != NULL ? ci_find(d, strlen(d), r->recipient) : NULL;
+	alen = a != NULL ? strlen(r->recipient) : 0;
+	for (; *d != '\0'; d++) {
+		if (a != NULL && d == a)
+			d += alen - 1;
+		else if ((*d | 0x20) >= 'a' && (*d | 0x20) <= 'z')
+			letters++;
+		else if ((unsigned char)*d >= 0x80)
+			letters++;
+	}
+	if (letters < 8)
+		r->diagnostic = NULL;
+}
+
 static size_t
 try_family(const struct legacy_family *f, struct report *rep,
     const char *text, size_t len)
@@ -417,6 +448,8 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
 			legacy_exim_output(rep, n0, text, len);
 			reply_lines(rep, n0, text, len);
 			delay_notice(rep, n0, text, len);
+			if (n == 1 && rep->rcpt[n0].diagnostic == NULL)
+				lone_prose(rep, &rep->rcpt[n0], text, len);
 			return n;
 		}
 		rep->nrcpt = n0;

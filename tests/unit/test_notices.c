@@ -4,7 +4,8 @@
  * ignore -- a recipient is not bounced by a warning -- and a lone
  * recipient's reply standing on its own line under a provider's prose
  * ("The error that the other server returned was:") is its diagnostic,
- * said once. Our own wording in the MTAs' layouts.
+ * said once; so is the prose when a lone recipient's own lines say
+ * nothing. Our own wording in the MTAs' layouts.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,6 +78,11 @@ static const struct notice notices[] = {
 	"server for the recipient domain example.org.\n\nThe error that the "
 	"other server returned was:\n552 5.2.2 Mailbox full\n",
 	"user@example.org", "failed", REASON_MAILBOXFULL, CLASS_TRANSIENT},
+    {"lone recipient, the reason only in the prose",
+	HDRS("MAILER-DAEMON@mx.example.net", "Undeliverable Mail")
+	"The account of the recipient below has been suspended and cannot\n"
+	"receive mail at this time.\n\n   user@example.org\n",
+	"user@example.org", "failed", REASON_SUSPEND, CLASS_PERMANENT},
 };
 
 static void
