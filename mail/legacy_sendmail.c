@@ -181,6 +181,35 @@ line(struct report *rep, size_t n0, struct session *s, const char *l,
 	}
 }
 
+/*
+ * "Message could not be delivered for 5 days": the queue lifetime ran out.
+ * That is why a recipient whose last attempt was only deferred
+ * ("Deferred: Connection refused") bounced, so it joins its diagnostic.
+ */
+static void
+gave_up(struct report *rep, size_t n0, const char *text, size_t len)
+{
+	const char *p = ci_find(text, len, "could not be delivered for"), *e;
+	size_t i;
+
+	if (p == NULL)
+		return;
+	while (p > text && p[-1] != '\n')
+		p--;
+	e = memchr(p, '\n', len - (size_t)(p - text));
+	if (e == NULL)
+		e = text + len;
+	for (i = n0; i < rep->nrcpt; i++) {
+		struct report_rcpt *r = &rep->rcpt[i];
+
+		if (r->diagnostic != NULL &&
+		    ci_find(r->diagnostic, strlen(r->diagnostic), "deferred") !=
+			NULL)
+			legacy_append(&rep->arena, &r->diagnostic, p,
+			    (size_t)(e - p));
+	}
+}
+
 static size_t
 sendmail_parse(struct report *rep, const char *text, size_t len)
 {
@@ -208,6 +237,7 @@ sendmail_parse(struct report *rep, const char *text, size_t len)
 				r->remote_mta = s.host;
 		}
 	}
+	gave_up(rep, n0, text, len);
 	return added;
 }
 

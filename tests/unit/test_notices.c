@@ -78,6 +78,17 @@ static const struct notice notices[] = {
 	"server for the recipient domain example.org.\n\nThe error that the "
 	"other server returned was:\n552 5.2.2 Mailbox full\n",
 	"user@example.org", "failed", REASON_MAILBOXFULL, CLASS_TRANSIENT},
+    {"sendmail gave up on a deferred recipient",
+	HDRS("Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>",
+	    "Returned mail: see transcript for details")
+	"The original message was received at Mon, 1 Jun 2026 06:00:00\n\n"
+	"   ----- The following addresses had permanent fatal errors -----\n"
+	"<user@example.org>\n    (reason: Connection refused by "
+	"mx.example.org.)\n\n   ----- Transcript of session follows -----\n"
+	"<user@example.org>... Deferred: Connection refused by "
+	"mx.example.org.\nMessage could not be delivered for 5 days\n"
+	"Message will be deleted from queue\n",
+	"user@example.org", "failed", REASON_EXPIRED, CLASS_TRANSIENT},
     {"lone recipient, the reason only in the prose",
 	HDRS("MAILER-DAEMON@mx.example.net", "Undeliverable Mail")
 	"The account of the recipient below has been suspended and cannot\n"
