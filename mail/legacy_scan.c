@@ -30,6 +30,8 @@ static const char *const common_intro[] = {
 	"Invalid recipient:",
 	"User unknown:",
 	"Delivery failed",
+	"The following message to",	 /* IMail: "... <a@b> was undeliverable" */
+	"did not receive this message", /* MDaemon */
 	NULL,
 };
 

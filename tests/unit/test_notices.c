@@ -89,6 +89,20 @@ static const struct notice notices[] = {
 	"mx.example.org.\nMessage could not be delivered for 5 days\n"
 	"Message will be deleted from queue\n",
 	"user@example.org", "failed", REASON_EXPIRED, CLASS_TRANSIENT},
+    {"imail sentence naming the recipient",
+	HDRS("Postmaster@mx.example.net", "Undeliverable Mail")
+	"The following message to <user@example.org> was undeliverable.\n"
+	"The reason for the problem:\n5.1.0 - Unknown address error "
+	"550-'<user@example.org>... No such user'\n",
+	"user@example.org", "failed", REASON_USERUNKNOWN, CLASS_PERMANENT},
+    {"mdaemon queue period over",
+	HDRS("MDaemon@mx.example.net", "Message Delivery Failure")
+	"The message was undeliverable due to the following reason:\n\n"
+	"Your message could not be delivered because the destination "
+	"computer was\nnot reachable within the allowed queue period.\n\n"
+	"The following recipients did not receive this message:\n\n"
+	"     <user@example.org>\n",
+	"user@example.org", "failed", REASON_EXPIRED, CLASS_TRANSIENT},
     {"lone recipient, the reason only in the prose",
 	HDRS("MAILER-DAEMON@mx.example.net", "Undeliverable Mail")
 	"The account of the recipient below has been suspended and cannot\n"
