@@ -10,7 +10,9 @@
 #
 # Environment: RUNS (default 3; each run starts from a fresh copy, the best
 # is kept), LOG (log.level of the runs, default info: one line per
-# recipient, written to a file as the journal would get them).
+# recipient, written to a file as the journal would get them), PAD_KB
+# (default 0: append that many KiB to every bounce, as a big returned
+# original; shows that memory does not grow with message size).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +32,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/gen/new" "$work/gen/cur" "$work/gen/tmp"
 /usr/bin/python3 "$root/tests/integration/gen_bounces.py" \
     --bouncectl "$bouncectl" --count "$count" --out "$work/gen" \
+    --pad-kb "${PAD_KB:-0}" \
     "$root"/examples/maildir/new/* "$root"/tests/fixtures/families/*.eml
 bytes=$(du -sb "$work/gen/new" | cut -f1)
 echo "bench_ingest: $count messages, $((bytes / 1024)) KiB, log.level $level"

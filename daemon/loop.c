@@ -88,8 +88,11 @@ reader_main(void *arg)
 	while (!workq_cancelled(&r->q) && r->src->ops->next(r->src, &m) == 1) {
 		struct prepared *pm = xmalloc(sizeof(*pm));
 
+		size_t size = m.len;
+
 		prepare_message(&m, (int64_t)time(NULL), pm);
-		if (workq_push(&r->q, pm) == -1) {
+		/* the report holds a normalised copy of about that size */
+		if (workq_push(&r->q, pm, size) == -1) {
 			prepared_free(pm);
 			free(pm);
 			break;

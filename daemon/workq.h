@@ -11,20 +11,26 @@
 #include <stddef.h>
 
 #define WORKQ_DEPTH 64
+/* Bytes of messages queued at most (one item always fits): bounces that
+ * return big originals must not multiply the daemon's memory by the
+ * depth (the 32 MiB peak RSS goal, bench/bench_ingest.sh). */
+#define WORKQ_MAX_BYTES (8u << 20)
 
 struct workq {
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
 	void *item[WORKQ_DEPTH]; /* owned while queued */
-	size_t head, n;
+	size_t size[WORKQ_DEPTH];
+	size_t head, n, bytes;
 	bool closed;	/* the producer is done */
 	bool cancelled; /* the consumer gave up: the producer stops */
 };
 
 void workq_init(struct workq *q);
 void workq_deinit(struct workq *q);
-/* 0, or -1 when cancelled (the item stays the caller's). Blocks when full. */
-int workq_push(struct workq *q, void *item);
+/* 0, or -1 when cancelled (the item stays the caller's). Blocks while the
+ * queue is full: WORKQ_DEPTH items, or WORKQ_MAX_BYTES with size added. */
+int workq_push(struct workq *q, void *item, size_t size);
 /* The next item, or NULL once the queue is closed and empty. Blocks. */
 void *workq_pop(struct workq *q);
 void workq_close(struct workq *q);

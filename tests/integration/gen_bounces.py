@@ -89,6 +89,9 @@ def main():
     ap.add_argument("--rate", type=float, default=0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--prefix", default="gen")
+    ap.add_argument("--pad-kb", type=int, default=0,
+                    help="append this many KiB of text to each bounce "
+                    "(a big returned original)")
     ap.add_argument("templates", nargs="+")
     a = ap.parse_args()
     rng = random.Random(a.seed)
@@ -100,6 +103,7 @@ def main():
         if n < a.count:
             raw, rcpts = tpl[n % len(tpl)]
             data = make(raw, rcpts, n, rng, a.prefix)
+            data += (b"x" * 76 + b"\n") * (a.pad_kb * 1024 // 77)
         else:
             data = JUNK[n % len(JUNK)] + b"%d\n" % n
         name = "%d.M%dP%d.%s%d" % (1800000000 + n, n, os.getpid(),
