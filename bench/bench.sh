@@ -168,3 +168,26 @@ awk -v a="$ours_rate" -v b="$sis_rate" -v c="$mem_rate" -v d="$sis_warm_rate" \
 	if (c > 0 && d > 0)
 		printf "ratio:           %.1fx in-process, warm (bench_parse best pass / sisimai warm pass)\n", c / d
 }'
+
+# (d) one process per message, as a script calling either tool would:
+# start-up is then most of the cost (PERFILE files, default 60)
+perfile=${PERFILE:-60}
+((perfile > nfiles)) && perfile=$nfiles
+echo
+echo "## (d) one process per message, first $perfile files"
+t0=$(date +%s.%N)
+for ((i = 0; i < perfile; i++)); do
+	"$bouncectl" parse --json "${files[i]}" >/dev/null 2>&1 || true
+done
+t1=$(date +%s.%N)
+for ((i = 0; i < perfile; i++)); do
+	perl "$root/bench/sisimai.pl" "$tmp/maildir/$(printf '%06d' "$i").eml" \
+	    >/dev/null 2>&1 || true
+done
+t2=$(date +%s.%N)
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$perfile" 'BEGIN {
+	o = (b - a) / n * 1000; s = (c - b) / n * 1000
+	printf "bouncectl:       %.2f ms per message\n", o
+	printf "sisimai:         %.1f ms per message\n", s
+	printf "ratio:           %.0fx one process per message\n", s / o
+}'
