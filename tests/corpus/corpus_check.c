@@ -223,6 +223,10 @@ main(int argc, char **argv)
 				    r.index, r.status, res.status[i]);
 			if (r.hard == res.hard[i])
 				rhard++;
+			else if (verbose)
+				printf("HARD %s #%d: want %s got %s (reason %s)\n",
+				    r.file, r.index, r.hard ? "hard" : "soft",
+				    res.hard[i] ? "hard" : "soft", res.reasons[i]);
 		} else if (verbose && res.nrcpt > 0) {
 			printf("RCPT %s #%d: only %d recipients found\n", r.file,
 			    r.index, res.nrcpt);
