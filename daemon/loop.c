@@ -126,10 +126,15 @@ batch(struct daemon *d, struct reader *r, struct prepared **b,
 	size_t i, n = 0;
 	int rc = 0;
 
-	if (pipeline_begin(&d->pl) == -1)
+	/* the write lock is taken only once there is something to write */
+	if ((b[0] = workq_pop(&r->q)) == NULL)
+		return 0;
+	if (pipeline_begin(&d->pl) == -1) {
+		batch_clear(b, 1);
 		return -1;
+	}
 	while (n < d->conf->batch_size && rc == 0) {
-		if ((b[n] = workq_pop(&r->q)) == NULL)
+		if (n > 0 && (b[n] = workq_pop(&r->q)) == NULL)
 			break;
 		rc = pipeline_message(&d->pl, b[n], (int64_t)time(NULL),
 		    &how[n]);
