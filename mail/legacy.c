@@ -51,9 +51,32 @@ null_sender(struct report *rep, const struct mail_message *msg)
 	return rep->from == NULL || strchr(rep->from, '@') == NULL;
 }
 
+/*
+ * any_in() over a lower-cased copy of the text: every family's body
+ * signatures are looked for in the same text, so it is lowered once and
+ * searched with memmem(), not once per signature with case folding.
+ */
+static bool
+any_in_lower(const char *const *list, const char *low, size_t len)
+{
+	char needle[256];
+	size_t n, i;
+
+	for (; list != NULL && *list != NULL; list++) {
+		n = strlen(*list);
+		if (n >= sizeof(needle))
+			continue;
+		for (i = 0; i < n; i++)
+			needle[i] = (char)bd_lower((unsigned char)(*list)[i]);
+		if (memmem(low, len, needle, n) != NULL)
+			return true;
+	}
+	return false;
+}
+
 static bool
 family_matches(const struct legacy_family *f, struct report *rep,
-    const struct mail_message *msg, const char *text, size_t len)
+    const struct mail_message *msg, const char *low, size_t len)
 {
 	const char *from = rep->from, *subj = rep->subject;
 
@@ -66,7 +89,7 @@ family_matches(const struct legacy_family *f, struct report *rep,
 				return true;
 		}
 	}
-	if (f->body != NULL && any_in(f->body, text, len))
+	if (f->body != NULL && any_in_lower(f->body, low, len))
 		return true;
 	if (f->from != NULL && from != NULL &&
 	    any_in(f->from, from, strlen(from)))
@@ -434,12 +457,17 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
     size_t len)
 {
 	const struct legacy_family *const *fp;
+	char *low = arena_alloc(&rep->arena, len + 1);
+	size_t i;
 
+	for (i = 0; i < len; i++)
+		low[i] = (char)bd_lower((unsigned char)text[i]);
+	low[len] = '\0';
 	for (fp = legacy_families; *fp != NULL; fp++) {
 		const struct legacy_family *f = *fp;
 		size_t n0 = rep->nrcpt, n;
 
-		if (!family_matches(f, rep, msg, text, len))
+		if (!family_matches(f, rep, msg, low, len))
 			continue;
 		n = try_family(f, rep, text, len);
 		if (n > 0) {
