@@ -110,11 +110,11 @@ log_warn(const char *fmt, ...)
 void
 fatal(const char *fmt, ...)
 {
-	int saved = errno;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_LVL_ERR, strerror(saved), fmt, ap);
+	/* the same line as log_warn() would write, at err, then exit */
+	vlog(LOG_LVL_ERR, strerror(errno), fmt, ap);
 	va_end(ap);
 	exit(1);
 }
