@@ -60,7 +60,7 @@ sanitize(char *s)
 	}
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 vlog(enum log_level lvl, const char *err, const char *fmt, va_list ap)
 {
 	char line[2048];
