@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 static inline int
 bd_lower(int c)
@@ -22,6 +23,26 @@ static inline bool
 bd_isdigit(int c)
 {
 	return c >= '0' && c <= '9';
+}
+
+/*
+ * The lines of s[0..len), one per call: true with the line at *pos in
+ * *l_r, its length without the LF in *ll_r, and *pos moved past it; false
+ * once *pos reaches len. Start with *pos = 0.
+ */
+static inline bool
+str_line(const char *s, size_t len, size_t *pos, const char **l_r,
+    size_t *ll_r)
+{
+	const char *l = s + *pos, *nl;
+
+	if (*pos >= len)
+		return false;
+	nl = memchr(l, '\n', len - *pos);
+	*l_r = l;
+	*ll_r = nl != NULL ? (size_t)(nl - l) : len - *pos;
+	*pos += *ll_r + 1;
+	return true;
 }
 
 /*

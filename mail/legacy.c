@@ -203,24 +203,22 @@ transcript_reply(const char *l, size_t ll)
 	    (p[3] == ' ' || p[3] == '-');
 }
 
-/* The first line of text[0..len) naming addr with a reply, or NULL. */
+/*
+ * The first line of text[0..len) naming addr (any line when NULL) with a
+ * reply -- with strict, a line that is a reply by itself -- or NULL.
+ */
 static const char *
 reply_line(const char *text, size_t len, const char *addr, bool strict,
     size_t *ll_r)
 {
-	size_t pos;
+	size_t pos = 0;
+	const char *l;
 
-	for (pos = 0; pos < len;) {
-		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
-		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
-
-		pos += ll + 1;
-		if (ci_find(l, ll, addr) != NULL &&
-		    (strict ? transcript_reply(l, ll)
-			    : find_reply_code(l, ll) != 0)) {
-			*ll_r = ll;
+	while (str_line(text, len, &pos, &l, ll_r)) {
+		if ((addr == NULL || ci_find(l, *ll_r, addr) != NULL) &&
+		    (strict ? transcript_reply(l, *ll_r)
+			    : find_reply_code(l, *ll_r) != 0))
 			return l;
-		}
 	}
 	return NULL;
 }
@@ -234,21 +232,10 @@ static const char *
 lone_reply_line(const char *text, size_t len, size_t *ll_r)
 {
 	const char *end = before_marker(common_end, text, len);
-	size_t pos;
 
 	if (end != NULL)
 		len = (size_t)(end - text);
-	for (pos = 0; pos < len;) {
-		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
-		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
-
-		pos += ll + 1;
-		if (transcript_reply(l, ll)) {
-			*ll_r = ll;
-			return l;
-		}
-	}
-	return NULL;
+	return reply_line(text, len, NULL, true, ll_r);
 }
 
 /* Whether diagnostic d already holds the start of line l (white space
@@ -320,15 +307,12 @@ reply_lines(struct report *rep, size_t n0, const char *text, size_t len)
 static const char *
 unquote(struct arena *a, const char *s, size_t len, size_t *len_r)
 {
-	size_t pos, n = 0, lines = 0;
+	size_t pos = 0, n = 0, lines = 0, ll;
+	const char *l;
 	char *d;
 
 	*len_r = len;
-	for (pos = 0; pos < len;) {
-		const char *l = s + pos, *nl = memchr(l, '\n', len - pos);
-		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
-
-		pos += ll + 1;
+	while (str_line(s, len, &pos, &l, &ll)) {
 		if (legacy_blank(l, ll))
 			continue;
 		if (*l != '>')
@@ -338,11 +322,7 @@ unquote(struct arena *a, const char *s, size_t len, size_t *len_r)
 	if (lines < 2)
 		return s;
 	d = arena_alloc(a, len + 1);
-	for (pos = 0; pos < len;) {
-		const char *l = s + pos, *nl = memchr(l, '\n', len - pos);
-		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
-
-		pos += ll + 1;
+	for (pos = 0; str_line(s, len, &pos, &l, &ll);) {
 		if (ll > 0 && *l == '>') {
 			l++;
 			ll--;

@@ -17,16 +17,14 @@ static size_t
 notes_parse(struct report *rep, const char *text, size_t len)
 {
 	const char *reason = NULL, *as, *addr;
-	size_t pos = 0, added = 0, alen, i;
+	size_t pos = 0, added = 0, alen, i, ll;
+	const char *l;
 
-	while (pos < len) {
-		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
-		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
+	while (str_line(text, len, &pos, &l, &ll)) {
 		const char *t = l;
 		size_t tl = ll;
 		struct report_rcpt *r;
 
-		pos += ll + 1;
 		while (tl > 0 && bd_isspace((unsigned char)*t)) {
 			t++;
 			tl--;

@@ -52,15 +52,11 @@ static size_t
 postfix_parse(struct report *rep, const char *text, size_t len)
 {
 	struct report_rcpt *pending = NULL;
-	size_t pos = 0, n0 = rep->nrcpt;
-	const char *p, *as;
+	size_t pos = 0, n0 = rep->nrcpt, ll, rl;
+	const char *l, *p, *as;
 	size_t alen;
 
-	while (pos < len) {
-		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
-		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos, rl;
-
-		pos += ll + 1;
+	while (str_line(text, len, &pos, &l, &ll)) {
 		if ((p = after_tag(l, ll, "In:")) != NULL) {
 			rl = ll - (size_t)(p - l);
 			pending = NULL;

@@ -192,16 +192,14 @@ scan(struct report *rep, const char *text, size_t len,
 	const char *failed = mail_header_raw(&rep->arena, rep->msg.hdr,
 	    rep->msg.hdr_len, "X-Failed-Recipients");
 	struct report_rcpt *cur = NULL;
-	size_t pos = 0, n0 = rep->nrcpt, added = 0, cur_indent = 0;
+	size_t pos = 0, n0 = rep->nrcpt, added = 0, cur_indent = 0, ll;
 	bool blank = false, gap = false;
+	const char *l;
 
-	while (pos < len) {
-		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
-		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
+	while (str_line(text, len, &pos, &l, &ll)) {
 		struct rcpt_line rl;
 		bool opens;
 
-		pos += ll + 1;
 		if (legacy_blank(l, ll)) {
 			blank = true;
 			continue;

@@ -215,13 +215,10 @@ sendmail_parse(struct report *rep, const char *text, size_t len)
 {
 	struct session s = { NULL, NULL };
 	struct report_rcpt *cur = NULL;
-	size_t pos = 0, n0 = rep->nrcpt, added = 0, i;
+	size_t pos = 0, n0 = rep->nrcpt, added = 0, i, ll;
+	const char *l;
 
-	while (pos < len) {
-		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
-		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
-
-		pos += ll + 1;
+	while (str_line(text, len, &pos, &l, &ll)) {
 		if (!legacy_blank(l, ll))
 			line(rep, n0, &s, l, l + ll, &cur, &added);
 	}

@@ -9,17 +9,14 @@ arf_parse(struct report *rep, const char *s, size_t len)
 {
 	const char *ft = mail_header_raw(&rep->arena, s, len, "Feedback-Type");
 	const char *type = NULL;
-	size_t pos = 0, n = 0;
+	size_t pos = 0, n = 0, ll;
 	struct report_rcpt *r;
+	const char *l;
 
 	if (ft != NULL)
 		type = str_lower(arena_strdup(&rep->arena, ft));
 	/* Original-Rcpt-To may repeat (RFC 5965 3.2): walk every line */
-	while (pos < len) {
-		const char *l = s + pos, *nl = memchr(l, '\n', len - pos);
-		size_t ll = nl != NULL ? (size_t)(nl - l) : len - pos;
-
-		pos += ll + 1;
+	while (str_line(s, len, &pos, &l, &ll)) {
 		if (!ci_starts(l, ll, "Original-Rcpt-To:"))
 			continue;
 		if ((r = report_add_rcpt(rep)) == NULL)
