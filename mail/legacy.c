@@ -51,32 +51,9 @@ null_sender(struct report *rep, const struct mail_message *msg)
 	return rep->from == NULL || strchr(rep->from, '@') == NULL;
 }
 
-/*
- * any_in() over a lower-cased copy of the text: every family's body
- * signatures are looked for in the same text, so it is lowered once and
- * searched with memmem(), not once per signature with case folding.
- */
-static bool
-any_in_lower(const char *const *list, const char *low, size_t len)
-{
-	char needle[256];
-	size_t n, i;
-
-	for (; list != NULL && *list != NULL; list++) {
-		n = strlen(*list);
-		if (n >= sizeof(needle))
-			continue;
-		for (i = 0; i < n; i++)
-			needle[i] = (char)bd_lower((unsigned char)(*list)[i]);
-		if (memmem(low, len, needle, n) != NULL)
-			return true;
-	}
-	return false;
-}
-
 static bool
 family_matches(const struct legacy_family *f, struct report *rep,
-    const struct mail_message *msg, const char *low, size_t len)
+    const struct mail_message *msg, const char *text, size_t len)
 {
 	const char *from = rep->from, *subj = rep->subject;
 
@@ -89,7 +66,7 @@ family_matches(const struct legacy_family *f, struct report *rep,
 				return true;
 		}
 	}
-	if (f->body != NULL && any_in_lower(f->body, low, len))
+	if (f->body != NULL && any_in(f->body, text, len))
 		return true;
 	if (f->from != NULL && from != NULL &&
 	    any_in(f->from, from, strlen(from)))
@@ -223,21 +200,6 @@ reply_line(const char *text, size_t len, const char *addr, bool strict,
 	return NULL;
 }
 
-/*
- * The first line of a report's own prose (not the returned copy) that is a
- * server's reply by itself ("552 5.2.2 Mailbox full" under "The error that
- * the other server returned was:"). Said of the lone recipient.
- */
-static const char *
-lone_reply_line(const char *text, size_t len, size_t *ll_r)
-{
-	const char *end = before_marker(common_end, text, len);
-
-	if (end != NULL)
-		len = (size_t)(end - text);
-	return reply_line(text, len, NULL, true, ll_r);
-}
-
 /* Whether diagnostic d already holds the start of line l (white space
  * squeezed in both), so that it is not said twice. */
 static bool
@@ -269,7 +231,8 @@ already_said(const char *d, const char *l, size_t ll)
  * only a transcript line is believed there, not any text with a number.
  */
 static void
-reply_lines(struct report *rep, size_t n0, const char *text, size_t len)
+reply_lines(struct report *rep, size_t n0, const char *text, size_t len,
+    size_t plen)
 {
 	const struct mail_part *op = rep->original.part;
 	const char *otext = NULL, *l;
@@ -283,8 +246,11 @@ reply_lines(struct report *rep, size_t n0, const char *text, size_t len)
 		    (d != NULL && find_reply_code(d, strlen(d)) != 0))
 			continue;
 		l = reply_line(text, len, r->recipient, false, &ll);
+		/* a lone recipient: a line of the report's own words that is
+		 * a reply by itself ("The error that the other server
+		 * returned was:\n552 5.2.2 Mailbox full") */
 		if (l == NULL && rep->nrcpt - n0 == 1 &&
-		    (l = lone_reply_line(text, len, &ll)) != NULL &&
+		    (l = reply_line(text, plen, NULL, true, &ll)) != NULL &&
 		    already_said(d, l, ll))
 			continue;
 		if (l == NULL && op != NULL) {
@@ -362,14 +328,11 @@ static const char *const delay_text[] = {
 };
 
 static void
-delay_notice(struct report *rep, size_t n0, const char *text, size_t len)
+delay_notice(struct report *rep, size_t n0, const char *prose, size_t plen)
 {
-	const char *end = before_marker(common_end, text, len);
 	size_t i;
 
-	if (end != NULL)
-		len = (size_t)(end - text);
-	if (!any_in(delay_text, text, len))
+	if (!any_in(delay_text, prose, plen))
 		return;
 	for (i = n0; i < rep->nrcpt; i++) {
 		if (rep->rcpt[i].action == NULL)
@@ -383,13 +346,13 @@ static void prose_diagnostic(struct report *rep, struct report_rcpt *r,
 /* A lone recipient the family's lines said nothing about: the report's
  * own prose (not the returned copy) is all there is to read. */
 static void
-lone_prose(struct report *rep, struct report_rcpt *r, const char *text,
-    size_t len)
+lone_prose(struct report *rep, struct report_rcpt *r, const char *prose,
+    size_t plen)
 {
-	const char *end = before_marker(common_end, text, len), *d, *a;
+	const char *d, *a;
 	size_t letters = 0, alen;
 
-	prose_diagnostic(rep, r, text, end != NULL ? (size_t)(end - text) : len);
+	prose_diagnostic(rep, r, prose, plen);
 	if ((d = r->diagnostic) == NULL)
 		return;
 	/* the address itself and some punctuation say nothing: no text
@@ -437,27 +400,27 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
     size_t len)
 {
 	const struct legacy_family *const *fp;
-	char *low = arena_alloc(&rep->arena, len + 1);
-	size_t i;
+	const char *e;
+	size_t plen;
 
-	for (i = 0; i < len; i++)
-		low[i] = (char)bd_lower((unsigned char)text[i]);
-	low[len] = '\0';
 	for (fp = legacy_families; *fp != NULL; fp++) {
 		const struct legacy_family *f = *fp;
 		size_t n0 = rep->nrcpt, n;
 
-		if (!family_matches(f, rep, msg, low, len))
+		if (!family_matches(f, rep, msg, text, len))
 			continue;
 		n = try_family(f, rep, text, len);
 		if (n > 0) {
 			rep->family = f->name;
 			rep->kind = REPORT_LEGACY;
+			/* the report's own words: before the returned copy */
+			e = before_marker(common_end, text, len);
+			plen = e != NULL ? (size_t)(e - text) : len;
 			legacy_exim_output(rep, n0, text, len);
-			reply_lines(rep, n0, text, len);
-			delay_notice(rep, n0, text, len);
+			reply_lines(rep, n0, text, len, plen);
+			delay_notice(rep, n0, text, plen);
 			if (n == 1 && rep->rcpt[n0].diagnostic == NULL)
-				lone_prose(rep, &rep->rcpt[n0], text, len);
+				lone_prose(rep, &rep->rcpt[n0], text, plen);
 			return n;
 		}
 		rep->nrcpt = n0;
