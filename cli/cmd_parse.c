@@ -13,15 +13,8 @@
 #include "classify/classify.h"
 #include "cli.h"
 #include "common/readfile.h"
-#include "common/strutil.h"
 #include "json.h"
 
-
-static const char *
-clean(struct report *rep, const char *s)
-{
-	return s == NULL ? NULL : str_utf8_clean(arena_strdup(&rep->arena, s));
-}
 
 static void
 print_json(const char *file, struct report *rep, size_t i,
@@ -51,11 +44,11 @@ print_json(const char *file, struct report *rep, size_t i,
 	json_key(stdout, &first, "class");
 	json_string(stdout, class_name(v->cls));
 	json_key(stdout, &first, "diagnostic");
-	json_string(stdout, clean(rep, r->diagnostic));
+	json_string(stdout, report_utf8(rep, r->diagnostic));
 	json_key(stdout, &first, "remote_mta");
-	json_string(stdout, clean(rep, r->remote_mta));
+	json_string(stdout, report_utf8(rep, r->remote_mta));
 	json_key(stdout, &first, "original_message_id");
-	json_string(stdout, clean(rep, rep->original.message_id));
+	json_string(stdout, report_utf8(rep, rep->original.message_id));
 	json_key(stdout, &first, "rule");
 	json_string(stdout, v->rule);
 	json_key(stdout, &first, "family");
@@ -95,7 +88,7 @@ print_explain(const char *file, struct report *rep, size_t i,
 	if (r->reply_code > 0)
 		printf("  reply code: %d\n", r->reply_code);
 	if (r->diagnostic != NULL)
-		printf("  diagnostic: %s\n", clean(rep, r->diagnostic));
+		printf("  diagnostic: %s\n", report_utf8(rep, r->diagnostic));
 	printf("  rule:       %s\n", v->rule);
 	if (v->matched != NULL)
 		printf("  matched:    \"%s\"\n", v->matched);

@@ -54,15 +54,10 @@ loop_signals(struct daemon *d)
 static void
 status(struct daemon *d)
 {
-	const struct pipeline_counts *t = &d->pl.total;
-	char buf[256];
+	char buf[256], counts[224];
 
-	snprintf(buf, sizeof(buf), "processed %llu messages (%llu bounces, "
-	    "%llu not bounce, %llu unparsable, %llu already recorded)",
-	    (unsigned long long)t->messages, (unsigned long long)t->bounces,
-	    (unsigned long long)t->not_bounces,
-	    (unsigned long long)t->unparsable,
-	    (unsigned long long)t->duplicates);
+	snprintf(buf, sizeof(buf), "processed %s",
+	    pipeline_counts_text(&d->pl.total, counts, sizeof(counts)));
 	notify_status(buf);
 }
 

@@ -62,12 +62,11 @@ daemon_load_config(const struct daemon *d)
 }
 
 int
-daemon_open(struct daemon *d, const struct config *conf, struct store **st_r,
+daemon_open(const struct config *conf, struct store **st_r,
     struct source **src_r)
 {
 	char *err = NULL;
 
-	(void)d;
 	if (store_open(conf->database, STORE_RDWR, st_r, &err) == -1) {
 		log_warnx("store: %s", err);
 		free(err);
@@ -95,7 +94,7 @@ daemon_reload(struct daemon *d)
 		notify_ready("reload failed: configuration invalid");
 		return;
 	}
-	if (daemon_open(d, conf, &st, &src) == -1) {
+	if (daemon_open(conf, &st, &src) == -1) {
 		log_warnx("config: %s: cannot open what it names, keeping the "
 		    "running configuration", d->conf_path ? d->conf_path :
 		    "defaults");
@@ -165,21 +164,17 @@ parse_args(struct daemon *d, int argc, char **argv, bool *check_r)
 static int
 run(struct daemon *d)
 {
+	char counts[224];
 	int rc;
 
-	if (daemon_open(d, d->conf, &d->st, &d->src) == -1)
+	if (daemon_open(d->conf, &d->st, &d->src) == -1)
 		return 1;
 	pipeline_init(&d->pl, d->st, d->conf);
 	log_info("started: maildir %s, database %s%s", d->conf->maildir,
 	    d->conf->database, d->once ? ", once" : "");
 	rc = d->once ? (loop_once(d) == 0 ? 0 : 1) : loop_run(d);
-	log_info("stopped: %llu messages (%llu bounces, %llu not bounce, "
-	    "%llu unparsable, %llu already recorded)",
-	    (unsigned long long)d->pl.total.messages,
-	    (unsigned long long)d->pl.total.bounces,
-	    (unsigned long long)d->pl.total.not_bounces,
-	    (unsigned long long)d->pl.total.unparsable,
-	    (unsigned long long)d->pl.total.duplicates);
+	log_info("stopped: %s", pipeline_counts_text(&d->pl.total, counts,
+	    sizeof(counts)));
 	pipeline_deinit(&d->pl);
 	d->src->ops->free(d->src);
 	store_close(&d->st);

@@ -7,10 +7,24 @@
 #include "classify/classify.h"
 #include "common/log.h"
 #include "common/sha256.h"
-#include "common/strutil.h"
 #include "common/xmalloc.h"
 #include "pipeline.h"
 #include "policy.h"
+
+const char *
+pipeline_counts_text(const struct pipeline_counts *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu messages (%llu bounces, %llu not bounce, "
+	    "%llu unparsable, %llu already recorded; %llu recipients, "
+	    "%llu suppressed, %llu resends queued)",
+	    (unsigned long long)c->messages, (unsigned long long)c->bounces,
+	    (unsigned long long)c->not_bounces,
+	    (unsigned long long)c->unparsable,
+	    (unsigned long long)c->duplicates,
+	    (unsigned long long)c->recipients,
+	    (unsigned long long)c->suppressed, (unsigned long long)c->resends);
+	return buf;
+}
 
 void
 pipeline_init(struct pipeline *p, struct store *st, const struct config *conf)
@@ -135,12 +149,6 @@ apply_policy(struct pipeline *p, const struct store_bounce *b,
 	return 0;
 }
 
-static char *
-clean(struct report *rep, const char *s)
-{
-	return s == NULL ? NULL : str_utf8_clean(arena_strdup(&rep->arena, s));
-}
-
 static int
 record_rcpt(struct pipeline *p, const struct prepared *pm, size_t i,
     int64_t msg, int64_t at, int64_t now)
@@ -158,9 +166,9 @@ record_rcpt(struct pipeline *p, const struct prepared *pm, size_t i,
 	b.reason = reason_name(v.reason);
 	b.hard = v.hard;
 	b.cls = class_name(v.cls);
-	b.diagnostic = clean(rep, r->diagnostic);
-	b.remote_mta = clean(rep, r->remote_mta);
-	b.original_message_id = clean(rep, rep->original.message_id);
+	b.diagnostic = report_utf8(rep, r->diagnostic);
+	b.remote_mta = report_utf8(rep, r->remote_mta);
+	b.original_message_id = report_utf8(rep, rep->original.message_id);
 	b.rule = v.rule;
 	b.family = rep->family;
 	b.at = at;
@@ -247,7 +255,7 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 		hold(p, "%s: unparsable: %s: quarantined", m->ref, sm.error);
 		return add_message(p, &sm, &id);
 	}
-	sm.message_id = clean(rep, rep->message_id);
+	sm.message_id = report_utf8(rep, rep->message_id);
 	sm.outcome = rep->nrcpt > 0 ? STORE_BOUNCE : STORE_NOT_BOUNCE;
 	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt == 0) {
 		p->batch.not_bounces++;

@@ -48,6 +48,14 @@ struct prepared {
 void prepare_message(struct source_msg *m, int64_t now, struct prepared *pm);
 void prepared_free(struct prepared *pm);
 
+/*
+ * "14 messages (11 bounces, 2 not bounce, 1 unparsable, 0 already
+ * recorded; 12 recipients, 3 suppressed, 1 resend queued)", for STATUS=
+ * and the last log line. Returns buf.
+ */
+const char *pipeline_counts_text(const struct pipeline_counts *c, char *buf,
+    size_t len);
+
 void pipeline_init(struct pipeline *p, struct store *st,
     const struct config *conf);
 void pipeline_deinit(struct pipeline *p);

@@ -316,13 +316,14 @@ md_ack(struct source *src, const struct source_msg *m, enum source_ack how)
 	size_t base = strcspn(m->ref, ":"); /* the name without its info */
 
 	snprintf(from, sizeof(from), "%s/%s/%s", md->path, sub, m->ref);
-	seen_info(m->ref, info, sizeof(info));
 	if (how == ACK_QUARANTINE)
 		snprintf(to, sizeof(to), "%s/new/%.*s", md->quarantine,
 		    (int)base, m->ref);
-	else
+	else {
+		seen_info(m->ref, info, sizeof(info));
 		snprintf(to, sizeof(to), "%s/cur/%.*s%s", md->path, (int)base,
 		    m->ref, info);
+	}
 	if (rename(from, to) == 0)
 		return 0;
 	if (errno == ENOENT && access(from, F_OK) == -1)

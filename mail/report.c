@@ -430,6 +430,12 @@ report_parse(const unsigned char *buf, size_t len, struct report **rep_r,
 	return 0;
 }
 
+const char *
+report_utf8(struct report *rep, const char *s)
+{
+	return s == NULL ? NULL : str_utf8_clean(arena_strdup(&rep->arena, s));
+}
+
 void
 report_free(struct report **repp)
 {

@@ -72,6 +72,12 @@ int report_parse(const unsigned char *buf, size_t len, struct report **rep_r,
     const char **error_r);
 void report_free(struct report **repp);
 
+/*
+ * A copy of s (in the report's arena) that is valid UTF-8: bytes of an
+ * undecodable charset become '?', for JSON and SQLite TEXT. NULL for NULL.
+ */
+const char *report_utf8(struct report *rep, const char *s);
+
 /* Appends a zeroed recipient; NULL past MAIL_MAX_RCPTS. */
 struct report_rcpt *report_add_rcpt(struct report *rep);
 /*
