@@ -68,7 +68,11 @@ hold(struct pipeline *p, const char *fmt, ...)
 static int
 db_fail(struct pipeline *p, const char *what)
 {
-	log_warnx("store: %s: %s", what, store_error(p->st));
+	/* busy is another writer (bouncectl suppress, a second daemon)
+	 * holding the database past the busy timeout: it passes */
+	log_warnx("store: %s: %s%s", what, store_error(p->st),
+	    store_error_busy(p->st) ? " (another writer holds the database; "
+	    "retrying)" : "");
 	return -1;
 }
 
