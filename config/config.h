@@ -17,12 +17,82 @@ struct config_policy {
 	unsigned soft_limit;  /* policy.soft_bounce_limit: soft bounces ...  */
 	unsigned soft_window; /* policy.soft_window: ... within this suppress */
 	unsigned soft_decay;  /* policy.soft_decay: quiet time that resets */
+	bool confirm_hard;    /* policy.confirm_hard_bounce: the first hard
+			       * bounce of an address schedules one
+			       * confirming resend (seed group 1) instead of
+			       * suppressing; the second suppresses */
+};
+
+/* How a connection is secured (imap.tls, resend.smtp.tls). */
+enum config_tls {
+	CONFIG_TLS_IMPLICIT, /* "implicit": TLS from the first byte (993, 465) */
+	CONFIG_TLS_STARTTLS, /* "starttls": RFC 3501 6.2.1 / RFC 3207 */
+	CONFIG_TLS_NONE,     /* "none": cleartext; refused unless the host is
+			      * a loopback address (tests, a local relay) */
+};
+
+/*
+ * imap: one IMAP mailbox as the source instead of maildir: (one source
+ * per daemon instance; a file with both is an error). Present when
+ * host != NULL. The password is read from password_file at each login,
+ * never from the YAML, never logged.
+ */
+struct config_imap {
+	char *host;	     /* owned: imap.host; NULL: no IMAP source */
+	unsigned port;	     /* imap.port; default 993 (implicit) or 143 */
+	enum config_tls tls; /* imap.tls; default implicit */
+	char *ca_file;	     /* owned: imap.ca_file; NULL: system trust */
+	char *user;	     /* owned: imap.user (required with host) */
+	char *password_file; /* owned: imap.password_file (required) */
+	char *mailbox;	     /* owned: imap.mailbox; default "INBOX" */
+	char *processed_mailbox; /* owned: MOVE target; NULL: flag \Seen and
+				  * $Bounced in place */
+	char *quarantine_mailbox; /* owned: where unparsable messages go;
+				   * NULL: left in place, flagged
+				   * $Bounced $Unparsable */
+	bool idle;		/* imap.idle; default true (when advertised) */
+	unsigned poll_interval; /* imap.poll_interval, s; default 60 */
+	unsigned timeout;	/* imap.timeout, s, per network operation;
+				 * default 20 (below WatchdogSec=30s) */
+};
+
+/* resend.smtp: where resends are submitted. */
+struct config_smtp {
+	char *host;	     /* owned: resend.smtp.host; default "127.0.0.1" */
+	unsigned port;	     /* resend.smtp.port; default 25 (465 implicit) */
+	enum config_tls tls; /* resend.smtp.tls; default none for a loopback
+			      * host, starttls otherwise */
+	char *ca_file;	     /* owned: resend.smtp.ca_file; NULL: system */
+	char *user;	     /* owned: resend.smtp.user; NULL: no AUTH */
+	char *password_file; /* owned: required with user */
+	char *helo;	     /* owned: resend.smtp.helo; NULL: gethostname() */
+	unsigned timeout;    /* resend.smtp.timeout, s; default 30 */
 };
 
 struct config_resend {
-	unsigned schedule[CONFIG_MAX_SCHEDULE]; /* resend.schedule: delays */
+	bool enabled; /* resend.enabled; default false: nothing is scheduled
+		       * or sent until a person turns it on */
+	unsigned schedule[CONFIG_MAX_SCHEDULE]; /* resend.schedule: delay
+						 * before attempt 1, 2, ... */
 	unsigned nschedule;
-	unsigned max_attempts; /* resend.max_attempts */
+	unsigned max_attempts; /* resend.max_attempts; default 3 */
+	unsigned max_age;      /* resend.max_age, s: gave_up when the first
+				* bounce is older; default 2d */
+	unsigned jitter;       /* resend.jitter, percent of each delay added
+				* at random (0..jitter %); default 10 */
+	char *from;	       /* owned: resend.from: envelope sender and
+				* Resent-From (required when enabled) */
+	char *spool;	       /* owned: resend.spool: a directory of sent
+				* messages, looked up by Message-ID; NULL */
+	/* resend.reasons: which transient reasons qualify, as reason names
+	 * (classify/reason.h); config_check.c rejects unknown names. The
+	 * default list: expired, networkerror, toomanyconn, speeding,
+	 * systemfull, systemerror, mailboxfull (greylisting is classified
+	 * as one of these by its 4xx reply). Only a transient-class result
+	 * with Action failed ever qualifies, whatever the list says. */
+	char **reasons; /* owned: each and the array */
+	size_t nreasons;
+	struct config_smtp smtp;
 };
 
 struct config {
@@ -33,6 +103,7 @@ struct config {
 			   * <maildir.path>/.Quarantine (a Maildir too) */
 	unsigned rescan_interval; /* maildir.rescan_interval, seconds */
 	unsigned batch_size;	  /* maildir.batch_size: messages per commit */
+	struct config_imap imap; /* imap.host != NULL: the source is IMAP */
 	struct config_policy policy;
 	struct config_resend resend;
 	int log_level; /* log.level: enum log_level (common/log.h) */

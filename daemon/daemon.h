@@ -23,6 +23,7 @@ struct daemon {
 	int sfd;		 /* signalfd: TERM INT HUP */
 	bool stopping;
 	bool reload;
+	bool ready;		 /* READY=1 sent (after the first scan) */
 	int64_t retry_ms;	 /* backoff after a failed pass, 0 */
 	/* Test hook (tests/integration/daemon_kill.sh): SIGKILL ourselves
 	 * after this many commits, before acknowledging. 0: off. Read from
@@ -40,8 +41,9 @@ int daemon_open(const struct config *conf,
 /* SIGHUP: a fresh config swapped in only when valid and openable. */
 void daemon_reload(struct daemon *d);
 
-/* One pass over the source (full: see source_ops.scan): 0, or -1 when a
- * batch could not be stored. */
+/* One pass over the source (full: see source_ops.scan): 0, or one of: */
+#define LOOP_STORE_FAILED (-1) /* a batch could not be stored */
+#define LOOP_SOURCE_DOWN (-2)  /* the source could not be reached */
 int loop_pass(struct daemon *d, bool full);
 /* --once: the soft-state decay, then one pass. */
 int loop_once(struct daemon *d);

@@ -62,32 +62,45 @@ status(struct daemon *d)
 }
 
 /*
- * The reader thread: reads each waiting message, hashes, parses and
- * classifies it (prepare_message()), and queues the result for the main
- * thread, which alone touches the database. Only next() is called here;
- * the main thread calls ack(), which shares no state with next() in
- * the sources we have.
+ * The reader: reads each waiting message, hashes, parses and classifies
+ * it (prepare_message()). For a Maildir it is a thread that queues the
+ * results for the main thread, which alone touches the database and
+ * calls ack() (files: next() and ack() share nothing). A source whose
+ * next() and ack() share a connection (IMAP: libetpan's mailimap is not
+ * for two threads) is read inline instead, on the main thread, as the
+ * batch asks -- the network is its bottleneck, not the parse.
  */
 struct reader {
 	struct source *src;
+	bool inline_;	/* src->ops->same_thread: no thread, no queue */
+	bool done;	/* inline: next() said the pass is over */
 	struct workq q;
 	pthread_t tid;
 };
+
+static struct prepared *
+read_one(struct source *src)
+{
+	struct source_msg m;
+	struct prepared *pm;
+
+	if (src->ops->next(src, &m) != 1)
+		return NULL;
+	pm = xmalloc(sizeof(*pm));
+	prepare_message(&m, (int64_t)time(NULL), pm);
+	return pm;
+}
 
 static void *
 reader_main(void *arg)
 {
 	struct reader *r = arg;
-	struct source_msg m;
+	struct prepared *pm;
 
-	while (!workq_cancelled(&r->q) && r->src->ops->next(r->src, &m) == 1) {
-		struct prepared *pm = xmalloc(sizeof(*pm));
-
-		size_t size = m.len;
-
-		prepare_message(&m, (int64_t)time(NULL), pm);
+	while (!workq_cancelled(&r->q) && (pm = read_one(r->src)) != NULL) {
 		/* the report holds a normalised copy of about that size */
-		if (workq_push(&r->q, pm, size) == -1) {
+		if (workq_push(&r->q, pm, pm->rep != NULL ?
+		    pm->rep->msg.len : 0) == -1) {
 			prepared_free(pm);
 			free(pm);
 			break;
@@ -95,6 +108,21 @@ reader_main(void *arg)
 	}
 	workq_close(&r->q);
 	return NULL;
+}
+
+/* The next prepared message of the pass, or NULL when it is over. */
+static struct prepared *
+reader_take(struct reader *r)
+{
+	struct prepared *pm;
+
+	if (!r->inline_)
+		return workq_pop(&r->q);
+	if (r->done)
+		return NULL;
+	if ((pm = read_one(r->src)) == NULL)
+		r->done = true;
+	return pm;
 }
 
 static void
@@ -122,14 +150,14 @@ batch(struct daemon *d, struct reader *r, struct prepared **b,
 	int rc = 0;
 
 	/* the write lock is taken only once there is something to write */
-	if ((b[0] = workq_pop(&r->q)) == NULL)
+	if ((b[0] = reader_take(r)) == NULL)
 		return 0;
 	if (pipeline_begin(&d->pl) == -1) {
 		batch_clear(b, 1);
 		return -1;
 	}
 	while (n < d->conf->batch_size && rc == 0) {
-		if (n > 0 && (b[n] = workq_pop(&r->q)) == NULL)
+		if (n > 0 && (b[n] = reader_take(r)) == NULL)
 			break;
 		rc = pipeline_message(&d->pl, b[n], (int64_t)time(NULL),
 		    &how[n]);
@@ -151,12 +179,27 @@ batch(struct daemon *d, struct reader *r, struct prepared **b,
 	return n == d->conf->batch_size ? 1 : 0;
 }
 
+static void
+reader_start(struct reader *r, struct source *src)
+{
+	memset(r, 0, sizeof(*r));
+	r->src = src;
+	r->inline_ = src->ops->same_thread;
+	if (r->inline_)
+		return;
+	workq_init(&r->q);
+	if ((errno = pthread_create(&r->tid, NULL, reader_main, r)) != 0)
+		fatal("pthread_create");
+}
+
 /* Stops the reader and drops what it had queued (nothing was stored). */
 static void
 reader_stop(struct reader *r)
 {
 	struct prepared *pm;
 
+	if (r->inline_)
+		return;
 	workq_cancel(&r->q);
 	while ((pm = workq_pop(&r->q)) != NULL) {
 		prepared_free(pm);
@@ -176,14 +219,18 @@ loop_pass(struct daemon *d, bool full)
 	size_t cap = d->conf->batch_size;
 	struct prepared **b;
 	enum source_ack *how;
-	struct reader r = { .src = d->src };
+	struct reader r;
 	int rc;
 
 	if (d->src->ops->scan(d->src, full) == -1)
-		return -1;
-	workq_init(&r.q);
-	if ((errno = pthread_create(&r.tid, NULL, reader_main, &r)) != 0)
-		fatal("pthread_create");
+		return LOOP_SOURCE_DOWN;
+	if (!d->ready && !d->once) {
+		/* sd_notify(3): config valid, database migrated, the source
+		 * reached (an IMAP mailbox selected) -- the pass follows */
+		notify_ready(d->src->ops->describe(d->src));
+		d->ready = true;
+	}
+	reader_start(&r, d->src);
 	b = xcalloc(cap, sizeof(*b));
 	how = xcalloc(cap, sizeof(*how));
 	do {
@@ -196,7 +243,7 @@ loop_pass(struct daemon *d, bool full)
 	reader_stop(&r);
 	free(b);
 	free(how);
-	return rc == -1 ? -1 : 0;
+	return rc == -1 ? LOOP_STORE_FAILED : 0;
 }
 
 /* policy.soft_decay: soft addresses quiet for that long are active again */
@@ -236,12 +283,19 @@ backoff(struct daemon *d)
 static void
 wait_events(struct daemon *d, int64_t timeout, bool *need_pass)
 {
+	int64_t t = now_ms(), wake = INT64_MAX;
 	struct pollfd pfd[2] = {
 		{ .fd = d->sfd, .events = POLLIN },
-		{ .fd = d->src->ops->fd(d->src), .events = POLLIN },
+		{ .fd = d->src->ops->arm(d->src, t, &wake), .events = POLLIN },
 	};
 	int n = pfd[1].fd == -1 ? 1 : 2;
 
+	if (wake <= t) { /* the source has something already (buffered) */
+		*need_pass = true;
+		return;
+	}
+	if (wake != INT64_MAX)
+		timeout = min64(timeout, wake - t);
 	if (poll(pfd, (nfds_t)n, (int)min64(timeout, 60000)) == -1) {
 		if (errno != EINTR)
 			fatal("poll");
@@ -249,17 +303,18 @@ wait_events(struct daemon *d, int64_t timeout, bool *need_pass)
 	}
 	if (pfd[0].revents & POLLIN)
 		loop_signals(d);
-	if (n == 2 && (pfd[1].revents & POLLIN)) {
+	if (n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
 		d->src->ops->drain(d->src);
 		*need_pass = true;
-	}
+	} else if (wake != INT64_MAX && now_ms() >= wake)
+		*need_pass = true; /* poll interval, IDLE renewal, reconnect */
 }
 
 int
 loop_once(struct daemon *d)
 {
 	decay(d);
-	return loop_pass(d, true);
+	return loop_pass(d, true) == 0 ? 0 : -1;
 }
 
 int
@@ -270,11 +325,8 @@ loop_run(struct daemon *d)
 	int64_t t = now_ms(), next_wd = t, next_decay = t, retry_at = t;
 	int64_t next_rescan = t + (int64_t)d->conf->rescan_interval * 1000;
 	bool need_pass = true, need_full = true; /* full: cur/ too */
-	char buf[256];
+	int rc;
 
-	/* sd_notify(3): armed, migrated, valid -- the first pass follows */
-	snprintf(buf, sizeof(buf), "watching %s", d->conf->maildir);
-	notify_ready(buf);
 	while (!d->stopping) {
 		t = now_ms();
 		if (d->reload) {
@@ -296,13 +348,16 @@ loop_run(struct daemon *d)
 		}
 		if (need_pass && t >= retry_at) {
 			need_pass = false;
-			if (loop_pass(d, need_full) == -1) {
+			rc = loop_pass(d, need_full);
+			if (rc == LOOP_STORE_FAILED) {
 				retry_at = now_ms() + backoff(d);
 				need_pass = true;
-			} else {
+			} else if (rc == 0) {
 				d->retry_ms = 0;
 				need_full = false;
 			}
+			/* LOOP_SOURCE_DOWN: the source logged it and its
+			 * arm() says when to try again */
 			continue;
 		}
 		t = min64(min64(next_rescan, next_decay), next_wd) - t;

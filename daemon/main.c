@@ -1,6 +1,7 @@
 /*
- * bounced: watch a Maildir of bounces, record each message's result in
- * SQLite exactly once, keep every recipient's state (bounced(8)).
+ * bounced: watch a Maildir or an IMAP mailbox of bounces, record each
+ * message's result in SQLite exactly once, keep every recipient's state,
+ * resend what failed for a passing reason (bounced(8)).
  */
 #include <getopt.h>
 #include <signal.h>
@@ -72,8 +73,11 @@ daemon_open(const struct config *conf, struct store **st_r,
 		free(err);
 		return -1;
 	}
-	if ((*src_r = maildir_source_new(conf->maildir, conf->quarantine)) ==
-	    NULL) {
+	if (conf->imap.host != NULL)
+		*src_r = imap_source_new(&conf->imap, conf->batch_size);
+	else
+		*src_r = maildir_source_new(conf->maildir, conf->quarantine);
+	if (*src_r == NULL) {
 		store_close(st_r);
 		return -1;
 	}
@@ -170,7 +174,7 @@ run(struct daemon *d)
 	if (daemon_open(d->conf, &d->st, &d->src) == -1)
 		return 1;
 	pipeline_init(&d->pl, d->st, d->conf);
-	log_info("started: maildir %s, database %s%s", d->conf->maildir,
+	log_info("started: %s, database %s%s", d->src->ops->describe(d->src),
 	    d->conf->database, d->once ? ", once" : "");
 	rc = d->once ? (loop_once(d) == 0 ? 0 : 1) : loop_run(d);
 	log_info("stopped: %s", pipeline_counts_text(&d->pl.total, counts,

@@ -30,9 +30,22 @@ enum source_ack {
 
 struct source_ops {
 	const char *name;
-	/* The fd to poll for "something arrived", or -1 (poll only). */
-	int (*fd)(struct source *src);
-	/* Consumes what made the fd readable. */
+	/*
+	 * false: next() runs on a reader thread while the main thread
+	 * stores and acknowledges (Maildir: files, no shared state). true:
+	 * next() and ack() share one connection (IMAP), so the loop calls
+	 * both on the main thread, one batch at a time.
+	 */
+	bool same_thread;
+	/*
+	 * Called before the loop waits. Returns the fd to poll for
+	 * "something arrived" (inotify, an IMAP connection in IDLE), or -1;
+	 * sets *wake_ms (CLOCK_MONOTONIC ms, as now_ms) to when the source
+	 * wants a pass without an event (poll interval, IDLE renewal, a
+	 * reconnection), INT64_MAX for never. May do I/O (enter IDLE).
+	 */
+	int (*arm)(struct source *src, int64_t now_ms, int64_t *wake_ms);
+	/* Consumes what made the fd readable; a pass follows. */
 	void (*drain)(struct source *src);
 	/*
 	 * Starts a pass over what is waiting; full asks also for what only a
@@ -40,12 +53,18 @@ struct source_ops {
 	 * each event). next() then returns 1 and a message, 0 when the pass
 	 * is over, -1 on an error of the source (logged; the pass ends).
 	 * Messages that fail to be read (vanished) are skipped and logged.
+	 * scan() returns -1 when the source cannot be reached (IMAP down,
+	 * certificate refused: logged by the source, once per outage); the
+	 * source's arm() then says when to try again.
 	 */
 	int (*scan)(struct source *src, bool full);
 	int (*next)(struct source *src, struct source_msg *m);
 	/* 0, or -1 (logged): the message stays and is seen again. */
 	int (*ack)(struct source *src, const struct source_msg *m,
 	    enum source_ack how);
+	/* For READY=1/STATUS=: "watching /var/mail/bounces/new",
+	 * "IDLE on imaps://imap.example.org/INBOX" (static or the source's). */
+	const char *(*describe)(struct source *src);
 	void (*free)(struct source *src);
 };
 
@@ -62,5 +81,15 @@ void source_msg_clear(struct source_msg *m);
  * missing. Returns NULL and logs why when path is not a Maildir.
  */
 struct source *maildir_source_new(const char *path, const char *quarantine);
+
+/*
+ * An IMAP source (daemon/source_imap.c) for conf->imap. Connects lazily
+ * (the first scan()), so it never fails for the network; returns NULL
+ * and logs why only for a configuration it cannot use. source_ref is
+ * "<mailbox>/<UIDVALIDITY>/<UID>", received_at the INTERNALDATE.
+ */
+struct config_imap;
+struct source *imap_source_new(const struct config_imap *conf,
+    unsigned batch_size);
 
 #endif

@@ -40,6 +40,7 @@ struct maildir {
 	struct source src; /* first: the vtable */
 	char *path, *quarantine;
 	int ifd; /* inotify on new/, or -1 */
+	char *what; /* owned: describe() */
 	char **names; /* owned: this pass's file names, new/ then cur/ */
 	size_t nnames, cap, next;
 	size_t ncur; /* the last ncur names are in cur/ */
@@ -71,9 +72,17 @@ make_maildir(const char *path)
 }
 
 static int
-md_fd(struct source *src)
+md_arm(struct source *src, int64_t now_ms, int64_t *wake_ms)
 {
+	(void)now_ms;
+	*wake_ms = INT64_MAX; /* inotify says when; rescans are the loop's */
 	return ((struct maildir *)src)->ifd;
+}
+
+static const char *
+md_describe(struct source *src)
+{
+	return ((struct maildir *)src)->what;
 }
 
 static void
@@ -343,12 +352,15 @@ md_free(struct source *src)
 		close(md->ifd);
 	free(md->path);
 	free(md->quarantine);
+	free(md->what);
 	free(md);
 }
 
 static const struct source_ops maildir_ops = {
 	.name = "maildir",
-	.fd = md_fd,
+	.same_thread = false,
+	.arm = md_arm,
+	.describe = md_describe,
 	.drain = md_drain,
 	.scan = md_scan,
 	.next = md_next,
@@ -421,6 +433,7 @@ maildir_source_new(const char *path, const char *quarantine)
 	md->src.ops = &maildir_ops;
 	md->path = xstrdup(path);
 	md->quarantine = xstrdup(quarantine);
+	md->what = xasprintf("watching %s/new", path);
 	watch(md);
 	return &md->src;
 }

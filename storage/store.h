@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 2 /* 3 once migrate.c has the resends step */
 
 #define STORE_ADDR_MAX 320 /* RFC 5321 4.5.3.1.1 + .2: 64 @ 255 */
 
@@ -154,17 +154,120 @@ int store_override(struct store *st, const char *address,
  */
 int store_decay_soft(struct store *st, int64_t before, int64_t *n_r);
 
-/* ---- resends: the queue issue 5 drains ---- */
+/* ---- resends: the queue daemon/resend.c drains (schema v3) ---- */
 
 /*
  * Schedules a resend of original_message_id to recipient at next_at,
  * caused by bounce message `message`. Returns 1 when a row was added, 0
  * when one is already pending for that recipient and original message
  * (one pending resend per pair, however many bounces arrive), -1.
+ * (Kept for schema-v2 callers; store_resend_add() is the full form.)
  */
 int store_resend_schedule(struct store *st, const char *recipient,
     const char *original_message_id, int64_t message, int64_t next_at,
     int64_t now);
+
+struct store_resend_new {
+	const char *recipient;		 /* lower case */
+	const char *original_message_id; /* without <>, or NULL */
+	int64_t message;		 /* the bounce: messages.id */
+	const char *reason;		 /* reason_name() of the bounce */
+	const char *kind;		 /* "transient", or "confirm": one
+					  * confirming resend after a first
+					  * hard bounce */
+	/* The returned original when it was whole (resent_original()), or
+	 * NULL: then resend.spool is asked at send time. Stored once per
+	 * distinct content (sha256) in resend_originals. */
+	const void *original;
+	size_t original_len;
+	const char *original_sha256; /* hex of original, with it */
+	int64_t next_at, now;
+};
+
+/*
+ * Adds a pending resend. Returns 1 and *id_r when added; 0 and the
+ * existing row's *id_r when one is already pending or deferred for the
+ * pair (nothing changes); -1.
+ */
+int store_resend_add(struct store *st, const struct store_resend_new *r,
+    int64_t *id_r);
+
+/* A resend row as the worker needs it; fixed buffers, nothing borrowed. */
+struct store_resend {
+	int64_t id;
+	char recipient[STORE_ADDR_MAX + 1];
+	char original_message_id[1000]; /* "" for NULL (RFC 5322: 998) */
+	char reason[32];
+	char kind[16];	     /* "transient" or "confirm" */
+	char state[16];	     /* pending sent deferred failed gave_up
+			      * cannot_resend cancelled */
+	int64_t message;     /* the bounce that scheduled it */
+	int64_t original;    /* resend_originals.id, 0: none stored */
+	int64_t attempts;    /* attempts made so far */
+	int64_t next_attempt_at, created_at;
+};
+
+/*
+ * Up to max resends in state pending or deferred whose next_attempt_at
+ * <= now, earliest first, into out[]; *n_r says how many.
+ */
+int store_resend_due(struct store *st, int64_t now, struct store_resend *out,
+    size_t max, size_t *n_r);
+/* The earliest next_attempt_at of a pending or deferred resend: 1 and
+ * *at_r, 0 when there is none, -1. The daemon's loop sleeps until then. */
+int store_resend_next_at(struct store *st, int64_t *at_r);
+/* One row by id: 1 and *r, 0 when there is no such row, -1. */
+int store_resend_get(struct store *st, int64_t id, struct store_resend *r);
+/* The stored original's bytes: a malloc'd copy the caller frees. 1, 0
+ * when there is no such row, -1. */
+int store_resend_original(struct store *st, int64_t original,
+    unsigned char **buf_r, size_t *len_r);
+
+/* The result of one attempt, or of a bounce of a resent copy. */
+struct store_resend_attempt {
+	int64_t resend;
+	int64_t at;
+	/* "sent", "deferred" (4xx, unreachable: next_at follows), "failed"
+	 * (5xx, or a hard bounce of the resent copy), "gave_up" (attempts
+	 * or age exhausted), "cannot_resend" (no whole original), "bounced"
+	 * (a bounce of a resent copy arrived: message says which) */
+	const char *outcome;
+	int reply_code;		       /* SMTP reply code, 0: none */
+	const char *reply;	       /* server reply / error text, or NULL */
+	const char *resent_message_id; /* sent: our Resent-Message-ID */
+	int64_t next_at;	       /* deferred: when to try again */
+	int64_t message;	       /* bounced: messages.id, else 0 */
+	bool counts;		       /* an attempt was made: attempts + 1 */
+};
+
+/*
+ * Appends a resend_attempts row and moves the resend to the state the
+ * outcome implies: sent, deferred (next_attempt_at = next_at), failed,
+ * gave_up, cannot_resend; "bounced" appends only (the caller records
+ * what follows with a second call). Sets last_error (reply), updated_at
+ * and, for sent, resent_message_id. Within the caller's transaction or
+ * its own when none is open.
+ */
+int store_resend_record(struct store *st, const struct store_resend_attempt *a);
+
+/*
+ * Closing the loop: the resend a bounce reports on. First by the
+ * Resent-Message-ID we sent (resent_message_id, without <>, may be
+ * NULL), else by recipient + original_message_id among resends in state
+ * sent. Returns 1 and *r, 0 when none, -1.
+ */
+int store_resend_find_sent(struct store *st, const char *recipient,
+    const char *resent_message_id, const char *original_message_id,
+    struct store_resend *r);
+/* bounces.resend = resend for the bounce row `bounce` (schema v3). */
+int store_bounce_link_resend(struct store *st, int64_t bounce, int64_t resend);
+
+/* bouncectl cancel: pending/deferred -> cancelled. 1, 0 when the row does
+ * not exist or is not waiting (nothing changes), -1. */
+int store_resend_cancel(struct store *st, int64_t id, int64_t now);
+/* bouncectl resend-now: next_attempt_at = now for a pending/deferred
+ * row. 1, 0 (as above), -1. The daemon picks it up within a minute. */
+int store_resend_now(struct store *st, int64_t id, int64_t now);
 
 /* ---- queries (bouncectl): rows of text, SQL stays here ---- */
 
@@ -188,6 +291,11 @@ int store_query_status(struct store *st, const char *address,
 int store_query_history(struct store *st, const char *address,
     struct store_rows **rows_r);
 int store_query_list(struct store *st, const struct store_list_filter *f,
+    struct store_rows **rows_r);
+/* bouncectl resends: every resend (state NULL) or those in one state,
+ * newest first: id recipient original_message_id reason kind state
+ * attempts next_attempt created updated last_error. */
+int store_query_resends(struct store *st, const char *state,
     struct store_rows **rows_r);
 /* Counts of bounces grouped by reason, domain or day (UTC), since (0: all) */
 int store_query_stats(struct store *st, enum store_stats_by by,

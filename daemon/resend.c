@@ -1,0 +1,2 @@
+/* resend worker -- being written (issue 5) */
+#include "resend.h"

@@ -1,0 +1,3 @@
+#ifndef BD_RESEND_H
+#define BD_RESEND_H
+#endif

@@ -1,0 +1,2 @@
+/* daemon/smtp.h -- being written (issue 5) */
+#include "smtp.h"

@@ -1,0 +1,39 @@
+/*
+ * Submitting one message over SMTP (libetpan mailsmtp/mailesmtp): connect,
+ * EHLO (HELO when refused), STARTTLS (RFC 3207) or implicit TLS verified
+ * with tls_verify(), AUTH when a user is configured, MAIL FROM, one RCPT
+ * TO, DATA. Blocking, with the configured per-operation timeout; SIGPIPE
+ * must be ignored by the caller (main.c does).
+ */
+#ifndef BD_SMTP_H
+#define BD_SMTP_H
+
+#include <stddef.h>
+
+#include "config/config.h"
+
+enum smtp_outcome {
+	SMTP_SENT,	/* 250 after DATA: the server took responsibility */
+	SMTP_DEFERRED,	/* a 4xx reply, or the server unreachable, a
+			 * timeout, a TLS or network error: try again */
+	SMTP_FAILED,	/* a 5xx reply to MAIL, RCPT or DATA */
+	SMTP_CONFIG,	/* our side is wrong: no password file, AUTH
+			 * refused (535), certificate did not verify: try
+			 * again later, but say so loudly */
+};
+
+struct smtp_result {
+	enum smtp_outcome outcome;
+	int code;	 /* the last reply code, 0 when none (no connection) */
+	char reply[512]; /* the server's last reply text, or our error */
+};
+
+/*
+ * Sends msg (len bytes, LF or CRLF line ends: sent as CRLF,
+ * dot-stuffed, RFC 5321 4.5.2) from envelope sender `from` to the one
+ * recipient `rcpt`. Fills *res; returns 0 when sent, -1 otherwise.
+ */
+int smtp_send(const struct config_smtp *c, const char *from,
+    const char *rcpt, const char *msg, size_t len, struct smtp_result *res);
+
+#endif

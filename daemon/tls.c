@@ -1,0 +1,2 @@
+/* daemon/tls.h -- being written (issue 4) */
+#include "tls.h"

@@ -1,0 +1,2 @@
+/* mail/resent.h -- being written (issue 5) */
+#include "resent.h"

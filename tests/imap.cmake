@@ -1,0 +1,1 @@
+# IMAP source against a real Dovecot (issue 4)

@@ -1,0 +1,1 @@
+# Resend over SMTP against real servers (issue 5)
