@@ -4,10 +4,18 @@
  * Dovecot's check_func); and the error lines every stage adds to:
  * collected, sorted by position, joined.
  */
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "common/xmalloc.h"
 #include "config_private.h"
@@ -134,23 +142,41 @@ in_scanned(const char *path, const char *maildir)
 	return hit;
 }
 
+static void
+vrule_error(struct config_errors *e, const struct config_where *w,
+    const char *key, const char *fmt, va_list ap)
+{
+	char *why;
+
+	if (vasprintf(&why, fmt, ap) < 0)
+		why = NULL;
+	config_error(e, w->given ? w->line : 0, w->given ? w->col : 0, "%s: %s",
+	    key, why != NULL ? why : "out of memory formatting the message");
+	free(why);
+}
+
 /* Where to report a rule about key k: its value, else the whole file. */
 static void __attribute__((format(printf, 4, 5)))
 rule_error(struct config_errors *e, const struct config_where *where, int k,
     const char *fmt, ...)
 {
-	const struct config_where *w = &where[k];
 	va_list ap;
-	char *why;
 
 	va_start(ap, fmt);
-	if (vasprintf(&why, fmt, ap) < 0)
-		why = NULL;
+	vrule_error(e, &where[k], config_keys[k].path, fmt, ap);
 	va_end(ap);
-	config_error(e, w->given ? w->line : 0, w->given ? w->col : 0, "%s: %s",
-	    config_keys[k].path,
-	    why != NULL ? why : "out of memory formatting the message");
-	free(why);
+}
+
+/* A rule about key k (often missing) reported where key at was given. */
+static void __attribute__((format(printf, 5, 6)))
+rule_error_at(struct config_errors *e, const struct config_where *where,
+    int at, int k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vrule_error(e, &where[at], config_keys[k].path, fmt, ap);
+	va_end(ap);
 }
 
 static bool
@@ -198,11 +224,212 @@ check_paths(const struct config *conf, const struct config_where *where,
 		    "inside maildir.path's %s/, which the daemon reads", sub);
 }
 
-void
-config_check_rules(const struct config *conf, const struct config_where *where,
+bool
+config_host_loopback(const char *host)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (host == NULL)
+		return false;
+	/* RFC 6761 6.3: "localhost." is the loopback, whatever the resolver */
+	if (strcasecmp(host, "localhost") == 0 ||
+	    strcasecmp(host, "localhost.") == 0)
+		return true;
+	/* RFC 1122 3.2.1.3 (g): all of 127.0.0.0/8 */
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	/* RFC 4291 2.5.3 */
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return false;
+}
+
+/* Was key k given, with a valid value? Rules compare only those. */
+static bool
+have(const struct config_where *where, int k)
+{
+	return k >= 0 && where[k].given && !where[k].bad;
+}
+
+/*
+ * The daemon reads the file at each login, as another user than the one
+ * running "bounced -n" perhaps, but a typo in the name is best found now.
+ * Only the name is ever shown, never what the file holds.
+ */
+static void
+check_readable(const char *path, const struct config_where *where, int k,
     struct config_errors *e)
 {
+	struct stat st;
+
+	if (!have(where, k))
+		return;
+	if (access(path, R_OK) < 0)
+		rule_error(e, where, k, "%s: %s", path, strerror(errno));
+	else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		rule_error(e, where, k, "%s: a directory, not a file", path);
+}
+
+/* A password may only cross the network encrypted (RFC 8314 4.1). */
+static void
+check_cleartext(const char *host, enum config_tls tls,
+    const struct config_where *where, int k, struct config_errors *e)
+{
+	if (have(where, k) && tls == CONFIG_TLS_NONE &&
+	    !config_host_loopback(host))
+		rule_error(e, where, k,
+		    "none: cleartext only to a loopback address, not %s; use "
+		    "starttls or implicit",
+		    host);
+}
+
+/* IMAP names INBOX case-insensitively (RFC 3501 5.1); others exactly. */
+static bool
+same_mailbox(const char *a, const char *b)
+{
+	if (strcasecmp(a, "INBOX") == 0 && strcasecmp(b, "INBOX") == 0)
+		return true;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * The mailbox read and the ones messages are moved to must differ, or a
+ * moved message comes back to be read again (cf. maildir.quarantine).
+ */
+static void
+check_mailboxes(const struct config_imap *im, const struct config_where *where,
+    struct config_errors *e)
+{
+	int pm = config_key_find("imap.processed_mailbox");
+	int qm = config_key_find("imap.quarantine_mailbox");
+	int mb = config_key_find("imap.mailbox");
+
+	if (!usable(where, mb))
+		return;
+	if (have(where, pm) && same_mailbox(im->processed_mailbox, im->mailbox))
+		rule_error(e, where, pm,
+		    "the same as imap.mailbox; processed messages would be "
+		    "read again");
+	if (have(where, qm) &&
+	    same_mailbox(im->quarantine_mailbox, im->mailbox))
+		rule_error(e, where, qm,
+		    "the same as imap.mailbox; quarantined messages would be "
+		    "read again");
+}
+
+/*
+ * One source per daemon instance: the IMAP mailbox or the Maildir. Two
+ * would need two cursors and two quarantines; run two daemons instead.
+ */
+static void
+check_imap(const struct config *conf, const struct config_where *where,
+    const struct config_where *sections, struct config_errors *e)
+{
+	const struct config_imap *im = &conf->imap;
+	const struct config_where *sec = &sections[config_section_find("imap")];
+	const struct config_where *md =
+	    &sections[config_section_find("maildir")];
+	int host = config_key_find("imap.host");
+	int user = config_key_find("imap.user");
+	int pass = config_key_find("imap.password_file");
+
+	if (!sec->given || sec->bad)
+		return;
+	if (md->given)
+		config_error(e, sec->line, sec->col,
+		    "imap: one source per daemon: imap and maildir (maildir: "
+		    "at line %u); run one daemon for each",
+		    md->line);
+	if (!where[host].given) {
+		config_error(e, sec->line, sec->col,
+		    "imap.host: missing; the imap: source needs host, user "
+		    "and password_file");
+		return;
+	}
+	if (where[host].bad)
+		return;
+	if (!where[user].given)
+		rule_error_at(e, where, host, user, "required with imap.host");
+	if (!where[pass].given)
+		rule_error_at(e, where, host, pass, "required with imap.host");
+	check_readable(im->password_file, where, pass, e);
+	check_readable(im->ca_file, where, config_key_find("imap.ca_file"), e);
+	check_cleartext(
+	    im->host, im->tls, where, config_key_find("imap.tls"), e);
+	check_mailboxes(im, where, e);
+}
+
+/*
+ * An addr-spec (RFC 5322 3.4.1): a local part, "@", a domain; no display
+ * name, no angle brackets, no white space. The full grammar is for the
+ * MTA; this catches "bounces" and "Bounces <b@example.org>".
+ */
+static bool
+is_addr_spec(const char *s)
+{
+	const char *at = strrchr(s, '@');
+
+	if (at == NULL || at == s || at[1] == '\0')
+		return false;
+	return strpbrk(s, " \t<>,;") == NULL;
+}
+
+static void
+check_smtp(const struct config_smtp *sm, const struct config_where *where,
+    struct config_errors *e)
+{
+	int user = config_key_find("resend.smtp.user");
+	int pass = config_key_find("resend.smtp.password_file");
+
+	if (where[user].given && !where[pass].given)
+		rule_error_at(e, where, user, pass,
+		    "required with resend.smtp.user");
+	if (where[pass].given && !where[user].given)
+		rule_error_at(e, where, pass, user,
+		    "required with resend.smtp.password_file");
+	check_readable(sm->password_file, where, pass, e);
+	check_readable(
+	    sm->ca_file, where, config_key_find("resend.smtp.ca_file"), e);
+	if (usable(where, config_key_find("resend.smtp.host")))
+		check_cleartext(sm->host, sm->tls, where,
+		    config_key_find("resend.smtp.tls"), e);
+}
+
+static void
+check_resend(const struct config_resend *rs, const struct config_where *where,
+    struct config_errors *e)
+{
+	int en = config_key_find("resend.enabled");
+	int from = config_key_find("resend.from");
+	int spool = config_key_find("resend.spool");
+	struct stat st;
+
+	if (have(where, en) && rs->enabled && !where[from].given)
+		rule_error_at(
+		    e, where, en, from, "required when resend.enabled is true");
+	if (have(where, from) && !is_addr_spec(rs->from))
+		rule_error(e, where, from,
+		    "\"%s\" is not an address (local@domain, without <>)",
+		    rs->from);
+	if (have(where, spool)) {
+		if (stat(rs->spool, &st) < 0)
+			rule_error(e, where, spool, "%s: %s", rs->spool,
+			    strerror(errno));
+		else if (!S_ISDIR(st.st_mode))
+			rule_error(
+			    e, where, spool, "%s: not a directory", rs->spool);
+	}
+	check_smtp(&rs->smtp, where, e);
+}
+
+void
+config_check_rules(const struct config *conf, const struct config_where *where,
+    const struct config_where *sections, struct config_errors *e)
+{
 	check_paths(conf, where, e);
+	check_imap(conf, where, sections, e);
+	check_resend(&conf->resend, where, e);
 }
 
 static int

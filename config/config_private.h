@@ -2,8 +2,9 @@
  * Inside config/: the three stages config_load() runs and what passes
  * between them. config_yaml.c turns the file into records (dotted key path,
  * value, position); config_schema.c checks each record against the table
- * and fills struct config; config_check.c adds the rules that span keys and
- * collects the error lines. Tests include this header to walk the table.
+ * (config_value.c parses each type) and fills struct config;
+ * config_check.c adds the rules that span keys and collects the error
+ * lines. Tests include this header to walk the table.
  */
 #ifndef BD_CONFIG_PRIVATE_H
 #define BD_CONFIG_PRIVATE_H
@@ -18,8 +19,9 @@
 /* Past this many lines nobody reads on; the rest are counted. */
 #define CONFIG_MAX_ERRORS 1000
 /*
- * Mappings nested deeper than this are skipped without recursing: every key
- * is two levels deep, so an ancestor has already been reported unknown.
+ * Mappings nested deeper than this are skipped without recursing: no key
+ * is more than three levels deep (resend.smtp.host), so an ancestor has
+ * already been reported unknown.
  */
 #define CONFIG_MAX_DEPTH 8
 
@@ -30,6 +32,11 @@ enum config_type {
 	CFG_DURATION,      /* seconds, min..max */
 	CFG_DURATION_LIST, /* a YAML sequence, each item min..max */
 	CFG_ENUM,          /* a log level name, stored as its syslog number */
+	CFG_BOOL,          /* true or false, into a bool */
+	CFG_TLS,           /* implicit, starttls, none: enum config_tls */
+	CFG_PERCENT,       /* "10" or "10%", min..max */
+	CFG_REASON_LIST,   /* a YAML sequence of reason names (classify/
+			    * reason.h) into char **, the count a size_t */
 };
 
 struct config_key {
@@ -39,13 +46,20 @@ struct config_key {
 	unsigned min, max;
 	/* the default as it would be written; NULL: derived (quarantine) */
 	const char *def;
-	size_t count_off; /* CFG_DURATION_LIST: where the item count goes */
+	size_t count_off; /* list types: where the item count goes */
+	/* def NULL: the default in words, for "leave the key out" */
+	const char *note;
 };
 
 extern const struct config_key config_keys[];
 extern const size_t config_nkeys;
 /* Index of path in config_keys[], or -1. */
 int config_key_find(const char *path);
+/*
+ * A section ("imap", "resend.smtp") is known by the index of its first key
+ * in config_keys[]; -1 when no key lies below path.
+ */
+int config_section_find(const char *path);
 
 enum config_node {
 	CONFIG_NODE_SCALAR,
@@ -91,10 +105,13 @@ struct config_errors {
 	size_t dropped; /* past CONFIG_MAX_ERRORS */
 };
 
-/* What the schema saw of each key, indexed like config_keys[]. */
+/*
+ * What the schema saw of each key, indexed like config_keys[]; for a
+ * section, at the index config_section_find() gives, of its key.
+ */
 struct config_where {
 	bool given, bad;
-	unsigned line, col; /* of the value, when given */
+	unsigned line, col; /* of the value (of the key for a section) */
 };
 
 /* Adds "FILE:LINE:COL: " + fmt (or "FILE: " + fmt when line is 0). */
@@ -132,8 +149,34 @@ void config_doc_free(struct config_doc *doc);
 struct config *config_schema_apply(const struct config_doc *doc,
     const char *base, bool whole, struct config_errors *e);
 
-/* The rules that span keys; only keys given and valid are compared. */
+/* What a type's parser writes to and reports to. */
+struct config_target {
+	struct config *conf;
+	const char *base; /* borrowed: relative paths start here; NULL: cwd */
+	struct config_errors *errs;
+};
+
+/*
+ * Checks record r against key k's type and range and stores its value in
+ * t->conf (config_value.c). Returns 0, or -1 after adding a line to
+ * t->errs; the stored value is then unchanged.
+ */
+int config_set_value(const struct config_target *t,
+    const struct config_key *k, const struct config_record *r);
+/* How an empty value is answered: "leave the key out for the default, …" */
+void config_default_text(const struct config_key *k, char *buf, size_t size);
+/* Frees a string list and zeroes it (resend.reasons). */
+void config_names_free(char ***namesp, size_t *np);
+
+/* 127.0.0.0/8, ::1 or "localhost": cleartext stays on this machine. */
+bool config_host_loopback(const char *host);
+
+/*
+ * The rules that span keys; only keys given and valid are compared.
+ * sections: the same for sections, as config_section_find() indexes them.
+ */
 void config_check_rules(const struct config *conf,
-    const struct config_where *where, struct config_errors *e);
+    const struct config_where *where, const struct config_where *sections,
+    struct config_errors *e);
 
 #endif

@@ -16,8 +16,15 @@ check common 'libetpan|sqlite3|yaml|systemd|mail/|classify/|storage/|config/|dae
 check mail 'sqlite3|yaml|systemd|classify/|storage/|config/|daemon/|cli/' "pure parsers"
 check classify 'libetpan|sqlite3|yaml|systemd|storage/|config/|daemon/|cli/|stdio.h|unistd.h|fcntl.h' "pure: no I/O"
 check storage 'libetpan|yaml|systemd|mail/|classify/|config/|daemon/|cli/' "SQL only: common and sqlite3"
-check config 'libetpan|sqlite3|systemd|mail/|classify/|storage/|daemon/|cli/' "YAML only: common and libyaml"
-check daemon 'sqlite3|yaml|libetpan' "the daemon calls store.h and config.h, never SQL or YAML itself"
+check config 'libetpan|sqlite3|systemd|mail/|classify/([^r]|r([^e]|e([^a]|a([^s]|s([^o]|o([^n]|n([^.]|\.([^h]|h[^">]))))))))|storage/|daemon/|cli/' "YAML only: common, libyaml and the reason names of classify/reason.h"
+check daemon 'sqlite3|yaml' "the daemon calls store.h and config.h, never SQL or YAML itself"
+# libetpan in daemon/ only for the network: IMAP, SMTP, TLS verification
+others=$(grep -lE '^#[[:space:]]*include[[:space:]]*<libetpan' "$top"/daemon/*.[ch] |
+    grep -vE '/(tls|smtp|source_imap|imap_[a-z_]+)\.[ch]$')
+if [ -n "$others" ]; then
+	echo "headers: only daemon/{tls,smtp,source_imap,imap_*}.[ch] may include libetpan: $others"
+	fail=1
+fi
 check cli 'sqlite3|yaml|libetpan|systemd|daemon/' "bouncectl calls store.h and config.h"
 # sqlite3.h only in storage/, yaml.h only in config/config_yaml.c
 others=$(grep -lE '^#[[:space:]]*include[[:space:]]*<yaml\.h>' "$top"/config/*.[ch] | grep -v '/config_yaml\.c$')

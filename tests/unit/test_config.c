@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "classify/reason.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
 #include "config/config.h"
@@ -25,6 +26,11 @@
 #ifndef BD_EXAMPLE_CONFIG
 #error "BD_EXAMPLE_CONFIG: the path of config/bounced.yaml.example"
 #endif
+
+/* A file every test can read: stands in for password and CA files. */
+#define READABLE BD_EXAMPLE_CONFIG
+/* What an imap: section needs besides its host. */
+#define IMAP_LOGIN "  user: u\n  password_file: " READABLE "\n"
 
 /* config_load_buf over an exact-size copy of text, named "t.yaml" */
 static int
@@ -86,6 +92,47 @@ assert_defaults(const struct config *c)
 	assert_int_equal(c->resend.schedule[2], 4 * 3600);
 	assert_int_equal(c->resend.max_attempts, 3);
 	assert_int_equal(c->log_level, LOG_LVL_INFO);
+	/* imap.host, user, password_file: the caller (test_table sets them) */
+	assert_int_equal(c->imap.port, 993);
+	assert_int_equal(c->imap.tls, CONFIG_TLS_IMPLICIT);
+	assert_null(c->imap.ca_file);
+	assert_string_equal(c->imap.mailbox, "INBOX");
+	assert_null(c->imap.processed_mailbox);
+	assert_null(c->imap.quarantine_mailbox);
+	assert_true(c->imap.idle);
+	assert_int_equal(c->imap.poll_interval, 60);
+	assert_int_equal(c->imap.timeout, 20);
+	assert_false(c->policy.confirm_hard);
+	assert_false(c->resend.enabled);
+	assert_int_equal(c->resend.max_age, 2 * 86400);
+	assert_int_equal(c->resend.jitter, 10);
+	assert_null(c->resend.from);
+	assert_null(c->resend.spool);
+	assert_int_equal(c->resend.nreasons, 7);
+	assert_string_equal(c->resend.reasons[0], "expired");
+	assert_string_equal(c->resend.reasons[1], "networkerror");
+	assert_string_equal(c->resend.reasons[2], "toomanyconn");
+	assert_string_equal(c->resend.reasons[3], "speeding");
+	assert_string_equal(c->resend.reasons[4], "systemfull");
+	assert_string_equal(c->resend.reasons[5], "systemerror");
+	assert_string_equal(c->resend.reasons[6], "mailboxfull");
+	assert_string_equal(c->resend.smtp.host, "127.0.0.1");
+	assert_int_equal(c->resend.smtp.port, 25);
+	assert_int_equal(c->resend.smtp.tls, CONFIG_TLS_NONE);
+	assert_null(c->resend.smtp.ca_file);
+	assert_null(c->resend.smtp.user);
+	assert_null(c->resend.smtp.password_file);
+	assert_null(c->resend.smtp.helo);
+	assert_int_equal(c->resend.smtp.timeout, 30);
+}
+
+/* No IMAP source: the defaults, and what an empty file gives. */
+static void
+assert_no_imap(const struct config *c)
+{
+	assert_null(c->imap.host);
+	assert_null(c->imap.user);
+	assert_null(c->imap.password_file);
 }
 
 static void
@@ -99,6 +146,7 @@ test_defaults(void **state)
 	(void)state;
 	assert_null(c->file);
 	assert_defaults(c);
+	assert_no_imap(c);
 	config_free(&c);
 	assert_null(c);
 	config_free(&c); /* NULL is fine */
@@ -106,6 +154,7 @@ test_defaults(void **state)
 		c = load_ok(empty[i]);
 		assert_string_equal(c->file, "t.yaml");
 		assert_defaults(c);
+		assert_no_imap(c);
 		config_free(&c);
 	}
 }
@@ -252,7 +301,16 @@ static const struct {
 	"the default, [15m, 1h, 4h])\n"},
     /* unknown and duplicate keys */
     {"maildir:\n  pth: /x\n", "t.yaml:2:3: maildir.pth: unknown key\n"},
-    {"imap:\n  host: x\n  port: 1\n", "t.yaml:1:1: imap: unknown key\n"},
+    {"imap:\n  hots: x\n",
+	"t.yaml:1:1: imap.host: missing; the imap: source needs host, user "
+	"and password_file\n"
+	"t.yaml:2:3: imap.hots: unknown key\n"},
+    {"resend:\n  smtp:\n    hots: x\n",
+	"t.yaml:3:5: resend.smtp.hots: unknown key\n"},
+    {"resend:\n  smtp: {}\n  smtp: {}\n",
+	"t.yaml:3:3: resend.smtp: given twice (first at line 2)\n"},
+    {"resend:\n  smtp:\n    host: a\n    host: b\n",
+	"t.yaml:4:5: resend.smtp.host: given twice (first at line 3)\n"},
     {"maildir.path: /x\n",
 	"t.yaml:1:1: maildir.path: unknown key (a dotted name; nest the keys "
 	"instead)\n"},
@@ -281,6 +339,12 @@ static const struct {
     {"maildir: /var/mail\n",
 	"t.yaml:1:10: maildir: a mapping expected (its keys indented below "
 	"it), not a scalar\n"},
+    {"resend:\n  smtp: relay\n",
+	"t.yaml:2:9: resend.smtp: a mapping expected (its keys indented "
+	"below it), not a scalar\n"},
+    {"imap: imap.example.org\nmaildir:\n  path: /m\n",
+	"t.yaml:1:7: imap: a mapping expected (its keys indented below it), "
+	"not a scalar\n"},
     {"log: [info]\n",
 	"t.yaml:1:6: log: a mapping expected (its keys indented below it), "
 	"not a sequence\n"},
@@ -344,6 +408,152 @@ static const struct {
 	"reads\n"},
     {"database: /var/mail/bounces\n",
 	"t.yaml:1:11: database: the same path as maildir.path\n"},
+    /* imap: ranges, types and empty values */
+    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "  port: 0\n",
+	"t.yaml:5:9: imap.port: 0 not in 1..65535\n"},
+    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "  tls: ssl\n",
+	"t.yaml:5:8: imap.tls: \"ssl\" is not one of implicit, starttls, "
+	"none\n"},
+    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "  idle: yes\n",
+	"t.yaml:5:9: imap.idle: \"yes\" is not true or false\n"},
+    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "  poll_interval: 5s\n",
+	"t.yaml:5:18: imap.poll_interval: 5s not in 10s..1d\n"},
+    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "  timeout: 0\n",
+	"t.yaml:5:12: imap.timeout: 0 not in 1s..5m\n"},
+    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "  mailbox: ''\n",
+	"t.yaml:5:12: imap.mailbox: empty value (leave the key out for the "
+	"default, INBOX)\n"},
+    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "  quarantine_mailbox:\n",
+	"t.yaml:5:22: imap.quarantine_mailbox: empty value (leave the key out "
+	"for the default, none: flagged in place)\n"},
+    {"imap:\n  host: ''\n",
+	"t.yaml:2:9: imap.host: empty value (leave the key out for the "
+	"default, none: no IMAP source)\n"},
+    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "  port: ''\n",
+	"t.yaml:5:9: imap.port: empty value (leave the key out for the "
+	"default, 993, or 143 unless tls is implicit)\n"},
+    /* imap: the rules */
+    {"maildir:\n  path: /m\nimap:\n  host: 127.0.0.1\n" IMAP_LOGIN,
+	"t.yaml:3:1: imap: one source per daemon: imap and maildir (maildir: "
+	"at line 1); run one daemon for each\n"},
+    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "maildir:\n",
+	"t.yaml:1:1: imap: one source per daemon: imap and maildir (maildir: "
+	"at line 5); run one daemon for each\n"},
+    {"imap:\n", "t.yaml:1:1: imap.host: missing; the imap: source needs "
+		 "host, user and password_file\n"},
+    {"imap:\n  user: u\n", "t.yaml:1:1: imap.host: missing; the imap: "
+			    "source needs host, user and password_file\n"},
+    {"imap:\n  host: imap.example.org\n",
+	"t.yaml:2:9: imap.user: required with imap.host\n"
+	"t.yaml:2:9: imap.password_file: required with imap.host\n"},
+    {"imap:\n  host: imap.example.org\n  user: u\n"
+     "  password_file: /nonexistent/pw\n",
+	"t.yaml:4:18: imap.password_file: /nonexistent/pw: No such file or "
+	"directory\n"},
+    {"imap:\n  host: imap.example.org\n  user: u\n  password_file: /\n",
+	"t.yaml:4:18: imap.password_file: /: a directory, not a file\n"},
+    {"imap:\n  host: imap.example.org\n" IMAP_LOGIN
+     "  ca_file: /nonexistent/ca.pem\n",
+	"t.yaml:5:12: imap.ca_file: /nonexistent/ca.pem: No such file or "
+	"directory\n"},
+    {"imap:\n  host: imap.example.org\n  tls: none\n" IMAP_LOGIN,
+	"t.yaml:3:8: imap.tls: none: cleartext only to a loopback address, "
+	"not imap.example.org; use starttls or implicit\n"},
+    {"imap:\n  host: 127.0.0.1.example.org\n  tls: none\n" IMAP_LOGIN,
+	"t.yaml:3:8: imap.tls: none: cleartext only to a loopback address, "
+	"not 127.0.0.1.example.org; use starttls or implicit\n"},
+    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN
+     "  processed_mailbox: inbox\n  quarantine_mailbox: INBOX\n",
+	"t.yaml:5:22: imap.processed_mailbox: the same as imap.mailbox; "
+	"processed messages would be read again\n"
+	"t.yaml:6:23: imap.quarantine_mailbox: the same as imap.mailbox; "
+	"quarantined messages would be read again\n"},
+    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN
+     "  mailbox: Bounces\n  processed_mailbox: Bounces\n",
+	"t.yaml:6:22: imap.processed_mailbox: the same as imap.mailbox; "
+	"processed messages would be read again\n"},
+    /* resend: ranges and types */
+    {"policy:\n  confirm_hard_bounce: yes\n",
+	"t.yaml:2:24: policy.confirm_hard_bounce: \"yes\" is not true or "
+	"false\n"},
+    {"resend:\n  enabled: 1\n",
+	"t.yaml:2:12: resend.enabled: \"1\" is not true or false\n"},
+    {"resend:\n  max_age: 30m\n",
+	"t.yaml:2:12: resend.max_age: 30m not in 1h..365d\n"},
+    {"resend:\n  jitter: 101%\n",
+	"t.yaml:2:11: resend.jitter: 101% not in 0..100\n"},
+    {"resend:\n  jitter: ten\n",
+	"t.yaml:2:11: resend.jitter: \"ten\" is not a percentage (use 10 or "
+	"10%)\n"},
+    {"resend:\n  jitter: \"%\"\n",
+	"t.yaml:2:11: resend.jitter: \"%\" is not a percentage (use 10 or "
+	"10%)\n"},
+    {"resend:\n  jitter: 10%%\n",
+	"t.yaml:2:11: resend.jitter: \"10%%\" is not a percentage (use 10 "
+	"or 10%)\n"},
+    {"resend:\n  smtp:\n    port: 65536\n",
+	"t.yaml:3:11: resend.smtp.port: 65536 not in 1..65535\n"},
+    {"resend:\n  smtp:\n    tls: ssl\n",
+	"t.yaml:3:10: resend.smtp.tls: \"ssl\" is not one of implicit, "
+	"starttls, none\n"},
+    {"resend:\n  smtp:\n    tls: ''\n",
+	"t.yaml:3:10: resend.smtp.tls: empty value (leave the key out for "
+	"the default, none to a loopback host, else starttls)\n"},
+    {"resend:\n  smtp:\n    timeout: 11m\n",
+	"t.yaml:3:14: resend.smtp.timeout: 11m not in 1s..10m\n"},
+    /* resend.reasons */
+    {"resend:\n  reasons: [expired, greylisting, expired, userunknown]\n",
+	"t.yaml:2:22: resend.reasons: \"greylisting\" is not a reason name "
+	"(see bounced.yaml(5))\n"
+	"t.yaml:2:35: resend.reasons: expired listed twice\n"},
+    {"resend:\n  reasons: [Expired]\n",
+	"t.yaml:2:13: resend.reasons: \"Expired\" is not a reason name (see "
+	"bounced.yaml(5))\n"},
+    {"resend:\n  reasons: []\n",
+	"t.yaml:2:12: resend.reasons: no reasons; to resend nothing, leave "
+	"resend.enabled false\n"},
+    {"resend:\n  reasons: expired\n",
+	"t.yaml:2:12: resend.reasons: a sequence of reason names expected, "
+	"like [expired, networkerror, toomanyconn, speeding, systemfull, "
+	"systemerror, mailboxfull]\n"},
+    {"resend:\n  reasons: {expired: 1}\n",
+	"t.yaml:2:12: resend.reasons: a sequence of reason names expected, "
+	"not a mapping\n"},
+    {"resend:\n  reasons:\n    - [expired]\n    -\n",
+	"t.yaml:3:7: resend.reasons: a reason name expected, not a "
+	"sequence\n"
+	"t.yaml:4:6: resend.reasons: an empty item\n"},
+    /* resend: the rules */
+    {"resend:\n  enabled: true\n",
+	"t.yaml:2:12: resend.from: required when resend.enabled is true\n"},
+    {"resend:\n  from: bounces\n",
+	"t.yaml:2:9: resend.from: \"bounces\" is not an address "
+	"(local@domain, without <>)\n"},
+    {"resend:\n  from: \"Bounces <b@example.org>\"\n",
+	"t.yaml:2:9: resend.from: \"Bounces <b@example.org>\" is not an "
+	"address (local@domain, without <>)\n"},
+    {"resend:\n  from: b@\n",
+	"t.yaml:2:9: resend.from: \"b@\" is not an address (local@domain, "
+	"without <>)\n"},
+    {"resend:\n  spool: /nonexistent/spool\n",
+	"t.yaml:2:10: resend.spool: /nonexistent/spool: No such file or "
+	"directory\n"},
+    {"resend:\n  spool: " READABLE "\n",
+	"t.yaml:2:10: resend.spool: " READABLE ": not a directory\n"},
+    {"resend:\n  smtp:\n    host: relay.example.org\n    tls: none\n",
+	"t.yaml:4:10: resend.smtp.tls: none: cleartext only to a loopback "
+	"address, not relay.example.org; use starttls or implicit\n"},
+    {"resend:\n  smtp:\n    user: u\n",
+	"t.yaml:3:11: resend.smtp.password_file: required with "
+	"resend.smtp.user\n"},
+    {"resend:\n  smtp:\n    password_file: /nonexistent/pw\n",
+	"t.yaml:3:20: resend.smtp.user: required with "
+	"resend.smtp.password_file\n"
+	"t.yaml:3:20: resend.smtp.password_file: /nonexistent/pw: No such "
+	"file or directory\n"},
+    {"resend:\n  smtp:\n    ca_file: /nonexistent/ca.pem\n",
+	"t.yaml:3:14: resend.smtp.ca_file: /nonexistent/ca.pem: No such file "
+	"or directory\n"},
 };
 
 static void
@@ -517,7 +727,18 @@ static int
 tmp_teardown(void **state)
 {
 	struct tmp *t = *state;
+	static const char *const files[] = {"pw", "ca.pem", "smtp.pw"};
+	char *p;
+	size_t i;
 
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		p = xasprintf("%s/%s", t->dir, files[i]);
+		unlink(p);
+		free(p);
+	}
+	p = xasprintf("%s/spool", t->dir);
+	rmdir(p);
+	free(p);
 	unlink(t->path);
 	rmdir(t->dir);
 	free(t);
@@ -607,6 +828,140 @@ test_load_unreadable(void **state)
 	free(big);
 }
 
+/* A file of the test's directory, written with text. */
+static char *
+tmp_file(const struct tmp *t, const char *name, const char *text)
+{
+	char *p = xasprintf("%s/%s", t->dir, name);
+
+	write_file(p, text, strlen(text));
+	return p;
+}
+
+/*
+ * Every imap and resend key, none at its default, read from a real file:
+ * relative paths are taken from its directory, the files exist.
+ */
+static void
+test_net_keys(void **state)
+{
+	static const char text[] =
+	    "imap:\n"
+	    "  host: imap.example.org\n"
+	    "  port: 10993\n"
+	    "  tls: starttls\n"
+	    "  ca_file: ca.pem\n"
+	    "  user: bounces@example.org\n"
+	    "  password_file: pw\n"
+	    "  mailbox: Bounces\n"
+	    "  processed_mailbox: Bounces/done\n"
+	    "  quarantine_mailbox: Bounces/quarantine\n"
+	    "  idle: false\n"
+	    "  poll_interval: 5m\n"
+	    "  timeout: 1m\n"
+	    "policy:\n"
+	    "  confirm_hard_bounce: true\n"
+	    "resend:\n"
+	    "  enabled: true\n"
+	    "  max_age: 7d\n"
+	    "  jitter: 25%\n"
+	    "  from: bounces@example.org\n"
+	    "  spool: ./spool/\n"
+	    "  reasons:\n"
+	    "    - mailboxfull\n"
+	    "    - expired\n"
+	    "  smtp:\n"
+	    "    host: relay.example.org\n"
+	    "    port: 587\n"
+	    "    tls: implicit\n"
+	    "    ca_file: ca.pem\n"
+	    "    user: resend\n"
+	    "    password_file: smtp.pw\n"
+	    "    helo: bounced.example.org\n"
+	    "    timeout: 2m\n";
+	struct tmp *t = *state;
+	struct config *c = NULL;
+	char *errors = NULL, *real, *want, *pw, *ca, *spw, *spool;
+
+	pw = tmp_file(t, "pw", "s3cret\n");
+	spw = tmp_file(t, "smtp.pw", "s3cret\n");
+	ca = tmp_file(t, "ca.pem", "-----BEGIN CERTIFICATE-----\n");
+	spool = xasprintf("%s/spool", t->dir);
+	assert_int_equal(mkdir(spool, 0700), 0);
+	write_file(t->path, text, sizeof(text) - 1);
+	if (config_load(t->path, &c, &errors) < 0)
+		fail_msg("%s", errors);
+	real = realpath(t->dir, NULL);
+
+	assert_string_equal(c->imap.host, "imap.example.org");
+	assert_int_equal(c->imap.port, 10993);
+	assert_int_equal(c->imap.tls, CONFIG_TLS_STARTTLS);
+	want = xasprintf("%s/ca.pem", real);
+	assert_string_equal(c->imap.ca_file, want);
+	assert_string_equal(c->resend.smtp.ca_file, want);
+	free(want);
+	assert_string_equal(c->imap.user, "bounces@example.org");
+	want = xasprintf("%s/pw", real);
+	assert_string_equal(c->imap.password_file, want);
+	free(want);
+	assert_string_equal(c->imap.mailbox, "Bounces");
+	assert_string_equal(c->imap.processed_mailbox, "Bounces/done");
+	assert_string_equal(c->imap.quarantine_mailbox, "Bounces/quarantine");
+	assert_false(c->imap.idle);
+	assert_int_equal(c->imap.poll_interval, 300);
+	assert_int_equal(c->imap.timeout, 60);
+	assert_true(c->policy.confirm_hard);
+	assert_true(c->resend.enabled);
+	assert_int_equal(c->resend.max_age, 7 * 86400);
+	assert_int_equal(c->resend.jitter, 25);
+	assert_string_equal(c->resend.from, "bounces@example.org");
+	want = xasprintf("%s/spool/", real);
+	assert_string_equal(c->resend.spool, want);
+	free(want);
+	assert_int_equal(c->resend.nreasons, 2);
+	assert_string_equal(c->resend.reasons[0], "mailboxfull");
+	assert_string_equal(c->resend.reasons[1], "expired");
+	assert_string_equal(c->resend.smtp.host, "relay.example.org");
+	assert_int_equal(c->resend.smtp.port, 587);
+	assert_int_equal(c->resend.smtp.tls, CONFIG_TLS_IMPLICIT);
+	assert_string_equal(c->resend.smtp.user, "resend");
+	want = xasprintf("%s/smtp.pw", real);
+	assert_string_equal(c->resend.smtp.password_file, want);
+	free(want);
+	assert_string_equal(c->resend.smtp.helo, "bounced.example.org");
+	assert_int_equal(c->resend.smtp.timeout, 120);
+	config_free(&c);
+
+	/* a refused file names the password file, never what it holds */
+	free(tmp_file(t, "bounced.yaml",
+	    "imap:\n  host: imap.example.org\n  tls: none\n"
+	    "  user: u\n  password_file: pw\n"));
+	assert_int_equal(config_load(t->path, &c, &errors), -1);
+	assert_null(strstr(errors, "s3cret"));
+	free(errors);
+
+	/* unreadable: only a test for who is not root (root reads all) */
+	assert_int_equal(chmod(pw, 0), 0);
+	free(tmp_file(t, "bounced.yaml",
+	    "imap:\n  host: imap.example.org\n  user: u\n  password_file: "
+	    "pw\n"));
+	if (geteuid() != 0) {
+		assert_int_equal(config_load(t->path, &c, &errors), -1);
+		want = xasprintf("%s:4:18: imap.password_file: %s/pw: "
+				 "Permission denied\n",
+		    t->path, real);
+		assert_string_equal(errors, want);
+		assert_null(strstr(errors, "s3cret"));
+		free(want);
+		free(errors);
+	}
+	free(real);
+	free(pw);
+	free(spw);
+	free(ca);
+	free(spool);
+}
+
 static void
 test_example(void **state)
 {
@@ -619,8 +974,42 @@ test_example(void **state)
 	/* it documents the defaults, so it must mean them */
 	assert_defaults(c);
 	assert_defaults(d);
+	assert_no_imap(c);
 	config_free(&c);
 	config_free(&d);
+}
+
+/*
+ * "resend.smtp.host: x" as nested YAML: "resend:\n  smtp:\n    host: x\n".
+ * imap.* rows get the keys an imap: section cannot do without.
+ */
+static char *
+row_text(const struct config_key *k)
+{
+	const char *p = k->path, *dot;
+	char *text = xstrdup(""), *next;
+	int depth = 0;
+	bool list =
+	    k->type == CFG_DURATION_LIST || k->type == CFG_REASON_LIST;
+
+	while ((dot = strchr(p, '.')) != NULL) {
+		next = xasprintf("%s%*s%.*s:\n", text, 2 * depth, "",
+		    (int)(dot - p), p);
+		free(text);
+		text = next;
+		p = dot + 1;
+		depth++;
+	}
+	next = xasprintf("%s%*s%s: %s%s%s\n", text, 2 * depth, "", p,
+	    list ? "[" : "", k->def, list ? "]" : "");
+	free(text);
+	text = next;
+	if (strncmp(k->path, "imap.", 5) == 0) {
+		next = xasprintf("%s  host: 127.0.0.1\n" IMAP_LOGIN, text);
+		free(text);
+		text = next;
+	}
+	return text;
 }
 
 /* Every row of the table: written out with its default, it loads. */
@@ -632,7 +1021,6 @@ test_table(void **state)
 	(void)state;
 	for (i = 0; i < config_nkeys; i++) {
 		const struct config_key *k = &config_keys[i];
-		const char *dot = strchr(k->path, '.');
 		struct config *c;
 		char *text;
 
@@ -640,20 +1028,11 @@ test_table(void **state)
 			assert_string_not_equal(k->path, config_keys[j].path);
 		assert_int_equal(config_key_find(k->path), (int)i);
 		assert_true(k->min <= k->max);
+		/* a derived or unset default says so in words */
+		assert_true(k->def != NULL || k->note != NULL);
 		if (k->def == NULL)
 			continue;
-		if (k->type == CFG_DURATION_LIST)
-			text = dot != NULL
-				   ? xasprintf("%.*s:\n  %s: [%s]\n",
-					 (int)(dot - k->path), k->path, dot + 1,
-					 k->def)
-				   : xasprintf("%s: [%s]\n", k->path, k->def);
-		else
-			text = dot != NULL
-				   ? xasprintf("%.*s:\n  %s: %s\n",
-					 (int)(dot - k->path), k->path, dot + 1,
-					 k->def)
-				   : xasprintf("%s: %s\n", k->path, k->def);
+		text = row_text(k);
 		print_message("%s", text);
 		c = load_ok(text);
 		assert_defaults(c);
@@ -662,8 +1041,129 @@ test_table(void **state)
 	}
 	assert_int_equal(config_key_find("maildir"), -1);
 	assert_int_equal(config_key_find("nothing"), -1);
+	assert_int_equal(config_section_find("maildir"),
+	    config_key_find("maildir.path"));
+	assert_int_equal(config_section_find("resend.smtp"),
+	    config_key_find("resend.smtp.host"));
+	assert_true(config_section_find("resend") !=
+		    config_section_find("resend.smtp"));
+	assert_int_equal(config_section_find("nothing"), -1);
 }
 
+/*
+ * The default resend.reasons are names classify/ knows, each one a
+ * transient reason: config.h promises that only those are ever resent.
+ */
+static void
+test_default_reasons(void **state)
+{
+	struct config *c = config_default();
+	enum reason r;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(c->resend.nreasons, 7);
+	for (i = 0; i < c->resend.nreasons; i++) {
+		r = reason_from_name(c->resend.reasons[i]);
+		print_message("%s\n", c->resend.reasons[i]);
+		assert_true(r != REASON_COUNT);
+		assert_int_equal(reason_info(r)->cls, CLASS_TRANSIENT);
+	}
+	config_free(&c);
+	/* every reason name is accepted, permanent ones too */
+	for (r = REASON_UNDEFINED; r < REASON_COUNT; r++) {
+		char *text;
+
+		if (reason_name(r) == NULL)
+			continue;
+		text = xasprintf("resend:\n  reasons: [%s]\n", reason_name(r));
+		c = load_ok(text);
+		assert_int_equal(c->resend.nreasons, 1);
+		assert_string_equal(c->resend.reasons[0], reason_name(r));
+		config_free(&c);
+		free(text);
+	}
+}
+
+static void
+test_loopback(void **state)
+{
+	static const char *const yes[] = {"127.0.0.1", "127.0.0.2",
+	    "127.255.255.254", "::1", "0:0:0:0:0:0:0:1", "localhost",
+	    "LocalHost", "localhost."};
+	static const char *const no[] = {"", "128.0.0.1", "126.0.0.1",
+	    "10.0.0.1", "::2", "::", "::ffff:127.0.0.1", "127.0.0.1.nip.io",
+	    "localhost.example.org", "[::1]", "127.1", "example.org"};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		print_message("yes %s\n", yes[i]);
+		assert_true(config_host_loopback(yes[i]));
+	}
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		print_message("no %s\n", no[i]);
+		assert_false(config_host_loopback(no[i]));
+	}
+	assert_false(config_host_loopback(NULL));
+}
+
+/* Defaults that follow other keys: ports from tls, smtp tls from host. */
+static void
+test_derived(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	c = load_ok("imap:\n  host: imap.example.org\n  tls: starttls\n"
+		IMAP_LOGIN);
+	assert_string_equal(c->imap.host, "imap.example.org");
+	assert_int_equal(c->imap.port, 143);
+	config_free(&c);
+	c = load_ok("imap:\n  host: ::1\n  tls: none\n" IMAP_LOGIN);
+	assert_int_equal(c->imap.tls, CONFIG_TLS_NONE);
+	assert_int_equal(c->imap.port, 143);
+	config_free(&c);
+	c = load_ok("imap:\n  host: localhost\n  port: 10993\n" IMAP_LOGIN);
+	assert_int_equal(c->imap.tls, CONFIG_TLS_IMPLICIT);
+	assert_int_equal(c->imap.port, 10993);
+	config_free(&c);
+
+	c = load_ok("resend:\n  smtp:\n    host: relay.example.org\n");
+	assert_int_equal(c->resend.smtp.tls, CONFIG_TLS_STARTTLS);
+	assert_int_equal(c->resend.smtp.port, 25);
+	config_free(&c);
+	c = load_ok("resend:\n  smtp: {host: relay.example.org, tls: "
+		    "implicit}\n");
+	assert_int_equal(c->resend.smtp.tls, CONFIG_TLS_IMPLICIT);
+	assert_int_equal(c->resend.smtp.port, 465);
+	config_free(&c);
+	c = load_ok("resend:\n  smtp: {host: 127.0.0.1, tls: implicit, port: "
+		    "10465}\n");
+	assert_int_equal(c->resend.smtp.port, 10465);
+	config_free(&c);
+	c = load_ok("resend:\n  smtp: {host: '::1'}\n");
+	assert_int_equal(c->resend.smtp.tls, CONFIG_TLS_NONE);
+	config_free(&c);
+	c = load_ok("resend:\n  smtp: {host: localhost, tls: starttls}\n");
+	assert_int_equal(c->resend.smtp.tls, CONFIG_TLS_STARTTLS);
+	assert_int_equal(c->resend.smtp.port, 25);
+	config_free(&c);
+
+	/* the forms of a percentage and a boolean */
+	c = load_ok("resend: {jitter: 0%, enabled: false}\n"
+		    "policy: {confirm_hard_bounce: True}\n");
+	assert_int_equal(c->resend.jitter, 0);
+	assert_true(c->policy.confirm_hard);
+	config_free(&c);
+	c = load_ok("resend: {jitter: 100, enabled: TRUE, from: a@b}\n");
+	assert_int_equal(c->resend.jitter, 100);
+	assert_true(c->resend.enabled);
+	config_free(&c);
+	c = load_ok("resend: {jitter: '25%'}\n");
+	assert_int_equal(c->resend.jitter, 25);
+	config_free(&c);
+}
 /*
  * Every prefix of the example is a file someone may have half written:
  * it loads or fails with lines ending in "\n", never crashes or leaks.
@@ -714,8 +1214,13 @@ main(void)
 		test_load_file, tmp_setup, tmp_teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_load_unreadable, tmp_setup, tmp_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_net_keys, tmp_setup, tmp_teardown),
 	    cmocka_unit_test(test_example),
 	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_default_reasons),
+	    cmocka_unit_test(test_loopback),
+	    cmocka_unit_test(test_derived),
 	    cmocka_unit_test(test_prefixes),
 	};
 
