@@ -15,18 +15,22 @@
 static const struct verb {
 	const char *name;
 	int (*run)(const struct cli_args *a);
-	unsigned opts; /* OPT_BIT()s it takes besides OPTS_DB */
-	bool addr;     /* takes one ADDR operand, else none */
+	unsigned opts;   /* OPT_BIT()s it takes besides OPTS_DB */
+	const char *arg; /* its one operand, "address" (ADDR) or "resend
+			  * id" (ID), for messages; NULL: none */
 } verbs[] = {
-    {"status", cmd_status, 0, true},
-    {"history", cmd_history, 0, true},
+    {"status", cmd_status, 0, "address"},
+    {"history", cmd_history, 0, "address"},
     {"list", cmd_list,
 	OPT_BIT(OPT_STATE) | OPT_BIT(OPT_REASON) | OPT_BIT(OPT_DOMAIN) |
 	    OPT_BIT(OPT_SINCE),
-	false},
-    {"stats", cmd_stats, OPT_BIT(OPT_BY) | OPT_BIT(OPT_SINCE), false},
-    {"suppress", cmd_suppress, OPT_BIT(OPT_NOTE), true},
-    {"unsuppress", cmd_unsuppress, OPT_BIT(OPT_NOTE), true},
+	NULL},
+    {"stats", cmd_stats, OPT_BIT(OPT_BY) | OPT_BIT(OPT_SINCE), NULL},
+    {"suppress", cmd_suppress, OPT_BIT(OPT_NOTE), "address"},
+    {"unsuppress", cmd_unsuppress, OPT_BIT(OPT_NOTE), "address"},
+    {"resends", cmd_resends, OPT_BIT(OPT_STATE), NULL},
+    {"resend-now", cmd_resend_now, 0, "resend id"},
+    {"cancel", cmd_cancel, 0, "resend id"},
 };
 
 /* The first entry of each id is its name in messages. */
@@ -67,6 +71,12 @@ usage(FILE *out)
 	      "       bouncectl stats [--by reason|domain|day] [--since T]\n"
 	      "       bouncectl suppress ADDR [--note TEXT]\n"
 	      "       bouncectl unsuppress ADDR [--note TEXT]\n"
+	      "       bouncectl resends [--state S]    the resend queue, "
+	      "newest first\n"
+	      "       bouncectl resend-now ID          a waiting resend: "
+	      "due now\n"
+	      "       bouncectl cancel ID              a waiting resend: "
+	      "cancelled\n"
 	      "options of the database verbs, before or after the verb:\n"
 	      "  -d DB | -c CONFIG   the database, or the bounced.yaml naming "
 	      "it (default:\n"
@@ -77,9 +87,14 @@ usage(FILE *out)
 	      "                      (stats then needs --by)\n"
 	      "  T: 2026-11-01, 2026-11-01T10:00:00Z (UTC) or a time ago: "
 	      "90, 15m, 12h, 7d\n"
-	      "exit: 0 done, 1 no record (status, history) or a file failed "
-	      "(parse),\n"
-	      "      2 usage error, 3 database or configuration problem\n",
+	      "  S of resends: pending, deferred, sent, failed, gave_up, "
+	      "cannot_resend,\n"
+	      "                cancelled\n"
+	      "exit: 0 done, 1 no record (status, history), no waiting "
+	      "resend ID\n"
+	      "      (resend-now, cancel) or a file failed (parse), 2 usage "
+	      "error,\n"
+	      "      3 database or configuration problem\n",
 	    out);
 }
 
@@ -195,12 +210,16 @@ check_args(const struct verb *v, const struct cli_args *a, int nops)
 		    stderr);
 		return -1;
 	}
-	if (v->addr && nops != 2) {
-		fprintf(stderr, "bouncectl: %s: %s\n", v->name,
-		    nops < 2 ? "needs an address" : "takes one address");
+	if (v->arg != NULL && nops != 2) {
+		if (nops < 2)
+			fprintf(stderr, "bouncectl: %s: needs %s %s\n", v->name,
+			    v->arg[0] == 'a' ? "an" : "a", v->arg);
+		else
+			fprintf(stderr, "bouncectl: %s: takes one %s\n",
+			    v->name, v->arg);
 		return -1;
 	}
-	if (!v->addr && nops != 1) {
+	if (v->arg == NULL && nops != 1) {
 		fprintf(stderr, "bouncectl: %s: takes no operand\n", v->name);
 		return -1;
 	}

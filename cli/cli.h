@@ -17,7 +17,8 @@
 /* Exit statuses of the database verbs, for scripts (bouncectl(1)). */
 enum cli_exit {
 	CLI_OK = 0,       /* done; an empty list or stats is success too */
-	CLI_NORECORD = 1, /* status, history: the address has no record */
+	CLI_NORECORD = 1, /* status, history: the address has no record;
+			   * resend-now, cancel: no such waiting resend */
 	CLI_USAGE = 2,    /* unknown verb or option, bad value */
 	CLI_DB = 3,       /* database or configuration problem */
 };
@@ -43,7 +44,8 @@ enum cli_opt {
 /* A database verb's command line, checked by bouncectl.c's parser. */
 struct cli_args {
 	const char *verb; /* borrowed: argv */
-	const char *addr; /* borrowed: argv; the ADDR operand, or NULL */
+	const char *addr; /* borrowed: argv; the ADDR or ID operand, or
+			   * NULL */
 	/* borrowed: argv; each option's value (for a flag, its spelling),
 	 * NULL when the option is absent */
 	const char *opt[OPT_COUNT];
@@ -60,5 +62,35 @@ int cmd_list(const struct cli_args *a);
 int cmd_stats(const struct cli_args *a);
 int cmd_suppress(const struct cli_args *a);
 int cmd_unsuppress(const struct cli_args *a);
+/* cmd_resend.c: the resend queue, the same way */
+int cmd_resends(const struct cli_args *a);
+int cmd_resend_now(const struct cli_args *a);
+int cmd_cancel(const struct cli_args *a);
+
+/* ---- cmd_db.c, for every database verb ---- */
+
+/* The database a verb's options name, open. */
+struct cli_db {
+	struct store *st;
+	char *path; /* owned: for messages */
+};
+
+/*
+ * Opens the database a names. A missing file is an error in both modes:
+ * STORE_RDWR would create it, and a mistyped -d must not leave an empty
+ * database behind that no daemon reads. Returns 0, or -1 (printed).
+ */
+int cli_db_open(
+    const struct cli_args *a, enum store_mode mode, struct cli_db *db);
+void cli_db_close(struct cli_db *db);
+/* "bouncectl: PATH: <store_error()>" on stderr */
+void cli_db_error(struct cli_db *db);
+/*
+ * Prints rows (when qrc, the query's return, is 0) as fmt and flags say
+ * (output_rows()) and frees them. Returns the number of rows, or -1 after
+ * printing why.
+ */
+long cli_show(struct cli_db *db, int qrc, struct store_rows *rows,
+    enum out_format fmt, unsigned flags, const char *const *cols);
 
 #endif

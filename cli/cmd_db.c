@@ -1,8 +1,9 @@
 /*
- * The database verbs: status, history, list, stats, suppress, unsuppress.
- * Arguments are checked before the database is opened, so that a usage
- * error is exit 2 whatever state the database is in; only suppress and
- * unsuppress open it for writing.
+ * The database verbs: status, history, list, stats, suppress, unsuppress,
+ * and the helpers cmd_resend.c shares (cli.h). Arguments are checked
+ * before the database is opened, so that a usage error is exit 2 whatever
+ * state the database is in; only suppress and unsuppress (and
+ * cmd_resend.c's resend-now and cancel) open it for writing.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -19,11 +20,6 @@
 #include "common/xmalloc.h"
 #include "config/config.h"
 #include "storage/store.h"
-
-struct db {
-	struct store *st;
-	char *path; /* owned: for messages */
-};
 
 /* Prints each line of a config_load() error text after our name. */
 static void
@@ -100,13 +96,8 @@ open_error(const char *path, const char *err)
 		fprintf(stderr, "bouncectl: %s: %s\n", path, err);
 }
 
-/*
- * Opens the database a names. A missing file is an error in both modes:
- * STORE_RDWR would create it, and a mistyped -d must not leave an empty
- * database behind that no daemon reads. Returns 0, or -1 (printed).
- */
-static int
-db_open(const struct cli_args *a, enum store_mode mode, struct db *db)
+int
+cli_db_open(const struct cli_args *a, enum store_mode mode, struct cli_db *db)
 {
 	struct stat sb;
 	char *err = NULL;
@@ -131,32 +122,28 @@ fail:
 	return -1;
 }
 
-static void
-db_close(struct db *db)
+void
+cli_db_close(struct cli_db *db)
 {
 	store_close(&db->st);
 	free(db->path);
 	db->path = NULL;
 }
 
-static void
-db_error(struct db *db)
+void
+cli_db_error(struct cli_db *db)
 {
 	fprintf(stderr, "bouncectl: %s: %s\n", db->path, store_error(db->st));
 }
 
-/*
- * Prints rows (when qrc, the query's return, is 0) and frees them.
- * Returns the number of rows, or -1 after printing why.
- */
-static long
-show(struct db *db, int qrc, struct store_rows *rows, enum out_format fmt,
-    unsigned flags, const char *const *cols)
+long
+cli_show(struct cli_db *db, int qrc, struct store_rows *rows,
+    enum out_format fmt, unsigned flags, const char *const *cols)
 {
 	long n = -1;
 
 	if (qrc < 0 || (n = output_rows(stdout, rows, fmt, flags, cols)) < 0)
-		db_error(db);
+		cli_db_error(db);
 	store_rows_free(&rows);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "bouncectl: stdout: %s\n", strerror(errno));
@@ -293,23 +280,23 @@ addr_query(const struct cli_args *a,
     unsigned flags, const char *const *cols)
 {
 	struct store_rows *rows = NULL;
-	struct db db;
+	struct cli_db db;
 	char *addr;
 	int qrc;
 	long n;
 
 	if ((addr = addr_arg(a)) == NULL)
 		return CLI_USAGE;
-	if (db_open(a, STORE_RDONLY, &db) < 0) {
+	if (cli_db_open(a, STORE_RDONLY, &db) < 0) {
 		free(addr);
 		return CLI_DB;
 	}
-	/* the query sets rows: call it before show() reads them */
+	/* the query sets rows: call it before cli_show() reads them */
 	qrc = query(db.st, addr, &rows);
-	n = show(&db, qrc, rows, a->fmt, flags, cols);
+	n = cli_show(&db, qrc, rows, a->fmt, flags, cols);
 	if (n == 0)
 		fprintf(stderr, "bouncectl: %s: no record\n", addr);
-	db_close(&db);
+	cli_db_close(&db);
 	free(addr);
 	return n < 0 ? CLI_DB : n == 0 ? CLI_NORECORD : CLI_OK;
 }
@@ -366,20 +353,20 @@ cmd_list(const struct cli_args *a)
 {
 	struct store_list_filter f;
 	struct store_rows *rows = NULL;
-	struct db db;
+	struct cli_db db;
 	char *domain;
 	int qrc;
 	long n;
 
 	if (list_filter(a, &f, &domain) < 0)
 		return CLI_USAGE;
-	if (db_open(a, STORE_RDONLY, &db) < 0) {
+	if (cli_db_open(a, STORE_RDONLY, &db) < 0) {
 		free(domain);
 		return CLI_DB;
 	}
 	qrc = store_query_list(db.st, &f, &rows);
-	n = show(&db, qrc, rows, a->fmt, OUT_EMPTY_HEADER, NULL);
-	db_close(&db);
+	n = cli_show(&db, qrc, rows, a->fmt, OUT_EMPTY_HEADER, NULL);
+	cli_db_close(&db);
 	free(domain);
 	return n < 0 ? CLI_DB : CLI_OK;
 }
@@ -426,7 +413,7 @@ int
 cmd_stats(const struct cli_args *a)
 {
 	struct store_rows *rows = NULL;
-	struct db db;
+	struct cli_db db;
 	int64_t since = 0;
 	int by, i, qrc;
 	long n = 0;
@@ -436,7 +423,7 @@ cmd_stats(const struct cli_args *a)
 	if (a->opt[OPT_SINCE] != NULL &&
 	    since_arg(a->opt[OPT_SINCE], &since) < 0)
 		return CLI_USAGE;
-	if (db_open(a, STORE_RDONLY, &db) < 0)
+	if (cli_db_open(a, STORE_RDONLY, &db) < 0)
 		return CLI_DB;
 	for (i = 0; i < NGROUPINGS && n >= 0; i++) {
 		if (by >= 0 && i != by)
@@ -444,9 +431,9 @@ cmd_stats(const struct cli_args *a)
 		if (by < 0 && i > 0)
 			putchar('\n');
 		qrc = store_query_stats(db.st, groupings[i].by, since, &rows);
-		n = show(&db, qrc, rows, a->fmt, OUT_EMPTY_HEADER, NULL);
+		n = cli_show(&db, qrc, rows, a->fmt, OUT_EMPTY_HEADER, NULL);
 	}
-	db_close(&db);
+	cli_db_close(&db);
 	return n < 0 ? CLI_DB : CLI_OK;
 }
 
@@ -455,25 +442,25 @@ static int
 override(const struct cli_args *a, enum store_override o)
 {
 	struct store_rows *rows = NULL;
-	struct db db;
+	struct cli_db db;
 	char *addr;
 	int qrc;
 	long n = -1;
 
 	if ((addr = addr_arg(a)) == NULL)
 		return CLI_USAGE;
-	if (db_open(a, STORE_RDWR, &db) < 0) {
+	if (cli_db_open(a, STORE_RDWR, &db) < 0) {
 		free(addr);
 		return CLI_DB;
 	}
 	if (store_override(
 		db.st, addr, o, (int64_t)time(NULL), a->opt[OPT_NOTE]) < 0)
-		db_error(&db);
+		cli_db_error(&db);
 	else {
 		qrc = store_query_status(db.st, addr, &rows);
-		n = show(&db, qrc, rows, a->fmt, OUT_RECORD, NULL);
+		n = cli_show(&db, qrc, rows, a->fmt, OUT_RECORD, NULL);
 	}
-	db_close(&db);
+	cli_db_close(&db);
 	free(addr);
 	return n < 0 ? CLI_DB : CLI_OK;
 }

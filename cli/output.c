@@ -20,7 +20,7 @@
 #define TABLE_GAP      "  "           /* between columns */
 
 static const char *const free_text_cols[] = {
-    "diagnostic", "note", "error", NULL};
+    "diagnostic", "note", "error", "last_error", NULL};
 
 /*
  * Length of the well-formed UTF-8 sequence at p (RFC 3629 4), or 0 when

@@ -122,10 +122,50 @@ static const char schema_v2[] =
     " FROM recipients;"
     "PRAGMA user_version = 2;";
 
+/*
+ * Version 3: the resend queue daemon/resend.c drains. Only ADD COLUMN and
+ * new tables and indexes, so that existing rows stay where they are; an
+ * added column with REFERENCES must default to NULL while foreign keys are
+ * on, and a CHECK on an added column is tested against the rows already
+ * there (https://www.sqlite.org/lang_altertable.html#altertabaddcol).
+ * The state CHECK of resends already lists every state the worker uses.
+ * Originals are stored once per content: a mailing to many recipients
+ * that all defer would otherwise store the same body once per recipient.
+ */
+static const char schema_v3[] =
+    "CREATE TABLE resend_originals ("
+    " id INTEGER PRIMARY KEY,"
+    " sha256 TEXT NOT NULL UNIQUE,"
+    " body BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "ALTER TABLE resends ADD COLUMN reason TEXT;"
+    "ALTER TABLE resends ADD COLUMN kind TEXT NOT NULL DEFAULT 'transient'"
+    " CHECK (kind IN ('transient', 'confirm'));"
+    "ALTER TABLE resends ADD COLUMN original INTEGER"
+    " REFERENCES resend_originals(id);"
+    "ALTER TABLE resends ADD COLUMN resent_message_id TEXT;"
+    "ALTER TABLE resends ADD COLUMN last_reply_code INTEGER;"
+    "CREATE INDEX resends_resent_message_id ON resends (resent_message_id)"
+    " WHERE resent_message_id IS NOT NULL;"
+    "CREATE TABLE resend_attempts ("
+    " id INTEGER PRIMARY KEY,"
+    " resend INTEGER NOT NULL REFERENCES resends(id),"
+    " at INTEGER NOT NULL,"
+    " outcome TEXT NOT NULL"
+    "  CHECK (outcome IN ('sent', 'deferred', 'failed', 'gave_up',"
+    "   'cannot_resend', 'bounced')),"
+    " reply_code INTEGER,"
+    " reply TEXT,"
+    " message INTEGER REFERENCES messages(id));"
+    "CREATE INDEX resend_attempts_resend ON resend_attempts (resend);"
+    "ALTER TABLE bounces ADD COLUMN resend INTEGER REFERENCES resends(id);"
+    "PRAGMA user_version = 3;";
+
 /* steps[i] takes a file from version i to version i + 1 */
 static const char *const steps[] = {
     schema_v1,
     schema_v2,
+    schema_v3,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == STORE_SCHEMA_VERSION,

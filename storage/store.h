@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 2 /* 3 once migrate.c has the resends step */
+#define STORE_SCHEMA_VERSION 3
 
 #define STORE_ADDR_MAX 320 /* RFC 5321 4.5.3.1.1 + .2: 64 @ 255 */
 
@@ -296,6 +296,10 @@ int store_query_list(struct store *st, const struct store_list_filter *f,
  * newest first: id recipient original_message_id reason kind state
  * attempts next_attempt created updated last_error. */
 int store_query_resends(struct store *st, const char *state,
+    struct store_rows **rows_r);
+/* Added by storage/: the same columns for the resend id (0 or 1 row), for
+ * bouncectl resend-now and cancel to show what they did. */
+int store_query_resend(struct store *st, int64_t id,
     struct store_rows **rows_r);
 /* Counts of bounces grouped by reason, domain or day (UTC), since (0: all) */
 int store_query_stats(struct store *st, enum store_stats_by by,

@@ -11,7 +11,8 @@
 
 #include "storage/store.h"
 
-/* The statements every write path uses; store_sqlite.c holds their SQL. */
+/* The statements every write path uses; store_sqlite.c and store_resend.c
+ * hold their SQL. */
 enum store_stmt {
 	STMT_BEGIN,
 	STMT_COMMIT,
@@ -30,8 +31,32 @@ enum store_stmt {
 	STMT_OVERRIDE_LOG,
 	STMT_DECAY,
 	STMT_RESEND,
+	/* store_resend.c holds the SQL of these, in store_resend_sql[] */
+	STMT_RESEND_FIND_PENDING,
+	STMT_ORIGINAL_ADD,
+	STMT_ORIGINAL_FIND,
+	STMT_ORIGINAL_GET,
+	STMT_RESEND_ADD,
+	STMT_RESEND_DUE,
+	STMT_RESEND_NEXT_AT,
+	STMT_RESEND_GET,
+	STMT_RESEND_OTHER_WAITING,
+	STMT_RESEND_ATTEMPT_ADD,
+	STMT_RESEND_UPDATE,
+	STMT_RESEND_FIND_BY_RESENT_ID,
+	STMT_RESEND_FIND_BY_ORIGINAL,
+	STMT_BOUNCE_LINK_RESEND,
+	STMT_RESEND_CANCEL,
+	STMT_RESEND_NOW,
+	STMT_RESEND_SAVEPOINT,
+	STMT_RESEND_RELEASE,
+	STMT_RESEND_ROLLBACK_TO,
 	STMT_COUNT
 };
+
+/* The SQL of the statements store_resend.c uses, NULL for the others:
+ * store_stmt() looks there for an id store_sqlite.c has no text for. */
+extern const char *const store_resend_sql[STMT_COUNT];
 
 struct store {
 	sqlite3 *db;

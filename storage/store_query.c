@@ -66,6 +66,18 @@ static const char sql_list_head[] =
     "  AS last_bounce FROM recipients WHERE 1";
 static const char sql_list_tail[] = " ORDER BY last_bounce_at DESC, address";
 
+/* The resend queue, newest first; the same piece-wise building as the
+ * list. */
+static const char sql_resends_head[] =
+    "SELECT id, recipient, original_message_id, reason, kind, state,"
+    " attempts,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', next_attempt_at, 'unixepoch')"
+    "  AS next_attempt,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch') AS created,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', updated_at, 'unixepoch') AS updated,"
+    " last_error FROM resends";
+static const char sql_resends_tail[] = " ORDER BY created_at DESC, id DESC";
+
 /* The domain of a bounce is the part after the last '@': rtrim() strips
  * all but '@' from the end. */
 static const struct {
@@ -259,6 +271,42 @@ store_query_list(struct store *st, const struct store_list_filter *f,
 	if (rows == NULL)
 		return -1;
 	return rows_ready(rows, bind_list(rows->stmt, f), rows_r);
+}
+
+int
+store_query_resends(
+    struct store *st, const char *state, struct store_rows **rows_r)
+{
+	struct store_rows *rows;
+	char *sql;
+
+	sql = xasprintf("%s%s%s", sql_resends_head,
+	    state != NULL ? " WHERE state = ?1" : "", sql_resends_tail);
+	rows = rows_new(st, sql);
+	free(sql);
+	*rows_r = NULL;
+	if (rows == NULL)
+		return -1;
+	return rows_ready(rows,
+	    state != NULL
+		? sqlite3_bind_text(rows->stmt, 1, state, -1, SQLITE_TRANSIENT)
+		: SQLITE_OK,
+	    rows_r);
+}
+
+int
+store_query_resend(struct store *st, int64_t id, struct store_rows **rows_r)
+{
+	struct store_rows *rows;
+	char *sql;
+
+	sql = xasprintf("%s WHERE id = ?1", sql_resends_head);
+	rows = rows_new(st, sql);
+	free(sql);
+	*rows_r = NULL;
+	if (rows == NULL)
+		return -1;
+	return rows_ready(rows, sqlite3_bind_int64(rows->stmt, 1, id), rows_r);
 }
 
 int

@@ -141,9 +141,11 @@ sqlite3_stmt *
 store_stmt(struct store *st, enum store_stmt id)
 {
 	sqlite3_stmt *stmt = st->stmt[id];
+	const char *sql =
+	    stmt_sql[id] != NULL ? stmt_sql[id] : store_resend_sql[id];
 
 	if (stmt == NULL) {
-		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+		if (sqlite3_prepare_v3(st->db, sql, -1,
 			SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
 			store_fail(st, "prepare");
 			return NULL;

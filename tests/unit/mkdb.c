@@ -8,6 +8,13 @@
  *   bob@example.org    soft        mailboxfull 4.2.2  2026-11-02, 11-03
  *   carol@example.com  active      expired     4.4.7  2026-10-20 12:00
  *   dave@example.net   suppressed  hostunknown 5.1.2  2026-10-15 08:00
+ *
+ * and four resends (schema v3), oldest first:
+ *
+ *   1 carol  <original@example.com>     deferred  one attempt, 451
+ *   2 alice  <original@example.com>     pending   kind confirm
+ *   3 bob    <newsletter-7@example.com> sent      with its original
+ *   4 bob    <original@example.com>     pending
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +111,75 @@ put(struct store *st, const char *addr, enum store_state state,
 	return store_recipient_put(st, &r);
 }
 
+/* The id of the message mkdb's bounces[n] came in. */
+static int
+message_of(struct store *st, unsigned n, int64_t *id_r)
+{
+	char sha[65];
+
+	snprintf(sha, sizeof(sha), "%064x", n + 1);
+	return store_message_find(st, sha, id_r) == 1 ? 0 : -1;
+}
+
+static int
+resend(struct store *st, const char *rcpt, const char *orig, unsigned n,
+    const char *reason, const char *kind, const char *body)
+{
+	struct store_resend_new r = {0};
+	int64_t id;
+
+	if (message_of(st, n, &r.message) < 0)
+		return -1;
+	r.recipient = rcpt;
+	r.original_message_id = orig;
+	r.reason = reason;
+	r.kind = kind;
+	r.original = body;
+	r.original_len = body != NULL ? strlen(body) : 0;
+	r.now = bounces[n].at + 1;
+	r.next_at = r.now + 3600;
+	return store_resend_add(st, &r, &id) == 1 ? 0 : -1;
+}
+
+static int
+attempt(struct store *st, int64_t id, const char *outcome, int64_t at, int code,
+    const char *reply, const char *rid)
+{
+	struct store_resend_attempt a = {0};
+
+	a.resend = id;
+	a.at = at;
+	a.outcome = outcome;
+	a.reply_code = code;
+	a.reply = reply;
+	a.resent_message_id = rid;
+	a.next_at = at + 7200;
+	a.counts = true;
+	return store_resend_record(st, &a);
+}
+
+static int
+fill_resends(struct store *st)
+{
+	static const char body[] = "Message-ID: <newsletter-7@example.com>\r\n"
+				   "Subject: November\r\n\r\nHello.\r\n";
+
+	if (resend(st, "carol@example.com", "<original@example.com>", 1,
+		"expired", "transient", NULL) < 0 ||
+	    resend(st, "alice@example.com", "<original@example.com>", 2,
+		"userunknown", "confirm", NULL) < 0 ||
+	    resend(st, "bob@example.org", "<newsletter-7@example.com>", 3,
+		"mailboxfull", "transient", body) < 0 ||
+	    resend(st, "bob@example.org", "<original@example.com>", 4,
+		"mailboxfull", "transient", NULL) < 0)
+		return -1;
+	if (attempt(st, 1, "deferred", T_OCT20 + 3601, 451,
+		"451 4.7.1 Try again later", NULL) < 0)
+		return -1;
+	return attempt(st, 3, "sent", T_NOV02 + 3601, 250,
+	    "250 2.0.0 Ok: queued as 4XyZ", "<resend-3@bounced.example>");
+}
+
 static int
 fill(struct store *st, int recent)
 {
@@ -122,7 +198,8 @@ fill(struct store *st, int recent)
 	    put(st, "carol@example.com", STATE_ACTIVE, "expired", "4.4.7", 1, 0,
 		T_OCT20, T_OCT20) < 0 ||
 	    put(st, "dave@example.net", STATE_SUPPRESSED, "hostunknown",
-		"5.1.2", 1, 0, T_OCT15, T_OCT15) < 0)
+		"5.1.2", 1, 0, T_OCT15, T_OCT15) < 0 ||
+	    fill_resends(st) < 0)
 		return -1;
 	if (!recent)
 		return 0;

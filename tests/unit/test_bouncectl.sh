@@ -1,6 +1,6 @@
 #!/bin/sh
 # bouncectl's query verbs (bouncectl(1): status, history, list, stats,
-# suppress, unsuppress) against databases mkdb writes with known content:
+# suppress, unsuppress, resends, resend-now, cancel) against databases mkdb writes with known content:
 # tables, JSON Lines and CSV compared exactly, filters, the database
 # search order and the exit statuses 0 1 2 3.
 #   test_bouncectl.sh BOUNCECTL MKDB PYTHON3 TMPDIR [DEFAULT_CONFIG]
@@ -488,7 +488,7 @@ rc_is "suppress into a schema from the future" 3
 # read-write open would migrate it)
 : >"$T/empty.db"
 for verb in "status alice@example.com" "history alice@example.com" list \
-    stats; do
+    stats resends; do
 	# shellcheck disable=SC2086
 	run "$BCTL" -d "$T/empty.db" $verb
 	rc_is "$verb on an empty file" 3
@@ -610,11 +610,145 @@ rc_is "unsuppress without an address" 2
 usage_error "a note for list" "bouncectl: --note: not an option of list" \
 	"$BCTL" -d "$DB1" list --note x
 
+# ---- resends, resend-now, cancel ----
+run "$BCTL" -d "$DB1" resends
+rc_is "resends" 0
+quiet "resends"
+out_is "resends (table: subset, newest first)" <<'EOF'
+id  recipient          state     kind       reason       attempts  next_attempt          original_message_id         last_error
+ 4  bob@example.org    pending   transient  mailboxfull         0  2026-11-03T10:30:01Z  <original@example.com>      -
+ 3  bob@example.org    sent      transient  mailboxfull         1  -                     <newsletter-7@example.com>  250 2.0.0 Ok: queued as 4XyZ
+ 2  alice@example.com  pending   confirm    userunknown         0  2026-11-01T11:00:01Z  <original@example.com>      -
+ 1  carol@example.com  deferred  transient  expired             1  2026-10-20T15:00:01Z  <original@example.com>      451 4.7.1 Try again later
+EOF
+
+run "$BCTL" -d "$DB1" resends --json
+rc_is "resends --json" 0
+json_is "resends --json: every column, numbers, null" '
+len(rows) == 4 and list(rows[0]) == ["id", "recipient",
+  "original_message_id", "reason", "kind", "state", "attempts",
+  "next_attempt", "created", "updated", "last_error"]
+and [r["id"] for r in rows] == [4, 3, 2, 1]
+and rows[1]["next_attempt"] is None and rows[1]["attempts"] == 1
+and rows[3] == {"id": 1, "recipient": "carol@example.com",
+  "original_message_id": "<original@example.com>", "reason": "expired",
+  "kind": "transient", "state": "deferred", "attempts": 1,
+  "next_attempt": "2026-10-20T15:00:01Z",
+  "created": "2026-10-20T12:00:01Z", "updated": "2026-10-20T13:00:01Z",
+  "last_error": "451 4.7.1 Try again later"}'
+
+run "$BCTL" -d "$DB1" resends --csv --state sent
+rc_is "resends --csv --state sent" 0
+out_is "resends --csv --state sent" <<EOF
+id,recipient,original_message_id,reason,kind,state,attempts,next_attempt,created,updated,last_error$CR
+3,bob@example.org,<newsletter-7@example.com>,mailboxfull,transient,sent,1,,2026-11-02T09:00:01Z,2026-11-02T10:00:01Z,250 2.0.0 Ok: queued as 4XyZ$CR
+EOF
+run "$BCTL" -d "$DB1" resends --json --state=pending
+json_is "resends --state=pending" '[r["id"] for r in rows] == [4, 2]'
+run "$BCTL" -d "$DB1" resends --state cancelled
+rc_is "resends, none cancelled" 0
+out_is "resends, none cancelled: the header alone" <<'EOF'
+id  recipient  state  kind  reason  attempts  next_attempt  original_message_id  last_error
+EOF
+
+usage_error "resends: bad --state" \
+	"bouncectl: --state: soft: not one of pending, deferred, sent, failed, gave_up, cannot_resend, cancelled" \
+	"$BCTL" -d "$DB1" resends --state soft
+usage_error "resends with an operand" "bouncectl: resends: takes no operand" \
+	"$BCTL" -d "$DB1" resends 4
+usage_error "resends --reason" "bouncectl: --reason: not an option of resends" \
+	"$BCTL" -d "$DB1" resends --reason mailboxfull
+usage_error "cancel without an id" "bouncectl: cancel: needs a resend id" \
+	"$BCTL" -d "$DB1" cancel
+usage_error "cancel with two ids" "bouncectl: cancel: takes one resend id" \
+	"$BCTL" -d "$DB1" cancel 1 2
+usage_error "cancel x" "bouncectl: cancel: x: not a resend id" \
+	"$BCTL" -d "$DB1" cancel x
+usage_error "resend-now 0" "bouncectl: resend-now: 0: not a resend id" \
+	"$BCTL" -d "$DB1" resend-now 0
+usage_error "resend-now -1" "bouncectl: -1: unknown option" \
+	"$BCTL" -d "$DB1" resend-now -1
+usage_error "resend-now 4x" "bouncectl: resend-now: 4x: not a resend id" \
+	"$BCTL" -d "$DB1" resend-now 4x
+usage_error "resend-now, too large" \
+	"bouncectl: resend-now: 99999999999999999999: not a resend id" \
+	"$BCTL" -d "$DB1" resend-now 99999999999999999999
+usage_error "resend-now --note" \
+	"bouncectl: --note: not an option of resend-now" \
+	"$BCTL" -d "$DB1" resend-now 4 --note x
+# checked before the database is opened
+usage_error "cancel: usage before the database" \
+	"bouncectl: cancel: x: not a resend id" \
+	"$BCTL" -d "$T/missing.db" cancel x
+
+DB4=$T/db4.db
+"$MKDB" "$DB4" || bad "mkdb db4"
+before=$(date +%s)
+run "$BCTL" -d "$DB4" resend-now 4 --json
+rc_is "resend-now" 0
+quiet "resend-now"
+json_is "resend-now prints the row, due now" 'len(rows) == 1 and
+  rows[0]["id"] == 4 and rows[0]["state"] == "pending" and
+  rows[0]["next_attempt"] == rows[0]["updated"] and
+  rows[0]["next_attempt"] > "2026-11-03T10:30:01Z"'
+"$PY" -c '
+import sqlite3, sys, time
+c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+(at, up), = c.execute("SELECT next_attempt_at, updated_at FROM resends"
+                      " WHERE id = 4")
+assert int(sys.argv[2]) <= at <= time.time() and at == up, (at, up)
+' "$DB4" "$before" && ok "resend-now: next_attempt_at = now" ||
+	bad "resend-now: next_attempt_at"
+run "$BCTL" -d "$DB4" resend-now 1
+rc_is "resend-now of a deferred resend" 0
+if grep -qxF "state:               deferred" "$T/out"; then
+	ok "resend-now (table): the record"
+else
+	bad "resend-now (table): $(cat "$T/out")"
+fi
+
+run "$BCTL" -d "$DB4" cancel 2
+rc_is "cancel" 0
+quiet "cancel"
+if grep -qxF "state:               cancelled" "$T/out" &&
+    grep -qxF "next_attempt:        -" "$T/out"; then
+	ok "cancel: the record, cancelled"
+else
+	bad "cancel: $(cat "$T/out")"
+fi
+run "$BCTL" -d "$DB4" cancel 2
+rc_is "cancel twice" 1
+empty_out "cancel twice"
+err_is "cancel twice" "bouncectl: cancel: resend 2: cancelled, not waiting"
+run "$BCTL" -d "$DB4" resend-now 2
+rc_is "resend-now of a cancelled resend" 1
+err_is "resend-now of a cancelled resend" \
+	"bouncectl: resend-now: resend 2: cancelled, not waiting"
+run "$BCTL" -d "$DB4" cancel 3
+rc_is "cancel of a sent resend" 1
+err_is "cancel of a sent resend" \
+	"bouncectl: cancel: resend 3: sent, not waiting"
+run "$BCTL" -d "$DB4" cancel 99
+rc_is "cancel of no resend" 1
+err_is "cancel of no resend" "bouncectl: cancel: resend 99: no such resend"
+run "$BCTL" -d "$DB4" resends --json --state cancelled
+json_is "resends after cancel" '[r["id"] for r in rows] == [2]'
+run "$BCTL" -d "$T/missing.db" cancel 1
+rc_is "cancel, missing database" 3
+if [ -e "$T/missing.db" ]; then bad "cancel created a missing database"
+else ok "cancel creates no database"; fi
+run "$BCTL" -d "$T/future.db" resend-now 1
+rc_is "resend-now into a schema from the future" 3
+run "$BCTL" -d "$T/future.db" resends
+rc_is "resends, a schema from the future" 3
+err_names "resends, a schema from the future" "$T/future.db"
+
 # read-only verbs leave the database alone
 before=$(cksum <"$DB1")
 "$BCTL" -d "$DB1" list >/dev/null 2>&1
 "$BCTL" -d "$DB1" stats >/dev/null 2>&1
 "$BCTL" -d "$DB1" history alice@example.com >/dev/null 2>&1
+"$BCTL" -d "$DB1" resends >/dev/null 2>&1
 if [ "$(cksum <"$DB1")" = "$before" ]; then ok "queries do not write"
 else bad "a query changed the database file"; fi
 

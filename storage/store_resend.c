@@ -1,0 +1,650 @@
+/*
+ * The resend queue (schema v3): what daemon/resend.c drains and what
+ * bouncectl resends/resend-now/cancel show and change. The statements are
+ * cached like the rest of the write path (store_stmt()); their SQL is
+ * here, in store_resend_sql[].
+ *
+ * "Waiting" means state pending or deferred: the rows the unique partial
+ * index resends_one_pending holds to one per recipient and original
+ * Message-ID, and the rows the partial index resends_due covers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/sha256.h"
+#include "common/xmalloc.h"
+#include "store_private.h"
+
+#define RESEND_COLS                                                            \
+	"SELECT id, recipient, original_message_id, reason, kind, state,"      \
+	" message, original, attempts, next_attempt_at, created_at"            \
+	" FROM resends"
+
+const char *const store_resend_sql[STMT_COUNT] = {
+    /* the same expression as resends_one_pending, so that it is used */
+    [STMT_RESEND_FIND_PENDING] =
+	"SELECT id FROM resends WHERE recipient = ?1"
+	" AND COALESCE(original_message_id, '') = COALESCE(?2, '')"
+	" AND state IN ('pending', 'deferred')",
+    [STMT_ORIGINAL_ADD] =
+	"INSERT INTO resend_originals (sha256, body, created_at)"
+	" VALUES (?1, ?2, ?3) ON CONFLICT (sha256) DO NOTHING",
+    [STMT_ORIGINAL_FIND] = "SELECT id FROM resend_originals WHERE sha256 = ?1",
+    [STMT_ORIGINAL_GET] = "SELECT body FROM resend_originals WHERE id = ?1",
+    [STMT_RESEND_ADD] =
+	"INSERT INTO resends (recipient, original_message_id, message, state,"
+	" next_attempt_at, created_at, updated_at, reason, kind, original)"
+	" VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5, ?6, ?7, ?8)",
+    /*
+     * A NULL next_attempt_at (store_resend_schedule() with next_at 0)
+     * is due at once; NULLs sort first. The state test is the WHERE of
+     * resends_due, which lets SQLite walk that index in order.
+     */
+    [STMT_RESEND_DUE] =
+	RESEND_COLS " WHERE state IN ('pending', 'deferred')"
+		    " AND (next_attempt_at <= ?1 OR next_attempt_at IS NULL)"
+		    " ORDER BY next_attempt_at, id LIMIT ?2",
+    [STMT_RESEND_NEXT_AT] = "SELECT next_attempt_at FROM resends"
+			    " WHERE state IN ('pending', 'deferred')"
+			    " ORDER BY next_attempt_at LIMIT 1",
+    [STMT_RESEND_GET] = RESEND_COLS " WHERE id = ?1",
+    [STMT_RESEND_OTHER_WAITING] =
+	"SELECT o.id FROM resends r JOIN resends o"
+	" ON o.recipient = r.recipient"
+	" AND COALESCE(o.original_message_id, '') ="
+	"  COALESCE(r.original_message_id, '')"
+	" AND o.state IN ('pending', 'deferred') AND o.id <> r.id"
+	" WHERE r.id = ?1",
+    [STMT_RESEND_ATTEMPT_ADD] =
+	"INSERT INTO resend_attempts (resend, at, outcome, reply_code, reply,"
+	" message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [STMT_RESEND_UPDATE] =
+	"UPDATE resends SET state = ?2, next_attempt_at = ?3,"
+	" attempts = attempts + ?4, last_error = ?5, last_reply_code = ?6,"
+	" updated_at = ?7, resent_message_id = CASE WHEN ?2 = 'sent'"
+	" THEN ?8 ELSE resent_message_id END WHERE id = ?1",
+    /* any state: a copy that bounced may already be deferred or failed,
+     * and its next bounce must still find it */
+    [STMT_RESEND_FIND_BY_RESENT_ID] =
+	RESEND_COLS " WHERE resent_message_id = ?1 ORDER BY id DESC LIMIT 1",
+    /* no index: the angle brackets may differ between what the bounce
+     * quotes and what was stored, and sent rows are few per recipient */
+    [STMT_RESEND_FIND_BY_ORIGINAL] =
+	RESEND_COLS " WHERE recipient = ?1 AND state = 'sent'"
+		    " AND COALESCE(trim(original_message_id, '<>'), '') = ?2"
+		    " ORDER BY updated_at DESC, id DESC LIMIT 1",
+    [STMT_BOUNCE_LINK_RESEND] = "UPDATE bounces SET resend = ?2 WHERE id = ?1",
+    [STMT_RESEND_CANCEL] =
+	"UPDATE resends SET state = 'cancelled', next_attempt_at = NULL,"
+	" updated_at = ?2 WHERE id = ?1 AND state IN ('pending', 'deferred')",
+    [STMT_RESEND_NOW] =
+	"UPDATE resends SET next_attempt_at = ?2, updated_at = ?2"
+	" WHERE id = ?1 AND state IN ('pending', 'deferred')",
+    [STMT_RESEND_SAVEPOINT] = "SAVEPOINT store_resend",
+    [STMT_RESEND_RELEASE] = "RELEASE store_resend",
+    [STMT_RESEND_ROLLBACK_TO] = "ROLLBACK TO store_resend",
+};
+
+/* ---- helpers ---- */
+
+static int
+bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* NULL and "" are both stored as NULL */
+static int
+bind_opt(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return sqlite3_bind_null(stmt, i);
+	return bind_text(stmt, i, s);
+}
+
+/* 0 means none: NULL in the table */
+static int
+bind_opt_int(sqlite3_stmt *stmt, int i, int64_t v)
+{
+	if (v == 0)
+		return sqlite3_bind_null(stmt, i);
+	return sqlite3_bind_int64(stmt, i, v);
+}
+
+/*
+ * A Message-ID without its angle brackets, as the resend columns keep
+ * Resent-Message-ID; "" when s is NULL or only brackets.
+ */
+static void
+msgid_bare(const char *s, const char **p_r, int *len_r)
+{
+	size_t len;
+
+	if (s == NULL)
+		s = "";
+	while (*s == '<')
+		s++;
+	len = strlen(s);
+	while (len > 0 && s[len - 1] == '>')
+		len--;
+	*p_r = s;
+	*len_r = len > 1000 ? 1000 : (int)len;
+}
+
+static int
+stmt_fail(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	store_fail(st, what);
+	sqlite3_reset(stmt);
+	return -1;
+}
+
+static int
+step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return stmt_fail(st, stmt, what);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+/* Steps a statement that returns at most one integer: 1 and *v_r, 0 when
+ * no row, -1. NULL reads as 0. */
+static int
+step_int(struct store *st, sqlite3_stmt *stmt, const char *what, int64_t *v_r)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW && v_r != NULL)
+		*v_r = sqlite3_column_int64(stmt, 0);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return stmt_fail(st, stmt, what);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW;
+}
+
+static void
+copy_col(sqlite3_stmt *stmt, int col, char *dst, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+
+	snprintf(dst, size, "%s", s != NULL ? (const char *)s : "");
+}
+
+/* The current row of a RESEND_COLS statement. */
+static void
+read_resend(sqlite3_stmt *stmt, struct store_resend *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(stmt, 0);
+	copy_col(stmt, 1, r->recipient, sizeof(r->recipient));
+	copy_col(
+	    stmt, 2, r->original_message_id, sizeof(r->original_message_id));
+	copy_col(stmt, 3, r->reason, sizeof(r->reason));
+	copy_col(stmt, 4, r->kind, sizeof(r->kind));
+	copy_col(stmt, 5, r->state, sizeof(r->state));
+	r->message = sqlite3_column_int64(stmt, 6);
+	r->original = sqlite3_column_int64(stmt, 7); /* NULL: 0 */
+	r->attempts = sqlite3_column_int64(stmt, 8);
+	r->next_attempt_at = sqlite3_column_int64(stmt, 9);
+	r->created_at = sqlite3_column_int64(stmt, 10);
+}
+
+/* Steps a RESEND_COLS statement for one row: 1 and *r, 0, -1. */
+static int
+step_resend(struct store *st, sqlite3_stmt *stmt, const char *what,
+    struct store_resend *r)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW)
+		read_resend(stmt, r);
+	else if (rc != SQLITE_DONE)
+		return stmt_fail(st, stmt, what);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW;
+}
+
+/* Runs a cached statement without a result, keeping the error text of
+ * an earlier failure: for the way out after one. */
+static void
+run_quiet(struct store *st, enum store_stmt id)
+{
+	sqlite3_stmt *stmt = store_stmt(st, id);
+
+	if (stmt != NULL) {
+		sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+	}
+}
+
+/*
+ * The daemon calls these inside its batch transaction, bouncectl and the
+ * worker outside any: alone, a BEGIN IMMEDIATE of our own; inside, a
+ * savepoint, so that a failure undoes our rows and not the caller's
+ * (store_begin() would fail there: no nesting). *own_r says which.
+ */
+static int
+tx_begin(struct store *st, bool *own_r)
+{
+	sqlite3_stmt *stmt;
+
+	*own_r = sqlite3_get_autocommit(st->db) != 0;
+	if (*own_r)
+		return store_begin(st);
+	stmt = store_stmt(st, STMT_RESEND_SAVEPOINT);
+	return stmt == NULL ? -1 : step_done(st, stmt, "savepoint");
+}
+
+/* Ends what tx_begin() started: commits when rc is not -1, else undoes
+ * it. Returns rc, or -1 when the commit failed. */
+static int
+tx_end(struct store *st, bool own, int rc)
+{
+	sqlite3_stmt *stmt;
+
+	if (rc != -1) {
+		if (own && store_commit(st) == 0)
+			return rc;
+		stmt = own ? NULL : store_stmt(st, STMT_RESEND_RELEASE);
+		if (stmt != NULL && step_done(st, stmt, "release") == 0)
+			return rc;
+	}
+	if (own) {
+		store_rollback(st);
+	} else if (!sqlite3_get_autocommit(st->db)) {
+		/* ROLLBACK TO keeps the savepoint open; RELEASE ends it.
+		 * Some errors have rolled the whole transaction back
+		 * already (https://www.sqlite.org/lang_transaction.html) */
+		run_quiet(st, STMT_RESEND_ROLLBACK_TO);
+		run_quiet(st, STMT_RESEND_RELEASE);
+	}
+	return -1;
+}
+
+static bool
+is_waiting(const char *state)
+{
+	return strcmp(state, "pending") == 0 || strcmp(state, "deferred") == 0;
+}
+
+/* ---- adding ---- */
+
+/* resend_originals.id of the body, inserted unless the same bytes are
+ * there already. */
+static int
+original_put(struct store *st, const struct store_resend_new *r, int64_t *id_r)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	const char *sha = r->original_sha256;
+	sqlite3_stmt *stmt;
+
+	if (sha == NULL || *sha == '\0') {
+		sha256_hex(r->original, r->original_len, hex);
+		sha = hex;
+	}
+	if ((stmt = store_stmt(st, STMT_ORIGINAL_ADD)) == NULL)
+		return -1;
+	/* static: SQLite copies nothing, the step comes before we return */
+	if (bind_text(stmt, 1, sha) ||
+	    sqlite3_bind_blob64(
+		stmt, 2, r->original, r->original_len, SQLITE_STATIC) ||
+	    sqlite3_bind_int64(stmt, 3, r->now))
+		return stmt_fail(st, stmt, "add original");
+	if (step_done(st, stmt, "add original") == -1)
+		return -1;
+	if ((stmt = store_stmt(st, STMT_ORIGINAL_FIND)) == NULL)
+		return -1;
+	if (bind_text(stmt, 1, sha))
+		return stmt_fail(st, stmt, "find original");
+	switch (step_int(st, stmt, "find original", id_r)) {
+	case 1:
+		return 0;
+	case 0:
+		return store_failx(st, "find original: %s vanished", sha);
+	default:
+		return -1;
+	}
+}
+
+static int
+resend_add(struct store *st, const struct store_resend_new *r, int64_t *id_r)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_FIND_PENDING);
+	int64_t original = 0;
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	if (bind_text(stmt, 1, r->recipient) ||
+	    bind_opt(stmt, 2, r->original_message_id))
+		return stmt_fail(st, stmt, "find pending resend");
+	/* first: a duplicate must not leave a body behind */
+	if ((rc = step_int(st, stmt, "find pending resend", id_r)) != 0)
+		return rc == 1 ? 0 : -1;
+	if (r->original != NULL && original_put(st, r, &original) == -1)
+		return -1;
+	if ((stmt = store_stmt(st, STMT_RESEND_ADD)) == NULL)
+		return -1;
+	if (bind_text(stmt, 1, r->recipient) ||
+	    bind_opt(stmt, 2, r->original_message_id) ||
+	    sqlite3_bind_int64(stmt, 3, r->message) ||
+	    sqlite3_bind_int64(stmt, 4, r->next_at) ||
+	    sqlite3_bind_int64(stmt, 5, r->now) ||
+	    bind_opt(stmt, 6, r->reason) ||
+	    bind_text(stmt, 7, r->kind != NULL ? r->kind : "transient") ||
+	    bind_opt_int(stmt, 8, original))
+		return stmt_fail(st, stmt, "add resend");
+	if (step_done(st, stmt, "add resend") == -1)
+		return -1;
+	*id_r = sqlite3_last_insert_rowid(st->db);
+	return 1;
+}
+
+int
+store_resend_add(
+    struct store *st, const struct store_resend_new *r, int64_t *id_r)
+{
+	int64_t id = 0;
+	bool own;
+	int rc;
+
+	if (r->recipient == NULL || *r->recipient == '\0')
+		return store_failx(st, "add resend: no recipient");
+	if (tx_begin(st, &own) == -1)
+		return -1;
+	rc = tx_end(st, own, resend_add(st, r, &id));
+	if (rc != -1 && id_r != NULL)
+		*id_r = id;
+	return rc;
+}
+
+/* ---- the worker ---- */
+
+int
+store_resend_due(struct store *st, int64_t now, struct store_resend *out,
+    size_t max, size_t *n_r)
+{
+	sqlite3_stmt *stmt;
+	size_t n = 0;
+	int rc = SQLITE_DONE;
+
+	*n_r = 0;
+	if (max == 0)
+		return 0;
+	if ((stmt = store_stmt(st, STMT_RESEND_DUE)) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, now) ||
+	    sqlite3_bind_int64(
+		stmt, 2, max > INT64_MAX ? INT64_MAX : (int64_t)max))
+		return stmt_fail(st, stmt, "due resends");
+	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		read_resend(stmt, &out[n++]);
+	if (n < max && rc != SQLITE_DONE)
+		return stmt_fail(st, stmt, "due resends");
+	sqlite3_reset(stmt);
+	*n_r = n;
+	return 0;
+}
+
+int
+store_resend_next_at(struct store *st, int64_t *at_r)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_NEXT_AT);
+
+	if (stmt == NULL)
+		return -1;
+	return step_int(st, stmt, "next resend", at_r);
+}
+
+int
+store_resend_get(struct store *st, int64_t id, struct store_resend *r)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_GET);
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, id))
+		return stmt_fail(st, stmt, "get resend");
+	return step_resend(st, stmt, "get resend", r);
+}
+
+int
+store_resend_original(
+    struct store *st, int64_t original, unsigned char **buf_r, size_t *len_r)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_ORIGINAL_GET);
+	const void *body;
+	size_t len;
+	int rc;
+
+	*buf_r = NULL;
+	*len_r = 0;
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, original))
+		return stmt_fail(st, stmt, "get original");
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(stmt);
+		return 0;
+	}
+	if (rc != SQLITE_ROW)
+		return stmt_fail(st, stmt, "get original");
+	/* the pointer first, then the size
+	 * (https://www.sqlite.org/c3ref/column_blob.html) */
+	body = sqlite3_column_blob(stmt, 0);
+	len = (size_t)sqlite3_column_bytes(stmt, 0);
+	if (body == NULL && len > 0)
+		return stmt_fail(st, stmt, "get original");
+	/* + 1: a NUL after the bytes, for a caller that wants one */
+	*buf_r = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(*buf_r, body, len);
+	(*buf_r)[len] = '\0';
+	*len_r = len;
+	sqlite3_reset(stmt);
+	return 1;
+}
+
+/* ---- recording attempts ---- */
+
+static const char *const outcomes[] = {
+    "sent", "deferred", "failed", "gave_up", "cannot_resend", "bounced"};
+
+static bool
+outcome_known(const char *o)
+{
+	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
+		if (strcmp(outcomes[i], o) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The state a deferred outcome leaves, and whether next_at applies.
+ * A row a person cancelled stays cancelled: the worker may have taken it
+ * just before. A row that is no longer waiting (a transient bounce of a
+ * copy that was sent) would become a second waiting row for its pair
+ * when another bounce of the original has scheduled one meanwhile;
+ * resends_one_pending forbids that, and the waiting row already retries
+ * the same message to the same address, so this one gives up in its
+ * favour.
+ */
+static int
+deferred_state(struct store *st, const struct store_resend *cur,
+    const char **state_r, bool *requeue_r)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*state_r = "deferred";
+	*requeue_r = true;
+	if (strcmp(cur->state, "cancelled") == 0) {
+		*state_r = "cancelled";
+		*requeue_r = false;
+		return 0;
+	}
+	if (is_waiting(cur->state))
+		return 0;
+	if ((stmt = store_stmt(st, STMT_RESEND_OTHER_WAITING)) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, cur->id))
+		return stmt_fail(st, stmt, "other resend");
+	if ((rc = step_int(st, stmt, "other resend", NULL)) == -1)
+		return -1;
+	if (rc == 1) {
+		*state_r = "gave_up";
+		*requeue_r = false;
+	}
+	return 0;
+}
+
+static int
+attempt_add(struct store *st, const struct store_resend_attempt *a)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_ATTEMPT_ADD);
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, a->resend) ||
+	    sqlite3_bind_int64(stmt, 2, a->at) ||
+	    bind_text(stmt, 3, a->outcome) ||
+	    bind_opt_int(stmt, 4, a->reply_code) ||
+	    bind_opt(stmt, 5, a->reply) || bind_opt_int(stmt, 6, a->message))
+		return stmt_fail(st, stmt, "add resend attempt");
+	return step_done(st, stmt, "add resend attempt");
+}
+
+static int
+resend_record(struct store *st, const struct store_resend_attempt *a)
+{
+	struct store_resend cur;
+	const char *state = a->outcome, *rid;
+	bool requeue = false;
+	sqlite3_stmt *stmt;
+	int rc, rid_len;
+
+	if ((rc = store_resend_get(st, a->resend, &cur)) != 1)
+		return rc == 0
+			   ? store_failx(st, "record resend: no resend %lld",
+				 (long long)a->resend)
+			   : -1;
+	if (attempt_add(st, a) == -1)
+		return -1;
+	if (strcmp(a->outcome, "bounced") == 0)
+		return 0; /* the caller's second call moves the state */
+	if (strcmp(a->outcome, "deferred") == 0 &&
+	    deferred_state(st, &cur, &state, &requeue) == -1)
+		return -1;
+	if ((stmt = store_stmt(st, STMT_RESEND_UPDATE)) == NULL)
+		return -1;
+	msgid_bare(a->resent_message_id, &rid, &rid_len);
+	if (sqlite3_bind_int64(stmt, 1, a->resend) ||
+	    bind_text(stmt, 2, state) ||
+	    (requeue && sqlite3_bind_int64(stmt, 3, a->next_at)) ||
+	    sqlite3_bind_int(stmt, 4, a->counts ? 1 : 0) ||
+	    bind_opt(stmt, 5, a->reply) ||
+	    bind_opt_int(stmt, 6, a->reply_code) ||
+	    sqlite3_bind_int64(stmt, 7, a->at) ||
+	    (rid_len > 0 &&
+		sqlite3_bind_text(stmt, 8, rid, rid_len, SQLITE_TRANSIENT)))
+		return stmt_fail(st, stmt, "record resend");
+	return step_done(st, stmt, "record resend");
+}
+
+int
+store_resend_record(struct store *st, const struct store_resend_attempt *a)
+{
+	bool own;
+
+	if (a->outcome == NULL || !outcome_known(a->outcome))
+		return store_failx(st, "record resend: unknown outcome %s",
+		    a->outcome != NULL ? a->outcome : "(null)");
+	if (tx_begin(st, &own) == -1)
+		return -1;
+	return tx_end(st, own, resend_record(st, a));
+}
+
+/* ---- closing the loop ---- */
+
+int
+store_resend_find_sent(struct store *st, const char *recipient,
+    const char *resent_message_id, const char *original_message_id,
+    struct store_resend *r)
+{
+	sqlite3_stmt *stmt;
+	const char *id;
+	int rc, len;
+
+	msgid_bare(resent_message_id, &id, &len);
+	if (len > 0) {
+		if ((stmt = store_stmt(st, STMT_RESEND_FIND_BY_RESENT_ID)) ==
+		    NULL)
+			return -1;
+		if (sqlite3_bind_text(stmt, 1, id, len, SQLITE_TRANSIENT))
+			return stmt_fail(st, stmt, "find resend");
+		if ((rc = step_resend(st, stmt, "find resend", r)) != 0)
+			return rc;
+	}
+	if (recipient == NULL || *recipient == '\0')
+		return 0;
+	msgid_bare(original_message_id, &id, &len);
+	if ((stmt = store_stmt(st, STMT_RESEND_FIND_BY_ORIGINAL)) == NULL)
+		return -1;
+	if (bind_text(stmt, 1, recipient) ||
+	    sqlite3_bind_text(stmt, 2, id, len, SQLITE_TRANSIENT))
+		return stmt_fail(st, stmt, "find resend");
+	return step_resend(st, stmt, "find resend", r);
+}
+
+int
+store_bounce_link_resend(struct store *st, int64_t bounce, int64_t resend)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_BOUNCE_LINK_RESEND);
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, bounce) ||
+	    sqlite3_bind_int64(stmt, 2, resend))
+		return stmt_fail(st, stmt, "link bounce");
+	if (step_done(st, stmt, "link bounce") == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		return store_failx(
+		    st, "link bounce: no bounce %lld", (long long)bounce);
+	return 0;
+}
+
+/* ---- bouncectl ---- */
+
+/* cancel and resend-now: one UPDATE of a waiting row, 1 when it
+ * changed one */
+static int
+waiting_update(struct store *st, enum store_stmt id, int64_t resend,
+    int64_t now, const char *what)
+{
+	sqlite3_stmt *stmt = store_stmt(st, id);
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, resend) ||
+	    sqlite3_bind_int64(stmt, 2, now))
+		return stmt_fail(st, stmt, what);
+	if (step_done(st, stmt, what) == -1)
+		return -1;
+	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+}
+
+int
+store_resend_cancel(struct store *st, int64_t id, int64_t now)
+{
+	return waiting_update(st, STMT_RESEND_CANCEL, id, now, "cancel resend");
+}
+
+int
+store_resend_now(struct store *st, int64_t id, int64_t now)
+{
+	return waiting_update(st, STMT_RESEND_NOW, id, now, "resend now");
+}
