@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "pipeline.h"
+#include "resend.h"
 #include "source.h"
 #include "storage/store.h"
 
@@ -24,6 +25,9 @@ struct daemon {
 	bool stopping;
 	bool reload;
 	bool ready;		 /* READY=1 sent (after the first scan) */
+	int64_t resend_at;	 /* Unix s of the next due resend; 0: none,
+				  * -1: ask the store */
+	struct resend_counts resends;
 	int64_t retry_ms;	 /* backoff after a failed pass, 0 */
 	/* Test hook (tests/integration/daemon_kill.sh): SIGKILL ourselves
 	 * after this many commits, before acknowledging. 0: off. Read from
@@ -31,6 +35,13 @@ struct daemon {
 	 * which is what the test proves. */
 	int kill_after_commit;
 };
+
+/*
+ * The wall clock the daemon judges by (Unix s): time(2), moved by
+ * BOUNCED_TEST_TIME_OFFSET seconds when set -- a test hook, so that
+ * resend schedules are tested without sleeping.
+ */
+int64_t daemon_now(void);
 
 /* Loads the config (conf_path or defaults) with the -d/-m overrides.
  * Returns NULL and prints every error. */

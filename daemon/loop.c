@@ -24,6 +24,7 @@
 
 #define DECAY_EVERY_MS (3600 * 1000) /* soft-state decay sweep */
 #define RETRY_MIN_MS 1000	     /* after a failed pass, doubling ... */
+#define RESEND_CHECK_MS (60 * 1000)  /* resends changed by bouncectl */
 
 static int64_t
 now_ms(void)
@@ -54,10 +55,12 @@ loop_signals(struct daemon *d)
 static void
 status(struct daemon *d)
 {
-	char buf[256], counts[224];
+	char buf[400], counts[224], rs[128];
 
-	snprintf(buf, sizeof(buf), "processed %s",
-	    pipeline_counts_text(&d->pl.total, counts, sizeof(counts)));
+	snprintf(buf, sizeof(buf), "processed %s%s%s",
+	    pipeline_counts_text(&d->pl.total, counts, sizeof(counts)),
+	    d->conf->resend.enabled ? "; " : "", d->conf->resend.enabled ?
+	    resend_counts_text(&d->resends, rs, sizeof(rs)) : "");
 	notify_status(buf);
 }
 
@@ -87,7 +90,7 @@ read_one(struct source *src)
 	if (src->ops->next(src, &m) != 1)
 		return NULL;
 	pm = xmalloc(sizeof(*pm));
-	prepare_message(&m, (int64_t)time(NULL), pm);
+	prepare_message(&m, daemon_now(), pm);
 	return pm;
 }
 
@@ -159,8 +162,7 @@ batch(struct daemon *d, struct reader *r, struct prepared **b,
 	while (n < d->conf->batch_size && rc == 0) {
 		if (n > 0 && (b[n] = reader_take(r)) == NULL)
 			break;
-		rc = pipeline_message(&d->pl, b[n], (int64_t)time(NULL),
-		    &how[n]);
+		rc = pipeline_message(&d->pl, b[n], daemon_now(), &how[n]);
 		/* only the name is needed for the ack: memory stays flat */
 		report_free(&b[n]->rep);
 		n++;
@@ -252,7 +254,7 @@ decay(struct daemon *d)
 {
 	int64_t n = 0;
 
-	if (store_decay_soft(d->st, (int64_t)time(NULL) -
+	if (store_decay_soft(d->st, daemon_now() -
 	    d->conf->policy.soft_decay, &n) == -1)
 		log_warnx("store: decay: %s", store_error(d->st));
 	else if (n > 0)
@@ -310,11 +312,51 @@ wait_events(struct daemon *d, int64_t timeout, bool *need_pass)
 		*need_pass = true; /* poll interval, IDLE renewal, reconnect */
 }
 
+/*
+ * Sends the resends that are due (resend.h) when resend.enabled, and
+ * learns when the next one is. A failure of the store leaves them due:
+ * asked again at the next check.
+ */
+static void
+resends(struct daemon *d)
+{
+	int64_t now = daemon_now();
+
+	if (!d->conf->resend.enabled) {
+		d->resend_at = 0;
+		return;
+	}
+	if (resend_run(d->st, d->conf, now, &d->resends, &d->resend_at) == -1)
+		d->resend_at = now + 60;
+	status(d);
+}
+
+/* Milliseconds until the next resend is due: 0 now, INT64_MAX none. */
+static int64_t
+resend_wait(const struct daemon *d)
+{
+	int64_t now = daemon_now();
+
+	if (d->resend_at == 0)
+		return INT64_MAX;
+	if (d->resend_at <= now) /* -1 too: ask the store now */
+		return 0;
+	return (d->resend_at - now) * 1000;
+}
+
 int
 loop_once(struct daemon *d)
 {
+	int rc;
+
 	decay(d);
-	return loop_pass(d, true) == 0 ? 0 : -1;
+	rc = loop_pass(d, true) == 0 ? 0 : -1;
+	/* then what is due, backlog included */
+	do
+		resends(d);
+	while (!d->stopping && d->resend_at != 0 &&
+	    d->resend_at <= daemon_now());
+	return rc;
 }
 
 int
@@ -324,6 +366,8 @@ loop_run(struct daemon *d)
 	int64_t wd_every = wd > 0 ? (int64_t)(wd / 2000) : INT64_MAX / 4;
 	int64_t t = now_ms(), next_wd = t, next_decay = t, retry_at = t;
 	int64_t next_rescan = t + (int64_t)d->conf->rescan_interval * 1000;
+	int64_t next_resend_check = t + RESEND_CHECK_MS;
+	uint64_t resends_before = 0;
 	bool need_pass = true, need_full = true; /* full: cur/ too */
 	int rc;
 
@@ -346,9 +390,20 @@ loop_run(struct daemon *d)
 			notify_watchdog();
 			next_wd = t + wd_every;
 		}
+		if (t >= next_resend_check) {
+			d->resend_at = -1; /* bouncectl resend-now, cancel */
+			next_resend_check = t + RESEND_CHECK_MS;
+		}
+		if (resend_wait(d) == 0) {
+			resends(d);
+			continue;
+		}
 		if (need_pass && t >= retry_at) {
 			need_pass = false;
 			rc = loop_pass(d, need_full);
+			if (d->pl.total.resends != resends_before)
+				d->resend_at = -1; /* the pass queued some */
+			resends_before = d->pl.total.resends;
 			if (rc == LOOP_STORE_FAILED) {
 				retry_at = now_ms() + backoff(d);
 				need_pass = true;
@@ -361,6 +416,7 @@ loop_run(struct daemon *d)
 			continue;
 		}
 		t = min64(min64(next_rescan, next_decay), next_wd) - t;
+		t = min64(t, min64(resend_wait(d), next_resend_check - now_ms()));
 		if (need_pass)
 			t = min64(t, retry_at - now_ms());
 		wait_events(d, t < 0 ? 0 : t, &need_pass);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -29,6 +30,18 @@ usage(FILE *out)
 	      "  --once      process what is waiting, then exit\n"
 	      "  -v          log debug lines too\n",
 	    out);
+}
+
+int64_t
+daemon_now(void)
+{
+	static int64_t offset = -1;
+	const char *s;
+
+	if (offset == -1) /* first call is on the main thread, at start */
+		offset = (s = getenv("BOUNCED_TEST_TIME_OFFSET")) != NULL ?
+		    strtoll(s, NULL, 10) : 0;
+	return (int64_t)time(NULL) + offset;
 }
 
 struct config *
@@ -168,7 +181,7 @@ parse_args(struct daemon *d, int argc, char **argv, bool *check_r)
 static int
 run(struct daemon *d)
 {
-	char counts[224];
+	char counts[224], rs[128];
 	int rc;
 
 	if (daemon_open(d->conf, &d->st, &d->src) == -1)
@@ -177,8 +190,10 @@ run(struct daemon *d)
 	log_info("started: %s, database %s%s", d->src->ops->describe(d->src),
 	    d->conf->database, d->once ? ", once" : "");
 	rc = d->once ? (loop_once(d) == 0 ? 0 : 1) : loop_run(d);
-	log_info("stopped: %s", pipeline_counts_text(&d->pl.total, counts,
-	    sizeof(counts)));
+	log_info("stopped: %s%s%s", pipeline_counts_text(&d->pl.total, counts,
+	    sizeof(counts)), d->conf->resend.enabled ? "; " : "",
+	    d->conf->resend.enabled ? resend_counts_text(&d->resends, rs,
+	    sizeof(rs)) : "");
 	pipeline_deinit(&d->pl);
 	d->src->ops->free(d->src);
 	store_close(&d->st);
@@ -207,6 +222,8 @@ main(int argc, char **argv)
 		d.kill_after_commit = atoi(getenv("BOUNCED_TEST_KILL_AFTER_COMMIT"));
 	if (setup_signals(&d) == -1)
 		fatal("signals");
+	(void)daemon_now(); /* reads the test offset before any thread */
+	d.resend_at = -1;
 	rc = run(&d);
 	config_free(&d.conf);
 	close(d.sfd);

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/sha256.h"
 #include "common/xmalloc.h"
+#include "mail/resent.h"
 #include "pipeline.h"
 #include "policy.h"
 
@@ -115,15 +116,49 @@ or_dash(const char *s)
 	return s != NULL && *s != '\0' ? s : "-";
 }
 
+/*
+ * A resend for the recipient, with the returned original when it came
+ * back whole (stored once per content), else none: resend.spool is asked
+ * when it is due. Returns 0 or -1 (logged).
+ */
+static int
+schedule_resend(struct pipeline *p, const struct prepared *pm,
+    const struct store_bounce *b, const struct policy_result *res,
+    int64_t bounce_msg, int64_t now)
+{
+	struct store_resend_new rn = { .recipient = b->recipient,
+		.original_message_id = b->original_message_id,
+		.message = bounce_msg, .reason = b->reason,
+		.kind = res->confirm ? "confirm" : "transient",
+		.next_at = res->resend_at, .now = now };
+	char hex[SHA256_HEX_LEN + 1];
+	const char *orig, *why;
+	size_t olen;
+	int64_t id;
+	int added;
+
+	if (resent_original(pm->rep, &orig, &olen, &why)) {
+		sha256_hex(orig, olen, hex);
+		rn.original = orig, rn.original_len = olen;
+		rn.original_sha256 = hex;
+	}
+	if ((added = store_resend_add(p->st, &rn, &id)) == -1)
+		return db_fail(p, "resend");
+	p->batch.resends += (uint64_t)added;
+	return 0;
+}
+
 /* The recipient's row, the policy, the row back, a resend. */
 static int
-apply_policy(struct pipeline *p, const struct store_bounce *b,
-    const struct verdict *v, int64_t bounce_msg, int64_t now)
+apply_policy(struct pipeline *p, const struct prepared *pm,
+    const struct store_bounce *b, const struct verdict *v,
+    const char *diagnostic, bool linked, int64_t bounce_msg, int64_t now)
 {
 	struct store_recipient r;
 	struct policy_event ev = { .reason = b->reason, .status = b->status,
 		.action = b->action, .cls = v->cls, .hard = v->hard,
-		.at = b->at };
+		.at = b->at, .retry_hint = resent_retry_hint(diagnostic),
+		.rnd = arc4random() };
 	struct policy_result res;
 	char buf[64];
 	int found;
@@ -139,18 +174,72 @@ apply_policy(struct pipeline *p, const struct store_bounce *b,
 		return db_fail(p, "recipient");
 	if (res.effect == POLICY_SUPPRESSED)
 		p->batch.suppressed++;
-	if (res.resend) {
-		int added = store_resend_schedule(p->st, b->recipient,
-		    b->original_message_id, bounce_msg, res.resend_at, now);
-
-		if (added == -1)
-			return db_fail(p, "resend");
-		p->batch.resends += (uint64_t)added;
-	}
+	/* a resend's own bounce went on with that resend (link_resend()):
+	 * a new row would resend forever */
+	if (res.resend && !linked &&
+	    schedule_resend(p, pm, b, &res, bounce_msg, now) == -1)
+		return -1;
 	hold(p, "%s: %s %s %s: %s", or_dash(b->original_message_id),
 	    b->recipient, or_dash(b->status), b->reason,
 	    policy_effect_text(&p->conf->policy, &r, &res, buf, sizeof(buf)));
 	return 0;
+}
+
+/*
+ * Closing the loop (issue 5): a bounce of a copy we resent. Found by the
+ * Resent-Message-ID we wrote, else by recipient and original Message-ID
+ * among resends marked sent. The bounce is linked to the resend and
+ * recorded once; the resend row goes on (deferred: one more attempt
+ * when transient and attempts remain) or ends (failed when hard,
+ * gave_up otherwise). A confirming resend ends either way: the policy
+ * decides the address. Returns 1 when linked, 0 when the bounce is of
+ * no resend of ours, -1 (logged).
+ */
+static int
+link_resend(struct pipeline *p, const struct prepared *pm,
+    const struct store_bounce *b, const struct verdict *v, int64_t bounce,
+    int64_t msg, int64_t now)
+{
+	const struct config_resend *rc = &p->conf->resend;
+	struct store_resend rs;
+	struct store_resend_attempt a = { .at = now, .reply = b->diagnostic,
+		.reply_code = b->reply_code };
+	int found;
+
+	if (b->action != NULL && strcmp(b->action, "failed") != 0)
+		return 0; /* delayed, relayed: the resent copy is on its way */
+	found = store_resend_find_sent(p->st, b->recipient,
+	    report_utf8(pm->rep, pm->rep->original.resent_message_id),
+	    b->original_message_id, &rs);
+	if (found == -1)
+		return db_fail(p, "resend");
+	if (found == 0)
+		return 0;
+	if (store_bounce_link_resend(p->st, bounce, rs.id) == -1)
+		return db_fail(p, "resend");
+	a.resend = rs.id;
+	a.outcome = "bounced";
+	a.message = msg;
+	if (store_resend_record(p->st, &a) == -1)
+		return db_fail(p, "resend");
+	a.message = 0;
+	if (v->cls == CLASS_TRANSIENT && strcmp(rs.kind, "transient") == 0 &&
+	    rs.attempts < rc->max_attempts &&
+	    policy_resend_reason(rc, b->reason)) {
+		a.outcome = "deferred";
+		a.next_at = now + policy_resend_delay(rc,
+		    (unsigned)rs.attempts, 0, arc4random());
+	} else
+		a.outcome = v->hard ? "failed" : "gave_up";
+	if (store_resend_record(p->st, &a) == -1 ||
+	    store_resend_get(p->st, rs.id, &rs) == -1)
+		return db_fail(p, "resend");
+	/* the row's state: gave_up when another resend already waits for
+	 * the pair (docs/schema.md) */
+	hold(p, "%s: %s: the resent copy (resend %lld) bounced: %s",
+	    or_dash(b->original_message_id), b->recipient, (long long)rs.id,
+	    rs.state);
+	return 1;
 }
 
 static int
@@ -161,6 +250,8 @@ record_rcpt(struct pipeline *p, const struct prepared *pm, size_t i,
 	const struct report_rcpt *r = &rep->rcpt[i];
 	const struct verdict v = pm->v[i];
 	struct store_bounce b;
+	int64_t bounce;
+	int linked;
 
 	memset(&b, 0, sizeof(b));
 	b.recipient = r->recipient != NULL ? r->recipient : "";
@@ -176,7 +267,7 @@ record_rcpt(struct pipeline *p, const struct prepared *pm, size_t i,
 	b.rule = v.rule;
 	b.family = rep->family;
 	b.at = at;
-	if (store_bounce_add(p->st, msg, &b, NULL) == -1)
+	if (store_bounce_add(p->st, msg, &b, &bounce) == -1)
 		return db_fail(p, "bounce");
 	p->batch.recipients++;
 	if (b.recipient[0] == '\0') {
@@ -184,7 +275,10 @@ record_rcpt(struct pipeline *p, const struct prepared *pm, size_t i,
 		    or_dash(b.original_message_id), or_dash(b.status), b.reason);
 		return 0;
 	}
-	return apply_policy(p, &b, &v, msg, now);
+	if ((linked = link_resend(p, pm, &b, &v, bounce, msg, now)) == -1)
+		return -1;
+	return apply_policy(p, pm, &b, &v, r->diagnostic, linked == 1, msg,
+	    now);
 }
 
 static int

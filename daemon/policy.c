@@ -73,6 +73,37 @@ count_soft(const struct config_policy *pc, struct store_recipient *r,
 	res->effect = POLICY_SOFT;
 }
 
+/*
+ * confirm_hard_bounce: a hard bounce is waiting for its confirmation when
+ * the address is soft with a 5.x.x status -- set only by confirm() and
+ * replaced by any soft bounce in between, so "twice in a row".
+ */
+static bool
+hard_pending(const struct store_recipient *r)
+{
+	return r->state == STATE_SOFT && r->status[0] == '5';
+}
+
+/*
+ * The seed's advice for "user unknown" and its kin: resend once to rule
+ * out a passing fault before giving the address up. The address is soft
+ * meanwhile; the next hard bounce (the confirming resend's, or any
+ * other) suppresses it.
+ */
+static void
+confirm(const struct config_resend *rc, struct store_recipient *r,
+    const struct policy_event *ev, int64_t now, struct policy_result *res)
+{
+	count_failure(r, ev);
+	r->state = STATE_SOFT;
+	set_text(r->reason, sizeof(r->reason), ev->reason);
+	set_text(r->status, sizeof(r->status), ev->status != NULL &&
+	    ev->status[0] == '5' ? ev->status : "5.0.0");
+	res->effect = POLICY_CONFIRMING;
+	res->resend = res->confirm = true;
+	res->resend_at = now + policy_resend_delay(rc, 0, 0, ev->rnd);
+}
+
 /* RFC 3464 2.3.3: delayed, relayed and expanded are no failure. */
 static bool
 is_failure(const struct policy_event *ev)
@@ -116,6 +147,12 @@ policy_apply(const struct config_policy *pc, const struct config_resend *rc,
 		res->effect = POLICY_OVERRIDDEN;
 		return;
 	}
+	if (ev->hard && ev->cls != CLASS_COMPLAINT && pc->confirm_hard &&
+	    rc->enabled && rc->nschedule > 0 && r->state != STATE_SUPPRESSED &&
+	    !hard_pending(r)) {
+		confirm(rc, r, ev, now, res);
+		return;
+	}
 	if (ev->hard || ev->cls == CLASS_COMPLAINT) {
 		count_failure(r, ev);
 		suppress(r, ev, now, res);
@@ -128,10 +165,40 @@ policy_apply(const struct config_policy *pc, const struct config_resend *rc,
 	    r->override == OVERRIDE_UNSUPPRESSED)
 		r->override = OVERRIDE_NONE;
 	if (ev->cls == CLASS_TRANSIENT && r->state != STATE_SUPPRESSED &&
-	    rc->nschedule > 0) {
+	    rc->enabled && rc->nschedule > 0 &&
+	    policy_resend_reason(rc, ev->reason)) {
 		res->resend = true;
-		res->resend_at = now + rc->schedule[0];
+		res->resend_at = now + policy_resend_delay(rc, 0,
+		    ev->retry_hint, ev->rnd);
 	}
+}
+
+unsigned
+policy_resend_delay(const struct config_resend *rc, unsigned attempt,
+    unsigned hint, uint32_t rnd)
+{
+	uint64_t base, extra;
+
+	if (rc->nschedule == 0)
+		return 0;
+	base = rc->schedule[attempt < rc->nschedule ? attempt :
+	    rc->nschedule - 1];
+	if (attempt == 0 && hint > 0)
+		base = hint; /* the server said when it will take mail */
+	/* 0..jitter % of base, in thousandths of the range */
+	extra = base * rc->jitter * (rnd % 1001) / 100000;
+	return (unsigned)(base + extra);
+}
+
+bool
+policy_resend_reason(const struct config_resend *rc, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < rc->nreasons; i++)
+		if (reason != NULL && strcmp(rc->reasons[i], reason) == 0)
+			return true;
+	return false;
 }
 
 const char *
@@ -156,6 +223,9 @@ policy_effect_text(const struct config_policy *pc,
 		break;
 	case POLICY_OVERRIDDEN:
 		s = "counted only (a person overrode it later)";
+		break;
+	case POLICY_CONFIRMING:
+		s = "hard, a confirming resend scheduled";
 		break;
 	}
 	return s;

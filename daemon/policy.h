@@ -10,6 +10,11 @@
  *   delivered                    -> soft counters reset, soft -> active
  *   vacation, delayed, relayed   -> recorded, no change
  *   transient class, failed      -> also a resend scheduled (backoff)
+ *                                   when resend.enabled and the reason
+ *                                   is in resend.reasons
+ *   hard, confirm_hard_bounce    -> the first: soft, one confirming
+ *                                   resend (seed group 1); the second
+ *                                   hard bounce in a row suppresses
  *
  * A person's override wins over every bounce that arrived before it: an
  * address a person unsuppressed is not re-suppressed by an old bounce, one
@@ -33,6 +38,8 @@ struct policy_event {
 	enum bounce_class cls;
 	bool hard;
 	int64_t at; /* when the bounce arrived */
+	unsigned retry_hint; /* "try again in N" of the diagnostic, s, or 0 */
+	uint32_t rnd;	     /* a random number for the jitter */
 };
 
 enum policy_effect {
@@ -41,12 +48,15 @@ enum policy_effect {
 	POLICY_SUPPRESSED, /* the address is now suppressed */
 	POLICY_RESET,	   /* a delivery reset the soft counters */
 	POLICY_OVERRIDDEN, /* older than a person's override: counted only */
+	POLICY_CONFIRMING, /* a first hard bounce: soft until a confirming
+			    * resend bounces too (confirm_hard_bounce) */
 };
 
 struct policy_result {
 	enum policy_effect effect;
 	bool write;	    /* the row changed: store_recipient_put() it */
 	bool resend;	    /* schedule a resend at resend_at */
+	bool confirm;	    /* ... of kind "confirm" (after a hard bounce) */
 	int64_t resend_at;
 };
 
@@ -58,6 +68,18 @@ struct policy_result {
 void policy_apply(const struct config_policy *pc,
     const struct config_resend *rc, struct store_recipient *r, bool exists,
     const struct policy_event *ev, int64_t now, struct policy_result *res);
+
+/*
+ * Seconds before resend attempt `attempt` (0 for the first): the
+ * schedule's entry (its last one beyond its end), or for the first the
+ * server's hint when there is one, plus up to resend.jitter percent of
+ * it chosen by rnd, so that the resends of one outage do not all
+ * arrive at the same second.
+ */
+unsigned policy_resend_delay(const struct config_resend *rc,
+    unsigned attempt, unsigned hint, uint32_t rnd);
+/* Whether reason is one of resend.reasons. */
+bool policy_resend_reason(const struct config_resend *rc, const char *reason);
 
 /* For the log line: "suppressed", "soft 2/5", "recorded", ... (static or
  * written to buf). */

@@ -142,6 +142,8 @@ original_headers(struct report *rep, const char *h, size_t hl)
 	    "Message-ID");
 	if (rep->original.message_id == NULL)
 		return;
+	rep->original.resent_message_id = mail_header_raw(&rep->arena, h, hl,
+	    "Resent-Message-ID");
 	rep->original.from = mail_header(&rep->arena, h, hl, "From");
 	rep->original.to = mail_header(&rep->arena, h, hl, "To");
 	rep->original.subject = mail_header(&rep->arena, h, hl, "Subject");
@@ -247,6 +249,8 @@ read_original(struct report *rep)
 		return;
 	rep->original.message_id = mail_header_raw(&rep->arena, h, hl,
 	    "Message-ID");
+	rep->original.resent_message_id = mail_header_raw(&rep->arena, h, hl,
+	    "Resent-Message-ID");
 	rep->original.from = mail_header(&rep->arena, h, hl, "From");
 	rep->original.to = mail_header(&rep->arena, h, hl, "To");
 	rep->original.subject = mail_header(&rep->arena, h, hl, "Subject");

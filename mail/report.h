@@ -38,6 +38,9 @@ struct report_rcpt {
 
 struct report_original {
 	const char *message_id, *from, *to, *subject;
+	/* RFC 5322 3.6.6: the newest (first) Resent-Message-ID, raw: set
+	 * when the returned message was a resend (bounced's own) */
+	const char *resent_message_id;
 	const struct mail_part *part; /* borrowed: the returned message */
 	bool headers_only;	      /* text/rfc822-headers */
 };

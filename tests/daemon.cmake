@@ -16,3 +16,10 @@ foreach(t drain watch kill policy xdev)
 	set_tests_properties(daemon_${t} PROPERTIES LABELS integration
 		TIMEOUT 300 SKIP_RETURN_CODE 77)
 endforeach()
+
+# Resend end to end: the daemon against a real SMTP sink on loopback.
+add_test(NAME daemon_resend COMMAND sh ${BD_INTEG}/daemon_resend.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend)
+set_tests_properties(daemon_resend PROPERTIES LABELS integration
+	TIMEOUT 300 SKIP_RETURN_CODE 77)

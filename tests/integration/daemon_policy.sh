@@ -10,7 +10,8 @@ bounced=$1 bouncectl=$2 src=$4 work=$5
 . "$src/tests/integration/lib.sh"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 mk_maildir md
-printf 'database: db\nmaildir:\n  path: md\npolicy:\n  soft_bounce_limit: 3\n' >conf.yaml
+# resends on: queued here, never due within the test (15 min away)
+printf 'database: db\nmaildir:\n  path: md\npolicy:\n  soft_bounce_limit: 3\nresend:\n  enabled: true\n  from: bounces@example.org\n' >conf.yaml
 ex=$src/examples/maildir/new
 hard=$ex/1732800001.M1P100Q1.example.org # kim.nobody@example.net 5.1.1
 soft=$ex/1732800007.M1P100Q7.example.org # robin@example.net mesgtoobig

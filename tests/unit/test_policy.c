@@ -18,8 +18,17 @@
 
 static const struct config_policy pc = { .soft_limit = 3,
 	.soft_window = 7 * DAY, .soft_decay = 30 * DAY };
-static const struct config_resend rc = { .schedule = { 900, 3600 },
-	.nschedule = 2, .max_attempts = 3 };
+static char rs1[] = "expired", rs2[] = "toomanyconn", rs3[] = "systemfull";
+static char *reasons[] = { rs1, rs2, rs3 };
+static const struct config_resend rc = { .enabled = true,
+	.schedule = { 900, 3600 }, .nschedule = 2, .max_attempts = 3,
+	.reasons = reasons, .nreasons = 3 };
+/* confirm_hard_bounce on, jitter 10 % */
+static const struct config_policy pc_confirm = { .soft_limit = 3,
+	.soft_window = 7 * DAY, .soft_decay = 30 * DAY, .confirm_hard = true };
+static const struct config_resend rc_jitter = { .enabled = true,
+	.schedule = { 900, 3600, 14400 }, .nschedule = 3, .max_attempts = 3,
+	.jitter = 10, .reasons = reasons, .nreasons = 3 };
 
 struct fx {
 	struct store_recipient r;
@@ -215,6 +224,110 @@ transient_schedules_resend(void **state)
 	assert_false(res.resend);
 }
 
+/* resend.enabled off, or a reason not in resend.reasons: no resend */
+static void
+resend_only_when_enabled_and_listed(void **state)
+{
+	struct config_resend off = rc;
+	struct store_recipient r = { .address = "a@example.org" };
+	struct policy_event ev = { .reason = "expired", .status = "4.4.7",
+		.action = "failed", .cls = CLASS_TRANSIENT, .at = T0 };
+	struct policy_result res;
+
+	(void)state;
+	off.enabled = false;
+	policy_apply(&pc, &off, &r, false, &ev, T0, &res);
+	assert_false(res.resend);
+	assert_int_equal(res.effect, POLICY_SOFT);
+	memset(&r, 0, sizeof(r));
+	strcpy(r.address, "a@example.org");
+	ev.reason = "networkerror"; /* transient, but not in the list */
+	policy_apply(&pc, &rc, &r, false, &ev, T0, &res);
+	assert_false(res.resend);
+	/* Action delayed never qualifies: the MTA is still trying */
+	memset(&r, 0, sizeof(r));
+	strcpy(r.address, "a@example.org");
+	ev.reason = "expired";
+	ev.action = "delayed";
+	ev.cls = CLASS_IGNORE;
+	policy_apply(&pc, &rc, &r, false, &ev, T0, &res);
+	assert_false(res.resend);
+	assert_false(res.write);
+}
+
+/* schedule by attempt, its last entry beyond the end, hint, jitter */
+static void
+resend_delay(void **state)
+{
+	(void)state;
+	assert_int_equal(policy_resend_delay(&rc, 0, 0, 0), 900);
+	assert_int_equal(policy_resend_delay(&rc, 1, 0, 0), 3600);
+	assert_int_equal(policy_resend_delay(&rc, 7, 0, 0), 3600);
+	/* "try again in 5 minutes" overrides the first delay only */
+	assert_int_equal(policy_resend_delay(&rc, 0, 300, 0), 300);
+	assert_int_equal(policy_resend_delay(&rc, 1, 300, 0), 3600);
+	/* jitter: 0..10 % of the delay, rnd picks where */
+	assert_int_equal(policy_resend_delay(&rc_jitter, 0, 0, 0), 900);
+	assert_int_equal(policy_resend_delay(&rc_jitter, 0, 0, 1000), 990);
+	assert_int_equal(policy_resend_delay(&rc_jitter, 0, 0, 500), 945);
+	assert_int_equal(policy_resend_delay(&rc_jitter, 2, 0, 1001), 14400);
+	assert_int_equal(policy_resend_delay(&rc_jitter, 2, 0, 1000), 15840);
+}
+
+/* seed group 1: the first hard bounce resends once, the second suppresses */
+static void
+confirm_hard_bounce(void **state)
+{
+	struct store_recipient r = { .address = "gone@example.org" };
+	struct policy_event ev = { .reason = "userunknown", .status = "5.1.1",
+		.action = "failed", .cls = CLASS_PERMANENT, .hard = true,
+		.at = T0, .rnd = 0 };
+	struct policy_result res;
+	bool exists = false;
+
+	(void)state;
+	policy_apply(&pc_confirm, &rc, &r, exists, &ev, T0 + 10, &res);
+	assert_int_equal(res.effect, POLICY_CONFIRMING);
+	assert_true(res.resend);
+	assert_true(res.confirm);
+	assert_int_equal(res.resend_at, T0 + 10 + 900);
+	assert_int_equal(r.state, STATE_SOFT);
+	assert_string_equal(r.status, "5.1.1");
+	exists = true;
+	/* the confirming resend bounced the same way: now suppressed */
+	ev.at = T0 + 1000;
+	policy_apply(&pc_confirm, &rc, &r, exists, &ev, T0 + 1010, &res);
+	assert_int_equal(res.effect, POLICY_SUPPRESSED);
+	assert_false(res.resend);
+	assert_int_equal(r.state, STATE_SUPPRESSED);
+	assert_int_equal(r.bounce_count, 2);
+	/* a soft bounce between two hard ones starts the confirmation over */
+	memset(&r, 0, sizeof(r));
+	strcpy(r.address, "flaky@example.org");
+	ev.at = T0;
+	policy_apply(&pc_confirm, &rc, &r, false, &ev, T0, &res);
+	assert_int_equal(res.effect, POLICY_CONFIRMING);
+	ev = (struct policy_event){ .reason = "mailboxfull", .status = "4.2.2",
+		.action = "failed", .cls = CLASS_PERMANENT, .at = T0 + 5 };
+	policy_apply(&pc_confirm, &rc, &r, true, &ev, T0 + 5, &res);
+	assert_int_equal(res.effect, POLICY_SOFT);
+	ev = (struct policy_event){ .reason = "userunknown", .status = "",
+		.action = "failed", .cls = CLASS_PERMANENT, .hard = true,
+		.at = T0 + 9 };
+	policy_apply(&pc_confirm, &rc, &r, true, &ev, T0 + 9, &res);
+	assert_int_equal(res.effect, POLICY_CONFIRMING);
+	assert_string_equal(r.status, "5.0.0"); /* no code: still marked */
+	/* without resend.enabled the option cannot resend: suppress */
+	{
+		struct config_resend off = rc;
+		struct store_recipient r2 = { .address = "x@example.org" };
+
+		off.enabled = false;
+		policy_apply(&pc_confirm, &off, &r2, false, &ev, T0, &res);
+		assert_int_equal(res.effect, POLICY_SUPPRESSED);
+	}
+}
+
 static void
 unsuppressed_not_resuppressed_by_old_bounce(void **state)
 {
@@ -292,6 +405,9 @@ main(void)
 		cmocka_unit_test(delivered_unknown_address_creates_nothing),
 		cmocka_unit_test(ignored_actions_change_nothing),
 		cmocka_unit_test(transient_schedules_resend),
+		cmocka_unit_test(resend_only_when_enabled_and_listed),
+		cmocka_unit_test(resend_delay),
+		cmocka_unit_test(confirm_hard_bounce),
 		cmocka_unit_test(unsuppressed_not_resuppressed_by_old_bounce),
 		cmocka_unit_test(person_suppressed_stays),
 		cmocka_unit_test(effect_text),
