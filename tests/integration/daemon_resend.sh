@@ -11,7 +11,8 @@
 #   - the server down: deferred (an attempt counted), sent once it is back;
 #   - a bounce of the resent copy is linked to its resend and counted once;
 #   - headers only returned and no spool: cannot_resend; with resend.spool
-#     holding the original: sent from the spool.
+#     holding the original: sent from the spool;
+#   - policy.confirm_hard_bounce: one confirming copy, then suppressed.
 # usage: daemon_resend.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
 bounced=$1 bouncectl=$2 py=$3 src=$4 work=$5
 . "$src/tests/integration/lib.sh"
@@ -169,6 +170,36 @@ run 31000
 [ "$(rstate frank@timeout.example.net)" = "sent 1" ] || fail "headers only, spool copy: $(rstate frank@timeout.example.net)"
 n=$(grep -l '^X-RcptTo: frank@timeout.example.net$' sink/new/* sink/cur/* 2>/dev/null | wc -l)
 [ "$n" = 1 ] || fail "the spool copy was not sent once ($n)"
+
+# policy.confirm_hard_bounce (seed group 1): the first hard bounce sends
+# one confirming copy and leaves the address soft; the copy's own hard
+# bounce suppresses it
+mk_maildir md2
+sed 's/^database: db$/database: db2/; s/^  path: md$/  path: md2/' conf.yaml >conf2.yaml
+printf 'policy:\n  confirm_hard_bounce: true\n' >>conf2.yaml
+original o7 gina@example.net >o7.eml
+run2() { BOUNCED_TEST_TIME_OFFSET=$1 "$bounced" --once -c conf2.yaml 2>>log || { cat log; fail "bounced"; }; }
+deliver2() { # like dsn, into md2
+	dsn "$@"
+	mv "md/new/$(basename "$1")" md2/new/
+}
+deliver2 7 gina@example.net 5.1.1 "550 5.1.1 <gina@example.net>: User unknown" o7.eml
+run2 40000
+[ "$("$bouncectl" -d db2 status gina@example.net --csv | awk -F, 'NR == 2 { print $3 }')" = soft ] ||
+    fail "confirm_hard_bounce: a first hard bounce must leave the address soft"
+[ "$(sql db2 "SELECT kind || ' ' || state FROM resends WHERE recipient = 'gina@example.net'")" = "confirm pending" ] ||
+    fail "confirm_hard_bounce: no confirming resend queued"
+run2 41000
+got=$(grep -l '^X-RcptTo: gina@example.net$' sink/new/* sink/cur/* 2>/dev/null | head -1)
+[ -n "$got" ] || fail "confirm_hard_bounce: the confirming copy was not sent"
+{ sed '/^$/q' "$got" | grep -v '^X-' | sed '$d'; printf '\n'; sed '1,/^$/d' "$got"; } >o7.resent
+deliver2 8 gina@example.net 5.1.1 "550 5.1.1 <gina@example.net>: User unknown" o7.resent
+run2 42000
+[ "$("$bouncectl" -d db2 status gina@example.net --csv | awk -F, 'NR == 2 { print $3 }')" = suppressed ] ||
+    fail "confirm_hard_bounce: the second hard bounce did not suppress"
+[ "$(sql db2 "SELECT state FROM resends WHERE recipient = 'gina@example.net'")" = failed ] ||
+    fail "confirm_hard_bounce: the confirming resend should end failed: $(sql db2 "SELECT state FROM resends")"
+[ "$(sql db2 "SELECT count(*) FROM resends")" = 1 ] || fail "confirm_hard_bounce: more than one resend"
 
 "$bouncectl" -d db resends --csv >resends.csv || fail "bouncectl resends"
 grep -q 'alice@timeout.example.net' resends.csv || fail "bouncectl resends does not list alice"
