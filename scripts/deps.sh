@@ -9,12 +9,13 @@ set -eu
 # tests; systemd brings systemd-analyze, which rates the unit's hardening.
 # The real servers the tests start on loopback: dovecot-imapd (IMAP
 # source), python3-aiosmtpd (an SMTP sink) and postfix (4xx/5xx replies
-# for resends); openssl makes their test certificates. libgnutls28-dev:
+# for resends); openssl makes their test certificates; libsasl2-modules
+# holds the PLAIN and LOGIN mechanisms SMTP AUTH uses. libgnutls28-dev:
 # bounced verifies certificates itself (Debian's libetpan does not).
 pkgs="gcc make cmake pkg-config libc6-dev python3
 libetpan-dev libgnutls28-dev libsqlite3-dev sqlite3 libyaml-dev
 libcmocka-dev libsystemd-dev systemd
-dovecot-imapd python3-aiosmtpd postfix openssl"
+dovecot-imapd python3-aiosmtpd postfix openssl libsasl2-modules"
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs libsisimai-perl time"
 
 missing=""
