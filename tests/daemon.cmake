@@ -23,3 +23,9 @@ add_test(NAME daemon_resend COMMAND sh ${BD_INTEG}/daemon_resend.sh
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend)
 set_tests_properties(daemon_resend PROPERTIES LABELS integration
 	TIMEOUT 300 SKIP_RETURN_CODE 77)
+add_test(NAME daemon_resend_postfix COMMAND sh
+	${BD_INTEG}/daemon_resend_postfix.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend_postfix)
+set_tests_properties(daemon_resend_postfix PROPERTIES LABELS integration
+	TIMEOUT 300 SKIP_RETURN_CODE 77)

@@ -16,6 +16,7 @@
 # usage: daemon_resend.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
 bounced=$1 bouncectl=$2 py=$3 src=$4 work=$5
 . "$src/tests/integration/lib.sh"
+. "$src/tests/integration/resend_lib.sh"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 "$py" -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP: $py has no aiosmtpd (python3-aiosmtpd)"; exit 77; }
 
@@ -52,46 +53,6 @@ resend:
     port: $port
     timeout: 5s
 EOF
-
-# original ID TO...: the message as the sender sent it (a line starting
-# with a dot and one with trailing blanks must survive byte for byte)
-original() {
-	id=$1
-	shift
-	printf 'From: Example News <news@example.org>\n'
-	printf 'To: %s\n' "$(echo "$*" | sed 's/ /, /g')"
-	printf 'Subject: Your order %s\n' "$id"
-	printf 'Date: Fri, 22 Nov 2024 19:35:08 +0000\n'
-	printf 'Message-ID: <%s@app1.example.org>\n' "$id"
-	printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n'
-	printf 'Hello,\n\n.a line that starts with a dot\ntrailing blanks   \n\n-- \nExample News\n'
-}
-
-# dsn FILE RCPT STATUS DIAG ORIGINAL-FILE [headers]: an RFC 3464 report
-dsn() {
-	part=message/rfc822
-	[ "${6:-}" = headers ] && part=text/rfc822-headers
-	{
-		printf 'From: Mail Delivery System <MAILER-DAEMON@relay.example.org>\n'
-		printf 'To: bounces@example.org\nSubject: Undelivered Mail Returned to Sender\n'
-		printf 'Message-ID: <dsn.%s@relay.example.org>\n' "$(basename "$1")"
-		printf 'MIME-Version: 1.0\n'
-		printf 'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"\n\n'
-		printf -- '--b1\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n'
-		printf -- '--b1\nContent-Type: message/delivery-status\n\n'
-		printf 'Reporting-MTA: dns; relay.example.org\n\n'
-		printf 'Final-Recipient: rfc822; %s\nAction: failed\nStatus: %s\n' "$2" "$3"
-		printf 'Diagnostic-Code: smtp; %s\n\n' "$4"
-		printf -- '--b1\nContent-Type: %s\n\n' "$part"
-		if [ "$part" = text/rfc822-headers ]; then
-			sed '/^$/q' "$5"
-		else
-			cat "$5"
-		fi
-		printf -- '\n--b1--\n'
-	} >"md/tmp/$(basename "$1")"
-	mv "md/tmp/$(basename "$1")" md/new/
-}
 
 run() { # run OFFSET-SECONDS
 	BOUNCED_TEST_TIME_OFFSET=$1 "$bounced" --once -c conf.yaml 2>>log || { cat log; fail "bounced"; }
@@ -180,8 +141,9 @@ printf 'policy:\n  confirm_hard_bounce: true\n' >>conf2.yaml
 original o7 gina@example.net >o7.eml
 run2() { BOUNCED_TEST_TIME_OFFSET=$1 "$bounced" --once -c conf2.yaml 2>>log || { cat log; fail "bounced"; }; }
 deliver2() { # like dsn, into md2
+	md=md2
 	dsn "$@"
-	mv "md/new/$(basename "$1")" md2/new/
+	md=md
 }
 deliver2 7 gina@example.net 5.1.1 "550 5.1.1 <gina@example.net>: User unknown" o7.eml
 run2 40000
