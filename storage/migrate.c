@@ -147,6 +147,9 @@ static const char schema_v3[] =
     "ALTER TABLE resends ADD COLUMN last_reply_code INTEGER;"
     "CREATE INDEX resends_resent_message_id ON resends (resent_message_id)"
     " WHERE resent_message_id IS NOT NULL;"
+    /* every failed recipient of every bounce asks whether it is the
+     * bounce of a copy we sent: a small index of the sent rows only */
+    "CREATE INDEX resends_sent ON resends (recipient) WHERE state = 'sent';"
     "CREATE TABLE resend_attempts ("
     " id INTEGER PRIMARY KEY,"
     " resend INTEGER NOT NULL REFERENCES resends(id),"

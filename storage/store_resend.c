@@ -68,8 +68,10 @@ const char *const store_resend_sql[STMT_COUNT] = {
      * and its next bounce must still find it */
     [STMT_RESEND_FIND_BY_RESENT_ID] =
 	RESEND_COLS " WHERE resent_message_id = ?1 ORDER BY id DESC LIMIT 1",
-    /* no index: the angle brackets may differ between what the bounce
-     * quotes and what was stored, and sent rows are few per recipient */
+    /* resends_sent finds the recipient's sent rows (asked for every
+     * failed recipient of every bounce); the Message-ID is compared
+     * without angle brackets, which may differ between what the bounce
+     * quotes and what was stored */
     [STMT_RESEND_FIND_BY_ORIGINAL] =
 	RESEND_COLS " WHERE recipient = ?1 AND state = 'sent'"
 		    " AND COALESCE(trim(original_message_id, '<>'), '') = ?2"
