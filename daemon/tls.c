@@ -55,15 +55,21 @@ tls_connect_cb(struct mailstream_ssl_context *ctx, void *data)
 	(void)mailstream_ssl_set_server_name(ctx, host);
 }
 
-/* Appends ", " and s to buf (size len) while it fits. */
+/* Appends ", " and s to buf (size len), cut to what fits. */
 static void
 names_add(char *buf, size_t len, const char *s)
 {
-	size_t used = strlen(buf);
+	size_t used = strlen(buf), n;
 
-	if (used >= len)
-		return;
-	(void)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", s);
+	if (used > 0 && used + 2 < len) {
+		memcpy(buf + used, ", ", 2);
+		used += 2;
+	}
+	n = strlen(s);
+	if (used + n >= len)
+		n = len - used - 1;
+	memcpy(buf + used, s, n);
+	buf[used + n] = '\0';
 }
 
 /*
