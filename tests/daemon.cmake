@@ -29,3 +29,9 @@ add_test(NAME daemon_resend_postfix COMMAND sh
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend_postfix)
 set_tests_properties(daemon_resend_postfix PROPERTIES LABELS integration
 	TIMEOUT 300 SKIP_RETURN_CODE 77)
+add_test(NAME daemon_resend_loop COMMAND sh
+	${BD_INTEG}/daemon_resend_loop.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend_loop)
+set_tests_properties(daemon_resend_loop PROPERTIES LABELS integration
+	TIMEOUT 120 SKIP_RETURN_CODE 77)
