@@ -1,1 +1,11 @@
-# IMAP source against a real Dovecot (issue 4)
+# IMAP source against a real Dovecot (issue 4): each test starts its own
+# throwaway Dovecot on 127.0.0.1 (tests/integration/dovecot_lib.sh) and
+# skips (77) only when Debian's dovecot-imapd is not installed.
+set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+foreach(t tls drain fallback idle kill)
+	add_test(NAME imap_${t} COMMAND sh ${BD_INTEG}/imap_${t}.sh
+		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imap_${t})
+	set_tests_properties(imap_${t} PROPERTIES LABELS integration
+		TIMEOUT 300 SKIP_RETURN_CODE 77)
+endforeach()

@@ -1,0 +1,525 @@
+/*
+ * The IMAP source's connection (imap_session.h). Every libetpan call here
+ * is bounded by imap.timeout (mailimap_set_timeout(), set before the
+ * connect: libetpan's default is 300 s, past the watchdog). The password
+ * is read from password_file at each login and never logged.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/xmalloc.h"
+#include "imap_session.h"
+#include "tls.h"
+
+/* Reconnection waits: doubling from the first to the cap. */
+#define IMAP_BACKOFF_MIN_MS 1000
+#define IMAP_BACKOFF_MAX_MS (5 * 60 * 1000)
+/*
+ * A refused login, certificate or unreadable password file will not fix
+ * itself in a second: a person has to act (and may SIGHUP). Retried this
+ * seldom, so that a server's authentication-failure throttling is not
+ * fed either.
+ */
+#define IMAP_SLOW_RETRY_MS (5 * 60 * 1000)
+/*
+ * A connection up this long that breaks is retried at once (a server
+ * restart); one that breaks sooner keeps backing off, so that a server
+ * that accepts and then fails every session is not hammered.
+ */
+#define IMAP_STABLE_MS (10 * 1000)
+/*
+ * RFC 2177 3: "clients using IDLE are advised to terminate the IDLE and
+ * re-issue it at least every 29 minutes to avoid being logged off" (the
+ * RFC 3501 5.4 autologout timer is at least 30 minutes).
+ */
+#define IMAP_IDLE_RENEW_MS (28 * 60 * 1000)
+/* A password longer than this is surely the wrong file. */
+#define IMAP_MAX_PASSWORD 1024
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+imap_session_init(struct imap_session *s, const struct config_imap *c)
+{
+	bool v6 = strchr(c->host, ':') != NULL; /* an IPv6 literal */
+
+	memset(s, 0, sizeof(*s));
+	s->host = xstrdup(c->host);
+	s->ca_file = dup_or_null(c->ca_file);
+	s->user = xstrdup(c->user);
+	s->password_file = xstrdup(c->password_file);
+	s->mailbox = xstrdup(c->mailbox != NULL ? c->mailbox : "INBOX");
+	s->processed = dup_or_null(c->processed_mailbox);
+	s->quarantine = dup_or_null(c->quarantine_mailbox);
+	s->tls = c->tls;
+	s->port = c->port != 0 ? c->port :
+	    c->tls == CONFIG_TLS_IMPLICIT ? 993 : 143;
+	s->poll_interval = c->poll_interval != 0 ? c->poll_interval : 60;
+	s->timeout = c->timeout != 0 ? c->timeout : 20;
+	s->want_idle = c->idle;
+	snprintf(s->url, sizeof(s->url), "%s://%s%s%s:%u/%s",
+	    s->tls == CONFIG_TLS_IMPLICIT ? "imaps" : "imap", v6 ? "[" : "",
+	    s->host, v6 ? "]" : "", s->port, s->mailbox);
+	s->retry_at = 0; /* the first scan() connects */
+}
+
+static void
+close_conn(struct imap_session *s)
+{
+	if (s->imap != NULL)
+		mailimap_free(s->imap); /* closes the stream, no LOGOUT */
+	s->imap = NULL;
+	s->idling = false;
+}
+
+void
+imap_session_deinit(struct imap_session *s)
+{
+	if (s->imap != NULL) {
+		/* a polite LOGOUT (bounded by the timeout) when we can */
+		if (s->idling)
+			imap_session_leave_idle(s);
+		if (s->imap != NULL)
+			(void)mailimap_logout(s->imap);
+	}
+	close_conn(s);
+	free(s->host);
+	free(s->ca_file);
+	free(s->user);
+	free(s->password_file);
+	free(s->mailbox);
+	free(s->processed);
+	free(s->quarantine);
+	memset(s, 0, sizeof(*s));
+}
+
+bool
+imap_session_fatal(int r)
+{
+	switch (r) {
+	case MAILIMAP_ERROR_BAD_STATE:
+	case MAILIMAP_ERROR_STREAM:
+	case MAILIMAP_ERROR_PARSE:
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+	case MAILIMAP_ERROR_MEMORY:
+	case MAILIMAP_ERROR_FATAL:
+	case MAILIMAP_ERROR_PROTOCOL:
+	case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
+	case MAILIMAP_ERROR_SSL:
+	case MAILIMAP_ERROR_NEEDS_MORE_DATA:
+		return true;
+	default: /* a tagged NO or BAD to one command */
+		return false;
+	}
+}
+
+/* The server's last response text, made safe for one log line. */
+static const char *
+server_text(const struct imap_session *s, char *buf, size_t len)
+{
+	const char *t = s->imap != NULL ? s->imap->imap_response : NULL;
+	size_t i;
+
+	if (t == NULL || *t == '\0')
+		return "no reason given";
+	for (i = 0; t[i] != '\0' && i + 1 < len && i < 200; i++)
+		buf[i] = (unsigned char)t[i] < 0x20 || t[i] == 0x7f ? ' ' :
+		    t[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+const char *
+imap_session_error(const struct imap_session *s, int r)
+{
+	static char buf[320];
+	char text[240];
+
+	switch (r) {
+	case MAILIMAP_ERROR_STREAM:
+		return "connection lost or timed out";
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+		return "cannot connect (refused, unreachable, or no such host)";
+	case MAILIMAP_ERROR_PARSE:
+		return "unparsable response from the server";
+	case MAILIMAP_ERROR_SSL:
+		return "TLS handshake failed";
+	case MAILIMAP_ERROR_MEMORY:
+		return "out of memory";
+	case MAILIMAP_ERROR_FATAL:
+		snprintf(buf, sizeof(buf), "the server closed the session: %s",
+		    server_text(s, text, sizeof(text)));
+		return buf;
+	case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
+		return "the server refuses connections (BYE greeting)";
+	case MAILIMAP_ERROR_PROTOCOL:
+	case MAILIMAP_ERROR_BAD_STATE:
+		return "protocol error";
+	default:
+		snprintf(buf, sizeof(buf), "the server said no: %s",
+		    server_text(s, text, sizeof(text)));
+		return buf;
+	}
+}
+
+/*
+ * An outage is said once: at its start, and again only when a reason
+ * that needs a person (slow: login, certificate, password file) is new.
+ */
+static void
+say_down(struct imap_session *s, bool slow, const char *reason,
+    const char *then)
+{
+	if (!s->down) {
+		s->down = true;
+		s->down_since = now_ms();
+	} else if (!slow || strcmp(reason, s->said) == 0) {
+		log_debug("imap: %s: %s; %s", s->url, reason, then);
+		return;
+	}
+	snprintf(s->said, sizeof(s->said), "%s", reason);
+	log_warnx("imap: %s: %s; %s", s->url, reason, then);
+}
+
+static void
+next_backoff(struct imap_session *s, bool slow)
+{
+	if (slow)
+		s->backoff_ms = IMAP_SLOW_RETRY_MS;
+	else if (s->backoff_ms < IMAP_BACKOFF_MIN_MS)
+		s->backoff_ms = IMAP_BACKOFF_MIN_MS;
+	else if ((s->backoff_ms *= 2) > IMAP_BACKOFF_MAX_MS)
+		s->backoff_ms = IMAP_BACKOFF_MAX_MS;
+	s->retry_at = now_ms() + s->backoff_ms;
+}
+
+void
+imap_session_drop(struct imap_session *s, const char *what, int r)
+{
+	char reason[400];
+	int64_t t = now_ms();
+
+	if (s->imap == NULL)
+		return;
+	snprintf(reason, sizeof(reason), "%s: %s", what,
+	    imap_session_error(s, r));
+	close_conn(s);
+	if (t - s->connected_at >= IMAP_STABLE_MS) {
+		s->backoff_ms = 0;
+		s->retry_at = t;
+	} else
+		next_backoff(s, false);
+	say_down(s, false, reason, "reconnecting (said once until it is "
+	    "back; nothing unacknowledged is lost)");
+}
+
+/* A failed connection attempt: closed, logged, the next one scheduled. */
+static int BD_PRINTF(3, 4)
+open_failed(struct imap_session *s, bool slow, const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	close_conn(s);
+	next_backoff(s, slow);
+	say_down(s, slow, reason, slow ? "nothing is fetched; retrying every "
+	    "5 min (or at a reload)" : "retrying with a growing wait (1 s to "
+	    "5 min), said once until it is back");
+	return -1;
+}
+
+/*
+ * The password: the whole file less its trailing line end. Read at each
+ * login so that a changed file needs no restart.
+ */
+static int
+read_password(const struct imap_session *s, char *pw, size_t len,
+    char *err, size_t errlen)
+{
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(s->password_file, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "password_file %s: %s", s->password_file,
+		    strerror(errno));
+		return -1;
+	}
+	while (n < len && (r = read(fd, pw + n, len - n)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			snprintf(err, errlen, "password_file %s: %s",
+			    s->password_file, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	if (n == len) {
+		snprintf(err, errlen, "password_file %s: longer than %zu bytes",
+		    s->password_file, len - 1);
+		return -1;
+	}
+	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+		n--;
+	pw[n] = '\0';
+	if (n == 0 || strlen(pw) != n || strpbrk(pw, "\r\n") != NULL) {
+		snprintf(err, errlen, "password_file %s: %s", s->password_file,
+		    n == 0 ? "empty" : "not one line of text");
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+tls_name(enum config_tls tls)
+{
+	return tls == CONFIG_TLS_IMPLICIT ? "TLS" :
+	    tls == CONFIG_TLS_STARTTLS ? "STARTTLS" : "no TLS (loopback)";
+}
+
+/* TCP, TLS, the greeting: r of libetpan (a greeting code when fine). */
+static int
+connect_tls(struct imap_session *s, char *err, size_t errlen)
+{
+	int r, greeting;
+
+	switch (s->tls) {
+	case CONFIG_TLS_IMPLICIT:
+		/* tls_connect_cb() sets SNI (RFC 6066 3) */
+		return mailimap_ssl_connect_with_callback(s->imap, s->host,
+		    (uint16_t)s->port, tls_connect_cb, s->host);
+	case CONFIG_TLS_STARTTLS:
+		greeting = mailimap_socket_connect(s->imap, s->host,
+		    (uint16_t)s->port);
+		if (greeting == MAILIMAP_NO_ERROR_AUTHENTICATED) {
+			/* PREAUTH before TLS: the session would run in the
+			 * clear, and a man in the middle can send it (RFC
+			 * 9051 11.1; the "STARTTLS downgrade" of 2020) */
+			snprintf(err, errlen, "the server sent PREAUTH before "
+			    "STARTTLS; refusing an unprotected session");
+			return MAILIMAP_ERROR_STARTTLS;
+		}
+		if (greeting != MAILIMAP_NO_ERROR_NON_AUTHENTICATED)
+			return greeting;
+		/* RFC 3501 6.2.1; no fallback to cleartext when refused */
+		r = mailimap_socket_starttls_with_callback(s->imap,
+		    tls_connect_cb, s->host);
+		return r == MAILIMAP_NO_ERROR ? greeting : r;
+	case CONFIG_TLS_NONE:
+	default:
+		return mailimap_socket_connect(s->imap, s->host,
+		    (uint16_t)s->port);
+	}
+}
+
+static int
+session_open(struct imap_session *s)
+{
+	struct mailimap_capability_data *cap = NULL;
+	char err[256] = "", pw[IMAP_MAX_PASSWORD + 1];
+	int64_t t = now_ms();
+	uint32_t uv;
+	int r, greeting;
+
+	if ((s->imap = mailimap_new(0, NULL)) == NULL)
+		fatalx("imap: out of memory");
+	/* before connecting: the connect and every read use it */
+	mailimap_set_timeout(s->imap, s->timeout);
+	greeting = connect_tls(s, err, sizeof(err));
+	if (greeting != MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    greeting != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		if (err[0] != '\0')
+			return open_failed(s, true, "%s", err);
+		if (greeting == MAILIMAP_ERROR_STARTTLS)
+			return open_failed(s, true, "STARTTLS refused by the "
+			    "server (%s); not falling back to cleartext",
+			    imap_session_error(s, greeting));
+		return open_failed(s, false, "connect: %s",
+		    imap_session_error(s, greeting));
+	}
+	/* libetpan (Debian's, GnuTLS) accepts any certificate: tls.h */
+	if (s->tls != CONFIG_TLS_NONE && tls_verify(s->imap->imap_stream,
+	    s->host, s->ca_file, err, sizeof(err)) == -1)
+		return open_failed(s, true, "certificate refused: %s", err);
+	if (greeting == MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		if (read_password(s, pw, sizeof(pw), err, sizeof(err)) == -1)
+			return open_failed(s, true, "%s", err);
+		r = mailimap_login(s->imap, s->user, pw);
+		explicit_bzero(pw, sizeof(pw));
+		if (r == MAILIMAP_ERROR_LOGIN)
+			return open_failed(s, true, "login as %s refused: %s",
+			    s->user, imap_session_error(s, r));
+		if (r != MAILIMAP_NO_ERROR)
+			return open_failed(s, false, "LOGIN: %s",
+			    imap_session_error(s, r));
+	}
+	/* Capabilities change at login (RFC 3501 6.2.3: MOVE, IDLE and
+	 * UIDPLUS are often announced only then): ask again. */
+	if ((r = mailimap_capability(s->imap, &cap)) != MAILIMAP_NO_ERROR)
+		return open_failed(s, false, "CAPABILITY: %s",
+		    imap_session_error(s, r));
+	mailimap_capability_data_free(cap);
+	s->has_move = mailimap_has_extension(s->imap, "MOVE") != 0;
+	s->has_uidplus = mailimap_has_uidplus(s->imap) != 0;
+	s->has_idle = mailimap_has_idle(s->imap) != 0;
+	if ((r = mailimap_select(s->imap, s->mailbox)) != MAILIMAP_NO_ERROR)
+		return open_failed(s, false, "SELECT %s: %s", s->mailbox,
+		    imap_session_error(s, r));
+	uv = s->imap->imap_selection_info->sel_uidvalidity;
+	if (s->uidvalidity != 0 && uv != s->uidvalidity)
+		/* RFC 3501 2.3.1.1: every UID we knew is void. Nothing to
+		 * forget: we search by flags, and what was recorded is
+		 * recognised by its SHA-256 and only acknowledged. */
+		log_warnx("imap: %s: UIDVALIDITY changed from %" PRIu32
+		    " to %" PRIu32 " (the mailbox was recreated or "
+		    "restored); reading it again from the start", s->url,
+		    s->uidvalidity, uv);
+	s->uidvalidity = uv;
+	s->created_processed = s->created_quarantine = false;
+	s->connected_at = now_ms();
+	s->backoff_ms = 0;
+	if (s->down)
+		log_notice("imap: %s: %s after %llds", s->url,
+		    s->ever ? "reconnected" : "connected",
+		    (long long)((t - s->down_since + 999) / 1000));
+	if (!s->ever || log_get_level() >= LOG_LVL_DEBUG)
+		log_info("imap: %s: logged in as %s over %s; UIDVALIDITY "
+		    "%" PRIu32 ", %" PRIu32 " messages; %s%s%s", s->url,
+		    s->user, tls_name(s->tls), uv,
+		    s->imap->imap_selection_info->sel_exists,
+		    s->has_move ? "MOVE " : "",
+		    s->has_uidplus ? "UIDPLUS " : "",
+		    s->has_idle ? "IDLE" : "no IDLE");
+	s->ever = true;
+	s->down = false;
+	s->said[0] = '\0';
+	return 0;
+}
+
+int
+imap_session_ready(struct imap_session *s)
+{
+	if (s->imap != NULL && s->idling)
+		imap_session_leave_idle(s);
+	if (s->imap == NULL) {
+		if (now_ms() < s->retry_at)
+			return -1;
+		if (session_open(s) == -1)
+			return -1;
+	}
+	s->last_search = now_ms();
+	/* an EXISTS from here on is mail the coming SEARCH may miss */
+	s->imap->imap_selection_info->sel_has_exists = 0;
+	return 0;
+}
+
+void
+imap_session_create(struct imap_session *s, const char *mailbox)
+{
+	bool *done = mailbox == s->processed ? &s->created_processed :
+	    &s->created_quarantine;
+	int r;
+
+	if (*done || s->imap == NULL)
+		return;
+	*done = true;
+	if ((r = mailimap_create(s->imap, mailbox)) == MAILIMAP_NO_ERROR)
+		log_info("imap: %s: created mailbox %s", s->url, mailbox);
+	else if (imap_session_fatal(r))
+		imap_session_drop(s, "CREATE", r);
+	else /* [ALREADYEXISTS] (RFC 5530) or a real refusal, which the
+	      * MOVE or COPY that follows reports */
+		log_debug("imap: %s: CREATE %s: %s", s->url, mailbox,
+		    imap_session_error(s, r));
+}
+
+int
+imap_session_arm(struct imap_session *s, int64_t now, int64_t *wake_ms)
+{
+	struct mailimap_selection_info *sel;
+	int r;
+
+	if (s->imap == NULL) {
+		*wake_ms = s->retry_at;
+		return -1;
+	}
+	sel = s->imap->imap_selection_info;
+	if (!s->idling && sel != NULL && sel->sel_has_exists) {
+		/* mail arrived while we acknowledged: the server told us
+		 * already and will not say it again in IDLE */
+		*wake_ms = now;
+		return -1;
+	}
+	if (!s->want_idle || !s->has_idle) {
+		*wake_ms = s->last_search + (int64_t)s->poll_interval * 1000;
+		return -1;
+	}
+	if (!s->idling) {
+		if ((r = mailimap_idle(s->imap)) != MAILIMAP_NO_ERROR) {
+			imap_session_drop(s, "IDLE", r);
+			*wake_ms = s->retry_at;
+			return -1;
+		}
+		s->idling = true;
+		s->idle_since = now;
+	}
+	*wake_ms = s->idle_since + IMAP_IDLE_RENEW_MS;
+	/* libetpan may have read past "+ idling" already: poll(2) would
+	 * not see those bytes */
+	if (s->imap->imap_stream->read_buffer_len > 0)
+		*wake_ms = now;
+	return mailimap_idle_get_fd(s->imap);
+}
+
+void
+imap_session_leave_idle(struct imap_session *s)
+{
+	int r;
+
+	if (s->imap == NULL || !s->idling)
+		return;
+	s->idling = false;
+	if ((r = mailimap_idle_done(s->imap)) != MAILIMAP_NO_ERROR)
+		imap_session_drop(s, "IDLE", r);
+}
+
+const char *
+imap_session_describe(const struct imap_session *s, char *buf, size_t len)
+{
+	if (s->imap == NULL)
+		snprintf(buf, len, "%s %s", s->ever ? "reconnecting to" :
+		    "connecting to", s->url);
+	else if (s->want_idle && s->has_idle)
+		snprintf(buf, len, "IDLE on %s", s->url);
+	else
+		snprintf(buf, len, "polling %s every %us", s->url,
+		    s->poll_interval);
+	return buf;
+}
