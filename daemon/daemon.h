@@ -47,7 +47,7 @@ int64_t daemon_now(void);
  * Returns NULL and prints every error. */
 struct config *daemon_load_config(const struct daemon *d);
 /* Opens the store and the source for conf: 0, or -1 (logged). */
-int daemon_open(const struct config *conf,
+int daemon_open(const struct config *conf, bool once,
     struct store **st_r, struct source **src_r);
 /* SIGHUP: a fresh config swapped in only when valid and openable. */
 void daemon_reload(struct daemon *d);

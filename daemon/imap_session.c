@@ -246,9 +246,10 @@ open_failed(struct imap_session *s, bool slow, const char *fmt, ...)
 	va_end(ap);
 	close_conn(s);
 	next_backoff(s, slow);
-	say_down(s, slow, reason, slow ? "nothing is fetched; retrying every "
-	    "5 min (or at a reload)" : "retrying with a growing wait (1 s to "
-	    "5 min), said once until it is back");
+	say_down(s, slow, reason, s->once ? "nothing is fetched (--once)" :
+	    slow ? "nothing is fetched; retrying every 5 min (or at a "
+	    "reload)" : "retrying with a growing wait (1 s to 5 min), said "
+	    "once until it is back");
 	return -1;
 }
 

@@ -22,6 +22,7 @@ struct imap_session {
 	unsigned port, poll_interval, timeout;
 	enum config_tls tls;
 	bool want_idle;
+	bool once;	   /* --once: a failure ends the run, no retry said */
 	char url[320]; /* imaps://host:port/mailbox, for the log */
 
 	mailimap *imap;	      /* NULL: not connected */

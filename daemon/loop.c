@@ -350,7 +350,10 @@ loop_once(struct daemon *d)
 	int rc;
 
 	decay(d);
-	rc = loop_pass(d, true) == 0 ? 0 : -1;
+	if ((rc = loop_pass(d, true)) == LOOP_SOURCE_DOWN)
+		log_warnx("%s: not reached, nothing read (see above)",
+		    d->src->ops->describe(d->src));
+	rc = rc == 0 ? 0 : -1;
 	/* then what is due, backlog included */
 	do
 		resends(d);

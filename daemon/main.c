@@ -76,7 +76,7 @@ daemon_load_config(const struct daemon *d)
 }
 
 int
-daemon_open(const struct config *conf, struct store **st_r,
+daemon_open(const struct config *conf, bool once, struct store **st_r,
     struct source **src_r)
 {
 	char *err = NULL;
@@ -87,7 +87,7 @@ daemon_open(const struct config *conf, struct store **st_r,
 		return -1;
 	}
 	if (conf->imap.host != NULL)
-		*src_r = imap_source_new(&conf->imap, conf->batch_size);
+		*src_r = imap_source_new(&conf->imap, conf->batch_size, once);
 	else
 		*src_r = maildir_source_new(conf->maildir, conf->quarantine);
 	if (*src_r == NULL) {
@@ -111,7 +111,7 @@ daemon_reload(struct daemon *d)
 		notify_ready("reload failed: configuration invalid");
 		return;
 	}
-	if (daemon_open(conf, &st, &src) == -1) {
+	if (daemon_open(conf, d->once, &st, &src) == -1) {
 		log_warnx("config: %s: cannot open what it names, keeping the "
 		    "running configuration", d->conf_path ? d->conf_path :
 		    "defaults");
@@ -184,7 +184,7 @@ run(struct daemon *d)
 	char counts[224], rs[128];
 	int rc;
 
-	if (daemon_open(d->conf, &d->st, &d->src) == -1)
+	if (daemon_open(d->conf, d->once, &d->st, &d->src) == -1)
 		return 1;
 	pipeline_init(&d->pl, d->st, d->conf);
 	log_info("started: %s, database %s%s", d->src->ops->describe(d->src),

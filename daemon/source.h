@@ -86,10 +86,11 @@ struct source *maildir_source_new(const char *path, const char *quarantine);
  * An IMAP source (daemon/source_imap.c) for conf->imap. Connects lazily
  * (the first scan()), so it never fails for the network; returns NULL
  * and logs why only for a configuration it cannot use. source_ref is
- * "<mailbox>/<UIDVALIDITY>/<UID>", received_at the INTERNALDATE.
+ * "<mailbox>/<UIDVALIDITY>/<UID>", received_at the INTERNALDATE. once
+ * (--once): a connection failure is not followed by "retrying" in the log.
  */
 struct config_imap;
 struct source *imap_source_new(const struct config_imap *conf,
-    unsigned batch_size);
+    unsigned batch_size, bool once);
 
 #endif

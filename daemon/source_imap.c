@@ -600,7 +600,8 @@ static const struct source_ops imap_ops = {
 };
 
 struct source *
-imap_source_new(const struct config_imap *conf, unsigned batch_size)
+imap_source_new(const struct config_imap *conf, unsigned batch_size,
+    bool once)
 {
 	struct imap_source *is;
 
@@ -613,5 +614,6 @@ imap_source_new(const struct config_imap *conf, unsigned batch_size)
 	is->src.ops = &imap_ops;
 	is->batch = batch_size > 0 ? batch_size : 1;
 	imap_session_init(&is->s, conf);
+	is->s.once = once;
 	return &is->src;
 }
