@@ -177,6 +177,8 @@ batch(struct daemon *d, struct reader *r, struct prepared **b,
 		raise(SIGKILL); /* test hook: committed, not acknowledged */
 	for (i = 0; i < n; i++)
 		(void)d->src->ops->ack(d->src, &b[i]->m, how[i]);
+	if (d->src->ops->flush != NULL)
+		d->src->ops->flush(d->src);
 	batch_clear(b, n);
 	return n == d->conf->batch_size ? 1 : 0;
 }

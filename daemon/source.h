@@ -59,9 +59,15 @@ struct source_ops {
 	 */
 	int (*scan)(struct source *src, bool full);
 	int (*next)(struct source *src, struct source_msg *m);
-	/* 0, or -1 (logged): the message stays and is seen again. */
+	/* 0, or -1 (logged): the message stays and is seen again. A source
+	 * may only queue the acknowledgement until flush(). */
 	int (*ack)(struct source *src, const struct source_msg *m,
 	    enum source_ack how);
+	/* Optional (NULL): carries out the acknowledgements ack() queued,
+	 * called once after each batch's acks -- one IMAP command for a
+	 * batch instead of one per message. A failure is logged; those
+	 * messages stay and are seen again. */
+	void (*flush)(struct source *src);
 	/* For READY=1/STATUS=: "watching /var/mail/bounces/new",
 	 * "IDLE on imaps://imap.example.org/INBOX" (static or the source's). */
 	const char *(*describe)(struct source *src);

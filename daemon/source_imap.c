@@ -58,6 +58,12 @@ struct imap_msg {
 	size_t len;
 };
 
+/* UIDs ack() queued for im_flush(), one kind each */
+struct imap_acks {
+	uint32_t *uid; /* owned */
+	size_t n, cap;
+};
+
 struct imap_source {
 	struct source src; /* first: the vtable */
 	struct imap_session s;
@@ -67,6 +73,7 @@ struct imap_source {
 	struct imap_msg *chunk; /* the UIDs being handed out */
 	size_t nchunk, ichunk;
 	bool warned_flags; /* "no MOVE, no UIDPLUS: flagging" said */
+	struct imap_acks acks[2]; /* queued by ack(): done, quarantine */
 	char desc[512];
 };
 
@@ -495,20 +502,18 @@ move_to(struct imap_source *is, struct mailimap_set *set, const char *target,
 	return mailimap_uid_expunge(is->s.imap, set);
 }
 
+/*
+ * Queues the acknowledgement: im_flush() acknowledges the batch's
+ * messages with one command per kind (UID sets), after the batch's
+ * commit like each single one would be.
+ */
 static int
 im_ack(struct source *src, const struct source_msg *m, enum source_ack how)
 {
-	static const char *const done_kw[] = { KW_BOUNCED, NULL };
-	static const char *const bad_kw[] = { KW_BOUNCED, KW_UNPARSABLE, NULL };
 	struct imap_source *is = (struct imap_source *)src;
-	const char *target = how == ACK_DONE ? is->s.processed :
-	    is->s.quarantine;
-	const char *what = "UID STORE +FLAGS (\\Seen $Bounced)";
-	struct mailimap_set *set;
+	struct imap_acks *q = &is->acks[how == ACK_DONE ? 0 : 1];
 	uint32_t uid;
-	int r;
 
-	imap_session_leave_idle(&is->s); /* not in a pass: never, but */
 	if (is->s.imap == NULL) {
 		/* it stays unflagged: the next pass finds it recorded */
 		log_debug("imap: %s: %s: not acknowledged, disconnected",
@@ -521,6 +526,28 @@ im_ack(struct source *src, const struct source_msg *m, enum source_ack how)
 		    m->ref, is->s.uidvalidity);
 		return -1;
 	}
+	if (q->n == q->cap) {
+		q->cap = q->cap == 0 ? 64 : q->cap * 2;
+		q->uid = xreallocarray(q->uid, q->cap, sizeof(*q->uid));
+	}
+	q->uid[q->n++] = uid;
+	return 0;
+}
+
+/* One kind of acknowledgement for the queued UIDs: 0, or -1 (logged). */
+static int
+ack_set(struct imap_source *is, struct imap_acks *q, enum source_ack how)
+{
+	static const char *const done_kw[] = { KW_BOUNCED, NULL };
+	static const char *const bad_kw[] = { KW_BOUNCED, KW_UNPARSABLE, NULL };
+	const char *target = how == ACK_DONE ? is->s.processed :
+	    is->s.quarantine;
+	const char *what = "UID STORE +FLAGS (\\Seen $Bounced)";
+	struct mailimap_set *set;
+	int r;
+
+	if (q->n == 0)
+		return 0;
 	if (target != NULL && !is->s.has_move && !is->s.has_uidplus) {
 		if (!is->warned_flags)
 			log_warnx("imap: %s: the server has neither MOVE nor "
@@ -530,24 +557,44 @@ im_ack(struct source *src, const struct source_msg *m, enum source_ack how)
 		is->warned_flags = true;
 		target = NULL;
 	}
-	set = mailimap_set_new_single(uid);
-	if (set == NULL)
-		fatalx("imap: out of memory");
+	qsort(q->uid, q->n, sizeof(*q->uid), cmp_uid);
+	set = uid_set(q->uid, q->n);
 	if (target != NULL)
 		r = move_to(is, set, target, &what);
 	else
 		r = store_flags(is, set, how == ACK_DONE ? done_kw : bad_kw,
 		    true, false);
 	mailimap_set_free(set);
-	if (r == MAILIMAP_NO_ERROR)
+	if (r == MAILIMAP_NO_ERROR) {
+		q->n = 0;
 		return 0;
+	}
 	if (imap_session_fatal(r))
 		imap_session_drop(&is->s, what, r);
 	else
-		log_warnx("imap: %s: %s: %s%s%s: %s", is->s.url, m->ref, what,
-		    target != NULL ? " to " : "", target != NULL ? target : "",
+		log_warnx("imap: %s: %zu messages: %s%s%s: %s", is->s.url,
+		    q->n, what, target != NULL ? " to " : "",
+		    target != NULL ? target : "",
 		    imap_session_error(&is->s, r));
+	/* they stay: the next pass finds them recorded and acknowledges
+	 * them then */
+	q->n = 0;
 	return -1;
+}
+
+static void
+im_flush(struct source *src)
+{
+	struct imap_source *is = (struct imap_source *)src;
+
+	imap_session_leave_idle(&is->s); /* not in a pass: never, but */
+	if (is->s.imap == NULL) {
+		is->acks[0].n = is->acks[1].n = 0;
+		return;
+	}
+	if (ack_set(is, &is->acks[0], ACK_DONE) == 0 || is->s.imap != NULL)
+		(void)ack_set(is, &is->acks[1], ACK_QUARANTINE);
+	is->acks[0].n = is->acks[1].n = 0;
 }
 
 static int
@@ -583,6 +630,8 @@ im_free(struct source *src)
 
 	pass_clear(is);
 	free(is->chunk);
+	free(is->acks[0].uid);
+	free(is->acks[1].uid);
 	imap_session_deinit(&is->s);
 	free(is);
 }
@@ -595,6 +644,7 @@ static const struct source_ops imap_ops = {
 	.scan = im_scan,
 	.next = im_next,
 	.ack = im_ack,
+	.flush = im_flush,
 	.describe = im_describe,
 	.free = im_free,
 };
