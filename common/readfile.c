@@ -64,3 +64,43 @@ fail:
 		close(fd);
 	return -1;
 }
+
+int
+read_secret(const char *path, char *buf, size_t len, const char **why)
+{
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		*why = strerror(errno);
+		return -1;
+	}
+	while (n < len && (r = read(fd, buf + n, len - n)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			*why = strerror(errno);
+			(void)close(fd);
+			return -1;
+		}
+		n += (size_t)r;
+	}
+	(void)close(fd);
+	if (n == len) {
+		explicit_bzero(buf, len);
+		*why = "too long";
+		return -1;
+	}
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	if (n == 0 || strlen(buf) != n || strpbrk(buf, "\r\n") != NULL) {
+		explicit_bzero(buf, len);
+		*why = n == 0 ? "empty" : "not one line of text";
+		return -1;
+	}
+	return 0;
+}

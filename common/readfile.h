@@ -10,4 +10,13 @@
 int readfile(const char *path, unsigned char **buf_r, size_t *len_r,
     const char **error_r);
 
+/*
+ * Reads a secret (a password file) into buf: the whole file less one
+ * trailing line end (LF or CRLF), which must leave one non-empty line of
+ * text shorter than len. Returns 0, or -1 and a static reason in *why
+ * (strerror text, "empty", "not one line of text", "too long"). The
+ * caller wipes buf after use (explicit_bzero).
+ */
+int read_secret(const char *path, char *buf, size_t len, const char **why);
+
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/readfile.h"
 #include "common/xmalloc.h"
 #include "imap_session.h"
 #include "tls.h"
@@ -253,51 +254,6 @@ open_failed(struct imap_session *s, bool slow, const char *fmt, ...)
 	return -1;
 }
 
-/*
- * The password: the whole file less its trailing line end. Read at each
- * login so that a changed file needs no restart.
- */
-static int
-read_password(const struct imap_session *s, char *pw, size_t len,
-    char *err, size_t errlen)
-{
-	size_t n = 0;
-	ssize_t r;
-	int fd;
-
-	if ((fd = open(s->password_file, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "password_file %s: %s", s->password_file,
-		    strerror(errno));
-		return -1;
-	}
-	while (n < len && (r = read(fd, pw + n, len - n)) != 0) {
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			snprintf(err, errlen, "password_file %s: %s",
-			    s->password_file, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		n += (size_t)r;
-	}
-	close(fd);
-	if (n == len) {
-		snprintf(err, errlen, "password_file %s: longer than %zu bytes",
-		    s->password_file, len - 1);
-		return -1;
-	}
-	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
-		n--;
-	pw[n] = '\0';
-	if (n == 0 || strlen(pw) != n || strpbrk(pw, "\r\n") != NULL) {
-		snprintf(err, errlen, "password_file %s: %s", s->password_file,
-		    n == 0 ? "empty" : "not one line of text");
-		return -1;
-	}
-	return 0;
-}
-
 static const char *
 tls_name(enum config_tls tls)
 {
@@ -345,6 +301,7 @@ session_open(struct imap_session *s)
 {
 	struct mailimap_capability_data *cap = NULL;
 	char err[256] = "", pw[IMAP_MAX_PASSWORD + 1];
+	const char *why;
 	int64_t t = now_ms();
 	uint32_t uv;
 	int r, greeting;
@@ -370,8 +327,10 @@ session_open(struct imap_session *s)
 	    s->host, s->ca_file, err, sizeof(err)) == -1)
 		return open_failed(s, true, "certificate refused: %s", err);
 	if (greeting == MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
-		if (read_password(s, pw, sizeof(pw), err, sizeof(err)) == -1)
-			return open_failed(s, true, "%s", err);
+		/* read at each login: a changed file needs no restart */
+		if (read_secret(s->password_file, pw, sizeof(pw), &why) == -1)
+			return open_failed(s, true, "password_file %s: %s",
+			    s->password_file, why);
 		r = mailimap_login(s->imap, s->user, pw);
 		explicit_bzero(pw, sizeof(pw));
 		if (r == MAILIMAP_ERROR_LOGIN)

@@ -19,6 +19,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "common/readfile.h"
 #include "smtp.h"
 #include "tls.h"
 
@@ -336,51 +337,6 @@ smtp_starttls(struct smtp_conv *sc)
 }
 
 /*
- * Reads the password: one line, the trailing newline not part of it.
- * Read at each call so that a changed file needs no reload.
- */
-static int
-read_password(const char *path, char *buf, size_t len, struct smtp_result *res)
-{
-	ssize_t n;
-	size_t got = 0;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		fail(res, SMTP_CONFIG, "password_file %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	while (got < len && (n = read(fd, buf + got, len - got)) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			fail(res, SMTP_CONFIG, "password_file %s: %s", path,
-			    strerror(errno));
-			(void)close(fd);
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	(void)close(fd);
-	if (got == len)
-		got = 0; /* a full buffer: the file is longer, refused below */
-	if (got > 0 && buf[got - 1] == '\n')
-		got--;
-	if (got > 0 && buf[got - 1] == '\r')
-		got--;
-	if (got == 0 || memchr(buf, '\0', got) != NULL ||
-	    memchr(buf, '\n', got) != NULL) {
-		fail(res, SMTP_CONFIG,
-		    "password_file %s: not one line of up to %d bytes", path,
-		    SMTP_MAX_PASSWORD - 1);
-		return -1;
-	}
-	buf[got] = '\0';
-	return 0;
-}
-
-/*
  * AUTH PLAIN, else LOGIN (RFC 4954, RFC 4616): the mechanisms that send
  * the password as it is, which is why it only happens over TLS or to a
  * loopback host (config_check.c). 535 and the other 5xx mean our
@@ -472,6 +428,7 @@ smtp_send(const struct config_smtp *c, const char *from, const char *rcpt,
 {
 	struct smtp_conv sc = {c, NULL, res};
 	char password[SMTP_MAX_PASSWORD];
+	const char *why;
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -486,9 +443,13 @@ smtp_send(const struct config_smtp *c, const char *from, const char *rcpt,
 		    res, SMTP_CONFIG, "resend.smtp.user without password_file");
 		return -1;
 	}
-	if (c->user != NULL && read_password(c->password_file, password,
-				   sizeof(password), res) == -1)
+	/* read at each call: a changed file needs no reload */
+	if (c->user != NULL && read_secret(c->password_file, password,
+	    sizeof(password), &why) == -1) {
+		fail(res, SMTP_CONFIG, "password_file %s: %s", c->password_file,
+		    why);
 		return -1;
+	}
 	if ((sc.s = mailsmtp_new(0, NULL)) == NULL) {
 		fail(res, SMTP_DEFERRED, "out of memory");
 		goto out;

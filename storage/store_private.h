@@ -77,6 +77,17 @@ sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id);
 
 /* Sets the error to "what: <sqlite3_errmsg()>" (copied) and returns -1. */
 int store_fail(struct store *st, const char *what);
+
+/* Binders return SQLITE_OK (0) or an error, so that they chain with ||. */
+int store_bind_text(sqlite3_stmt *stmt, int i, const char *s);
+/* NULL and "" are both stored as NULL */
+int store_bind_opt(sqlite3_stmt *stmt, int i, const char *s);
+/* 0 means none, unknown or never: NULL in the table */
+int store_bind_opt_int(sqlite3_stmt *stmt, int i, int64_t v);
+/* store_fail(st, what), the statement reset: -1 */
+int store_stmt_fail(struct store *st, sqlite3_stmt *stmt, const char *what);
+/* Runs a statement that returns no row and resets it: 0 or -1. */
+int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what);
 /* Sets the error to a text of ours and returns -1. */
 int store_failx(struct store *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -90,30 +90,6 @@ const char *const store_resend_sql[STMT_COUNT] = {
 
 /* ---- helpers ---- */
 
-static int
-bind_text(sqlite3_stmt *stmt, int i, const char *s)
-{
-	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
-}
-
-/* NULL and "" are both stored as NULL */
-static int
-bind_opt(sqlite3_stmt *stmt, int i, const char *s)
-{
-	if (s == NULL || *s == '\0')
-		return sqlite3_bind_null(stmt, i);
-	return bind_text(stmt, i, s);
-}
-
-/* 0 means none: NULL in the table */
-static int
-bind_opt_int(sqlite3_stmt *stmt, int i, int64_t v)
-{
-	if (v == 0)
-		return sqlite3_bind_null(stmt, i);
-	return sqlite3_bind_int64(stmt, i, v);
-}
-
 /*
  * A Message-ID without its angle brackets, as the resend columns keep
  * Resent-Message-ID; "" when s is NULL or only brackets.
@@ -134,23 +110,6 @@ msgid_bare(const char *s, const char **p_r, int *len_r)
 	*len_r = len > 1000 ? 1000 : (int)len;
 }
 
-static int
-stmt_fail(struct store *st, sqlite3_stmt *stmt, const char *what)
-{
-	store_fail(st, what);
-	sqlite3_reset(stmt);
-	return -1;
-}
-
-static int
-step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
-{
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		return stmt_fail(st, stmt, what);
-	sqlite3_reset(stmt);
-	return 0;
-}
-
 /* Steps a statement that returns at most one integer: 1 and *v_r, 0 when
  * no row, -1. NULL reads as 0. */
 static int
@@ -161,7 +120,7 @@ step_int(struct store *st, sqlite3_stmt *stmt, const char *what, int64_t *v_r)
 	if (rc == SQLITE_ROW && v_r != NULL)
 		*v_r = sqlite3_column_int64(stmt, 0);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return stmt_fail(st, stmt, what);
+		return store_stmt_fail(st, stmt, what);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW;
 }
@@ -203,7 +162,7 @@ step_resend(struct store *st, sqlite3_stmt *stmt, const char *what,
 	if (rc == SQLITE_ROW)
 		read_resend(stmt, r);
 	else if (rc != SQLITE_DONE)
-		return stmt_fail(st, stmt, what);
+		return store_stmt_fail(st, stmt, what);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW;
 }
@@ -236,7 +195,7 @@ tx_begin(struct store *st, bool *own_r)
 	if (*own_r)
 		return store_begin(st);
 	stmt = store_stmt(st, STMT_RESEND_SAVEPOINT);
-	return stmt == NULL ? -1 : step_done(st, stmt, "savepoint");
+	return stmt == NULL ? -1 : store_step_done(st, stmt, "savepoint");
 }
 
 /* Ends what tx_begin() started: commits when rc is not -1, else undoes
@@ -250,7 +209,7 @@ tx_end(struct store *st, bool own, int rc)
 		if (own && store_commit(st) == 0)
 			return rc;
 		stmt = own ? NULL : store_stmt(st, STMT_RESEND_RELEASE);
-		if (stmt != NULL && step_done(st, stmt, "release") == 0)
+		if (stmt != NULL && store_step_done(st, stmt, "release") == 0)
 			return rc;
 	}
 	if (own) {
@@ -289,17 +248,17 @@ original_put(struct store *st, const struct store_resend_new *r, int64_t *id_r)
 	if ((stmt = store_stmt(st, STMT_ORIGINAL_ADD)) == NULL)
 		return -1;
 	/* static: SQLite copies nothing, the step comes before we return */
-	if (bind_text(stmt, 1, sha) ||
+	if (store_bind_text(stmt, 1, sha) ||
 	    sqlite3_bind_blob64(
 		stmt, 2, r->original, r->original_len, SQLITE_STATIC) ||
 	    sqlite3_bind_int64(stmt, 3, r->now))
-		return stmt_fail(st, stmt, "add original");
-	if (step_done(st, stmt, "add original") == -1)
+		return store_stmt_fail(st, stmt, "add original");
+	if (store_step_done(st, stmt, "add original") == -1)
 		return -1;
 	if ((stmt = store_stmt(st, STMT_ORIGINAL_FIND)) == NULL)
 		return -1;
-	if (bind_text(stmt, 1, sha))
-		return stmt_fail(st, stmt, "find original");
+	if (store_bind_text(stmt, 1, sha))
+		return store_stmt_fail(st, stmt, "find original");
 	switch (step_int(st, stmt, "find original", id_r)) {
 	case 1:
 		return 0;
@@ -319,9 +278,9 @@ resend_add(struct store *st, const struct store_resend_new *r, int64_t *id_r)
 
 	if (stmt == NULL)
 		return -1;
-	if (bind_text(stmt, 1, r->recipient) ||
-	    bind_opt(stmt, 2, r->original_message_id))
-		return stmt_fail(st, stmt, "find pending resend");
+	if (store_bind_text(stmt, 1, r->recipient) ||
+	    store_bind_opt(stmt, 2, r->original_message_id))
+		return store_stmt_fail(st, stmt, "find pending resend");
 	/* first: a duplicate must not leave a body behind */
 	if ((rc = step_int(st, stmt, "find pending resend", id_r)) != 0)
 		return rc == 1 ? 0 : -1;
@@ -329,16 +288,16 @@ resend_add(struct store *st, const struct store_resend_new *r, int64_t *id_r)
 		return -1;
 	if ((stmt = store_stmt(st, STMT_RESEND_ADD)) == NULL)
 		return -1;
-	if (bind_text(stmt, 1, r->recipient) ||
-	    bind_opt(stmt, 2, r->original_message_id) ||
+	if (store_bind_text(stmt, 1, r->recipient) ||
+	    store_bind_opt(stmt, 2, r->original_message_id) ||
 	    sqlite3_bind_int64(stmt, 3, r->message) ||
 	    sqlite3_bind_int64(stmt, 4, r->next_at) ||
 	    sqlite3_bind_int64(stmt, 5, r->now) ||
-	    bind_opt(stmt, 6, r->reason) ||
-	    bind_text(stmt, 7, r->kind != NULL ? r->kind : "transient") ||
-	    bind_opt_int(stmt, 8, original))
-		return stmt_fail(st, stmt, "add resend");
-	if (step_done(st, stmt, "add resend") == -1)
+	    store_bind_opt(stmt, 6, r->reason) ||
+	    store_bind_text(stmt, 7, r->kind != NULL ? r->kind : "transient") ||
+	    store_bind_opt_int(stmt, 8, original))
+		return store_stmt_fail(st, stmt, "add resend");
+	if (store_step_done(st, stmt, "add resend") == -1)
 		return -1;
 	*id_r = sqlite3_last_insert_rowid(st->db);
 	return 1;
@@ -380,11 +339,11 @@ store_resend_due(struct store *st, int64_t now, struct store_resend *out,
 	if (sqlite3_bind_int64(stmt, 1, now) ||
 	    sqlite3_bind_int64(
 		stmt, 2, max > INT64_MAX ? INT64_MAX : (int64_t)max))
-		return stmt_fail(st, stmt, "due resends");
+		return store_stmt_fail(st, stmt, "due resends");
 	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		read_resend(stmt, &out[n++]);
 	if (n < max && rc != SQLITE_DONE)
-		return stmt_fail(st, stmt, "due resends");
+		return store_stmt_fail(st, stmt, "due resends");
 	sqlite3_reset(stmt);
 	*n_r = n;
 	return 0;
@@ -408,7 +367,7 @@ store_resend_get(struct store *st, int64_t id, struct store_resend *r)
 	if (stmt == NULL)
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, id))
-		return stmt_fail(st, stmt, "get resend");
+		return store_stmt_fail(st, stmt, "get resend");
 	return step_resend(st, stmt, "get resend", r);
 }
 
@@ -426,20 +385,20 @@ store_resend_original(
 	if (stmt == NULL)
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, original))
-		return stmt_fail(st, stmt, "get original");
+		return store_stmt_fail(st, stmt, "get original");
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(stmt);
 		return 0;
 	}
 	if (rc != SQLITE_ROW)
-		return stmt_fail(st, stmt, "get original");
+		return store_stmt_fail(st, stmt, "get original");
 	/* the pointer first, then the size
 	 * (https://www.sqlite.org/c3ref/column_blob.html) */
 	body = sqlite3_column_blob(stmt, 0);
 	len = (size_t)sqlite3_column_bytes(stmt, 0);
 	if (body == NULL && len > 0)
-		return stmt_fail(st, stmt, "get original");
+		return store_stmt_fail(st, stmt, "get original");
 	/* + 1: a NUL after the bytes, for a caller that wants one */
 	*buf_r = xmalloc(len + 1);
 	if (len > 0)
@@ -493,7 +452,7 @@ deferred_state(struct store *st, const struct store_resend *cur,
 	if ((stmt = store_stmt(st, STMT_RESEND_OTHER_WAITING)) == NULL)
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, cur->id))
-		return stmt_fail(st, stmt, "other resend");
+		return store_stmt_fail(st, stmt, "other resend");
 	if ((rc = step_int(st, stmt, "other resend", NULL)) == -1)
 		return -1;
 	if (rc == 1) {
@@ -512,11 +471,11 @@ attempt_add(struct store *st, const struct store_resend_attempt *a)
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, a->resend) ||
 	    sqlite3_bind_int64(stmt, 2, a->at) ||
-	    bind_text(stmt, 3, a->outcome) ||
-	    bind_opt_int(stmt, 4, a->reply_code) ||
-	    bind_opt(stmt, 5, a->reply) || bind_opt_int(stmt, 6, a->message))
-		return stmt_fail(st, stmt, "add resend attempt");
-	return step_done(st, stmt, "add resend attempt");
+	    store_bind_text(stmt, 3, a->outcome) ||
+	    store_bind_opt_int(stmt, 4, a->reply_code) ||
+	    store_bind_opt(stmt, 5, a->reply) || store_bind_opt_int(stmt, 6, a->message))
+		return store_stmt_fail(st, stmt, "add resend attempt");
+	return store_step_done(st, stmt, "add resend attempt");
 }
 
 static int
@@ -544,16 +503,16 @@ resend_record(struct store *st, const struct store_resend_attempt *a)
 		return -1;
 	msgid_bare(a->resent_message_id, &rid, &rid_len);
 	if (sqlite3_bind_int64(stmt, 1, a->resend) ||
-	    bind_text(stmt, 2, state) ||
+	    store_bind_text(stmt, 2, state) ||
 	    (requeue && sqlite3_bind_int64(stmt, 3, a->next_at)) ||
 	    sqlite3_bind_int(stmt, 4, a->counts ? 1 : 0) ||
-	    bind_opt(stmt, 5, a->reply) ||
-	    bind_opt_int(stmt, 6, a->reply_code) ||
+	    store_bind_opt(stmt, 5, a->reply) ||
+	    store_bind_opt_int(stmt, 6, a->reply_code) ||
 	    sqlite3_bind_int64(stmt, 7, a->at) ||
 	    (rid_len > 0 &&
 		sqlite3_bind_text(stmt, 8, rid, rid_len, SQLITE_TRANSIENT)))
-		return stmt_fail(st, stmt, "record resend");
-	return step_done(st, stmt, "record resend");
+		return store_stmt_fail(st, stmt, "record resend");
+	return store_step_done(st, stmt, "record resend");
 }
 
 int
@@ -586,7 +545,7 @@ store_resend_find_sent(struct store *st, const char *recipient,
 		    NULL)
 			return -1;
 		if (sqlite3_bind_text(stmt, 1, id, len, SQLITE_TRANSIENT))
-			return stmt_fail(st, stmt, "find resend");
+			return store_stmt_fail(st, stmt, "find resend");
 		if ((rc = step_resend(st, stmt, "find resend", r)) != 0)
 			return rc;
 	}
@@ -595,9 +554,9 @@ store_resend_find_sent(struct store *st, const char *recipient,
 	msgid_bare(original_message_id, &id, &len);
 	if ((stmt = store_stmt(st, STMT_RESEND_FIND_BY_ORIGINAL)) == NULL)
 		return -1;
-	if (bind_text(stmt, 1, recipient) ||
+	if (store_bind_text(stmt, 1, recipient) ||
 	    sqlite3_bind_text(stmt, 2, id, len, SQLITE_TRANSIENT))
-		return stmt_fail(st, stmt, "find resend");
+		return store_stmt_fail(st, stmt, "find resend");
 	return step_resend(st, stmt, "find resend", r);
 }
 
@@ -610,8 +569,8 @@ store_bounce_link_resend(struct store *st, int64_t bounce, int64_t resend)
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, bounce) ||
 	    sqlite3_bind_int64(stmt, 2, resend))
-		return stmt_fail(st, stmt, "link bounce");
-	if (step_done(st, stmt, "link bounce") == -1)
+		return store_stmt_fail(st, stmt, "link bounce");
+	if (store_step_done(st, stmt, "link bounce") == -1)
 		return -1;
 	if (sqlite3_changes(st->db) == 0)
 		return store_failx(
@@ -633,8 +592,8 @@ waiting_update(struct store *st, enum store_stmt id, int64_t resend,
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, resend) ||
 	    sqlite3_bind_int64(stmt, 2, now))
-		return stmt_fail(st, stmt, what);
-	if (step_done(st, stmt, what) == -1)
+		return store_stmt_fail(st, stmt, what);
+	if (store_step_done(st, stmt, what) == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }

@@ -158,32 +158,32 @@ store_stmt(struct store *st, enum store_stmt id)
 }
 
 /* Binders return SQLITE_OK (0) or an error, so that they chain with ||. */
-static int
-bind_text(sqlite3_stmt *stmt, int i, const char *s)
+int
+store_bind_text(sqlite3_stmt *stmt, int i, const char *s)
 {
 	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
 }
 
 /* NULL and "" are both stored as NULL */
-static int
-bind_opt(sqlite3_stmt *stmt, int i, const char *s)
+int
+store_bind_opt(sqlite3_stmt *stmt, int i, const char *s)
 {
 	if (s == NULL || *s == '\0')
 		return sqlite3_bind_null(stmt, i);
-	return bind_text(stmt, i, s);
+	return store_bind_text(stmt, i, s);
 }
 
 /* 0 means unknown or never: NULL in the table */
-static int
-bind_time(sqlite3_stmt *stmt, int i, int64_t t)
+int
+store_bind_opt_int(sqlite3_stmt *stmt, int i, int64_t t)
 {
 	if (t == 0)
 		return sqlite3_bind_null(stmt, i);
 	return sqlite3_bind_int64(stmt, i, t);
 }
 
-static int
-stmt_fail(struct store *st, sqlite3_stmt *stmt, const char *what)
+int
+store_stmt_fail(struct store *st, sqlite3_stmt *stmt, const char *what)
 {
 	store_fail(st, what);
 	sqlite3_reset(stmt);
@@ -191,11 +191,11 @@ stmt_fail(struct store *st, sqlite3_stmt *stmt, const char *what)
 }
 
 /* Runs a statement that returns no row and resets it. */
-static int
-step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
+int
+store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
 {
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		return stmt_fail(st, stmt, what);
+		return store_stmt_fail(st, stmt, what);
 	sqlite3_reset(stmt);
 	return 0;
 }
@@ -205,7 +205,7 @@ run(struct store *st, enum store_stmt id, const char *what)
 {
 	sqlite3_stmt *stmt = store_stmt(st, id);
 
-	return stmt == NULL ? -1 : step_done(st, stmt, what);
+	return stmt == NULL ? -1 : store_step_done(st, stmt, what);
 }
 
 int
@@ -216,7 +216,7 @@ store_read_version(struct store *st, int *v_r)
 	if (stmt == NULL)
 		return -1;
 	if (sqlite3_step(stmt) != SQLITE_ROW)
-		return stmt_fail(st, stmt, "read user_version");
+		return store_stmt_fail(st, stmt, "read user_version");
 	*v_r = sqlite3_column_int(stmt, 0);
 	sqlite3_reset(stmt);
 	return 0;
@@ -362,13 +362,13 @@ store_message_find(struct store *st, const char *sha256, int64_t *id_r)
 
 	if (stmt == NULL)
 		return -1;
-	if (bind_text(stmt, 1, sha256) != SQLITE_OK)
-		return stmt_fail(st, stmt, "find message");
+	if (store_bind_text(stmt, 1, sha256) != SQLITE_OK)
+		return store_stmt_fail(st, stmt, "find message");
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW && id_r != NULL)
 		*id_r = sqlite3_column_int64(stmt, 0);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return stmt_fail(st, stmt, "find message");
+		return store_stmt_fail(st, stmt, "find message");
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW;
 }
@@ -381,14 +381,14 @@ store_message_add(
 
 	if (stmt == NULL)
 		return -1;
-	if (bind_text(stmt, 1, m->sha256) ||
-	    bind_text(stmt, 2, m->source_ref) ||
-	    bind_opt(stmt, 3, m->message_id) ||
-	    bind_text(stmt, 4, store_outcome_name(m->outcome)) ||
-	    bind_opt(stmt, 5, m->error) || bind_time(stmt, 6, m->received_at) ||
+	if (store_bind_text(stmt, 1, m->sha256) ||
+	    store_bind_text(stmt, 2, m->source_ref) ||
+	    store_bind_opt(stmt, 3, m->message_id) ||
+	    store_bind_text(stmt, 4, store_outcome_name(m->outcome)) ||
+	    store_bind_opt(stmt, 5, m->error) || store_bind_opt_int(stmt, 6, m->received_at) ||
 	    sqlite3_bind_int64(stmt, 7, m->processed_at))
-		return stmt_fail(st, stmt, "add message");
-	if (step_done(st, stmt, "add message") == -1)
+		return store_stmt_fail(st, stmt, "add message");
+	if (store_step_done(st, stmt, "add message") == -1)
 		return -1;
 	if (id_r != NULL)
 		*id_r = sqlite3_last_insert_rowid(st->db);
@@ -404,18 +404,18 @@ store_bounce_add(struct store *st, int64_t message,
 	if (stmt == NULL)
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, message) ||
-	    bind_text(stmt, 2, b->recipient) || bind_opt(stmt, 3, b->action) ||
-	    bind_opt(stmt, 4, b->status) ||
+	    store_bind_text(stmt, 2, b->recipient) || store_bind_opt(stmt, 3, b->action) ||
+	    store_bind_opt(stmt, 4, b->status) ||
 	    (b->reply_code != 0 && sqlite3_bind_int(stmt, 5, b->reply_code)) ||
-	    bind_opt(stmt, 6, b->reason) ||
+	    store_bind_opt(stmt, 6, b->reason) ||
 	    sqlite3_bind_int(stmt, 7, b->hard ? 1 : 0) ||
-	    bind_opt(stmt, 8, b->cls) || bind_opt(stmt, 9, b->diagnostic) ||
-	    bind_opt(stmt, 10, b->remote_mta) ||
-	    bind_opt(stmt, 11, b->original_message_id) ||
-	    bind_opt(stmt, 12, b->rule) || bind_opt(stmt, 13, b->family) ||
-	    bind_time(stmt, 14, b->at))
-		return stmt_fail(st, stmt, "add bounce");
-	if (step_done(st, stmt, "add bounce") == -1)
+	    store_bind_opt(stmt, 8, b->cls) || store_bind_opt(stmt, 9, b->diagnostic) ||
+	    store_bind_opt(stmt, 10, b->remote_mta) ||
+	    store_bind_opt(stmt, 11, b->original_message_id) ||
+	    store_bind_opt(stmt, 12, b->rule) || store_bind_opt(stmt, 13, b->family) ||
+	    store_bind_opt_int(stmt, 14, b->at))
+		return store_stmt_fail(st, stmt, "add bounce");
+	if (store_step_done(st, stmt, "add bounce") == -1)
 		return -1;
 	if (id_r != NULL)
 		*id_r = sqlite3_last_insert_rowid(st->db);
@@ -482,13 +482,13 @@ store_recipient_get(
 
 	if (stmt == NULL)
 		return -1;
-	if (bind_text(stmt, 1, address) != SQLITE_OK)
-		return stmt_fail(st, stmt, "get recipient");
+	if (store_bind_text(stmt, 1, address) != SQLITE_OK)
+		return store_stmt_fail(st, stmt, "get recipient");
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW && read_recipient(st, stmt, r) == -1)
 		rc = SQLITE_ERROR;
 	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return stmt_fail(st, stmt, "get recipient");
+		return store_stmt_fail(st, stmt, "get recipient");
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -501,18 +501,18 @@ store_recipient_put(struct store *st, const struct store_recipient *r)
 
 	if (stmt == NULL)
 		return -1;
-	if (bind_text(stmt, 1, r->address) || bind_text(stmt, 2, r->domain) ||
-	    bind_text(stmt, 3, store_state_name(r->state)) ||
-	    bind_opt(stmt, 4, r->reason) || bind_opt(stmt, 5, r->status) ||
+	if (store_bind_text(stmt, 1, r->address) || store_bind_text(stmt, 2, r->domain) ||
+	    store_bind_text(stmt, 3, store_state_name(r->state)) ||
+	    store_bind_opt(stmt, 4, r->reason) || store_bind_opt(stmt, 5, r->status) ||
 	    sqlite3_bind_int64(stmt, 6, r->bounce_count) ||
 	    sqlite3_bind_int64(stmt, 7, r->soft_count) ||
-	    bind_time(stmt, 8, r->soft_since) ||
-	    bind_time(stmt, 9, r->first_bounce_at) ||
-	    bind_time(stmt, 10, r->last_bounce_at) ||
-	    bind_time(stmt, 11, r->suppressed_at) || bind_opt(stmt, 12, o) ||
-	    bind_time(stmt, 13, r->override_at))
-		return stmt_fail(st, stmt, "put recipient");
-	return step_done(st, stmt, "put recipient");
+	    store_bind_opt_int(stmt, 8, r->soft_since) ||
+	    store_bind_opt_int(stmt, 9, r->first_bounce_at) ||
+	    store_bind_opt_int(stmt, 10, r->last_bounce_at) ||
+	    store_bind_opt_int(stmt, 11, r->suppressed_at) || store_bind_opt(stmt, 12, o) ||
+	    store_bind_opt_int(stmt, 13, r->override_at))
+		return store_stmt_fail(st, stmt, "put recipient");
+	return store_step_done(st, stmt, "put recipient");
 }
 
 /* ---- overrides ---- */
@@ -527,11 +527,11 @@ override_row(
 
 	if (stmt == NULL)
 		return -1;
-	if (bind_text(stmt, 1, address) ||
-	    bind_text(stmt, 2, at != NULL ? at + 1 : "") ||
+	if (store_bind_text(stmt, 1, address) ||
+	    store_bind_text(stmt, 2, at != NULL ? at + 1 : "") ||
 	    sqlite3_bind_int64(stmt, 3, now))
-		return stmt_fail(st, stmt, "override");
-	return step_done(st, stmt, "override");
+		return store_stmt_fail(st, stmt, "override");
+	return store_step_done(st, stmt, "override");
 }
 
 static int
@@ -542,11 +542,11 @@ override_log(struct store *st, const char *address, enum store_override o,
 
 	if (stmt == NULL)
 		return -1;
-	if (bind_text(stmt, 1, address) ||
-	    bind_text(stmt, 2, store_override_name(o)) ||
-	    sqlite3_bind_int64(stmt, 3, now) || bind_opt(stmt, 4, note))
-		return stmt_fail(st, stmt, "log override");
-	return step_done(st, stmt, "log override");
+	if (store_bind_text(stmt, 1, address) ||
+	    store_bind_text(stmt, 2, store_override_name(o)) ||
+	    sqlite3_bind_int64(stmt, 3, now) || store_bind_opt(stmt, 4, note))
+		return store_stmt_fail(st, stmt, "log override");
+	return store_step_done(st, stmt, "log override");
 }
 
 /*
@@ -607,8 +607,8 @@ store_decay_soft(struct store *st, int64_t before, int64_t *n_r)
 	if (stmt == NULL)
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, before) != SQLITE_OK)
-		return stmt_fail(st, stmt, "decay soft");
-	if (step_done(st, stmt, "decay soft") == -1)
+		return store_stmt_fail(st, stmt, "decay soft");
+	if (store_step_done(st, stmt, "decay soft") == -1)
 		return -1;
 	if (n_r != NULL)
 		*n_r = sqlite3_changes(st->db);
@@ -624,12 +624,12 @@ store_resend_schedule(struct store *st, const char *recipient,
 
 	if (stmt == NULL)
 		return -1;
-	if (bind_text(stmt, 1, recipient) ||
-	    bind_opt(stmt, 2, original_message_id) ||
+	if (store_bind_text(stmt, 1, recipient) ||
+	    store_bind_opt(stmt, 2, original_message_id) ||
 	    sqlite3_bind_int64(stmt, 3, message) ||
-	    bind_time(stmt, 4, next_at) || sqlite3_bind_int64(stmt, 5, now))
-		return stmt_fail(st, stmt, "schedule resend");
-	if (step_done(st, stmt, "schedule resend") == -1)
+	    store_bind_opt_int(stmt, 4, next_at) || sqlite3_bind_int64(stmt, 5, now))
+		return store_stmt_fail(st, stmt, "schedule resend");
+	if (store_step_done(st, stmt, "schedule resend") == -1)
 		return -1;
 	/* 0 when DO NOTHING kept the pending row */
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;

@@ -22,12 +22,12 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
 sink_pid=
 trap '[ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null; true' EXIT
-port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port "$py")
 sink_start() {
 	"$py" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$work/sink" \
 	    >>sink.log 2>&1 &
 	sink_pid=$!
-	wait_for 10 "$py" -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" ||
+	wait_for 10 port_open "$py" "$port" ||
 	    fail "the SMTP sink did not start"
 }
 sink_stop() {

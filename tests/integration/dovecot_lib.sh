@@ -20,20 +20,6 @@ dovecot_available() {
 	[ -x /usr/lib/dovecot/imap ] && [ -x /usr/lib/dovecot/imap-login ]
 }
 
-# free_port PYTHON: a TCP port nobody listens on now (127.0.0.1)
-free_port() {
-	"$1" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# port_open PYTHON PORT: something accepts connections there
-port_open() {
-	"$1" -c 'import socket, sys
-socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$2"
-}
-
 # mk_ca DIR NAME: a self-signed CA (EC keys: quick to make)
 mk_ca() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \

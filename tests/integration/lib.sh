@@ -35,6 +35,20 @@ wait_for() {
 	return 1
 }
 
+# free_port PYTHON: a TCP port nobody listens on now (127.0.0.1)
+free_port() {
+	"$1" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# port_open PYTHON PORT: something accepts connections there
+port_open() {
+	"$1" -c 'import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$2"
+}
+
 # expected_results BOUNCECTL DIR: "recipient<TAB>status<TAB>reason" per
 # recipient of every message in DIR, sorted -- what the database must hold
 expected_results() {

@@ -41,7 +41,7 @@ grep -q "^reply=password_file pw.missing: No such file or directory$" out.missin
     { cat out.missing; fail "missing password file: reason"; }
 [ "$(delivered auth)" = 2 ] || fail "delivered without AUTH"
 # Before connecting: nothing listens there, yet it is no refused connect.
-send early "$(free_port)" pw.missing
+send early "$(free_port "$python")" pw.missing
 expect_outcome out.early CONFIG 0
 
 sink_start noauth --tlscert pki/server.pem --tlskey pki/server.key

@@ -8,7 +8,7 @@ need_aiosmtpd
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 message msg
 
-port=$(free_port)
+port=$(free_port "$python")
 run out --port "$port" --from resend@example.org --rcpt rcpt@example.net \
     --message msg
 expect_outcome out DEFERRED 0

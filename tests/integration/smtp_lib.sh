@@ -5,13 +5,9 @@
 set -eu
 
 SMTP_LIB_DIR=$(cd "$(dirname "$0")" && pwd)
+. "$SMTP_LIB_DIR/lib.sh" # fail, wait_for, free_port
 SMTP_PIDS=""
 SMTP_POSTFIX_DIRS=""
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 
 skip() {
 	echo "SKIP: $*" >&2
@@ -44,28 +40,6 @@ smtp_cleanup() {
 }
 trap smtp_cleanup EXIT
 trap 'exit 1' INT TERM HUP
-
-# wait_for SECONDS COMMAND...: polls until COMMAND succeeds (bounded)
-wait_for() {
-	_n=$(($1 * 10))
-	shift
-	while [ "$_n" -gt 0 ]; do
-		if "$@" >/dev/null 2>&1; then
-			return 0
-		fi
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	return 1
-}
-
-# free_port: a TCP port nothing listens on right now (the kernel's pick)
-free_port() {
-	"$python" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 
 # sink_start DIR [smtp_sink.py options]: starts aiosmtpd writing to DIR,
 # sets SINK_PORT and SINK_PID
@@ -130,7 +104,7 @@ postfix_start() {
 		rm -rf "${_d:?}/etc" "${_d:?}/queue" "${_d:?}/data"
 		mkdir -p "$_d/etc" "$_d/queue" "$_d/data"
 		chown postfix "$_d/data"
-		PF_PORT=$(free_port)
+		PF_PORT=$(free_port "$python")
 		cat >"$_d/etc/main.cf" <<PFEOF
 compatibility_level = 3.6
 queue_directory = $_d/queue
