@@ -147,7 +147,8 @@ policy_apply(const struct config_policy *pc, const struct config_resend *rc,
 		res->effect = POLICY_OVERRIDDEN;
 		return;
 	}
-	if (ev->hard && ev->cls != CLASS_COMPLAINT && pc->confirm_hard &&
+	if (ev->hard && !ev->final && ev->cls != CLASS_COMPLAINT &&
+	    pc->confirm_hard &&
 	    rc->enabled && rc->nschedule > 0 && r->state != STATE_SUPPRESSED &&
 	    !hard_pending(r)) {
 		confirm(rc, r, ev, now, res);

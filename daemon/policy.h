@@ -40,6 +40,8 @@ struct policy_event {
 	int64_t at; /* when the bounce arrived */
 	unsigned retry_hint; /* "try again in N" of the diagnostic, s, or 0 */
 	uint32_t rnd;	     /* a random number for the jitter */
+	bool final;	     /* no confirming resend: this hard failure
+			      * decides (the resend worker's own) */
 };
 
 enum policy_effect {

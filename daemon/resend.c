@@ -99,26 +99,32 @@ record(struct store *st, const struct store_resend *rs,
 }
 
 /*
- * 5xx from our relay for this recipient: the address is refused, as a
- * hard bounce would say (issue 5: "failed on 5xx, recipient state
- * updated"). The reason is what the reply's RFC 3463 code implies.
+ * The address is refused, as a hard bounce would say, without another
+ * confirming resend (ev.final): our relay answered 5xx for it (issue 5:
+ * "failed on 5xx, recipient state updated"; the reason is what the
+ * reply's RFC 3463 code implies), or a confirming resend
+ * (confirm_hard_bounce) could not be sent at all, so the hard bounce it
+ * was to confirm stands.
  */
 static int
-recipient_failed(struct store *st, const struct config *conf,
-    const struct store_resend *rs, const struct smtp_result *res,
-    int64_t now)
+recipient_hard(struct store *st, const struct config *conf,
+    const struct store_resend *rs, const char *reply, int64_t now)
 {
 	struct store_recipient r;
 	struct policy_event ev = { .action = "failed",
-		.cls = CLASS_PERMANENT, .hard = true, .at = now };
+		.cls = CLASS_PERMANENT, .hard = true, .at = now, .final = true };
 	struct policy_result pr;
 	char status[16] = "";
-	enum reason why;
+	enum reason why = REASON_COUNT;
 	int found;
 
-	find_status_code(res->reply, strlen(res->reply), status);
-	why = status[0] != '\0' ? status_reason(status) : REASON_COUNT;
-	ev.reason = reason_name(why != REASON_COUNT ? why : REASON_REJECTED);
+	if (reply != NULL)
+		find_status_code(reply, strlen(reply), status);
+	if (status[0] != '\0')
+		why = status_reason(status);
+	ev.reason = why != REASON_COUNT ? reason_name(why) :
+	    reply == NULL && rs->reason[0] != '\0' ? rs->reason :
+	    reason_name(REASON_REJECTED);
 	ev.status = status[0] != '\0' ? status : "5.0.0";
 	memset(&r, 0, sizeof(r));
 	if ((found = store_recipient_get(st, rs->recipient, &r)) == -1)
@@ -128,6 +134,29 @@ recipient_failed(struct store *st, const struct config *conf,
 	policy_apply(&conf->policy, &conf->resend, &r, found == 1, &ev, now,
 	    &pr);
 	return pr.write ? store_recipient_put(st, &r) : 0;
+}
+
+/*
+ * Records an outcome that ends the resend without a delivery; for a
+ * confirming resend the address is then suppressed (recipient_hard()),
+ * in the same transaction.
+ */
+static int
+record_end(struct store *st, const struct config *conf,
+    const struct store_resend *rs, struct store_resend_attempt *a,
+    const char *reply)
+{
+	if (strcmp(rs->kind, "confirm") != 0 &&
+	    strcmp(a->outcome, "failed") != 0)
+		return record(st, rs, a);
+	if (store_begin(st) == -1)
+		return -1;
+	if (record(st, rs, a) == -1 ||
+	    recipient_hard(st, conf, rs, reply, a->at) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st);
 }
 
 /* The bytes to resend: kept from the bounce, else from resend.spool. */
@@ -218,7 +247,7 @@ attempt(struct store *st, const struct config *conf,
 		log_info("resend %lld: %s: gave up: %s", (long long)rs->id,
 		    rs->recipient, a.reply);
 		c->gave_up++;
-		return record(st, rs, &a);
+		return record_end(st, conf, rs, &a, NULL);
 	}
 	if ((rcode = original(st, conf, rs, &buf, &len)) == -1)
 		return -1;
@@ -232,7 +261,7 @@ attempt(struct store *st, const struct config *conf,
 		log_info("resend %lld: %s: cannot resend: %s",
 		    (long long)rs->id, rs->recipient, a.reply);
 		c->cannot++;
-		return record(st, rs, &a);
+		return record_end(st, conf, rs, &a, NULL);
 	}
 	/* RFC 5322 3.6.4: unique; ours, so the bounce of this copy is
 	 * found again (store_resend_find_sent()) */
@@ -263,14 +292,7 @@ attempt(struct store *st, const struct config *conf,
 		c->failed++;
 		log_info("resend %lld: %s: refused: %d %s", (long long)rs->id,
 		    rs->recipient, res.code, res.reply);
-		if (store_begin(st) == -1)
-			return -1;
-		if (record(st, rs, &a) == -1 ||
-		    recipient_failed(st, conf, rs, &res, now) == -1) {
-			store_rollback(st);
-			return -1;
-		}
-		return store_commit(st);
+		return record_end(st, conf, rs, &a, res.reply);
 	case SMTP_DEFERRED:
 	case SMTP_CONFIG:
 		break;
@@ -284,7 +306,7 @@ attempt(struct store *st, const struct config *conf,
 		log_info("resend %lld: %s: gave up after %lld attempts: %s",
 		    (long long)rs->id, rs->recipient,
 		    (long long)rs->attempts + 1, res.reply);
-		return record(st, rs, &a);
+		return record_end(st, conf, rs, &a, NULL);
 	}
 	a.outcome = "deferred";
 	a.next_at = now + policy_resend_delay(rc, (unsigned)rs->attempts +

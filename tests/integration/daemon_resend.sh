@@ -163,6 +163,17 @@ run2 42000
     fail "confirm_hard_bounce: the confirming resend should end failed: $(sql db2 "SELECT state FROM resends")"
 [ "$(sql db2 "SELECT count(*) FROM resends")" = 1 ] || fail "confirm_hard_bounce: more than one resend"
 
+# a first hard bounce whose original did not come back whole: the
+# confirming copy cannot be sent, so the hard bounce stands
+original o9 hank@example.net >o9.eml
+deliver2 9 hank@example.net 5.1.1 "550 5.1.1 <hank@example.net>: User unknown" o9.eml headers
+run2 43000
+run2 44000
+[ "$(sql db2 "SELECT state FROM resends WHERE recipient = 'hank@example.net'")" = cannot_resend ] ||
+    fail "confirm_hard_bounce, headers only: $(sql db2 "SELECT state FROM resends WHERE recipient = 'hank@example.net'")"
+[ "$("$bouncectl" -d db2 status hank@example.net --csv | awk -F, 'NR == 2 { print $3 }')" = suppressed ] ||
+    fail "confirm_hard_bounce: an unconfirmable hard bounce must suppress"
+
 "$bouncectl" -d db resends --csv >resends.csv || fail "bouncectl resends"
 grep -q 'alice@timeout.example.net' resends.csv || fail "bouncectl resends does not list alice"
 echo "resend end to end: seed group 5 resent once to one recipient with Resent-* headers and the original byte for byte; user unknown not resent; server down deferred then sent; a resent copy's bounce linked once; spool and cannot_resend"

@@ -317,6 +317,17 @@ confirm_hard_bounce(void **state)
 	policy_apply(&pc_confirm, &rc, &r, true, &ev, T0 + 9, &res);
 	assert_int_equal(res.effect, POLICY_CONFIRMING);
 	assert_string_equal(r.status, "5.0.0"); /* no code: still marked */
+	/* the worker's own verdict (a 5xx to the confirming copy, or a
+	 * copy it could not send) is final: no second confirmation */
+	{
+		struct store_recipient r3 = { .address = "y@example.org" };
+		struct policy_event fin = ev;
+
+		fin.final = true;
+		policy_apply(&pc_confirm, &rc, &r3, false, &fin, T0, &res);
+		assert_int_equal(res.effect, POLICY_SUPPRESSED);
+		assert_false(res.resend);
+	}
 	/* without resend.enabled the option cannot resend: suppress */
 	{
 		struct config_resend off = rc;
