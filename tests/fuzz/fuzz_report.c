@@ -1,6 +1,8 @@
 /*
  * Fuzz target: bytes → report_parse() → classify_rcpt() for every
- * recipient. Built as a libFuzzer target with clang
+ * recipient, and what the resend path reads from the same report
+ * (mail/resent.h: the whole original, its Message-ID, the retry hint, the
+ * composed resend). Built as a libFuzzer target with clang
  * (-DBD_FUZZ=ON: -fsanitize=fuzzer,address,undefined); otherwise the
  * standalone main() of replay.c replays each file it is given, which is how
  * ctest runs the committed inputs under ASan (libssh's fuzzer.c does the
@@ -8,8 +10,11 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "classify/classify.h"
+#include "mail/resent.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -17,8 +22,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct report *rep = NULL;
-	const char *err;
-	size_t i;
+	const char *err, *orig, *why;
+	char id[1000];
+	size_t i, olen, clen;
+	char *c;
 
 	if (report_parse(data, size, &rep, &err) < 0)
 		return 0;
@@ -26,6 +33,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct verdict v;
 
 		classify_rcpt(rep, &rep->rcpt[i], 0, &v);
+		(void)resent_retry_hint(rep->rcpt[i].diagnostic);
+	}
+	if (resent_original(rep, &orig, &olen, &why)) {
+		(void)resent_message_id(orig, olen, id, sizeof(id));
+		c = resent_compose(orig, olen, "bounces@example.org", 0,
+		    "resend.1.1.0@example.org", &clen);
+		/* the original comes through byte for byte at the end */
+		if (clen < olen || memcmp(c + clen - olen, orig, olen) != 0)
+			abort();
+		free(c);
 	}
 	report_free(&rep);
 	return 0;
