@@ -13,6 +13,9 @@
       (a message there twice counts once).
   imap_tool.py ... wait-count MAILBOX N SECONDS [SEARCH-KEY...]
       polls until count == N (exit 1 on timeout, printing the last count).
+  imap_tool.py ... recreate MAILBOX
+      DELETEs MAILBOX (when it exists) and CREATEs it again: a new
+      UIDVALIDITY (RFC 3501 2.3.1.1), as after a server-side restore.
 
 Plain IMAP on 127.0.0.1: the tests' Dovecot allows it on loopback.
 """
@@ -56,7 +59,7 @@ def main():
     ap.add_argument("--rate", type=float, default=0)
     ap.add_argument("--flags", default=None)
     ap.add_argument("cmd", choices=["append", "count", "distinct",
-                                    "wait-count"])
+                                    "wait-count", "recreate"])
     ap.add_argument("mailbox")
     ap.add_argument("args", nargs="*")
     a = ap.parse_args()
@@ -76,6 +79,14 @@ def main():
                 delay = start + (n + 1) / a.rate - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)
+        m.logout()
+        return 0
+    if a.cmd == "recreate":
+        m = connect(a)
+        m.delete(quote(a.mailbox))  # NO when it does not exist: fine
+        typ, resp = m.create(quote(a.mailbox))
+        if typ != "OK":
+            raise SystemExit("CREATE %s: %r" % (a.mailbox, resp))
         m.logout()
         return 0
     if a.cmd == "count":
