@@ -421,7 +421,8 @@ loop_run(struct daemon *d)
 			continue;
 		}
 		t = min64(min64(next_rescan, next_decay), next_wd) - t;
-		t = min64(t, min64(resend_wait(d), next_resend_check - now_ms()));
+		t = min64(t, min64(resend_wait(d),
+		    next_resend_check - now_ms()));
 		if (need_pass)
 			t = min64(t, retry_at - now_ms());
 		wait_events(d, t < 0 ? 0 : t, &need_pass);

@@ -112,7 +112,8 @@ recipient_hard(struct store *st, const struct config *conf,
 {
 	struct store_recipient r;
 	struct policy_event ev = { .action = "failed",
-		.cls = CLASS_PERMANENT, .hard = true, .at = now, .final = true };
+		.cls = CLASS_PERMANENT, .hard = true, .at = now,
+		.final = true };
 	struct policy_result pr;
 	char status[16] = "";
 	enum reason why = REASON_COUNT;

@@ -473,7 +473,8 @@ attempt_add(struct store *st, const struct store_resend_attempt *a)
 	    sqlite3_bind_int64(stmt, 2, a->at) ||
 	    store_bind_text(stmt, 3, a->outcome) ||
 	    store_bind_opt_int(stmt, 4, a->reply_code) ||
-	    store_bind_opt(stmt, 5, a->reply) || store_bind_opt_int(stmt, 6, a->message))
+	    store_bind_opt(stmt, 5, a->reply) ||
+	    store_bind_opt_int(stmt, 6, a->message))
 		return store_stmt_fail(st, stmt, "add resend attempt");
 	return store_step_done(st, stmt, "add resend attempt");
 }

@@ -385,7 +385,8 @@ store_message_add(
 	    store_bind_text(stmt, 2, m->source_ref) ||
 	    store_bind_opt(stmt, 3, m->message_id) ||
 	    store_bind_text(stmt, 4, store_outcome_name(m->outcome)) ||
-	    store_bind_opt(stmt, 5, m->error) || store_bind_opt_int(stmt, 6, m->received_at) ||
+	    store_bind_opt(stmt, 5, m->error) ||
+	    store_bind_opt_int(stmt, 6, m->received_at) ||
 	    sqlite3_bind_int64(stmt, 7, m->processed_at))
 		return store_stmt_fail(st, stmt, "add message");
 	if (store_step_done(st, stmt, "add message") == -1)
@@ -404,15 +405,18 @@ store_bounce_add(struct store *st, int64_t message,
 	if (stmt == NULL)
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, message) ||
-	    store_bind_text(stmt, 2, b->recipient) || store_bind_opt(stmt, 3, b->action) ||
+	    store_bind_text(stmt, 2, b->recipient) ||
+	    store_bind_opt(stmt, 3, b->action) ||
 	    store_bind_opt(stmt, 4, b->status) ||
 	    (b->reply_code != 0 && sqlite3_bind_int(stmt, 5, b->reply_code)) ||
 	    store_bind_opt(stmt, 6, b->reason) ||
 	    sqlite3_bind_int(stmt, 7, b->hard ? 1 : 0) ||
-	    store_bind_opt(stmt, 8, b->cls) || store_bind_opt(stmt, 9, b->diagnostic) ||
+	    store_bind_opt(stmt, 8, b->cls) ||
+	    store_bind_opt(stmt, 9, b->diagnostic) ||
 	    store_bind_opt(stmt, 10, b->remote_mta) ||
 	    store_bind_opt(stmt, 11, b->original_message_id) ||
-	    store_bind_opt(stmt, 12, b->rule) || store_bind_opt(stmt, 13, b->family) ||
+	    store_bind_opt(stmt, 12, b->rule) ||
+	    store_bind_opt(stmt, 13, b->family) ||
 	    store_bind_opt_int(stmt, 14, b->at))
 		return store_stmt_fail(st, stmt, "add bounce");
 	if (store_step_done(st, stmt, "add bounce") == -1)
@@ -501,15 +505,18 @@ store_recipient_put(struct store *st, const struct store_recipient *r)
 
 	if (stmt == NULL)
 		return -1;
-	if (store_bind_text(stmt, 1, r->address) || store_bind_text(stmt, 2, r->domain) ||
+	if (store_bind_text(stmt, 1, r->address) ||
+	    store_bind_text(stmt, 2, r->domain) ||
 	    store_bind_text(stmt, 3, store_state_name(r->state)) ||
-	    store_bind_opt(stmt, 4, r->reason) || store_bind_opt(stmt, 5, r->status) ||
+	    store_bind_opt(stmt, 4, r->reason) ||
+	    store_bind_opt(stmt, 5, r->status) ||
 	    sqlite3_bind_int64(stmt, 6, r->bounce_count) ||
 	    sqlite3_bind_int64(stmt, 7, r->soft_count) ||
 	    store_bind_opt_int(stmt, 8, r->soft_since) ||
 	    store_bind_opt_int(stmt, 9, r->first_bounce_at) ||
 	    store_bind_opt_int(stmt, 10, r->last_bounce_at) ||
-	    store_bind_opt_int(stmt, 11, r->suppressed_at) || store_bind_opt(stmt, 12, o) ||
+	    store_bind_opt_int(stmt, 11, r->suppressed_at) ||
+	    store_bind_opt(stmt, 12, o) ||
 	    store_bind_opt_int(stmt, 13, r->override_at))
 		return store_stmt_fail(st, stmt, "put recipient");
 	return store_step_done(st, stmt, "put recipient");
@@ -627,7 +634,8 @@ store_resend_schedule(struct store *st, const char *recipient,
 	if (store_bind_text(stmt, 1, recipient) ||
 	    store_bind_opt(stmt, 2, original_message_id) ||
 	    sqlite3_bind_int64(stmt, 3, message) ||
-	    store_bind_opt_int(stmt, 4, next_at) || sqlite3_bind_int64(stmt, 5, now))
+	    store_bind_opt_int(stmt, 4, next_at) ||
+	    sqlite3_bind_int64(stmt, 5, now))
 		return store_stmt_fail(st, stmt, "schedule resend");
 	if (store_step_done(st, stmt, "schedule resend") == -1)
 		return -1;
