@@ -116,6 +116,14 @@ struct config {
  * "FILE:LINE:COL: KEY: why" (or "FILE: why" when the file cannot be read).
  */
 int config_load(const char *path, struct config **conf_r, char **errors_r);
+/*
+ * config_load() for a reader that wants only what the file says
+ * (bouncectl: the database path): the files it names -- password files,
+ * CA files, the spool -- are not looked at, so that a person who may not
+ * read the daemon's secrets can still use its configuration. Every other
+ * check is made.
+ */
+int config_peek(const char *path, struct config **conf_r, char **errors_r);
 /* The same for a buffer; name stands for the file in messages (tests). */
 int config_load_buf(const char *name, const char *buf, size_t len,
     struct config **conf_r, char **errors_r);

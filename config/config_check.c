@@ -263,7 +263,7 @@ check_readable(const char *path, const struct config_where *where, int k,
 {
 	struct stat st;
 
-	if (!have(where, k))
+	if (!have(where, k) || e->no_files)
 		return;
 	if (access(path, R_OK) < 0)
 		rule_error(e, where, k, "%s: %s", path, strerror(errno));
@@ -412,7 +412,7 @@ check_resend(const struct config_resend *rs, const struct config_where *where,
 		rule_error(e, where, from,
 		    "\"%s\" is not an address (local@domain, without <>)",
 		    rs->from);
-	if (have(where, spool)) {
+	if (have(where, spool) && !e->no_files) {
 		if (stat(rs->spool, &st) < 0)
 			rule_error(e, where, spool, "%s: %s", rs->spool,
 			    strerror(errno));
@@ -434,9 +434,9 @@ config_check_rules(const struct config *conf, const struct config_where *where,
 
 static int
 load(const char *name, const char *base, const char *buf, size_t len,
-    struct config **conf_r, char **errors_r)
+    bool no_files, struct config **conf_r, char **errors_r)
 {
-	struct config_errors errs = {.file = name};
+	struct config_errors errs = {.file = name, .no_files = no_files};
 	struct config_doc doc = {0};
 	struct config *conf = NULL;
 	bool whole;
@@ -479,7 +479,7 @@ config_load_buf(const char *name, const char *buf, size_t len,
 	char *base = dir_of(name);
 	int rc;
 
-	rc = load(name, base, buf, len, conf_r, errors_r);
+	rc = load(name, base, buf, len, false, conf_r, errors_r);
 	free(base);
 	return rc;
 }
@@ -488,8 +488,9 @@ config_load_buf(const char *name, const char *buf, size_t len,
  * Relative paths become absolute here: the daemon may change directory,
  * and a path printed in a log should say where the file really is.
  */
-int
-config_load(const char *path, struct config **conf_r, char **errors_r)
+static int
+load_file(const char *path, bool no_files, struct config **conf_r,
+    char **errors_r)
 {
 	struct config_errors errs = {.file = path};
 	char *buf, *dir, *base;
@@ -504,9 +505,21 @@ config_load(const char *path, struct config **conf_r, char **errors_r)
 	dir = dir_of(path);
 	if ((base = realpath(dir != NULL ? dir : ".", NULL)) == NULL)
 		base = dir != NULL ? xstrdup(dir) : NULL;
-	rc = load(path, base, buf, len, conf_r, errors_r);
+	rc = load(path, base, buf, len, no_files, conf_r, errors_r);
 	free(base);
 	free(dir);
 	free(buf);
 	return rc;
+}
+
+int
+config_load(const char *path, struct config **conf_r, char **errors_r)
+{
+	return load_file(path, false, conf_r, errors_r);
+}
+
+int
+config_peek(const char *path, struct config **conf_r, char **errors_r)
+{
+	return load_file(path, true, conf_r, errors_r);
 }

@@ -103,6 +103,8 @@ struct config_errors {
 	struct config_error *v;
 	size_t n, cap;
 	size_t dropped; /* past CONFIG_MAX_ERRORS */
+	bool no_files;	/* config_peek(): the files the configuration names
+			 * (password, CA, spool) are not looked at */
 };
 
 /*

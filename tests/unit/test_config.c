@@ -786,6 +786,39 @@ test_load_file(void **state)
 	free(errors);
 }
 
+/*
+ * config_peek(): bouncectl only wants the database, and whoever runs it
+ * may not read the daemon's password file; every other check still
+ * holds.
+ */
+static void
+test_peek(void **state)
+{
+	static const char text[] = "database: /srv/b.db\n"
+	    "imap:\n  host: imap.example.org\n  user: u\n"
+	    "  password_file: /nonexistent/pw\n"
+	    "resend:\n  spool: /nonexistent/spool\n";
+	struct tmp *t = *state;
+	struct config *c = NULL;
+	char *errors = NULL;
+
+	write_file(t->path, text, sizeof(text) - 1);
+	assert_int_equal(config_load(t->path, &c, &errors), -1);
+	assert_non_null(strstr(errors, "imap.password_file: /nonexistent/pw"));
+	assert_non_null(strstr(errors, "resend.spool: /nonexistent/spool"));
+	free(errors);
+	errors = NULL;
+	assert_int_equal(config_peek(t->path, &c, &errors), 0);
+	assert_null(errors);
+	assert_string_equal(c->database, "/srv/b.db");
+	config_free(&c);
+	/* the rest is still checked */
+	write_file(t->path, "imap:\n  host: h\n  port: 0\n", 26);
+	assert_int_equal(config_peek(t->path, &c, &errors), -1);
+	assert_non_null(strstr(errors, "imap.port"));
+	free(errors);
+}
+
 static void
 test_load_unreadable(void **state)
 {
@@ -1212,6 +1245,8 @@ main(void)
 	    cmocka_unit_test(test_relative_paths),
 	    cmocka_unit_test_setup_teardown(
 		test_load_file, tmp_setup, tmp_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_peek, tmp_setup, tmp_teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_load_unreadable, tmp_setup, tmp_teardown),
 	    cmocka_unit_test_setup_teardown(
