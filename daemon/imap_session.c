@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/readfile.h"
 #include "common/xmalloc.h"
+#include "notify.h"
 #include "imap_session.h"
 #include "tls.h"
 
@@ -322,11 +323,15 @@ session_open(struct imap_session *s)
 		return open_failed(s, false, "connect: %s",
 		    imap_session_error(s, greeting));
 	}
+	/* every step may wait imap.timeout: the watchdog (WatchdogSec=30s)
+	 * hears from us between them */
+	notify_watchdog();
 	/* libetpan (Debian's, GnuTLS) accepts any certificate: tls.h */
 	if (s->tls != CONFIG_TLS_NONE && tls_verify(s->imap->imap_stream,
 	    s->host, s->ca_file, err, sizeof(err)) == -1)
 		return open_failed(s, true, "certificate refused: %s", err);
 	if (greeting == MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		notify_watchdog();
 		/* read at each login: a changed file needs no restart */
 		if (read_secret(s->password_file, pw, sizeof(pw), &why) == -1)
 			return open_failed(s, true, "password_file %s: %s",
@@ -349,6 +354,7 @@ session_open(struct imap_session *s)
 	s->has_move = mailimap_has_extension(s->imap, "MOVE") != 0;
 	s->has_uidplus = mailimap_has_uidplus(s->imap) != 0;
 	s->has_idle = mailimap_has_idle(s->imap) != 0;
+	notify_watchdog();
 	if ((r = mailimap_select(s->imap, s->mailbox)) != MAILIMAP_NO_ERROR)
 		return open_failed(s, false, "SELECT %s: %s", s->mailbox,
 		    imap_session_error(s, r));

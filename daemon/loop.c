@@ -123,6 +123,9 @@ reader_take(struct reader *r)
 		return workq_pop(&r->q);
 	if (r->done)
 		return NULL;
+	/* each read may wait on the network (imap.timeout per command):
+	 * the watchdog hears from us between them, not only per batch */
+	notify_watchdog();
 	if ((pm = read_one(r->src)) == NULL)
 		r->done = true;
 	return pm;
