@@ -402,10 +402,11 @@ loop_run(struct daemon *d)
 			d->resend_at = -1; /* bouncectl resend-now, cancel */
 			next_resend_check = t + RESEND_CHECK_MS;
 		}
-		if (resend_wait(d) == 0) {
+		/* a turn of resends (at most RESEND_PER_RUN), then a pass
+		 * when one is wanted: a backlog of either never starves the
+		 * other */
+		if (resend_wait(d) == 0)
 			resends(d);
-			continue;
-		}
 		if (need_pass && t >= retry_at) {
 			need_pass = false;
 			rc = loop_pass(d, need_full);
