@@ -59,8 +59,9 @@ const struct config_key config_keys[] = {
     {"imap.idle", CFG_BOOL, OFF(imap.idle), 0, 0, "true", 0, NULL},
     {"imap.poll_interval", CFG_DURATION, OFF(imap.poll_interval), 10, DAY,
 	"60s", 0, NULL},
-    /* per network operation; the default stays below WatchdogSec=30s */
-    {"imap.timeout", CFG_DURATION, OFF(imap.timeout), 1, 5 * MINUTE, "20s", 0,
+    /* per network operation: the daemon pings the watchdog between
+     * them, so one wait must stay below the unit's WatchdogSec=2min */
+    {"imap.timeout", CFG_DURATION, OFF(imap.timeout), 1, MINUTE, "20s", 0,
 	NULL},
     {"policy.soft_bounce_limit", CFG_UINT, OFF(policy.soft_limit), 1, 1000, "5",
 	0, NULL},
@@ -97,9 +98,10 @@ const struct config_key config_keys[] = {
 	0, NULL, 0, NO_AUTH},
     {"resend.smtp.helo", CFG_STRING, OFF(resend.smtp.helo), 0, 0, NULL, 0,
 	"the host name"},
-    /* RFC 5321 4.5.3.2 asks for minutes; a local relay answers at once */
+    /* RFC 5321 4.5.3.2 asks for minutes, but a local relay answers at
+     * once, and one wait must stay below the unit's WatchdogSec=2min */
     {"resend.smtp.timeout", CFG_DURATION, OFF(resend.smtp.timeout), 1,
-	10 * MINUTE, "30s", 0, NULL},
+	MINUTE, "30s", 0, NULL},
     {"log.level", CFG_ENUM, OFF(log_level), 0, 0, "info", 0, NULL},
 };
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);

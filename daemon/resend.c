@@ -274,7 +274,8 @@ attempt(struct store *st, const struct config *conf,
 	msg = resent_compose((const char *)buf + skip, len - skip, rc->from,
 	    now, id, &mlen);
 	free(buf);
-	smtp_send(&rc->smtp, rc->from, rs->recipient, msg, mlen, &res);
+	smtp_send(&rc->smtp, rc->from, rs->recipient, msg, mlen,
+	    notify_watchdog, &res);
 	free(msg);
 	notify_watchdog();
 	a.reply_code = res.code;

@@ -45,6 +45,7 @@ struct smtp_conv {
 	const struct config_smtp *c;
 	mailsmtp *s;
 	struct smtp_result *res;
+	void (*tick)(void); /* after each step, or NULL */
 };
 
 /*
@@ -101,6 +102,8 @@ step(struct smtp_conv *sc, int r, const char *what, enum smtp_outcome on5xx)
 {
 	int code = sc->s->response_code;
 
+	if (sc->tick != NULL)
+		sc->tick();
 	if (r == MAILSMTP_NO_ERROR)
 		return 0;
 	if (r == MAILSMTP_ERROR_STREAM || code == 0) {
@@ -229,6 +232,8 @@ smtp_open(struct smtp_conv *sc)
 
 	if ((fd = tcp_connect(sc->c, sc->res)) == -1)
 		return -1;
+	if (sc->tick != NULL)
+		sc->tick();
 	if (sc->c->tls == CONFIG_TLS_IMPLICIT)
 		st = mailstream_ssl_open_with_callback_timeout(
 		    fd, sc->c->timeout, tls_connect_cb, sc->c->host);
@@ -243,6 +248,8 @@ smtp_open(struct smtp_conv *sc)
 		return -1;
 	}
 	if (sc->c->tls == CONFIG_TLS_IMPLICIT) {
+		if (sc->tick != NULL)
+			sc->tick();
 		sc->s->stream = st; /* for verify() */
 		if (verify(sc) == -1)
 			return -1;
@@ -424,9 +431,9 @@ smtp_transaction(struct smtp_conv *sc, const char *from, const char *rcpt,
 
 int
 smtp_send(const struct config_smtp *c, const char *from, const char *rcpt,
-    const char *msg, size_t len, struct smtp_result *res)
+    const char *msg, size_t len, void (*tick)(void), struct smtp_result *res)
 {
-	struct smtp_conv sc = {c, NULL, res};
+	struct smtp_conv sc = {c, NULL, res, tick};
 	char password[SMTP_MAX_PASSWORD];
 	const char *why;
 	int ret = -1;

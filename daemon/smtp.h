@@ -31,9 +31,12 @@ struct smtp_result {
 /*
  * Sends msg (len bytes, LF or CRLF line ends: sent as CRLF,
  * dot-stuffed, RFC 5321 4.5.2) from envelope sender `from` to the one
- * recipient `rcpt`. Fills *res; returns 0 when sent, -1 otherwise.
+ * recipient `rcpt`. Fills *res; returns 0 when sent, -1 otherwise. tick,
+ * when not NULL, is called after each step of the dialogue (each may
+ * wait up to the configured timeout): the daemon's watchdog keep-alive.
  */
 int smtp_send(const struct config_smtp *c, const char *from,
-    const char *rcpt, const char *msg, size_t len, struct smtp_result *res);
+    const char *rcpt, const char *msg, size_t len, void (*tick)(void),
+    struct smtp_result *res);
 
 #endif

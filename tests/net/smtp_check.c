@@ -125,7 +125,7 @@ main(int argc, char **argv)
 	}
 	/* smtp.h: the caller ignores SIGPIPE, as main.c does. */
 	(void)signal(SIGPIPE, SIG_IGN);
-	(void)smtp_send(&c, from, rcpt, (const char *)msg, len, &res);
+	(void)smtp_send(&c, from, rcpt, (const char *)msg, len, NULL, &res);
 	free(msg);
 	printf("outcome=%s\ncode=%d\nreply=%s\n", outcome_names[res.outcome],
 	    res.code, res.reply);
