@@ -297,6 +297,26 @@ connect_tls(struct imap_session *s, char *err, size_t errlen)
 	}
 }
 
+/*
+ * libetpan's progress callback, called as a FETCH response is read: a
+ * big chunk of bodies over a slow link is one command that may take
+ * minutes, and the watchdog must hear from us meanwhile (once a second
+ * is plenty).
+ */
+static void
+fetch_progress(size_t current, size_t maximum, void *arg)
+{
+	struct imap_session *s = arg;
+	int64_t t = now_ms();
+
+	(void)current;
+	(void)maximum;
+	if (t - s->progress_at >= 1000) {
+		s->progress_at = t;
+		notify_watchdog();
+	}
+}
+
 static int
 session_open(struct imap_session *s)
 {
@@ -311,6 +331,8 @@ session_open(struct imap_session *s)
 		fatalx("imap: out of memory");
 	/* before connecting: the connect and every read use it */
 	mailimap_set_timeout(s->imap, s->timeout);
+	mailimap_set_progress_callback(s->imap, fetch_progress, fetch_progress,
+	    s);
 	greeting = connect_tls(s, err, sizeof(err));
 	if (greeting != MAILIMAP_NO_ERROR_AUTHENTICATED &&
 	    greeting != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {

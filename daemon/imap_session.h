@@ -33,6 +33,7 @@ struct imap_session {
 	int64_t idle_since;  /* ms, CLOCK_MONOTONIC */
 	int64_t last_search; /* ms: the poll interval counts from it */
 	int64_t connected_at;
+	int64_t progress_at; /* ms: the last watchdog ping of a FETCH */
 
 	/* reconnection */
 	int64_t retry_at;   /* ms: the next attempt */
