@@ -126,7 +126,7 @@ show(const char *text, char buf[48])
 {
 	size_t i;
 
-	for (i = 0; text[i] != '\0' && i < 40; i++)
+	for (i = 0; i < 40 && text[i] != '\0'; i++)
 		buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f
 			     ? '?'
 			     : text[i];
