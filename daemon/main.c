@@ -71,6 +71,10 @@ daemon_load_config(const struct daemon *d)
 		free(conf->quarantine);
 		conf->maildir = xstrdup(d->opt_maildir);
 		conf->quarantine = xasprintf("%s/.Quarantine", d->opt_maildir);
+		/* the command line names the source: a Maildir, whatever
+		 * imap: the file has */
+		free(conf->imap.host);
+		conf->imap.host = NULL;
 	}
 	return conf;
 }
