@@ -102,7 +102,8 @@ struct config {
 	char *quarantine; /* owned: maildir.quarantine, default
 			   * <maildir.path>/.Quarantine (a Maildir too) */
 	unsigned rescan_interval; /* maildir.rescan_interval, seconds */
-	unsigned batch_size;	  /* maildir.batch_size: messages per commit */
+	unsigned batch_size;	  /* maildir.batch_size or imap.batch_size:
+				   * messages per commit */
 	struct config_imap imap; /* imap.host != NULL: the source is IMAP */
 	struct config_policy policy;
 	struct config_resend resend;

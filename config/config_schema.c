@@ -63,6 +63,8 @@ const struct config_key config_keys[] = {
      * them, so one wait must stay below the unit's WatchdogSec=2min */
     {"imap.timeout", CFG_DURATION, OFF(imap.timeout), 1, MINUTE, "20s", 0,
 	NULL},
+    /* the same field as maildir.batch_size: one source per daemon */
+    {"imap.batch_size", CFG_UINT, OFF(batch_size), 1, 10000, "200", 0, NULL},
     {"policy.soft_bounce_limit", CFG_UINT, OFF(policy.soft_limit), 1, 1000, "5",
 	0, NULL},
     {"policy.soft_window", CFG_DURATION, OFF(policy.soft_window), HOUR,

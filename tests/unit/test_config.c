@@ -892,6 +892,7 @@ test_net_keys(void **state)
 	    "  idle: false\n"
 	    "  poll_interval: 5m\n"
 	    "  timeout: 1m\n"
+	    "  batch_size: 50\n"
 	    "policy:\n"
 	    "  confirm_hard_bounce: true\n"
 	    "resend:\n"
@@ -943,6 +944,7 @@ test_net_keys(void **state)
 	assert_false(c->imap.idle);
 	assert_int_equal(c->imap.poll_interval, 300);
 	assert_int_equal(c->imap.timeout, 60);
+	assert_int_equal(c->batch_size, 50);
 	assert_true(c->policy.confirm_hard);
 	assert_true(c->resend.enabled);
 	assert_int_equal(c->resend.max_age, 7 * 86400);
