@@ -25,6 +25,12 @@ bd_isdigit(int c)
 	return c >= '0' && c <= '9';
 }
 
+static inline bool
+bd_isalpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 /*
  * The lines of s[0..len), one per call: true with the line at *pos in
  * *l_r, its length without the LF in *ll_r, and *pos moved past it; false

@@ -608,13 +608,12 @@ mail_part_text(struct mail_message *msg, const struct mail_part *part,
 }
 
 const char *
-mail_header_raw(struct arena *a, const char *hdr, size_t len,
-    const char *name)
+mail_header_find(const char *hdr, size_t len, const char *name,
+    size_t *vlen_r)
 {
 	size_t nlen = strlen(name), i = 0, b, e;
 	int first = bd_lower((unsigned char)name[0]);
 	const char *nl;
-	char *v;
 
 	for (; i < len; i = (size_t)(nl - hdr) + 1) {
 		nl = memchr(hdr + i, '\n', len - i);
@@ -639,11 +638,25 @@ mail_header_raw(struct arena *a, const char *hdr, size_t len,
 
 			e = n2 != NULL ? (size_t)(n2 - hdr) : len;
 		}
-		v = arena_strndup(a, hdr + b, e - b);
-		str_squeeze(v);
-		return v;
+		*vlen_r = e - b;
+		return hdr + b;
 	}
 	return NULL;
+}
+
+const char *
+mail_header_raw(struct arena *a, const char *hdr, size_t len,
+    const char *name)
+{
+	const char *v;
+	size_t vl;
+	char *s;
+
+	if ((v = mail_header_find(hdr, len, name, &vl)) == NULL)
+		return NULL;
+	s = arena_strndup(a, v, vl);
+	str_squeeze(s);
+	return s;
 }
 
 const char *

@@ -81,7 +81,16 @@ const char *mail_part_text(struct mail_message *msg,
  */
 const char *mail_header(struct arena *arena, const char *hdr, size_t len,
     const char *name);
-/* Same, without decoding encoded words (for addresses and ids). */
+/*
+ * The first field called name (any case; "Name :" too) in hdr[0..len):
+ * its value with its continuation lines (RFC 5322 2.2.3), as a span of
+ * hdr of *vlen_r bytes without the last line end; NULL when absent. No
+ * copy, no arena: for bytes that are not a parsed message (a spool file).
+ */
+const char *mail_header_find(const char *hdr, size_t len, const char *name,
+    size_t *vlen_r);
+/* Same as mail_header(), without decoding encoded words (for addresses
+ * and ids): mail_header_find() squeezed into the arena. */
 const char *mail_header_raw(struct arena *arena, const char *hdr, size_t len,
     const char *name);
 /* Length of the header block at s (up to and excluding the empty line). */

@@ -82,12 +82,6 @@ any_of(const char *const *list, const char *s, size_t len)
 	return false;
 }
 
-static bool
-is_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /*
  * "first N lines", "first 1,024 bytes", "first 10 KB": a count after
  * "first" says a cut was made, whatever the sentence around it.
@@ -157,38 +151,6 @@ report_prose_says_cut(const struct report *rep)
 	return prose_says_cut(rep->text, rep->text_len);
 }
 
-/*
- * The value of the first field called name (any case, RFC 5322 1.2.2) in
- * the header block h[0..hl), including its continuation lines, or NULL.
- */
-static const char *
-field_value(const char *h, size_t hl, const char *name, size_t *vl_r)
-{
-	size_t nl = strlen(name), pos = 0, ll, i, vend;
-	const char *l;
-
-	while (str_line(h, hl, &pos, &l, &ll)) {
-		if (ll < nl || !ci_starts(l, ll, name))
-			continue;
-		i = nl;
-		while (i < ll && (l[i] == ' ' || l[i] == '\t'))
-			i++;
-		if (i >= ll || l[i] != ':')
-			continue;
-		i++;
-		/* RFC 5322 2.2.3: a line starting with WSP continues it */
-		vend = pos < hl ? pos : hl;
-		while (vend < hl && (h[vend] == ' ' || h[vend] == '\t')) {
-			const char *nx = memchr(h + vend, '\n', hl - vend);
-
-			vend = nx != NULL ? (size_t)(nx - h) + 1 : hl;
-		}
-		*vl_r = vend - (size_t)(l + i - h);
-		return l + i;
-	}
-	return NULL;
-}
-
 /* Length of the header block of a message that may use CRLF. */
 static size_t
 header_len(const char *s, size_t len, size_t *sep_r)
@@ -220,7 +182,8 @@ boundary_param(const char *v, size_t vl, char *out)
 		const char *q = p + 8;
 
 		/* a parameter name, not the tail of another word */
-		if (p > v && (is_alpha((unsigned char)p[-1]) || p[-1] == '-')) {
+		if (p > v && (bd_isalpha((unsigned char)p[-1]) ||
+		    p[-1] == '-')) {
 			p = q;
 			continue;
 		}
@@ -283,7 +246,8 @@ multipart_closed(const char *m, size_t len)
 	    seen < RESENT_MAX_BOUNDARIES) {
 		if (ll < sizeof(ct) || !ci_starts(l, ll, ct))
 			continue;
-		v = field_value(l, len - (size_t)(l - m), "content-type", &vl);
+		v = mail_header_find(l, len - (size_t)(l - m), "content-type",
+		    &vl);
 		if (v == NULL || ci_find(v, vl, "multipart") == NULL)
 			continue;
 		if ((bl = boundary_param(v, vl, b)) == 0)
@@ -311,7 +275,7 @@ base64_cut(const char *s, size_t len)
 		if (c == '=') {
 			pad = true;
 			n++;
-		} else if (is_alpha(c) || bd_isdigit(c) || c == '+' ||
+		} else if (bd_isalpha(c) || bd_isdigit(c) || c == '+' ||
 		    c == '/') {
 			if (pad)
 				return true;
@@ -353,7 +317,7 @@ content_length_cut(const char *h, size_t hl, const char *body, size_t bl)
 	size_t vl, i, lines = 0;
 	uint64_t n = 0;
 
-	if ((v = field_value(h, hl, "content-length", &vl)) == NULL)
+	if ((v = mail_header_find(h, hl, "content-length", &vl)) == NULL)
 		return false;
 	for (i = 0; i < vl && bd_isspace((unsigned char)v[i]); i++)
 		;
@@ -380,8 +344,8 @@ copy_says_cut(const struct report *rep, const char *m, size_t len)
 	if (hl == 0 || sep == 0)
 		return hl == 0 ? "the returned message has no header" :
 				 "the original was truncated in its header";
-	if (field_value(m, hl, "from", &vl) == NULL &&
-	    field_value(m, hl, "message-id", &vl) == NULL)
+	if (mail_header_find(m, hl, "from", &vl) == NULL &&
+	    mail_header_find(m, hl, "message-id", &vl) == NULL)
 		return "the returned message has neither From nor Message-ID";
 	tail = len > RESENT_TAIL ? RESENT_TAIL : len;
 	if (any_of(tail_cut, m + len - tail, tail))
@@ -532,7 +496,7 @@ resent_message_id(const char *msg, size_t len, char *buf, size_t buflen)
 	if (msg == NULL || buf == NULL || buflen == 0)
 		return NULL;
 	hl = header_len(msg, len, &sep);
-	if ((v = field_value(msg, hl, "message-id", &vl)) == NULL)
+	if ((v = mail_header_find(msg, hl, "message-id", &vl)) == NULL)
 		return NULL;
 	/* "<" id ">" where there is one; a bare id from a broken client */
 	for (i = 0; i < vl && !angle; i++) {
@@ -775,7 +739,7 @@ hint_at(const char *s, size_t len, size_t i)
 		/* "try again later in", "retry again after" */
 		if ((ci_starts(s + i, len - i, "later") ||
 			ci_starts(s + i, len - i, "again")) &&
-		    (i + 5 >= len || !is_alpha((unsigned char)s[i + 5]))) {
+		    (i + 5 >= len || !bd_isalpha((unsigned char)s[i + 5]))) {
 			i += 5;
 			continue;
 		}
@@ -802,7 +766,7 @@ hint_at(const char *s, size_t len, size_t i)
 		return 0;
 	while (i < len && (s[i] == ' ' || s[i] == '\t'))
 		i++;
-	for (w = i; w < len && is_alpha((unsigned char)s[w]); w++)
+	for (w = i; w < len && bd_isalpha((unsigned char)s[w]); w++)
 		;
 	if ((u = unit_secs(s + i, w - i)) == 0 || n == 0)
 		return 0;
@@ -828,7 +792,7 @@ resent_retry_hint(const char *diagnostic)
 		for (p = diagnostic;
 		     (p = ci_find(p, (size_t)(end - p), *k)) != NULL; p += kl) {
 			/* a word of its own: not "autoretry" */
-			if (p > diagnostic && is_alpha((unsigned char)p[-1]))
+			if (p > diagnostic && bd_isalpha((unsigned char)p[-1]))
 				continue;
 			if ((h = hint_at(diagnostic, len,
 				 (size_t)(p - diagnostic) + kl)) != 0)
