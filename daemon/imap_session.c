@@ -55,34 +55,16 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
 void
 imap_session_init(struct imap_session *s, const struct config_imap *c)
 {
 	bool v6 = strchr(c->host, ':') != NULL; /* an IPv6 literal */
 
 	memset(s, 0, sizeof(*s));
-	s->host = xstrdup(c->host);
-	s->ca_file = dup_or_null(c->ca_file);
-	s->user = xstrdup(c->user);
-	s->password_file = xstrdup(c->password_file);
-	s->mailbox = xstrdup(c->mailbox != NULL ? c->mailbox : "INBOX");
-	s->processed = dup_or_null(c->processed_mailbox);
-	s->quarantine = dup_or_null(c->quarantine_mailbox);
-	s->tls = c->tls;
-	s->port = c->port != 0 ? c->port :
-	    c->tls == CONFIG_TLS_IMPLICIT ? 993 : 143;
-	s->poll_interval = c->poll_interval != 0 ? c->poll_interval : 60;
-	s->timeout = c->timeout != 0 ? c->timeout : 20;
-	s->want_idle = c->idle;
+	s->c = c;
 	snprintf(s->url, sizeof(s->url), "%s://%s%s%s:%u/%s",
-	    s->tls == CONFIG_TLS_IMPLICIT ? "imaps" : "imap", v6 ? "[" : "",
-	    s->host, v6 ? "]" : "", s->port, s->mailbox);
+	    c->tls == CONFIG_TLS_IMPLICIT ? "imaps" : "imap", v6 ? "[" : "",
+	    c->host, v6 ? "]" : "", c->port, c->mailbox);
 	s->retry_at = 0; /* the first scan() connects */
 }
 
@@ -106,13 +88,6 @@ imap_session_deinit(struct imap_session *s)
 			(void)mailimap_logout(s->imap);
 	}
 	close_conn(s);
-	free(s->host);
-	free(s->ca_file);
-	free(s->user);
-	free(s->password_file);
-	free(s->mailbox);
-	free(s->processed);
-	free(s->quarantine);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -268,14 +243,14 @@ connect_tls(struct imap_session *s, char *err, size_t errlen)
 {
 	int r, greeting;
 
-	switch (s->tls) {
+	switch (s->c->tls) {
 	case CONFIG_TLS_IMPLICIT:
 		/* tls_connect_cb() sets SNI (RFC 6066 3) */
-		return mailimap_ssl_connect_with_callback(s->imap, s->host,
-		    (uint16_t)s->port, tls_connect_cb, s->host);
+		return mailimap_ssl_connect_with_callback(s->imap, s->c->host,
+		    (uint16_t)s->c->port, tls_connect_cb, s->c->host);
 	case CONFIG_TLS_STARTTLS:
-		greeting = mailimap_socket_connect(s->imap, s->host,
-		    (uint16_t)s->port);
+		greeting = mailimap_socket_connect(s->imap, s->c->host,
+		    (uint16_t)s->c->port);
 		if (greeting == MAILIMAP_NO_ERROR_AUTHENTICATED) {
 			/* PREAUTH before TLS: the session would run in the
 			 * clear, and a man in the middle can send it (RFC
@@ -288,12 +263,12 @@ connect_tls(struct imap_session *s, char *err, size_t errlen)
 			return greeting;
 		/* RFC 3501 6.2.1; no fallback to cleartext when refused */
 		r = mailimap_socket_starttls_with_callback(s->imap,
-		    tls_connect_cb, s->host);
+		    tls_connect_cb, s->c->host);
 		return r == MAILIMAP_NO_ERROR ? greeting : r;
 	case CONFIG_TLS_NONE:
 	default:
-		return mailimap_socket_connect(s->imap, s->host,
-		    (uint16_t)s->port);
+		return mailimap_socket_connect(s->imap, s->c->host,
+		    (uint16_t)s->c->port);
 	}
 }
 
@@ -330,7 +305,7 @@ session_open(struct imap_session *s)
 	if ((s->imap = mailimap_new(0, NULL)) == NULL)
 		fatalx("imap: out of memory");
 	/* before connecting: the connect and every read use it */
-	mailimap_set_timeout(s->imap, s->timeout);
+	mailimap_set_timeout(s->imap, s->c->timeout);
 	mailimap_set_progress_callback(s->imap, fetch_progress, fetch_progress,
 	    s);
 	greeting = connect_tls(s, err, sizeof(err));
@@ -349,20 +324,21 @@ session_open(struct imap_session *s)
 	 * hears from us between them */
 	notify_watchdog();
 	/* libetpan (Debian's, GnuTLS) accepts any certificate: tls.h */
-	if (s->tls != CONFIG_TLS_NONE && tls_verify(s->imap->imap_stream,
-	    s->host, s->ca_file, err, sizeof(err)) == -1)
+	if (s->c->tls != CONFIG_TLS_NONE && tls_verify(s->imap->imap_stream,
+	    s->c->host, s->c->ca_file, err, sizeof(err)) == -1)
 		return open_failed(s, true, "certificate refused: %s", err);
 	if (greeting == MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
 		notify_watchdog();
 		/* read at each login: a changed file needs no restart */
-		if (read_secret(s->password_file, pw, sizeof(pw), &why) == -1)
+		if (read_secret(s->c->password_file, pw, sizeof(pw),
+		    &why) == -1)
 			return open_failed(s, true, "password_file %s: %s",
-			    s->password_file, why);
-		r = mailimap_login(s->imap, s->user, pw);
+			    s->c->password_file, why);
+		r = mailimap_login(s->imap, s->c->user, pw);
 		explicit_bzero(pw, sizeof(pw));
 		if (r == MAILIMAP_ERROR_LOGIN)
 			return open_failed(s, true, "login as %s refused: %s",
-			    s->user, imap_session_error(s, r));
+			    s->c->user, imap_session_error(s, r));
 		if (r != MAILIMAP_NO_ERROR)
 			return open_failed(s, false, "LOGIN: %s",
 			    imap_session_error(s, r));
@@ -377,8 +353,8 @@ session_open(struct imap_session *s)
 	s->has_uidplus = mailimap_has_uidplus(s->imap) != 0;
 	s->has_idle = mailimap_has_idle(s->imap) != 0;
 	notify_watchdog();
-	if ((r = mailimap_select(s->imap, s->mailbox)) != MAILIMAP_NO_ERROR)
-		return open_failed(s, false, "SELECT %s: %s", s->mailbox,
+	if ((r = mailimap_select(s->imap, s->c->mailbox)) != MAILIMAP_NO_ERROR)
+		return open_failed(s, false, "SELECT %s: %s", s->c->mailbox,
 		    imap_session_error(s, r));
 	uv = s->imap->imap_selection_info->sel_uidvalidity;
 	if (s->uidvalidity != 0 && uv != s->uidvalidity)
@@ -400,7 +376,7 @@ session_open(struct imap_session *s)
 	if (!s->ever || log_get_level() >= LOG_LVL_DEBUG)
 		log_info("imap: %s: logged in as %s over %s; UIDVALIDITY "
 		    "%" PRIu32 ", %" PRIu32 " messages; %s%s%s", s->url,
-		    s->user, tls_name(s->tls), uv,
+		    s->c->user, tls_name(s->c->tls), uv,
 		    s->imap->imap_selection_info->sel_exists,
 		    s->has_move ? "MOVE " : "",
 		    s->has_uidplus ? "UIDPLUS " : "",
@@ -431,8 +407,8 @@ imap_session_ready(struct imap_session *s)
 void
 imap_session_create(struct imap_session *s, const char *mailbox)
 {
-	bool *done = mailbox == s->processed ? &s->created_processed :
-	    &s->created_quarantine;
+	bool *done = mailbox == s->c->processed_mailbox ?
+	    &s->created_processed : &s->created_quarantine;
 	int r;
 
 	if (*done || s->imap == NULL)
@@ -465,8 +441,8 @@ imap_session_arm(struct imap_session *s, int64_t now, int64_t *wake_ms)
 		*wake_ms = now;
 		return -1;
 	}
-	if (!s->want_idle || !s->has_idle) {
-		*wake_ms = s->last_search + (int64_t)s->poll_interval * 1000;
+	if (!s->c->idle || !s->has_idle) {
+		*wake_ms = s->last_search + (int64_t)s->c->poll_interval * 1000;
 		return -1;
 	}
 	if (!s->idling) {
@@ -504,10 +480,10 @@ imap_session_describe(const struct imap_session *s, char *buf, size_t len)
 	if (s->imap == NULL)
 		snprintf(buf, len, "%s %s", s->ever ? "reconnecting to" :
 		    "connecting to", s->url);
-	else if (s->want_idle && s->has_idle)
+	else if (s->c->idle && s->has_idle)
 		snprintf(buf, len, "IDLE on %s", s->url);
 	else
 		snprintf(buf, len, "polling %s every %us", s->url,
-		    s->poll_interval);
+		    s->c->poll_interval);
 	return buf;
 }

@@ -16,12 +16,9 @@
 #include "config/config.h"
 
 struct imap_session {
-	/* the configuration, copied (a reload frees it) */
-	char *host, *ca_file, *user, *password_file, *mailbox;
-	char *processed, *quarantine; /* NULL: flag in place */
-	unsigned port, poll_interval, timeout;
-	enum config_tls tls;
-	bool want_idle;
+	/* borrowed: the daemon frees a source before its configuration
+	 * (main.c, daemon_reload()); config_schema.c filled the defaults */
+	const struct config_imap *c;
 	bool once;	   /* --once: a failure ends the run, no retry said */
 	char url[320]; /* imaps://host:port/mailbox, for the log */
 

@@ -13,6 +13,13 @@
 
 struct source;
 
+/*
+ * A bounce bigger than this is not read: it is recorded as unparsable
+ * (m->error) and quarantined. No MTA returns 64 MiB, and holding it whole
+ * would break the memory bound the daemon keeps.
+ */
+#define SOURCE_MAX_MESSAGE (64u << 20)
+
 struct source_msg {
 	char *ref;	    /* owned: source_ref (Maildir file name, ...) */
 	unsigned char *buf; /* owned: the raw message */

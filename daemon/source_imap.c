@@ -33,12 +33,6 @@
 #include "source.h"
 
 /*
- * A bounce bigger than this is recorded as unparsable, not fetched (the
- * Maildir source's cap, for the same reason: no MTA returns 64 MiB, and
- * holding it whole would break the daemon's memory bound).
- */
-#define IMAP_MAX_MESSAGE (64u << 20)
-/*
  * Bodies asked for in one UID FETCH, by their RFC822.SIZE: a chunk of
  * batch_size messages of a few MiB each must not sit in memory at once.
  * At least one message is always asked for.
@@ -361,7 +355,7 @@ load_bodies(struct imap_source *is)
 	for (i = is->ichunk; i < is->nchunk; i++) {
 		struct imap_msg *x = &is->chunk[i];
 
-		if (!x->meta || x->size > IMAP_MAX_MESSAGE)
+		if (!x->meta || x->size > SOURCE_MAX_MESSAGE)
 			continue;
 		if (n > 0 && bytes + x->size > IMAP_FETCH_BYTES)
 			break;
@@ -390,11 +384,11 @@ im_next(struct source *src, struct source_msg *m)
 			continue;
 		}
 		x = &is->chunk[is->ichunk];
-		if (x->meta && x->size <= IMAP_MAX_MESSAGE && !x->asked &&
+		if (x->meta && x->size <= SOURCE_MAX_MESSAGE && !x->asked &&
 		    load_bodies(is) == -1)
 			return -1;
 		is->ichunk++;
-		if (!x->meta || (x->size <= IMAP_MAX_MESSAGE &&
+		if (!x->meta || (x->size <= SOURCE_MAX_MESSAGE &&
 		    x->buf == NULL)) {
 			/* expunged by someone else since the SEARCH */
 			log_debug("imap: %s: UID %" PRIu32 " vanished, skipped",
@@ -403,12 +397,12 @@ im_next(struct source *src, struct source_msg *m)
 		}
 		break;
 	}
-	m->ref = xasprintf("%s/%" PRIu32 "/%" PRIu32, is->s.mailbox,
+	m->ref = xasprintf("%s/%" PRIu32 "/%" PRIu32, is->s.c->mailbox,
 	    is->s.uidvalidity, x->uid);
 	m->received_at = x->date;
-	if (x->size > IMAP_MAX_MESSAGE || x->len > IMAP_MAX_MESSAGE) {
+	if (x->size > SOURCE_MAX_MESSAGE || x->len > SOURCE_MAX_MESSAGE) {
 		m->error = xasprintf("larger than %u MiB",
-		    IMAP_MAX_MESSAGE >> 20);
+		    SOURCE_MAX_MESSAGE >> 20);
 		free(x->buf);
 	} else {
 		m->buf = x->buf;
@@ -434,8 +428,8 @@ ref_uid(const struct imap_source *is, const char *ref, uint32_t *uid_r)
 		return -1;
 	for (v = u - 1; v > ref && *v != '/'; v--)
 		;
-	if (*v != '/' || (size_t)(v - ref) != strlen(is->s.mailbox) ||
-	    strncmp(ref, is->s.mailbox, (size_t)(v - ref)) != 0)
+	if (*v != '/' || (size_t)(v - ref) != strlen(is->s.c->mailbox) ||
+	    strncmp(ref, is->s.c->mailbox, (size_t)(v - ref)) != 0)
 		return -1;
 	uv = strtoull(v + 1, &end, 10);
 	if (end != u || uv != is->s.uidvalidity)
@@ -540,8 +534,8 @@ ack_set(struct imap_source *is, struct imap_acks *q, enum source_ack how)
 {
 	static const char *const done_kw[] = { KW_BOUNCED, NULL };
 	static const char *const bad_kw[] = { KW_BOUNCED, KW_UNPARSABLE, NULL };
-	const char *target = how == ACK_DONE ? is->s.processed :
-	    is->s.quarantine;
+	const char *target = how == ACK_DONE ? is->s.c->processed_mailbox :
+	    is->s.c->quarantine_mailbox;
 	const char *what = "UID STORE +FLAGS (\\Seen $Bounced)";
 	struct mailimap_set *set;
 	int r;

@@ -29,10 +29,6 @@
 #include "common/xmalloc.h"
 #include "source.h"
 
-/* A bounce bigger than this is recorded as unparsable and quarantined:
- * no MTA returns 64 MiB, and reading it whole would break the memory
- * bound the daemon keeps. */
-#define MAILDIR_MAX_MESSAGE (64u << 20)
 /* An empty file younger than this may still be being written (seconds). */
 #define MAILDIR_SETTLE 5
 
@@ -209,7 +205,7 @@ read_fd(int fd, size_t size, unsigned char **buf_r, size_t *len_r)
 			break;
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n != -1 && len + (size_t)n > MAILDIR_MAX_MESSAGE) {
+		if (n != -1 && len + (size_t)n > SOURCE_MAX_MESSAGE) {
 			n = -1;
 			errno = EFBIG; /* it grew after the fstat() */
 		}
@@ -258,12 +254,13 @@ read_one(struct maildir *md, const char *name, bool cur,
 	m->ref = xstrdup(name);
 	m->origin = cur;
 	m->received_at = st.st_mtime;
-	if ((size_t)st.st_size > MAILDIR_MAX_MESSAGE)
-		m->error = xasprintf("larger than %u MiB", MAILDIR_MAX_MESSAGE >> 20);
+	if ((size_t)st.st_size > SOURCE_MAX_MESSAGE)
+		m->error = xasprintf("larger than %u MiB",
+		    SOURCE_MAX_MESSAGE >> 20);
 	else if (read_fd(fd, (size_t)st.st_size + 1, &m->buf, &m->len) == -1) {
 		if (errno == EFBIG)
 			m->error = xasprintf("larger than %u MiB",
-			    MAILDIR_MAX_MESSAGE >> 20);
+			    SOURCE_MAX_MESSAGE >> 20);
 		else {
 			log_warn("maildir: %s: read", p);
 			source_msg_clear(m);
