@@ -17,8 +17,9 @@
 #include "common/log.h"
 #include "common/readfile.h"
 #include "common/xmalloc.h"
-#include "notify.h"
 #include "imap_session.h"
+#include "notify.h"
+#include "source.h"
 #include "tls.h"
 
 /* Reconnection waits: doubling from the first to the cap. */
@@ -45,15 +46,6 @@
 #define IMAP_IDLE_RENEW_MS (28 * 60 * 1000)
 /* A password longer than this is surely the wrong file. */
 #define IMAP_MAX_PASSWORD 1024
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 imap_session_init(struct imap_session *s, const struct config_imap *c)
@@ -170,7 +162,7 @@ say_down(struct imap_session *s, bool slow, const char *reason,
 {
 	if (!s->down) {
 		s->down = true;
-		s->down_since = now_ms();
+		s->down_since = source_now_ms();
 	} else if (!slow || strcmp(reason, s->said) == 0) {
 		log_debug("imap: %s: %s; %s", s->url, reason, then);
 		return;
@@ -188,14 +180,14 @@ next_backoff(struct imap_session *s, bool slow)
 		s->backoff_ms = IMAP_BACKOFF_MIN_MS;
 	else if ((s->backoff_ms *= 2) > IMAP_BACKOFF_MAX_MS)
 		s->backoff_ms = IMAP_BACKOFF_MAX_MS;
-	s->retry_at = now_ms() + s->backoff_ms;
+	s->retry_at = source_now_ms() + s->backoff_ms;
 }
 
 void
 imap_session_drop(struct imap_session *s, const char *what, int r)
 {
 	char reason[400];
-	int64_t t = now_ms();
+	int64_t t = source_now_ms();
 
 	if (s->imap == NULL)
 		return;
@@ -282,7 +274,7 @@ static void
 fetch_progress(size_t current, size_t maximum, void *arg)
 {
 	struct imap_session *s = arg;
-	int64_t t = now_ms();
+	int64_t t = source_now_ms();
 
 	(void)current;
 	(void)maximum;
@@ -298,7 +290,7 @@ session_open(struct imap_session *s)
 	struct mailimap_capability_data *cap = NULL;
 	char err[256] = "", pw[IMAP_MAX_PASSWORD + 1];
 	const char *why;
-	int64_t t = now_ms();
+	int64_t t = source_now_ms();
 	uint32_t uv;
 	int r, greeting;
 
@@ -367,7 +359,7 @@ session_open(struct imap_session *s)
 		    s->uidvalidity, uv);
 	s->uidvalidity = uv;
 	s->created_processed = s->created_quarantine = false;
-	s->connected_at = now_ms();
+	s->connected_at = source_now_ms();
 	s->backoff_ms = 0;
 	if (s->down)
 		log_notice("imap: %s: %s after %llds", s->url,
@@ -393,12 +385,12 @@ imap_session_ready(struct imap_session *s)
 	if (s->imap != NULL && s->idling)
 		imap_session_leave_idle(s);
 	if (s->imap == NULL) {
-		if (now_ms() < s->retry_at)
+		if (source_now_ms() < s->retry_at)
 			return -1;
 		if (session_open(s) == -1)
 			return -1;
 	}
-	s->last_search = now_ms();
+	s->last_search = source_now_ms();
 	/* an EXISTS from here on is mail the coming SEARCH may miss */
 	s->imap->imap_selection_info->sel_has_exists = 0;
 	return 0;

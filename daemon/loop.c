@@ -26,15 +26,6 @@
 #define RETRY_MIN_MS 1000	     /* after a failed pass, doubling ... */
 #define RESEND_CHECK_MS (60 * 1000)  /* resends changed by bouncectl */
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 loop_signals(struct daemon *d)
 {
@@ -290,7 +281,7 @@ backoff(struct daemon *d)
 static void
 wait_events(struct daemon *d, int64_t timeout, bool *need_pass)
 {
-	int64_t t = now_ms(), wake = INT64_MAX;
+	int64_t t = source_now_ms(), wake = INT64_MAX;
 	struct pollfd pfd[2] = {
 		{ .fd = d->sfd, .events = POLLIN },
 		{ .fd = d->src->ops->arm(d->src, t, &wake), .events = POLLIN },
@@ -313,7 +304,7 @@ wait_events(struct daemon *d, int64_t timeout, bool *need_pass)
 	if (n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
 		d->src->ops->drain(d->src);
 		*need_pass = true;
-	} else if (wake != INT64_MAX && now_ms() >= wake)
+	} else if (wake != INT64_MAX && source_now_ms() >= wake)
 		*need_pass = true; /* poll interval, IDLE renewal, reconnect */
 }
 
@@ -372,7 +363,7 @@ loop_run(struct daemon *d)
 {
 	uint64_t wd = notify_watchdog_usec();
 	int64_t wd_every = wd > 0 ? (int64_t)(wd / 2000) : INT64_MAX / 4;
-	int64_t t = now_ms(), next_wd = t, next_decay = t, retry_at = t;
+	int64_t t = source_now_ms(), next_wd = t, next_decay = t, retry_at = t;
 	int64_t next_rescan = t + (int64_t)d->conf->rescan_interval * 1000;
 	int64_t next_resend_check = t + RESEND_CHECK_MS;
 	uint64_t resends_before = 0;
@@ -380,7 +371,7 @@ loop_run(struct daemon *d)
 	int rc;
 
 	while (!d->stopping) {
-		t = now_ms();
+		t = source_now_ms();
 		if (d->reload) {
 			d->reload = false;
 			daemon_reload(d);
@@ -414,7 +405,7 @@ loop_run(struct daemon *d)
 				d->resend_at = -1; /* the pass queued some */
 			resends_before = d->pl.total.resends;
 			if (rc == LOOP_STORE_FAILED) {
-				retry_at = now_ms() + backoff(d);
+				retry_at = source_now_ms() + backoff(d);
 				need_pass = true;
 			} else if (rc == 0) {
 				d->retry_ms = 0;
@@ -426,9 +417,9 @@ loop_run(struct daemon *d)
 		}
 		t = min64(min64(next_rescan, next_decay), next_wd) - t;
 		t = min64(t, min64(resend_wait(d),
-		    next_resend_check - now_ms()));
+		    next_resend_check - source_now_ms()));
 		if (need_pass)
-			t = min64(t, retry_at - now_ms());
+			t = min64(t, retry_at - source_now_ms());
 		wait_events(d, t < 0 ? 0 : t, &need_pass);
 	}
 	return 0;

@@ -10,8 +10,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct source;
+
+/* The clock of arm() and the loop's timers: CLOCK_MONOTONIC in ms. */
+static inline int64_t
+source_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /*
  * A bounce bigger than this is not read: it is recorded as unparsable
@@ -47,7 +58,7 @@ struct source_ops {
 	/*
 	 * Called before the loop waits. Returns the fd to poll for
 	 * "something arrived" (inotify, an IMAP connection in IDLE), or -1;
-	 * sets *wake_ms (CLOCK_MONOTONIC ms, as now_ms) to when the source
+	 * sets *wake_ms (source_now_ms()) to when the source
 	 * wants a pass without an event (poll interval, IDLE renewal, a
 	 * reconnection), INT64_MAX for never. May do I/O (enter IDLE).
 	 */
