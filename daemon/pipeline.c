@@ -131,17 +131,14 @@ schedule_resend(struct pipeline *p, const struct prepared *pm,
 		.message = bounce_msg, .reason = b->reason,
 		.kind = res->confirm ? "confirm" : "transient",
 		.next_at = res->resend_at, .now = now };
-	char hex[SHA256_HEX_LEN + 1];
 	const char *orig, *why;
 	size_t olen;
 	int64_t id;
 	int added;
 
-	if (resent_original(pm->rep, &orig, &olen, &why)) {
-		sha256_hex(orig, olen, hex);
+	/* the store hashes it, only when no resend waits for the pair */
+	if (resent_original(pm->rep, &orig, &olen, &why))
 		rn.original = orig, rn.original_len = olen;
-		rn.original_sha256 = hex;
-	}
 	if ((added = store_resend_add(p->st, &rn, &id)) == -1)
 		return db_fail(p, "resend");
 	p->batch.resends += (uint64_t)added;

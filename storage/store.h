@@ -156,17 +156,6 @@ int store_decay_soft(struct store *st, int64_t before, int64_t *n_r);
 
 /* ---- resends: the queue daemon/resend.c drains (schema v3) ---- */
 
-/*
- * Schedules a resend of original_message_id to recipient at next_at,
- * caused by bounce message `message`. Returns 1 when a row was added, 0
- * when one is already pending for that recipient and original message
- * (one pending resend per pair, however many bounces arrive), -1.
- * (Kept for schema-v2 callers; store_resend_add() is the full form.)
- */
-int store_resend_schedule(struct store *st, const char *recipient,
-    const char *original_message_id, int64_t message, int64_t next_at,
-    int64_t now);
-
 struct store_resend_new {
 	const char *recipient;		 /* lower case */
 	const char *original_message_id; /* without <>, or NULL */

@@ -30,7 +30,6 @@ enum store_stmt {
 	STMT_UNSUPPRESS,
 	STMT_OVERRIDE_LOG,
 	STMT_DECAY,
-	STMT_RESEND,
 	/* store_resend.c holds the SQL of these, in store_resend_sql[] */
 	STMT_RESEND_FIND_PENDING,
 	STMT_ORIGINAL_ADD,

@@ -36,14 +36,11 @@ const char *const store_resend_sql[STMT_COUNT] = {
 	"INSERT INTO resends (recipient, original_message_id, message, state,"
 	" next_attempt_at, created_at, updated_at, reason, kind, original)"
 	" VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5, ?6, ?7, ?8)",
-    /*
-     * A NULL next_attempt_at (store_resend_schedule() with next_at 0)
-     * is due at once; NULLs sort first. The state test is the WHERE of
-     * resends_due, which lets SQLite walk that index in order.
-     */
+    /* the state test is the WHERE of resends_due, which lets SQLite
+     * seek that index to the due rows, in order */
     [STMT_RESEND_DUE] =
 	RESEND_COLS " WHERE state IN ('pending', 'deferred')"
-		    " AND (next_attempt_at <= ?1 OR next_attempt_at IS NULL)"
+		    " AND next_attempt_at <= ?1"
 		    " ORDER BY next_attempt_at, id LIMIT ?2",
     [STMT_RESEND_NEXT_AT] = "SELECT next_attempt_at FROM resends"
 			    " WHERE state IN ('pending', 'deferred')"

@@ -75,12 +75,6 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_DECAY] =
 	"UPDATE recipients SET state = 'active', soft_count = 0,"
 	" soft_since = NULL WHERE state = 'soft' AND last_bounce_at < ?1",
-    /* no conflict target: DO NOTHING covers the partial unique index
-     * resends_one_pending (https://www.sqlite.org/lang_upsert.html) */
-    [STMT_RESEND] =
-	"INSERT INTO resends (recipient, original_message_id, message, state,"
-	" next_attempt_at, created_at, updated_at)"
-	" VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5) ON CONFLICT DO NOTHING",
 };
 
 /* ---- errors ---- */
@@ -622,23 +616,3 @@ store_decay_soft(struct store *st, int64_t before, int64_t *n_r)
 	return 0;
 }
 
-int
-store_resend_schedule(struct store *st, const char *recipient,
-    const char *original_message_id, int64_t message, int64_t next_at,
-    int64_t now)
-{
-	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND);
-
-	if (stmt == NULL)
-		return -1;
-	if (store_bind_text(stmt, 1, recipient) ||
-	    store_bind_opt(stmt, 2, original_message_id) ||
-	    sqlite3_bind_int64(stmt, 3, message) ||
-	    store_bind_opt_int(stmt, 4, next_at) ||
-	    sqlite3_bind_int64(stmt, 5, now))
-		return store_stmt_fail(st, stmt, "schedule resend");
-	if (store_step_done(st, stmt, "schedule resend") == -1)
-		return -1;
-	/* 0 when DO NOTHING kept the pending row */
-	return sqlite3_changes(st->db) > 0 ? 1 : 0;
-}

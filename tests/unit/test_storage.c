@@ -24,6 +24,18 @@
 
 #define DAY 86400
 #define T0  1700000000 /* 2023-11-14T22:13:20Z */
+
+/* A resend with no kept original: 1 added, 0 one waits already, -1. */
+static int
+schedule(struct store *st, const char *to, const char *orig, int64_t msg,
+    int64_t next_at, int64_t now)
+{
+	struct store_resend_new r = { .recipient = to,
+		.original_message_id = orig, .message = msg,
+		.kind = "transient", .next_at = next_at, .now = now };
+
+	return store_resend_add(st, &r, NULL);
+}
 /* the sha256 add_message() gives message 1 */
 #define SHA1 "0000000000000000000000000000000000000000000000000000000000000001"
 
@@ -464,7 +476,7 @@ test_migrate_from_v1(void **state)
 	assert_int_equal(store_message_find(st, "aa", &id), 1);
 	assert_int_equal(id, 7);
 	assert_int_equal(
-	    store_resend_schedule(st, "old@example.org", "<o@x>", 7, T0, T0),
+	    schedule(st, "old@example.org", "<o@x>", 7, T0, T0),
 	    0);
 	assert_int_equal(store_query_status(st, "old@example.org", &rows), 0);
 	assert_int_equal(store_rows_next(rows), 1);
@@ -737,28 +749,28 @@ test_resend_dedup(void **state)
 	const char *to = "u@example.org";
 
 	assert_int_equal(
-	    store_resend_schedule(f->st, to, "<a@x>", m1, T0 + 600, T0), 1);
+	    schedule(f->st, to, "<a@x>", m1, T0 + 600, T0), 1);
 	/* another bounce for the same pair: still one pending */
 	assert_int_equal(
-	    store_resend_schedule(f->st, to, "<a@x>", m2, T0 + 660, T0 + 60),
+	    schedule(f->st, to, "<a@x>", m2, T0 + 660, T0 + 60),
 	    0);
 	assert_int_equal(
-	    store_resend_schedule(f->st, to, "<b@x>", m2, T0 + 660, T0 + 60),
+	    schedule(f->st, to, "<b@x>", m2, T0 + 660, T0 + 60),
 	    1);
 	/* an unknown original dedups too, and "" is unknown */
-	assert_int_equal(store_resend_schedule(f->st, to, NULL, m1, T0, T0), 1);
-	assert_int_equal(store_resend_schedule(f->st, to, NULL, m2, T0, T0), 0);
-	assert_int_equal(store_resend_schedule(f->st, to, "", m2, T0, T0), 0);
+	assert_int_equal(schedule(f->st, to, NULL, m1, T0, T0), 1);
+	assert_int_equal(schedule(f->st, to, NULL, m2, T0, T0), 0);
+	assert_int_equal(schedule(f->st, to, "", m2, T0, T0), 0);
 	/* deferred is still pending */
 	sql_exec(db, "UPDATE resends SET state = 'deferred' WHERE"
 		     " original_message_id = '<a@x>'");
 	assert_int_equal(
-	    store_resend_schedule(f->st, to, "<a@x>", m2, T0, T0), 0);
+	    schedule(f->st, to, "<a@x>", m2, T0, T0), 0);
 	/* once sent, a new failure schedules a new one */
 	sql_exec(db, "UPDATE resends SET state = 'sent', attempts = 1");
 	assert_int_equal(
-	    store_resend_schedule(f->st, to, "<a@x>", m2, T0, T0), 1);
-	assert_int_equal(store_resend_schedule(f->st, to, NULL, m2, T0, T0), 1);
+	    schedule(f->st, to, "<a@x>", m2, T0, T0), 1);
+	assert_int_equal(schedule(f->st, to, NULL, m2, T0, T0), 1);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends"), 5);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
 				     " state = 'pending' AND attempts = 0 AND"
@@ -766,7 +778,7 @@ test_resend_dedup(void **state)
 	    2);
 	/* the cause must exist */
 	assert_int_equal(
-	    store_resend_schedule(f->st, "v@example.org", NULL, 4242, T0, T0),
+	    schedule(f->st, "v@example.org", NULL, 4242, T0, T0),
 	    -1);
 }
 
@@ -934,9 +946,9 @@ test_resend_add(void **state)
 	/* the duplicate left no body behind */
 	assert_int_equal(
 	    sql_int(db, "SELECT count(*) FROM resend_originals"), 1);
-	/* store_resend_schedule() shares the pair */
+	/* a resend without a kept original shares the pair */
 	assert_int_equal(
-	    store_resend_schedule(f->st, "u@example.org", "a@x", m2, T0, T0),
+	    schedule(f->st, "u@example.org", "a@x", m2, T0, T0),
 	    0);
 	/* a deferred row holds the pair too */
 	sql_exec(db, "UPDATE resends SET state = 'deferred'");
@@ -1120,7 +1132,7 @@ test_resend_due(void **state)
 	assert_int_equal(at, T0 + 30);
 	/* a schema-v2 caller without a time: due at once, first */
 	assert_int_equal(
-	    store_resend_schedule(f->st, "f@example.org", NULL, m1, 0, T0), 1);
+	    schedule(f->st, "f@example.org", NULL, m1, 0, T0), 1);
 	expect_due(f->st, T0, 8, "6");
 	assert_int_equal(store_resend_next_at(f->st, &at), 1);
 	assert_int_equal(at, 0);
@@ -1613,7 +1625,7 @@ populate(struct store *st)
 	    st, "b@example.org", STATE_SOFT, "mailboxfull", T0 + 2 * DAY);
 	put_recipient(
 	    st, "c@example.net", STATE_SUPPRESSED, "userunknown", T0 + 2 * DAY);
-	assert_int_equal(store_resend_schedule(st, "b@example.org",
+	assert_int_equal(schedule(st, "b@example.org",
 			     "<orig@example.com>", m3, T0 + 3 * DAY, T0),
 	    1);
 	assert_int_equal(store_override(st, "a@example.org",
