@@ -116,6 +116,25 @@ or_dash(const char *s)
 	return s != NULL && *s != '\0' ? s : "-";
 }
 
+int
+pipeline_recipient(struct store *st, const struct config *conf,
+    const char *address, const struct policy_event *ev, int64_t now,
+    struct store_recipient *r, struct policy_result *res)
+{
+	int found;
+
+	memset(r, 0, sizeof(*r));
+	if ((found = store_recipient_get(st, address, r)) == -1)
+		return -1;
+	if (found == 0)
+		snprintf(r->address, sizeof(r->address), "%s", address);
+	policy_apply(&conf->policy, &conf->resend, r, found == 1, ev, now,
+	    res);
+	if (res->write && store_recipient_put(st, r) == -1)
+		return -1;
+	return 0;
+}
+
 /*
  * A resend for the recipient, with the returned original when it came
  * back whole (stored once per content), else none: resend.spool is asked
@@ -158,16 +177,9 @@ apply_policy(struct pipeline *p, const struct prepared *pm,
 		.rnd = arc4random() };
 	struct policy_result res;
 	char buf[64];
-	int found;
 
-	memset(&r, 0, sizeof(r));
-	if ((found = store_recipient_get(p->st, b->recipient, &r)) == -1)
-		return db_fail(p, "recipient");
-	if (found == 0)
-		snprintf(r.address, sizeof(r.address), "%s", b->recipient);
-	policy_apply(&p->conf->policy, &p->conf->resend, &r, found == 1, &ev,
-	    now, &res);
-	if (res.write && store_recipient_put(p->st, &r) == -1)
+	if (pipeline_recipient(p->st, p->conf, b->recipient, &ev, now, &r,
+	    &res) == -1)
 		return db_fail(p, "recipient");
 	if (res.effect == POLICY_SUPPRESSED)
 		p->batch.suppressed++;

@@ -15,6 +15,7 @@
 #include "classify/classify.h"
 #include "common/sha256.h"
 #include "config/config.h"
+#include "policy.h"
 #include "source.h"
 #include "storage/store.h"
 
@@ -55,6 +56,16 @@ void prepared_free(struct prepared *pm);
  */
 const char *pipeline_counts_text(const struct pipeline_counts *c, char *buf,
     size_t len);
+
+/*
+ * The one place a failure meets a recipients row: the row read (or a new
+ * one for address), ev applied (policy_apply()), the row written back
+ * when it changed; *r and *res say what happened. For the pipeline's
+ * bounces and the resend worker's own verdicts. 0, or -1 (store_error()).
+ */
+int pipeline_recipient(struct store *st, const struct config *conf,
+    const char *address, const struct policy_event *ev, int64_t now,
+    struct store_recipient *r, struct policy_result *res);
 
 void pipeline_init(struct pipeline *p, struct store *st,
     const struct config *conf);

@@ -19,7 +19,7 @@
 #include "common/xmalloc.h"
 #include "mail/resent.h"
 #include "notify.h"
-#include "policy.h"
+#include "pipeline.h"
 #include "resend.h"
 #include "smtp.h"
 
@@ -117,7 +117,6 @@ recipient_hard(struct store *st, const struct config *conf,
 	struct policy_result pr;
 	char status[16] = "";
 	enum reason why = REASON_COUNT;
-	int found;
 
 	if (reply != NULL)
 		find_status_code(reply, strlen(reply), status);
@@ -127,14 +126,7 @@ recipient_hard(struct store *st, const struct config *conf,
 	    reply == NULL && rs->reason[0] != '\0' ? rs->reason :
 	    reason_name(REASON_REJECTED);
 	ev.status = status[0] != '\0' ? status : "5.0.0";
-	memset(&r, 0, sizeof(r));
-	if ((found = store_recipient_get(st, rs->recipient, &r)) == -1)
-		return -1;
-	if (found == 0)
-		snprintf(r.address, sizeof(r.address), "%s", rs->recipient);
-	policy_apply(&conf->policy, &conf->resend, &r, found == 1, &ev, now,
-	    &pr);
-	return pr.write ? store_recipient_put(st, &r) : 0;
+	return pipeline_recipient(st, conf, rs->recipient, &ev, now, &r, &pr);
 }
 
 /*
