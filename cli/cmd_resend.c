@@ -40,10 +40,11 @@ cmd_resends(const struct cli_args *a)
 		if (strcmp(state, resend_states[i]) == 0)
 			break;
 	if (state != NULL && i == NSTATES) {
-		fprintf(stderr,
-		    "bouncectl: --state: %s: not one of pending, deferred, "
-		    "sent, failed, gave_up, cannot_resend, cancelled\n",
-		    state);
+		fprintf(stderr, "bouncectl: --state: %s: not one of", state);
+		for (i = 0; i < NSTATES; i++)
+			fprintf(stderr, "%s %s", i > 0 ? "," : "",
+			    resend_states[i]);
+		fputc('\n', stderr);
 		return CLI_USAGE;
 	}
 	if (cli_db_open(a, STORE_RDONLY, &db) < 0)
