@@ -173,11 +173,13 @@ apply_policy(struct pipeline *p, const struct prepared *pm,
 	struct store_recipient r;
 	struct policy_event ev = { .reason = b->reason, .status = b->status,
 		.action = b->action, .cls = v->cls, .hard = v->hard,
-		.at = b->at, .retry_hint = resent_retry_hint(diagnostic),
-		.rnd = arc4random() };
+		.at = b->at, .rnd = arc4random() };
 	struct policy_result res;
 	char buf[64];
 
+	/* only a transient failure's first delay follows the server's hint */
+	if (v->cls == CLASS_TRANSIENT)
+		ev.retry_hint = resent_retry_hint(diagnostic);
 	if (pipeline_recipient(p->st, p->conf, b->recipient, &ev, now, &r,
 	    &res) == -1)
 		return db_fail(p, "recipient");
