@@ -130,23 +130,32 @@ first_text(struct report *rep, size_t *len_r)
 	return rep->text;
 }
 
-/*
- * Free-text bounces (qmail, Exim, Sendmail) return the original inline,
- * after a marker line; its header block gives the original Message-ID.
- */
+/* The returned original's fields, from its header block h[0..hl). */
 static void
-original_headers(struct report *rep, const char *h, size_t hl)
+original_fields(struct report *rep, const char *h, size_t hl)
 {
-	hl = mail_header_block_len(h, hl);
 	rep->original.message_id = mail_header_raw(&rep->arena, h, hl,
 	    "Message-ID");
-	if (rep->original.message_id == NULL)
-		return;
 	rep->original.resent_message_id = mail_header_raw(&rep->arena, h, hl,
 	    "Resent-Message-ID");
 	rep->original.from = mail_header(&rep->arena, h, hl, "From");
 	rep->original.to = mail_header(&rep->arena, h, hl, "To");
 	rep->original.subject = mail_header(&rep->arena, h, hl, "Subject");
+}
+
+/*
+ * Free-text bounces (qmail, Exim, Sendmail) return the original inline,
+ * after a marker line; its header block gives the original Message-ID.
+ * A candidate without one is no original (the caller tries the next).
+ */
+static void
+original_headers(struct report *rep, const char *h, size_t hl)
+{
+	size_t vl;
+
+	hl = mail_header_block_len(h, hl);
+	if (mail_header_find(h, hl, "Message-ID", &vl) != NULL)
+		original_fields(rep, h, hl);
 }
 
 /*
@@ -247,13 +256,7 @@ read_original(struct report *rep)
 	}
 	if (h == NULL || hl == 0)
 		return;
-	rep->original.message_id = mail_header_raw(&rep->arena, h, hl,
-	    "Message-ID");
-	rep->original.resent_message_id = mail_header_raw(&rep->arena, h, hl,
-	    "Resent-Message-ID");
-	rep->original.from = mail_header(&rep->arena, h, hl, "From");
-	rep->original.to = mail_header(&rep->arena, h, hl, "To");
-	rep->original.subject = mail_header(&rep->arena, h, hl, "Subject");
+	original_fields(rep, h, hl);
 }
 
 static bool
