@@ -446,7 +446,15 @@ imap_session_arm(struct imap_session *s, int64_t now, int64_t *wake_ms)
 		s->idling = true;
 		s->idle_since = now;
 	}
-	*wake_ms = s->idle_since + IMAP_IDLE_RENEW_MS;
+	/*
+	 * Renewed before the autologout, and searched again every
+	 * poll_interval even so: a notification can be lost (one that came
+	 * with another command's response; a mailbox deleted and created
+	 * again under us, whose new messages the old IDLE never reports).
+	 */
+	*wake_ms = s->idle_since + (IMAP_IDLE_RENEW_MS <
+	    (int64_t)s->c->poll_interval * 1000 ? IMAP_IDLE_RENEW_MS :
+	    (int64_t)s->c->poll_interval * 1000);
 	/* libetpan may have read past "+ idling" already: poll(2) would
 	 * not see those bytes */
 	if (s->imap->imap_stream->read_buffer_len > 0)
