@@ -3,16 +3,17 @@
  *   1. the kind of report (complaint, auto-reply) and the DSN Action;
  *   2. a family's own reason (its codes are unambiguous), then the remote
  *      provider's documented codes (provider.c);
- *   3. the precise text rules over the diagnostic: text overrides a
- *      generic code, because many MTAs send 5.0.0 or a wrong code with a
- *      precise reason in words;
- *   4. the RFC 3463 code when it names one cause (the code the remote
- *      server gave, when the report's Status is the reporter's summary);
- *   5. the weak text rules: broad words that a specific code outranks;
- *   6. the SMTP reply code; else undefined.
- * Then the context refines the verdict: an X.2 code says the mailbox
- * exists, the failing SMTP command says whose address was refused, a
- * temporary DNS failure is no verdict on the domain (refine()).
+ *   3. the candidate: the precise text rules over the diagnostic (text
+ *      overrides a generic code, because many MTAs send 5.0.0 or a wrong
+ *      code with a precise reason in words), else a specific RFC 3463
+ *      code, else the weak text rules (broad words a specific code
+ *      outranks);
+ *   4. the decision table (decision.h): the SMTP stage, the code and the
+ *      reply code may overrule the candidate; without one, its fallback
+ *      rows decide by the class of a catch-all code, the reply code, the
+ *      Action or the stage; else onhold (the server said something) or
+ *      undefined.
+ * Every verdict names its rule and its layer.
  */
 #include "classify.h"
 
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "common/strutil.h"
+#include "decision.h"
 #include "mail/mail_limits.h"
 #include "provider.h"
 
@@ -51,9 +53,11 @@ classify_match(const char *text, size_t len, const char *pattern)
 }
 
 static void
-set(struct verdict *v, enum reason r, const char *rule, const char *matched)
+set(struct verdict *v, enum reason r, enum decision_layer layer,
+    const char *rule, const char *matched)
 {
 	v->reason = r;
+	v->layer = layer;
 	v->rule = rule;
 	v->matched = matched;
 	v->cls = reason_info(r)->cls;
@@ -63,12 +67,6 @@ static bool
 is_action(const struct report_rcpt *r, const char *a)
 {
 	return r->action != NULL && strcmp(r->action, a) == 0;
-}
-
-static bool
-is_command(const struct report_rcpt *r, const char *c)
-{
-	return r->command != NULL && strcmp(r->command, c) == 0;
 }
 
 /* RFC 3463 2: class 4 is a persistent transient failure; RFC 5321 4.2.1:
@@ -153,8 +151,7 @@ rule_applies(
 		return false;
 	if (ru->reply != 0 && ru->reply != r->reply_code)
 		return false;
-	if (ru->command != NULL &&
-	    (r->command == NULL || strcmp(ru->command, r->command) != 0))
+	if (ru->command != NULL && strcmp(ru->command, stage_name(r->stage)) != 0)
 		return false;
 	if (ru->status != NULL && strcmp(ru->status, r->status) != 0)
 		return false;
@@ -177,7 +174,8 @@ by_text(const struct report_rcpt *r, const struct diag *d, bool weak,
 			continue;
 		if (!classify_match(d->buf, d->len, ru->pattern))
 			continue;
-		set(v, ru->reason, ru->name, ru->pattern);
+		set(v, ru->reason, weak ? LAYER_WEAK : LAYER_RULES, ru->name,
+		    ru->pattern);
 		if (ru->cls >= 0)
 			v->cls = (enum bounce_class)ru->cls;
 		return true;
@@ -185,107 +183,28 @@ by_text(const struct report_rcpt *r, const struct diag *d, bool weak,
 	return false;
 }
 
-static bool
-by_reply_code(const struct report_rcpt *r, struct verdict *v)
-{
-	/* RFC 5321 4.2.3: only the codes that name one cause */
-	switch (r->reply_code) {
-	case 421:
-		set(v, REASON_TOOMANYCONN, "reply.421", "421");
-		return true;
-	case 452:
-		set(v, REASON_SYSTEMFULL, "reply.452", "452");
-		return true;
-	case 552:
-		set(v, REASON_MAILBOXFULL, "reply.552", "552");
-		return true;
-	case 553:
-		set(v, REASON_USERUNKNOWN, "reply.553", "553");
-		return true;
-	default:
-		return false;
-	}
-}
-
 /*
- * What the rest of the report says about a verdict from the text: the
- * RFC 3463 subject and the failing SMTP command can contradict the words.
+ * The decision table over the candidate (decision.h). A row that keeps
+ * the candidate's reason still names itself: the stage confirmed it.
  */
 static void
-refine(const struct report *rep, const struct report_rcpt *r,
+by_table(const struct report *rep, const struct report_rcpt *r,
     struct verdict *v)
 {
-	bool coded_unknown = status_reason(r->status) == REASON_USERUNKNOWN;
+	struct decision_in in = { rep, r, v->reason, temporary(r) };
+	const struct decision_row *row = decision_find(&in);
+	enum bounce_class cls = v->cls;
+	bool kept;
 
-	/*
-	 * "user unknown" with an X.2.y code: RFC 3463 3.3 keeps X.2 for a
-	 * mailbox that exists. X.2.1 says it is disabled; any other X.2
-	 * code says it refused this message: the owner's filter.
-	 */
-	if (v->reason == REASON_USERUNKNOWN && r->status[0] != '\0' &&
-	    strncmp(r->status + 1, ".2.", 3) == 0) {
-		if (strcmp(r->status + 2, "2.1") == 0)
-			set(v, REASON_SUSPEND, "rfc3463.mailbox-disabled",
-			    v->status);
-		else
-			set(v, REASON_FILTERED, "rfc3463.mailbox-exists",
-			    v->status);
+	if (row == NULL)
 		return;
-	}
-	/*
-	 * "user unknown" under a security/policy code (X.7): the server
-	 * refused by policy and words it as an unknown user, which is a
-	 * filter's answer, not the directory's.
-	 */
-	if (v->reason == REASON_USERUNKNOWN && r->status[0] != '\0' &&
-	    strncmp(r->status + 1, ".7.", 3) == 0) {
-		set(v, REASON_FILTERED, "rfc3463.policy-unknown", v->status);
-		return;
-	}
-	/*
-	 * A filtering gateway (mail/gateway.h) that says "user unknown"
-	 * without an addressing code or a refused RCPT applies its own
-	 * recipient policy.
-	 */
-	if (v->reason == REASON_USERUNKNOWN && rep->gateway != NULL &&
-	    !coded_unknown && !is_command(r, "RCPT")) {
-		set(v, REASON_FILTERED, "gateway.recipient-policy", rep->gateway);
-		return;
-	}
-	/*
-	 * "no such user" after DATA: the recipient was accepted at RCPT
-	 * (RFC 5321 3.3), so the mailbox exists and its owner's filter
-	 * refused the mail; unless the code itself says X.1.1, as MTAs
-	 * that defer RCPT errors to DATA do.
-	 */
-	if (v->reason == REASON_USERUNKNOWN && is_command(r, "DATA") &&
-	    !coded_unknown) {
-		set(v, REASON_FILTERED, "command.data-after-rcpt", "DATA");
-		return;
-	}
-	/* an unknown address or domain at MAIL FROM is the sender's */
-	if ((v->reason == REASON_USERUNKNOWN ||
-		v->reason == REASON_HOSTUNKNOWN ||
-		v->reason == REASON_UNDEFINED) &&
-	    is_command(r, "MAIL")) {
-		set(v, REASON_REJECTED, "command.mail-from", "MAIL");
-		return;
-	}
-	/*
-	 * A DNS failure the MTA itself treats as temporary (4.x.x) is not
-	 * yet a verdict on the domain: resolvers fail and recover.
-	 */
-	if (v->reason == REASON_HOSTUNKNOWN && temporary(r)) {
-		set(v, REASON_NETWORKERROR, "dns.temporary", v->status);
-		return;
-	}
-	/* refused at the greeting or at HELO, before any address was sent
-	 * (RFC 5321 3.1, 4.3.2): the server refuses the client itself */
-	if (v->reason == REASON_UNDEFINED && !temporary(r) &&
-	    (is_command(r, "CONN") || is_command(r, "HELO"))) {
-		set(v, REASON_BLOCKED, "command.connection", r->command);
-		return;
-	}
+	kept = row->result == v->reason;
+	set(v, row->result,
+	    (row->flags & DR_FALLBACK) ? LAYER_FALLBACK : LAYER_TABLE,
+	    row->name, v->status[0] != '\0' ? v->status : row->name);
+	/* a class a text rule imposed (a loop is permanent) stands */
+	if (kept)
+		v->cls = cls;
 }
 
 static void
@@ -295,24 +214,26 @@ decide(const struct report *rep, const struct report_rcpt *r, struct verdict *v)
 	enum reason sr;
 
 	if (rep->kind == REPORT_FEEDBACK) {
-		set(v, REASON_FEEDBACK, "arf.feedback-report",
+		set(v, REASON_FEEDBACK, LAYER_KIND, "arf.feedback-report",
 		    r->feedback_type != NULL ? r->feedback_type : "abuse");
 		return;
 	}
 	if (rep->kind == REPORT_AUTOREPLY) {
-		set(v, REASON_VACATION, "rfc3834.auto-reply", "auto-reply");
+		set(v, REASON_VACATION, LAYER_KIND, "rfc3834.auto-reply",
+		    "auto-reply");
 		return;
 	}
 	if (is_action(r, "delivered") || is_action(r, "relayed") ||
 	    is_action(r, "expanded")) {
-		set(v, REASON_DELIVERED, "dsn.action-success", r->action);
+		set(v, REASON_DELIVERED, LAYER_KIND, "dsn.action-success",
+		    r->action);
 		return;
 	}
 	if (r->hint != NULL) {
 		enum reason h = reason_from_name(r->hint);
 
 		if (h != REASON_COUNT) {
-			set(v, h, "family.hint", r->hint);
+			set(v, h, LAYER_FAMILY, "family.hint", r->hint);
 			return;
 		}
 	}
@@ -321,36 +242,25 @@ decide(const struct report *rep, const struct report_rcpt *r, struct verdict *v)
 		struct provider_verdict pv;
 
 		if (provider_reason(rep, r, &pv)) {
-			set(v, pv.reason, pv.rule, pv.matched);
+			set(v, pv.reason, LAYER_PROVIDER, pv.rule, pv.matched);
 			if ((pv.flags & PE_FINAL) != 0)
 				return;
-			goto context;
+			goto table;
 		}
 	}
-	/*
-	 * Precise text first: it overrides a generic code and the many
-	 * wrong ones MTAs send. Then a specific RFC 3463 code, which beats
-	 * the broad words (weak rules). Then the reply code.
-	 */
 	diag_init(&d, r);
 	if (by_text(r, &d, false, v))
-		goto context;
+		goto table;
 	sr = status_reason(r->status);
 	if (sr != REASON_COUNT) {
-		set(v, sr, "rfc3463.status", v->status);
-		goto context;
+		set(v, sr, LAYER_STATUS, "rfc3463.status", v->status);
+		goto table;
 	}
 	if (by_text(r, &d, true, v))
-		goto context;
-	if (by_reply_code(r, v))
-		goto context;
-	if (is_action(r, "delayed")) {
-		set(v, REASON_EXPIRED, "dsn.action-delayed", "delayed");
-		return;
-	}
-	set(v, REASON_UNDEFINED, "none", NULL);
-context:
-	refine(rep, r, v);
+		goto table;
+	set(v, REASON_UNDEFINED, LAYER_NONE, "none", NULL);
+table:
+	by_table(rep, r, v);
 	/*
 	 * Nothing decided, but the server said something: the bounce is
 	 * held for a person to read rather than called undefined (sisimai's
@@ -358,7 +268,9 @@ context:
 	 */
 	if (v->reason == REASON_UNDEFINED && r->diagnostic != NULL &&
 	    r->diagnostic[0] != '\0')
-		set(v, REASON_ONHOLD, "none.onhold", NULL);
+		set(v, REASON_ONHOLD, LAYER_FALLBACK, "none.onhold", NULL);
+	else if (v->reason == REASON_UNDEFINED)
+		v->layer = LAYER_FALLBACK;
 }
 
 /*
@@ -452,4 +364,22 @@ classify_action(const struct report *rep, const struct report_rcpt *r)
 	if (rep->kind == REPORT_FEEDBACK || rep->kind == REPORT_AUTOREPLY)
 		return NULL;
 	return "failed";
+}
+
+static const char *const layer_names[LAYER_COUNT] = {
+	[LAYER_NONE] = "none",
+	[LAYER_KIND] = "kind",
+	[LAYER_FAMILY] = "family",
+	[LAYER_PROVIDER] = "provider",
+	[LAYER_RULES] = "rules",
+	[LAYER_TABLE] = "table",
+	[LAYER_STATUS] = "status",
+	[LAYER_WEAK] = "weak",
+	[LAYER_FALLBACK] = "fallback",
+};
+
+const char *
+decision_layer_name(enum decision_layer l)
+{
+	return (unsigned)l < LAYER_COUNT ? layer_names[l] : "none";
 }

@@ -12,8 +12,26 @@
 #include "mail/report.h"
 #include "reason.h"
 
+/*
+ * Which layer of the decision gave the reason (classify.c), so that the
+ * corpus check can show a layer that overfits.
+ */
+enum decision_layer {
+	LAYER_NONE = 0,
+	LAYER_KIND,	/* the report's kind or its DSN Action */
+	LAYER_FAMILY,	/* a free-text family's own reason */
+	LAYER_PROVIDER, /* the remote provider's documented code */
+	LAYER_RULES,	/* the text rules */
+	LAYER_TABLE,	/* a context row of the decision table */
+	LAYER_STATUS,	/* a specific RFC 3463 code */
+	LAYER_WEAK,	/* the broad words of the weak rules */
+	LAYER_FALLBACK, /* a fallback row, onhold, undefined */
+	LAYER_COUNT
+};
+
 struct verdict {
 	enum reason reason;
+	enum decision_layer layer;
 	bool hard; /* userunknown, hostunknown, hasmoved; notaccept with 5xx */
 	enum bounce_class cls;
 	const char *rule;    /* static: the name of the rule that decided */
@@ -35,7 +53,7 @@ struct classify_rule {
 	int reply;	     /* only when the reply code is this (0: any) */
 	int cls;	     /* -1, or the enum bounce_class to impose */
 	unsigned flags;	     /* CR_* below */
-	const char *command; /* only when this SMTP command failed, or NULL */
+	const char *command; /* only at this stage ("connection"), or NULL */
 	const char *status;  /* only when the RFC 3463 code is this, or NULL */
 };
 
@@ -68,9 +86,11 @@ void classify_rcpt(const struct report *rep, const struct report_rcpt *r,
 bool classify_match(const char *text, size_t len, const char *pattern);
 
 /* The reason an RFC 3463 code implies, or REASON_COUNT when it says
- * nothing specific (x.0.0, 5.7.1 and other catch-alls). */
+ * nothing specific (x.0.0, 5.7.1 and other catch-alls: decision.c). */
 enum reason status_reason(const char *status);
 /* A representative code for a reason ("5.1.1" for userunknown), or "". */
 const char *reason_status(enum reason r, bool temporary);
+/* "rules", "table", … for the corpus check and explain */
+const char *decision_layer_name(enum decision_layer l);
 
 #endif

@@ -777,7 +777,8 @@ const struct classify_rule classify_rules[] = {
 	RULE_WEAK(spamdetected, "spam", "spam"),
 	/* refused before any address was sent: the client itself; later,
 	 * the sender's address failed the server's security checks */
-	RULE_WEAK_CMD(blocked, "access-denied-conn", "access denied", "CONN"),
+	RULE_WEAK_CMD(blocked, "access-denied-conn", "access denied",
+	    "connection"),
 	RULE_WEAK(securityerror, "access-denied", "access denied"),
 	RULE_WEAK(userunknown, "unknown-address", "unknown address"),
 	/* seed: "550 <addr> unknow[n]" with nothing else to go on */

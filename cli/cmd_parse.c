@@ -37,6 +37,11 @@ print_json(const char *file, struct report *rep, size_t i,
 		printf("%d", r->reply_code);
 	else
 		fputs("null", stdout);
+	json_key(stdout, &first, "stage");
+	json_string(stdout, r->stage != STAGE_UNKNOWN ? stage_name(r->stage) : NULL);
+	json_key(stdout, &first, "stage_source");
+	json_string(stdout, r->stage != STAGE_UNKNOWN ?
+		stage_source_name(r->stage_by) : NULL);
 	json_key(stdout, &first, "reason");
 	json_string(stdout, reason_name(v->reason));
 	json_key(stdout, &first, "hard");
@@ -51,6 +56,8 @@ print_json(const char *file, struct report *rep, size_t i,
 	json_string(stdout, report_utf8(rep, rep->original.message_id));
 	json_key(stdout, &first, "rule");
 	json_string(stdout, v->rule);
+	json_key(stdout, &first, "layer");
+	json_string(stdout, decision_layer_name(v->layer));
 	json_key(stdout, &first, "family");
 	json_string(stdout, rep->family);
 	fputs("}\n", stdout);
@@ -87,9 +94,15 @@ print_explain(const char *file, struct report *rep, size_t i,
 	    v->status_derived ? " (implied by the reason)" : "");
 	if (r->reply_code > 0)
 		printf("  reply code: %d\n", r->reply_code);
+	if (r->stage != STAGE_UNKNOWN)
+		printf("  stage:      %s (from the %s)\n", stage_name(r->stage),
+		    r->stage_by == STAGE_BY_TRANSCRIPT ? "session transcript" :
+		    r->stage_by == STAGE_BY_PROSE ? "MTA's words" :
+						    "status code");
 	if (r->diagnostic != NULL)
 		printf("  diagnostic: %s\n", report_utf8(rep, r->diagnostic));
 	printf("  rule:       %s\n", v->rule);
+	printf("  layer:      %s\n", decision_layer_name(v->layer));
 	if (v->matched != NULL)
 		printf("  matched:    \"%s\"\n", v->matched);
 	printf("  reason:     %s (%s, %s): %s\n", ri->name,

@@ -16,19 +16,20 @@
  * words after it are looked up, rather than searching every phrase.
  */
 static const struct phrase_cmd {
-	const char *text, *cmd;
+	const char *text;
+	enum smtp_stage stage;
 } after_lead[] = {
-	{ "rcpt to", "RCPT" },
-	{ "end of data", "DATA" },
-	{ "data", "DATA" },
-	{ "mail from", "MAIL" },
-	{ "helo", "HELO" },
-	{ "ehlo", "HELO" },
-	{ "starttls", "STARTTLS" },
-	{ "initial connection", "CONN" },
+	{ "rcpt to", STAGE_RCPT },
+	{ "end of data", STAGE_EOD },
+	{ "data", STAGE_DATA },
+	{ "mail from", STAGE_MAIL },
+	{ "helo", STAGE_HELO },
+	{ "ehlo", STAGE_HELO },
+	{ "starttls", STAGE_STARTTLS },
+	{ "initial connection", STAGE_CONN },
 };
 
-static const char *
+static enum smtp_stage
 lead_command(const char *s, size_t len, const char *lead, const char **at_r)
 {
 	size_t ll = strlen(lead), i;
@@ -40,31 +41,32 @@ lead_command(const char *s, size_t len, const char *lead, const char **at_r)
 		for (i = 0; i < sizeof(after_lead) / sizeof(after_lead[0]); i++) {
 			if (ci_starts(w, (size_t)(end - w), after_lead[i].text)) {
 				*at_r = p;
-				return after_lead[i].cmd;
+				return after_lead[i].stage;
 			}
 		}
 		p++;
 	}
-	return NULL;
+	return STAGE_UNKNOWN;
 }
 
-static const char *
+static enum smtp_stage
 phrase_command(const char *s, size_t len)
 {
 	static const struct phrase_cmd whole[] = {
-		{ "rcpt to response", "RCPT" },
-		{ "while connected to", "CONN" },
-		{ "connect to", "CONN" },
+		{ "rcpt to response", STAGE_RCPT },
+		{ "while connected to", STAGE_CONN },
+		{ "connect to", STAGE_CONN },
 	};
-	const char *best = NULL, *cmd = NULL, *p, *c;
+	const char *best = NULL, *p;
+	enum smtp_stage cmd = STAGE_UNKNOWN, c;
 	size_t i;
 
-	if ((c = lead_command(s, len, "in reply to ", &p)) != NULL) {
+	if ((c = lead_command(s, len, "in reply to ", &p)) != STAGE_UNKNOWN) {
 		best = p;
 		cmd = c;
 	}
 	if ((c = lead_command(s, best != NULL ? (size_t)(best - s) : len,
-		 "after ", &p)) != NULL) {
+		 "after ", &p)) != STAGE_UNKNOWN) {
 		best = p;
 		cmd = c;
 	}
@@ -73,27 +75,29 @@ phrase_command(const char *s, size_t len)
 		    whole[i].text);
 		if (p != NULL) {
 			best = p;
-			cmd = whole[i].cmd;
+			cmd = whole[i].stage;
 		}
 	}
 	return cmd;
 }
 
-static const char *
+static enum smtp_stage
 verb_command(const char *v, size_t len)
 {
 	if (ci_starts(v, len, "RCPT"))
-		return "RCPT";
+		return STAGE_RCPT;
 	if (ci_starts(v, len, "MAIL"))
-		return "MAIL";
+		return STAGE_MAIL;
+	if (ci_starts(v, len, "DATA"))
+		return STAGE_DATA;
 	/* ">>> ." ends the data (RFC 5321 4.1.1.4) */
-	if (ci_starts(v, len, "DATA") || (len > 0 && v[0] == '.'))
-		return "DATA";
+	if (len > 0 && v[0] == '.')
+		return STAGE_EOD;
 	if (ci_starts(v, len, "HELO") || ci_starts(v, len, "EHLO"))
-		return "HELO";
+		return STAGE_HELO;
 	if (ci_starts(v, len, "STARTTLS"))
-		return "STARTTLS";
-	return NULL;
+		return STAGE_STARTTLS;
+	return STAGE_UNKNOWN;
 }
 
 /*
@@ -101,10 +105,11 @@ verb_command(const char *v, size_t len)
  * before the first error reply ("<<< 4yz" or "<<< 5yz") is the one that
  * failed; the RCPTs before a failed DATA were accepted.
  */
-static const char *
+static enum smtp_stage
 transcript_command(const char *s, size_t len)
 {
-	const char *last = NULL, *l = s, *end = s + len, *nl;
+	const char *l = s, *end = s + len, *nl;
+	enum smtp_stage last = STAGE_UNKNOWN;
 
 	for (; l < end; l = nl + 1) {
 		size_t ll;
@@ -123,13 +128,70 @@ transcript_command(const char *s, size_t len)
 		    (l[4] == '4' || l[4] == '5'))
 			return last;
 	}
-	return NULL;
+	return STAGE_UNKNOWN;
+}
+
+enum smtp_stage
+report_text_stage(const char *s, size_t len, enum stage_source *by_r)
+{
+	enum smtp_stage st;
+
+	if ((st = transcript_command(s, len)) != STAGE_UNKNOWN) {
+		*by_r = STAGE_BY_TRANSCRIPT;
+		return st;
+	}
+	if ((st = phrase_command(s, len)) != STAGE_UNKNOWN) {
+		*by_r = STAGE_BY_PROSE;
+		return st;
+	}
+	*by_r = STAGE_BY_NONE;
+	return STAGE_UNKNOWN;
+}
+
+/*
+ * RFC 3463 3.2: the addressing subject (X.1.y) reports on the sender's or
+ * a recipient's address, which SMTP sends in MAIL (X.1.7, X.1.8) and RCPT
+ * (the others). Weaker than the text: an MTA may defer a recipient's
+ * refusal to DATA and still say X.1.1.
+ */
+enum smtp_stage
+report_status_stage(const char *status)
+{
+	if (status[0] == '\0' || strncmp(status + 1, ".1.", 3) != 0)
+		return STAGE_UNKNOWN;
+	if (strcmp(status + 4, "7") == 0 || strcmp(status + 4, "8") == 0)
+		return STAGE_MAIL;
+	if (strcmp(status + 4, "5") == 0 || strcmp(status + 4, "9") == 0)
+		return STAGE_UNKNOWN;
+	return STAGE_RCPT;
+}
+
+static const char *const stage_names[] = {
+	[STAGE_UNKNOWN] = "unknown",
+	[STAGE_CONN] = "connection",
+	[STAGE_HELO] = "helo",
+	[STAGE_STARTTLS] = "starttls",
+	[STAGE_MAIL] = "mail",
+	[STAGE_RCPT] = "rcpt",
+	[STAGE_DATA] = "data",
+	[STAGE_EOD] = "end-of-data",
+};
+
+static const char *const source_names[] = {
+	[STAGE_BY_NONE] = "none",
+	[STAGE_BY_TRANSCRIPT] = "transcript",
+	[STAGE_BY_PROSE] = "prose",
+	[STAGE_BY_STATUS] = "status",
+};
+
+const char *
+stage_name(enum smtp_stage s)
+{
+	return (unsigned)s < STAGE_COUNT ? stage_names[s] : "unknown";
 }
 
 const char *
-report_text_command(const char *s, size_t len)
+stage_source_name(enum stage_source b)
 {
-	const char *c = transcript_command(s, len);
-
-	return c != NULL ? c : phrase_command(s, len);
+	return (unsigned)b <= STAGE_BY_STATUS ? source_names[b] : "none";
 }

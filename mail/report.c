@@ -69,8 +69,9 @@ report_rcpt_finish(struct report *rep, struct report_rcpt *r)
 			memcpy(r->status, code, sizeof(code));
 		if (r->reply_code == 0)
 			r->reply_code = find_reply_code(r->diagnostic, len);
-		if (r->command == NULL)
-			r->command = report_text_command(r->diagnostic, len);
+		if (r->stage == STAGE_UNKNOWN)
+			r->stage = report_text_stage(
+			    r->diagnostic, len, &r->stage_by);
 	}
 }
 
@@ -360,10 +361,10 @@ text_command(struct report *rep)
 	const char *text;
 	size_t len;
 
-	if (rep->nrcpt != 1 || rep->rcpt[0].command != NULL)
+	if (rep->nrcpt != 1 || rep->rcpt[0].stage != STAGE_UNKNOWN)
 		return;
 	text = first_text(rep, &len);
-	rep->rcpt[0].command = report_text_command(text, len);
+	rep->rcpt[0].stage = report_text_stage(text, len, &rep->rcpt[0].stage_by);
 }
 
 static void
@@ -412,6 +413,15 @@ parse_report(struct report *rep)
 	for (i = 0; i < rep->nrcpt; i++)
 		report_rcpt_finish(rep, &rep->rcpt[i]);
 	text_command(rep);
+	for (i = 0; i < rep->nrcpt; i++) {
+		struct report_rcpt *r2 = &rep->rcpt[i];
+
+		/* only for an SMTP reply: a local delivery has no stage */
+		if (r2->stage == STAGE_UNKNOWN && r2->reply_code != 0 &&
+		    (r2->stage = report_status_stage(r2->status)) !=
+			STAGE_UNKNOWN)
+			r2->stage_by = STAGE_BY_STATUS;
+	}
 	if (rep->kind == REPORT_DSN || rep->kind == REPORT_LEGACY)
 		rep->gateway = gateway_detect(rep);
 }

@@ -20,6 +20,31 @@ enum report_kind {
 	REPORT_AUTOREPLY, /* RFC 3834 auto-reply (vacation) */
 };
 
+/*
+ * The SMTP command a failure answered (RFC 5321 3.3): who was refused
+ * and for what. An unknown user refused at RCPT is the directory's answer;
+ * the same words after DATA, when RCPT was accepted, are a filter's.
+ */
+enum smtp_stage {
+	STAGE_UNKNOWN = 0,
+	STAGE_CONN,	/* the greeting or the connection (RFC 5321 3.1) */
+	STAGE_HELO,	/* HELO or EHLO */
+	STAGE_STARTTLS,
+	STAGE_MAIL,	/* MAIL FROM: the sender */
+	STAGE_RCPT,	/* RCPT TO: the recipient */
+	STAGE_DATA,	/* the DATA command itself */
+	STAGE_EOD,	/* after the message was sent (end of data) */
+	STAGE_COUNT
+};
+
+/* How the stage is known, from the best evidence down. */
+enum stage_source {
+	STAGE_BY_NONE = 0,
+	STAGE_BY_TRANSCRIPT, /* a session transcript (">>> RCPT", "<<< 550") */
+	STAGE_BY_PROSE,	     /* the MTA's words ("in reply to RCPT TO") */
+	STAGE_BY_STATUS,     /* implied by the RFC 3463 subject (X.1.y) */
+};
+
 /* Every string is in the report's arena, NUL-terminated, or NULL. */
 struct report_rcpt {
 	const char *recipient;		/* addr-spec, lower case */
@@ -31,7 +56,8 @@ struct report_rcpt {
 	const char *diagnostic_type;	/* "smtp", "x-postfix", … */
 	const char *status_comment;	/* RFC 3464 2.3.4 "(…)" after Status */
 	const char *remote_mta;
-	const char *command; /* SMTP command that failed: "RCPT", "DATA", … */
+	enum smtp_stage stage; /* the command that failed */
+	enum stage_source stage_by;
 	const char *hint;    /* a family's own reason name, trusted first */
 	const char *feedback_type; /* RFC 5965 3.1 Feedback-Type */
 };
@@ -89,10 +115,17 @@ struct report_rcpt *report_add_rcpt(struct report *rep);
  */
 void report_rcpt_finish(struct report *rep, struct report_rcpt *r);
 /*
- * The SMTP command that a report's text says failed ("RCPT", "DATA",
- * "MAIL", "HELO", "CONN", "STARTTLS"), or NULL. Static strings.
+ * The SMTP command that a report's text says failed, and how: a session
+ * transcript, else the MTA's idioms. STAGE_UNKNOWN (and STAGE_BY_NONE)
+ * when the text does not say.
  */
-const char *report_text_command(const char *s, size_t len);
+enum smtp_stage report_text_stage(
+    const char *s, size_t len, enum stage_source *by_r);
+/* The stage an RFC 3463 code implies (X.1.7/X.1.8 MAIL, other X.1.y RCPT). */
+enum smtp_stage report_status_stage(const char *status);
+/* Names for the edges (JSON, storage, explain): "rcpt", "transcript". */
+const char *stage_name(enum smtp_stage s);
+const char *stage_source_name(enum stage_source b);
 /* Lower-cased copy of the addr-spec in s, "<>" and "rfc822;" stripped. */
 const char *report_address(struct arena *a, const char *s, size_t len);
 

@@ -17,7 +17,7 @@ for preset in ci ci-asan; do
 	fi
 	if [ "$preset" = ci ] && [ -d ../shared/corpus ]; then
 		# the figures, for the log; the ctest below is the verdict
-		"build/$preset/tests/corpus_check" ../shared/corpus | tail -n 9 || true
+		"build/$preset/tests/corpus_check" ../shared/corpus | tail -n 10 || true
 	fi
 	echo "== $preset: ctest"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

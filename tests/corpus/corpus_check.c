@@ -30,6 +30,8 @@ struct result {
 	char status[64][16];
 	int hard[64];
 	int reply[64];
+	enum decision_layer layer[64];
+	char rule[64][48];
 	char family[24];
 };
 
@@ -79,6 +81,9 @@ run(const char *dir, const char *file, struct result *res)
 		snprintf(res->status[i], sizeof(res->status[i]), "%s", v.status);
 		res->hard[i] = v.hard;
 		res->reply[i] = rep->rcpt[i].reply_code;
+		res->layer[i] = v.layer;
+		snprintf(res->rule[i], sizeof(res->rule[i]), "%s",
+		    v.rule != NULL ? v.rule : "-");
 	}
 	res->nrcpt = (int)i;
 	report_free(&rep);
@@ -112,6 +117,10 @@ main(int argc, char **argv)
 	char path[1024], line[2048], last[256] = "";
 	int nrows = 0, rreason = 0, rstatus = 0, rhard = 0, nfiles = 0, ndet = 0;
 	int nfp = 0, nneg = 0, nmismatch_le = 0, fail = 0, seen_rows = 0;
+	/* per decision layer: rows it decided, and rightly (the layer that
+	 * overfits shows as a low share) */
+	int lay_n[LAYER_COUNT] = { 0 }, lay_ok[LAYER_COUNT] = { 0 };
+	int l;
 	struct result res, base;
 	const char *dir;
 	FILE *f;
@@ -210,12 +219,15 @@ main(int argc, char **argv)
 		if (r.index >= 1 && r.index <= res.nrcpt) {
 			int i = r.index - 1;
 
-			if (reason_ok(r.reason, res.reasons[i]))
+			lay_n[res.layer[i]]++;
+			if (reason_ok(r.reason, res.reasons[i])) {
 				rreason++;
-			else if (verbose)
-				printf("REASON %s #%d: want %s got %s (family %s)\n",
+				lay_ok[res.layer[i]]++;
+			} else if (verbose)
+				printf("REASON %s #%d: want %s got %s (family %s, "
+				       "rule %s)\n",
 				    r.file, r.index, r.reason, res.reasons[i],
-				    res.family);
+				    res.family, res.rule[i]);
 			if (strcmp(r.status, res.status[i]) == 0)
 				rstatus++;
 			else if (verbose > 1)
@@ -256,6 +268,13 @@ main(int argc, char **argv)
 	    pct(ndet, nfiles), ndet, nfiles, FLOOR_DETECTED);
 	printf("  reason right:   %6.2f%% (%d/%d recipients; floor %.0f%%)\n",
 	    pct(rreason, nrows), rreason, nrows, FLOOR_REASON);
+	printf("  by layer:      ");
+	for (l = 0; l < LAYER_COUNT; l++) {
+		if (lay_n[l] > 0)
+			printf(" %s %d/%d", decision_layer_name(l), lay_ok[l],
+			    lay_n[l]);
+	}
+	printf("\n");
 	printf("  status right:   %6.2f%% (%d/%d)\n", pct(rstatus, nrows),
 	    rstatus, nrows);
 	printf("  hard/soft right:%6.2f%% (%d/%d)\n", pct(rhard, nrows), rhard,

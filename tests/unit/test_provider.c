@@ -22,7 +22,7 @@ struct fixture {
 
 static void
 fill(struct fixture *f, const char *reporting, const char *remote,
-    const char *status, int reply, const char *command, const char *diag)
+    const char *status, int reply, enum smtp_stage stage, const char *diag)
 {
 	memset(f, 0, sizeof(*f));
 	f->rep.kind = REPORT_DSN;
@@ -35,7 +35,8 @@ fill(struct fixture *f, const char *reporting, const char *remote,
 	if (status != NULL)
 		strncpy(f->r.status, status, sizeof(f->r.status) - 1);
 	f->r.reply_code = reply;
-	f->r.command = command;
+	f->r.stage = stage;
+	f->r.stage_by = stage != STAGE_UNKNOWN ? STAGE_BY_PROSE : STAGE_BY_NONE;
 	f->r.diagnostic = diag;
 	f->r.remote_mta = remote;
 }
@@ -178,7 +179,7 @@ test_codes(void **state)
 		struct provider_verdict pv;
 		const struct provider *p;
 
-		fill(&f, "mta.example.org", cases[i].remote, NULL, 550, "RCPT",
+		fill(&f, "mta.example.org", cases[i].remote, NULL, 550, STAGE_RCPT,
 		    cases[i].diag);
 		p = provider_identify(&f.rep, &f.r);
 		if (p == NULL || strcmp(p->name, cases[i].provider) != 0)
@@ -208,7 +209,7 @@ test_classify(void **state)
 	/* "sender rejected" alone would be rejected; AUP#CDRBL is Cox's
 	 * temporary IP block */
 	fill(&f, "mta.example.org", "cxr.mx.a.cloudfilter.net", "5.1.0", 550,
-	    "MAIL", "550 5.1.0 <a@example.org> sender rejected. AUP#CDRBL");
+	    STAGE_MAIL, "550 5.1.0 <a@example.org> sender rejected. AUP#CDRBL");
 	classify_rcpt(&f.rep, &f.r, 0, &v);
 	assert_int_equal(v.reason, REASON_BLOCKED);
 	assert_string_equal(v.rule, "cox.cdrbl");
@@ -216,7 +217,7 @@ test_classify(void **state)
 
 	/* Yahoo refuses an unknown user at end of DATA: still userunknown */
 	fill(&f, "mta.example.org", "mta6.am0.yahoodns.net", "5.0.0", 554,
-	    "DATA",
+	    STAGE_DATA,
 	    "554 delivery error: dd This user doesn't have a yahoo.com "
 	    "account (a@yahoo.com) [0] - mta1.mail.ne1.yahoo.com");
 	classify_rcpt(&f.rep, &f.r, 0, &v);
@@ -226,13 +227,13 @@ test_classify(void **state)
 
 	/* a provider verdict still goes through the context (refine()):
 	 * an unknown user refused at MAIL FROM is the sender's */
-	fill(&f, "mta.example.org", "mx3.qq.com", "5.0.0", 550, "MAIL",
+	fill(&f, "mta.example.org", "mx3.qq.com", "5.0.0", 550, STAGE_MAIL,
 	    "550 Mailbox not found.");
 	classify_rcpt(&f.rep, &f.r, 0, &v);
 	assert_int_equal(v.reason, REASON_REJECTED);
 
 	/* a temporary code keeps its class */
-	fill(&f, "mta.example.org", "smtp-in.orange.fr", "4.0.0", 421, NULL,
+	fill(&f, "mta.example.org", "smtp-in.orange.fr", "4.0.0", 421, STAGE_UNKNOWN,
 	    "421 mwinf0000 ME Trop de connexions. Too many connections, slow "
 	    "down. OFR004_104 [104]");
 	classify_rcpt(&f.rep, &f.r, 0, &v);
@@ -281,7 +282,7 @@ test_unidentified(void **state)
 		struct verdict v;
 
 		fill(&f, "mta.example.org", "mx.example.net", "5.0.0", 550,
-		    "RCPT", diags[i]);
+		    STAGE_RCPT, diags[i]);
 		if (provider_identify(&f.rep, &f.r) != NULL)
 			fail_msg("diag %zu: identified %s", i,
 			    provider_identify(&f.rep, &f.r)->name);
@@ -295,18 +296,18 @@ test_unidentified(void **state)
 	/* a known reporting MTA counts only when no remote MTA is named:
 	 * with one, the reporting MTA is the sender's side */
 	fill(&f, "mail-out.googlemail.com", "lsean.ezweb.ne.jp", NULL, 550,
-	    "RCPT", "550 : User unknown");
+	    STAGE_RCPT, "550 : User unknown");
 	assert_null(provider_identify(&f.rep, &f.r));
-	fill(&f, "BLU004-OMC3S6.hotmail.com", NULL, NULL, 550, "RCPT",
+	fill(&f, "BLU004-OMC3S6.hotmail.com", NULL, NULL, 550, STAGE_RCPT,
 	    "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found");
 	assert_non_null(provider_identify(&f.rep, &f.r));
 	assert_string_equal(provider_identify(&f.rep, &f.r)->name, "microsoft");
 	/* the remote MTA beats a host named in the text */
-	fill(&f, NULL, "mx3.qq.com", NULL, 550, "RCPT",
+	fill(&f, NULL, "mx3.qq.com", NULL, 550, STAGE_RCPT,
 	    "550 relayed via mx.example.cox.net: Mailbox not found");
 	assert_string_equal(provider_identify(&f.rep, &f.r)->name, "qq");
 	/* no diagnostic: no verdict, even from a known provider */
-	fill(&f, NULL, "mx3.qq.com", "5.1.1", 550, "RCPT", NULL);
+	fill(&f, NULL, "mx3.qq.com", "5.1.1", 550, STAGE_RCPT, NULL);
 	{
 		struct provider_verdict pv;
 
