@@ -277,6 +277,12 @@ record_rcpt(struct pipeline *p, const struct prepared *pm, size_t i,
 	b.original_message_id = report_utf8(rep, rep->original.message_id);
 	b.rule = v.rule;
 	b.family = rep->family;
+	b.original_recipient = report_utf8(rep, r->original_recipient);
+	if (r->stage != STAGE_UNKNOWN) {
+		b.stage = stage_name(r->stage);
+		b.stage_source = stage_source_name(r->stage_by);
+	}
+	b.layer = decision_layer_name(v.layer);
 	b.at = at;
 	if (store_bounce_add(p->st, msg, &b, &bounce) == -1)
 		return db_fail(p, "bounce");

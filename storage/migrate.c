@@ -164,11 +164,29 @@ static const char schema_v3[] =
     "ALTER TABLE bounces ADD COLUMN resend INTEGER REFERENCES resends(id);"
     "PRAGMA user_version = 3;";
 
+/*
+ * Version 4: what the classifier saw besides the reason. The SMTP stage
+ * the failure answered and how it is known (RFC 5321 3.3; classify/
+ * decision.h), the layer of the decision that gave the reason, and the
+ * RFC 3464 Original-Recipient, on which list managers match their
+ * subscriber. NULL in the rows from before.
+ */
+static const char schema_v4[] =
+    "ALTER TABLE bounces ADD COLUMN original_recipient TEXT;"
+    "ALTER TABLE bounces ADD COLUMN stage TEXT"
+    " CHECK (stage IN ('connection', 'helo', 'starttls', 'mail', 'rcpt',"
+    "  'data', 'end-of-data'));"
+    "ALTER TABLE bounces ADD COLUMN stage_source TEXT"
+    " CHECK (stage_source IN ('transcript', 'prose', 'status'));"
+    "ALTER TABLE bounces ADD COLUMN layer TEXT;"
+    "PRAGMA user_version = 4;";
+
 /* steps[i] takes a file from version i to version i + 1 */
 static const char *const steps[] = {
     schema_v1,
     schema_v2,
     schema_v3,
+    schema_v4,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == STORE_SCHEMA_VERSION,

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 #define STORE_ADDR_MAX 320 /* RFC 5321 4.5.3.1.1 + .2: 64 @ 255 */
 
@@ -97,6 +97,9 @@ struct store_bounce {
 	const char *cls; /* class_name(): permanent transient complaint ignore */
 	const char *diagnostic, *remote_mta, *original_message_id;
 	const char *rule, *family;
+	const char *original_recipient; /* RFC 3464 2.3.1, or NULL */
+	/* stage_name(), stage_source_name(), decision_layer_name(), or NULL */
+	const char *stage, *stage_source, *layer;
 	int64_t at; /* the message's received_at */
 };
 

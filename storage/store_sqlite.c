@@ -33,8 +33,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_BOUNCE_ADD] =
 	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
 	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
-	" rule, family, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	" ?11, ?12, ?13, ?14)",
+	" rule, family, at, original_recipient, stage, stage_source, layer)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	" ?15, ?16, ?17, ?18)",
     [STMT_RECIPIENT_GET] =
 	"SELECT address, domain, state, reason, status, bounce_count,"
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
@@ -411,7 +412,11 @@ store_bounce_add(struct store *st, int64_t message,
 	    store_bind_opt(stmt, 11, b->original_message_id) ||
 	    store_bind_opt(stmt, 12, b->rule) ||
 	    store_bind_opt(stmt, 13, b->family) ||
-	    store_bind_opt_int(stmt, 14, b->at))
+	    store_bind_opt_int(stmt, 14, b->at) ||
+	    store_bind_opt(stmt, 15, b->original_recipient) ||
+	    store_bind_opt(stmt, 16, b->stage) ||
+	    store_bind_opt(stmt, 17, b->stage_source) ||
+	    store_bind_opt(stmt, 18, b->layer))
 		return store_stmt_fail(st, stmt, "add bounce");
 	if (store_step_done(st, stmt, "add bounce") == -1)
 		return -1;

@@ -300,7 +300,7 @@ test_pragmas(void **state)
 	assert_int_equal(sql_int(db, "PRAGMA busy_timeout"), 5000);
 	assert_int_equal(sql_int(db, "PRAGMA cache_size"), -8192);
 	assert_int_equal(sql_int(db, "PRAGMA wal_autocheckpoint"), 4000);
-	assert_int_equal(sql_int(db, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(db, "PRAGMA user_version"), 4);
 }
 
 static void
@@ -330,11 +330,11 @@ test_rdonly_v1_refused(void **state)
 	assert_int_equal(store_create_at_version(f->path, 1, &err), 0);
 	assert_int_equal(store_open(f->path, STORE_RDONLY, &st, &err), -1);
 	assert_non_null(
-	    strstr(err, ": schema version 1, this bouncectl knows 3:"
+	    strstr(err, ": schema version 1, this bouncectl knows 4:"
 			" run bounced to migrate"));
 	assert_non_null(strstr(err, f->path));
 	free(err);
-	assert_int_equal(store_create_at_version(f->path, 4, &err), -1);
+	assert_int_equal(store_create_at_version(f->path, 5, &err), -1);
 	free(err);
 	assert_int_equal(store_create_at_version(f->path, 0, &err), -1);
 	free(err);
@@ -550,6 +550,23 @@ test_bounce_add(void **state)
 				     " bounces WHERE recipient ="
 				     " 'x@example.org'"),
 	    1);
+	/* version 4: the stage, its source, the layer, Original-Recipient */
+	b.recipient = "y@example.org";
+	b.original_recipient = "alias@example.org";
+	b.stage = "rcpt";
+	b.stage_source = "prose";
+	b.layer = "table";
+	assert_int_equal(store_bounce_add(f->st, msg, &b, NULL), 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounces WHERE"
+				     " original_recipient = 'alias@example.org'"
+				     " AND stage = 'rcpt' AND stage_source ="
+				     " 'prose' AND layer = 'table'"),
+	    1);
+	/* a stage the schema does not know is refused */
+	b.stage = "quit";
+	assert_int_equal(store_bounce_add(f->st, msg, &b, NULL), -1);
+	assert_non_null(strstr(store_error(f->st), "CHECK"));
+	b.stage = NULL;
 	/* foreign keys are on */
 	assert_int_equal(store_bounce_add(f->st, 9999, &b, NULL), -1);
 	assert_non_null(strstr(store_error(f->st), "FOREIGN KEY"));
@@ -861,12 +878,18 @@ test_migrate_from_v2(void **state)
 	if (store_open(f->path, STORE_RDWR, &st, &err) == -1)
 		fail_msg("%s", err);
 	db = store_db(st);
-	assert_int_equal(store_schema_version(st), 3);
+	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
 	/* the rows are all there, the new columns at their defaults */
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM messages"), 1);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounces WHERE"
 				     " resend IS NULL AND reason ="
 				     " 'userunknown'"),
+	    1);
+	/* version 4: no stage, layer or original recipient in old rows */
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounces WHERE"
+				     " stage IS NULL AND stage_source IS NULL"
+				     " AND layer IS NULL AND"
+				     " original_recipient IS NULL"),
 	    1);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM overrides WHERE"
 				     " note = 'v2 note'"),
