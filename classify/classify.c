@@ -335,12 +335,18 @@ classify_rcpt(const struct report *rep, const struct report_rcpt *r0,
 		strncpy(v->status, st, sizeof(v->status) - 1);
 		v->status_derived = true;
 	}
-	v->hard = v->reason == REASON_USERUNKNOWN ||
-		  v->reason == REASON_HOSTUNKNOWN ||
-		  v->reason == REASON_HASMOVED ||
-		  (v->reason == REASON_NOTACCEPT &&
-		      (v->status[0] == '5' ||
-			  (r->reply_code >= 500 && r->reply_code < 600)));
+	switch (reason_info(v->reason)->hard) {
+	case HARD_ALWAYS:
+		v->hard = true;
+		break;
+	case HARD_IF_PERMANENT:
+		v->hard = v->status[0] == '5' ||
+			  (r->reply_code >= 500 && r->reply_code < 600);
+		break;
+	case HARD_NEVER:
+		v->hard = false;
+		break;
+	}
 	/*
 	 * A temporary failure (4yz, 4.x.x) on a reason that is permanent by
 	 * default: the server itself says a retry may succeed (RFC 5321

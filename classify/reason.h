@@ -54,11 +54,21 @@ enum bounce_class {
 	CLASS_IGNORE,	 /* not a failure (delivered, delayed, vacation) */
 };
 
+/* When a reason makes a hard bounce: the address itself is dead. */
+enum hardness {
+	HARD_NEVER,
+	HARD_ALWAYS,	   /* userunknown, hostunknown, hasmoved */
+	HARD_IF_PERMANENT, /* notaccept: only with a 5xx or 5.x.x */
+};
+
 struct reason_info {
 	const char *name;   /* sisimai's name */
 	const char *what;   /* one line: what happened */
 	const char *advice; /* what the sender should do */
 	enum bounce_class cls;
+	enum hardness hard;
+	/* the RFC 3463 code it implies (permanent, temporary), or NULL */
+	const char *status_perm, *status_temp;
 };
 
 const struct reason_info *reason_info(enum reason r);

@@ -115,49 +115,11 @@ status_reason(const char *status)
 	return REASON_COUNT;
 }
 
-static const struct {
-	enum reason reason;
-	const char *perm, *temp;
-} implied[] = {
-	{ REASON_USERUNKNOWN, "5.1.1", "4.1.1" },
-	{ REASON_HOSTUNKNOWN, "5.1.2", "4.1.2" },
-	{ REASON_HASMOVED, "5.1.6", "4.1.6" },
-	{ REASON_NOTACCEPT, "5.1.10", "4.1.10" },
-	{ REASON_SUSPEND, "5.2.1", "4.2.1" },
-	{ REASON_MAILBOXFULL, "5.2.2", "4.2.2" },
-	{ REASON_MESGTOOBIG, "5.3.4", "4.3.4" },
-	{ REASON_EXCEEDLIMIT, "5.2.3", "4.2.3" },
-	{ REASON_SYSTEMFULL, "5.3.1", "4.3.1" },
-	{ REASON_SYSTEMERROR, "5.3.5", "4.3.5" },
-	{ REASON_NETWORKERROR, "5.4.6", "4.4.6" },
-	{ REASON_EXPIRED, "5.4.7", "4.4.7" },
-	{ REASON_NORELAYING, "5.7.1", "4.7.1" },
-	{ REASON_BLOCKED, "5.7.1", "4.7.1" },
-	{ REASON_POLICYVIOLATION, "5.7.0", "4.7.0" },
-	{ REASON_SECURITYERROR, "5.7.0", "4.7.0" },
-	{ REASON_SPAMDETECTED, "5.7.1", "4.7.1" },
-	{ REASON_VIRUSDETECTED, "5.7.1", "4.7.1" },
-	{ REASON_REJECTED, "5.1.8", "4.1.8" },
-	{ REASON_FILTERED, "5.2.0", "4.2.0" },
-	{ REASON_MAILERERROR, "5.3.0", "4.3.0" },
-	{ REASON_CONTENTERROR, "5.6.0", "4.6.0" },
-	{ REASON_SYNTAXERROR, "5.5.2", "4.5.2" },
-	{ REASON_TOOMANYCONN, "4.7.0", "4.7.0" },
-	{ REASON_SPEEDING, "4.7.0", "4.7.0" },
-	{ REASON_REQUIREPTR, "5.7.25", "4.7.25" },
-	{ REASON_AUTHFAILURE, "5.7.26", "4.7.26" },
-	{ REASON_FAILEDSTARTTLS, "5.7.10", "4.7.10" },
-	{ REASON_DELIVERED, "2.0.0", "2.0.0" },
-};
-
 const char *
 reason_status(enum reason r, bool temporary)
 {
-	size_t i;
+	const struct reason_info *ri = reason_info(r);
+	const char *st = temporary ? ri->status_temp : ri->status_perm;
 
-	for (i = 0; i < sizeof(implied) / sizeof(implied[0]); i++) {
-		if (implied[i].reason == r)
-			return temporary ? implied[i].temp : implied[i].perm;
-	}
-	return "";
+	return st != NULL ? st : "";
 }
