@@ -283,6 +283,10 @@ const struct classify_rule classify_rules[] = {
 	RULE(securityerror, "application-specific-password",
 	    "application-specific password required"),
 	RULE(securityerror, "too-many-login-attempts", "too many login attempts"),
+	/* Exchange Online 5.7.57 (learn.microsoft.com NDR reference;
+	 * sisimai Rhost/Microsoft.pm) */
+	RULE(securityerror, "anonymous-mail",
+	    "client was not authenticated to send anonymous mail"),
 
 	/* the sending IP's or domain's standing; before spam. A DNS
 	 * blocklist hit ("blocked using <list>") is blocked, even when the
