@@ -408,7 +408,6 @@ const struct classify_rule classify_rules[] = {
 	RULE(blocked, "barracudacentral", "barracudacentral.org"),
 	RULE(blocked, "blocked-by-earthlink", "blocked by earthlink"),
 	RULE(blocked, "listed-as-abusive", "listed as abusive"),
-	RULE(blocked, "mail-server-is-blocked", "mail server at * is blocked"),
 	RULE(blocked, "invalid-ip-for-sending", "invalid ip for sending mail"),
 	RULE(blocked, "not-passed-validation",
 	    "sending mta or the sender has not passed validation"),
@@ -982,6 +981,9 @@ const struct classify_rule classify_rules[] = {
 	 * name nothing more; after "spam" ("was blocked by our spam filter") */
 	RULE_WEAK(blocked, "go-away", "go away"),
 	RULE_WEAK(blocked, "was-blocked-by", "was blocked by"),
+	/* the gap may hold any text: "... mail server at x replied: account
+	 * is blocked" is a suspended mailbox, which the code may say */
+	RULE_WEAK(blocked, "mail-server-is-blocked", "mail server at * is blocked"),
 	/* Exim's word for an ACL refusal, mostly of the sender (sisimai
 	 * Reason/Rejected.pm) */
 	RULE_WEAK(rejected, "administrative-prohibition",
