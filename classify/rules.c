@@ -96,14 +96,24 @@ const struct classify_rule classify_rules[] = {
 	RULE(norelaying, "no-relaying", "no relaying"),
 	RULE(norelaying, "not-allowed-to-relay", "not allowed to relay"),
 	RULE(norelaying, "relay-prohibited", "relay prohibited"),
-	/* qmail: the domain is not one it accepts mail for (rcpthosts) */
-	RULE(norelaying, "rcpthosts", "allowed rcpthosts"),
+	/*
+	 * qmail-smtpd with SMTP AUTH: a relay attempt by a client that did
+	 * not authenticate (sisimai Reason/SecurityError.pm, BSD-2); before
+	 * the rcpthosts refusal that it contains.
+	 */
+	RULE(securityerror, "dont-authenticate", "you don't authenticate"),
+	/* qmail: the domain is not one it accepts mail for (rcpthosts);
+	 * sisimai Reason/NoRelaying.pm has it without the "s" as well */
+	RULE(norelaying, "rcpthosts", "allowed rcpthost"),
 	RULE(norelaying, "insecure-relay", "insecure mail relay"),
 	RULE(norelaying, "non-local-address", "non-local e-mail address"),
 	RULE(norelaying, "not-a-gateway", "not a gateway"),
 	RULE(norelaying, "not-an-open-relay", "not an open relay"),
 	RULE(norelaying, "relaying-mail-to", "relaying mail to"),
 	RULE(norelaying, "dont-handle-mail-for", "don't handle mail for"),
+	/* sisimai Reason/NoRelaying.pm (BSD-2) */
+	RULE(norelaying, "as-a-relay", "as a relay"),
+	RULE(norelaying, "not-local-host", "not local host"),
 
 	/*
 	 * Malformed headers. Before the authentication group: "duplicate
@@ -139,6 +149,16 @@ const struct classify_rule classify_rules[] = {
 	    "does not have authentication information"),
 	RULE(authfailure, "authentication-checks",
 	    "authentication checks failed"),
+	/* sisimai Reason/AuthFailure.pm (BSD-2): SPF wordings; "_401" is
+	 * Orange's SPF refusal code */
+	RULE(authfailure, "spf-pobox", "spf.pobox.com"),
+	RULE(authfailure, "bad-spf-records", "bad spf records"),
+	RULE(authfailure, "spf-settings", "spf settings"),
+	RULE(authfailure, "per-its-spf-record", "per it's spf record"),
+	RULE(authfailure, "not-allowed-401", "is not allowed to send mail.*_401"),
+	/* Gmail 4.7.26-28 (sisimai Rhost/Google.pm; support.google.com/
+	 * mail/answer/81126#authentication) */
+	RULE(authfailure, "senders-to-authenticate", "senders to authenticate"),
 	/* the sending IP's reverse DNS (PTR) */
 	RULE(requireptr, "no-ptr", "no ptr record"),
 	RULE(requireptr, "reverse-dns", "reverse dns"),
@@ -151,6 +171,12 @@ const struct classify_rule classify_rules[] = {
 	RULE(requireptr, "no-reverse", "no reverse"),
 	/* Exchange Online: the HELO domain does not resolve to the client */
 	RULE(requireptr, "mismatches-client-ip", "mismatches client ip"),
+	/* sisimai Reason/RequirePTR.pm (BSD-2) */
+	RULE(requireptr, "dns-ptr", "dns ptr"),
+	RULE(requireptr, "forward-dns-entry", "forward dns entry"),
+	RULE(requireptr, "unverifyable-sending-ips", "unverifyable sending ip"),
+	RULE(requireptr, "unresolvable-relay-host",
+	    "unresolvable relay host name"),
 	/* the envelope sender: its address or its domain */
 	RULE(rejected, "sender-rejected", "sender address rejected"),
 	RULE(rejected, "sender-rejected2", "sender rejected"),
@@ -166,6 +192,8 @@ const struct classify_rule classify_rules[] = {
 	/* Amazon SES in its sandbox: the From address is not verified */
 	RULE(rejected, "address-not-verified", "address is not verified"),
 	RULE(rejected, "invalid-sender", "invalid sender"),
+	/* the sending IP, not the address (sisimai Reason/Blocked.pm) */
+	RULE(blocked, "bad-sender-ip", "bad sender ip"),
 	RULE(rejected, "bad-sender", "bad sender"),
 	RULE(rejected, "batv", "batv"),
 	RULE(rejected, "backscatter", "backscatter"),
@@ -202,6 +230,22 @@ const struct classify_rule classify_rules[] = {
 	/* a list or group that takes posts from its members only */
 	RULE(rejected, "permission-to-post", "permission to post"),
 	RULE(rejected, "not-allowed-to-post", "not allowed to post"),
+	/* sisimai Reason/Rejected.pm (BSD-2): the sender's address; an
+	 * address on a list is the sender's, before the IP block lists */
+	RULE(rejected, "sender-blacklisted", "sender blacklisted"),
+	RULE(rejected, "sender-in-black-list", "sender is in my black list"),
+	RULE(rejected, "sender-is-spammer", "sender is spammer"),
+	RULE(rejected, "valid-address-filter", "valid-address-filter"),
+	RULE(rejected, "senderfilterconfig", "senderfilterconfig"),
+	RULE(rejected, "envelope-blocked", "envelope blocked"),
+	RULE(rejected, "registered-gateway-user", "not a registered gateway user"),
+	RULE(rejected, "recursive-cname", "recursive cname records"),
+	RULE(rejected, "rule-imposed-mailbox-access",
+	    "rule imposed mailbox access"),
+	RULE(rejected, "different-address-or-alias",
+	    "from a different address or alias"),
+	RULE(rejected, "empty-email-address", "empty email address"),
+	RULE(rejected, "does-not-exist-e2110", "does not exist e2110"),
 	/* the sending client must authenticate (RFC 4954) */
 	RULE(securityerror, "authentication-required",
 	    "authentication required"),
@@ -213,6 +257,36 @@ const struct classify_rule classify_rules[] = {
 	    "authentication credentials invalid"),
 	RULE(securityerror, "authentication-turned-on",
 	    "authentication turned on"),
+	/* sisimai Reason/SecurityError.pm (BSD-2); Postfix's SASL client
+	 * says "SASL authentication failed; server ... said: 535 ..." */
+	RULE(securityerror, "authentication-is-required",
+	    "authentication is required"),
+	RULE(securityerror, "sasl-authentication-failed",
+	    "authentication failed; server"),
+	RULE(securityerror, "fr-authentification-invalide",
+	    "authentification invalide"),
+	RULE(securityerror, "fr-authentification-requise",
+	    "authentification requise"),
+	RULE(securityerror, "not-subscribed-to-ses", "not subscribed to ses"),
+	RULE(securityerror, "ses-not-authorized",
+	    "is not authorized to perform ses:"),
+	RULE(securityerror, "dead-domain", "is a dead domain"),
+	/* RFC 4954 6: the AUTH replies 534 and 538 */
+	RULE(securityerror, "mechanism-too-weak",
+	    "authentication mechanism is too weak"),
+	RULE(securityerror, "encryption-required-for-auth",
+	    "encryption required for requested authentication"),
+	/* Gmail's submission server (sisimai Rhost/Google.pm; support.
+	 * google.com/mail/?p=WantAuthError, /accounts/answer/185833) */
+	RULE(securityerror, "username-and-password",
+	    "username and password not accepted"),
+	RULE(securityerror, "application-specific-password",
+	    "application-specific password required"),
+	RULE(securityerror, "too-many-login-attempts", "too many login attempts"),
+	/* Exchange Online 5.7.57 (learn.microsoft.com NDR reference;
+	 * sisimai Rhost/Microsoft.pm) */
+	RULE(securityerror, "anonymous-mail",
+	    "client was not authenticated to send anonymous mail"),
 
 	/* the sending IP's or domain's standing; before spam. A DNS
 	 * blocklist hit ("blocked using <list>") is blocked, even when the
@@ -248,6 +322,11 @@ const struct classify_rule classify_rules[] = {
 	RULE(speeding, "throttled", "throttl"),
 	RULE(speeding, "rate-too-high", "rate too high"),
 	RULE(speeding, "emails-per-hour", "emails per hour"),
+	/* sisimai Reason/Speeding.pm, RateLimited.pm (BSD-2); the captcha
+	 * one is Google Groups' limit on posts */
+	RULE(speeding, "try-again-slower", "try again slower"),
+	RULE(speeding, "posts-without-captcha", "without solving a captcha"),
+	RULE(toomanyconn, "numerous-attempts", "made numerous attempts to deliver"),
 	/* a per-recipient limit (RFC 3463 X.2.3), Exchange's RecipSizeLimit */
 	RULE(exceedlimit, "recipient-size-limit", "too large for this recipient"),
 	RULE(exceedlimit, "recipsizelimit", "recipsizelimit"),
@@ -324,6 +403,20 @@ const struct classify_rule classify_rules[] = {
 	    "not authorized to send email directly"),
 	/* Postfix smtpd_helo_restrictions: the client's HELO name */
 	RULE(blocked, "helo-command-rejected", "helo command rejected"),
+	/* sisimai Reason/Blocked.pm (BSD-2): the client IP is refused, also
+	 * for having sent spam (not a verdict on this message's content) */
+	RULE(blocked, "barracudacentral", "barracudacentral.org"),
+	RULE(blocked, "blocked-by-earthlink", "blocked by earthlink"),
+	RULE(blocked, "listed-as-abusive", "listed as abusive"),
+	RULE(blocked, "invalid-ip-for-sending", "invalid ip for sending mail"),
+	RULE(blocked, "not-passed-validation",
+	    "sending mta or the sender has not passed validation"),
+	RULE(blocked, "submit-messages-rejected",
+	    "to submit messages to this e-mail system has been rejected"),
+	RULE(blocked, "sending-spam", "sending spam"),
+	RULE(blocked, "spam-ips", "spam ips blocked"),
+	RULE(blocked, "like-spammer", "suspiciously like spammer"),
+	RULE(blocked, "spams-from-ip", "spams from your ip"),
 	RULE_CLASS(blocked, "greylisted", "greylist", CLASS_TRANSIENT),
 	RULE_CLASS(blocked, "graylisted", "graylist", CLASS_TRANSIENT),
 
@@ -360,6 +453,8 @@ const struct classify_rule classify_rules[] = {
 	RULE(systemfull, "insufficient-system-storage",
 	    "insufficient system storage"),
 	RULE(systemfull, "no-space-left", "no space left on device"),
+	/* sisimai Reason/SystemFull.pm (BSD-2) */
+	RULE(systemfull, "mail-system-full", "mail system full"),
 
 	/* Seed group 3: the mailbox is full; worth resending later. */
 	RULE(mailboxfull, "over-quota", "over quota"),
@@ -398,6 +493,14 @@ const struct classify_rule classify_rules[] = {
 	RULE(mailboxfull, "full-mailbox", "full mailbox"),
 	RULE(mailboxfull, "too-much-mail", "too much mail"),
 	RULE(mailboxfull, "storage-quota", "storage quota"),
+	/* sisimai Reason/MailboxFull.pm (BSD-2) */
+	RULE(mailboxfull, "exceeding-quota", "exceeding * quota"),
+	RULE(mailboxfull, "diskspace-quota", "diskspace quota"),
+	RULE(mailboxfull, "exceeding-receiving-limits",
+	    "exceeding receiving limits"),
+	/* Gmail 4.2.2/5.2.2 (sisimai Rhost/Google.pm; support.google.com/
+	 * mail/?p=OverQuotaTemp) */
+	RULE(mailboxfull, "inbox-out-of-storage", "inbox is out of storage space"),
 	/* the same in the languages receiving servers answer in */
 	RULE(mailboxfull, "de-postfach-voll", "postfach voll"),
 	RULE(mailboxfull, "de-postfach-ist-voll", "postfach ist voll"),
@@ -448,6 +551,14 @@ const struct classify_rule classify_rules[] = {
 	RULE(suspend, "account-blocked", "recipient account is blocked"),
 	RULE(suspend, "account-locked", "account is locked"),
 	RULE(suspend, "account-has-been-locked", "account has been locked"),
+	/* sisimai Reason/Suspend.pm (BSD-2) */
+	RULE(suspend, "currently-suspended", "is currently suspended"),
+	RULE(suspend, "temporary-locked", "temporary locked"),
+	/* sisimai Reason/HasMoved.pm (BSD-2) */
+	RULE(hasmoved, "has-been-replaced-by", "has been replaced by"),
+	/* the address was never right: sisimai Reason/UserUnknown.pm;
+	 * before "no longer valid" */
+	RULE(userunknown, "wrong-or-no-longer-valid", "wrong or no longer valid"),
 	RULE(hasmoved, "has-moved", "has moved"),
 	RULE(hasmoved, "address-changed", "address has changed"),
 	RULE(hasmoved, "no-longer-valid", "no longer valid"),
@@ -465,6 +576,10 @@ const struct classify_rule classify_rules[] = {
 	    "not authorized to receive mail from"),
 	/* Exchange: the recipient (a restricted group) refuses this sender */
 	RULE(filtered, "rst-not-authorized", "resolver.rst.notauthorized"),
+	/* AOL: not "mail with" attachments or images, a content policy
+	 * (sisimai Reason/PolicyViolation.pm) */
+	RULE(policyviolation, "not-accepting-mail-with",
+	    "not accepting mail with"),
 	RULE(filtered, "recipient-not-accepting",
 	    "recipient is not accepting mail"),
 	RULE(filtered, "not-accepting-any-mail", "is not accepting any mail"),
@@ -476,6 +591,10 @@ const struct classify_rule classify_rules[] = {
 	RULE(filtered, "user-rules", "due to user rules"),
 	RULE(filtered, "protected-by", "this account is protected by"),
 	RULE(filtered, "message-filtered", "message filtered"),
+	/* sisimai Reason/Filtered.pm (BSD-2) */
+	RULE(filtered, "only-accepting-from-specific",
+	    "only accepting mail from specific"),
+	RULE(filtered, "restricted-sms", "has restricted sms e-mail"),
 
 	/*
 	 * A resolver failure that is not a verdict on the domain ("try
@@ -528,6 +647,13 @@ const struct classify_rule classify_rules[] = {
 	/* RFC 3463's own words for X.1.2, which some MTAs send as text */
 	RULE(hostunknown, "bad-destination-system",
 	    "bad destination system address"),
+	/* sisimai Reason/HostUnknown.pm (BSD-2); after the sender's
+	 * "sender domain must exist" */
+	RULE(hostunknown, "domain-must-exist", "domain must exist"),
+	RULE(hostunknown, "account-or-domain",
+	    "the account or domain may not exist"),
+	RULE(hostunknown, "mail-domain-unknown",
+	    "mail domain mentioned in email address is unknown"),
 
 	/*
 	 * A local delivery program failed. Before the unknown user: the
@@ -542,6 +668,10 @@ const struct classify_rule classify_rules[] = {
 	RULE(mailererror, "child-status", "child status"),
 	/* Exim: a delivery to a pipe (a local program) failed */
 	RULE(mailererror, "pipe-to", "pipe to |"),
+	/* sisimai Reason/MailerError.pm (BSD-2): a shell's "|| exit";
+	 * Courier's maildrop */
+	RULE(mailererror, "exit-pipe", "|| exit"),
+	RULE(mailererror, "maildrop", "bin/maildrop"),
 
 	/*
 	 * Seed group 1: the mailbox does not exist. Late, so that a
@@ -642,6 +772,38 @@ const struct classify_rule classify_rules[] = {
 	    "recipient address rejected: access denied", "5.4.1"),
 	RULE(userunknown, "bad-destination-mailbox",
 	    "bad destination mailbox address"),
+	/* sisimai Reason/UserUnknown.pm (BSD-2) */
+	RULE(userunknown, "bad-address-511", "5.1.1 bad address"),
+	RULE(userunknown, "address-invalid-550", "550 address invalid"),
+	RULE(userunknown, "angle-not-found", "> not found"),
+	RULE(userunknown, "not-present-in-directory", "not present in directory"),
+	RULE(userunknown, "cant-accept-user", "can't accept user"),
+	RULE(userunknown, "destination-rejected-recipients",
+	    "destination server rejected recipients"),
+	RULE(userunknown, "not-an-active-address",
+	    "not an active address at this host"),
+	RULE(userunknown, "mailbox-invalid", "mailbox invalid"),
+	RULE(userunknown, "mailbox-is-unavailable", "mailbox is unavailable"),
+	/* sic: a server's own misspelling */
+	RULE(userunknown, "mailbox-unavaiable", "mailbox unavaiable"),
+	RULE(userunknown, "it-nessun-utente", "nessun utente simile"),
+	RULE(userunknown, "in-name-directory", "in name directory"),
+	RULE(userunknown, "account-unavailable",
+	    "rejected: account unavailable"),
+	RULE(userunknown, "no-valid-recipients", "no valid recipients, bye"),
+	RULE(userunknown, "existent-user", "existent user"),
+	RULE(userunknown, "not-a-local-address", "not a local address"),
+	RULE(userunknown, "recipient-not-found-in",
+	    "recipient * was not found in"),
+	RULE(userunknown, "recipient-is-not-local", "recipient is not local"),
+	RULE(userunknown, "recipient-not-ok", "recipient not ok"),
+	/* Microsoft RESOLVER.ADR.RecipientNotFound */
+	RULE(userunknown, "resolver-adr-recipient",
+	    "resolver.adr.recipient*notfound"),
+	RULE(userunknown, "envelope-recipient-denied",
+	    "envelope recipient has been denied"),
+	RULE(userunknown, "email-name-not-found", "email name is not found"),
+	RULE(userunknown, "user-was-not-found", "user * was not found"),
 
 	/* Seed group 5: the sending MTA gave up after retrying. */
 	RULE(expired, "connect-timed-out", "connect to * timed out"),
@@ -668,12 +830,23 @@ const struct classify_rule classify_rules[] = {
 	/* Gmail: the connection was refused or reset over days of retries */
 	RULE(expired, "requests-to-connect",
 	    "did not accept our requests to connect"),
+	/* sisimai Reason/Expired.pm (BSD-2) */
+	RULE(expired, "could-not-find-gateway", "could not find a gateway for"),
+	RULE(expired, "attempts-will-continue", "delivery attempts will continue"),
+	RULE(expired, "failed-to-deliver-to-domain", "failed to deliver to domain"),
+	RULE(expired, "giving-up-on", "giving up on"),
+	RULE(expired, "has-been-delayed", "has been delayed"),
+	RULE(expired, "server-did-not-respond", "server did not respond"),
 	RULE(networkerror, "connection-refused", "connection refused"),
 	RULE(networkerror, "network-unreachable", "network is unreachable"),
 	RULE(networkerror, "no-route", "no route to host"),
 	RULE(networkerror, "lost-connection", "lost connection"),
 
 	/* the content */
+	/* "spam or virus": a spam filter's verdict (sisimai Reason/
+	 * SpamDetected.pm, BSD-2); before the virus words */
+	RULE(spamdetected, "spam-or-virus", "spam or virus"),
+	RULE(spamdetected, "spam-slash-virus", "spam/virus"),
 	RULE(virusdetected, "virus", "virus"),
 	RULE(virusdetected, "infected-with", "infected with"),
 	RULE(virusdetected, "malware", "malware"),
@@ -690,6 +863,20 @@ const struct classify_rule classify_rules[] = {
 	    "executable files are not allowed"),
 	RULE(policyviolation, "header-error", "header error"),
 	RULE(policyviolation, "content-presents", "content presents a potential"),
+	/* sisimai Reason/PolicyViolation.pm (BSD-2) */
+	RULE(policyviolation, "members-only-list", "members-only list"),
+	RULE(policyviolation, "closed-mailing-list", "closed mailing list"),
+	RULE(policyviolation, "security-policies", "due to security policies"),
+	RULE(policyviolation, "header-not-accepted", "header are not accepted"),
+	RULE(policyviolation, "organizational-settings",
+	    "due to organizational settings"),
+	RULE(policyviolation, "low-priority", "message given low priority"),
+	RULE(policyviolation, "multiple-addresses",
+	    "messages with multiple addresses"),
+	RULE(policyviolation, "not-subscribed-to-group",
+	    "not subscribed to this group"),
+	RULE(policyviolation, "images-or-attachments",
+	    "containing images or other attachments"),
 	RULE(spamdetected, "spam-detected", "spam detected"),
 	RULE(spamdetected, "detected-as-spam", "as spam"),
 	RULE(spamdetected, "spam-classification", "spam classification"),
@@ -707,6 +894,15 @@ const struct classify_rule classify_rules[] = {
 	RULE(spamdetected, "banned-content", "banned content"),
 	RULE(spamdetected, "rejecting-mail-content", "rejecting mail content"),
 	RULE(spamdetected, "recurrent-pattern", "recurrent pattern detection"),
+	/* sisimai Reason/SpamDetected.pm (BSD-2); Gmail's "Our system has
+	 * detected that this message is likely unsolicited mail" (its other
+	 * endings, RFC 5322 and reputation, are decided above) */
+	RULE(spamdetected, "detected-that-this-message",
+	    "our system has detected that this message is"),
+	RULE(spamdetected, "bulk-advertising", "bulk.advertising"),
+	RULE(spamdetected, "bulk-email", "bulk email"),
+	RULE(spamdetected, "blocked-by-our-filter",
+	    "temporarily blocked by our filter"),
 	RULE(contenterror, "eight-bit-header", "8-bit data in message header"),
 	RULE(contenterror, "invalid-mime", "invalid mime"),
 	RULE(contenterror, "malformed-mime", "malformed mime"),
@@ -715,6 +911,9 @@ const struct classify_rule classify_rules[] = {
 	    "improperly-formatted binary content"),
 	RULE(contenterror, "unnecessary-base64", "unnecessary base64"),
 	RULE(contenterror, "mime-complexity", "mime complexity"),
+	/* sisimai Reason/ContentError.pm (BSD-2); before "policy" */
+	RULE(contenterror, "header-or-recipient-list",
+	    "header size, or recipient list"),
 	/* RFC 5322 2.1.1: a line over 998 characters */
 	RULE(mesgtoobig, "line-limit", "line limit exceeded"),
 	RULE(mesgtoobig, "line-too-long", "line too long"),
@@ -743,6 +942,9 @@ const struct classify_rule classify_rules[] = {
 	/* sysexits EX_NOPERM (77) from a local mailer */
 	RULE(systemerror, "insufficient-permission", "insufficient permission"),
 	RULE(systemerror, "io-error", "i/o error"),
+	/* sisimai Reason/SystemError.pm (BSD-2) */
+	RULE(systemerror, "system-config-error", "system config error"),
+	RULE(systemerror, "timeout-waiting-for-input", "timeout waiting for input"),
 	RULE(syntaxerror, "syntax-error", "syntax error"),
 	RULE(syntaxerror, "parameter-not-implemented",
 	    "parameter not implemented"),
@@ -775,10 +977,28 @@ const struct classify_rule classify_rules[] = {
 	    "recipient address rejected"),
 	RULE_WEAK(userunknown, "address-rejected", "address rejected"),
 	RULE_WEAK(spamdetected, "spam", "spam"),
+	/* sisimai Reason/Blocked.pm (BSD-2): refusals of the client that
+	 * name nothing more; after "spam" ("was blocked by our spam filter") */
+	RULE_WEAK(blocked, "go-away", "go away"),
+	RULE_WEAK(blocked, "was-blocked-by", "was blocked by"),
+	/* the gap may hold any text: "... mail server at x replied: account
+	 * is blocked" is a suspended mailbox, which the code may say */
+	RULE_WEAK(blocked, "mail-server-is-blocked", "mail server at * is blocked"),
+	/* Exim's word for an ACL refusal, mostly of the sender (sisimai
+	 * Reason/Rejected.pm) */
+	RULE_WEAK(rejected, "administrative-prohibition",
+	    "administrative prohibition"),
+	/* SendGrid: the address bounced before (sisimai Reason/Filtered.pm) */
+	RULE_WEAK(filtered, "bounced-address", "bounced address"),
+	/* a local delivery command (sisimai Reason/MailerError.pm): weak,
+	 * for "RCPT command failed: 550 ..." quotes a remote server */
+	RULE_WEAK(mailererror, "command-failed", "command failed:"),
 	/* refused before any address was sent: the client itself; later,
 	 * the sender's address failed the server's security checks */
 	RULE_WEAK_CMD(blocked, "access-denied-conn", "access denied",
 	    "connection"),
+	/* at MAIL FROM: the sender (sisimai Reason/Rejected.pm) */
+	RULE_WEAK_CMD(rejected, "access-denied-mail", "access denied", "mail"),
 	RULE_WEAK(securityerror, "access-denied", "access denied"),
 	RULE_WEAK(userunknown, "unknown-address", "unknown address"),
 	/* seed: "550 <addr> unknow[n]" with nothing else to go on */

@@ -190,6 +190,18 @@ stage_name(enum smtp_stage s)
 	return (unsigned)s < STAGE_COUNT ? stage_names[s] : "unknown";
 }
 
+enum smtp_stage
+stage_from_name(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; name != NULL && i < STAGE_COUNT; i++) {
+		if (strcmp(stage_names[i], name) == 0)
+			return (enum smtp_stage)i;
+	}
+	return STAGE_UNKNOWN;
+}
+
 const char *
 stage_source_name(enum stage_source b)
 {

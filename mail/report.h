@@ -125,6 +125,8 @@ enum smtp_stage report_text_stage(
 enum smtp_stage report_status_stage(const char *status);
 /* Names for the edges (JSON, storage, explain): "rcpt", "transcript". */
 const char *stage_name(enum smtp_stage s);
+/* The stage stage_name() names, or STAGE_UNKNOWN. */
+enum smtp_stage stage_from_name(const char *name);
 const char *stage_source_name(enum stage_source b);
 /* Lower-cased copy of the addr-spec in s, "<>" and "rfc822;" stripped. */
 const char *report_address(struct arena *a, const char *s, size_t len);

@@ -305,7 +305,7 @@ static const struct e2e cases[] = {
 	    "501 <a@example.net>: malformed", REASON_SYNTAXERROR, NULL },
 	{ "x-unix", NULL, 0, STAGE_UNKNOWN, "255", REASON_MAILERERROR,
 	    "diagnostic.x-unix" },
-	{ "greeting", "5.0.0", 554, STAGE_CONN, "554 go away",
+	{ "greeting", "5.0.0", 554, STAGE_CONN, "554 no thanks",
 	    REASON_BLOCKED, "stage.connection" },
 	/* nothing anywhere: a person should read it */
 	{ "onhold", "5.0.0", 550, STAGE_UNKNOWN, "550 we cannot do that",
