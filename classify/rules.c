@@ -970,12 +970,8 @@ const struct classify_rule classify_rules[] = {
 	/*
 	 * The weak pass: words that name a cause only when the RFC 3463
 	 * code names none (a specific code such as 5.7.26 or 5.2.1 beats
-	 * them). Postfix prefixes "Recipient address rejected:" to any
-	 * access(5) or policy verdict, so alone it only suggests a user.
+	 * them).
 	 */
-	RULE_WEAK(userunknown, "recipient-address-rejected",
-	    "recipient address rejected"),
-	RULE_WEAK(userunknown, "address-rejected", "address rejected"),
 	RULE_WEAK(spamdetected, "spam", "spam"),
 	/* sisimai Reason/Blocked.pm (BSD-2): refusals of the client that
 	 * name nothing more; after "spam" ("was blocked by our spam filter") */
@@ -1013,6 +1009,16 @@ const struct classify_rule classify_rules[] = {
 	/* a delay notice (RFC 3464 "delayed"): the code, when there is one,
 	 * says why it is delayed */
 	RULE_WEAK(expired, "will-be-retried", "will be retried"),
+	/*
+	 * Last of all: Postfix writes "Recipient address rejected:" before
+	 * any access(5) table or policy service verdict ("... : Access
+	 * denied", "... : Greylisted", "... : SPF fail"), so it is an unknown
+	 * user only when the words after it name nothing else (Postfix
+	 * smtpd(8), check_recipient_access; sisimai Reason/UserUnknown.pm).
+	 */
+	RULE_WEAK(userunknown, "recipient-address-rejected",
+	    "recipient address rejected"),
+	RULE_WEAK(userunknown, "address-rejected", "address rejected"),
 };
 
 const unsigned classify_nrules =

@@ -411,6 +411,18 @@ static const struct reply_case cases[] = {
     {"header size", "5.0.0",
 	"552 5.6.0 Header size exceeds maximum permitted",
 	REASON_CONTENTERROR, CLASS_PERMANENT},
+    /* Postfix's access(5) prefix names no cause by itself: the words
+     * after it decide, and only bare it means an unknown user */
+    {"postfix prefix, access denied", "5.0.0",
+	"554 <a@example.net>: Recipient address rejected: Access denied",
+	REASON_SECURITYERROR, CLASS_PERMANENT},
+    {"postfix prefix, policy", "5.0.0",
+	"550 <a@example.net>: Recipient address rejected: refused by local "
+	"policy",
+	REASON_POLICYVIOLATION, CLASS_PERMANENT},
+    {"postfix prefix alone", "5.0.0",
+	"550 <a@example.net>: Recipient address rejected.",
+	REASON_USERUNKNOWN, CLASS_PERMANENT},
     {"bad command sequence", "5.0.0",
 	"503 5.5.1 Bad command sequence",
 	REASON_SYNTAXERROR, CLASS_PERMANENT},
