@@ -1376,6 +1376,74 @@ static const struct provider_entry docomo[] = {
     T("docomo.recipients", "552 too many recipients", REASON_TOOMANYCONN),
 };
 
+/*
+ * Comcast (Xfinity): "Mail delivery error codes"
+ * (postmaster.comcast.net/mail-error-codes.html) and Comcast Business
+ * "Email bounce back messages" (business.comcast.com/help-and-support/
+ * internet/email-bounce-back-messages/). A 550 names a block code.
+ */
+static const char *const comcast_hosts[] = {"comcast.net", NULL};
+static const struct provider_entry comcast[] = {
+    /* ES000001 / ES000010: delivery from Comcast's or an external
+     * dynamic / residential IP space [page] */
+    T("comcast.es000001", "es000001", REASON_BLOCKED),
+    T("comcast.es000010", "es000010", REASON_BLOCKED),
+    /* BL000000: the IP sent mail in patterns characteristic of spam;
+     * BL000001-BL000111: the IP is listed on Spamhaus ZEN, Cloudmark
+     * CSI, SenderScore (the digits say which) [page] */
+    T("comcast.bl000", "bl000", REASON_BLOCKED),
+    /* BL006: the sender's provider is on the Spamhaus SBL/XBL; BL007:
+     * on Cloudmark CSI [page] */
+    T("comcast.bl006", "bl006", REASON_BLOCKED),
+    T("comcast.bl007", "bl007", REASON_BLOCKED),
+    /* "421 - [Too many sessions opened]": more simultaneous connections
+     * from the IP than Comcast allows [page] */
+    T("comcast.sessions", "too many sessions opened", REASON_TOOMANYCONN),
+    /* "421 - [Reverse DNS failure : Try again later]": the sending IP
+     * has no valid rDNS [page] */
+    T("comcast.rdns", "reverse dns failure", REASON_REQUIREPTR),
+};
+
+/*
+ * United Internet (GMX, WEB.DE, mail.com): "Error messages"
+ * (postmaster.gmx.net/en/error-messages, postmaster.web.de/
+ * error-messages); the reply's last line links a case page.
+ */
+static const char *const unitedinternet_hosts[] = {
+    "gmx.net", "gmx.de", "gmx.com", "web.de", NULL};
+static const struct provider_entry unitedinternet[] = {
+    /* "554-No SMTP service 554-IP address is block listed" ("black
+     * listed" in older replies) [page] */
+    T("unitedinternet.block-listed", "ip address is block listed",
+	REASON_BLOCKED),
+    T("unitedinternet.black-listed", "ip address is black listed",
+	REASON_BLOCKED),
+    /* "550 <...>: Reject due to SPF policy. The originating IP of the
+     * message is not permitted by the domain owner" [page] (the reply as
+     * quoted at smtp.codes/unitedinternet/) */
+    T("unitedinternet.spf", "reject due to spf policy", REASON_AUTHFAILURE),
+    /* "550 Requested action not taken: mailbox unavailable": the
+     * specified recipient does not exist (smtp.codes/unitedinternet/)
+     * [page] */
+    T("unitedinternet.mailbox-unavailable",
+	"requested action not taken: mailbox unavailable", REASON_USERUNKNOWN),
+};
+
+/*
+ * Mail.ru (mail.ru, bk.ru, list.ru, inbox.ru): the replies link their
+ * help pages (help.mail.ru/mail-help/postmaster/...).
+ */
+static const char *const mailru_hosts[] = {"mail.ru", NULL};
+static const struct provider_entry mailru[] = {
+    /* "550 5.7.1 This message was not accepted due to domain owner DMARC
+     * policy (RFC 7489) https://help.mail.ru/mail-help/postmaster/dmarc"
+     * (the reply as quoted at viws.ru "Lost email messages") */
+    T("mailru.dmarc", "due to domain owner dmarc policy", REASON_AUTHFAILURE),
+    /* "550 spam message rejected": the anti-spam filter refused the
+     * message (help text quoted at errorsmaster.ru) */
+    T("mailru.spam", "spam message rejected", REASON_SPAMDETECTED),
+};
+
 const struct provider provider_table[] = {
     {"cox", cox_hosts, cox_ids, NULL, cox, N(cox)},
     {"spectrum", spectrum_hosts, spectrum_tags, spectrum_tags, spectrum,
@@ -1397,6 +1465,10 @@ const struct provider provider_table[] = {
     {"iua", iua_hosts, iua_ids, iua_ids, iua, N(iua)},
     {"kddi", kddi_hosts, NULL, NULL, kddi, N(kddi)},
     {"docomo", docomo_hosts, NULL, NULL, docomo, N(docomo)},
+    {"comcast", comcast_hosts, NULL, NULL, comcast, N(comcast)},
+    {"unitedinternet", unitedinternet_hosts, NULL, NULL, unitedinternet,
+	N(unitedinternet)},
+    {"mailru", mailru_hosts, NULL, NULL, mailru, N(mailru)},
 };
 const size_t provider_count = N(provider_table);
 
