@@ -417,6 +417,11 @@ static const struct provider_entry microsoft[] = {
     T("microsoft.rejected-by-recipient", "access denied, rejected by recipient",
 	REASON_BLOCKED),
     T("microsoft.ipv6", "does not accept email over ipv6", REASON_BLOCKED),
+    /* 5.7.25 "Access denied, the sending IPv6 address [...] must have a
+     * reverse DNS record" [page] [sis] (sisimai: blocked; the missing
+     * PTR is what requireptr names) */
+    T("microsoft.ipv6-ptr", "must have a reverse dns record",
+	REASON_REQUIREPTR),
     T("microsoft.customer-block-list", "using customer block list",
 	REASON_BLOCKED),
     /* 4.7.500-699, 4.7.850-899 "Access denied, please try again later":
