@@ -24,6 +24,12 @@ enum report_kind {
 struct report_rcpt {
 	const char *recipient;		/* addr-spec, lower case */
 	const char *original_recipient; /* RFC 3464 2.3.1 */
+	/* Sendmail's, Exim's, Postfix's alias expansion: the address that
+	 * the recipient was delivered to */
+	const char *actual_recipient;
+	/* which field named recipient: "Final-Recipient", "Original-Recipient",
+	 * "X-Actual-Recipient", "Received", "To" (static); NULL otherwise */
+	const char *recipient_from;
 	const char *action;		/* RFC 3464 2.3.3, lower case */
 	char status[16];		/* RFC 3463 "c.s.d" or "" */
 	int reply_code;			/* RFC 5321 reply code or 0 */

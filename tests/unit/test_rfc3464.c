@@ -10,9 +10,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mail/mail_limits.h"
 #include "mail/report.h"
 #include "mail/rfc3464.h"
 #include "testgen.h"
@@ -395,6 +397,262 @@ test_x_actual_recipient_first(void **state)
 	report_free(&rep);
 }
 
+/*
+ * RFC 3464 2.3.1/2.3.2: a Final-Recipient that is no addr-spec (X.400, a
+ * bare local part, "system; <>", empty) gives way to Original-Recipient;
+ * a usable one wins, and the original is kept beside it.
+ */
+static void
+test_original_recipient_fallback(void **state)
+{
+	static const struct {
+		const char *final, *orig, *want, *from;
+	} cases[] = {
+	    {"x400; /C=ZZ/ADMD= /PRMD=EXAMPLE/O=ORG/S=Doe/G=Jane/",
+		"rfc822; Jane.Doe@example.org", "jane.doe@example.org",
+		"Original-Recipient"},
+	    {"rfc822; jdoe", "rfc822;jdoe@example.org", "jdoe@example.org",
+		"Original-Recipient"},
+	    {"system; <>", "rfc822; <first@example.org>", "first@example.org",
+		"Original-Recipient"},
+	    {"rfc822;", "rfc822; second@example.org", "second@example.org",
+		"Original-Recipient"},
+	    {"RFC822; @mx.example.org", "rfc822; kim@example.org",
+		"kim@example.org", "Original-Recipient"},
+	    {"rfc822; root@localhost", "rfc822; ops@example.org",
+		"ops@example.org", "Original-Recipient"},
+	    /* an alias's target in another domain: both are kept */
+	    {"rfc822; jane@mail.example.net", "rfc822;jane.doe@example.org",
+		"jane@mail.example.net", "Final-Recipient"},
+	    {NULL, "<kim@example.org>", "kim@example.org",
+		"Original-Recipient"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+		struct report *rep;
+
+		snprintf(text, sizeof(text),
+		    "Reporting-MTA: dns; mx.example.net\n\n%s%s%s"
+		    "Original-Recipient: %s\nAction: failed\nStatus: 5.1.1\n",
+		    cases[i].final ? "Final-Recipient: " : "",
+		    cases[i].final ? cases[i].final : "",
+		    cases[i].final ? "\n" : "", cases[i].orig);
+		assert_int_equal(parse(&rep, text), 1);
+		assert_str(rep->rcpt[0].recipient, cases[i].want);
+		assert_str(rep->rcpt[0].recipient_from, cases[i].from);
+		assert_non_null(rep->rcpt[0].original_recipient);
+		assert_string_equal(rep->rcpt[0].action, "failed");
+		report_free(&rep);
+	}
+}
+
+/* nothing usable at all: the group is kept, with no recipient */
+static void
+test_no_usable_address(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	parse(&rep, "Final-Recipient: x400; /C=ZZ/S=Doe/\n"
+		    "Original-Recipient: rfc822; jdoe\n"
+		    "Action: failed\n"
+		    "Status: 5.1.1\n"
+		    "\n"
+		    "Final-Recipient: rfc822; two@example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.2.2\n");
+	assert_int_equal(rep->nrcpt, 2);
+	assert_null(rep->rcpt[0].recipient);
+	assert_null(rep->rcpt[0].original_recipient);
+	assert_string_equal(rep->rcpt[0].status, "5.1.1");
+	assert_str(rep->rcpt[1].recipient, "two@example.org");
+	assert_string_equal(rep->rcpt[1].status, "5.2.2");
+	report_free(&rep);
+}
+
+/*
+ * X-Actual-Recipient (Sendmail's alias expansion) is kept as evidence and
+ * names the recipient when Final-Recipient is a program and there is no
+ * Original-Recipient.
+ */
+static void
+test_x_actual_evidence(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	parse(&rep, "Final-Recipient: RFC822; |/usr/local/bin/procmail -t\n"
+		    "X-Actual-Recipient: RFC822; robin@host.example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.3.0\n"
+		    "Diagnostic-Code: X-Unix; 73\n"
+		    "\n"
+		    "Final-Recipient: RFC822; alex@example.org\n"
+		    "X-Actual-Recipient: RFC822; alex@host.example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.2.2\n");
+	assert_int_equal(rep->nrcpt, 2);
+	assert_str(rep->rcpt[0].recipient, "robin@host.example.org");
+	assert_str(rep->rcpt[0].recipient_from, "X-Actual-Recipient");
+	assert_str(rep->rcpt[0].diagnostic_type, "x-unix");
+	assert_str(rep->rcpt[0].diagnostic, "73");
+	assert_str(rep->rcpt[1].recipient, "alex@example.org");
+	assert_str(rep->rcpt[1].actual_recipient, "alex@host.example.org");
+	/* a program as X-Actual-Recipient is no address */
+	report_free(&rep);
+	parse(&rep, "Final-Recipient: rfc822; pat@example.org\n"
+		    "X-Actual-Recipient: rfc822; |exec /usr/bin/filter\n"
+		    "Action: failed\n");
+	assert_str(rep->rcpt[0].recipient, "pat@example.org");
+	assert_null(rep->rcpt[0].actual_recipient);
+	report_free(&rep);
+}
+
+/* Odd but usable addresses are normalised, not dropped. */
+static void
+test_odd_addresses(void **state)
+{
+	static const struct {
+		const char *type, *v, *want;
+	} cases[] = {
+	    {"rfc822", "\"lee....park....\"@example.org",
+		"lee....park....@example.org"},
+	    {"rfc822", "lee....park....@example.org",
+		"lee....park....@example.org"},
+	    {"rfc822", "\"Chris Moe\"@example.org",
+		"\"chris moe\"@example.org"},
+	    {"rfc822", "\"a\\\"b\"@example.org", "\"a\"b\"@example.org"},
+	    {"rfc822", "<Dana@Example.ORG.> (Dana Roe)", "dana@example.org"},
+	    {"rfc822", "dana@example.org (Dana (the) Roe)", "dana@example.org"},
+	    {"rfc822", "<@relay.example.net:eli@example.org>",
+		"eli@example.org"},
+	    {"rfc822", "Fran Doe <fran@example.org>", "fran@example.org"},
+	    {"rfc822", "\"Doe, Fran\" <fran@example.org>", "fran@example.org"},
+	    {NULL, "<gus@[192.0.2.1]>", "gus@[192.0.2.1]"},
+	    {"utf-8",
+		"Jos\xc3\xa9@B\xc3\xbc"
+		"cher.example",
+		"jos\xc3\xa9@b\xc3\xbc"
+		"cher.example"},
+	    {"utf-8", "n\\x{E3}o@example.org", "n\xc3\xa3o@example.org"},
+	    {"utf-8", "x\\x{1F600}@example.org",
+		"x\xf0\x9f\x98\x80@example.org"},
+	    /* what the strict reading refuses, the loose one still finds */
+	    {"rfc822", "hal@example.org; extra words", "hal@example.org"},
+	    {"rfc822", "jdoe", NULL},
+	    {"rfc822", "@mx.example.org", NULL},
+	    {"system", "<>", NULL},
+	    {"rfc822", "", NULL},
+	    {"rfc822", "\"\"@example.org", NULL},
+	    {"rfc822", "/var/spool/mail/jdoe", NULL},
+	    {"rfc822", "jdoe@localhost", NULL},
+	    {"utf-8", "n\\x{E3}o", NULL},
+	};
+	struct arena a;
+	size_t i;
+
+	(void)state;
+	arena_init(&a);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = dsn_address(&a, cases[i].type, cases[i].v);
+
+		if (cases[i].want == NULL) {
+			if (got != NULL)
+				fail_msg("%s: got %s", cases[i].v, got);
+			continue;
+		}
+		if (got == NULL || strcmp(got, cases[i].want) != 0)
+			fail_msg("%s: got %s, want %s", cases[i].v,
+			    got ? got : "NULL", cases[i].want);
+	}
+	assert_null(dsn_address(&a, "rfc822", NULL));
+	arena_deinit(&a);
+}
+
+/* RFC 3464 2.3.6: the type is kept, lower case; an empty text is none */
+static void
+test_diagnostic_type(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	parse(&rep, "Final-Recipient: rfc822; terry@example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.3.0\n"
+		    "Diagnostic-Code: X-Unix; Can't create output\n"
+		    "\n"
+		    "Final-Recipient: rfc822; uma@example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.3.0\n"
+		    "Diagnostic-Code: X-Unix ; 75\n"
+		    "\n"
+		    "Final-Recipient: rfc822; val@example.org\n"
+		    "Action: failed\n"
+		    "Status: 4.4.7\n"
+		    "Diagnostic-Code: SMTP; \n");
+	assert_int_equal(rep->nrcpt, 3);
+	assert_str(rep->rcpt[0].diagnostic_type, "x-unix");
+	assert_str(rep->rcpt[0].diagnostic, "Can't create output");
+	assert_str(rep->rcpt[1].diagnostic_type, "x-unix");
+	assert_str(rep->rcpt[1].diagnostic, "75");
+	assert_str(rep->rcpt[2].diagnostic_type, "smtp");
+	assert_null(rep->rcpt[2].diagnostic);
+	report_free(&rep);
+}
+
+/*
+ * Hostile: more groups than MAIL_MAX_RCPTS, an address field of 300 KB,
+ * groups of nothing but address fields. Bounded, no crash.
+ */
+static void
+test_hostile_groups(void **state)
+{
+	struct tbuf b;
+	struct report *rep;
+	unsigned char *copy;
+	size_t i, n;
+
+	(void)state;
+	tbuf_init(&b);
+	tbuf_add(&b, "Reporting-MTA: dns; mx.example.net\n");
+	for (i = 0; i < MAIL_MAX_RCPTS + 500; i++)
+		tbuf_addf(&b,
+		    "\nFinal-Recipient: x400; /S=N%zu/\n"
+		    "Original-Recipient: rfc822; u%zu@example.org\n"
+		    "Action: failed\nStatus: 5.1.1\n",
+		    i, i);
+	copy = exact_copy(b.p, b.len);
+	rep = new_report();
+	n = dsn_parse(rep, (const char *)copy, b.len);
+	assert_int_equal(n, MAIL_MAX_RCPTS);
+	assert_int_equal(rep->nrcpt, MAIL_MAX_RCPTS);
+	assert_true(rep->mail_flags & MAIL_F_TOO_MANY_RCPTS);
+	assert_str(rep->rcpt[MAIL_MAX_RCPTS - 1].recipient, "u999@example.org");
+	report_free(&rep);
+	free(copy);
+	tbuf_free(&b);
+
+	tbuf_init(&b);
+	tbuf_add(&b, "Final-Recipient: rfc822; \"");
+	tbuf_fill(&b, 'a', 300000);
+	tbuf_add(&b, "\"@example.org\nOriginal-Recipient: rfc822; <");
+	tbuf_fill(&b, '(', 300000);
+	tbuf_add(&b, "ok@example.org>\nAction: failed\n");
+	for (i = 0; i < 2000; i++)
+		tbuf_add(&b, "X-Actual-Recipient: rfc822;\n");
+	copy = exact_copy(b.p, b.len);
+	rep = new_report();
+	n = dsn_parse(rep, (const char *)copy, b.len);
+	assert_true(n >= 1 && n <= MAIL_MAX_RCPTS);
+	assert_null(rep->rcpt[0].recipient);
+	report_free(&rep);
+	free(copy);
+	tbuf_free(&b);
+}
+
 /* report_parse gives the same recipients for LF, CRLF and CR files */
 static void
 test_line_ends(void **state)
@@ -497,6 +755,12 @@ main(void)
 	    cmocka_unit_test(test_x_actual_recipient),
 	    cmocka_unit_test(test_x_actual_recipient_first),
 	    cmocka_unit_test(test_line_ends),
+	    cmocka_unit_test(test_original_recipient_fallback),
+	    cmocka_unit_test(test_no_usable_address),
+	    cmocka_unit_test(test_x_actual_evidence),
+	    cmocka_unit_test(test_odd_addresses),
+	    cmocka_unit_test(test_diagnostic_type),
+	    cmocka_unit_test(test_hostile_groups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
