@@ -134,6 +134,8 @@ first_text(struct report *rep, size_t *len_r)
 static void
 original_fields(struct report *rep, const char *h, size_t hl)
 {
+	rep->original.hdr = h;
+	rep->original.hdr_len = hl;
 	rep->original.message_id = mail_header_raw(&rep->arena, h, hl,
 	    "Message-ID");
 	rep->original.resent_message_id = mail_header_raw(&rep->arena, h, hl,
@@ -268,6 +270,201 @@ is_dsn_part(const struct mail_part *p)
 	    strcmp(p->type, "text/delivery-status") == 0;
 }
 
+/*
+ * The one address of an address list ("To: Pat <pat@example.org>"), or
+ * NULL when it holds none or several: commas, and the ':' and ';' of an
+ * RFC 5322 3.4 group ("undisclosed-recipients:;"), split it; a display
+ * name, quotes and comments do not.
+ */
+static const char *
+one_address(struct report *rep, const char *v)
+{
+	const char *p, *item = NULL;
+	size_t nitems = 0, ilen = 0;
+	int angle = 0, paren = 0;
+	bool quoted = false;
+
+	for (p = v;; p++) {
+		bool end = *p == '\0';
+
+		if (!end && *p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if (!end && *p == '"' && paren == 0)
+			quoted = !quoted;
+		else if (!end && !quoted && *p == '(')
+			paren++;
+		else if (!end && !quoted && *p == ')' && paren > 0)
+			paren--;
+		else if (!end && !quoted && paren == 0 && *p == '<')
+			angle++;
+		else if (!end && !quoted && paren == 0 && *p == '>' && angle)
+			angle--;
+		if (!end && (quoted || paren > 0 || angle > 0 ||
+				(*p != ',' && *p != ':' && *p != ';')))
+			continue;
+		if (*p == ':') { /* a group's name: no address */
+			v = p + 1;
+			continue;
+		}
+		if (memchr(v, '@', (size_t)(p - v)) != NULL) {
+			nitems++;
+			item = v;
+			ilen = (size_t)(p - v);
+		}
+		if (end)
+			break;
+		v = p + 1;
+	}
+	if (nitems != 1)
+		return NULL;
+	return dsn_address(&rep->arena, NULL,
+	    arena_strndup(&rep->arena, item, ilen));
+}
+
+/* RFC 2369 3.4: "List-Post: <mailto:list@example.org>", the list itself */
+static const char *
+list_post(struct report *rep, const char *h, size_t hl)
+{
+	const char *v = mail_header_raw(&rep->arena, h, hl, "List-Post");
+	const char *m = v != NULL ? ci_find(v, strlen(v), "mailto:") : NULL;
+
+	if (m == NULL)
+		return NULL;
+	m += 7;
+	return dsn_address(&rep->arena, NULL,
+	    arena_strndup(&rep->arena, m, strcspn(m, ">?,")));
+}
+
+/*
+ * RFC 5321 4.4: a Received field's "for" clause names the envelope
+ * recipient when the message had one there (Postfix, Sendmail and Exim
+ * write it then). The newest such field is nearest the failure; the list's
+ * own address (a list post's older hop) is skipped.
+ */
+static const char *
+received_for(struct report *rep, const char *h, size_t hl, const char *skip)
+{
+	size_t off = 0, vl, i;
+	const char *v;
+
+	while (off < hl &&
+	    (v = mail_header_find(h + off, hl - off, "Received", &vl)) != NULL) {
+		off = (size_t)(v + vl - h);
+		for (i = 1; i + 4 < vl; i++) {
+			const char *a, *e;
+
+			if (!bd_isspace((unsigned char)v[i - 1]) ||
+			    !ci_starts(v + i, vl - i, "for") ||
+			    !bd_isspace((unsigned char)v[i + 3]))
+				continue;
+			for (a = v + i + 4; a < v + vl && bd_isspace((unsigned char)*a);
+			     a++)
+				;
+			for (e = a; e < v + vl && *e != ';' &&
+			     !bd_isspace((unsigned char)*e);
+			     e++)
+				;
+			a = dsn_address(&rep->arena, NULL,
+			    arena_strndup(&rep->arena, a, (size_t)(e - a)));
+			if (a != NULL && (skip == NULL || strcmp(a, skip) != 0))
+				return a;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The recipient of a delivery report that names none (Postfix's "---
+ * Delivery report unavailable ---" report has no per-recipient group, and
+ * some groups hold no address at all): the returned message's envelope
+ * recipient from its Received "for" clause, else its To: -- but only when
+ * To: holds exactly one address and Cc: none, since with several nothing
+ * says which one failed, and never the list's own address, which a list
+ * post's To: names instead of the subscriber. Callers only ask for a
+ * message that is a delivery report: nothing is invented from other mail.
+ */
+static const char *
+original_recipient(struct report *rep, const char **from_r)
+{
+	const char *h = rep->original.hdr, *list, *a, *cc;
+	size_t hl = rep->original.hdr_len, vl;
+
+	if (h == NULL || hl == 0)
+		return NULL;
+	list = list_post(rep, h, hl);
+	if ((a = received_for(rep, h, hl, list)) != NULL) {
+		*from_r = "Received";
+		return a;
+	}
+	cc = mail_header_find(h, hl, "Cc", &vl);
+	if (cc != NULL && memchr(cc, '@', vl) != NULL)
+		return NULL;
+	a = mail_header_raw(&rep->arena, h, hl, "To");
+	if (a == NULL || (a = one_address(rep, a)) == NULL ||
+	    (list != NULL && strcmp(a, list) == 0))
+		return NULL;
+	*from_r = "To";
+	return a;
+}
+
+/*
+ * A lone recipient group without an address gets the returned message's
+ * recipient; with several such groups one address cannot tell them apart.
+ */
+static void
+fill_missing_recipient(struct report *rep)
+{
+	struct report_rcpt *miss = NULL;
+	const char *a, *from = NULL;
+	size_t i;
+
+	for (i = 0; i < rep->nrcpt; i++) {
+		if (rep->rcpt[i].recipient != NULL)
+			continue;
+		if (miss != NULL)
+			return;
+		miss = &rep->rcpt[i];
+	}
+	if (miss == NULL || (a = original_recipient(rep, &from)) == NULL)
+		return;
+	for (i = 0; i < rep->nrcpt; i++) {
+		if (rep->rcpt[i].recipient != NULL &&
+		    strcmp(rep->rcpt[i].recipient, a) == 0)
+			return; /* that one is reported already */
+	}
+	miss->recipient = a;
+	miss->recipient_from = from;
+}
+
+/*
+ * RFC 3676 4.3's signature separator ("-- ") and a rule of underscores
+ * start what virus scanners (MailScanner) and gateways or list servers
+ * (Mailman's footer) append to a text part: no one's diagnostic. The
+ * length of text before the first one, or len.
+ */
+static size_t
+before_footer(const char *text, size_t len)
+{
+	size_t pos = 0, ll, n;
+	const char *l;
+	bool said_before = false;
+
+	while (str_line(text, len, &pos, &l, &ll)) {
+		for (n = 0; n < ll && l[n] == '_'; n++)
+			;
+		if (((n >= 10 && n == ll) || (ll == 2 && l[0] == '-' &&
+						 l[1] == '-') ||
+			(ll == 3 && memcmp(l, "-- ", 3) == 0)) &&
+		    said_before)
+			return (size_t)(l - text);
+		for (n = 0; n < ll && !said_before; n++)
+			said_before = !bd_isspace((unsigned char)l[n]);
+	}
+	return len;
+}
+
 static void
 dsn_found(struct report *rep)
 {
@@ -276,12 +473,41 @@ dsn_found(struct report *rep)
 
 	rep->kind = REPORT_DSN;
 	rep->family = "rfc3464";
+	fill_missing_recipient(rep);
 	text = first_text(rep, &tlen);
-	legacy_fill_diagnostics(rep, text, tlen);
+	legacy_fill_diagnostics(rep, text, before_footer(text, tlen));
 	for (i = 0; i < rep->nrcpt; i++) {
 		if (rep->rcpt[i].diagnostic == NULL)
 			rep->rcpt[i].diagnostic = rep->rcpt[i].status_comment;
 	}
+}
+
+/*
+ * A delivery report without a per-recipient group: Postfix writes only
+ * the per-message fields when its bounce log is gone
+ * (bounce_notify_util.c, "--- Delivery report unavailable ---", and only
+ * for a failure notice), and other MTAs do alike. The top-level
+ * message/delivery-status part makes it a report; the returned message
+ * names the recipient, or no one is reported.
+ */
+static void
+groupless_dsn(struct report *rep)
+{
+	const struct mail_message *msg = &rep->msg;
+	struct report_rcpt *r;
+	const char *a, *from = NULL;
+	size_t i;
+
+	for (i = 0; i < msg->nparts; i++) {
+		if (msg->parts[i].in_message == 0 && is_dsn_part(&msg->parts[i]))
+			break;
+	}
+	if (i == msg->nparts || (a = original_recipient(rep, &from)) == NULL ||
+	    (r = report_add_rcpt(rep)) == NULL)
+		return;
+	r->recipient = a;
+	r->recipient_from = from;
+	dsn_found(rep);
 }
 
 /*
@@ -391,6 +617,8 @@ parse_report(struct report *rep)
 		return;
 	}
 	parse_bounce(rep);
+	if (rep->kind == REPORT_NONE && rep->nrcpt == 0)
+		groupless_dsn(rep);
 	if (rep->kind != REPORT_NONE && rep->original.message_id == NULL)
 		read_inline_original(rep);
 	if (rep->kind == REPORT_NONE && autoreply_detect(rep)) {

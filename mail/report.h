@@ -48,6 +48,8 @@ struct report_original {
 	 * when the returned message was a resend (bounced's own) */
 	const char *resent_message_id;
 	const struct mail_part *part; /* borrowed: the returned message */
+	const char *hdr; /* borrowed: its header block, hdr_len bytes */
+	size_t hdr_len;
 	bool headers_only;	      /* text/rfc822-headers */
 };
 

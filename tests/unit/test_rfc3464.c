@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/readfile.h"
 #include "mail/mail_limits.h"
 #include "mail/report.h"
 #include "mail/rfc3464.h"
@@ -738,6 +739,252 @@ test_line_ends(void **state)
 		report_free(&reps[i]);
 }
 
+/* One fixture of tests/fixtures/rcpt through report_parse(). */
+static struct report *
+parse_fixture(const char *name)
+{
+	char path[1024];
+	unsigned char *buf;
+	size_t len;
+	const char *err = NULL;
+	struct report *rep = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", BD_RCPT_DIR, name);
+	if (readfile(path, &buf, &len, &err) < 0)
+		fail_msg("%s: %s", path, err);
+	assert_int_equal(report_parse(buf, len, &rep, &err), 0);
+	free(buf);
+	return rep;
+}
+
+struct want_rcpt {
+	const char *recipient, *original, *actual, *from;
+};
+
+static void
+check_fixture(const char *name, enum report_kind kind,
+    const struct want_rcpt *want, size_t n)
+{
+	struct report *rep = parse_fixture(name);
+	size_t i;
+
+	assert_int_equal(rep->kind, kind);
+	if (rep->nrcpt != n)
+		fail_msg("%s: %zu recipients, want %zu", name, rep->nrcpt, n);
+	for (i = 0; i < n; i++) {
+		const struct report_rcpt *r = &rep->rcpt[i];
+
+#define FIELD(got, w)                                                          \
+	do {                                                                   \
+		if ((w) == NULL ? (got) != NULL                                \
+				: (got) == NULL || strcmp((got), (w)) != 0)    \
+			fail_msg("%s #%zu %s: got %s, want %s", name, i, #got, \
+			    (got) ? (got) : "NULL", (w) ? (w) : "NULL");       \
+	} while (0)
+		FIELD(r->recipient, want[i].recipient);
+		FIELD(r->original_recipient, want[i].original);
+		FIELD(r->actual_recipient, want[i].actual);
+		FIELD(r->recipient_from, want[i].from);
+#undef FIELD
+	}
+	report_free(&rep);
+}
+
+/* class 1: Original-Recipient when Final-Recipient is unusable */
+static void
+test_fixture_original(void **state)
+{
+	static const struct want_rcpt x400[] = {{"jane.doe@example.org",
+	    "jane.doe@example.org", NULL, "Original-Recipient"}};
+	static const struct want_rcpt bare[] = {{"jdoe@example.org",
+	    "jdoe@example.org", NULL, "Original-Recipient"}};
+	static const struct want_rcpt sys[] = {
+	    {"first@example.org", "first@example.org", NULL,
+		"Original-Recipient"},
+	    {"second@example.org", "second@example.org", NULL,
+		"Original-Recipient"}};
+	static const struct want_rcpt alias[] = {{"jane@mail.example.net",
+	    "jane.doe@example.org", NULL, "Final-Recipient"}};
+	static const struct want_rcpt only[] = {
+	    {"kim@example.org", "kim@example.org", NULL, "Original-Recipient"}};
+	struct report *rep;
+
+	(void)state;
+	check_fixture("x400_original.eml", REPORT_DSN, x400, 1);
+	check_fixture("bare_local.eml", REPORT_DSN, bare, 1);
+	check_fixture("system_empty.eml", REPORT_DSN, sys, 2);
+	check_fixture("alias_other_domain.eml", REPORT_DSN, alias, 1);
+	check_fixture("only_original.eml", REPORT_DSN, only, 1);
+	/* the diagnostics stay with their groups */
+	rep = parse_fixture("system_empty.eml");
+	assert_string_equal(rep->rcpt[0].status, "5.1.1");
+	assert_string_equal(rep->rcpt[1].status, "5.2.2");
+	assert_str(rep->rcpt[1].diagnostic, "552 5.2.2 mailbox full");
+	report_free(&rep);
+}
+
+/* class 2: X-Actual-Recipient */
+static void
+test_fixture_x_actual(void **state)
+{
+	static const struct want_rcpt want[] = {
+	    {"robin@host.example.org", NULL, "robin@host.example.org",
+		"X-Actual-Recipient"},
+	    {"alex@example.org", NULL, "alex@host.example.org",
+		"Final-Recipient"}};
+
+	(void)state;
+	check_fixture("x_actual_program.eml", REPORT_DSN, want, 2);
+}
+
+/*
+ * class 3: a report without a per-recipient group (Postfix's "Delivery
+ * report unavailable"): the returned message names the recipient, by its
+ * Received "for" clause or its lone To:, never the list's address.
+ */
+static void
+test_fixture_no_group(void **state)
+{
+	static const struct want_rcpt to[] = {
+	    {"pat@example.org", NULL, NULL, "To"}};
+	static const struct want_rcpt list[] = {
+	    {"sam@example.org", NULL, NULL, "Received"}};
+	struct report *rep;
+
+	(void)state;
+	check_fixture("postfix_unavailable.eml", REPORT_DSN, to, 1);
+	check_fixture("postfix_unavailable_list.eml", REPORT_DSN, list, 1);
+	rep = parse_fixture("postfix_unavailable.eml");
+	assert_str(rep->family, "rfc3464");
+	assert_str(rep->original.message_id, "<unavail-orig.0001@example.com>");
+	report_free(&rep);
+}
+
+/*
+ * class 3, the other side: when the original names several recipients,
+ * none, or only the list, no one is reported; and a message that is no
+ * delivery report gets no recipient from its attachment's To:.
+ */
+static void
+test_no_group_refused(void **state)
+{
+	static const char *const tos[] = {
+	    "To: a@example.org, b@example.org\n",
+	    "To: undisclosed-recipients:;\n",
+	    "To: Pat <pat@example.org>\nCc: kim@example.org\n",
+	    "To: List <list@lists.example.com>\n"
+	    "List-Post: <mailto:list@lists.example.com>\n",
+	    "To: pat\n",
+	};
+	struct tbuf b;
+	size_t i;
+	int dsn;
+
+	(void)state;
+	for (dsn = 0; dsn < 2; dsn++) {
+		for (i = 0; i < sizeof(tos) / sizeof(tos[0]) + 1; i++) {
+			struct report *rep;
+			const char *err;
+			unsigned char *copy;
+
+			tbuf_init(&b);
+			tbuf_add(&b, "From: MAILER-DAEMON@mx.example.net\n"
+				     "To: sender@example.com\n"
+				     "Subject: Undelivered Mail Returned to "
+				     "Sender\n"
+				     "MIME-Version: 1.0\n"
+				     "Content-Type: multipart/mixed; "
+				     "boundary=\"b\"\n\n--b\n"
+				     "Content-Type: text/plain\n\nSee below.\n"
+				     "\n--b\n");
+			tbuf_addf(&b, "Content-Type: %s\n\n",
+			    dsn ? "message/delivery-status"
+				: "text/x-note");
+			tbuf_add(&b, "Reporting-MTA: dns; mx.example.net\n\n"
+				     "--b\nContent-Type: message/rfc822\n\n"
+				     "From: sender@example.com\n"
+				     "Message-ID: <x@example.com>\n");
+			/* the last round: a lone To:, which only a report
+			 * may take */
+			tbuf_add(&b, i < sizeof(tos) / sizeof(tos[0])
+					 ? tos[i]
+					 : "To: pat@example.org\n");
+			tbuf_add(&b, "\nhi\n--b--\n");
+			copy = exact_copy(b.p, b.len);
+			assert_int_equal(report_parse(copy, b.len, &rep, &err),
+			    0);
+			if (dsn && i == sizeof(tos) / sizeof(tos[0])) {
+				assert_int_equal(rep->nrcpt, 1);
+				assert_str(rep->rcpt[0].recipient,
+				    "pat@example.org");
+			} else {
+				assert_int_equal(rep->nrcpt, 0);
+				assert_int_equal(rep->kind, REPORT_NONE);
+			}
+			report_free(&rep);
+			free(copy);
+			tbuf_free(&b);
+		}
+	}
+}
+
+/* class 4: odd addresses reported, normalised */
+static void
+test_fixture_odd(void **state)
+{
+	static const struct want_rcpt odd[] = {
+	    {"lee....park....@example.org", "lee....park....@example.org", NULL,
+		"Final-Recipient"},
+	    {"\"chris moe\"@example.org", NULL, NULL, "Final-Recipient"},
+	    {"dana@example.org", NULL, NULL, "Final-Recipient"},
+	    {"eli@example.org", NULL, NULL, "Final-Recipient"},
+	    {"fran@example.org", NULL, NULL, "Final-Recipient"}};
+	static const struct want_rcpt utf8[] = {
+	    {"jos\xc3\xa9@b\xc3\xbc" "cher.example", NULL, NULL,
+		"Final-Recipient"},
+	    {"n\xc3\xa3o@example.org", NULL, NULL, "Final-Recipient"}};
+
+	(void)state;
+	check_fixture("odd_addresses.eml", REPORT_DSN, odd, 5);
+	check_fixture("utf8_address.eml", REPORT_DSN, utf8, 2);
+}
+
+/*
+ * class 5: an X-Unix Diagnostic-Code keeps its type and text; a footer
+ * that a scanner appended to the notice is no one's diagnostic.
+ */
+static void
+test_fixture_diagnostics(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	rep = parse_fixture("xunix_mailer.eml");
+	assert_int_equal(rep->nrcpt, 1);
+	assert_str(rep->rcpt[0].diagnostic_type, "x-unix");
+	assert_str(rep->rcpt[0].diagnostic, "Can't create output");
+	report_free(&rep);
+
+	rep = parse_fixture("footer_diagnostic.eml");
+	assert_str(rep->rcpt[0].diagnostic, "552 5.2.2 Mailbox full");
+	report_free(&rep);
+
+	/* no Diagnostic-Code: the words next to the recipient */
+	rep = parse_fixture("footer_nodiag.eml");
+	assert_non_null(rep->rcpt[0].diagnostic);
+	assert_non_null(strstr(rep->rcpt[0].diagnostic, "552 5.2.2"));
+	assert_null(strstr(rep->rcpt[0].diagnostic, "scanned"));
+	report_free(&rep);
+
+	/* ... and none there: the notice up to the footer */
+	rep = parse_fixture("footer_prose.eml");
+	assert_non_null(rep->rcpt[0].diagnostic);
+	assert_non_null(strstr(rep->rcpt[0].diagnostic, "over its size"));
+	assert_null(strstr(rep->rcpt[0].diagnostic, "scanned"));
+	assert_null(strstr(rep->rcpt[0].diagnostic, "virus"));
+	report_free(&rep);
+}
+
 int
 main(void)
 {
@@ -761,6 +1008,12 @@ main(void)
 	    cmocka_unit_test(test_odd_addresses),
 	    cmocka_unit_test(test_diagnostic_type),
 	    cmocka_unit_test(test_hostile_groups),
+	    cmocka_unit_test(test_fixture_original),
+	    cmocka_unit_test(test_fixture_x_actual),
+	    cmocka_unit_test(test_fixture_no_group),
+	    cmocka_unit_test(test_no_group_refused),
+	    cmocka_unit_test(test_fixture_odd),
+	    cmocka_unit_test(test_fixture_diagnostics),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
