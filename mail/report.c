@@ -465,15 +465,21 @@ before_footer(const char *text, size_t len)
 	return len;
 }
 
+/*
+ * own: the report is the message's own and its only one, so the returned
+ * message is the one it reports on (not so for a forwarded bounce, whose
+ * "original" is the bounce, or for a digest of several).
+ */
 static void
-dsn_found(struct report *rep)
+dsn_found(struct report *rep, bool own)
 {
 	size_t tlen, i;
 	const char *text;
 
 	rep->kind = REPORT_DSN;
 	rep->family = "rfc3464";
-	fill_missing_recipient(rep);
+	if (own)
+		fill_missing_recipient(rep);
 	text = first_text(rep, &tlen);
 	legacy_fill_diagnostics(rep, text, before_footer(text, tlen));
 	for (i = 0; i < rep->nrcpt; i++) {
@@ -496,18 +502,19 @@ groupless_dsn(struct report *rep)
 	const struct mail_message *msg = &rep->msg;
 	struct report_rcpt *r;
 	const char *a, *from = NULL;
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < msg->nparts; i++) {
 		if (msg->parts[i].in_message == 0 && is_dsn_part(&msg->parts[i]))
-			break;
+			n++;
 	}
-	if (i == msg->nparts || (a = original_recipient(rep, &from)) == NULL ||
+	/* one report, so the returned message is the one it is about */
+	if (n != 1 || (a = original_recipient(rep, &from)) == NULL ||
 	    (r = report_add_rcpt(rep)) == NULL)
 		return;
 	r->recipient = a;
 	r->recipient_from = from;
-	dsn_found(rep);
+	dsn_found(rep, false);
 }
 
 /*
@@ -518,7 +525,7 @@ static bool
 parse_dsn(struct report *rep, int in_message)
 {
 	struct mail_message *msg = &rep->msg;
-	size_t i, len, n = 0;
+	size_t i, len, n = 0, nparts = 0;
 	const char *s;
 
 	for (i = 0; i < msg->nparts; i++) {
@@ -527,12 +534,13 @@ parse_dsn(struct report *rep, int in_message)
 			continue;
 		s = mail_part_text(msg, &msg->parts[i], &len);
 		n += dsn_parse(rep, s, len);
+		nparts++;
 		if (in_message > 0 && n > 0)
 			break;
 	}
 	if (n == 0)
 		return false;
-	dsn_found(rep);
+	dsn_found(rep, in_message == 0 && nparts == 1);
 	return true;
 }
 
@@ -552,7 +560,7 @@ parse_bounce(struct report *rep)
 		return;
 	text = first_text(rep, &len);
 	if (dsn_in_text(rep, text, len) > 0) {
-		dsn_found(rep);
+		dsn_found(rep, true);
 		return;
 	}
 	if (legacy_parse(rep, msg, text, len) > 0)

@@ -928,6 +928,118 @@ test_no_group_refused(void **state)
 	}
 }
 
+/*
+ * A forwarded bounce (the report inside the returned message) or a digest
+ * of two reports: the "original" is not the message reported on, so an
+ * address-less group stays without a recipient.
+ */
+static void
+test_no_group_not_own(void **state)
+{
+	static const char *const wrap[] = {
+	    /* forwarded: the report is inside the message/rfc822 */
+	    "From: relay@example.net\n"
+	    "To: sender@example.com\n"
+	    "Subject: Fwd: Undelivered Mail\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"o\"\n\n"
+	    "--o\nContent-Type: text/plain\n\nFYI\n\n"
+	    "--o\nContent-Type: message/rfc822\n\n"
+	    "From: MAILER-DAEMON@mx.example.net\n"
+	    "To: bystander@example.com\n"
+	    "Message-ID: <fwd@example.net>\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=\"i\"\n\n"
+	    "--i\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example.net\n\n"
+	    "Final-Recipient: rfc822; @mx.example.org\n"
+	    "Action: failed\nStatus: 5.1.1\n\n"
+	    "--i--\n\n--o--\n",
+	    /* a digest: two reports, one returned message */
+	    "From: MAILER-DAEMON@mx.example.net\n"
+	    "To: sender@example.com\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=\"d\"\n\n"
+	    "--d\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example.net\n\n"
+	    "Final-Recipient: rfc822; @mx.example.org\n"
+	    "Action: failed\nStatus: 5.1.1\n\n"
+	    "--d\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example.net\n\n"
+	    "Final-Recipient: rfc822; two@example.org\n"
+	    "Action: failed\nStatus: 5.2.2\n\n"
+	    "--d\nContent-Type: message/rfc822\n\n"
+	    "From: sender@example.com\nTo: one@example.org\n"
+	    "Message-ID: <d@example.com>\n\nhi\n--d--\n",
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(wrap) / sizeof(wrap[0]); i++) {
+		size_t len = strlen(wrap[i]);
+		unsigned char *copy = exact_copy(wrap[i], len);
+		struct report *rep;
+		const char *err;
+
+		assert_int_equal(report_parse(copy, len, &rep, &err), 0);
+		assert_int_equal(rep->kind, REPORT_DSN);
+		for (k = 0; k < rep->nrcpt; k++) {
+			const char *r = rep->rcpt[k].recipient;
+
+			if (r != NULL && (strcmp(r, "bystander@example.com") == 0 ||
+					     strcmp(r, "one@example.org") == 0))
+				fail_msg("case %zu: recipient %s invented", i,
+				    r);
+		}
+		report_free(&rep);
+		free(copy);
+	}
+}
+
+/*
+ * Hostile originals for the fallback: a To: of 20000 addresses, 5000
+ * Received fields with "for" clauses that hold no address, a 300 KB
+ * token after "for". Bounded and no crash.
+ */
+static void
+test_no_group_hostile(void **state)
+{
+	struct tbuf b;
+	struct report *rep;
+	unsigned char *copy;
+	const char *err;
+	size_t i;
+
+	(void)state;
+	tbuf_init(&b);
+	tbuf_add(&b, "From: MAILER-DAEMON@mx.example.net\n"
+		     "To: sender@example.com\n"
+		     "MIME-Version: 1.0\n"
+		     "Content-Type: multipart/report; "
+		     "report-type=delivery-status; boundary=\"b\"\n\n"
+		     "--b\nContent-Type: message/delivery-status\n\n"
+		     "Reporting-MTA: dns; mx.example.net\n\n"
+		     "--b\nContent-Type: message/rfc822\n\n");
+	for (i = 0; i < 5000; i++)
+		tbuf_add(&b, "Received: from a by b for for for ; x\n");
+	tbuf_add(&b, "Received: from a by b for <");
+	tbuf_fill(&b, 'x', 300000);
+	tbuf_add(&b, "@example.org>\nTo: ");
+	for (i = 0; i < 20000; i++)
+		tbuf_addf(&b, "%s\"u, %zu\" <u%zu@example.org>", i ? ",\n " : "",
+		    i, i);
+	tbuf_add(&b, "\nMessage-ID: <h@example.com>\n\nhi\n--b--\n");
+	copy = exact_copy(b.p, b.len);
+	assert_int_equal(report_parse(copy, b.len, &rep, &err), 0);
+	assert_int_equal(rep->nrcpt, 0);
+	report_free(&rep);
+	free(copy);
+	tbuf_free(&b);
+}
+
 /* class 4: odd addresses reported, normalised */
 static void
 test_fixture_odd(void **state)
@@ -1012,6 +1124,8 @@ main(void)
 	    cmocka_unit_test(test_fixture_x_actual),
 	    cmocka_unit_test(test_fixture_no_group),
 	    cmocka_unit_test(test_no_group_refused),
+	    cmocka_unit_test(test_no_group_not_own),
+	    cmocka_unit_test(test_no_group_hostile),
 	    cmocka_unit_test(test_fixture_odd),
 	    cmocka_unit_test(test_fixture_diagnostics),
 	};
