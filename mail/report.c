@@ -271,145 +271,6 @@ is_dsn_part(const struct mail_part *p)
 }
 
 /*
- * The one address of an address list ("To: Pat <pat@example.org>"), or
- * NULL when it holds none or several: commas, and the ':' and ';' of an
- * RFC 5322 3.4 group ("undisclosed-recipients:;"), split it; a display
- * name, quotes and comments do not.
- */
-static const char *
-one_address(struct report *rep, const char *v)
-{
-	const char *p, *item = NULL;
-	size_t nitems = 0, ilen = 0;
-	int angle = 0, paren = 0;
-	bool quoted = false;
-
-	for (p = v;; p++) {
-		bool end = *p == '\0';
-
-		if (!end && *p == '\\' && p[1] != '\0') {
-			p++;
-			continue;
-		}
-		if (!end && *p == '"' && paren == 0)
-			quoted = !quoted;
-		else if (!end && !quoted && *p == '(')
-			paren++;
-		else if (!end && !quoted && *p == ')' && paren > 0)
-			paren--;
-		else if (!end && !quoted && paren == 0 && *p == '<')
-			angle++;
-		else if (!end && !quoted && paren == 0 && *p == '>' && angle)
-			angle--;
-		if (!end && (quoted || paren > 0 || angle > 0 ||
-				(*p != ',' && *p != ':' && *p != ';')))
-			continue;
-		if (*p == ':') { /* a group's name: no address */
-			v = p + 1;
-			continue;
-		}
-		if (memchr(v, '@', (size_t)(p - v)) != NULL) {
-			nitems++;
-			item = v;
-			ilen = (size_t)(p - v);
-		}
-		if (end)
-			break;
-		v = p + 1;
-	}
-	if (nitems != 1)
-		return NULL;
-	return dsn_address(&rep->arena, NULL,
-	    arena_strndup(&rep->arena, item, ilen));
-}
-
-/* RFC 2369 3.4: "List-Post: <mailto:list@example.org>", the list itself */
-static const char *
-list_post(struct report *rep, const char *h, size_t hl)
-{
-	const char *v = mail_header_raw(&rep->arena, h, hl, "List-Post");
-	const char *m = v != NULL ? ci_find(v, strlen(v), "mailto:") : NULL;
-
-	if (m == NULL)
-		return NULL;
-	m += 7;
-	return dsn_address(&rep->arena, NULL,
-	    arena_strndup(&rep->arena, m, strcspn(m, ">?,")));
-}
-
-/*
- * RFC 5321 4.4: a Received field's "for" clause names the envelope
- * recipient when the message had one there (Postfix, Sendmail and Exim
- * write it then). The newest such field is nearest the failure; the list's
- * own address (a list post's older hop) is skipped.
- */
-static const char *
-received_for(struct report *rep, const char *h, size_t hl, const char *skip)
-{
-	size_t off = 0, vl, i;
-	const char *v;
-
-	while (off < hl &&
-	    (v = mail_header_find(h + off, hl - off, "Received", &vl)) != NULL) {
-		off = (size_t)(v + vl - h);
-		for (i = 1; i + 4 < vl; i++) {
-			const char *a, *e;
-
-			if (!bd_isspace((unsigned char)v[i - 1]) ||
-			    !ci_starts(v + i, vl - i, "for") ||
-			    !bd_isspace((unsigned char)v[i + 3]))
-				continue;
-			for (a = v + i + 4; a < v + vl && bd_isspace((unsigned char)*a);
-			     a++)
-				;
-			for (e = a; e < v + vl && *e != ';' &&
-			     !bd_isspace((unsigned char)*e);
-			     e++)
-				;
-			a = dsn_address(&rep->arena, NULL,
-			    arena_strndup(&rep->arena, a, (size_t)(e - a)));
-			if (a != NULL && (skip == NULL || strcmp(a, skip) != 0))
-				return a;
-		}
-	}
-	return NULL;
-}
-
-/*
- * The recipient of a delivery report that names none (Postfix's "---
- * Delivery report unavailable ---" report has no per-recipient group, and
- * some groups hold no address at all): the returned message's envelope
- * recipient from its Received "for" clause, else its To: -- but only when
- * To: holds exactly one address and Cc: none, since with several nothing
- * says which one failed, and never the list's own address, which a list
- * post's To: names instead of the subscriber. Callers only ask for a
- * message that is a delivery report: nothing is invented from other mail.
- */
-static const char *
-original_recipient(struct report *rep, const char **from_r)
-{
-	const char *h = rep->original.hdr, *list, *a, *cc;
-	size_t hl = rep->original.hdr_len, vl;
-
-	if (h == NULL || hl == 0)
-		return NULL;
-	list = list_post(rep, h, hl);
-	if ((a = received_for(rep, h, hl, list)) != NULL) {
-		*from_r = "Received";
-		return a;
-	}
-	cc = mail_header_find(h, hl, "Cc", &vl);
-	if (cc != NULL && memchr(cc, '@', vl) != NULL)
-		return NULL;
-	a = mail_header_raw(&rep->arena, h, hl, "To");
-	if (a == NULL || (a = one_address(rep, a)) == NULL ||
-	    (list != NULL && strcmp(a, list) == 0))
-		return NULL;
-	*from_r = "To";
-	return a;
-}
-
-/*
  * A lone recipient group without an address gets the returned message's
  * recipient; with several such groups one address cannot tell them apart.
  */
@@ -427,7 +288,7 @@ fill_missing_recipient(struct report *rep)
 			return;
 		miss = &rep->rcpt[i];
 	}
-	if (miss == NULL || (a = original_recipient(rep, &from)) == NULL)
+	if (miss == NULL || (a = report_original_rcpt(rep, &from)) == NULL)
 		return;
 	for (i = 0; i < rep->nrcpt; i++) {
 		if (rep->rcpt[i].recipient != NULL &&
@@ -509,7 +370,7 @@ groupless_dsn(struct report *rep)
 			n++;
 	}
 	/* one report, so the returned message is the one it is about */
-	if (n != 1 || (a = original_recipient(rep, &from)) == NULL ||
+	if (n != 1 || (a = report_original_rcpt(rep, &from)) == NULL ||
 	    (r = report_add_rcpt(rep)) == NULL)
 		return;
 	r->recipient = a;
