@@ -299,16 +299,46 @@ fill_missing_recipient(struct report *rep)
 	miss->recipient_from = from;
 }
 
+/* Recipients looked for in the prose: enough for a report's own, bounded
+ * for a hostile one (each is a scan of the text). */
+#define FOOTER_RCPTS 32
+
+/*
+ * Where the last recipient of rep is named in text[0..len), 0 if none:
+ * what a footer cannot hold.
+ */
+static size_t
+last_named(const struct report *rep, const char *text, size_t len)
+{
+	size_t i, end = 0;
+
+	for (i = 0; i < rep->nrcpt && i < FOOTER_RCPTS; i++) {
+		const char *a = rep->rcpt[i].recipient, *p = text, *m;
+		size_t al;
+
+		if (a == NULL || (al = strlen(a)) == 0)
+			continue;
+		while ((m = ci_find(p, len - (size_t)(p - text), a)) != NULL) {
+			p = m + al;
+			if ((size_t)(p - text) > end)
+				end = (size_t)(p - text);
+		}
+	}
+	return end;
+}
+
 /*
  * RFC 3676 4.3's signature separator ("-- ") and a rule of underscores
  * start what virus scanners (MailScanner) and gateways or list servers
  * (Mailman's footer) append to a text part: no one's diagnostic. The
- * length of text before the first one, or len.
+ * length of text before the first such line that follows both some words
+ * and the last mention of a recipient (a rule inside a notice is no
+ * footer), or len.
  */
 static size_t
-before_footer(const char *text, size_t len)
+before_footer(const struct report *rep, const char *text, size_t len)
 {
-	size_t pos = 0, ll, n;
+	size_t pos = 0, ll, n, named = last_named(rep, text, len);
 	const char *l;
 	bool said_before = false;
 
@@ -318,7 +348,7 @@ before_footer(const char *text, size_t len)
 		if (((n >= 10 && n == ll) || (ll == 2 && l[0] == '-' &&
 						 l[1] == '-') ||
 			(ll == 3 && memcmp(l, "-- ", 3) == 0)) &&
-		    said_before)
+		    said_before && (size_t)(l - text) >= named)
 			return (size_t)(l - text);
 		for (n = 0; n < ll && !said_before; n++)
 			said_before = !bd_isspace((unsigned char)l[n]);
@@ -342,7 +372,7 @@ dsn_found(struct report *rep, bool own)
 	if (own)
 		fill_missing_recipient(rep);
 	text = first_text(rep, &tlen);
-	legacy_fill_diagnostics(rep, text, before_footer(text, tlen));
+	legacy_fill_diagnostics(rep, text, before_footer(rep, text, tlen));
 	for (i = 0; i < rep->nrcpt; i++) {
 		if (rep->rcpt[i].diagnostic == NULL)
 			rep->rcpt[i].diagnostic = rep->rcpt[i].status_comment;

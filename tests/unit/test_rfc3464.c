@@ -1040,6 +1040,66 @@ test_no_group_hostile(void **state)
 	tbuf_free(&b);
 }
 
+/* A DSN without Diagnostic-Code whose notice is the text given. */
+static struct report *
+notice_dsn(const char *notice)
+{
+	struct tbuf b;
+	struct report *rep;
+	unsigned char *copy;
+	const char *err;
+
+	tbuf_init(&b);
+	tbuf_add(&b, "From: MAILER-DAEMON@mx.example.net\n"
+		     "To: sender@example.com\n"
+		     "MIME-Version: 1.0\n"
+		     "Content-Type: multipart/report; "
+		     "report-type=delivery-status; boundary=\"b\"\n\n"
+		     "--b\nContent-Type: text/plain\n\n");
+	tbuf_add(&b, notice);
+	tbuf_add(&b, "\n--b\nContent-Type: message/delivery-status\n\n"
+		     "Reporting-MTA: dns; mx.example.net\n\n"
+		     "Final-Recipient: rfc822; wes@example.org\n"
+		     "Action: failed\nStatus: 5.0.0\n\n--b--\n");
+	copy = exact_copy(b.p, b.len);
+	assert_int_equal(report_parse(copy, b.len, &rep, &err), 0);
+	free(copy);
+	tbuf_free(&b);
+	assert_int_equal(rep->nrcpt, 1);
+	return rep;
+}
+
+/*
+ * A rule inside the notice, before the recipient is named, is no footer;
+ * thousands of separator lines cost one pass.
+ */
+static void
+test_footer_bounds(void **state)
+{
+	struct tbuf t;
+	struct report *rep;
+	size_t i;
+
+	(void)state;
+	rep = notice_dsn("Delivery has failed.\n"
+			 "______________________________\n"
+			 "wes@example.org: quota exceeded, try later\n"
+			 "\n-- \nScanned by ExampleScanner.\n");
+	assert_non_null(rep->rcpt[0].diagnostic);
+	assert_non_null(strstr(rep->rcpt[0].diagnostic, "quota exceeded"));
+	assert_null(strstr(rep->rcpt[0].diagnostic, "ExampleScanner"));
+	report_free(&rep);
+
+	tbuf_init(&t);
+	tbuf_add(&t, "Delivery has failed.\n");
+	for (i = 0; i < 20000; i++)
+		tbuf_add(&t, i % 2 ? "--\n" : "wes@example.org\n");
+	rep = notice_dsn(t.p);
+	assert_non_null(rep->rcpt[0].diagnostic);
+	report_free(&rep);
+	tbuf_free(&t);
+}
+
 /* class 4: odd addresses reported, normalised */
 static void
 test_fixture_odd(void **state)
@@ -1128,6 +1188,7 @@ main(void)
 	    cmocka_unit_test(test_no_group_hostile),
 	    cmocka_unit_test(test_fixture_odd),
 	    cmocka_unit_test(test_fixture_diagnostics),
+	    cmocka_unit_test(test_footer_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
