@@ -105,13 +105,12 @@ const char *report_text_command(const char *s, size_t len);
  * The recipient of a delivery report that names none (Postfix's "---
  * Delivery report unavailable ---" report has no per-recipient group, and
  * some groups hold no address at all), from the returned message's header
- * block (rep->original.hdr): its envelope recipient from the newest
- * Received "for" clause, else its To: -- only when To: holds exactly one
- * address and Cc: none, since with several nothing says which one failed,
- * and never the list's own address (List-Post), which a list post's To:
- * names instead of the subscriber. *from_r says which ("Received", "To");
- * NULL when it names no one. Callers ask only for a message that is a
- * delivery report, so that nothing is invented from other mail.
+ * block (rep->original.hdr): its To: -- only when that holds exactly one
+ * address and Cc: none, since with several nothing says which one failed
+ * -- or its newest Received "for" clause, the envelope recipient, where
+ * To: names someone else (a list post's list, a Bcc). *from_r says which
+ * ("To", "Received"); NULL when it names no one. Callers ask only for a
+ * message that is a delivery report: nothing is invented from other mail.
  */
 const char *report_original_rcpt(struct report *rep, const char **from_r);
 /* Lower-cased copy of the addr-spec in s, "<>" and "rfc822;" stripped. */

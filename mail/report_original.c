@@ -79,15 +79,18 @@ list_post(struct report *rep, const char *h, size_t hl)
 /*
  * RFC 5321 4.4: a Received field's "for" clause names the envelope
  * recipient when the message had one there (Postfix, Sendmail and Exim
- * write it then). The newest such field is nearest the failure; the list's
- * own address (a list post's older hop) is skipped.
+ * write it then). Returns the newest such address other than skip (the
+ * list's own, a list post's older hop), the one nearest the failure;
+ * *seen_r tells whether want is among them.
  */
 static const char *
-received_for(struct report *rep, const char *h, size_t hl, const char *skip)
+received_for(struct report *rep, const char *h, size_t hl, const char *skip,
+    const char *want, bool *seen_r)
 {
 	size_t off = 0, vl, i;
-	const char *v;
+	const char *v, *newest = NULL;
 
+	*seen_r = false;
 	while (off < hl &&
 	    (v = mail_header_find(h + off, hl - off, "Received", &vl)) != NULL) {
 		off = (size_t)(v + vl - h);
@@ -98,8 +101,8 @@ received_for(struct report *rep, const char *h, size_t hl, const char *skip)
 			    !ci_starts(v + i, vl - i, "for") ||
 			    !bd_isspace((unsigned char)v[i + 3]))
 				continue;
-			for (a = v + i + 4; a < v + vl && bd_isspace((unsigned char)*a);
-			     a++)
+			for (a = v + i + 4;
+			     a < v + vl && bd_isspace((unsigned char)*a); a++)
 				;
 			for (e = a; e < v + vl && *e != ';' &&
 			     !bd_isspace((unsigned char)*e);
@@ -107,34 +110,50 @@ received_for(struct report *rep, const char *h, size_t hl, const char *skip)
 				;
 			a = dsn_address(&rep->arena, NULL,
 			    arena_strndup(&rep->arena, a, (size_t)(e - a)));
-			if (a != NULL && (skip == NULL || strcmp(a, skip) != 0))
-				return a;
+			if (a == NULL || (skip != NULL && strcmp(a, skip) == 0))
+				continue;
+			if (newest == NULL)
+				newest = a;
+			if (want != NULL && strcmp(a, want) == 0)
+				*seen_r = true;
+			if (want == NULL || *seen_r)
+				return newest;
 		}
 	}
-	return NULL;
+	return newest;
 }
 
+/*
+ * The To: is the address as sent, and what a list manager matches on;
+ * the Received "for" clauses say who the envelope went to. To: is taken
+ * when no clause names anyone, or one names it too -- unless the message
+ * is a list post (RFC 2919 List-Id, RFC 2369 List-Post): its To: names
+ * the list and its newest clause the subscriber. A To: that is not among
+ * the clauses names someone else (Bcc, a list without List-* fields).
+ */
 const char *
 report_original_rcpt(struct report *rep, const char **from_r)
 {
-	const char *h = rep->original.hdr, *list, *a, *cc;
+	const char *h = rep->original.hdr, *list, *to = NULL, *fr, *cc;
 	size_t hl = rep->original.hdr_len, vl;
+	bool listed, seen;
 
 	if (h == NULL || hl == 0)
 		return NULL;
 	list = list_post(rep, h, hl);
-	if ((a = received_for(rep, h, hl, list)) != NULL) {
-		*from_r = "Received";
-		return a;
-	}
+	listed = list != NULL || mail_header_find(h, hl, "List-Id", &vl);
 	cc = mail_header_find(h, hl, "Cc", &vl);
-	if (cc != NULL && memchr(cc, '@', vl) != NULL)
-		return NULL;
-	a = mail_header_raw(&rep->arena, h, hl, "To");
-	if (a == NULL || (a = one_address(rep, a)) == NULL ||
-	    (list != NULL && strcmp(a, list) == 0))
-		return NULL;
-	*from_r = "To";
-	return a;
+	if (cc == NULL || memchr(cc, '@', vl) == NULL)
+		to = mail_header_raw(&rep->arena, h, hl, "To");
+	if (to != NULL && ((to = one_address(rep, to)) == NULL ||
+			      (list != NULL && strcmp(to, list) == 0)))
+		to = NULL;
+	fr = received_for(rep, h, hl, list, to, &seen);
+	if (to != NULL && (fr == NULL || (seen && !listed))) {
+		*from_r = "To";
+		return to;
+	}
+	if (fr != NULL)
+		*from_r = "Received";
+	return fr;
 }
-

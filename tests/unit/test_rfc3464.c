@@ -1100,6 +1100,82 @@ test_footer_bounds(void **state)
 	tbuf_free(&t);
 }
 
+/*
+ * Which of the returned message's fields names the recipient of a report
+ * without one: To: when the Received "for" clauses agree or say nothing,
+ * the newest clause for a list post or when To: names someone else.
+ */
+static void
+test_no_group_choice(void **state)
+{
+	static const struct {
+		const char *hdr, *want, *from;
+	} cases[] = {
+	    /* an alias rewrote the envelope: To: is what was sent */
+	    {"Received: from a by b for <nyaan%example.org@mx.example.org>; x\n"
+	     "Received: from c by a for nyaan@example.org; x\n"
+	     "To: <nyaan@example.org>\n",
+		"nyaan@example.org", "To"},
+	    /* Bcc: To: names no envelope recipient */
+	    {"Received: from a by b for <sub@example.org>; x\n"
+	     "To: news@example.com\n",
+		"sub@example.org", "Received"},
+	    /* a list post with List-Id only: To: is the list */
+	    {"Received: from a by b for <sub@example.org>; x\n"
+	     "Received: from c by a for <list@lists.example.com>; x\n"
+	     "To: list@lists.example.com\n"
+	     "List-Id: <list.lists.example.com>\n",
+		"sub@example.org", "Received"},
+	    /* a personalised list post */
+	    {"Received: from a by b for <sub@example.org>; x\n"
+	     "To: Sub <sub@example.org>\n"
+	     "List-Post: <mailto:list@lists.example.com>\n",
+		"sub@example.org", "Received"},
+	    /* "for" in a comment is no clause */
+	    {"Received: from a (waiting for nobody) by b; x\n"
+	     "To: pat@example.org\n",
+		"pat@example.org", "To"},
+	    /* several in To:, but the envelope had one */
+	    {"Received: from a by b for <two@example.org>; x\n"
+	     "To: one@example.org, two@example.org\n",
+		"two@example.org", "Received"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tbuf b;
+		struct report *rep;
+		unsigned char *copy;
+		const char *err;
+
+		tbuf_init(&b);
+		tbuf_add(&b, "From: MAILER-DAEMON@mx.example.net\n"
+			     "To: sender@example.com\n"
+			     "MIME-Version: 1.0\n"
+			     "Content-Type: multipart/report; "
+			     "report-type=delivery-status; boundary=\"b\"\n\n"
+			     "--b\nContent-Type: message/delivery-status\n\n"
+			     "Reporting-MTA: dns; mx.example.net\n\n"
+			     "--b\nContent-Type: text/rfc822-headers\n\n"
+			     "From: sender@example.com\n"
+			     "Message-ID: <c@example.com>\n");
+		tbuf_add(&b, cases[i].hdr);
+		tbuf_add(&b, "\n--b--\n");
+		copy = exact_copy(b.p, b.len);
+		assert_int_equal(report_parse(copy, b.len, &rep, &err), 0);
+		if (rep->nrcpt != 1 || rep->rcpt[0].recipient == NULL ||
+		    strcmp(rep->rcpt[0].recipient, cases[i].want) != 0 ||
+		    strcmp(rep->rcpt[0].recipient_from, cases[i].from) != 0)
+			fail_msg("case %zu: got %s from %s", i,
+			    rep->nrcpt ? rep->rcpt[0].recipient : "nothing",
+			    rep->nrcpt ? rep->rcpt[0].recipient_from : "-");
+		report_free(&rep);
+		free(copy);
+		tbuf_free(&b);
+	}
+}
+
 /* class 4: odd addresses reported, normalised */
 static void
 test_fixture_odd(void **state)
@@ -1186,6 +1262,7 @@ main(void)
 	    cmocka_unit_test(test_no_group_refused),
 	    cmocka_unit_test(test_no_group_not_own),
 	    cmocka_unit_test(test_no_group_hostile),
+	    cmocka_unit_test(test_no_group_choice),
 	    cmocka_unit_test(test_fixture_odd),
 	    cmocka_unit_test(test_fixture_diagnostics),
 	    cmocka_unit_test(test_footer_bounds),
