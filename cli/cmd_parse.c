@@ -52,6 +52,9 @@ print_json(const char *file, struct report *rep, size_t i,
 	json_string(stdout, class_name(v->cls));
 	json_key(stdout, &first, "diagnostic");
 	json_string(stdout, report_utf8(rep, r->diagnostic));
+	/* RFC 3464 2.3.6: whose words ("smtp"; "x-unix": a local mailer) */
+	json_key(stdout, &first, "diagnostic_type");
+	json_string(stdout, report_utf8(rep, r->diagnostic_type));
 	json_key(stdout, &first, "remote_mta");
 	json_string(stdout, report_utf8(rep, r->remote_mta));
 	json_key(stdout, &first, "original_message_id");
@@ -103,6 +106,8 @@ print_explain(const char *file, struct report *rep, size_t i,
 		printf("  reply code: %d\n", r->reply_code);
 	if (r->diagnostic != NULL)
 		printf("  diagnostic: %s\n", report_utf8(rep, r->diagnostic));
+	if (r->diagnostic_type != NULL)
+		printf("  diag. type: %s\n", report_utf8(rep, r->diagnostic_type));
 	printf("  rule:       %s\n", v->rule);
 	if (v->matched != NULL)
 		printf("  matched:    \"%s\"\n", v->matched);

@@ -70,7 +70,7 @@ check "parse --json: one JSON line with the contract keys and values" \
 	'original_message_id="<cli-fixture.original@example.com>"' \
 	'rule=userunknown.*' 'family="rfc3464"' 'diagnostic=550 5.1.1 *' \
 	'original_recipient="fixture.user@example.org"' \
-	'recipient_from="Final-Recipient"'
+	'recipient_from="Final-Recipient"' 'diagnostic_type="smtp"'
 cp "$T/out" "$T/json1"
 
 # 2. "-" reads stdin
