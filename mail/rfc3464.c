@@ -386,12 +386,18 @@ struct dsn_group {
 	const char *final, *final_type; /* 2.3.2 */
 	const char *orig, *orig_type;	/* 2.3.1 */
 	const char *actual, *actual_type; /* Sendmail, Exim, Postfix */
+	bool other; /* Action, Status, ... seen */
 };
 
+/*
+ * A blank line ends a group that names its recipient (2.1); an
+ * Original-Recipient alone may still be followed by the rest of its group.
+ */
 static bool
 group_named(const struct dsn_group *g)
 {
-	return g->final != NULL || g->orig != NULL || g->actual != NULL;
+	return g->final != NULL || g->actual != NULL ||
+	    (g->orig != NULL && g->other);
 }
 
 /*
@@ -537,6 +543,7 @@ dsn_parse(struct report *rep, const char *s, size_t len)
 			n++;
 		}
 		rcpt_field(rep, g.r, &f);
+		g.other = true;
 	}
 	group_end(rep, &g);
 	return n;

@@ -450,6 +450,35 @@ test_original_recipient_fallback(void **state)
 	}
 }
 
+/* a blank line after a lone Original-Recipient does not split the group */
+static void
+test_original_then_blank(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	parse(&rep, "Original-Recipient: rfc822; ann@example.org\n"
+		    "\n"
+		    "Final-Recipient: rfc822; ann@mail.example.net\n"
+		    "Action: failed\n"
+		    "Status: 5.1.1\n"
+		    "\n"
+		    "Original-Recipient: rfc822; bo@example.org\n"
+		    "Action: failed\n"
+		    "Status: 5.2.2\n"
+		    "\n"
+		    "Final-Recipient: rfc822; cy@example.org\n"
+		    "Action: failed\n");
+	assert_int_equal(rep->nrcpt, 3);
+	assert_str(rep->rcpt[0].recipient, "ann@mail.example.net");
+	assert_str(rep->rcpt[0].original_recipient, "ann@example.org");
+	assert_str(rep->rcpt[1].recipient, "bo@example.org");
+	assert_string_equal(rep->rcpt[1].status, "5.2.2");
+	assert_str(rep->rcpt[2].recipient, "cy@example.org");
+	assert_null(rep->rcpt[2].original_recipient);
+	report_free(&rep);
+}
+
 /* nothing usable at all: the group is kept, with no recipient */
 static void
 test_no_usable_address(void **state)
@@ -1252,6 +1281,7 @@ main(void)
 	    cmocka_unit_test(test_line_ends),
 	    cmocka_unit_test(test_original_recipient_fallback),
 	    cmocka_unit_test(test_no_usable_address),
+	    cmocka_unit_test(test_original_then_blank),
 	    cmocka_unit_test(test_x_actual_evidence),
 	    cmocka_unit_test(test_odd_addresses),
 	    cmocka_unit_test(test_diagnostic_type),
