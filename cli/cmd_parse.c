@@ -27,7 +27,14 @@ print_json(const char *file, struct report *rep, size_t i,
 	json_key(stdout, &first, "file");
 	json_string(stdout, file);
 	json_key(stdout, &first, "recipient");
-	json_string(stdout, r->recipient);
+	json_string(stdout, report_utf8(rep, r->recipient));
+	/* RFC 3464 2.3.1: the address as sent, which a list matches on */
+	json_key(stdout, &first, "original_recipient");
+	json_string(stdout, report_utf8(rep, r->original_recipient));
+	json_key(stdout, &first, "actual_recipient");
+	json_string(stdout, report_utf8(rep, r->actual_recipient));
+	json_key(stdout, &first, "recipient_from");
+	json_string(stdout, r->recipient_from);
 	json_key(stdout, &first, "action");
 	json_string(stdout, classify_action(rep, r));
 	json_key(stdout, &first, "status");
@@ -50,6 +57,9 @@ print_json(const char *file, struct report *rep, size_t i,
 	json_string(stdout, class_name(v->cls));
 	json_key(stdout, &first, "diagnostic");
 	json_string(stdout, report_utf8(rep, r->diagnostic));
+	/* RFC 3464 2.3.6: whose words ("smtp"; "x-unix": a local mailer) */
+	json_key(stdout, &first, "diagnostic_type");
+	json_string(stdout, report_utf8(rep, r->diagnostic_type));
 	json_key(stdout, &first, "remote_mta");
 	json_string(stdout, report_utf8(rep, r->remote_mta));
 	json_key(stdout, &first, "original_message_id");
@@ -83,11 +93,18 @@ print_explain(const char *file, struct report *rep, size_t i,
 	const struct reason_info *ri = reason_info(v->reason);
 
 	printf("%s: recipient %s (%s report, family %s)\n", file,
-	    r->recipient != NULL ? r->recipient : "(unknown)",
+	    r->recipient != NULL ? report_utf8(rep, r->recipient) : "(unknown)",
 	    rep->kind == REPORT_DSN ? "RFC 3464" :
 	    rep->kind == REPORT_FEEDBACK ? "ARF" :
 	    rep->kind == REPORT_AUTOREPLY ? "auto-reply" : "free-text",
 	    rep->family != NULL ? rep->family : "-");
+	if (r->recipient_from != NULL)
+		printf("  named by:   %s\n", r->recipient_from);
+	if (r->original_recipient != NULL)
+		printf("  original:   %s\n",
+		    report_utf8(rep, r->original_recipient));
+	if (r->actual_recipient != NULL)
+		printf("  actual:     %s\n", report_utf8(rep, r->actual_recipient));
 	printf("  action:     %s\n",
 	    classify_action(rep, r) != NULL ? classify_action(rep, r) : "-");
 	printf("  status:     %s%s\n", v->status[0] ? v->status : "-",
@@ -101,6 +118,8 @@ print_explain(const char *file, struct report *rep, size_t i,
 						    "status code");
 	if (r->diagnostic != NULL)
 		printf("  diagnostic: %s\n", report_utf8(rep, r->diagnostic));
+	if (r->diagnostic_type != NULL)
+		printf("  diag. type: %s\n", report_utf8(rep, r->diagnostic_type));
 	printf("  rule:       %s\n", v->rule);
 	printf("  layer:      %s\n", decision_layer_name(v->layer));
 	if (v->matched != NULL)

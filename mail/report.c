@@ -135,6 +135,8 @@ first_text(struct report *rep, size_t *len_r)
 static void
 original_fields(struct report *rep, const char *h, size_t hl)
 {
+	rep->original.hdr = h;
+	rep->original.hdr_len = hl;
 	rep->original.message_id = mail_header_raw(&rep->arena, h, hl,
 	    "Message-ID");
 	rep->original.resent_message_id = mail_header_raw(&rep->arena, h, hl,
@@ -269,20 +271,142 @@ is_dsn_part(const struct mail_part *p)
 	    strcmp(p->type, "text/delivery-status") == 0;
 }
 
+/*
+ * A lone recipient group without an address gets the returned message's
+ * recipient; with several such groups one address cannot tell them apart.
+ */
 static void
-dsn_found(struct report *rep)
+fill_missing_recipient(struct report *rep)
+{
+	struct report_rcpt *miss = NULL;
+	const char *a, *from = NULL;
+	size_t i;
+
+	for (i = 0; i < rep->nrcpt; i++) {
+		if (rep->rcpt[i].recipient != NULL)
+			continue;
+		if (miss != NULL)
+			return;
+		miss = &rep->rcpt[i];
+	}
+	if (miss == NULL || (a = report_original_rcpt(rep, &from)) == NULL)
+		return;
+	for (i = 0; i < rep->nrcpt; i++) {
+		if (rep->rcpt[i].recipient != NULL &&
+		    strcmp(rep->rcpt[i].recipient, a) == 0)
+			return; /* that one is reported already */
+	}
+	miss->recipient = a;
+	miss->recipient_from = from;
+}
+
+/* Recipients looked for in the prose: enough for a report's own, bounded
+ * for a hostile one (each is a scan of the text). */
+#define FOOTER_RCPTS 32
+
+/*
+ * Where the last recipient of rep is named in text[0..len), 0 if none:
+ * what a footer cannot hold.
+ */
+static size_t
+last_named(const struct report *rep, const char *text, size_t len)
+{
+	size_t i, end = 0;
+
+	for (i = 0; i < rep->nrcpt && i < FOOTER_RCPTS; i++) {
+		const char *a = rep->rcpt[i].recipient, *p = text, *m;
+		size_t al;
+
+		if (a == NULL || (al = strlen(a)) == 0)
+			continue;
+		while ((m = ci_find(p, len - (size_t)(p - text), a)) != NULL) {
+			p = m + al;
+			if ((size_t)(p - text) > end)
+				end = (size_t)(p - text);
+		}
+	}
+	return end;
+}
+
+/*
+ * RFC 3676 4.3's signature separator ("-- ") and a rule of underscores
+ * start what virus scanners (MailScanner) and gateways or list servers
+ * (Mailman's footer) append to a text part: no one's diagnostic. The
+ * length of text before the first such line that follows both some words
+ * and the last mention of a recipient (a rule inside a notice is no
+ * footer), or len.
+ */
+static size_t
+before_footer(const struct report *rep, const char *text, size_t len)
+{
+	size_t pos = 0, ll, n, named = last_named(rep, text, len);
+	const char *l;
+	bool said_before = false;
+
+	while (str_line(text, len, &pos, &l, &ll)) {
+		for (n = 0; n < ll && l[n] == '_'; n++)
+			;
+		if (((n >= 10 && n == ll) || (ll == 2 && l[0] == '-' &&
+						 l[1] == '-') ||
+			(ll == 3 && memcmp(l, "-- ", 3) == 0)) &&
+		    said_before && (size_t)(l - text) >= named)
+			return (size_t)(l - text);
+		for (n = 0; n < ll && !said_before; n++)
+			said_before = !bd_isspace((unsigned char)l[n]);
+	}
+	return len;
+}
+
+/*
+ * own: the report is the message's own and its only one, so the returned
+ * message is the one it reports on (not so for a forwarded bounce, whose
+ * "original" is the bounce, or for a digest of several).
+ */
+static void
+dsn_found(struct report *rep, bool own)
 {
 	size_t tlen, i;
 	const char *text;
 
 	rep->kind = REPORT_DSN;
 	rep->family = "rfc3464";
+	if (own)
+		fill_missing_recipient(rep);
 	text = first_text(rep, &tlen);
-	legacy_fill_diagnostics(rep, text, tlen);
+	legacy_fill_diagnostics(rep, text, before_footer(rep, text, tlen));
 	for (i = 0; i < rep->nrcpt; i++) {
 		if (rep->rcpt[i].diagnostic == NULL)
 			rep->rcpt[i].diagnostic = rep->rcpt[i].status_comment;
 	}
+}
+
+/*
+ * A delivery report without a per-recipient group: Postfix writes only
+ * the per-message fields when its bounce log is gone
+ * (bounce_notify_util.c, "--- Delivery report unavailable ---", and only
+ * for a failure notice), and other MTAs do alike. The top-level
+ * message/delivery-status part makes it a report; the returned message
+ * names the recipient, or no one is reported.
+ */
+static void
+groupless_dsn(struct report *rep)
+{
+	const struct mail_message *msg = &rep->msg;
+	struct report_rcpt *r;
+	const char *a, *from = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < msg->nparts; i++) {
+		if (msg->parts[i].in_message == 0 && is_dsn_part(&msg->parts[i]))
+			n++;
+	}
+	/* one report, so the returned message is the one it is about */
+	if (n != 1 || (a = report_original_rcpt(rep, &from)) == NULL ||
+	    (r = report_add_rcpt(rep)) == NULL)
+		return;
+	r->recipient = a;
+	r->recipient_from = from;
+	dsn_found(rep, false);
 }
 
 /*
@@ -293,7 +417,7 @@ static bool
 parse_dsn(struct report *rep, int in_message)
 {
 	struct mail_message *msg = &rep->msg;
-	size_t i, len, n = 0;
+	size_t i, len, n = 0, nparts = 0;
 	const char *s;
 
 	for (i = 0; i < msg->nparts; i++) {
@@ -302,12 +426,13 @@ parse_dsn(struct report *rep, int in_message)
 			continue;
 		s = mail_part_text(msg, &msg->parts[i], &len);
 		n += dsn_parse(rep, s, len);
+		nparts++;
 		if (in_message > 0 && n > 0)
 			break;
 	}
 	if (n == 0)
 		return false;
-	dsn_found(rep);
+	dsn_found(rep, in_message == 0 && nparts == 1);
 	return true;
 }
 
@@ -327,7 +452,7 @@ parse_bounce(struct report *rep)
 		return;
 	text = first_text(rep, &len);
 	if (dsn_in_text(rep, text, len) > 0) {
-		dsn_found(rep);
+		dsn_found(rep, true);
 		return;
 	}
 	if (legacy_parse(rep, msg, text, len) > 0)
@@ -392,6 +517,8 @@ parse_report(struct report *rep)
 		return;
 	}
 	parse_bounce(rep);
+	if (rep->kind == REPORT_NONE && rep->nrcpt == 0)
+		groupless_dsn(rep);
 	if (rep->kind != REPORT_NONE && rep->original.message_id == NULL)
 		read_inline_original(rep);
 	if (rep->kind == REPORT_NONE && autoreply_detect(rep)) {

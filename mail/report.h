@@ -49,6 +49,12 @@ enum stage_source {
 struct report_rcpt {
 	const char *recipient;		/* addr-spec, lower case */
 	const char *original_recipient; /* RFC 3464 2.3.1 */
+	/* Sendmail's, Exim's, Postfix's alias expansion: the address that
+	 * the recipient was delivered to */
+	const char *actual_recipient;
+	/* which field named recipient: "Final-Recipient", "Original-Recipient",
+	 * "X-Actual-Recipient", "Received", "To" (static); NULL otherwise */
+	const char *recipient_from;
 	const char *action;		/* RFC 3464 2.3.3, lower case */
 	char status[16];		/* RFC 3463 "c.s.d" or "" */
 	int reply_code;			/* RFC 5321 reply code or 0 */
@@ -68,6 +74,8 @@ struct report_original {
 	 * when the returned message was a resend (bounced's own) */
 	const char *resent_message_id;
 	const struct mail_part *part; /* borrowed: the returned message */
+	const char *hdr; /* borrowed: its header block, hdr_len bytes */
+	size_t hdr_len;
 	bool headers_only;	      /* text/rfc822-headers */
 };
 
@@ -128,6 +136,18 @@ const char *stage_name(enum smtp_stage s);
 /* The stage stage_name() names, or STAGE_UNKNOWN. */
 enum smtp_stage stage_from_name(const char *name);
 const char *stage_source_name(enum stage_source b);
+/*
+ * The recipient of a delivery report that names none (Postfix's "---
+ * Delivery report unavailable ---" report has no per-recipient group, and
+ * some groups hold no address at all), from the returned message's header
+ * block (rep->original.hdr): its To: -- only when that holds exactly one
+ * address and Cc: none, since with several nothing says which one failed
+ * -- or its newest Received "for" clause, the envelope recipient, where
+ * To: names someone else (a list post's list, a Bcc). *from_r says which
+ * ("To", "Received"); NULL when it names no one. Callers ask only for a
+ * message that is a delivery report: nothing is invented from other mail.
+ */
+const char *report_original_rcpt(struct report *rep, const char **from_r);
 /* Lower-cased copy of the addr-spec in s, "<>" and "rfc822;" stripped. */
 const char *report_address(struct arena *a, const char *s, size_t len);
 

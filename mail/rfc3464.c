@@ -1,5 +1,7 @@
 #include "rfc3464.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/strutil.h"
@@ -91,9 +93,16 @@ typed_value(struct arena *a, const struct dsn_field *f, const char **type_r)
 	if (semi != NULL) {
 		const char *p = f->value;
 
+		const char *e = semi;
+
 		while (p < semi && (*p == ' ' || *p == '\t'))
 			p++;
-		if (semi - p > 24 || memchr(p, ' ', (size_t)(semi - p)) != NULL)
+		/* "X-Unix ; 73": white space before the ';' is no word */
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e == p || e - p > 24 ||
+		    memchr(p, ' ', (size_t)(e - p)) != NULL ||
+		    memchr(p, '\t', (size_t)(e - p)) != NULL)
 			semi = NULL;
 	}
 
@@ -125,94 +134,417 @@ plain_value(struct arena *a, const struct dsn_field *f)
 	return v;
 }
 
+/*
+ * RFC 5321 4.5.3.1.3: a path is at most 256 octets. Four times that leaves
+ * room for a display name, comments and a source route; a longer value is
+ * no address (hostile input) and is not walked.
+ */
+#define DSN_MAX_ADDR 1024
+
+/* RFC 5322 3.2.3 atext, and UTF-8 bytes (RFC 6532 3.2) */
+static bool
+atext(int c)
+{
+	return bd_isalpha(c) || bd_isdigit(c) || c >= 0x80 ||
+	    (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/*
+ * RFC 5322 3.2.2 comments, "(Jane Doe)", nested and escaped, are dropped in
+ * place; a parenthesis inside a quoted string is no comment.
+ */
+static void
+strip_comments(char *s)
+{
+	char *r, *w = s;
+	int depth = 0;
+	bool quoted = false;
+
+	for (r = s; *r != '\0'; r++) {
+		if (*r == '\\' && r[1] != '\0') {
+			if (depth == 0) {
+				*w++ = *r;
+				*w++ = r[1];
+			}
+			r++;
+			continue;
+		}
+		if (depth == 0 && *r == '"')
+			quoted = !quoted;
+		else if (!quoted && *r == '(') {
+			depth++;
+			continue;
+		} else if (!quoted && *r == ')' && depth > 0) {
+			depth--;
+			continue;
+		}
+		if (depth == 0)
+			*w++ = *r;
+	}
+	*w = '\0';
+}
+
+/*
+ * The first c in s outside a quoted string, or NULL; last: the last one.
+ */
+static char *
+unquoted_chr(char *s, int c, bool last)
+{
+	char *found = NULL;
+	bool quoted = false;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' && s[1] != '\0') {
+			s++;
+			continue;
+		}
+		if (*s == '"')
+			quoted = !quoted;
+		else if (!quoted && *s == c) {
+			found = s;
+			if (!last)
+				break;
+		}
+	}
+	return found;
+}
+
+static unsigned long
+hexval(int c)
+{
+	return bd_isdigit(c) ? (unsigned long)(c - '0')
+			     : (unsigned long)(bd_lower(c) - 'a' + 10);
+}
+
+/*
+ * RFC 6533 3: a "utf-8" address may carry "\x{HEXPOINT}" for a character
+ * the transport could not take; decoded in place (never longer).
+ */
+static void
+utf8_unescape(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r != '\0') {
+		unsigned long cp = 0;
+		size_t n = 0;
+
+		if (r[0] == '\\' && bd_lower((unsigned char)r[1]) == 'x' &&
+		    r[2] == '{') {
+			while (n < 6 && isxdigit((unsigned char)r[3 + n])) {
+				cp = cp * 16 + hexval(r[3 + n]);
+				n++;
+			}
+		}
+		if (n == 0 || r[3 + n] != '}' || cp == 0 || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff)) {
+			*w++ = *r++;
+			continue;
+		}
+		r += 4 + n;
+		if (cp < 0x80) {
+			*w++ = (char)cp;
+		} else if (cp < 0x800) {
+			*w++ = (char)(0xc0 | (cp >> 6));
+			*w++ = (char)(0x80 | (cp & 0x3f));
+		} else if (cp < 0x10000) {
+			*w++ = (char)(0xe0 | (cp >> 12));
+			*w++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+			*w++ = (char)(0x80 | (cp & 0x3f));
+		} else {
+			*w++ = (char)(0xf0 | (cp >> 18));
+			*w++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+			*w++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+			*w++ = (char)(0x80 | (cp & 0x3f));
+		}
+	}
+	*w = '\0';
+}
+
+/*
+ * A quoted local part whose content is only atext and dots is the same
+ * local part unquoted (RFC 5322 3.2.4: "quoted-string is identical to
+ * atom, semantically"); Postfix writes that form in Original-Recipient.
+ * Returns the local part to keep, or NULL when it is none.
+ */
+static char *
+local_part(char *lp)
+{
+	size_t n = strlen(lp), i;
+	char *r, *w;
+
+	if (n >= 2 && lp[0] == '"' && lp[n - 1] == '"') {
+		lp[n - 1] = '\0';
+		for (r = lp + 1, w = lp + 1; *r != '\0'; r++) {
+			if (*r == '\\' && r[1] != '\0')
+				r++;
+			*w++ = *r;
+		}
+		*w = '\0';
+		if (w == lp + 1)
+			return NULL; /* "" */
+		for (i = 1; lp[i] != '\0' && (atext((unsigned char)lp[i]) ||
+						 lp[i] == '.');
+		     i++)
+			;
+		if (lp[i] == '\0')
+			return lp + 1;
+		/* anything else keeps its quotes: "chris moe" */
+		w[0] = '"';
+		w[1] = '\0';
+		return lp;
+	}
+	for (i = 0; lp[i] != '\0' && (atext((unsigned char)lp[i]) ||
+					 lp[i] == '.');
+	     i++)
+		;
+	return i > 0 && lp[i] == '\0' ? lp : NULL;
+}
+
+/*
+ * A domain that mail can be sent to: a dotted name (UTF-8 labels allowed,
+ * RFC 6531) or an address literal. The root's trailing dot (RFC 1034 3.1)
+ * is dropped; a name without a dot is a local host name, no address.
+ */
+static bool
+domain_ok(char *d)
+{
+	size_t n = strlen(d), i;
+
+	if (n > 0 && d[n - 1] == '.')
+		d[--n] = '\0';
+	if (n > 2 && d[0] == '[')
+		return d[n - 1] == ']';
+	if (n == 0 || d[0] == '.' || strstr(d, "..") != NULL ||
+	    strchr(d, '.') == NULL)
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)d[i];
+
+		if (!(bd_isalpha(c) || bd_isdigit(c) || c == '-' || c == '.' ||
+			c >= 0x80))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The strict reading: "Name <a@b>", "<@relay:a@b>", "a@b (comment)",
+ * "\"x\"@b", "a@b." -> the addr-spec, lower case; NULL when v holds none.
+ */
+static const char *
+addr_spec(struct arena *a, const char *type, const char *v)
+{
+	char *s = arena_strdup(a, v), *lt, *gt, *at, *lp;
+	size_t n;
+
+	if (type != NULL && strcmp(type, "utf-8") == 0)
+		utf8_unescape(s);
+	strip_comments(s);
+	if ((lt = unquoted_chr(s, '<', false)) != NULL) {
+		s = lt + 1;
+		if ((gt = unquoted_chr(s, '>', false)) != NULL)
+			*gt = '\0';
+	}
+	/* RFC 5321 4.1.2 and C: a source route "@relay:" is ignored */
+	if (s[0] == '@' && (lt = unquoted_chr(s, ':', false)) != NULL)
+		s = lt + 1;
+	n = str_squeeze(s);
+	if (n == 0 || unquoted_chr(s, ' ', false) != NULL ||
+	    (at = unquoted_chr(s, '@', true)) == NULL)
+		return NULL;
+	*at = '\0';
+	if ((lp = local_part(s)) == NULL || !domain_ok(at + 1))
+		return NULL;
+	n = strlen(lp) + 1 + strlen(at + 1) + 1;
+	s = arena_alloc(a, n);
+	snprintf(s, n, "%s@%s", lp, at + 1);
+	return str_lower(s);
+}
+
+const char *
+dsn_address(struct arena *a, const char *type, const char *v)
+{
+	const char *r;
+
+	if (v == NULL || strlen(v) > DSN_MAX_ADDR)
+		return NULL;
+	if ((r = addr_spec(a, type, v)) != NULL)
+		return r;
+	/* what the strict reading refuses ("a@b; junk") is still looked
+	 * for the way every other producer does */
+	return report_address(a, v, strlen(v));
+}
+
+/*
+ * One recipient group's address fields, kept raw until the group ends:
+ * which one names the recipient depends on all of them (RFC 3464 2.1:
+ * the fields come in any order).
+ */
+struct dsn_group {
+	struct report_rcpt *r;
+	const char *final, *final_type; /* 2.3.2 */
+	const char *orig, *orig_type;	/* 2.3.1 */
+	const char *actual, *actual_type; /* Sendmail, Exim, Postfix */
+	bool other; /* Action, Status, ... seen */
+};
+
+/*
+ * A blank line ends a group that names its recipient (2.1); an
+ * Original-Recipient alone may still be followed by the rest of its group.
+ */
+static bool
+group_named(const struct dsn_group *g)
+{
+	return g->final != NULL || g->actual != NULL ||
+	    (g->orig != NULL && g->other);
+}
+
+/*
+ * RFC 3464 2.3.2: Final-Recipient names the recipient, but an MTA writes
+ * there what it last delivered to: an X.400 name, a bare local part
+ * ("rfc822; jdoe"), "system; <>", a program or a file. Then 2.3.1's
+ * Original-Recipient -- the address as the sender gave it, which is what
+ * a list manager matches its subscriber on -- names it, and last the
+ * alias expansion's X-Actual-Recipient. All three are kept as evidence.
+ */
+static void
+group_end(struct report *rep, struct dsn_group *g)
+{
+	struct report_rcpt *r = g->r;
+	const char *fin;
+
+	if (r == NULL)
+		return;
+	fin = dsn_address(&rep->arena, g->final_type, g->final);
+	r->original_recipient = dsn_address(&rep->arena, g->orig_type,
+	    g->orig);
+	r->actual_recipient = dsn_address(&rep->arena, g->actual_type,
+	    g->actual);
+	if (fin != NULL) {
+		r->recipient = fin;
+		r->recipient_from = "Final-Recipient";
+	} else if (r->original_recipient != NULL) {
+		r->recipient = r->original_recipient;
+		r->recipient_from = "Original-Recipient";
+	} else if (r->actual_recipient != NULL) {
+		r->recipient = r->actual_recipient;
+		r->recipient_from = "X-Actual-Recipient";
+	}
+	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * Final-Recipient, Original-Recipient or X-Actual-Recipient: a repeated
+ * one starts the next group (the fields of one group come in any order).
+ */
+static bool
+address_field(struct report *rep, struct dsn_group *g, size_t *n,
+    const struct dsn_field *f)
+{
+	const char **v, **t;
+
+	if (is(f, "Final-Recipient")) {
+		v = &g->final;
+		t = &g->final_type;
+	} else if (is(f, "Original-Recipient")) {
+		v = &g->orig;
+		t = &g->orig_type;
+	} else if (is(f, "X-Actual-Recipient")) {
+		v = &g->actual;
+		t = &g->actual_type;
+	} else {
+		return false;
+	}
+	if (g->r != NULL && *v != NULL)
+		group_end(rep, g);
+	if (g->r == NULL) {
+		if ((g->r = report_add_rcpt(rep)) == NULL)
+			return true;
+		(*n)++;
+	}
+	*v = typed_value(&rep->arena, f, t);
+	return true;
+}
+
+/* Action, Status, Diagnostic-Code and Remote-MTA into r. */
+static void
+rcpt_field(struct report *rep, struct report_rcpt *r,
+    const struct dsn_field *f)
+{
+	const char *type;
+
+	if (is(f, "Action")) {
+		char *v = arena_strndup(&rep->arena, f->value, f->vlen);
+		char *sp;
+
+		str_squeeze(v);
+		sp = strpbrk(v, " (");
+		if (sp != NULL) /* "failed (bad mailbox)" */
+			*sp = '\0';
+		r->action = str_lower(v);
+	} else if (is(f, "Status")) {
+		const char *v = plain_value(&rep->arena, f);
+		const char *c = strchr(v, '(');
+
+		if (find_status_code(v, strlen(v), r->status) == NULL)
+			r->status[0] = '\0';
+		/* RFC 3464 2.3.4 allows a comment: "4.0.0 (host name lookup
+		 * failure)"; words of last resort when neither a
+		 * Diagnostic-Code nor the prose has any (report.c) */
+		if (c != NULL) {
+			char *d = arena_strdup(&rep->arena, c + 1);
+			char *e = strrchr(d, ')');
+
+			if (e != NULL)
+				*e = '\0';
+			if (str_squeeze(d) > 0)
+				r->status_comment = d;
+		}
+	} else if (is(f, "Diagnostic-Code")) {
+		/* RFC 3464 2.3.6: the type says whose words these are
+		 * ("smtp", "x-unix": a local mailer's); kept lower case. An
+		 * empty text is none, so the prose can stand in. */
+		r->diagnostic = typed_value(&rep->arena, f, &type);
+		r->diagnostic_type = type;
+		if (r->diagnostic[0] == '\0')
+			r->diagnostic = NULL;
+	} else {
+		r->remote_mta = typed_value(&rep->arena, f, NULL);
+	}
+}
+
 size_t
 dsn_parse(struct report *rep, const char *s, size_t len)
 {
-	struct report_rcpt *r = NULL;
+	struct dsn_group g;
 	struct dsn_field f;
 	size_t pos = 0, n = 0;
-	const char *type;
-	bool have_final = false;
 
+	memset(&g, 0, sizeof(g));
 	while (dsn_next(s, len, &pos, &f) == 1) {
-		if (f.blank_before && r != NULL && r->recipient != NULL)
-			r = NULL;
+		if (f.blank_before && g.r != NULL && group_named(&g))
+			group_end(rep, &g);
 		if (is(&f, "Reporting-MTA")) {
 			rep->reporting_mta = typed_value(&rep->arena, &f, NULL);
 			continue;
 		}
-		if (is(&f, "Final-Recipient") || is(&f, "Original-Recipient") ||
-		    is(&f, "X-Actual-Recipient")) {
-			bool final = !is(&f, "Original-Recipient");
-			const char *v = typed_value(&rep->arena, &f, NULL);
-			const char *addr = report_address(&rep->arena, v, strlen(v));
-
-			/* the fields of one group come in any order: only a
-			 * repeated field starts the next recipient */
-			if (r != NULL && ((is(&f, "Final-Recipient") &&
-						  have_final) ||
-					     (!final && r->original_recipient)))
-				r = NULL;
-			if (r == NULL) {
-				if ((r = report_add_rcpt(rep)) == NULL)
-					break;
-				n++;
-				have_final = false;
-			}
-			/* X-Actual-Recipient stands in until Final-Recipient */
-			if (is(&f, "Final-Recipient")) {
-				r->recipient = addr;
-				have_final = true;
-			} else if (final) {
-				if (r->recipient == NULL)
-					r->recipient = addr;
-			} else {
-				r->original_recipient = addr;
-			}
+		if (address_field(rep, &g, &n, &f)) {
+			if (g.r == NULL)
+				break; /* MAIL_MAX_RCPTS */
 			continue;
 		}
 		if (!(is(&f, "Action") || is(&f, "Status") ||
 			is(&f, "Diagnostic-Code") || is(&f, "Remote-MTA")))
 			continue; /* per-message or extension field */
-		if (r == NULL) {
-			if ((r = report_add_rcpt(rep)) == NULL)
+		if (g.r == NULL) {
+			if ((g.r = report_add_rcpt(rep)) == NULL)
 				break;
-			have_final = false;
 			n++;
 		}
-		if (is(&f, "Action")) {
-			char *v = arena_strndup(&rep->arena, f.value, f.vlen);
-			char *sp;
-
-			str_squeeze(v);
-			sp = strpbrk(v, " (");
-			if (sp != NULL) /* "failed (bad mailbox)" */
-				*sp = '\0';
-			r->action = str_lower(v);
-		} else if (is(&f, "Status")) {
-			const char *v = plain_value(&rep->arena, &f);
-			const char *c = strchr(v, '(');
-
-			if (find_status_code(v, strlen(v), r->status) == NULL)
-				r->status[0] = '\0';
-			/* RFC 3464 2.3.4 allows a comment: "4.0.0 (host name
-			 * lookup failure)"; words of last resort when neither a
-			 * Diagnostic-Code nor the prose has any (report.c) */
-			if (c != NULL) {
-				char *d = arena_strdup(&rep->arena, c + 1);
-				char *e = strrchr(d, ')');
-
-				if (e != NULL)
-					*e = '\0';
-				if (str_squeeze(d) > 0)
-					r->status_comment = d;
-			}
-		} else if (is(&f, "Diagnostic-Code")) {
-			r->diagnostic = typed_value(&rep->arena, &f, &type);
-			r->diagnostic_type = type;
-		} else {
-			r->remote_mta = typed_value(&rep->arena, &f, NULL);
-		}
+		rcpt_field(rep, g.r, &f);
+		g.other = true;
 	}
+	group_end(rep, &g);
 	return n;
 }

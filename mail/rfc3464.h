@@ -17,4 +17,15 @@
  */
 size_t dsn_parse(struct report *rep, const char *s, size_t len);
 
+/*
+ * The addr-spec that an address field's value v names, lower case, in the
+ * arena; NULL when there is none (a local part alone, "<>", an X.400 name,
+ * a program, a value over 1024 bytes). type is the field's address type,
+ * lower case, or NULL ("utf-8" values may hold RFC 6533 escapes). Odd but
+ * usable forms are normalised, not dropped: display names, angle brackets,
+ * comments, a source route, a quoted local part (unquoted when it needs no
+ * quotes), the root's trailing dot, UTF-8.
+ */
+const char *dsn_address(struct arena *a, const char *type, const char *v);
+
 #endif

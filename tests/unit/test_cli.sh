@@ -68,7 +68,9 @@ check "parse --json: one JSON line with the contract keys and values" \
 	'reason="userunknown"' 'hard=true' 'class="permanent"' \
 	'remote_mta="mx.example.org"' \
 	'original_message_id="<cli-fixture.original@example.com>"' \
-	'rule=userunknown.*' 'family="rfc3464"' 'diagnostic=550 5.1.1 *'
+	'rule=userunknown.*' 'family="rfc3464"' 'diagnostic=550 5.1.1 *' \
+	'original_recipient="fixture.user@example.org"' \
+	'recipient_from="Final-Recipient"' 'diagnostic_type="smtp"'
 cp "$T/out" "$T/json1"
 
 # 2. "-" reads stdin

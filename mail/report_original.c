@@ -1,0 +1,159 @@
+/*
+ * Who a delivery report is about when it names no one: the envelope
+ * recipient of the message it returns (report.h, report_original_rcpt()).
+ */
+#include "report.h"
+
+#include <string.h>
+
+#include "common/strutil.h"
+#include "rfc3464.h"
+
+/*
+ * The one address of an address list ("To: Pat <pat@example.org>"), or
+ * NULL when it holds none or several: commas, and the ':' and ';' of an
+ * RFC 5322 3.4 group ("undisclosed-recipients:;"), split it; a display
+ * name, quotes and comments do not.
+ */
+static const char *
+one_address(struct report *rep, const char *v)
+{
+	const char *p, *item = NULL;
+	size_t nitems = 0, ilen = 0;
+	int angle = 0, paren = 0;
+	bool quoted = false;
+
+	for (p = v;; p++) {
+		bool end = *p == '\0';
+
+		if (!end && *p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if (!end && *p == '"' && paren == 0)
+			quoted = !quoted;
+		else if (!end && !quoted && *p == '(')
+			paren++;
+		else if (!end && !quoted && *p == ')' && paren > 0)
+			paren--;
+		else if (!end && !quoted && paren == 0 && *p == '<')
+			angle++;
+		else if (!end && !quoted && paren == 0 && *p == '>' && angle)
+			angle--;
+		if (!end && (quoted || paren > 0 || angle > 0 ||
+				(*p != ',' && *p != ':' && *p != ';')))
+			continue;
+		if (*p == ':') { /* a group's name: no address */
+			v = p + 1;
+			continue;
+		}
+		if (memchr(v, '@', (size_t)(p - v)) != NULL) {
+			nitems++;
+			item = v;
+			ilen = (size_t)(p - v);
+		}
+		if (end)
+			break;
+		v = p + 1;
+	}
+	if (nitems != 1)
+		return NULL;
+	return dsn_address(&rep->arena, NULL,
+	    arena_strndup(&rep->arena, item, ilen));
+}
+
+/* RFC 2369 3.4: "List-Post: <mailto:list@example.org>", the list itself */
+static const char *
+list_post(struct report *rep, const char *h, size_t hl)
+{
+	const char *v = mail_header_raw(&rep->arena, h, hl, "List-Post");
+	const char *m = v != NULL ? ci_find(v, strlen(v), "mailto:") : NULL;
+
+	if (m == NULL)
+		return NULL;
+	m += 7;
+	return dsn_address(&rep->arena, NULL,
+	    arena_strndup(&rep->arena, m, strcspn(m, ">?,")));
+}
+
+/*
+ * RFC 5321 4.4: a Received field's "for" clause names the envelope
+ * recipient when the message had one there (Postfix, Sendmail and Exim
+ * write it then). Returns the newest such address other than skip (the
+ * list's own, a list post's older hop), the one nearest the failure;
+ * *seen_r tells whether want is among them.
+ */
+static const char *
+received_for(struct report *rep, const char *h, size_t hl, const char *skip,
+    const char *want, bool *seen_r)
+{
+	size_t off = 0, vl, i;
+	const char *v, *newest = NULL;
+
+	*seen_r = false;
+	while (off < hl &&
+	    (v = mail_header_find(h + off, hl - off, "Received", &vl)) != NULL) {
+		off = (size_t)(v + vl - h);
+		for (i = 1; i + 4 < vl; i++) {
+			const char *a, *e;
+
+			if (!bd_isspace((unsigned char)v[i - 1]) ||
+			    !ci_starts(v + i, vl - i, "for") ||
+			    !bd_isspace((unsigned char)v[i + 3]))
+				continue;
+			for (a = v + i + 4;
+			     a < v + vl && bd_isspace((unsigned char)*a); a++)
+				;
+			for (e = a; e < v + vl && *e != ';' &&
+			     !bd_isspace((unsigned char)*e);
+			     e++)
+				;
+			a = dsn_address(&rep->arena, NULL,
+			    arena_strndup(&rep->arena, a, (size_t)(e - a)));
+			if (a == NULL || (skip != NULL && strcmp(a, skip) == 0))
+				continue;
+			if (newest == NULL)
+				newest = a;
+			if (want != NULL && strcmp(a, want) == 0)
+				*seen_r = true;
+			if (want == NULL || *seen_r)
+				return newest;
+		}
+	}
+	return newest;
+}
+
+/*
+ * The To: is the address as sent, and what a list manager matches on;
+ * the Received "for" clauses say who the envelope went to. To: is taken
+ * when no clause names anyone, or one names it too -- unless the message
+ * is a list post (RFC 2919 List-Id, RFC 2369 List-Post): its To: names
+ * the list and its newest clause the subscriber. A To: that is not among
+ * the clauses names someone else (Bcc, a list without List-* fields).
+ */
+const char *
+report_original_rcpt(struct report *rep, const char **from_r)
+{
+	const char *h = rep->original.hdr, *list, *to = NULL, *fr, *cc;
+	size_t hl = rep->original.hdr_len, vl;
+	bool listed, seen;
+
+	if (h == NULL || hl == 0)
+		return NULL;
+	list = list_post(rep, h, hl);
+	listed = list != NULL || mail_header_find(h, hl, "List-Id", &vl);
+	cc = mail_header_find(h, hl, "Cc", &vl);
+	if (cc == NULL || memchr(cc, '@', vl) == NULL)
+		to = mail_header_raw(&rep->arena, h, hl, "To");
+	if (to != NULL && ((to = one_address(rep, to)) == NULL ||
+			      (list != NULL && strcmp(to, list) == 0)))
+		to = NULL;
+	fr = received_for(rep, h, hl, list, to, &seen);
+	if (to != NULL && (fr == NULL || (seen && !listed))) {
+		*from_r = "To";
+		return to;
+	}
+	if (fr != NULL)
+		*from_r = "Received";
+	return fr;
+}
