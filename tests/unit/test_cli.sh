@@ -36,7 +36,7 @@ if len(lines) != want_lines:
     sys.exit("want %d lines, got %d: %r" % (want_lines, len(lines), lines))
 keys = ["file", "recipient", "action", "status", "reply_code", "reason",
         "hard", "class", "diagnostic", "remote_mta", "original_message_id",
-        "rule", "family"]
+        "rule", "family", "stage", "stage_source", "layer"]
 objs = []
 for l in lines:
     o = json.loads(l)
@@ -70,7 +70,8 @@ check "parse --json: one JSON line with the contract keys and values" \
 	'original_message_id="<cli-fixture.original@example.com>"' \
 	'rule=userunknown.*' 'family="rfc3464"' 'diagnostic=550 5.1.1 *' \
 	'original_recipient="fixture.user@example.org"' \
-	'recipient_from="Final-Recipient"' 'diagnostic_type="smtp"'
+	'recipient_from="Final-Recipient"' 'diagnostic_type="smtp"' \
+	'stage="rcpt"' 'stage_source="status"' 'layer="rules"'
 cp "$T/out" "$T/json1"
 
 # 2. "-" reads stdin
