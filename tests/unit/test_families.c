@@ -81,6 +81,16 @@ static struct fam_case cases[] = {
 	{{"gone@example.org", REASON_USERUNKNOWN},
 	    {"stuffed@example.net", REASON_MAILBOXFULL}},
 	NULL, ""},
+    /* SES bounce inside an SNS envelope ("Message" is the SES object as a
+     * JSON string), folded by SNS ("!" at the end of a line); the
+     * Transient/MailboxFull subtype is the reason */
+    {"amazonses_sns_envelope.eml", "amazonses", REPORT_LEGACY, 1,
+	{{"quota@example.org", REASON_MAILBOXFULL}},
+	"<fam-ses-2.20240701@example.com>", ""},
+    /* SES complaint: "complainedRecipients", a feedback report */
+    {"amazonses_complaint.eml", "amazonses", REPORT_FEEDBACK, 1,
+	{{"reader@example.net", REASON_FEEDBACK}},
+	"<fam-ses-3.20240702@example.com>", ""},
     /* Apache James Bounce mailet (AbstractNotify), default notice */
     {"james_userunknown.eml", "james", REPORT_LEGACY, 1,
 	{{"henry@example.org", REASON_USERUNKNOWN}},
