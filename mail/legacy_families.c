@@ -14,6 +14,7 @@ extern const struct legacy_family legacy_family_interscan;
 extern const struct legacy_family legacy_family_kddi;
 extern const struct legacy_family legacy_family_notes;
 extern const struct legacy_family legacy_family_mailmarshal;
+extern const struct legacy_family legacy_family_exchange;
 extern const struct legacy_family legacy_family_fml;
 extern const struct legacy_family legacy_family_googlegroups;
 extern const struct legacy_family legacy_family_failedrcpt;
@@ -31,6 +32,7 @@ const struct legacy_family *const legacy_families[] = {
 	&legacy_family_kddi,
 	&legacy_family_notes,
 	&legacy_family_mailmarshal,
+	&legacy_family_exchange,
 	/* the header names the recipients when no layout above fits */
 	&legacy_family_fml,
 	&legacy_family_googlegroups,

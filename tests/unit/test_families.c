@@ -130,6 +130,15 @@ static struct fam_case cases[] = {
 	{{"oscar@example.net", REASON_USERUNKNOWN},
 	    {"pat@example.net", REASON_USERUNKNOWN}},
 	NULL, ""},
+    /* Exchange 5.5 IMS: "<addr> on <date>", MSEXCH:IMS code (000C05A6) */
+    {"exchange_ims_userunknown.eml", "exchange", REPORT_LEGACY, 2,
+	{{"taro@example.org", REASON_USERUNKNOWN},
+	    {"jiro@example.org", REASON_USERUNKNOWN}},
+	"<fam-exchange-1.20040429@example.com>", ""},
+    /* Exchange 2003 CDO: "could not be reached:", "<host #5.2.2>" */
+    {"exchange_cdo_mailboxfull.eml", "exchange", REPORT_LEGACY, 1,
+	{{"chris@example.net", REASON_MAILBOXFULL}},
+	"<fam-exchange-2.20060314@example.com>", ""},
     /* IMail-style: from Postmaster, "Unknown user: a@b" */
     {"generic_imail.eml", "generic", REPORT_LEGACY, 1,
 	{{"rita@mail.example.net", REASON_USERUNKNOWN}},
