@@ -78,7 +78,7 @@ family_matches(const struct legacy_family *f, struct report *rep,
 {
 	const char *from = rep->from, *subj = rep->subject;
 
-	if (f->match != NULL && f->match(rep, msg))
+	if (f->match != NULL && f->match(rep, msg, text, len))
 		return true;
 
 	if (f->headers != NULL) {

@@ -67,7 +67,8 @@ struct legacy_family {
 	 * Optional: a signature the lists above cannot say (a header
 	 * field's value, one of several Received fields). Tried after them.
 	 */
-	bool (*match)(struct report *rep, const struct mail_message *msg);
+	bool (*match)(struct report *rep, const struct mail_message *msg,
+	    const char *text, size_t len);
 	/* Optional: hints, ended by { NULL, NULL }. */
 	const struct legacy_hint *hints;
 };
@@ -88,6 +89,13 @@ bool legacy_header_has(const struct mail_message *msg, const char *name,
  * Returns how many recipients it added.
  */
 size_t legacy_scan_section(struct report *rep, const char *text, size_t len);
+
+/*
+ * The scanner from the first line announcing a list of failed addresses
+ * ("The following recipients returned permanent errors:"), 0 when none.
+ */
+size_t legacy_scan_announced(struct report *rep, const char *text,
+    size_t len);
 
 /* The same with a family's own intro phrases (NULL: the common ones). */
 size_t legacy_scan_intro(struct report *rep, const char *text, size_t len,

@@ -54,9 +54,12 @@ static const struct legacy_hint hints[] = {
  * Microsoft Exchange V6.5, Received: ... with Internet Mail Service (...)
  */
 static bool
-exchange_match(struct report *rep, const struct mail_message *msg)
+exchange_match(struct report *rep, const struct mail_message *msg,
+    const char *text, size_t len)
 {
 	(void)rep;
+	(void)text;
+	(void)len;
 	return legacy_header_has(msg, "X-Mailer", "Internet Mail Service (") ||
 	    legacy_header_has(msg, "X-Mailer",
 		"Microsoft Exchange Server Internet Mail Connector") ||

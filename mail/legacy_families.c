@@ -20,6 +20,7 @@ extern const struct legacy_family legacy_family_googlegroups;
 extern const struct legacy_family legacy_family_failedrcpt;
 extern const struct legacy_family legacy_family_generic;
 extern const struct legacy_family legacy_family_generic_subject;
+extern const struct legacy_family legacy_family_generic_announce;
 
 const struct legacy_family *const legacy_families[] = {
 	&legacy_family_qmail,
@@ -39,5 +40,6 @@ const struct legacy_family *const legacy_families[] = {
 	&legacy_family_failedrcpt,
 	&legacy_family_generic,
 	&legacy_family_generic_subject,
+	&legacy_family_generic_announce,
 	NULL,
 };

@@ -147,6 +147,21 @@ static struct fam_case cases[] = {
     {"generic_subject_nullsender.eml", "generic", REPORT_LEGACY, 1,
 	{{"quinn@example.net", REASON_SUSPEND}},
 	"<fam-generic-2.20240620@example.com>", ""},
+    /* no daemon sender, no bounce subject: an announcing sentence, then
+     * addresses after display names, each with its reply */
+    {"generic_announce_displayname.eml", "generic", REPORT_LEGACY, 2,
+	{{"taro@example.org", REASON_USERUNKNOWN},
+	    {"jiro@example.org", REASON_MAILBOXFULL}},
+	"<fam-generic-3.20240703@example.com>", ""},
+    /* the address after the announcing sentence's colon; the reply is
+     * in the technical details */
+    {"generic_announce_inline.eml", "generic", REPORT_LEGACY, 1,
+	{{"erin@example.net", REASON_USERUNKNOWN}},
+	"<fam-generic-4.20240704@example.com>", ""},
+    /* Japanese and English notice, UTF-8, no daemon sender */
+    {"generic_announce_bilingual.eml", "generic", REPORT_LEGACY, 1,
+	{{"yuki@example.jp", REASON_USERUNKNOWN}},
+	NULL, ""},
     /* RFC 3464 from Postfix, two recipients */
     {"rfc3464_postfix_two_rcpts.eml", "rfc3464", REPORT_DSN, 2,
 	{{"sam@example.org", REASON_USERUNKNOWN},
