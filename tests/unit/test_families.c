@@ -71,6 +71,16 @@ static struct fam_case cases[] = {
     {"sendmail_v5_userunknown.eml", "sendmail", REPORT_LEGACY, 1,
 	{{"frank@example.org", REASON_USERUNKNOWN}},
 	"<fam-sendmail-3.19940607@example.com>", ""},
+    /* Sendmail V5: the host failed for all, no address in the
+     * transcript: the unsent message's To: is the recipient */
+    {"sendmail_v5_norcpt.eml", "sendmail", REPORT_LEGACY, 1,
+	{{"irene@example.org", REASON_EXPIRED}},
+	"<fam-sendmail-4.19940608@example.com>", ""},
+    /* Sendmail V5: two verdicts in one session, no message collected */
+    {"sendmail_v5_nomessage.eml", "sendmail", REPORT_LEGACY, 2,
+	{{"kim@example.org", REASON_USERUNKNOWN},
+	    {"lee@example.org", REASON_USERUNKNOWN}},
+	NULL, ""},
     /* Postfix notice to the postmaster: two RCPTs refused in a session */
     {"postfix_notice.eml", "postfix", REPORT_LEGACY, 2,
 	{{"ghost@example.com", REASON_USERUNKNOWN},
