@@ -15,6 +15,7 @@ extern const struct legacy_family legacy_family_kddi;
 extern const struct legacy_family legacy_family_notes;
 extern const struct legacy_family legacy_family_mailmarshal;
 extern const struct legacy_family legacy_family_exchange;
+extern const struct legacy_family legacy_family_imail;
 extern const struct legacy_family legacy_family_fml;
 extern const struct legacy_family legacy_family_googlegroups;
 extern const struct legacy_family legacy_family_failedrcpt;
@@ -34,6 +35,7 @@ const struct legacy_family *const legacy_families[] = {
 	&legacy_family_notes,
 	&legacy_family_mailmarshal,
 	&legacy_family_exchange,
+	&legacy_family_imail,
 	/* the header names the recipients when no layout above fits */
 	&legacy_family_fml,
 	&legacy_family_googlegroups,

@@ -149,10 +149,19 @@ static struct fam_case cases[] = {
     {"exchange_cdo_mailboxfull.eml", "exchange", REPORT_LEGACY, 1,
 	{{"chris@example.net", REASON_MAILBOXFULL}},
 	"<fam-exchange-2.20060314@example.com>", ""},
-    /* IMail-style: from Postmaster, "Unknown user: a@b" */
-    {"generic_imail.eml", "generic", REPORT_LEGACY, 1,
+    /* IMail: "Subject: Undeliverable Mail", "Unknown user: a@b" */
+    {"generic_imail.eml", "imail", REPORT_LEGACY, 1,
 	{{"rita@mail.example.net", REASON_USERUNKNOWN}},
 	"<fam-generic-1.20240619@example.com>", ""},
+    /* IMail: "User mailbox exceeds allowed size: a@b" */
+    {"imail_mailboxfull.eml", "imail", REPORT_LEGACY, 1,
+	{{"mona@mail.example.net", REASON_MAILBOXFULL}},
+	"<fam-imail-1.20240708@example.com>", ""},
+    /* IMail known by X-Mailer <SMTP32 v...> alone: "undeliverable to",
+     * then "Body of message generated response:" */
+    {"imail_response.eml", "imail", REPORT_LEGACY, 1,
+	{{"olga@example.org", REASON_USERUNKNOWN}},
+	"<fam-imail-2.20240709@example.com>", ""},
     /* generic_subject: no daemon sender, a bounce subject, null sender */
     {"generic_subject_nullsender.eml", "generic", REPORT_LEGACY, 1,
 	{{"quinn@example.net", REASON_SUSPEND}},
