@@ -5,6 +5,7 @@
 #include "legacy.h"
 
 extern const struct legacy_family legacy_family_qmail;
+extern const struct legacy_family legacy_family_zoho;
 extern const struct legacy_family legacy_family_exim;
 extern const struct legacy_family legacy_family_sendmail;
 extern const struct legacy_family legacy_family_postfix;
@@ -25,6 +26,7 @@ extern const struct legacy_family legacy_family_generic_announce;
 
 const struct legacy_family *const legacy_families[] = {
 	&legacy_family_qmail,
+	&legacy_family_zoho, /* before Exim, whose opening it shares */
 	&legacy_family_exim,
 	&legacy_family_sendmail,
 	&legacy_family_postfix,

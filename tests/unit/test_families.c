@@ -51,6 +51,16 @@ static struct fam_case cases[] = {
     {"qmail_timeout.eml", "qmail", REPORT_LEGACY, 1,
 	{{"bob@slow.example.net", REASON_EXPIRED}},
 	"<fam-qmail-2.20240603@example.com>", ""},
+    /* Zoho Mail: "[Status: Error, Address: <a@b>, ... Host not
+     * reachable.]" */
+    {"zoho_expired.eml", "zoho", REPORT_LEGACY, 1,
+	{{"quentin@far.example.net", REASON_EXPIRED}},
+	NULL, ""},
+    /* Zoho Mail: "a@b Invalid Address, ERROR_CODE :550", a soft break
+     * in a part that does not say quoted-printable */
+    {"zoho_userunknown.eml", "zoho", REPORT_LEGACY, 1,
+	{{"sara@example.org", REASON_USERUNKNOWN}},
+	NULL, ""},
     /* Exim 4: SMTP error after RCPT TO */
     {"exim_userunknown.eml", "exim", REPORT_LEGACY, 1,
 	{{"nobody@example.org", REASON_USERUNKNOWN}},
