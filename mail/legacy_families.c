@@ -17,6 +17,7 @@ extern const struct legacy_family legacy_family_notes;
 extern const struct legacy_family legacy_family_mailmarshal;
 extern const struct legacy_family legacy_family_exchange;
 extern const struct legacy_family legacy_family_imail;
+extern const struct legacy_family legacy_family_verizon;
 extern const struct legacy_family legacy_family_fml;
 extern const struct legacy_family legacy_family_googlegroups;
 extern const struct legacy_family legacy_family_failedrcpt;
@@ -31,6 +32,7 @@ const struct legacy_family *const legacy_families[] = {
 	&legacy_family_sendmail,
 	&legacy_family_postfix,
 	&legacy_family_amazonses,
+	&legacy_family_verizon, /* its vtext notices look like James's */
 	&legacy_family_james,
 	&legacy_family_interscan,
 	&legacy_family_kddi,

@@ -111,6 +111,14 @@ static struct fam_case cases[] = {
     {"amazonses_complaint.eml", "amazonses", REPORT_FEEDBACK, 1,
 	{{"reader@example.net", REASON_FEEDBACK}},
 	"<fam-ses-3.20240702@example.com>", ""},
+    /* Verizon vtext.com: "RCPT TO:" under "Message details:" */
+    {"verizon_vtext.eml", "verizon", REPORT_LEGACY, 1,
+	{{"5550100123@vtext.com", REASON_USERUNKNOWN}},
+	NULL, ""},
+    /* Verizon vzwpix.com: "No valid recipients for this MM" */
+    {"verizon_vzwpix.eml", "verizon", REPORT_LEGACY, 1,
+	{{"5550100456@vzwpix.com", REASON_USERUNKNOWN}},
+	NULL, ""},
     /* Apache James Bounce mailet (AbstractNotify), default notice */
     {"james_userunknown.eml", "james", REPORT_LEGACY, 1,
 	{{"henry@example.org", REASON_USERUNKNOWN}},
