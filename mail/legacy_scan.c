@@ -32,6 +32,14 @@ static const char *const common_intro[] = {
 	"Delivery failed",
 	"The following message to",	 /* IMail: "... <a@b> was undeliverable" */
 	"did not receive this message", /* MDaemon */
+	/* sisimai lib/Sisimai/RFC3464.pm, its fallback's address phrases */
+	"Undeliverable Address:",
+	"Failed Recipient:",
+	"Intended recipient:",
+	"Error-for:",
+	"Did not reach the following recipient:",
+	"Mailbox is full:",
+	"addressed to",
 	NULL,
 };
 

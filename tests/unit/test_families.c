@@ -199,6 +199,11 @@ static struct fam_case cases[] = {
     {"generic_announce_bilingual.eml", "generic", REPORT_LEGACY, 1,
 	{{"yuki@example.jp", REASON_USERUNKNOWN}},
 	NULL, ""},
+    /* "Failed Recipient:" and "Error-for:" before the addresses */
+    {"generic_failed_recipient.eml", "generic", REPORT_LEGACY, 2,
+	{{"walt@example.org", REASON_USERUNKNOWN},
+	    {"xena@example.org", REASON_MAILBOXFULL}},
+	"<fam-generic-5.20240712@example.com>", ""},
     /* RFC 3464 from Postfix, two recipients */
     {"rfc3464_postfix_two_rcpts.eml", "rfc3464", REPORT_DSN, 2,
 	{{"sam@example.org", REASON_USERUNKNOWN},
