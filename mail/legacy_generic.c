@@ -39,13 +39,15 @@ const struct legacy_family legacy_family_generic_subject = {
  * ("Delivery to the following recipients failed permanently:"),
  * Lhost/Exchange2007.pm ("Delivery has failed to these recipients or
  * groups:"), Sendmail's savemail.c ("The following addresses had
- * permanent fatal errors").
+ * permanent fatal errors"), Lhost/MessagingServer.pm ("Your message
+ * cannot be delivered to the following recipients:").
  */
 static const char *const announce[] = {
 	"The following recipients returned permanent errors",
 	"was not delivered to the following recipient",
 	"could not be delivered to the following recipient",
 	"could not be delivered to the following address",
+	"cannot be delivered to the following recipient",
 	"Delivery to the following recipients failed",
 	"Delivery to the following recipient failed",
 	"Delivery has failed to these recipients",

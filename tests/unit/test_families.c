@@ -204,6 +204,11 @@ static struct fam_case cases[] = {
 	{{"walt@example.org", REASON_USERUNKNOWN},
 	    {"xena@example.org", REASON_MAILBOXFULL}},
 	"<fam-generic-5.20240712@example.com>", ""},
+    /* Oracle/Sun Messaging Server's text part without its report part:
+     * "Recipient address:", "Reason:", "Diagnostic code:" */
+    {"generic_messagingserver.eml", "generic", REPORT_LEGACY, 1,
+	{{"zoe@example.org", REASON_USERUNKNOWN}},
+	NULL, ""},
     /* RFC 3464 from Postfix, two recipients */
     {"rfc3464_postfix_two_rcpts.eml", "rfc3464", REPORT_DSN, 2,
 	{{"sam@example.org", REASON_USERUNKNOWN},
