@@ -17,6 +17,7 @@ extern const struct legacy_family legacy_family_notes;
 extern const struct legacy_family legacy_family_mailmarshal;
 extern const struct legacy_family legacy_family_exchange;
 extern const struct legacy_family legacy_family_imail;
+extern const struct legacy_family legacy_family_listserv;
 extern const struct legacy_family legacy_family_verizon;
 extern const struct legacy_family legacy_family_fml;
 extern const struct legacy_family legacy_family_googlegroups;
@@ -40,6 +41,7 @@ const struct legacy_family *const legacy_families[] = {
 	&legacy_family_mailmarshal,
 	&legacy_family_exchange,
 	&legacy_family_imail,
+	&legacy_family_listserv,
 	/* the header names the recipients when no layout above fits */
 	&legacy_family_fml,
 	&legacy_family_googlegroups,
