@@ -35,6 +35,50 @@ static const struct legacy_hint hints[] = {
 	{ NULL, NULL },
 };
 
+/*
+ * IMail names other errors the same way, "<error text>: <address>" (the
+ * line sisimai IMailServer.pm accepts: ": " past the 8th column, an
+ * address after it): those the intro phrases do not know.
+ */
+static size_t
+aligned_lines(struct report *rep, size_t n0, char *text, size_t len)
+{
+	size_t pos = 0, ll, added = 0, alen;
+	const char *l, *c, *as, *a;
+	struct report_rcpt *r;
+
+	while (str_line(text, len, &pos, &l, &ll)) {
+		for (c = l + ll; c > l + 8 && !(c[-2] == ':' && c[-1] == ' ');
+		     c--)
+			;
+		if (c <= l + 8 || !find_address(c, ll - (size_t)(c - l), &as,
+				      &alen) ||
+		    as - c > 1 || as + alen + 1 < l + ll)
+			continue;
+		a = report_address(&rep->arena, as, alen);
+		if (a == NULL || legacy_find_rcpt(rep, n0, a) != NULL ||
+		    (r = report_add_rcpt(rep)) == NULL)
+			continue;
+		r->recipient = a;
+		legacy_append(&rep->arena, &r->diagnostic, l, (size_t)(c - l));
+		/* read: blank for the scanner that comes next */
+		memset(text + (l - text), ' ', ll);
+		added++;
+	}
+	return added;
+}
+
+static size_t
+imail_parse(struct report *rep, const char *text, size_t len)
+{
+	/* one line per recipient first: the scanner would read the next
+	 * such line as the reason of the one before */
+	char *copy = arena_strndup(&rep->arena, text, len);
+	size_t n = aligned_lines(rep, rep->nrcpt, copy, len);
+
+	return n + legacy_scan_intro(rep, copy, len, intro);
+}
+
 static bool
 imail_match(struct report *rep, const struct mail_message *msg,
     const char *text, size_t len)
@@ -50,7 +94,7 @@ imail_match(struct report *rep, const struct mail_message *msg,
 
 const struct legacy_family legacy_family_imail = {
 	.name = "imail",
-	.intro = intro,
+	.parse = imail_parse,
 	.match = imail_match,
 	.hints = hints,
 };

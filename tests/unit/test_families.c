@@ -180,6 +180,11 @@ static struct fam_case cases[] = {
     {"imail_response.eml", "imail", REPORT_LEGACY, 1,
 	{{"olga@example.org", REASON_USERUNKNOWN}},
 	"<fam-imail-2.20240709@example.com>", ""},
+    /* IMail: two "<error>: <address>" lines, one of them no intro knows */
+    {"imail_two_errors.eml", "imail", REPORT_LEGACY, 2,
+	{{"quinn@mail.example.net", REASON_USERUNKNOWN},
+	    {"rosa@mail.example.net", REASON_USERUNKNOWN}},
+	"<fam-imail-3.20240717@example.com>", ""},
     /* generic_subject: no daemon sender, a bounce subject, null sender */
     {"generic_subject_nullsender.eml", "generic", REPORT_LEGACY, 1,
 	{{"quinn@example.net", REASON_SUSPEND}},
