@@ -86,6 +86,11 @@ rcpt_on(struct report *rep, const char *l, size_t ll)
 	p = p != NULL ? p + 5 : l;
 	if (!find_address(p, (size_t)(on - p), &as, &alen))
 		return NULL;
+	/* "'a@b' on ...": the quotes are Exchange's, not the address's */
+	if (*as == '\'' && alen > 1) {
+		as++;
+		alen--;
+	}
 	return report_address(&rep->arena, as, alen);
 }
 

@@ -167,6 +167,12 @@ static struct fam_case cases[] = {
     {"exchange_cdo_mailboxfull.eml", "exchange", REPORT_LEGACY, 1,
 	{{"chris@example.net", REASON_MAILBOXFULL}},
 	"<fam-exchange-2.20060314@example.com>", ""},
+    /* Exchange IMS known by X-MimeOLE: "Name (SMTP=a@b) on", "'a@b' on",
+     * IMS codes for Unknown Recipient and Too Many Hops */
+    {"exchange_cdo_smtp.eml", "exchange", REPORT_LEGACY, 2,
+	{{"eva@corp.example.net", REASON_USERUNKNOWN},
+	    {"fred@corp.example.net", REASON_NETWORKERROR}},
+	NULL, ""},
     /* IMail: "Subject: Undeliverable Mail", "Unknown user: a@b" */
     {"generic_imail.eml", "imail", REPORT_LEGACY, 1,
 	{{"rita@mail.example.net", REASON_USERUNKNOWN}},
