@@ -169,7 +169,7 @@ static struct fam_case cases[] = {
 	"<fam-exchange-2.20060314@example.com>", ""},
     /* Exchange IMS known by X-MimeOLE: "Name (SMTP=a@b) on", "'a@b' on",
      * IMS codes for Unknown Recipient and Too Many Hops */
-    {"exchange_cdo_smtp.eml", "exchange", REPORT_LEGACY, 2,
+    {"exchange_ims_smtp.eml", "exchange", REPORT_LEGACY, 2,
 	{{"eva@corp.example.net", REASON_USERUNKNOWN},
 	    {"fred@corp.example.net", REASON_NETWORKERROR}},
 	NULL, ""},
