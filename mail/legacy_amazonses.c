@@ -23,7 +23,9 @@
 /* SES objects nest four deep; anything past this is not SES's. */
 #define JSON_MAX_DEPTH 16
 
-static const char *const body[] = { "notificationType", NULL };
+/* "eventType" in the same objects sent by event publishing (AWS SES
+ * Developer Guide, notification-contents.html, top-level object) */
+static const char *const body[] = { "notificationType", "eventType", NULL };
 /* SNS's footer; the JSON may quote any text of the original's header */
 static const char *const end[] = {
 	"If you wish to stop receiving notifications from this topic", NULL,
@@ -287,12 +289,21 @@ bounced(struct report *rep, const struct jspan *b)
 	struct jspan list, o;
 	const char *cur = NULL, *hint = subtype_hint(a, b), *st;
 	char *mta = string_member(a, b, "reportingMTA"), *act;
+	const char *kind = NULL, *bt = string_member(a, b, "bounceType");
+	const char *bst = string_member(a, b, "bounceSubType");
 	struct report_rcpt *r;
 	size_t n = 0;
 
+	legacy_append(a, &kind, "Amazon SES bounce:", 18);
+	legacy_append(a, &kind, bt != NULL ? bt : "", bt != NULL ? strlen(bt) : 0);
+	legacy_append(a, &kind, bst != NULL ? bst : "",
+	    bst != NULL ? strlen(bst) : 0);
+
 	if (!json_member(b, "bouncedRecipients", &list) || *list.p != '[')
 		return 0;
-	if (mta != NULL && ci_starts(mta, strlen(mta), "dsn;"))
+	/* "dsn; a27-10.smtp-out...", also seen as "dns; amazonses.com" */
+	if (mta != NULL && (ci_starts(mta, strlen(mta), "dsn;") ||
+			       ci_starts(mta, strlen(mta), "dns;")))
 		for (mta += 4; *mta == ' '; mta++)
 			;
 	while (json_next(&list, &cur, NULL, &o) == 1) {
@@ -305,6 +316,11 @@ bounced(struct report *rep, const struct jspan *b)
 		if ((act = string_member(a, &o, "action")) != NULL)
 			r->action = str_lower(act);
 		diagnostic_code(r, string_member(a, &o, "diagnosticCode"));
+		/* no DSN behind it (AWS API_Bounce: DiagnosticCode "only
+		 * appears if a delivery status notification was attached"):
+		 * SES's own classification is all there is */
+		if (r->diagnostic == NULL)
+			r->diagnostic = kind;
 		r->remote_mta = mta;
 		r->hint = hint;
 		n++;
@@ -418,18 +434,19 @@ object_at(const char *text, size_t len, struct jspan *o)
 static size_t
 ses_object(struct report *rep, const struct jspan *o)
 {
-	struct arena *a = &rep->arena;
+	const char *type = string_member(&rep->arena, o, "notificationType");
 	struct jspan v;
 
+	if (type == NULL)
+		type = string_member(&rep->arena, o, "eventType");
+	if (type == NULL)
+		return 0;
 	original(rep, o);
-	if (member_is(a, o, "notificationType", "Bounce") &&
-	    json_member(o, "bounce", &v))
+	if (strcmp(type, "Bounce") == 0 && json_member(o, "bounce", &v))
 		return bounced(rep, &v);
-	if (member_is(a, o, "notificationType", "Complaint") &&
-	    json_member(o, "complaint", &v))
+	if (strcmp(type, "Complaint") == 0 && json_member(o, "complaint", &v))
 		return complained(rep, &v);
-	if (member_is(a, o, "notificationType", "Delivery") &&
-	    json_member(o, "delivery", &v))
+	if (strcmp(type, "Delivery") == 0 && json_member(o, "delivery", &v))
 		return delivered(rep, &v);
 	return 0;
 }

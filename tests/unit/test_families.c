@@ -107,6 +107,11 @@ static struct fam_case cases[] = {
     {"amazonses_sns_envelope.eml", "amazonses", REPORT_LEGACY, 1,
 	{{"quota@example.org", REASON_MAILBOXFULL}},
 	"<fam-ses-2.20240701@example.com>", ""},
+    /* SES event publishing ("eventType"), pretty-printed, no DSN behind
+     * it: the Transient/MessageTooLarge subtype is the reason */
+    {"amazonses_event_toobig.eml", "amazonses", REPORT_LEGACY, 1,
+	{{"yara@example.net", REASON_MESGTOOBIG}},
+	"<fam-ses-4.20240719@example.com>", ""},
     /* SES complaint: "complainedRecipients", a feedback report */
     {"amazonses_complaint.eml", "amazonses", REPORT_FEEDBACK, 1,
 	{{"reader@example.net", REASON_FEEDBACK}},
