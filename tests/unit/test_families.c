@@ -107,6 +107,10 @@ static struct fam_case cases[] = {
     {"amazonses_sns_envelope.eml", "amazonses", REPORT_LEGACY, 1,
 	{{"quota@example.org", REASON_MAILBOXFULL}},
 	"<fam-ses-2.20240701@example.com>", ""},
+    /* SES complaint as an application/json body, Feedback-Type not-spam */
+    {"amazonses_complaint_json.eml", "amazonses", REPORT_FEEDBACK, 1,
+	{{"reader2@example.net", REASON_FEEDBACK}},
+	"<fam-ses-5.20240702@example.com>", ""},
     /* SES event publishing ("eventType"), pretty-printed, no DSN behind
      * it: the Transient/MessageTooLarge subtype is the reason */
     {"amazonses_event_toobig.eml", "amazonses", REPORT_LEGACY, 1,
