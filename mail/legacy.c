@@ -55,18 +55,18 @@ bool
 legacy_header_has(const struct mail_message *msg, const char *name,
     const char *needle)
 {
-	const char *h = msg->hdr, *e = msg->hdr + msg->hdr_len, *p, *f;
-	size_t nl = strlen(name);
+	const char *p = msg->hdr, *e = msg->hdr + msg->hdr_len, *f, *nl;
+	size_t n = strlen(name);
 
-	for (p = h; p < e && (p = ci_find(p, (size_t)(e - p), needle)) != NULL;
-	     p++) {
-		/* back to the start of the (unfolded) field holding it */
-		for (f = p; f > h; f--) {
-			if (f[-1] == '\n' && *f != ' ' && *f != '\t')
-				break;
-		}
-		if ((size_t)(e - f) > nl && ci_starts(f, nl, name) &&
-		    f[nl] == ':')
+	/* field by field, each read once: linear in the header's size */
+	while (p < e) {
+		f = p;
+		do {
+			nl = memchr(p, '\n', (size_t)(e - p));
+			p = nl != NULL ? nl + 1 : e;
+		} while (p < e && (*p == ' ' || *p == '\t'));
+		if ((size_t)(p - f) > n && f[n] == ':' && ci_starts(f, n, name) &&
+		    ci_find(f + n + 1, (size_t)(p - f - n - 1), needle) != NULL)
 			return true;
 	}
 	return false;
