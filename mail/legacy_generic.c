@@ -39,7 +39,8 @@ const struct legacy_family legacy_family_generic_subject = {
  * ("Delivery to the following recipients failed permanently:"),
  * Lhost/Exchange2007.pm ("Delivery has failed to these recipients or
  * groups:"), Sendmail's savemail.c ("The following addresses had
- * permanent fatal errors"), Lhost/MessagingServer.pm ("Your message
+ * permanent fatal errors"), Lhost/X1.pm ("---The following addresses
+ * had delivery errors---"), Lhost/MessagingServer.pm ("Your message
  * cannot be delivered to the following recipients:").
  */
 static const char *const announce[] = {
@@ -53,6 +54,7 @@ static const char *const announce[] = {
 	"Delivery has failed to these recipients",
 	"The following addresses had permanent fatal errors",
 	"The following addresses had permanent delivery errors",
+	"The following addresses had delivery errors",
 	NULL,
 };
 

@@ -224,6 +224,12 @@ static struct fam_case cases[] = {
 	{{"walt@example.org", REASON_USERUNKNOWN},
 	    {"xena@example.org", REASON_MAILBOXFULL}},
 	"<fam-generic-5.20240712@example.com>", ""},
+    /* "---The following addresses had delivery errors---", then
+     * "a@b [reason]" lines; no daemon sender, no bounce subject */
+    {"generic_x1_brackets.eml", "generic", REPORT_LEGACY, 2,
+	{{"hana@example.org", REASON_USERUNKNOWN},
+	    {"ivo@example.org", REASON_MAILBOXFULL}},
+	NULL, ""},
     /* Oracle/Sun Messaging Server's text part without its report part:
      * "Recipient address:", "Reason:", "Diagnostic code:" */
     {"generic_messagingserver.eml", "generic", REPORT_LEGACY, 1,
