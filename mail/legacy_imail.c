@@ -85,11 +85,13 @@ imail_match(struct report *rep, const struct mail_message *msg,
 {
 	const char *s = rep->subject;
 
-	(void)text;
-	(void)len;
 	if (s != NULL && ci_starts(s, strlen(s), "Undeliverable Mail"))
 		return true;
-	return legacy_header_has(msg, "X-Mailer", "<SMTP32 v");
+	/* IMail sends all its mail with this X-Mailer: only a notice that
+	 * returns a message is a bounce, or any "Contact: a@b" line would
+	 * be read as a failed recipient */
+	return legacy_header_has(msg, "X-Mailer", "<SMTP32 v") &&
+	    ci_find(text, len, "Original message follows") != NULL;
 }
 
 const struct legacy_family legacy_family_imail = {

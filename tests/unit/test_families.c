@@ -243,6 +243,13 @@ static struct fam_case cases[] = {
      * addresses in it are no one's failure */
     {"listserv_not_bounce.eml", NULL, REPORT_NONE, 0, {{NULL, 0}}, NULL,
 	""},
+    /* ordinary mail from the servers these families know by a header
+     * field (IMail's X-Mailer, Exchange's X-Mailer and X-MimeOLE, Zoho's
+     * X-ZohoMail): an address in the text is no failed recipient */
+    {"imail_not_bounce.eml", NULL, REPORT_NONE, 0, {{NULL, 0}}, NULL, ""},
+    {"exchange_not_bounce.eml", NULL, REPORT_NONE, 0, {{NULL, 0}}, NULL,
+	""},
+    {"zoho_not_bounce.eml", NULL, REPORT_NONE, 0, {{NULL, 0}}, NULL, ""},
     /* RFC 3464 from Postfix, two recipients */
     {"rfc3464_postfix_two_rcpts.eml", "rfc3464", REPORT_DSN, 2,
 	{{"sam@example.org", REASON_USERUNKNOWN},
