@@ -51,11 +51,35 @@ null_sender(struct report *rep, const struct mail_message *msg)
 	return rep->from == NULL || strchr(rep->from, '@') == NULL;
 }
 
+bool
+legacy_header_has(const struct mail_message *msg, const char *name,
+    const char *needle)
+{
+	const char *p = msg->hdr, *e = msg->hdr + msg->hdr_len, *f, *nl;
+	size_t n = strlen(name);
+
+	/* field by field, each read once: linear in the header's size */
+	while (p < e) {
+		f = p;
+		do {
+			nl = memchr(p, '\n', (size_t)(e - p));
+			p = nl != NULL ? nl + 1 : e;
+		} while (p < e && (*p == ' ' || *p == '\t'));
+		if ((size_t)(p - f) > n && f[n] == ':' && ci_starts(f, n, name) &&
+		    ci_find(f + n + 1, (size_t)(p - f - n - 1), needle) != NULL)
+			return true;
+	}
+	return false;
+}
+
 static bool
 family_matches(const struct legacy_family *f, struct report *rep,
     const struct mail_message *msg, const char *text, size_t len)
 {
 	const char *from = rep->from, *subj = rep->subject;
+
+	if (f->match != NULL && f->match(rep, msg, text, len))
+		return true;
 
 	if (f->headers != NULL) {
 		const char *const *h;
@@ -371,6 +395,27 @@ lone_prose(struct report *rep, struct report_rcpt *r, const char *prose,
 		r->diagnostic = NULL;
 }
 
+static void
+family_hints(const struct legacy_family *f, struct report *rep, size_t n0)
+{
+	const struct legacy_hint *h;
+	size_t i;
+
+	for (i = n0; f->hints != NULL && i < rep->nrcpt; i++) {
+		struct report_rcpt *r = &rep->rcpt[i];
+
+		if (r->hint != NULL || r->diagnostic == NULL)
+			continue;
+		for (h = f->hints; h->text != NULL; h++) {
+			if (ci_find(r->diagnostic, strlen(r->diagnostic),
+				h->text) != NULL) {
+				r->hint = h->reason;
+				break;
+			}
+		}
+	}
+}
+
 static size_t
 try_family(const struct legacy_family *f, struct report *rep,
     const char *text, size_t len)
@@ -400,6 +445,7 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
     size_t len)
 {
 	const struct legacy_family *const *fp;
+	enum report_kind kind0 = rep->kind;
 	const char *e;
 	size_t plen;
 
@@ -412,18 +458,24 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
 		n = try_family(f, rep, text, len);
 		if (n > 0) {
 			rep->family = f->name;
-			rep->kind = REPORT_LEGACY;
+			/* a complaint in a provider's own format (Amazon SES)
+			 * is feedback, as an RFC 5965 report would be */
+			if (rep->kind != REPORT_FEEDBACK)
+				rep->kind = REPORT_LEGACY;
 			/* the report's own words: before the returned copy */
 			e = before_marker(common_end, text, len);
 			plen = e != NULL ? (size_t)(e - text) : len;
 			legacy_exim_output(rep, n0, text, len);
-			reply_lines(rep, n0, text, len, plen);
+			if (rep->kind != REPORT_FEEDBACK)
+				reply_lines(rep, n0, text, len, plen);
 			delay_notice(rep, n0, text, plen);
 			if (n == 1 && rep->rcpt[n0].diagnostic == NULL)
 				lone_prose(rep, &rep->rcpt[n0], text, plen);
+			family_hints(f, rep, n0);
 			return n;
 		}
 		rep->nrcpt = n0;
+		rep->kind = kind0;
 	}
 	return 0;
 }

@@ -28,6 +28,17 @@ legacy_blank(const char *l, size_t ll)
 	return i == ll;
 }
 
+/*
+ * A family's own reason for a diagnostic holding text (case-insensitive),
+ * from the MTA's documentation or sisimai's Lhost tables; set as the
+ * recipient's hint (report.h), which the classifier trusts first. Only
+ * for texts that say one thing whoever reads them.
+ */
+struct legacy_hint {
+	const char *text;
+	const char *reason; /* a name in classify/reason.h's vocabulary */
+};
+
 /* Case-insensitive substrings; every list ends with NULL. */
 struct legacy_family {
 	const char *name;
@@ -52,7 +63,22 @@ struct legacy_family {
 	 * recipients to rep and returns how many.
 	 */
 	size_t (*parse)(struct report *rep, const char *text, size_t len);
+	/*
+	 * Optional: a signature the lists above cannot say (a header
+	 * field's value, one of several Received fields). Tried after them.
+	 */
+	bool (*match)(struct report *rep, const struct mail_message *msg,
+	    const char *text, size_t len);
+	/* Optional: hints, ended by { NULL, NULL }. */
+	const struct legacy_hint *hints;
 };
+
+/*
+ * Whether a header field called name (any of its occurrences, folded
+ * lines included) holds needle, case-insensitive.
+ */
+bool legacy_header_has(const struct mail_message *msg, const char *name,
+    const char *needle);
 
 /*
  * The generic scanner: a line whose first word (after a list marker such
@@ -63,6 +89,13 @@ struct legacy_family {
  * Returns how many recipients it added.
  */
 size_t legacy_scan_section(struct report *rep, const char *text, size_t len);
+
+/*
+ * The scanner from the first line announcing a list of failed addresses
+ * ("The following recipients returned permanent errors:"), 0 when none.
+ */
+size_t legacy_scan_announced(struct report *rep, const char *text,
+    size_t len);
 
 /* The same with a family's own intro phrases (NULL: the common ones). */
 size_t legacy_scan_intro(struct report *rep, const char *text, size_t len,

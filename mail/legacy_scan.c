@@ -32,6 +32,35 @@ static const char *const common_intro[] = {
 	"Delivery failed",
 	"The following message to",	 /* IMail: "... <a@b> was undeliverable" */
 	"did not receive this message", /* MDaemon */
+	/* sisimai lib/Sisimai/RFC3464.pm, its fallback's address phrases */
+	"Undeliverable Address:",
+	"Failed Recipient:",
+	"Intended recipient:",
+	"Error-for:",
+	"Did not reach the following recipient:",
+	"Mailbox is full:",
+	"addressed to",
+	NULL,
+};
+
+/*
+ * A line announcing that a list of failed addresses follows (on the lines
+ * below, or after its colon): "Delivery to the following recipients
+ * failed permanently:" (sisimai Lhost/X3.pm), "The following addresses
+ * had permanent fatal errors" (Sendmail savemail.c), "Delivery has
+ * failed to these recipients or groups:" (Exchange 2007, sisimai
+ * Lhost/Exchange2007.pm), "The following recipients returned permanent
+ * errors:" (sisimai RFC3464.pm's fallback), "did not reach the following
+ * recipient(s)" (Exchange IMS). Only a phrase; the scanner requires an
+ * address on the lines it then reads.
+ */
+static const char *const announce[] = {
+	"following recipient",
+	"following address",
+	"following e-mail address",
+	"following email address",
+	"following destination",
+	"to these recipients",
 	NULL,
 };
 
@@ -157,6 +186,85 @@ rcpt_line(struct report *rep, const char *const *intro, const char *failed,
 	return rl->addr != NULL;
 }
 
+/*
+ * Below an announcing line, a listed address need not come first:
+ * "Taro Suzuki <taro@example.org>", "a@b, c@d". Accepts an address in
+ * angle brackets after at most a short display name, or a bare one
+ * after nothing but white space, quotes and list markers. The text after
+ * the last address is its diagnostic.
+ */
+static bool
+listed_address(struct report *rep, const char *l, size_t ll,
+    struct rcpt_line *rl)
+{
+	const char *as, *p;
+	size_t alen, i;
+
+	if (memchr(l, '@', ll) == NULL || !find_address(l, ll, &as, &alen))
+		return false;
+	if (as > l && as[-1] == '<') {
+		/* a display name: a few words, no field ("To: <a@b>"), no
+		 * reply ("550 5.1.1 <a@b>... User unknown" is a reason) */
+		if (as - l > 64 || memchr(l, ':', (size_t)(as - l)) != NULL)
+			return false;
+		for (p = l; p < as; p++) {
+			if (bd_isdigit((unsigned char)*p))
+				return false;
+		}
+	} else {
+		for (p = l; p < as; p++) {
+			if (!bd_isspace((unsigned char)*p) && *p != '"' &&
+			    *p != '\'' && !is_bullet(p, 1))
+				return false;
+		}
+	}
+	memset(rl, 0, sizeof(*rl));
+	rl->addr = report_address(&rep->arena, as, alen);
+	i = (size_t)(as + alen - l);
+	while (i < ll && (l[i] == '>' || l[i] == '"' || l[i] == '\''))
+		i++;
+	rl->post = l + i;
+	rl->post_len = ll - i;
+	return rl->addr != NULL;
+}
+
+/*
+ * "The following recipients returned permanent errors: a@b, c@d": the
+ * addresses after the announcing phrase's colon, each a recipient.
+ */
+static size_t
+announced_inline(struct report *rep, size_t n0, const char *l, size_t ll)
+{
+	const char *c = memchr(l, ':', ll), *as, *e = l + ll;
+	size_t alen, added = 0;
+	struct report_rcpt *r;
+
+	for (; c != NULL && find_address(c, (size_t)(e - c), &as, &alen);
+	     c = as + alen) {
+		const char *a = report_address(&rep->arena, as, alen);
+
+		if (a == NULL || legacy_find_rcpt(rep, n0, a) != NULL)
+			continue;
+		if ((r = report_add_rcpt(rep)) == NULL)
+			break;
+		r->recipient = a;
+		added++;
+	}
+	return added;
+}
+
+static bool
+is_announce(const char *l, size_t ll)
+{
+	const char *const *a;
+
+	for (a = announce; *a != NULL; a++) {
+		if (ci_find(l, ll, *a) != NULL)
+			return true;
+	}
+	return false;
+}
+
 /* Columns of white space before a line's first character. */
 static size_t
 indent_of(const char *l, size_t ll)
@@ -194,6 +302,9 @@ scan(struct report *rep, const char *text, size_t len,
 	struct report_rcpt *cur = NULL;
 	size_t pos = 0, n0 = rep->nrcpt, added = 0, cur_indent = 0, ll;
 	bool blank = false, gap = false;
+	/* after an announcing line: 0 no, 1 listing, 2 a blank line after
+	 * listed addresses ended the list */
+	int listing = 0;
 	const char *l;
 
 	while (str_line(text, len, &pos, &l, &ll)) {
@@ -202,9 +313,19 @@ scan(struct report *rep, const char *text, size_t len,
 
 		if (legacy_blank(l, ll)) {
 			blank = true;
+			if (listing == 1 && added > 0)
+				listing = 2;
 			continue;
 		}
 		opens = rcpt_line(rep, intro, failed, l, ll, &rl);
+		if (!opens && listing == 0 && is_announce(l, ll)) {
+			listing = 1;
+			added += announced_inline(rep, n0, l, ll);
+			cur = NULL;
+			continue;
+		}
+		if (!opens && listing == 1)
+			opens = listed_address(rep, l, ll, &rl);
 		/*
 		 * Exim and Postfix indent a recipient's reason under it, and
 		 * the reply there often starts with the address again
@@ -276,4 +397,18 @@ legacy_scan_intro(struct report *rep, const char *text, size_t len,
     const char *const *intro)
 {
 	return scan(rep, text, len, intro != NULL ? intro : common_intro);
+}
+
+size_t
+legacy_scan_announced(struct report *rep, const char *text, size_t len)
+{
+	size_t pos = 0, ll;
+	const char *l;
+
+	while (str_line(text, len, &pos, &l, &ll)) {
+		if (is_announce(l, ll))
+			return scan(rep, l, len - (size_t)(l - text),
+			    common_intro);
+	}
+	return 0;
 }

@@ -29,6 +29,7 @@ static const char *const end[] = {
 	"----- Message header follows -----",
 	"-----Unsent message follows-----",
 	"----- Message body suppressed -----",
+	"----- No message was collected -----", /* V5 savemail.c */
 	"Reporting-MTA:",
 	NULL,
 };
@@ -210,6 +211,39 @@ gave_up(struct report *rep, size_t n0, const char *text, size_t len)
 	}
 }
 
+/*
+ * V5 Sendmail names no address when the host failed for all of them
+ * ("421 example.org (smtp)... Deferred: Connection timed out"); the
+ * unsent message's To: is the recipient then (sisimai
+ * Lhost/V5sendmail.pm does the same). The first address only: which of
+ * several failed is not said.
+ */
+static size_t
+unsent_to(struct report *rep, const char *replies)
+{
+	static const char *const marks[] = { "----- Unsent message follows",
+		"-----Unsent message follows", NULL };
+	const struct mail_message *msg = &rep->msg;
+	const char *b = msg->hdr + msg->hdr_len, *e = msg->buf + msg->len;
+	const char *const *m, *h = NULL, *to, *as;
+	struct report_rcpt *r;
+	size_t alen, hl;
+
+	for (m = marks; *m != NULL && h == NULL; m++)
+		h = ci_find(b, (size_t)(e - b), *m);
+	if (h == NULL || (h = memchr(h, '\n', (size_t)(e - h))) == NULL)
+		return 0;
+	h++;
+	hl = mail_header_block_len(h, (size_t)(e - h));
+	to = mail_header_raw(&rep->arena, h, hl, "To");
+	if (to == NULL || !find_address(to, strlen(to), &as, &alen) ||
+	    (r = report_add_rcpt(rep)) == NULL)
+		return 0;
+	r->recipient = report_address(&rep->arena, as, alen);
+	legacy_append(&rep->arena, &r->diagnostic, replies, strlen(replies));
+	return 1;
+}
+
 static size_t
 sendmail_parse(struct report *rep, const char *text, size_t len)
 {
@@ -234,6 +268,8 @@ sendmail_parse(struct report *rep, const char *text, size_t len)
 				r->remote_mta = s.host;
 		}
 	}
+	if (added == 0 && s.replies != NULL)
+		added = unsent_to(rep, s.replies);
 	gave_up(rep, n0, text, len);
 	return added;
 }
