@@ -340,8 +340,9 @@ classify_rcpt(const struct report *rep, const struct report_rcpt *r0,
 		v->hard = true;
 		break;
 	case HARD_IF_PERMANENT:
-		v->hard = v->status[0] == '5' ||
-			  (r->reply_code >= 500 && r->reply_code < 600);
+		/* a domain that takes no mail is dead unless the server
+		 * said to try again (sisimai SMTP/Failure.pm likewise) */
+		v->hard = !temporary(r);
 		break;
 	case HARD_NEVER:
 		v->hard = false;

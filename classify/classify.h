@@ -32,7 +32,7 @@ enum decision_layer {
 struct verdict {
 	enum reason reason;
 	enum decision_layer layer;
-	bool hard; /* userunknown, hostunknown, hasmoved; notaccept with 5xx */
+	bool hard; /* userunknown, hostunknown, hasmoved; notaccept unless 4xx */
 	enum bounce_class cls;
 	const char *rule;    /* static: the name of the rule that decided */
 	const char *matched; /* the pattern (static), the code (in status)

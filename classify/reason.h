@@ -58,7 +58,7 @@ enum bounce_class {
 enum hardness {
 	HARD_NEVER,
 	HARD_ALWAYS,	   /* userunknown, hostunknown, hasmoved */
-	HARD_IF_PERMANENT, /* notaccept: only with a 5xx or 5.x.x */
+	HARD_IF_PERMANENT, /* notaccept: unless a 4yz or 4.x.x said retry */
 };
 
 struct reason_info {
