@@ -1,0 +1,32 @@
+# The private mount namespace the unpacked MTAs run in (mta_lib.sh's
+# ns_start runs this under `unshare -m`): the packages appear installed
+# there only. /usr is MTA_ROOT/usr over the machine's (a read-only
+# overlay); /etc and /var are MTA_ROOT's over the machine's, their
+# changes kept in WORK (overlayfs upper directories); the MTA's
+# compiled-in system users are added to that /etc/passwd and /etc/group.
+# The machine's own /usr, /etc and /var are never written. Then it
+# touches WORK/ready and sleeps, holding the namespace for nsenter.
+# usage: mta_ns.sh WORK MTA_ROOT [USER:UID:GROUP:GID...]
+set -eu
+w=$1 root=$2
+shift 2
+mount --make-rprivate /
+mount -t overlay overlay -o "lowerdir=$root/usr:/usr" /usr
+# MTA_ROOT's /var files are copied into the upper directory instead:
+# overlayfs refuses a lower layer inside the mount point
+mkdir -p "$w/etc.up" "$w/etc.wk" "$w/var.up" "$w/var.wk"
+[ -d "$root/var" ] && cp -a "$root/var/." "$w/var.up/"
+mount -t overlay overlay \
+    -o "lowerdir=$root/etc:/etc,upperdir=$w/etc.up,workdir=$w/etc.wk" /etc
+mount -t overlay overlay \
+    -o "lowerdir=/var,upperdir=$w/var.up,workdir=$w/var.wk" /var
+for u in "$@"; do
+	n=${u%%:*} u=${u#*:}
+	id=${u%%:*} u=${u#*:}
+	g=${u%%:*} gid=${u#*:}
+	getent group "$g" >/dev/null || echo "$g:x:$gid:" >>/etc/group
+	getent passwd "$n" >/dev/null ||
+	    echo "$n:x:$id:$gid::/nonexistent:/usr/sbin/nologin" >>/etc/passwd
+done
+touch "$w/ready"
+exec sleep 100000
