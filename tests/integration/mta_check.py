@@ -41,8 +41,9 @@ EXPECT = {
                     "550 5.1.1 User unknown after DATA"),
     "full": ("full@example.net", {"mailboxfull"}, False, None,
              "552 5.2.2 Mailbox full at RCPT"),
-    "fulltemp": ("fulltemp@example.net", {"mailboxfull"}, False, None,
-                 "452 4.2.2 Mailbox full on every try, MTA gave up"),
+    # what the peer said, or that the MTA gave up (seed group 5)
+    "fulltemp": ("fulltemp@example.net", {"mailboxfull", "expired"}, False,
+                 None, "452 4.2.2 Mailbox full on every try, MTA gave up"),
     "delayed": ("fulltemp@example.net", {"mailboxfull", "expired"}, False,
                 "ignore", "452 4.2.2 so far: the MTA's delay warning"),
     "toobig": ("toobig@example.net", {"mesgtoobig"}, False, None,
@@ -154,8 +155,10 @@ def bounces(peerdir, mta):
             if msgid(mta, case).encode() not in data:
                 continue
             # a delay warning (RFC 3464 2.3.3); only fulltemp's is checked
-            if re.search(rb"(?im)^action:\s*delayed", data) or \
-                    re.search(rb"(?im)^subject:.*(delayed|warning)", data):
+            # -- not one whose Status is 4.4.7, delivery time expired
+            # (RFC 3463 3.5): OpenSMTPD 6.8 gives up with Action: delayed
+            if re.search(rb"(?im)^action:\s*delayed", data) and \
+                    not re.search(rb"(?im)^status:\s*4\.4\.7", data):
                 case = "delayed" if case == "fulltemp" else case + "_delayed"
             found.setdefault(case, path)
     return found
@@ -215,7 +218,8 @@ def check(args):
             continue
         how = sub.get("fulltemp" if case == "delayed" else case)
         if how is None:
-            print(f"N/A {args.mta} {case}: not sent to this MTA")
+            print(f"N/A {args.mta} {case}: not sent to this MTA"
+                  + (f" ({args.why_not})" if args.why_not else ""))
             continue
         if how != "accepted" and case == "hops":
             # the MTA's own hop limit, enforced at once: right, no bounce
@@ -285,6 +289,7 @@ def main():
     c.add_argument("--known-wrong", nargs="*", default=[])
     c.add_argument("--save")
     c.add_argument("--delay-warning", action="store_true")
+    c.add_argument("--why-not", help="why some cases are not sent")
     args = p.parse_args()
     return send(args) if args.verb == "send" else check(args)
 

@@ -25,6 +25,7 @@ MTA_LIB_DIR=$(cd "$(dirname "$0")" && pwd)
 MTA_KNOWN_WRONG="
 exim:hops
 exim:loop
+opensmtpd:fulltemp
 "
 
 # The EXIT trap: first every process left in our mount namespace (an
@@ -112,8 +113,10 @@ check_bounces() {
 		shift
 	fi
 	# MTA_LOCAL: the MTA's sendmail(1) command line, for the hop case
+	# MTA_CASES: only these cases (the others are N/A, said why)
 	"$python" "$MTA_LIB_DIR/mta_check.py" send --mta "$MTA" \
-	    --port "$MTA_PORT" --dir "$work" ${MTA_LOCAL:+--local "$MTA_LOCAL"} ||
+	    --port "$MTA_PORT" --dir "$work" ${MTA_LOCAL:+--local "$MTA_LOCAL"} \
+	    ${MTA_CASES:+--cases "$MTA_CASES"} ||
 	    fail "could not submit"
 	_save=$work/bounces
 	# BD_MTA_SAVE: also keep every bounce there (for the lead's layouts)
@@ -121,7 +124,8 @@ check_bounces() {
 	# shellcheck disable=SC2086
 	"$python" "$MTA_LIB_DIR/mta_check.py" check --mta "$MTA" --dir "$work" \
 	    --peer "$work/peer" --bouncectl "$bouncectl" --wait "${1:-60}" \
-	    --save "$_save" $_dw --known-wrong $MTA_KNOWN_WRONG || _rc=$?
+	    --save "$_save" $_dw ${MTA_CASES_WHY:+--why-not "$MTA_CASES_WHY"} \
+	    --known-wrong $MTA_KNOWN_WRONG || _rc=$?
 	if [ -n "${BD_MTA_SAVE:-}" ]; then
 		mkdir -p "$BD_MTA_SAVE"
 		cp "$_save"/*.eml "$BD_MTA_SAVE"/ 2>/dev/null || true

@@ -3,7 +3,8 @@
 # there only. /usr is MTA_ROOT/usr over the machine's (a read-only
 # overlay); /etc and /var are MTA_ROOT's over the machine's, their
 # changes kept in WORK (overlayfs upper directories); the MTA's
-# compiled-in system users are added to that /etc/passwd and /etc/group.
+# compiled-in system users are added to that /etc/passwd and /etc/group;
+# /run is a tmpfs of its own.
 # The machine's own /usr, /etc and /var are never written. Then it
 # touches WORK/ready and sleeps, holding the namespace for nsenter.
 # usage: mta_ns.sh WORK MTA_ROOT [USER:UID:GROUP:GID...]
@@ -20,6 +21,8 @@ mount -t overlay overlay \
     -o "lowerdir=$root/etc:/etc,upperdir=$w/etc.up,workdir=$w/etc.wk" /etc
 mount -t overlay overlay \
     -o "lowerdir=/var,upperdir=$w/var.up,workdir=$w/var.wk" /var
+# sockets and pid files at compiled-in places under /run (/var/run)
+mount -t tmpfs -o mode=755 tmpfs /run
 for u in "$@"; do
 	n=${u%%:*} u=${u#*:}
 	id=${u%%:*} u=${u#*:}
