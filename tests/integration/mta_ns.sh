@@ -31,5 +31,14 @@ for u in "$@"; do
 	getent passwd "$n" >/dev/null ||
 	    echo "$n:x:$id:$gid::/nonexistent:/usr/sbin/nologin" >>/etc/passwd
 done
+# no DNS: names come from /etc/hosts, a lookup that gets past it fails
+# at once on loopback
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >/etc/resolv.conf.bd
+mv /etc/resolv.conf.bd /etc/resolv.conf
+sed -i 's/^hosts:.*/hosts: files/' /etc/nsswitch.conf
+# the machine's name, qualified (sendmail sleeps and retries until it
+# finds its own name: cf/README "WHO AM I?"), for both address families
+h=$(hostname)
+printf '127.0.0.1 %s.test %s\n::1 %s.test %s\n' "$h" "$h" "$h" "$h" >>/etc/hosts
 touch "$w/ready"
 exec sleep 100000
