@@ -9,7 +9,7 @@
 set(BD_MTA_ROOT /var/cache/bounced-test-mtas/root CACHE PATH
 	"Where scripts/deps.sh unpacks the MTAs' Debian packages")
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
-foreach(t postfix exim opensmtpd sendmail)
+foreach(t postfix exim opensmtpd sendmail chasquid)
 	add_test(NAME mta_${t} COMMAND sh ${BD_INTEG}/mta_${t}.sh
 		$<TARGET_FILE:bouncectl> ${BD_PYTHON3}
 		${CMAKE_CURRENT_BINARY_DIR}/mta_${t} ${BD_MTA_ROOT})

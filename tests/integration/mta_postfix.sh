@@ -3,9 +3,9 @@
 # and bounced's verdicts on them. The machine's Postfix, with its own
 # config and queue directory (smtp_lib.sh's postfix_start): everything
 # relays to the scripted peer, hang.example.net to its silent port; a
-# 4xx is retried every second and given up after 6 seconds, with a delay
-# warning after 2 (postconf(5): maximal_queue_lifetime,
-# delay_warning_time).
+# 4xx is retried every second and given up after 4 seconds (the
+# time-out case on its second try), with a delay warning after 2
+# (postconf(5): maximal_queue_lifetime, delay_warning_time).
 # usage: mta_postfix.sh BOUNCECTL PYTHON WORKDIR MTA_ROOT
 bouncectl=$1 python=$2 work=$3 MTA_ROOT=$4 MTA=postfix
 rm -rf "$work" && mkdir -p "$work"
@@ -25,8 +25,8 @@ smtp_helo_timeout = 2s
 queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximal_backoff_time = 1s
-maximal_queue_lifetime = 6s
-bounce_queue_lifetime = 6s
+maximal_queue_lifetime = 4s
+bounce_queue_lifetime = 4s
 delay_warning_time = 2s"
 MTA_PORT=$PF_PORT
 # a real loop: loop.example.net is routed back to this Postfix itself
