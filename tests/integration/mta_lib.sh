@@ -50,10 +50,12 @@ case $bouncectl in /*) ;; *) bouncectl=$PWD/$bouncectl ;; esac
 [ -x "$bouncectl" ] || fail "no bouncectl at $bouncectl"
 
 # peer_start: the scripted peer in $work/peer; sets PEER_PORT, HANG_PORT
+# (PEER_DNS=1: it answers DNS on 127.0.0.1:53 too, in a network namespace)
 peer_start() {
 	mkdir -p "$work/peer"
-	"$python" "$MTA_LIB_DIR/mta_peer.py" --dir "$work/peer" \
-	    >"$work/peer/peer.log" 2>&1 &
+	# shellcheck disable=SC2086
+	${MTA_RUN:-} "$python" "$MTA_LIB_DIR/mta_peer.py" --dir "$work/peer" \
+	    ${PEER_DNS:+--dns} >"$work/peer/peer.log" 2>&1 &
 	SMTP_PIDS="$SMTP_PIDS $!"
 	wait_for 20 test -s "$work/peer/port" ||
 	    { cat "$work/peer/peer.log" >&2; fail "peer did not start"; }
@@ -83,9 +85,13 @@ need_root_tree() {
 # stops; sets NS_PID. `ns COMMAND...` runs a command in it.
 ns_start() {
 	mkdir -p "$work/ns"
-	unshare -m sh "$MTA_LIB_DIR/mta_ns.sh" "$work/ns" "$MTA_ROOT" "$@" \
-	    >"$work/ns/setup.log" 2>&1 &
+	# MTA_NETNS=1: a network namespace too, with its own loopback
+	_flags=-m
+	[ "${MTA_NETNS:-}" = 1 ] && _flags="-m -n"
+	BD_MTA_NETNS=${MTA_NETNS:-} unshare $_flags sh "$MTA_LIB_DIR/mta_ns.sh" \
+	    "$work/ns" "$MTA_ROOT" "$@" >"$work/ns/setup.log" 2>&1 &
 	NS_PID=$!
+	NS_FLAGS=$_flags
 	SMTP_PIDS="$SMTP_PIDS $NS_PID"
 	wait_for 10 test -f "$work/ns/ready" || {
 		cat "$work/ns/setup.log" >&2
@@ -94,13 +100,13 @@ ns_start() {
 }
 
 ns() {
-	nsenter -t "$NS_PID" -m -- "$@"
+	nsenter -t "$NS_PID" $NS_FLAGS -- "$@"
 }
 
 # ns_bg COMMAND...: a server in the namespace, stopped by PID in the EXIT
 # trap (nsenter execs COMMAND: $! is the server's PID)
 ns_bg() {
-	nsenter -t "$NS_PID" -m -- "$@" &
+	nsenter -t "$NS_PID" $NS_FLAGS -- "$@" &
 	SMTP_PIDS="$SMTP_PIDS $!"
 }
 
@@ -114,15 +120,16 @@ check_bounces() {
 	fi
 	# MTA_LOCAL: the MTA's sendmail(1) command line, for the hop case
 	# MTA_CASES: only these cases (the others are N/A, said why)
-	"$python" "$MTA_LIB_DIR/mta_check.py" send --mta "$MTA" \
+	# MTA_RUN: a prefix for the client (nsenter into a network namespace)
+	${MTA_RUN:-} "$python" "$MTA_LIB_DIR/mta_check.py" send --mta "$MTA" \
 	    --port "$MTA_PORT" --dir "$work" ${MTA_LOCAL:+--local "$MTA_LOCAL"} \
-	    ${MTA_CASES:+--cases "$MTA_CASES"} ||
+	    ${MTA_CASES:+--cases "$MTA_CASES"} ${MTA_AUTH:+--auth "$MTA_AUTH"} ||
 	    fail "could not submit"
 	_save=$work/bounces
 	# BD_MTA_SAVE: also keep every bounce there (for the lead's layouts)
 	_rc=0
 	# shellcheck disable=SC2086
-	"$python" "$MTA_LIB_DIR/mta_check.py" check --mta "$MTA" --dir "$work" \
+	${MTA_RUN:-} "$python" "$MTA_LIB_DIR/mta_check.py" check --mta "$MTA" --dir "$work" \
 	    --peer "$work/peer" --bouncectl "$bouncectl" --wait "${1:-60}" \
 	    --save "$_save" $_dw ${MTA_CASES_WHY:+--why-not "$MTA_CASES_WHY"} \
 	    --known-wrong $MTA_KNOWN_WRONG || _rc=$?

@@ -40,5 +40,7 @@ sed -i 's/^hosts:.*/hosts: files/' /etc/nsswitch.conf
 # finds its own name: cf/README "WHO AM I?"), for both address families
 h=$(hostname)
 printf '127.0.0.1 %s.test %s\n::1 %s.test %s\n' "$h" "$h" "$h" "$h" >>/etc/hosts
+# under `unshare -mn` (BD_MTA_NETNS=1): a loopback of our own
+[ "${BD_MTA_NETNS:-}" = 1 ] && ip link set lo up
 touch "$w/ready"
 exec sleep 100000

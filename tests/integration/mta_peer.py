@@ -14,7 +14,11 @@ saved as it came off the wire (CRLF kept, dot-unstuffed):
 That is how the MTA's own bounces, sent to the local sender, come back
 to the test. A second port (DIR/hang_port) accepts connections and never
 greets, so the MTA times out waiting for the banner (RFC 5321 4.5.3.2.1).
-Ports are picked by the kernel and written to DIR/port and DIR/hang_port
+With --dns (only inside a network namespace of the test's own) it also
+answers every DNS query on 127.0.0.1:53 with NXDOMAIN (RFC 1035 4.1.1,
+RCODE 3), so that an MTA that routes by MX only falls back to the
+domain's address (RFC 5321 5.1), which /etc/hosts gives. Ports are
+picked by the kernel and written to DIR/port and DIR/hang_port
 once listening. Stops on SIGTERM.
 """
 import argparse
@@ -79,6 +83,27 @@ class Peer:
         return f"250 2.0.0 Ok: queued as {self.count}"
 
 
+class NxDomain(asyncio.DatagramProtocol):
+    """Answers each query with its own question and RCODE 3 (NXDOMAIN)."""
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
+        if len(data) < 12:
+            return
+        qd = int.from_bytes(data[4:6], "big")
+        # QR=1, the query's opcode and RD, RA=1, RCODE=3
+        flags = 0x8000 | (data[2] & 0x79) << 8 | 0x80 | 3
+        head = data[0:2] + flags.to_bytes(2, "big") + data[4:6] + bytes(6)
+        end = 12
+        for _ in range(qd):
+            while end < len(data) and data[end] != 0:
+                end += data[end] + 1
+            end += 5
+        self.transport.sendto(head + data[12:end], addr)
+
+
 class Hang(asyncio.Protocol):
     """Accepts and stays silent: the client's banner wait must time out."""
 
@@ -105,6 +130,9 @@ async def serve(args):
                      auth_exclude_mechanism=["PLAIN", "LOGIN"]),
         host="127.0.0.1", port=0)
     hang = await loop.create_server(Hang, host="127.0.0.1", port=0)
+    if args.dns:
+        await loop.create_datagram_endpoint(
+            NxDomain, local_addr=("127.0.0.1", 53))
     publish(args.dir, "hang_port", hang)
     publish(args.dir, "port", server)
     stop = loop.create_future()
@@ -118,6 +146,7 @@ async def serve(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--dir", required=True)
+    p.add_argument("--dns", action="store_true")
     args = p.parse_args()
     asyncio.run(serve(args))
     return 0
