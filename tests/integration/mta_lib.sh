@@ -8,9 +8,11 @@
 # it, started the way smtp_lib.sh does); the others conflict with it as
 # mail-transport-agents, so scripts/deps.sh only downloads their .debs
 # and unpacks them into MTA_ROOT, and they run from there, inside a
-# private mount namespace (unshare -m) in which their compiled-in users
-# and paths are bind-mounted from the test's directory -- nothing of
-# theirs is installed, started as a service or added to /etc.
+# private mount namespace (mta_ns.sh under unshare -m; chasquid's also
+# has its own network) in which MTA_ROOT is overlaid on /usr and /etc,
+# their compiled-in users exist, and every write to /etc and /var lands
+# in the test's directory -- nothing of theirs is installed, started as
+# a service or added to the machine's /etc.
 # Callers set: bouncectl, python, work, MTA_ROOT; and MTA (the name).
 set -eu
 
@@ -18,8 +20,8 @@ MTA_LIB_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$MTA_LIB_DIR/smtp_lib.sh" # fail, skip, need, wait_for, free_port,
                              # postfix_start and the EXIT trap
 
-# Wrong verdicts of bounced on real MTAs' bounces, found by these tests,
-# for the lead to fix in the classifier: MTA:CASE. Each is still checked
+# KNOWN-WRONG: bounced's wrong verdicts on real MTAs' bounces, found by
+# these tests, for the lead to fix in the classifier: MTA:CASE. Each is still checked
 # and printed as KNOWN-WRONG (never counted as a pass); one that turns
 # right fails the test until it is taken off this list.
 MTA_KNOWN_WRONG="
