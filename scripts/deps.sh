@@ -17,6 +17,38 @@ libetpan-dev libgnutls28-dev libsqlite3-dev sqlite3 libyaml-dev
 libcmocka-dev libsystemd-dev systemd
 dovecot-imapd python3-aiosmtpd postfix openssl libsasl2-modules"
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs libsisimai-perl time"
+# m4 builds the test Sendmail's sendmail.cf from sendmail-cf's macros
+pkgs="$pkgs m4"
+
+# The other MTAs whose bounces tests/mta.cmake checks conflict with
+# postfix (each is a mail-transport-agent), so they are never installed
+# and never started as services: their .debs are downloaded into
+# BD_MTA_CACHE and unpacked into BD_MTA_CACHE/root, which the tests
+# mount over /usr and /etc in a private namespace of their own
+# (tests/integration/mta_ns.sh). Done once: root/.complete lists what
+# it holds, and a second run with the same list touches nothing.
+mta_pkgs="exim4-base exim4-config exim4-daemon-light libidn12 opensmtpd
+sendmail-base sendmail-bin sendmail-cf chasquid"
+mta_cache=${BD_MTA_CACHE:-/var/cache/bounced-test-mtas}
+mta_unpack() {
+	_sudo=""
+	[ "$(id -u)" -ne 0 ] && _sudo="sudo"
+	_want=$(echo $mta_pkgs)
+	[ "$(cat "$mta_cache/root/.complete" 2>/dev/null)" = "$_want" ] && return 0
+	echo "deps: unpacking (not installing) $_want into $mta_cache/root"
+	$_sudo mkdir -p "$mta_cache"
+	$_sudo rm -rf "$mta_cache/root" "$mta_cache"/*.deb
+	# shellcheck disable=SC2086
+	(cd "$mta_cache" && $_sudo apt-get download -qq $_want 2>/dev/null) ||
+	    { $_sudo apt-get update -qq &&
+	    (cd "$mta_cache" && $_sudo apt-get download -qq $_want); }
+	$_sudo mkdir "$mta_cache/root"
+	for _d in "$mta_cache"/*.deb; do
+		$_sudo dpkg-deb -x "$_d" "$mta_cache/root"
+	done
+	echo "$_want" | $_sudo tee "$mta_cache/root/.complete" >/dev/null
+}
+mta_unpack
 
 missing=""
 for p in $pkgs; do

@@ -1,0 +1,101 @@
+#!/bin/sh
+# Exim's own bounces (RFC 3464 DSNs with Exim's text part) for the seed's
+# cases, and bounced's verdicts on them. Debian's exim4-daemon-light,
+# unpacked by scripts/deps.sh into MTA_ROOT, runs as if installed in a
+# private mount namespace (mta_ns.sh) that has its compiled-in user
+# Debian-exim, with our config at its compiled-in path
+# /etc/exim4/exim4.conf (-C would make it drop root: spec 3.7, not in
+# TRUSTED_CONFIG_LIST); spool, log and pid file under the test's
+# directory. Everything relays
+# to the scripted peer (manualroute, self = send: the peer is on this
+# host); a 4xx is retried every second and failed after 6 (retry rule
+# F,6s,1s), with a delay warning after 2 (spec: delay_warning).
+# usage: mta_exim.sh BOUNCECTL PYTHON WORKDIR MTA_ROOT
+bouncectl=$1 python=$2 work=$3 MTA_ROOT=$4 MTA=exim
+rm -rf "$work" && mkdir -p "$work"
+work=$(cd "$work" && pwd)
+. "$(dirname "$0")/mta_lib.sh"
+need_root_tree
+[ -x "$MTA_ROOT/usr/sbin/exim4" ] ||
+    skip "no exim4 in $MTA_ROOT (scripts/deps.sh unpacks exim4-daemon-light)"
+exim=/usr/sbin/exim4
+cd "$work"
+ns_start Debian-exim:64999:Debian-exim:64999
+mkdir -p exim/spool exim/log
+chown -R "$(ns id -u Debian-exim)" exim
+chmod 755 "$work" exim
+peer_start
+MTA_PORT=$(free_port "$python")
+
+cat >exim/exim.conf <<CONF
+# the test's own Exim: nothing under /etc or /var
+spool_directory = $work/exim/spool
+log_file_path = $work/exim/log/%slog
+pid_file_path = $work/exim/exim.pid
+keep_environment =
+primary_hostname = exim.test
+qualify_domain = exim.test
+local_interfaces = <; 127.0.0.1.$MTA_PORT
+daemon_smtp_ports = $MTA_PORT
+disable_ipv6 = true
+host_lookup =
+rfc1413_hosts =
+never_users = root
+acl_smtp_rcpt = acl_rcpt
+delay_warning = 2s
+queue_run_max = 2
+
+begin acl
+acl_rcpt:
+  accept hosts = 127.0.0.1
+
+begin routers
+hang:
+  driver = manualroute
+  domains = hang.example.net
+  route_list = * 127.0.0.1
+  transport = to_hang
+  self = send
+loop:
+  driver = manualroute
+  domains = loop.example.net
+  route_list = * 127.0.0.1
+  transport = to_self
+  self = send
+peer:
+  driver = manualroute
+  route_list = * 127.0.0.1
+  transport = to_peer
+  self = send
+
+begin transports
+to_peer:
+  driver = smtp
+  port = $PEER_PORT
+  allow_localhost
+  hosts_avoid_tls = *
+to_hang:
+  driver = smtp
+  port = $HANG_PORT
+  allow_localhost
+  connect_timeout = 2s
+  command_timeout = 2s
+  hosts_avoid_tls = *
+to_self:
+  driver = smtp
+  port = $MTA_PORT
+  allow_localhost
+  hosts_avoid_tls = *
+
+begin retry
+* * F,6s,1s
+CONF
+
+ns cp "$work/exim/exim.conf" /etc/exim4/exim4.conf
+ns "$exim" -bV >exim/bV.log 2>&1 ||
+    { cat exim/bV.log >&2; skip "Exim does not run here: $(head -1 exim/bV.log)"; }
+ns_bg "$exim" -bdf -q1s
+wait_for 20 port_open "$python" "$MTA_PORT" ||
+    { cat exim/log/* >&2; fail "Exim did not start"; }
+MTA_LOCAL="nsenter -t $NS_PID -m -- $exim -f sender@example.org"
+check_bounces --delay-warning 40
