@@ -205,6 +205,8 @@ by_table(const struct report *rep, const struct report_rcpt *r,
 	/* a class a text rule imposed (a loop is permanent) stands */
 	if (kept)
 		v->cls = cls;
+	if (row->flags & DR_FINAL)
+		v->cls = CLASS_PERMANENT;
 }
 
 static void

@@ -128,6 +128,12 @@ const struct decision_row decision_rows[] = {
 	    DR_FALLBACK, "RFC 5321 4.2.2 (552 exceeded storage allocation)"),
 	ROW("reply.553", USERUNKNOWN, 0, NULL, NULL, 0, 553, 553,
 	    DR_FALLBACK, "RFC 5321 4.2.2 (553 mailbox name not allowed)"),
+	/* an MTA's own hop limit, whose bounce may say no more than the
+	 * address (Exim's): the returned copy shows the loop */
+	ROW("returned.too-many-hops", NETWORKERROR, 0, NULL, NULL, 0, 0, 0,
+	    DR_FALLBACK | DR_LOOPED | DR_FINAL,
+	    "RFC 5321 6.3; Sendmail MaxHopCount, Exim received_headers_max, "
+	    "Postfix hopcount_limit"),
 	/* RFC 3464 2.3.3: still being retried, and nothing says why */
 	ROW("dsn.action-delayed", EXPIRED, 0, NULL, NULL, 0, 0, 0,
 	    DR_FALLBACK | DR_DELAYED, "RFC 3464 2.3.3; sisimai Reason.pm"),
@@ -219,6 +225,9 @@ row_holds(const struct decision_row *row, const struct decision_in *in)
 	    (dt == NULL ||
 		(strcasecmp(dt, "x-unix") != 0 &&
 		    strcasecmp(dt, "x-postfix") != 0)))
+		return false;
+	if ((row->flags & DR_LOOPED) &&
+	    in->rep->original.received < DECISION_HOP_LIMIT)
 		return false;
 	if ((row->flags & DR_DELAYED) &&
 	    (r->action == NULL || strcmp(r->action, "delayed") != 0))

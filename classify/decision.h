@@ -42,6 +42,17 @@
 #define DR_XUNIX 0x20u	    /* only for an X-Unix or X-Postfix diagnostic */
 #define DR_DELAYED 0x40u    /* only for Action: delayed */
 #define DR_FALLBACK 0x80u   /* only without a candidate (cand must be 0) */
+#define DR_LOOPED 0x100u    /* only when the returned message went round a
+			     * loop: DECISION_HOP_LIMIT Received fields */
+#define DR_FINAL 0x200u	    /* class permanent: resending cannot help */
+
+/*
+ * The lowest default hop limit of the MTAs that count Received fields
+ * (RFC 5321 6.3): Sendmail's MaxHopCount 25 (op.me), Exim's
+ * received_headers_max 30, Postfix's hopcount_limit 50. A message that
+ * carries this many went round a loop.
+ */
+#define DECISION_HOP_LIMIT 25
 
 struct decision_row {
 	const char *name; /* "<input>.<what>", unique */

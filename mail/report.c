@@ -131,12 +131,34 @@ first_text(struct report *rep, size_t *len_r)
 	return rep->text;
 }
 
+/* Fields named name at the start of a line of h[0..hl): a count. */
+static unsigned
+count_fields(const char *h, size_t hl, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *p = h, *end = h + hl;
+	unsigned n = 0;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if ((size_t)(end - p) > nl && ci_starts(p, (size_t)(end - p), name) &&
+		    p[nl] == ':')
+			n++;
+		if (eol == NULL)
+			break;
+		p = eol + 1;
+	}
+	return n;
+}
+
 /* The returned original's fields, from its header block h[0..hl). */
 static void
 original_fields(struct report *rep, const char *h, size_t hl)
 {
 	rep->original.hdr = h;
 	rep->original.hdr_len = hl;
+	rep->original.received = count_fields(h, hl, "Received");
 	rep->original.message_id = mail_header_raw(&rep->arena, h, hl,
 	    "Message-ID");
 	rep->original.resent_message_id = mail_header_raw(&rep->arena, h, hl,

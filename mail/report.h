@@ -76,6 +76,9 @@ struct report_original {
 	const struct mail_part *part; /* borrowed: the returned message */
 	const char *hdr; /* borrowed: its header block, hdr_len bytes */
 	size_t hdr_len;
+	/* its Received fields: a message that went round a loop carries as
+	 * many as the MTA's hop limit (RFC 5321 6.3) */
+	unsigned received;
 	bool headers_only;	      /* text/rfc822-headers */
 };
 

@@ -93,6 +93,8 @@ meet(const struct decision_row *row, struct fixture *f, struct decision_in *in)
 		f->r.diagnostic_type = "x-unix";
 	if (row->flags & DR_DELAYED)
 		f->r.action = "delayed";
+	if (row->flags & DR_LOOPED)
+		f->rep.original.received = DECISION_HOP_LIMIT;
 	memset(in, 0, sizeof(*in));
 	in->rep = &f->rep;
 	in->r = &f->r;
@@ -178,12 +180,13 @@ test_every_row_looks(void **state)
 			tries++;
 		}
 		if (row->flags & (DR_TEMPORARY | DR_GATEWAY | DR_XUNIX |
-				     DR_DELAYED)) {
+				     DR_DELAYED | DR_LOOPED)) {
 			meet(row, &f, &in);
 			in.temporary = !(row->flags & DR_TEMPORARY);
 			f.rep.gateway = NULL;
 			f.r.diagnostic_type = "smtp";
 			f.r.action = "failed";
+			f.rep.original.received = DECISION_HOP_LIMIT - 1;
 			assert_ptr_not_equal(decision_find(&in), row);
 			tries++;
 		}
@@ -305,6 +308,10 @@ static const struct e2e cases[] = {
 	    "501 <a@example.net>: malformed", REASON_SYNTAXERROR, NULL },
 	{ "x-unix", NULL, 0, STAGE_UNKNOWN, "255", REASON_MAILERERROR,
 	    "diagnostic.x-unix" },
+	/* nothing but the address; the returned copy went round a loop */
+	{ "looped", "5.0.0", 0, STAGE_UNKNOWN, "The following address(es) "
+	    "failed: a@example.net", REASON_NETWORKERROR,
+	    "returned.too-many-hops" },
 	{ "greeting", "5.0.0", 554, STAGE_CONN, "554 no thanks",
 	    REASON_BLOCKED, "stage.connection" },
 	/* nothing anywhere: a person should read it */
@@ -327,6 +334,8 @@ test_classes_end_to_end(void **state)
 		fill(&f, c->status, c->reply, c->stage, c->diag);
 		if (strcmp(c->name, "x-unix") == 0)
 			f.r.diagnostic_type = "x-unix";
+		if (strcmp(c->name, "looped") == 0)
+			f.rep.original.received = 30;
 		classify_rcpt(&f.rep, &f.r, 0, &v);
 		if (v.reason != c->want ||
 		    (c->rule != NULL && strcmp(v.rule, c->rule) != 0)) {
