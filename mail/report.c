@@ -514,6 +514,22 @@ text_command(struct report *rep)
 	rep->rcpt[0].stage = report_text_stage(text, len, &rep->rcpt[0].stage_by);
 }
 
+/*
+ * OpenSMTPD gives up on a message in its queue with "Envelope expired"
+ * and deletes it (smtpd/queue.c, IMSG_QUEUE_EXPIRE), but when the last
+ * try was a 4yz the report says Action: delayed, Status 4.4.7, in its
+ * delay template. RFC 3463 X.4.7 with those words is the end: failed.
+ */
+static void
+expired_envelope(struct report_rcpt *r)
+{
+	if (r->action == NULL || strcmp(r->action, "delayed") != 0 ||
+	    strcmp(r->status + 1, ".4.7") != 0 || r->diagnostic == NULL)
+		return;
+	if (ci_find(r->diagnostic, strlen(r->diagnostic), "envelope expired"))
+		r->action = "failed";
+}
+
 static void
 parse_report(struct report *rep)
 {
@@ -559,8 +575,10 @@ parse_report(struct report *rep)
 		r->diagnostic = legacy_prose(&rep->arena, text, len);
 		return;
 	}
-	for (i = 0; i < rep->nrcpt; i++)
+	for (i = 0; i < rep->nrcpt; i++) {
 		report_rcpt_finish(rep, &rep->rcpt[i]);
+		expired_envelope(&rep->rcpt[i]);
+	}
 	text_command(rep);
 	for (i = 0; i < rep->nrcpt; i++) {
 		struct report_rcpt *r2 = &rep->rcpt[i];

@@ -24,11 +24,7 @@ MTA_LIB_DIR=$(cd "$(dirname "$0")" && pwd)
 # these tests, for the lead to fix in the classifier: MTA:CASE. Each is still checked
 # and printed as KNOWN-WRONG (never counted as a pass); one that turns
 # right fails the test until it is taken off this list.
-MTA_KNOWN_WRONG="
-exim:hops
-exim:loop
-opensmtpd:fulltemp
-"
+MTA_KNOWN_WRONG=""
 
 # The EXIT trap: first every process left in our mount namespace (an
 # MTA's forked queue runners and delivery agents, which only we started

@@ -1129,6 +1129,92 @@ test_footer_bounds(void **state)
 	tbuf_free(&t);
 }
 
+/* A DSN of the notice, the per-recipient group and the returned header. */
+static struct report *
+whole_dsn(const char *notice, const char *group, const char *returned)
+{
+	struct tbuf b;
+	struct report *rep;
+	unsigned char *copy;
+	const char *err;
+
+	tbuf_init(&b);
+	tbuf_add(&b, "From: MAILER-DAEMON@mx.example.net\n"
+		     "To: sender@example.com\n"
+		     "MIME-Version: 1.0\n"
+		     "Content-Type: multipart/report; "
+		     "report-type=delivery-status; boundary=\"b\"\n\n"
+		     "--b\nContent-Type: text/plain\n\n");
+	tbuf_add(&b, notice);
+	tbuf_add(&b, "\n--b\nContent-Type: message/delivery-status\n\n"
+		     "Reporting-MTA: dns; mx.example.net\n\n");
+	tbuf_add(&b, group);
+	tbuf_add(&b, "\n--b\nContent-Type: text/rfc822-headers\n\n");
+	tbuf_add(&b, returned);
+	tbuf_add(&b, "\n--b--\n");
+	copy = exact_copy(b.p, b.len);
+	assert_int_equal(report_parse(copy, b.len, &rep, &err), 0);
+	free(copy);
+	tbuf_free(&b);
+	return rep;
+}
+
+/* The returned message's Received fields are counted (a loop's trace). */
+static void
+test_received_count(void **state)
+{
+	struct tbuf h;
+	struct report *rep;
+	unsigned i;
+
+	(void)state;
+	tbuf_init(&h);
+	for (i = 0; i < 30; i++)
+		tbuf_addf(&h, "Received: from hop%u.example.net\n\tby "
+			      "mx.example.net; Mon, 30 Nov 2026 10:00:00 +0000\n",
+		    i);
+	tbuf_add(&h, "X-Received-Note: not a Received field\n"
+		     "Message-ID: <loop@example.com>\n"
+		     "Subject: Received: in a subject is no field\n");
+	rep = whole_dsn("The following address(es) failed:\n  a@example.net\n",
+	    "Final-Recipient: rfc822; a@example.net\nAction: failed\n"
+	    "Status: 5.0.0\n",
+	    h.p);
+	assert_int_equal(rep->original.received, 30);
+	report_free(&rep);
+	tbuf_free(&h);
+}
+
+/*
+ * OpenSMTPD's queue expiry (smtpd/queue.c, IMSG_QUEUE_EXPIRE: "Envelope
+ * expired", bounce, then the envelope is deleted) goes out with the
+ * delay template and Action: delayed when the last try was a 4yz; the
+ * message is gone, so it is a failure. A delay notice with 4.4.7 and
+ * other words stays delayed.
+ */
+static void
+test_expired_envelope(void **state)
+{
+	struct report *rep;
+
+	(void)state;
+	rep = whole_dsn("A message is delayed for more than 0 seconds for the "
+			"following\nlist of recipients:\n\n"
+			"a@example.net: Envelope expired\n",
+	    "Final-Recipient: rfc822; a@example.net\nAction: delayed\n"
+	    "Status: 4.4.7\n",
+	    "Message-ID: <x@example.com>\n");
+	assert_int_equal(rep->nrcpt, 1);
+	assert_str(rep->rcpt[0].action, "failed");
+	report_free(&rep);
+	rep = whole_dsn("Delivery has been delayed.\n",
+	    "Final-Recipient: rfc822; a@example.net\nAction: delayed\n"
+	    "Status: 4.4.7\nDiagnostic-Code: smtp; 4.4.7 Message delayed\n",
+	    "Message-ID: <x@example.com>\n");
+	assert_str(rep->rcpt[0].action, "delayed");
+	report_free(&rep);
+}
+
 /*
  * Which of the returned message's fields names the recipient of a report
  * without one: To: when the Received "for" clauses agree or say nothing,
@@ -1296,6 +1382,8 @@ main(void)
 	    cmocka_unit_test(test_fixture_odd),
 	    cmocka_unit_test(test_fixture_diagnostics),
 	    cmocka_unit_test(test_footer_bounds),
+	    cmocka_unit_test(test_received_count),
+	    cmocka_unit_test(test_expired_envelope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
