@@ -29,6 +29,14 @@ d=$work/sm
 mkdir -p "$d/mqueue" "$d/clientmqueue"
 chmod 700 "$d/mqueue"
 chmod 755 "$work" "$d"
+# Sendmail refuses an alias file, map or queue whose directory path has a
+# group- or world-writable step (a clone under /tmp has one): inside the
+# namespace the test's directory is bound at /etc/mail/bounced-test, a
+# path of root-owned 755 directories, which sendmail.cf names (sendmail
+# checks every directory on the path: its README, "DontBlameSendmail")
+sd=/etc/mail/bounced-test
+ns mkdir -p "$sd"
+ns mount --bind "$d" "$sd"
 printf 'hosts files\naliases files\n' >"$d/service.switch"
 # the one it reads before sendmail.cf, to qualify its own name: no DNS
 ns cp "$d/service.switch" /etc/mail/service.switch
@@ -38,18 +46,18 @@ printf '%s\n' "hang.example.net relay:[127.0.0.1]" \
 
 cat >"$d/sendmail.mc" <<MC
 divert(-1)
-# the test's own sendmail: everything under $d, no DNS
+# the test's own sendmail: everything under $sd, no DNS
 divert(0)dnl
 include(\`$cf/m4/cf.m4')dnl
 VERSIONID(\`bounced test')dnl
 OSTYPE(\`linux')dnl
 define(\`confDOMAIN_NAME', \`sendmail.test')dnl
 define(\`confDONT_PROBE_INTERFACES', \`True')dnl
-define(\`confSERVICE_SWITCH_FILE', \`$d/service.switch')dnl
-define(\`ALIAS_FILE', \`$d/aliases')dnl
-define(\`QUEUE_DIR', \`$d/mqueue')dnl
-define(\`confPID_FILE', \`$d/sendmail.pid')dnl
-define(\`STATUS_FILE', \`$d/statistics')dnl
+define(\`confSERVICE_SWITCH_FILE', \`$sd/service.switch')dnl
+define(\`ALIAS_FILE', \`$sd/aliases')dnl
+define(\`QUEUE_DIR', \`$sd/mqueue')dnl
+define(\`confPID_FILE', \`$sd/sendmail.pid')dnl
+define(\`STATUS_FILE', \`$sd/statistics')dnl
 define(\`confHOST_STATUS_DIRECTORY', \`')dnl
 define(\`confTO_QUEUEWARN', \`2s')dnl
 define(\`confTO_QUEUERETURN', \`6s')dnl
@@ -64,7 +72,7 @@ define(\`ESMTP_MAILER_ARGS', \`TCP \$h $PEER_PORT')dnl
 define(\`RELAY_MAILER_ARGS', \`TCP \$h $HANG_PORT')dnl
 define(\`SMTP8_MAILER_ARGS', \`TCP \$h $MTA_PORT')dnl
 FEATURE(\`nocanonify')dnl
-FEATURE(\`mailertable', \`hash $d/mailertable')dnl
+FEATURE(\`mailertable', \`hash $sd/mailertable')dnl
 FEATURE(\`promiscuous_relay')dnl
 FEATURE(\`accept_unresolvable_domains')dnl
 DAEMON_OPTIONS(\`Port=$MTA_PORT, Addr=127.0.0.1, Name=MTA')dnl
@@ -73,13 +81,14 @@ MAILER(\`smtp')dnl
 MC
 m4 "$d/sendmail.mc" >"$d/sendmail.cf" 2>"$d/m4.err" ||
     { cat "$d/m4.err" >&2; fail "m4 could not build sendmail.cf"; }
-ns /usr/libexec/sendmail/makemap -C "$d/sendmail.cf" hash "$d/mailertable" \
+ns /usr/libexec/sendmail/makemap -C "$sd/sendmail.cf" hash "$sd/mailertable" \
     <"$d/mailertable" || fail "makemap could not build the mailertable"
-ns "$sm" -C "$d/sendmail.cf" -bi >/dev/null 2>&1 ||
-    fail "sendmail -bi could not build the (empty) alias database"
-ns_bg "$sm" -C "$d/sendmail.cf" -bD -q1s -ODaemonPortOptions=Port=$MTA_PORT,Addr=127.0.0.1 >"$d/sendmail.log" 2>&1
+ns "$sm" -C "$sd/sendmail.cf" -bi >"$d/newaliases.log" 2>&1 ||
+    { cat "$d/newaliases.log" >&2
+      fail "sendmail -bi could not build the (empty) alias database"; }
+ns_bg "$sm" -C "$sd/sendmail.cf" -bD -q1s -ODaemonPortOptions=Port=$MTA_PORT,Addr=127.0.0.1 >"$d/sendmail.log" 2>&1
 wait_for 20 port_open "$python" "$MTA_PORT" ||
     { cat "$d/sendmail.log" >&2; fail "sendmail did not start"; }
 # -oem: errors found at submission are mailed back (a bounce), not printed
-MTA_LOCAL="nsenter -t $NS_PID -m -- $sm -C $d/sendmail.cf -oem -f sender@example.org"
+MTA_LOCAL="nsenter -t $NS_PID -m -- $sm -C $sd/sendmail.cf -oem -f sender@example.org"
 check_bounces --delay-warning 40
