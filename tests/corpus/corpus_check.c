@@ -15,7 +15,7 @@
 #include "common/readfile.h"
 
 #define FLOOR_DETECTED 97.0
-#define FLOOR_REASON 90.0
+#define FLOOR_REASON 93.0
 
 struct row {
 	char file[256];
