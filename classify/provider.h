@@ -18,7 +18,7 @@
 
 /*
  * The provider documents this code for the phase it is sent in (Yahoo
- * refuses an unknown user at end of DATA): refine() must not reinterpret
+ * refuses an unknown user at end of DATA): the decision table must not reinterpret
  * the verdict from the failing command or the RFC 3463 subject.
  */
 #define PE_FINAL 0x01u

@@ -327,7 +327,7 @@ test_classify(void **state)
 	assert_true(v.hard);
 	assert_string_equal(v.rule, "yahoo.no-account");
 
-	/* a provider verdict still goes through the context (refine()):
+	/* a provider verdict still goes through the decision table:
 	 * an unknown user refused at MAIL FROM is the sender's */
 	fill(&f, "mta.example.org", "mx3.qq.com", "5.0.0", 550, STAGE_MAIL,
 	    "550 Mailbox not found.");
@@ -552,7 +552,7 @@ test_table(void **state)
  * code): the entry's own text, or a code in its range after the
  * provider's first num_tag, gives the entry's reason through the whole
  * classifier. An entry shadowed by an earlier one of another reason, or
- * one that refine() would reinterpret without context, fails here.
+ * one that the decision table would reinterpret without context, fails here.
  */
 static void
 walk_one(const struct provider *p, const struct provider_entry *e,
