@@ -17,7 +17,9 @@ greets, so the MTA times out waiting for the banner (RFC 5321 4.5.3.2.1).
 With --dns (only inside a network namespace of the test's own) it also
 answers every DNS query on 127.0.0.1:53 with NXDOMAIN (RFC 1035 4.1.1,
 RCODE 3), so that an MTA that routes by MX only falls back to the
-domain's address (RFC 5321 5.1), which /etc/hosts gives. Ports are
+domain's address (RFC 5321 5.1), which /etc/hosts gives, and a domain
+that /etc/hosts lacks (nxdomain.example.net) does not exist; each query
+is logged ("dns NAME type N") on its output. Ports are
 picked by the kernel and written to DIR/port and DIR/hang_port
 once listening. Stops on SIGTERM.
 """
@@ -92,6 +94,13 @@ class NxDomain(asyncio.DatagramProtocol):
     def datagram_received(self, data, addr):
         if len(data) < 12:
             return
+        # logged (name, type) so a test's log shows what the MTA asked
+        name, i = [], 12
+        while i < len(data) and data[i] != 0 and len(name) < 64:
+            name.append(data[i + 1:i + 1 + data[i]].decode("ascii", "replace"))
+            i += data[i] + 1
+        qtype = int.from_bytes(data[i + 1:i + 3], "big") if i + 3 <= len(data) else 0
+        print(f"dns {'.'.join(name)} type {qtype}: NXDOMAIN", flush=True)
         qd = int.from_bytes(data[4:6], "big")
         # QR=1, the query's opcode and RD, RA=1, RCODE=3
         flags = 0x8000 | (data[2] & 0x79) << 8 | 0x80 | 3
