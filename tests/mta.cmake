@@ -5,7 +5,9 @@
 # is the machine's; the others run from the .debs scripts/deps.sh
 # unpacks into BD_MTA_ROOT (nothing installed). Skips (77) when an MTA
 # cannot run here. BD_MTA_SAVE in the environment: a directory that
-# receives a copy of every bounce.
+# receives a copy of every bounce. The no-such-domain case runs each
+# MTA's DNS lookups in a network namespace of the test's own, against
+# the peer's NXDOMAIN answers: offline, nothing leaves the namespace.
 set(BD_MTA_ROOT /var/cache/bounced-test-mtas/root CACHE PATH
 	"Where scripts/deps.sh unpacks the MTAs' Debian packages")
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)

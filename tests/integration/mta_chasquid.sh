@@ -35,7 +35,7 @@ smtp_port=$1 MTA_PORT=$2 tls_port=$3
 # Its queue gives up after a fixed 20 hours, it sends no delay warning,
 # and one outgoing port serves every domain.
 MTA_CASES="unknown,unknowndata,full,toobig,hops,toomanyhops,relay,spam,virus"
-MTA_CASES_WHY="chasquid: fixed 20 h queue life, no delay warning, one outgoing port"
+MTA_CASES_WHY="chasquid: fixed 20 h queue life (a missing domain is retried too), no delay warning, one outgoing port"
 MTA_AUTH="sender@example.org:bounced-test"
 
 c=$work/chasquid

@@ -8,7 +8,8 @@
 "send" submits one message per case over SMTP to the MTA on 127.0.0.1
 (from sender@example.org to <case>@example.net; the time-out case to
 timeout@hang.example.net, which the MTA routes to the peer's silent
-port) and writes WORK/submitted: "case<TAB>accepted" or "case<TAB>
+port; the no-such-domain case to nohost@nxdomain.example.net, which the
+MTA looks up in the peer's DNS, NXDOMAIN) and writes WORK/submitted: "case<TAB>accepted" or "case<TAB>
 rejected <reply>" -- an MTA may refuse a case itself at submission (a
 hop count over its limit), which then makes no bounce to check.
 
@@ -69,6 +70,13 @@ EXPECT = {
              "550 5.7.1 Message rejected as spam after DATA"),
     "virus": ("virus@example.net", {"virusdetected"}, False, None,
               "554 5.7.1 virus found after DATA"),
+    # no such domain: the peer's DNS answers NXDOMAIN (RFC 1035 4.1.1,
+    # RCODE 3) for MX and A, and the MTA gives up at once with its own
+    # text (Postfix "Host or domain name not found", Exim "Unrouteable
+    # address"); a bad address, so hard, as sisimai's
+    # lib/Sisimai/Reason/HostUnknown.pm has it
+    "nohost": ("nohost@nxdomain.example.net", {"hostunknown"}, True, None,
+               "NXDOMAIN for MX and A: the MTA's own host-not-found bounce"),
 }
 # "delayed" is no message of its own: fulltemp's warning
 SENT = [c for c in EXPECT if c != "delayed"]

@@ -9,7 +9,12 @@
 # directory. Everything relays
 # to the scripted peer (manualroute, self = send: the peer is on this
 # host); a 4xx is retried every second and failed after 6 (retry rule
-# F,6s,1s), with a delay warning after 2 (spec: delay_warning).
+# F,6s,1s), with a delay warning after 2 (spec: delay_warning). The
+# namespace has its own network too (mta_ns.sh with MTA_NETNS=1), where
+# the peer also answers DNS with NXDOMAIN: nxdomain.example.net alone is
+# routed by a dnslookup router (spec: "The dnslookup router"), which
+# finds no such domain, and no_more makes that a failure, "Unrouteable
+# address" -- the no-such-domain case, offline.
 # usage: mta_exim.sh BOUNCECTL PYTHON WORKDIR MTA_ROOT
 bouncectl=$1 python=$2 work=$3 MTA_ROOT=$4 MTA=exim
 rm -rf "$work" && mkdir -p "$work"
@@ -20,12 +25,16 @@ need_root_tree
     skip "no exim4 in $MTA_ROOT (scripts/deps.sh unpacks exim4-daemon-light)"
 exim=/usr/sbin/exim4
 cd "$work"
+need ip
+MTA_NETNS=1
 ns_start Debian-exim:64999:Debian-exim:64999
 mkdir -p exim/spool exim/log
 chown -R "$(ns id -u Debian-exim)" exim
 chmod 755 "$work" exim
+MTA_RUN="nsenter -t $NS_PID $NS_FLAGS --"
+PEER_DNS=1
 peer_start
-MTA_PORT=$(free_port "$python")
+MTA_PORT=$(ns_free_port)
 
 cat >exim/exim.conf <<CONF
 # the test's own Exim: nothing under /etc or /var
@@ -62,6 +71,11 @@ loop:
   route_list = * 127.0.0.1
   transport = to_self
   self = send
+nohost:
+  driver = dnslookup
+  domains = nxdomain.example.net
+  transport = to_peer
+  no_more
 peer:
   driver = manualroute
   route_list = * 127.0.0.1
@@ -95,7 +109,7 @@ ns cp "$work/exim/exim.conf" /etc/exim4/exim4.conf
 ns "$exim" -bV >exim/bV.log 2>&1 ||
     { cat exim/bV.log >&2; skip "Exim does not run here: $(head -1 exim/bV.log)"; }
 ns_bg "$exim" -bdf -q1s
-wait_for 20 port_open "$python" "$MTA_PORT" ||
+wait_for 20 ns_port_open "$MTA_PORT" ||
     { cat exim/log/* >&2; fail "Exim did not start"; }
-MTA_LOCAL="nsenter -t $NS_PID -m -- $exim -f sender@example.org"
+MTA_LOCAL="nsenter -t $NS_PID $NS_FLAGS -- $exim -f sender@example.org"
 check_bounces --delay-warning 40

@@ -8,8 +8,9 @@
 # it, started the way smtp_lib.sh does); the others conflict with it as
 # mail-transport-agents, so scripts/deps.sh only downloads their .debs
 # and unpacks them into MTA_ROOT, and they run from there, inside a
-# private mount namespace (mta_ns.sh under unshare -m; chasquid's also
-# has its own network) in which MTA_ROOT is overlaid on /usr and /etc,
+# private mount namespace (mta_ns.sh under unshare -m; with MTA_NETNS=1
+# a network of its own too, whose DNS is the peer's NXDOMAIN: the
+# no-such-domain case) in which MTA_ROOT is overlaid on /usr and /etc,
 # their compiled-in users exist, and every write to /etc and /var lands
 # in the test's directory -- nothing of theirs is installed, started as
 # a service or added to the machine's /etc.
@@ -99,6 +100,20 @@ ns_start() {
 
 ns() {
 	nsenter -t "$NS_PID" $NS_FLAGS -- "$@"
+}
+
+# ns_free_port, ns_port_open PORT: lib.sh's free_port and port_open in
+# the namespace (under MTA_NETNS=1 its loopback is not the machine's)
+ns_free_port() {
+	ns "$python" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+ns_port_open() {
+	ns "$python" -c 'import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$1"
 }
 
 # ns_bg COMMAND...: a server in the namespace, stopped by PID in the EXIT

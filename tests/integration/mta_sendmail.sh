@@ -8,7 +8,12 @@
 # esmtp mailer's port), hang.example.net to its silent port (the relay
 # mailer's) and loop.example.net back to this sendmail (smtp8's), by
 # mailertable; a 4xx is given up after 6 seconds, with a warning after 2
-# (Timeout.queuereturn, Timeout.queuewarn).
+# (Timeout.queuereturn, Timeout.queuewarn). The namespace has its own
+# network too (mta_ns.sh with MTA_NETNS=1), where the peer also answers
+# DNS with NXDOMAIN: the mailertable sends nxdomain.example.net to the
+# esmtp mailer by its name (an MX, then an address lookup: cf/README
+# "MAILERTABLE"), which finds no such host -- the no-such-domain case,
+# offline; every other name is still in /etc/hosts first.
 # usage: mta_sendmail.sh BOUNCECTL PYTHON WORKDIR MTA_ROOT
 bouncectl=$1 python=$2 work=$3 MTA_ROOT=$4 MTA=sendmail
 rm -rf "$work" && mkdir -p "$work"
@@ -22,9 +27,13 @@ cf=$MTA_ROOT/usr/share/sendmail/cf
 [ -f "$cf/m4/cf.m4" ] || skip "no sendmail-cf macros in $MTA_ROOT"
 need m4
 cd "$work"
+need ip
+MTA_NETNS=1
 ns_start smmsp:64996:smmsp:64996
+MTA_RUN="nsenter -t $NS_PID $NS_FLAGS --"
+PEER_DNS=1
 peer_start
-MTA_PORT=$(free_port "$python")
+MTA_PORT=$(ns_free_port)
 d=$work/sm
 mkdir -p "$d/mqueue" "$d/clientmqueue"
 chmod 700 "$d/mqueue"
@@ -37,16 +46,18 @@ chmod 755 "$work" "$d"
 sd=/etc/mail/bounced-test
 ns mkdir -p "$sd"
 ns mount --bind "$d" "$sd"
-printf 'hosts files\naliases files\n' >"$d/service.switch"
-# the one it reads before sendmail.cf, to qualify its own name: no DNS
+printf 'hosts files dns\naliases files\n' >"$d/service.switch"
+# the one it reads before sendmail.cf, to qualify its own name: files
+# first (its name is in /etc/hosts), then the namespace's NXDOMAIN DNS
 ns cp "$d/service.switch" /etc/mail/service.switch
 : >"$d/aliases"
 printf '%s\n' "hang.example.net relay:[127.0.0.1]" \
-    "loop.example.net smtp8:[127.0.0.1]" >"$d/mailertable"
+    "loop.example.net smtp8:[127.0.0.1]" \
+    "nxdomain.example.net esmtp:nxdomain.example.net" >"$d/mailertable"
 
 cat >"$d/sendmail.mc" <<MC
 divert(-1)
-# the test's own sendmail: everything under $sd, no DNS
+# the test's own sendmail: everything under $sd, DNS only in its netns
 divert(0)dnl
 include(\`$cf/m4/cf.m4')dnl
 VERSIONID(\`bounced test')dnl
@@ -87,8 +98,8 @@ ns "$sm" -C "$sd/sendmail.cf" -bi >"$d/newaliases.log" 2>&1 ||
     { cat "$d/newaliases.log" >&2
       fail "sendmail -bi could not build the (empty) alias database"; }
 ns_bg "$sm" -C "$sd/sendmail.cf" -bD -q1s -ODaemonPortOptions=Port=$MTA_PORT,Addr=127.0.0.1 >"$d/sendmail.log" 2>&1
-wait_for 20 port_open "$python" "$MTA_PORT" ||
+wait_for 20 ns_port_open "$MTA_PORT" ||
     { cat "$d/sendmail.log" >&2; fail "sendmail did not start"; }
 # -oem: errors found at submission are mailed back (a bounce), not printed
-MTA_LOCAL="nsenter -t $NS_PID -m -- $sm -C $sd/sendmail.cf -oem -f sender@example.org"
+MTA_LOCAL="nsenter -t $NS_PID $NS_FLAGS -- $sm -C $sd/sendmail.cf -oem -f sender@example.org"
 check_bounces --delay-warning 40
