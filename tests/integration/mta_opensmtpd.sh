@@ -16,13 +16,17 @@ need_root_tree
 [ -x "$MTA_ROOT/usr/sbin/smtpd" ] ||
     skip "no smtpd in $MTA_ROOT (scripts/deps.sh unpacks opensmtpd)"
 cd "$work"
+need ip
+MTA_NETNS=1
 ns_start opensmtpd:64998:opensmtpd:64998 opensmtpq:64997:opensmtpq:64997
+MTA_RUN="nsenter -t $NS_PID $NS_FLAGS --"
+PEER_DNS=1
 peer_start
-MTA_PORT=$(free_port "$python")
+MTA_PORT=$(ns_free_port)
 # Its SMTP client's time-outs are compiled in (minutes), so a silent peer
 # would outlast the test; so would a real loop, at a second a hop up to
 # its compiled-in 100 hops.
-MTA_CASES="unknown,unknowndata,full,fulltemp,toobig,hops,toomanyhops,relay,spam,virus"
+MTA_CASES="unknown,unknowndata,full,fulltemp,toobig,hops,toomanyhops,relay,spam,virus,nohost"
 MTA_CASES_WHY="time-outs fixed at minutes; 100 hops take 100 s"
 
 cat >smtpd.conf <<CONF
@@ -31,12 +35,14 @@ bounce warn-interval 2s
 listen on 127.0.0.1 port $MTA_PORT hostname opensmtpd.test
 action "peer" relay host smtp://127.0.0.1:$PEER_PORT
 action "self" relay host smtp://127.0.0.1:$MTA_PORT
+action "mx" relay
 match from any for domain "loop.example.net" action "self"
+match from any for domain "nxdomain.example.net" action "mx"
 match from any for any action "peer"
 CONF
 ns /usr/sbin/smtpd -n -f "$work/smtpd.conf" >smtpd.check 2>&1 ||
     { cat smtpd.check >&2; skip "OpenSMTPD rejects its config here"; }
 ns_bg /usr/sbin/smtpd -d -f "$work/smtpd.conf" >smtpd.log 2>&1
-wait_for 20 port_open "$python" "$MTA_PORT" ||
+wait_for 20 ns_port_open "$MTA_PORT" ||
     { cat smtpd.log >&2; fail "OpenSMTPD did not start"; }
 check_bounces --delay-warning 40
