@@ -12,8 +12,10 @@
 #include <stdint.h>
 
 /* Every cap, with its reason. */
-#define VERP_KEY_MIN   16  /* bytes of key: 128 bits (RFC 2104 3: >= L/2 */
-#define VERP_KEY_MAX   256 /* ... more than the block size is hashed first */
+/* bytes of key: at least 128 bits (issue 13); RFC 2104 3 advises L, 32
+ * bytes for SHA-256, which docs/VERP.md's example key has */
+#define VERP_KEY_MIN 16
+#define VERP_KEY_MAX 256 /* longer than the 64-byte block: hashed first */
 #define VERP_ADDR_MAX  320 /* RFC 5321 4.5.3.1.1/2: local 64 + @ + 255 */
 #define VERP_TAG_MAX   400 /* "v1=" mac "=" day "=" + an address of 320 */
 #define VERP_TMPL_MAX  256 /* the configured template, {tag} included */
