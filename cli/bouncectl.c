@@ -18,19 +18,21 @@ static const struct verb {
 	unsigned opts;   /* OPT_BIT()s it takes besides OPTS_DB */
 	const char *arg; /* its one operand, "address" (ADDR) or "resend
 			  * id" (ID), for messages; NULL: none */
+	int nargs;	 /* operands after the verb: 0, 1 or 2 (verp) */
 } verbs[] = {
-    {"status", cmd_status, 0, "address"},
-    {"history", cmd_history, 0, "address"},
+    {"status", cmd_status, 0, "address", 1},
+    {"history", cmd_history, 0, "address", 1},
     {"list", cmd_list,
 	OPT_BIT(OPT_STATE) | OPT_BIT(OPT_REASON) | OPT_BIT(OPT_DOMAIN) |
 	    OPT_BIT(OPT_SINCE),
-	NULL},
-    {"stats", cmd_stats, OPT_BIT(OPT_BY) | OPT_BIT(OPT_SINCE), NULL},
-    {"suppress", cmd_suppress, OPT_BIT(OPT_NOTE), "address"},
-    {"unsuppress", cmd_unsuppress, OPT_BIT(OPT_NOTE), "address"},
-    {"resends", cmd_resends, OPT_BIT(OPT_STATE), NULL},
-    {"resend-now", cmd_resend_now, 0, "resend id"},
-    {"cancel", cmd_cancel, 0, "resend id"},
+	NULL, 0},
+    {"stats", cmd_stats, OPT_BIT(OPT_BY) | OPT_BIT(OPT_SINCE), NULL, 0},
+    {"suppress", cmd_suppress, OPT_BIT(OPT_NOTE), "address", 1},
+    {"unsuppress", cmd_unsuppress, OPT_BIT(OPT_NOTE), "address", 1},
+    {"resends", cmd_resends, OPT_BIT(OPT_STATE), NULL, 0},
+    {"resend-now", cmd_resend_now, 0, "resend id", 1},
+    {"cancel", cmd_cancel, 0, "resend id", 1},
+    {"verp", cmd_verp, 0, "sign ADDR or check RETURN-PATH", 2},
 };
 
 /* The first entry of each id is its name in messages. */
@@ -77,6 +79,14 @@ usage(FILE *out)
 	      "due now\n"
 	      "       bouncectl cancel ID              a waiting resend: "
 	      "cancelled\n"
+	      "       bouncectl [-c CONFIG] verp sign ADDR\n"
+	      "                                        the signed return path "
+	      "for ADDR\n"
+	      "       bouncectl [-c CONFIG] verp check RETURN-PATH\n"
+	      "                                        whose it is and how old "
+	      "(exit 0 valid,\n"
+	      "                                        1 expired, forged or "
+	      "none, 2 error)\n"
 	      "options of the database verbs, before or after the verb:\n"
 	      "  -d DB | -c CONFIG   the database, or the bounced.yaml naming "
 	      "it (default:\n"
@@ -183,6 +193,8 @@ parse_args(int argc, char **argv, struct cli_args *a)
 			a->verb = s;
 		else if (nops == 2)
 			a->addr = s;
+		else if (nops == 3)
+			a->arg2 = s;
 	}
 	return nops;
 }
@@ -210,7 +222,11 @@ check_args(const struct verb *v, const struct cli_args *a, int nops)
 		    stderr);
 		return -1;
 	}
-	if (v->arg != NULL && nops != 2) {
+	if (v->nargs > 1 && nops != v->nargs + 1) {
+		fprintf(stderr, "bouncectl: %s: needs %s\n", v->name, v->arg);
+		return -1;
+	}
+	if (v->nargs <= 1 && v->arg != NULL && nops != 2) {
 		if (nops < 2)
 			fprintf(stderr, "bouncectl: %s: needs %s %s\n", v->name,
 			    v->arg[0] == 'a' ? "an" : "a", v->arg);

@@ -46,6 +46,8 @@ struct cli_args {
 	const char *verb; /* borrowed: argv */
 	const char *addr; /* borrowed: argv; the ADDR or ID operand, or
 			   * NULL */
+	const char *arg2; /* borrowed: argv; a third operand (verp sign
+			   * ADDR), or NULL */
 	/* borrowed: argv; each option's value (for a flag, its spelling),
 	 * NULL when the option is absent */
 	const char *opt[OPT_COUNT];
@@ -66,6 +68,8 @@ int cmd_unsuppress(const struct cli_args *a);
 int cmd_resends(const struct cli_args *a);
 int cmd_resend_now(const struct cli_args *a);
 int cmd_cancel(const struct cli_args *a);
+/* cmd_verp.c: verp sign ADDR, verp check RETURN-PATH (exit 0, 1, 2) */
+int cmd_verp(const struct cli_args *a);
 
 /* ---- cmd_db.c, for every database verb ---- */
 

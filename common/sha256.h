@@ -1,6 +1,9 @@
 /*
- * SHA-256 (FIPS 180-4), for the exactly-once key of a message: the digest of
- * its raw bytes. Written from the standard; no dependency for one hash.
+ * SHA-256 (FIPS 180-4), for the exactly-once key of a message: the digest
+ * of its raw bytes. nettle's implementation (the project's rule: GnuTLS/
+ * nettle for hashes) behind our own names: nettle's <nettle/sha2.h>
+ * defines sha256_init and sha256_update as macros, so it stays inside
+ * sha256.c and the context is kept here as opaque bytes.
  */
 #ifndef BD_SHA256_H
 #define BD_SHA256_H
@@ -11,10 +14,11 @@
 #define SHA256_HEX_LEN 64
 
 struct sha256 {
-	uint32_t h[8];
-	uint64_t len; /* bytes hashed so far */
-	unsigned char buf[64];
-	size_t nbuf;
+	union {
+		uint64_t align;
+		unsigned char bytes[128]; /* a struct sha256_ctx (sha256.c
+					   * asserts that it fits) */
+	} ctx;
 };
 
 void sha256_init(struct sha256 *s);

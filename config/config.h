@@ -95,6 +95,19 @@ struct config_resend {
 	struct config_smtp smtp;
 };
 
+/*
+ * verp: signed return paths (docs/VERP.md, common/verp.h). Present when
+ * address != NULL. The key is read from key_file when the configuration
+ * is loaded (its length checked, then wiped) and by whoever signs or
+ * checks (config_verp_key()); never from the YAML, never logged.
+ */
+struct config_verp {
+	char *address;	  /* owned: verp.address, the template with {tag};
+			   * NULL: no signed return paths */
+	char *key_file;	  /* owned: verp.key_file (required with address) */
+	unsigned max_age; /* verp.max_age, s; default 60d, 1d .. 1023d */
+};
+
 struct config {
 	char *file;	  /* owned: the file read, NULL for config_default() */
 	char *database;	  /* owned: database */
@@ -107,6 +120,7 @@ struct config {
 	struct config_imap imap; /* imap.host != NULL: the source is IMAP */
 	struct config_policy policy;
 	struct config_resend resend;
+	struct config_verp verp;
 	int log_level; /* log.level: enum log_level (common/log.h) */
 };
 
@@ -134,6 +148,16 @@ int config_load_buf(const char *name, const char *buf, size_t len,
  */
 struct config *config_default(void);
 void config_free(struct config **confp);
+
+/*
+ * Reads verp.key_file (read_secret(): one line, one trailing line end
+ * dropped) into key, of size VERP_KEY_MAX + 3 at least, and checks its
+ * length: VERP_KEY_MIN .. VERP_KEY_MAX bytes. Returns 0 and *len_r, or
+ * -1 with *why (static; never the key). The caller wipes key after use
+ * (explicit_bzero).
+ */
+int config_verp_key(const struct config_verp *vc, char *key, size_t size,
+    size_t *len_r, const char **why);
 
 /*
  * Parses a duration "90", "30s", "15m", "4h", "7d" into seconds.

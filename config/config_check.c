@@ -17,6 +17,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/readfile.h"
+#include "common/verp.h"
 #include "common/xmalloc.h"
 #include "config_private.h"
 
@@ -423,6 +425,68 @@ check_resend(const struct config_resend *rs, const struct config_where *where,
 	check_smtp(&rs->smtp, where, e);
 }
 
+int
+config_verp_key(const struct config_verp *vc, char *key, size_t size,
+    size_t *len_r, const char **why)
+{
+	size_t n;
+
+	if (vc->key_file == NULL) {
+		*why = "no verp.key_file";
+		return -1;
+	}
+	if (read_secret(vc->key_file, key, size, why) < 0)
+		return -1;
+	n = strlen(key);
+	if (n < VERP_KEY_MIN || n > VERP_KEY_MAX) {
+		explicit_bzero(key, size);
+		*why = n < VERP_KEY_MIN ? "shorter than 16 bytes"
+					: "longer than 256 bytes";
+		return -1;
+	}
+	*len_r = n;
+	return 0;
+}
+
+/*
+ * verp: the template's shape, and the key: read now so that a missing or
+ * short key is found by "bounced -n" and at SIGHUP, not at the first
+ * bounce. Only the file's name is ever shown.
+ */
+static void
+check_verp(const struct config *conf, const struct config_where *where,
+    const struct config_where *sections, struct config_errors *e)
+{
+	const struct config_verp *vc = &conf->verp;
+	const struct config_where *sec = &sections[config_section_find("verp")];
+	int addr = config_key_find("verp.address");
+	int kf = config_key_find("verp.key_file");
+	char key[VERP_KEY_MAX + 3];
+	const char *why;
+	size_t n;
+
+	if (!sec->given || sec->bad)
+		return;
+	if (!where[addr].given) {
+		config_error(e, sec->line, sec->col,
+		    "verp.address: missing; the verp: section needs address "
+		    "and key_file");
+		return;
+	}
+	if (where[addr].bad)
+		return;
+	if (verp_template_check(vc->address, &why) < 0)
+		rule_error(e, where, addr, "\"%s\": %s (e.g. "
+		    "bounces+{tag}@example.org)", vc->address, why);
+	if (!where[kf].given)
+		rule_error_at(e, where, addr, kf, "required with verp.address");
+	if (!have(where, kf) || e->no_files)
+		return;
+	if (config_verp_key(vc, key, sizeof(key), &n, &why) < 0)
+		rule_error(e, where, kf, "%s: %s", vc->key_file, why);
+	explicit_bzero(key, sizeof(key));
+}
+
 void
 config_check_rules(const struct config *conf, const struct config_where *where,
     const struct config_where *sections, struct config_errors *e)
@@ -430,6 +494,7 @@ config_check_rules(const struct config *conf, const struct config_where *where,
 	check_paths(conf, where, e);
 	check_imap(conf, where, sections, e);
 	check_resend(&conf->resend, where, e);
+	check_verp(conf, where, sections, e);
 }
 
 static int

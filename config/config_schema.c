@@ -104,6 +104,12 @@ const struct config_key config_keys[] = {
      * once, and one wait must stay below the unit's WatchdogSec=2min */
     {"resend.smtp.timeout", CFG_DURATION, OFF(resend.smtp.timeout), 1,
 	MINUTE, "30s", 0, NULL},
+    {"verp.address", CFG_STRING, OFF(verp.address), 0, 0, NULL, 0,
+	"none: no signed return paths"},
+    {"verp.key_file", CFG_PATH, OFF(verp.key_file), 0, 0, NULL, 0, "none"},
+    /* the tag's day wraps at 1024 (docs/VERP.md): 1023 days at most */
+    {"verp.max_age", CFG_DURATION, OFF(verp.max_age), DAY, 1023 * DAY, "60d",
+	0, NULL},
     {"log.level", CFG_ENUM, OFF(log_level), 0, 0, "info", 0, NULL},
 };
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
@@ -386,6 +392,8 @@ config_free(struct config **confp)
 	free(conf->quarantine);
 	imap_free(&conf->imap);
 	resend_free(&conf->resend);
+	free(conf->verp.address);
+	free(conf->verp.key_file);
 	free(conf);
 	*confp = NULL;
 }

@@ -128,6 +128,7 @@ daemon_reload(struct daemon *d)
 	config_free(&d->conf);
 	d->conf = conf, d->st = st, d->src = src;
 	d->pl.st = st, d->pl.conf = conf;
+	pipeline_verp_load(&d->pl, conf);
 	d->resend_at = -1; /* resend.enabled or the schedule may differ */
 	/* said before the new level applies: a reload is always logged */
 	log_notice("config: %s: reloaded", d->conf_path ? d->conf_path :

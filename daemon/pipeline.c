@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/sha256.h"
 #include "common/xmalloc.h"
+#include "mail/report_verp.h"
 #include "mail/resent.h"
 #include "pipeline.h"
 #include "policy.h"
@@ -33,13 +34,58 @@ pipeline_init(struct pipeline *p, struct store *st, const struct config *conf)
 	memset(p, 0, sizeof(*p));
 	p->st = st;
 	p->conf = conf;
+	pipeline_verp_load(p, conf);
 }
 
 void
 pipeline_deinit(struct pipeline *p)
 {
 	free(p->log);
+	explicit_bzero(p->verp_key, sizeof(p->verp_key));
 	memset(p, 0, sizeof(*p));
+}
+
+void
+pipeline_verp_load(struct pipeline *p, const struct config *conf)
+{
+	const char *why;
+
+	explicit_bzero(p->verp_key, sizeof(p->verp_key));
+	p->verp_key_len = 0;
+	if (conf->verp.address == NULL)
+		return;
+	if (config_verp_key(&conf->verp, p->verp_key, sizeof(p->verp_key),
+	    &p->verp_key_len, &why) == -1) {
+		p->verp_key_len = 0;
+		log_warnx("verp: %s: %s: signed return paths are not checked",
+		    conf->verp.key_file, why);
+	}
+}
+
+/*
+ * Whose signed return path the bounce came back to (mail/report_verp.h),
+ * at debug level only: the recipient state does not use it yet (issue
+ * 13's next step).
+ */
+static void
+log_verp(const struct pipeline *p, const struct report *rep,
+    const char *ref, int64_t now)
+{
+	struct verp v = { p->conf->verp.address,
+		(const unsigned char *)p->verp_key, p->verp_key_len,
+		p->conf->verp.max_age / 86400 };
+	struct report_verp rv;
+
+	if (p->verp_key_len == 0 || log_get_level() < LOG_LVL_DEBUG)
+		return;
+	report_verp(rep, &v, now, &rv);
+	if (rv.result == VERP_VALID || rv.result == VERP_EXPIRED)
+		log_debug("%s: verp: %s in %s: %s, signed %u days ago", ref,
+		    verp_result_name(rv.result), rv.field, rv.rcpt, rv.age);
+	else if (rv.result == VERP_FORGED)
+		log_debug("%s: verp: forged in %s", ref, rv.field);
+	else
+		log_debug("%s: verp: none", ref);
 }
 
 /* Holds one info line until the batch's fate is known. */
@@ -370,6 +416,7 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 		hold(p, "%s: unparsable: %s: quarantined", m->ref, sm.error);
 		return add_message(p, &sm, &id);
 	}
+	log_verp(p, rep, m->ref, now);
 	sm.message_id = report_utf8(rep, rep->message_id);
 	sm.outcome = rep->nrcpt > 0 ? STORE_BOUNCE : STORE_NOT_BOUNCE;
 	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt == 0) {

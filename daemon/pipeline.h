@@ -14,6 +14,7 @@
 
 #include "classify/classify.h"
 #include "common/sha256.h"
+#include "common/verp.h"
 #include "config/config.h"
 #include "policy.h"
 #include "source.h"
@@ -30,6 +31,11 @@ struct pipeline {
 	struct pipeline_counts batch, total;
 	char *log;		   /* owned: lines held until the commit */
 	size_t loglen, logcap;
+	/* verp.key_file's key, read at start and on SIGHUP
+	 * (pipeline_verp_load()), wiped by pipeline_deinit(); never
+	 * logged. verp_key_len 0: no signed return paths */
+	char verp_key[VERP_KEY_MAX + 3];
+	size_t verp_key_len;
 };
 
 /*
@@ -70,6 +76,12 @@ int pipeline_recipient(struct store *st, const struct config *conf,
 void pipeline_init(struct pipeline *p, struct store *st,
     const struct config *conf);
 void pipeline_deinit(struct pipeline *p);
+/*
+ * Reads conf's verp key into p (at start and on SIGHUP), wiping the one
+ * it held; a key that cannot be read is logged (its file, never its
+ * bytes) and signed return paths are then not looked for.
+ */
+void pipeline_verp_load(struct pipeline *p, const struct config *conf);
 
 /* BEGIN IMMEDIATE for a batch. 0 or -1 (logged). */
 int pipeline_begin(struct pipeline *p);

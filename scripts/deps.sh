@@ -12,8 +12,10 @@ set -eu
 # for resends); openssl makes their test certificates; libsasl2-modules
 # holds the PLAIN and LOGIN mechanisms SMTP AUTH uses. libgnutls28-dev:
 # bounced verifies certificates itself (Debian's libetpan does not).
+# nettle-dev: HMAC-SHA256 of the signed return paths (common/verp.c);
+# libgnutls28-dev pulls it in, named here because we use it directly.
 pkgs="gcc make cmake pkg-config libc6-dev python3
-libetpan-dev libgnutls28-dev libsqlite3-dev sqlite3 libyaml-dev
+libetpan-dev libgnutls28-dev nettle-dev libsqlite3-dev sqlite3 libyaml-dev
 libcmocka-dev libsystemd-dev systemd
 dovecot-imapd python3-aiosmtpd postfix openssl libsasl2-modules"
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs libsisimai-perl time"

@@ -16,3 +16,9 @@ if(BD_GROFF)
 		${BD_GROFF} ${CMAKE_SOURCE_DIR}/docs/bouncectl.1)
 	set_tests_properties(bouncectl-man PROPERTIES LABELS unit)
 endif()
+
+# bouncectl verp sign / check: signed return paths (docs/VERP.md)
+add_test(NAME bouncectl-verp COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/unit/test_bouncectl_verp.sh
+	$<TARGET_FILE:bouncectl> ${CMAKE_CURRENT_BINARY_DIR}/bouncectl-verp.tmp)
+set_tests_properties(bouncectl-verp PROPERTIES LABELS unit)

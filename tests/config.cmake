@@ -6,7 +6,8 @@ add_executable(test_config unit/test_config.c)
 target_link_libraries(test_config PRIVATE bd_config bd_common
 	PkgConfig::CMOCKA)
 target_compile_definitions(test_config PRIVATE
-	BD_EXAMPLE_CONFIG="${CMAKE_SOURCE_DIR}/config/bounced.yaml.example")
+	BD_EXAMPLE_CONFIG="${CMAKE_SOURCE_DIR}/config/bounced.yaml.example"
+	BD_VERP_KEY="${CMAKE_CURRENT_SOURCE_DIR}/fixtures/verp/key")
 add_test(NAME config COMMAND test_config)
 set_tests_properties(config PROPERTIES LABELS unit)
 

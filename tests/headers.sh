@@ -43,6 +43,16 @@ if [ -n "$others" ]; then
 	echo "headers: only mail/message.c may include libetpan: $others"
 	fail=1
 fi
+# nettle only where a hash is made; verp.c is pure: no I/O, the clock passed in
+others=$(grep -lE '^#[[:space:]]*include[[:space:]]*<nettle/' "$top"/*/*.[ch] | grep -vE '/common/(verp|sha256)\.c$')
+if [ -n "$others" ]; then
+	echo "headers: only common/verp.c and common/sha256.c may include nettle: $others"
+	fail=1
+fi
+if grep -EnH '^#[[:space:]]*include[[:space:]]*<(unistd|fcntl|time)\.h>' "$top"/common/verp.[ch]; then
+	echo "headers: common/verp.[ch] must stay pure"
+	fail=1
+fi
 n=$(ls "$top"/common/*.[ch] "$top"/mail/*.[ch] "$top"/classify/*.[ch] \
     "$top"/storage/*.[ch] "$top"/config/*.[ch] "$top"/daemon/*.[ch] \
     "$top"/cli/*.[ch] | wc -l)

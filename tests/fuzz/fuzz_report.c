@@ -2,7 +2,8 @@
  * Fuzz target: bytes → report_parse() → classify_rcpt() for every
  * recipient, and what the resend path reads from the same report
  * (mail/resent.h: the whole original, its Message-ID, the retry hint, the
- * composed resend). Built as a libFuzzer target with clang
+ * composed resend), and the signed return path it was sent to
+ * (mail/report_verp.h). Built as a libFuzzer target with clang
  * (-DBD_FUZZ=ON: -fsanitize=fuzzer,address,undefined); otherwise the
  * standalone main() of replay.c replays each file it is given, which is how
  * ctest runs the committed inputs under ASan (libssh's fuzzer.c does the
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "classify/classify.h"
+#include "mail/report_verp.h"
 #include "mail/resent.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -43,6 +45,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (clen < olen || memcmp(c + clen - olen, orig, olen) != 0)
 			abort();
 		free(c);
+	}
+	{
+		static const struct verp v = {"bounces+{tag}@example.org",
+		    (const unsigned char *)"fuzz key, 16 bytes or more", 26, 60};
+		struct report_verp rv;
+
+		report_verp(rep, &v, 0, &rv);
+		/* a result names a field; a recipient only when valid/expired */
+		if ((rv.result != VERP_NONE) != (rv.field != NULL) ||
+		    (rv.result > VERP_EXPIRED && rv.rcpt[0] != '\0'))
+			abort();
 	}
 	report_free(&rep);
 	return 0;

@@ -29,6 +29,13 @@
 
 /* A file every test can read: stands in for password and CA files. */
 #define READABLE BD_EXAMPLE_CONFIG
+#ifndef BD_VERP_KEY
+#error "BD_VERP_KEY: a key file of 16 bytes or more (tests/fixtures/verp)"
+#endif
+/* What a verp: section needs besides max_age. */
+#define VERP_NEEDS                                                             \
+	"  address: bounces+{tag}@example.org\n  key_file: " BD_VERP_KEY "\n"
+
 /* What an imap: section needs besides its host. */
 #define IMAP_LOGIN "  user: u\n  password_file: " READABLE "\n"
 
@@ -124,6 +131,7 @@ assert_defaults(const struct config *c)
 	assert_null(c->resend.smtp.password_file);
 	assert_null(c->resend.smtp.helo);
 	assert_int_equal(c->resend.smtp.timeout, 30);
+	assert_int_equal(c->verp.max_age, 60 * 86400);
 }
 
 /* No IMAP source: the defaults, and what an empty file gives. */
@@ -1044,6 +1052,11 @@ row_text(const struct config_key *k)
 		free(text);
 		text = next;
 	}
+	if (strncmp(k->path, "verp.", 5) == 0) {
+		next = xasprintf("%s" VERP_NEEDS, text);
+		free(text);
+		text = next;
+	}
 	return text;
 }
 
@@ -1199,6 +1212,86 @@ test_derived(void **state)
 	assert_int_equal(c->resend.jitter, 25);
 	config_free(&c);
 }
+/* verp: signed return paths (docs/VERP.md) */
+static void
+test_verp(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"verp:\n  key_file: " BD_VERP_KEY "\n",
+		"t.yaml:1:1: verp.address: missing; the verp: section needs "
+		"address and key_file\n"},
+	    {"verp:\n  address: bounces@example.org\n  key_file: " BD_VERP_KEY
+	     "\n",
+		"t.yaml:2:12: verp.address: \"bounces@example.org\": {tag} "
+		"missing from the local part (e.g. "
+		"bounces+{tag}@example.org)\n"},
+	    {"verp:\n  address: b+{tag}{tag}@example.org\n  key_file: "
+	     BD_VERP_KEY "\n",
+		"t.yaml:2:12: verp.address: \"b+{tag}{tag}@example.org\": {tag} "
+		"more than once (e.g. bounces+{tag}@example.org)\n"},
+	    {"verp:\n  address: b@{tag}.example.org\n  key_file: "
+	     BD_VERP_KEY "\n",
+		"t.yaml:2:12: verp.address: \"b@{tag}.example.org\": {tag} "
+		"missing from the local part (e.g. "
+		"bounces+{tag}@example.org)\n"},
+	    {"verp:\n  address: b+{tag}@example.org\n",
+		"t.yaml:2:12: verp.key_file: required with verp.address\n"},
+	    {"verp:\n  address: b+{tag}@example.org\n  key_file: "
+	     "/nonexistent/key\n",
+		"t.yaml:3:13: verp.key_file: /nonexistent/key: No such file or "
+		"directory\n"},
+	    {"verp:\n" VERP_NEEDS "  max_age: 1024d\n", "max_age"},
+	    {"verp:\n" VERP_NEEDS "  max_age: 12h\n", "max_age"},
+	};
+	struct tmp *t = *state;
+	struct config *c = NULL;
+	char *errors = NULL, *text, *key, *want;
+	size_t i;
+
+	c = load_ok("verp:\n" VERP_NEEDS "  max_age: 1023d\n");
+	assert_string_equal(c->verp.address, "bounces+{tag}@example.org");
+	assert_string_equal(c->verp.key_file, BD_VERP_KEY);
+	assert_int_equal(c->verp.max_age, 1023 * 86400);
+	config_free(&c);
+	c = load_ok("verp:\n" VERP_NEEDS);
+	assert_int_equal(c->verp.max_age, 60 * 86400);
+	config_free(&c);
+	c = load_ok("");
+	assert_null(c->verp.address);
+	config_free(&c);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("verp case %zu\n", i);
+		if (strchr(cases[i][1], '\n') != NULL) {
+			load_fails(cases[i][0], cases[i][1]);
+			continue;
+		}
+		assert_int_equal(load_text("t.yaml", cases[i][0], &c, &errors),
+		    -1);
+		assert_non_null(strstr(errors, cases[i][1]));
+		free(errors);
+		errors = NULL;
+	}
+	/* a key of 15 bytes (and a line end): too short; 16: enough */
+	key = xasprintf("%s/pw", t->dir);
+	text = xasprintf("verp:\n  address: b+{tag}@example.org\n"
+			 "  key_file: %s\n",
+	    key);
+	write_file(key, "0123456789abcde\n", 16);
+	want = xasprintf(
+	    "t.yaml:3:13: verp.key_file: %s: shorter than 16 bytes\n", key);
+	load_fails(text, want);
+	/* bouncectl reads the configuration without the key file */
+	write_file(t->path, text, strlen(text));
+	assert_int_equal(config_peek(t->path, &c, &errors), 0);
+	config_free(&c);
+	write_file(key, "0123456789abcdef\r\n", 18);
+	c = load_ok(text);
+	config_free(&c);
+	free(want);
+	free(text);
+	free(key);
+}
+
 /*
  * Every prefix of the example is a file someone may have half written:
  * it loads or fails with lines ending in "\n", never crashes or leaks.
@@ -1259,6 +1352,7 @@ main(void)
 	    cmocka_unit_test(test_loopback),
 	    cmocka_unit_test(test_derived),
 	    cmocka_unit_test(test_prefixes),
+	    cmocka_unit_test_setup_teardown(test_verp, tmp_setup, tmp_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
