@@ -149,13 +149,14 @@ cmd_verp(const struct cli_args *a)
 		    a->addr);
 		return CLI_USAGE;
 	}
+	/* a configuration or key problem is one like any verb's (3) */
 	if ((conf = verp_config(a)) == NULL)
-		return CLI_USAGE;
+		return CLI_DB;
 	if (config_verp_key(&conf->verp, key, sizeof(key), &n, &why) < 0) {
 		fprintf(stderr, "bouncectl: verp.key_file: %s: %s\n",
 		    conf->verp.key_file, why);
 		config_free(&conf);
-		return CLI_USAGE;
+		return CLI_DB;
 	}
 	v.tmpl = conf->verp.address;
 	v.key = (const unsigned char *)key;

@@ -79,13 +79,13 @@ run "$BCTL" -d b.db verp sign a@example.com
 expect "-d refused" 2 'takes -c CONFIG only'
 printf 'database: b.db\n' >none.yaml
 run "$BCTL" -c none.yaml verp sign a@example.com
-expect "no verp: section" 2 'no verp: section'
+expect "no verp: section" 3 'no verp: section'
 printf 'short\n' >verp.key
 run "$BCTL" -c c.yaml verp sign a@example.com
-expect "short key" 2 'verp.key_file: .*verp.key: shorter than 16 bytes'
+expect "short key" 3 'verp.key_file: .*verp.key: shorter than 16 bytes'
 rm verp.key
 run "$BCTL" -c c.yaml verp sign a@example.com
-expect "no key file" 2 'verp.key: No such file'
+expect "no key file" 3 'verp.key: No such file'
 if grep -q 'test key' out err; then bad "the key was printed"; else ok "the key is never printed"; fi
 
 [ $fails -eq 0 ] && echo "bouncectl verp: all passed" || echo "bouncectl verp: $fails failed"
