@@ -2,7 +2,7 @@
 # bouncectl verp sign / verp check (bouncectl(1), docs/VERP.md): the
 # round trip, a changed character (forged), an old tag (expired, the
 # clock moved by BOUNCED_TEST_TIME_OFFSET), a foreign address (none),
-# and the exit statuses 0 1 2.
+# and the exit statuses 0 1 2 3.
 #   test_bouncectl_verp.sh BOUNCECTL TMPDIR
 set -u
 BCTL=$1
