@@ -199,9 +199,13 @@ by_table(const struct report *rep, const struct report_rcpt *r,
 	if (row == NULL)
 		return;
 	kept = row->result == v->reason;
+	/* a row that confirms the candidate keeps what its text matched */
 	set(v, row->result,
 	    (row->flags & DR_FALLBACK) ? LAYER_FALLBACK : LAYER_TABLE,
-	    row->name, v->status[0] != '\0' ? v->status : row->name);
+	    row->name,
+	    kept && v->matched != NULL ? v->matched :
+	    v->status[0] != '\0'	   ? v->status :
+					     row->name);
 	/* a class a text rule imposed (a loop is permanent) stands */
 	if (kept)
 		v->cls = cls;
