@@ -21,6 +21,11 @@ struct config_policy {
 			       * bounce of an address schedules one
 			       * confirming resend (seed group 1) instead of
 			       * suppressing; the second suppresses */
+	/* policy.sender_reasons: reasons that say the receiver refused the
+	 * sender, its IP or its message, not the address: they never count
+	 * toward the recipient's suppression (reason names, owned) */
+	char **sender_reasons;
+	size_t nsender_reasons;
 };
 
 /* How a connection is secured (imap.tls, resend.smtp.tls). */

@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "common/strutil.h"
+#include "classify/reason.h"
 #include "common/xmalloc.h"
 #include "config_private.h"
 
@@ -24,6 +25,21 @@
 #define RESEND_REASONS                                                         \
 	"expired, networkerror, toomanyconn, speeding, systemfull, "           \
 	"systemerror, mailboxfull"
+
+/*
+ * The reasons that describe the sender, not the recipient: its IP or
+ * domain's standing (blocked, badreputation, requireptr), its
+ * authentication (authfailure, securityerror, failedstarttls), its rates
+ * (toomanyconn, speeding), its relay (norelaying), its envelope sender
+ * (rejected) and its message (spamdetected, virusdetected,
+ * policyviolation, contenterror, notcompliantrfc, syntaxerror): sisimai's
+ * definitions of each (lib/Sisimai/Reason/), docs/CLASSIFICATION.md.
+ */
+#define SENDER_REASONS                                                         \
+	"blocked, badreputation, requireptr, authfailure, securityerror, "     \
+	"failedstarttls, toomanyconn, speeding, norelaying, rejected, "        \
+	"spamdetected, virusdetected, policyviolation, contenterror, "         \
+	"notcompliantrfc, syntaxerror"
 
 /*
  * NULL defaults are either derived once the file is read (derive()) or
@@ -73,6 +89,9 @@ const struct config_key config_keys[] = {
 	"30d", 0, NULL},
     {"policy.confirm_hard_bounce", CFG_BOOL, OFF(policy.confirm_hard), 0, 0,
 	"false", 0, NULL},
+    /* a reason list's min..max: how many items ([] counts every one) */
+    {"policy.sender_reasons", CFG_REASON_LIST, OFF(policy.sender_reasons), 0,
+	REASON_COUNT, SENDER_REASONS, OFF(policy.nsender_reasons), NULL},
     {"resend.enabled", CFG_BOOL, OFF(resend.enabled), 0, 0, "false", 0, NULL},
     {"resend.schedule", CFG_DURATION_LIST, OFF(resend.schedule), MINUTE,
 	30 * DAY, "15m, 1h, 4h", OFF(resend.nschedule), NULL},
@@ -83,7 +102,7 @@ const struct config_key config_keys[] = {
     {"resend.jitter", CFG_PERCENT, OFF(resend.jitter), 0, 100, "10", 0, NULL},
     {"resend.from", CFG_STRING, OFF(resend.from), 0, 0, NULL, 0, "none"},
     {"resend.spool", CFG_PATH, OFF(resend.spool), 0, 0, NULL, 0, "none"},
-    {"resend.reasons", CFG_REASON_LIST, OFF(resend.reasons), 0, 0,
+    {"resend.reasons", CFG_REASON_LIST, OFF(resend.reasons), 1, REASON_COUNT,
 	RESEND_REASONS, OFF(resend.nreasons), NULL},
     {"resend.smtp.host", CFG_STRING, OFF(resend.smtp.host), 0, 0, "127.0.0.1",
 	0, NULL},
@@ -391,6 +410,8 @@ config_free(struct config **confp)
 	free(conf->maildir);
 	free(conf->quarantine);
 	imap_free(&conf->imap);
+	config_names_free(&conf->policy.sender_reasons,
+	    &conf->policy.nsender_reasons);
 	resend_free(&conf->resend);
 	free(conf->verp.address);
 	free(conf->verp.key_file);

@@ -432,7 +432,9 @@ set_reasons(const struct config_target *t, const struct config_key *k,
 	size_t i, j, n = 0;
 	int rc = 0;
 
-	if (r->nitems == 0) {
+	/* resend.reasons needs one (min 1): resending nothing is
+	 * resend.enabled false; policy.sender_reasons may be empty */
+	if (r->nitems < k->min) {
 		config_error(t->errs, r->v.line, r->v.col,
 		    "%s: no reasons; to resend nothing, leave resend.enabled "
 		    "false",

@@ -124,6 +124,32 @@ delivered(struct store_recipient *r, struct policy_result *res)
 	res->write = true;
 }
 
+/* One of policy.sender_reasons: the sender's problem, not the address's. */
+static bool
+senders_reason(const struct config_policy *pc, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < pc->nsender_reasons; i++)
+		if (reason != NULL && strcmp(pc->sender_reasons[i], reason) == 0)
+			return true;
+	return false;
+}
+
+/* A transient failure of a resend reason schedules one (resend.*). */
+static void
+resend_if(const struct config_resend *rc, const struct store_recipient *r,
+    const struct policy_event *ev, int64_t now, struct policy_result *res)
+{
+	if (ev->cls == CLASS_TRANSIENT && r->state != STATE_SUPPRESSED &&
+	    rc->enabled && rc->nschedule > 0 &&
+	    policy_resend_reason(rc, ev->reason)) {
+		res->resend = true;
+		res->resend_at = now + policy_resend_delay(rc, 0,
+		    ev->retry_hint, ev->rnd);
+	}
+}
+
 void
 policy_apply(const struct config_policy *pc, const struct config_resend *rc,
     struct store_recipient *r, bool exists, const struct policy_event *ev,
@@ -138,6 +164,18 @@ policy_apply(const struct config_policy *pc, const struct config_resend *rc,
 	}
 	if (ev->cls == CLASS_IGNORE || !is_failure(ev))
 		return; /* vacation, delayed, relayed: recorded only */
+	if (!ev->hard && ev->cls != CLASS_COMPLAINT &&
+	    senders_reason(pc, ev->reason)) {
+		/*
+		 * The receiver refused our IP, our authentication or our
+		 * message, not the address: five reputation blocks in a week
+		 * say nothing about the person. A passing one (a rate limit)
+		 * is still worth a resend.
+		 */
+		res->effect = POLICY_SENDERS;
+		resend_if(rc, r, ev, now, res);
+		return;
+	}
 	if (!exists)
 		fill_new(r);
 	res->write = true;
@@ -165,13 +203,7 @@ policy_apply(const struct config_policy *pc, const struct config_resend *rc,
 	if (res->effect == POLICY_SUPPRESSED &&
 	    r->override == OVERRIDE_UNSUPPRESSED)
 		r->override = OVERRIDE_NONE;
-	if (ev->cls == CLASS_TRANSIENT && r->state != STATE_SUPPRESSED &&
-	    rc->enabled && rc->nschedule > 0 &&
-	    policy_resend_reason(rc, ev->reason)) {
-		res->resend = true;
-		res->resend_at = now + policy_resend_delay(rc, 0,
-		    ev->retry_hint, ev->rnd);
-	}
+	resend_if(rc, r, ev, now, res);
 }
 
 unsigned
@@ -227,6 +259,11 @@ policy_effect_text(const struct config_policy *pc,
 		break;
 	case POLICY_CONFIRMING:
 		s = "hard, a confirming resend scheduled";
+		break;
+	case POLICY_SENDERS:
+		s = res->resend ? "the sender's problem, not counted; resend "
+				  "scheduled" :
+				  "the sender's problem, not counted";
 		break;
 	}
 	return s;

@@ -5,6 +5,10 @@
  *
  *   hard bounce                  -> suppressed
  *   complaint (ARF feedback)     -> suppressed, reason feedback
+ *   the sender's failure         -> recorded; the recipient's row is not
+ *     (policy.sender_reasons:       touched: the receiver refused our IP,
+ *      blocked, spamdetected, ...)   our authentication or our message
+ *                                   (a resend may still be scheduled)
  *   other failure (soft)         -> soft; suppressed at the soft limit
  *                                   within the soft window
  *   delivered                    -> soft counters reset, soft -> active
@@ -52,6 +56,8 @@ enum policy_effect {
 	POLICY_OVERRIDDEN, /* older than a person's override: counted only */
 	POLICY_CONFIRMING, /* a first hard bounce: soft until a confirming
 			    * resend bounces too (confirm_hard_bounce) */
+	POLICY_SENDERS,	   /* the sender's problem: not counted against the
+			    * recipient (policy.sender_reasons) */
 };
 
 struct policy_result {

@@ -1099,6 +1099,42 @@ test_table(void **state)
 }
 
 /*
+ * policy.sender_reasons: by default the reasons that describe the sender
+ * (none that says the address is dead or full); [] is allowed and counts
+ * every failure against the recipient; a name classify/ does not know is
+ * refused.
+ */
+static void
+test_sender_reasons(void **state)
+{
+	struct config *c = config_default();
+	size_t i;
+
+	(void)state;
+	assert_int_equal(c->policy.nsender_reasons, 16);
+	for (i = 0; i < c->policy.nsender_reasons; i++) {
+		enum reason r = reason_from_name(c->policy.sender_reasons[i]);
+
+		assert_int_not_equal(r, REASON_COUNT);
+		assert_int_equal(reason_info(r)->hard, HARD_NEVER);
+		assert_int_not_equal(r, REASON_MAILBOXFULL);
+		assert_int_not_equal(r, REASON_SUSPEND);
+		assert_int_not_equal(r, REASON_FILTERED);
+	}
+	config_free(&c);
+	c = load_ok("policy:\n  sender_reasons: []\n");
+	assert_int_equal(c->policy.nsender_reasons, 0);
+	config_free(&c);
+	c = load_ok("policy:\n  sender_reasons: [blocked]\n");
+	assert_int_equal(c->policy.nsender_reasons, 1);
+	assert_string_equal(c->policy.sender_reasons[0], "blocked");
+	config_free(&c);
+	load_fails("policy:\n  sender_reasons: [blocked, nosuch]\n",
+	    "t.yaml:2:29: policy.sender_reasons: \"nosuch\" is not a reason "
+	    "name (see bounced.yaml(5))\n");
+}
+
+/*
  * The default resend.reasons are names classify/ knows, each one a
  * transient reason: config.h promises that only those are ever resent.
  */
@@ -1349,6 +1385,8 @@ main(void)
 	    cmocka_unit_test(test_example),
 	    cmocka_unit_test(test_table),
 	    cmocka_unit_test(test_default_reasons),
+	    cmocka_unit_test_setup_teardown(
+		test_sender_reasons, tmp_setup, tmp_teardown),
 	    cmocka_unit_test(test_loopback),
 	    cmocka_unit_test(test_derived),
 	    cmocka_unit_test(test_prefixes),

@@ -30,6 +30,13 @@ static const struct config_resend rc_jitter = { .enabled = true,
 	.schedule = { 900, 3600, 14400 }, .nschedule = 3, .max_attempts = 3,
 	.jitter = 10, .reasons = reasons, .nreasons = 3 };
 
+/* the default policy.sender_reasons, in part */
+static char sr1[] = "blocked", sr2[] = "badreputation", sr3[] = "toomanyconn";
+static char *senders[] = { sr1, sr2, sr3 };
+static const struct config_policy pc_senders = { .soft_limit = 3,
+	.soft_window = 7 * DAY, .soft_decay = 30 * DAY,
+	.sender_reasons = senders, .nsender_reasons = 3 };
+
 struct fx {
 	struct store_recipient r;
 	bool exists;
@@ -49,6 +56,74 @@ apply(struct fx *f, const char *reason, const char *action,
 	if (res.write)
 		f->exists = true;
 	return res;
+}
+
+/* apply() under pc_senders */
+static struct policy_result
+apply_senders(struct fx *f, const char *reason, enum bounce_class cls,
+    int64_t at)
+{
+	struct policy_event ev = { .reason = reason, .status = "5.7.1",
+		.action = "failed", .cls = cls, .at = at };
+	struct policy_result res;
+
+	if (!f->exists && f->r.address[0] == '\0')
+		strcpy(f->r.address, "user@example.org");
+	policy_apply(&pc_senders, &rc, &f->r, f->exists, &ev, at + 10, &res);
+	if (res.write)
+		f->exists = true;
+	return res;
+}
+
+/*
+ * The receiver refused the sender, not the address (issue 13: five Gmail
+ * "low reputation" refusals in a week suppressed a good address): the
+ * recipient's row is neither created nor counted; a passing one is still
+ * resent; a recipient's own failure still counts.
+ */
+static void
+senders_problem_not_counted(void **state)
+{
+	struct fx f = { 0 };
+	struct policy_result res;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 5; i++) {
+		res = apply_senders(&f, i % 2 ? "badreputation" : "blocked",
+		    CLASS_PERMANENT, T0 + i * DAY);
+		assert_int_equal(res.effect, POLICY_SENDERS);
+		assert_false(res.write);
+		assert_false(res.resend);
+	}
+	assert_false(f.exists);
+	/* the row of a known address is not touched either */
+	res = apply_senders(&f, "mailboxfull", CLASS_TRANSIENT, T0 + 6 * DAY);
+	assert_int_equal(res.effect, POLICY_SOFT);
+	assert_int_equal(f.r.soft_count, 1);
+	res = apply_senders(&f, "blocked", CLASS_PERMANENT, T0 + 6 * DAY + 60);
+	assert_int_equal(res.effect, POLICY_SENDERS);
+	assert_false(res.write);
+	assert_int_equal(f.r.soft_count, 1);
+	assert_int_equal(f.r.state, STATE_SOFT);
+	/* a rate limit: not counted, but worth a resend */
+	res = apply_senders(&f, "toomanyconn", CLASS_TRANSIENT, T0 + 7 * DAY);
+	assert_int_equal(res.effect, POLICY_SENDERS);
+	assert_true(res.resend);
+	assert_int_equal(res.resend_at, T0 + 7 * DAY + 10 + 900);
+	{
+		char buf[64];
+
+		assert_string_equal(policy_effect_text(&pc_senders, &f.r,
+					&res, buf, sizeof(buf)),
+		    "the sender's problem, not counted; resend scheduled");
+	}
+	/* the same reasons count where policy.sender_reasons is [] (pc) */
+	memset(&f, 0, sizeof(f));
+	for (i = 0; i < 3; i++)
+		res = apply(&f, "blocked", "failed", CLASS_PERMANENT, false,
+		    T0 + i * DAY);
+	assert_int_equal(res.effect, POLICY_SUPPRESSED);
 }
 
 static void
@@ -422,6 +497,7 @@ main(void)
 		cmocka_unit_test(unsuppressed_not_resuppressed_by_old_bounce),
 		cmocka_unit_test(person_suppressed_stays),
 		cmocka_unit_test(effect_text),
+		cmocka_unit_test(senders_problem_not_counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
