@@ -213,6 +213,30 @@ by_table(const struct report *rep, const struct report_rcpt *r,
 		v->cls = CLASS_PERMANENT;
 }
 
+/*
+ * An ARF report (RFC 5965 3.1) is a complaint when its type says the
+ * recipient did not want the mail: abuse, fraud, virus, other (and a
+ * report without a type). RFC 6430 "not-spam" says the opposite, and
+ * RFC 6591 "auth-failure" is about our SPF/DKIM, not the recipient's
+ * wish: both are recorded, never held against the recipient.
+ */
+static void
+feedback(const struct report_rcpt *r, struct verdict *v)
+{
+	const char *type = r->feedback_type != NULL ? r->feedback_type : "abuse";
+
+	if (strcmp(type, "not-spam") == 0) {
+		set(v, REASON_FEEDBACK, LAYER_KIND, "arf.not-spam", type);
+		v->cls = CLASS_IGNORE;
+	} else if (strcmp(type, "auth-failure") == 0) {
+		set(v, REASON_FEEDBACK, LAYER_KIND, "arf.auth-failure", type);
+		v->cls = CLASS_IGNORE;
+	} else {
+		set(v, REASON_FEEDBACK, LAYER_KIND, "arf.feedback-report",
+		    type);
+	}
+}
+
 static void
 decide(const struct report *rep, const struct report_rcpt *r, struct verdict *v)
 {
@@ -220,8 +244,7 @@ decide(const struct report *rep, const struct report_rcpt *r, struct verdict *v)
 	enum reason sr;
 
 	if (rep->kind == REPORT_FEEDBACK) {
-		set(v, REASON_FEEDBACK, LAYER_KIND, "arf.feedback-report",
-		    r->feedback_type != NULL ? r->feedback_type : "abuse");
+		feedback(r, v);
 		return;
 	}
 	if (rep->kind == REPORT_AUTOREPLY) {

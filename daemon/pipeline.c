@@ -219,7 +219,8 @@ apply_policy(struct pipeline *p, const struct prepared *pm,
 	struct store_recipient r;
 	struct policy_event ev = { .reason = b->reason, .status = b->status,
 		.action = b->action, .cls = v->cls, .hard = v->hard,
-		.at = b->at, .rnd = arc4random() };
+		.at = b->at, .rnd = arc4random(),
+		.feedback_type = b->feedback_type };
 	struct policy_result res;
 	char buf[64];
 
@@ -329,6 +330,10 @@ record_rcpt(struct pipeline *p, const struct prepared *pm, size_t i,
 		b.stage_source = stage_source_name(r->stage_by);
 	}
 	b.layer = decision_layer_name(v.layer);
+	b.feedback_type = rep->kind == REPORT_FEEDBACK ?
+	    report_utf8(rep, r->feedback_type != NULL ? r->feedback_type :
+							"abuse") :
+	    NULL;
 	b.at = at;
 	if (store_bounce_add(p->st, msg, &b, &bounce) == -1)
 		return db_fail(p, "bounce");

@@ -124,6 +124,25 @@ delivered(struct store_recipient *r, struct policy_result *res)
 	res->write = true;
 }
 
+/*
+ * RFC 6430: the recipient says the message was not spam. A suppression
+ * that a complaint caused is lifted, unless a person suppressed the
+ * address; nothing else changes.
+ */
+static void
+withdrawn(struct store_recipient *r, struct policy_result *res)
+{
+	if (r->state != STATE_SUPPRESSED ||
+	    strcmp(r->reason, "feedback") != 0)
+		return;
+	if (r->override == OVERRIDE_SUPPRESSED)
+		return; /* a person's decision stands */
+	r->state = STATE_ACTIVE;
+	r->suppressed_at = 0;
+	res->effect = POLICY_WITHDRAWN;
+	res->write = true;
+}
+
 /* One of policy.sender_reasons: the sender's problem, not the address's. */
 static bool
 senders_reason(const struct config_policy *pc, const char *reason)
@@ -160,6 +179,12 @@ policy_apply(const struct config_policy *pc, const struct config_resend *rc,
 	if (ev->action != NULL && strcmp(ev->action, "delivered") == 0) {
 		if (exists)
 			delivered(r, res);
+		return;
+	}
+	if (ev->feedback_type != NULL &&
+	    strcmp(ev->feedback_type, "not-spam") == 0) {
+		if (exists)
+			withdrawn(r, res);
 		return;
 	}
 	if (ev->cls == CLASS_IGNORE || !is_failure(ev))
@@ -259,6 +284,9 @@ policy_effect_text(const struct config_policy *pc,
 		break;
 	case POLICY_CONFIRMING:
 		s = "hard, a confirming resend scheduled";
+		break;
+	case POLICY_WITHDRAWN:
+		s = "complaint withdrawn (not-spam): active again";
 		break;
 	case POLICY_SENDERS:
 		s = res->resend ? "the sender's problem, not counted; resend "

@@ -11,6 +11,9 @@
  *                                   (a resend may still be scheduled)
  *   other failure (soft)         -> soft; suppressed at the soft limit
  *                                   within the soft window
+ *   ARF not-spam (RFC 6430)      -> a suppression for a complaint is
+ *                                   lifted (none by a person's override);
+ *                                   auth-failure (RFC 6591): recorded
  *   delivered                    -> soft counters reset, soft -> active
  *   vacation, delayed, relayed   -> recorded, no change
  *   transient class, failed      -> also a resend scheduled (backoff)
@@ -46,6 +49,8 @@ struct policy_event {
 	uint32_t rnd;	     /* a random number for the jitter */
 	bool final;	     /* no confirming resend: this hard failure
 			      * decides (the resend worker's own) */
+	const char *feedback_type; /* an ARF report's type (lower case), or
+				    * NULL */
 };
 
 enum policy_effect {
@@ -58,6 +63,7 @@ enum policy_effect {
 			    * resend bounces too (confirm_hard_bounce) */
 	POLICY_SENDERS,	   /* the sender's problem: not counted against the
 			    * recipient (policy.sender_reasons) */
+	POLICY_WITHDRAWN,  /* a not-spam report lifted a complaint */
 };
 
 struct policy_result {

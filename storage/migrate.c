@@ -167,9 +167,10 @@ static const char schema_v3[] =
 /*
  * Version 4: what the classifier saw besides the reason. The SMTP stage
  * the failure answered and how it is known (RFC 5321 3.3; classify/
- * decision.h), the layer of the decision that gave the reason, and the
+ * decision.h), the layer of the decision that gave the reason, the
  * RFC 3464 Original-Recipient, on which list managers match their
- * subscriber. NULL in the rows from before.
+ * subscriber, and an ARF report's Feedback-Type (RFC 5965 3.1), which
+ * says whether it is a complaint at all. NULL in the rows from before.
  */
 static const char schema_v4[] =
     "ALTER TABLE bounces ADD COLUMN original_recipient TEXT;"
@@ -179,6 +180,7 @@ static const char schema_v4[] =
     "ALTER TABLE bounces ADD COLUMN stage_source TEXT"
     " CHECK (stage_source IN ('transcript', 'prose', 'status'));"
     "ALTER TABLE bounces ADD COLUMN layer TEXT;"
+    "ALTER TABLE bounces ADD COLUMN feedback_type TEXT;"
     "PRAGMA user_version = 4;";
 
 /* steps[i] takes a file from version i to version i + 1 */

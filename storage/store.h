@@ -100,6 +100,8 @@ struct store_bounce {
 	const char *original_recipient; /* RFC 3464 2.3.1, or NULL */
 	/* stage_name(), stage_source_name(), decision_layer_name(), or NULL */
 	const char *stage, *stage_source, *layer;
+	/* RFC 5965 3.1 Feedback-Type of an ARF report ("abuse"), or NULL */
+	const char *feedback_type;
 	int64_t at; /* the message's received_at */
 };
 

@@ -33,9 +33,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_BOUNCE_ADD] =
 	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
 	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
-	" rule, family, at, original_recipient, stage, stage_source, layer)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17, ?18)",
+	" rule, family, at, original_recipient, stage, stage_source, layer,"
+	" feedback_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	" ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     [STMT_RECIPIENT_GET] =
 	"SELECT address, domain, state, reason, status, bounce_count,"
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
@@ -416,7 +416,8 @@ store_bounce_add(struct store *st, int64_t message,
 	    store_bind_opt(stmt, 15, b->original_recipient) ||
 	    store_bind_opt(stmt, 16, b->stage) ||
 	    store_bind_opt(stmt, 17, b->stage_source) ||
-	    store_bind_opt(stmt, 18, b->layer))
+	    store_bind_opt(stmt, 18, b->layer) ||
+	    store_bind_opt(stmt, 19, b->feedback_type))
 		return store_stmt_fail(st, stmt, "add bounce");
 	if (store_step_done(st, stmt, "add bounce") == -1)
 		return -1;

@@ -371,6 +371,47 @@ test_layers(void **state)
 	assert_int_equal(v.layer, LAYER_FALLBACK);
 }
 
+/*
+ * ARF: a complaint unless the type says otherwise (RFC 5965 3.1 abuse,
+ * fraud, virus, other; RFC 6430 not-spam; RFC 6591 auth-failure).
+ */
+static void
+test_feedback_types(void **state)
+{
+	static const struct {
+		const char *type;
+		enum bounce_class cls;
+		const char *rule;
+	} types[] = {
+		{ NULL, CLASS_COMPLAINT, "arf.feedback-report" },
+		{ "abuse", CLASS_COMPLAINT, "arf.feedback-report" },
+		{ "fraud", CLASS_COMPLAINT, "arf.feedback-report" },
+		{ "virus", CLASS_COMPLAINT, "arf.feedback-report" },
+		{ "other", CLASS_COMPLAINT, "arf.feedback-report" },
+		{ "not-spam", CLASS_IGNORE, "arf.not-spam" },
+		{ "auth-failure", CLASS_IGNORE, "arf.auth-failure" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		struct fixture f;
+		struct verdict v;
+
+		fill(&f, NULL, 0, STAGE_UNKNOWN, NULL);
+		f.rep.kind = REPORT_FEEDBACK;
+		f.r.action = NULL;
+		f.r.feedback_type = types[i].type;
+		classify_rcpt(&f.rep, &f.r, 0, &v);
+		assert_int_equal(v.reason, REASON_FEEDBACK);
+		assert_int_equal(v.cls, types[i].cls);
+		assert_string_equal(v.rule, types[i].rule);
+		assert_string_equal(v.matched,
+		    types[i].type != NULL ? types[i].type : "abuse");
+		assert_false(v.hard);
+	}
+}
+
 int
 main(void)
 {
@@ -381,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_status_patterns),
 		cmocka_unit_test(test_classes_end_to_end),
 		cmocka_unit_test(test_layers),
+		cmocka_unit_test(test_feedback_types),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

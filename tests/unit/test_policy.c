@@ -126,6 +126,54 @@ senders_problem_not_counted(void **state)
 	assert_int_equal(res.effect, POLICY_SUPPRESSED);
 }
 
+/*
+ * RFC 6430 not-spam lifts a suppression a complaint caused, and nothing
+ * else: not one a hard bounce or a person caused; auth-failure (RFC 6591,
+ * class ignore in classify/) is recorded only.
+ */
+static void
+not_spam_lifts_complaint(void **state)
+{
+	struct fx f = { 0 };
+	struct policy_result res;
+	struct policy_event ev = { .reason = "feedback", .status = "",
+		.cls = CLASS_IGNORE, .at = T0 + DAY,
+		.feedback_type = "not-spam" };
+
+	(void)state;
+	/* not-spam for an address we know nothing of: no row */
+	strcpy(f.r.address, "user@example.org");
+	policy_apply(&pc, &rc, &f.r, false, &ev, T0 + DAY, &res);
+	assert_int_equal(res.effect, POLICY_RECORDED);
+	assert_false(res.write);
+	res = apply(&f, "feedback", NULL, CLASS_COMPLAINT, false, T0);
+	assert_int_equal(res.effect, POLICY_SUPPRESSED);
+	policy_apply(&pc, &rc, &f.r, true, &ev, T0 + DAY, &res);
+	assert_int_equal(res.effect, POLICY_WITHDRAWN);
+	assert_true(res.write);
+	assert_int_equal(f.r.state, STATE_ACTIVE);
+	/* a hard bounce's suppression stands */
+	memset(&f, 0, sizeof(f));
+	res = apply(&f, "userunknown", "failed", CLASS_PERMANENT, true, T0);
+	policy_apply(&pc, &rc, &f.r, true, &ev, T0 + DAY, &res);
+	assert_int_equal(res.effect, POLICY_RECORDED);
+	assert_int_equal(f.r.state, STATE_SUPPRESSED);
+	/* so does a person's */
+	memset(&f, 0, sizeof(f));
+	res = apply(&f, "feedback", NULL, CLASS_COMPLAINT, false, T0);
+	f.r.override = OVERRIDE_SUPPRESSED;
+	f.r.override_at = T0 + 60;
+	policy_apply(&pc, &rc, &f.r, true, &ev, T0 + DAY, &res);
+	assert_int_equal(f.r.state, STATE_SUPPRESSED);
+	/* auth-failure: about our authentication, recorded only */
+	memset(&f, 0, sizeof(f));
+	ev.feedback_type = "auth-failure";
+	strcpy(f.r.address, "user@example.org");
+	policy_apply(&pc, &rc, &f.r, false, &ev, T0 + DAY, &res);
+	assert_int_equal(res.effect, POLICY_RECORDED);
+	assert_false(res.write);
+}
+
 static void
 hard_suppresses(void **state)
 {
@@ -498,6 +546,7 @@ main(void)
 		cmocka_unit_test(person_suppressed_stays),
 		cmocka_unit_test(effect_text),
 		cmocka_unit_test(senders_problem_not_counted),
+		cmocka_unit_test(not_spam_lifts_complaint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

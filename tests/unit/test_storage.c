@@ -556,12 +556,15 @@ test_bounce_add(void **state)
 	b.stage = "rcpt";
 	b.stage_source = "prose";
 	b.layer = "table";
+	b.feedback_type = "not-spam";
 	assert_int_equal(store_bounce_add(f->st, msg, &b, NULL), 0);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounces WHERE"
 				     " original_recipient = 'alias@example.org'"
 				     " AND stage = 'rcpt' AND stage_source ="
-				     " 'prose' AND layer = 'table'"),
+				     " 'prose' AND layer = 'table' AND"
+				     " feedback_type = 'not-spam'"),
 	    1);
+	b.feedback_type = NULL;
 	/* a stage the schema does not know is refused */
 	b.stage = "quit";
 	assert_int_equal(store_bounce_add(f->st, msg, &b, NULL), -1);
@@ -889,7 +892,8 @@ test_migrate_from_v2(void **state)
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounces WHERE"
 				     " stage IS NULL AND stage_source IS NULL"
 				     " AND layer IS NULL AND"
-				     " original_recipient IS NULL"),
+				     " original_recipient IS NULL AND"
+				     " feedback_type IS NULL"),
 	    1);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM overrides WHERE"
 				     " note = 'v2 note'"),
