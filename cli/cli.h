@@ -57,6 +57,9 @@ struct cli_args {
 /* Each verb returns the process exit status. */
 int cmd_parse(int argc, char **argv, bool explain);
 
+/* Prints each line of a config_load() error text after our name. */
+void cli_print_lines(const char *text);
+
 /* cmd_db.c: enum cli_exit; errors are printed on stderr. */
 int cmd_status(const struct cli_args *a);
 int cmd_history(const struct cli_args *a);

@@ -21,9 +21,8 @@
 #include "config/config.h"
 #include "storage/store.h"
 
-/* Prints each line of a config_load() error text after our name. */
-static void
-print_lines(const char *text)
+void
+cli_print_lines(const char *text)
 {
 	const char *nl;
 
@@ -47,7 +46,7 @@ config_database(const char *file)
 	 * unreadable to whoever runs bouncectl */
 	if (config_peek(file, &conf, &errors) < 0) {
 		if (errors != NULL)
-			print_lines(errors);
+			cli_print_lines(errors);
 		else
 			fprintf(stderr, "bouncectl: %s: unusable\n", file);
 		free(errors);

@@ -31,20 +31,6 @@ verp_now(void)
 	return (int64_t)time(NULL) + (s != NULL ? strtoll(s, NULL, 10) : 0);
 }
 
-static void
-print_errors(const char *text)
-{
-	const char *nl;
-
-	while (text != NULL && *text != '\0') {
-		nl = strchr(text, '\n');
-		if (nl == NULL)
-			nl = text + strlen(text);
-		fprintf(stderr, "bouncectl: %.*s\n", (int)(nl - text), text);
-		text = *nl == '\n' ? nl + 1 : nl;
-	}
-}
-
 /*
  * The configuration -c names, else the default one; config_peek(): the
  * daemon's other secrets (IMAP, SMTP passwords) need not be readable,
@@ -59,7 +45,7 @@ verp_config(const struct cli_args *a)
 	char *errors = NULL;
 
 	if (config_peek(file, &conf, &errors) < 0) {
-		print_errors(errors);
+		cli_print_lines(errors);
 		free(errors);
 		return NULL;
 	}
