@@ -64,26 +64,29 @@ pipeline_verp_load(struct pipeline *p, const struct config *conf)
 
 /*
  * Whose signed return path the bounce came back to (mail/report_verp.h),
- * at debug level only: the recipient state does not use it yet (issue
- * 13's next step).
+ * into p->verp, logged at debug level. The recipient state uses it only
+ * to let an ARF not-spam lift a complaint (policy.h): the rest waits for
+ * issue 13's lifecycle step.
  */
 static void
-log_verp(const struct pipeline *p, const struct report *rep,
-    const char *ref, int64_t now)
+check_verp(struct pipeline *p, const struct report *rep, const char *ref,
+    int64_t now)
 {
 	struct verp v = { p->conf->verp.address,
 		(const unsigned char *)p->verp_key, p->verp_key_len,
 		p->conf->verp.max_age / 86400 };
-	struct report_verp rv;
+	struct report_verp *rv = &p->verp;
 
-	if (p->verp_key_len == 0 || log_get_level() < LOG_LVL_DEBUG)
+	memset(rv, 0, sizeof(*rv));
+	rv->result = VERP_NONE;
+	if (p->verp_key_len == 0)
 		return;
-	report_verp(rep, &v, now, &rv);
-	if (rv.result == VERP_VALID || rv.result == VERP_EXPIRED)
+	report_verp(rep, &v, now, rv);
+	if (rv->result == VERP_VALID || rv->result == VERP_EXPIRED)
 		log_debug("%s: verp: %s in %s: %s, signed %u days ago", ref,
-		    verp_result_name(rv.result), rv.field, rv.rcpt, rv.age);
-	else if (rv.result == VERP_FORGED)
-		log_debug("%s: verp: forged in %s", ref, rv.field);
+		    verp_result_name(rv->result), rv->field, rv->rcpt, rv->age);
+	else if (rv->result == VERP_FORGED)
+		log_debug("%s: verp: forged in %s", ref, rv->field);
 	else
 		log_debug("%s: verp: none", ref);
 }
@@ -220,7 +223,9 @@ apply_policy(struct pipeline *p, const struct prepared *pm,
 	struct policy_event ev = { .reason = b->reason, .status = b->status,
 		.action = b->action, .cls = v->cls, .hard = v->hard,
 		.at = b->at, .rnd = arc4random(),
-		.feedback_type = b->feedback_type };
+		.feedback_type = b->feedback_type,
+		.verified = p->verp.result == VERP_VALID &&
+			    strcmp(p->verp.rcpt, b->recipient) == 0 };
 	struct policy_result res;
 	char buf[64];
 
@@ -421,7 +426,7 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 		hold(p, "%s: unparsable: %s: quarantined", m->ref, sm.error);
 		return add_message(p, &sm, &id);
 	}
-	log_verp(p, rep, m->ref, now);
+	check_verp(p, rep, m->ref, now);
 	sm.message_id = report_utf8(rep, rep->message_id);
 	sm.outcome = rep->nrcpt > 0 ? STORE_BOUNCE : STORE_NOT_BOUNCE;
 	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt == 0) {

@@ -16,6 +16,7 @@
 #include "common/sha256.h"
 #include "common/verp.h"
 #include "config/config.h"
+#include "mail/report_verp.h"
 #include "policy.h"
 #include "source.h"
 #include "storage/store.h"
@@ -36,6 +37,8 @@ struct pipeline {
 	 * logged. verp_key_len 0: no signed return paths */
 	char verp_key[VERP_KEY_MAX + 3];
 	size_t verp_key_len;
+	/* the message being recorded: its signed return path, if any */
+	struct report_verp verp;
 };
 
 /*

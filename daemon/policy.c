@@ -183,7 +183,8 @@ policy_apply(const struct config_policy *pc, const struct config_resend *rc,
 	}
 	if (ev->feedback_type != NULL &&
 	    strcmp(ev->feedback_type, "not-spam") == 0) {
-		if (exists)
+		/* only from a report that proves it concerns our mail */
+		if (exists && ev->verified)
 			withdrawn(r, res);
 		return;
 	}

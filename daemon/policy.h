@@ -11,8 +11,11 @@
  *                                   (a resend may still be scheduled)
  *   other failure (soft)         -> soft; suppressed at the soft limit
  *                                   within the soft window
- *   ARF not-spam (RFC 6430)      -> a suppression for a complaint is
- *                                   lifted (none by a person's override);
+ *   ARF not-spam (RFC 6430),     -> a suppression for a complaint is
+ *     verified (VERP)               lifted (none by a person's override):
+ *                                   anyone can forge a report, and a forged
+ *                                   one must not resume mail to a person
+ *                                   who complained; unverified: recorded;
  *                                   auth-failure (RFC 6591): recorded
  *   delivered                    -> soft counters reset, soft -> active
  *   vacation, delayed, relayed   -> recorded, no change
@@ -51,6 +54,8 @@ struct policy_event {
 			      * decides (the resend worker's own) */
 	const char *feedback_type; /* an ARF report's type (lower case), or
 				    * NULL */
+	bool verified; /* the bounce came back to a valid signed return path
+			* (docs/VERP.md) naming this recipient */
 };
 
 enum policy_effect {

@@ -127,9 +127,10 @@ senders_problem_not_counted(void **state)
 }
 
 /*
- * RFC 6430 not-spam lifts a suppression a complaint caused, and nothing
- * else: not one a hard bounce or a person caused; auth-failure (RFC 6591,
- * class ignore in classify/) is recorded only.
+ * RFC 6430 not-spam lifts a suppression a complaint caused, only when the
+ * report came back to our signed return path for that recipient, and
+ * nothing else: not one a hard bounce or a person caused; auth-failure
+ * (RFC 6591, class ignore in classify/) is recorded only.
  */
 static void
 not_spam_lifts_complaint(void **state)
@@ -138,7 +139,7 @@ not_spam_lifts_complaint(void **state)
 	struct policy_result res;
 	struct policy_event ev = { .reason = "feedback", .status = "",
 		.cls = CLASS_IGNORE, .at = T0 + DAY,
-		.feedback_type = "not-spam" };
+		.feedback_type = "not-spam", .verified = true };
 
 	(void)state;
 	/* not-spam for an address we know nothing of: no row */
@@ -148,6 +149,12 @@ not_spam_lifts_complaint(void **state)
 	assert_false(res.write);
 	res = apply(&f, "feedback", NULL, CLASS_COMPLAINT, false, T0);
 	assert_int_equal(res.effect, POLICY_SUPPRESSED);
+	/* a report anyone could have forged lifts nothing */
+	ev.verified = false;
+	policy_apply(&pc, &rc, &f.r, true, &ev, T0 + DAY, &res);
+	assert_int_equal(res.effect, POLICY_RECORDED);
+	assert_int_equal(f.r.state, STATE_SUPPRESSED);
+	ev.verified = true;
 	policy_apply(&pc, &rc, &f.r, true, &ev, T0 + DAY, &res);
 	assert_int_equal(res.effect, POLICY_WITHDRAWN);
 	assert_true(res.write);
