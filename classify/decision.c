@@ -207,8 +207,6 @@ row_holds(const struct decision_row *row, const struct decision_in *in)
 		return false;
 	if ((row->flags & DR_TEMPORARY) && !in->temporary)
 		return false;
-	if ((row->flags & DR_PERMANENT) && in->temporary)
-		return false;
 	if (row->status != NULL && !decision_status_match(r->status, row->status))
 		return false;
 	if (row->not_status != NULL &&

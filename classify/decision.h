@@ -35,7 +35,6 @@
 
 /* decision_row.flags */
 #define DR_TEMPORARY 0x01u /* only for a transient failure (4yz, 4.x.x) */
-#define DR_PERMANENT 0x02u /* only for a permanent one */
 #define DR_STAGE_SAID 0x04u /* the stage from a transcript or prose only */
 #define DR_NOT_STAGES 0x08u /* stages lists the stages where it does NOT hold */
 #define DR_GATEWAY 0x10u    /* only for a filtering gateway's report */

@@ -143,16 +143,23 @@ withdrawn(struct store_recipient *r, struct policy_result *res)
 	res->write = true;
 }
 
+/* Whether reason is one of the n names (a reason list of the config). */
+static bool
+listed(char *const *names, size_t n, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (reason != NULL && strcmp(names[i], reason) == 0)
+			return true;
+	return false;
+}
+
 /* One of policy.sender_reasons: the sender's problem, not the address's. */
 static bool
 senders_reason(const struct config_policy *pc, const char *reason)
 {
-	size_t i;
-
-	for (i = 0; i < pc->nsender_reasons; i++)
-		if (reason != NULL && strcmp(pc->sender_reasons[i], reason) == 0)
-			return true;
-	return false;
+	return listed(pc->sender_reasons, pc->nsender_reasons, reason);
 }
 
 /* A transient failure of a resend reason schedules one (resend.*). */
@@ -252,12 +259,7 @@ policy_resend_delay(const struct config_resend *rc, unsigned attempt,
 bool
 policy_resend_reason(const struct config_resend *rc, const char *reason)
 {
-	size_t i;
-
-	for (i = 0; i < rc->nreasons; i++)
-		if (reason != NULL && strcmp(rc->reasons[i], reason) == 0)
-			return true;
-	return false;
+	return listed(rc->reasons, rc->nreasons, reason);
 }
 
 const char *
