@@ -676,3 +676,55 @@ mail_header(struct arena *a, const char *hdr, size_t len, const char *name)
 	free(dec);
 	return out;
 }
+
+/*
+ * An address list (RFC 5322 3.4: To, Cc, Delivered-To, Original-Mail-From)
+ * read by libetpan's RFC 5322 parser: mailboxes, display names, comments,
+ * quoting and groups are its business, not ours.
+ */
+struct addr_walk {
+	mail_address_fn *fn;
+	void *ctx;
+	size_t n, max;
+};
+
+static void
+addr_take(struct addr_walk *w, const struct mailimf_mailbox *mb)
+{
+	if (w->n < w->max && mb != NULL && mb->mb_addr_spec != NULL &&
+	    strchr(mb->mb_addr_spec, '@') != NULL) {
+		w->n++;
+		w->fn(w->ctx, mb->mb_addr_spec);
+	}
+}
+
+size_t
+mail_address_list(const char *v, size_t len, size_t max, mail_address_fn *fn,
+    void *ctx)
+{
+	struct mailimf_address_list *list = NULL;
+	struct addr_walk w = { fn, ctx, 0, max };
+	size_t idx = 0;
+	clistiter *it, *gi;
+
+	if (len == 0 || len > MAIL_MAX_ADDRESS_LIST ||
+	    mailimf_address_list_parse(v, len, &idx, &list) !=
+		MAILIMF_NO_ERROR)
+		return 0;
+	for (it = clist_begin(list->ad_list); it != NULL && w.n < max;
+	     it = clist_next(it)) {
+		const struct mailimf_address *ad = clist_content(it);
+
+		if (ad->ad_type == MAILIMF_ADDRESS_MAILBOX) {
+			addr_take(&w, ad->ad_data.ad_mailbox);
+		} else if (ad->ad_data.ad_group->grp_mb_list != NULL) {
+			clist *mbs = ad->ad_data.ad_group->grp_mb_list->mb_list;
+
+			for (gi = clist_begin(mbs); gi != NULL && w.n < max;
+			     gi = clist_next(gi))
+				addr_take(&w, clist_content(gi));
+		}
+	}
+	mailimf_address_list_free(list);
+	return w.n;
+}

@@ -96,4 +96,16 @@ const char *mail_header_raw(struct arena *arena, const char *hdr, size_t len,
 /* Length of the header block at s (up to and excluding the empty line). */
 size_t mail_header_block_len(const char *s, size_t len);
 
+/* A longer field value is no address list we read (hostile input). */
+#define MAIL_MAX_ADDRESS_LIST 16384
+/* Called with each addr-spec, as written; valid only during the call. */
+typedef void mail_address_fn(void *ctx, const char *addr);
+/*
+ * Calls fn for the addr-specs of the RFC 5322 3.4 address list v[0..len),
+ * groups' members included, at most max of them; returns how many. 0 when
+ * v is no address list (libetpan's parser refuses it).
+ */
+size_t mail_address_list(const char *v, size_t len, size_t max,
+    mail_address_fn *fn, void *ctx);
+
 #endif

@@ -9,57 +9,33 @@
 #include "common/strutil.h"
 #include "rfc3464.h"
 
+struct first {
+	struct report *rep;
+	const char *addr;
+};
+
+static void
+keep_first(void *ctx, const char *addr)
+{
+	struct first *f = ctx;
+
+	if (f->addr == NULL)
+		f->addr = dsn_address(&f->rep->arena, NULL, addr);
+}
+
 /*
  * The one address of an address list ("To: Pat <pat@example.org>"), or
- * NULL when it holds none or several: commas, and the ':' and ';' of an
- * RFC 5322 3.4 group ("undisclosed-recipients:;"), split it; a display
- * name, quotes and comments do not.
+ * NULL when it holds none or several (mail_address_list(): a group such
+ * as "undisclosed-recipients:;" holds none).
  */
 static const char *
 one_address(struct report *rep, const char *v)
 {
-	const char *p, *item = NULL;
-	size_t nitems = 0, ilen = 0;
-	int angle = 0, paren = 0;
-	bool quoted = false;
+	struct first f = { rep, NULL };
 
-	for (p = v;; p++) {
-		bool end = *p == '\0';
-
-		if (!end && *p == '\\' && p[1] != '\0') {
-			p++;
-			continue;
-		}
-		if (!end && *p == '"' && paren == 0)
-			quoted = !quoted;
-		else if (!end && !quoted && *p == '(')
-			paren++;
-		else if (!end && !quoted && *p == ')' && paren > 0)
-			paren--;
-		else if (!end && !quoted && paren == 0 && *p == '<')
-			angle++;
-		else if (!end && !quoted && paren == 0 && *p == '>' && angle)
-			angle--;
-		if (!end && (quoted || paren > 0 || angle > 0 ||
-				(*p != ',' && *p != ':' && *p != ';')))
-			continue;
-		if (*p == ':') { /* a group's name: no address */
-			v = p + 1;
-			continue;
-		}
-		if (memchr(v, '@', (size_t)(p - v)) != NULL) {
-			nitems++;
-			item = v;
-			ilen = (size_t)(p - v);
-		}
-		if (end)
-			break;
-		v = p + 1;
-	}
-	if (nitems != 1)
+	if (mail_address_list(v, strlen(v), 2, keep_first, &f) != 1)
 		return NULL;
-	return dsn_address(&rep->arena, NULL,
-	    arena_strndup(&rep->arena, item, ilen));
+	return f.addr;
 }
 
 /* RFC 2369 3.4: "List-Post: <mailto:list@example.org>", the list itself */

@@ -35,33 +35,32 @@ consider(const struct verp *v, const char *s, size_t len, int64_t now,
 		out->rcpt[0] = '\0';
 }
 
-/*
- * Each address of a field value: "a@b", "<a@b>", "Name <a@b>", and lists
- * of them separated by commas (a comma inside a quoted name only splits
- * the name, which then matches nothing).
- */
+struct each {
+	const struct verp *v;
+	int64_t now;
+	const char *field;
+	struct report_verp *out;
+};
+
+static void
+consider_one(void *ctx, const char *addr)
+{
+	struct each *e = ctx;
+
+	if (e->out->result != VERP_VALID)
+		consider(e->v, addr, strlen(addr), e->now, e->field, e->out);
+}
+
+/* The addresses of one field's list (mail_address_list()), a bounded
+ * number of them across the fields of a name */
 static void
 consider_list(const struct verp *v, const char *s, size_t len, int64_t now,
     const char *field, struct report_verp *out, unsigned *tries)
 {
-	const char *end = s + len, *item, *comma, *lt, *gt;
+	struct each e = { v, now, field, out };
 
-	for (item = s; item < end && *tries < REPORT_VERP_MAX_TRIES;
-	     item = comma + 1) {
-		if ((comma = memchr(item, ',', (size_t)(end - item))) == NULL)
-			comma = end;
-		lt = memchr(item, '<', (size_t)(comma - item));
-		gt = lt != NULL ? memchr(lt, '>', (size_t)(comma - lt)) : NULL;
-		if (lt != NULL && gt != NULL)
-			consider(v, lt + 1, (size_t)(gt - lt - 1), now, field,
-			    out);
-		else
-			consider(v, item, (size_t)(comma - item), now, field,
-			    out);
-		++*tries;
-		if (out->result == VERP_VALID || comma == end)
-			break;
-	}
+	*tries += (unsigned)mail_address_list(s, len,
+	    REPORT_VERP_MAX_TRIES - *tries, consider_one, &e);
 }
 
 /* Every field called name in hdr[0..len), each a list of addresses */
