@@ -183,12 +183,50 @@ static const char schema_v4[] =
     "ALTER TABLE bounces ADD COLUMN feedback_type TEXT;"
     "PRAGMA user_version = 4;";
 
+/*
+ * Version 5: what proves a bounce concerns mail we sent (issue 13,
+ * docs/SECURITY.md). sent_messages holds a copy of each outgoing message
+ * the MTA gave us (sent: source), by Message-ID (without <>), with the
+ * addresses it was for; it is pruned after sent.keep, so nothing else
+ * references it by a foreign key (a resend whose copy is gone cannot be
+ * sent, and says so). authenticity is the verdict of that proof per
+ * message (its signed return path) and per bounce; effect is what the
+ * bounce did to its recipient (lifecycle_effect_name()), so that stats
+ * can show the sender's problems apart. resends.sent names the copy a
+ * resend is made from. NULL in the rows from before.
+ */
+static const char schema_v5[] =
+    "CREATE TABLE sent_messages ("
+    " id INTEGER PRIMARY KEY,"
+    " sha256 TEXT NOT NULL UNIQUE,"
+    " source_ref TEXT NOT NULL,"
+    " message_id TEXT,"
+    " sent_at INTEGER,"
+    " indexed_at INTEGER NOT NULL,"
+    " body BLOB NOT NULL);"
+    "CREATE INDEX sent_messages_message_id ON sent_messages (message_id);"
+    "CREATE INDEX sent_messages_indexed_at ON sent_messages (indexed_at);"
+    "CREATE TABLE sent_recipients ("
+    " sent INTEGER NOT NULL,"
+    " address TEXT NOT NULL,"
+    " PRIMARY KEY (sent, address)) WITHOUT ROWID;"
+    "CREATE INDEX sent_recipients_address ON sent_recipients (address);"
+    "ALTER TABLE messages ADD COLUMN authenticity TEXT"
+    " CHECK (authenticity IN ('verified_tag', 'unverified', 'forged'));"
+    "ALTER TABLE bounces ADD COLUMN authenticity TEXT"
+    " CHECK (authenticity IN ('verified_tag', 'verified_sent',"
+    "  'unverified', 'forged'));"
+    "ALTER TABLE bounces ADD COLUMN effect TEXT;"
+    "ALTER TABLE resends ADD COLUMN sent INTEGER;"
+    "PRAGMA user_version = 5;";
+
 /* steps[i] takes a file from version i to version i + 1 */
 static const char *const steps[] = {
     schema_v1,
     schema_v2,
     schema_v3,
     schema_v4,
+    schema_v5,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == STORE_SCHEMA_VERSION,

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 #define STORE_ADDR_MAX 320 /* RFC 5321 4.5.3.1.1 + .2: 64 @ 255 */
 
@@ -262,6 +262,45 @@ int store_resend_cancel(struct store *st, int64_t id, int64_t now);
 /* bouncectl resend-now: next_attempt_at = now for a pending/deferred
  * row. 1, 0 (as above), -1. The daemon picks it up within a minute. */
 int store_resend_now(struct store *st, int64_t id, int64_t now);
+
+/* ---- sent: copies of the mail we sent (schema v5, the sent: source) ---- */
+
+/*
+ * One copy of an outgoing message, as the MTA handed it to the sent:
+ * source (Postfix always_bcc / sender_bcc_maps). It proves that mail with
+ * message_id went to each of rcpts: a bounce naming that Message-ID and
+ * one of them is verified (docs/SECURITY.md), and a resend is made from
+ * body, never from what a bounce returned.
+ */
+struct store_sent {
+	const char *sha256;	/* of the raw bytes: indexed exactly once */
+	const char *source_ref; /* Maildir file name, IMAP mailbox/UIDV/UID */
+	const char *message_id; /* without <>, or NULL (then only stored) */
+	int64_t sent_at;	/* when the copy arrived */
+	int64_t indexed_at;	/* now; sent.keep counts from here */
+	const void *body;
+	size_t len;
+	const char *const *rcpts; /* lower case addr-specs, no duplicates */
+	size_t nrcpts;
+};
+
+/* 1 and *id_r when a copy with this sha256 is recorded, 0, -1. */
+int store_sent_find(struct store *st, const char *sha256, int64_t *id_r);
+/* Inserts a copy and its recipients (find first). */
+int store_sent_add(struct store *st, const struct store_sent *s,
+    int64_t *id_r);
+/*
+ * Whether a copy with message_id (without <>) went to recipient (lower
+ * case): 1 and the newest such copy's *id_r, 0 when none, -1.
+ */
+int store_sent_match(struct store *st, const char *message_id,
+    const char *recipient, int64_t *id_r);
+/* A copy's bytes, malloc'd for the caller: 1, 0 when gone (pruned), -1. */
+int store_sent_body(struct store *st, int64_t id, unsigned char **buf_r,
+    size_t *len_r);
+/* sent.keep: every copy indexed before `before` goes, with its
+ * recipients; *n_r copies. */
+int store_sent_expire(struct store *st, int64_t before, int64_t *n_r);
 
 /* ---- queries (bouncectl): rows of text, SQL stays here ---- */
 
