@@ -326,7 +326,7 @@ list_filter(
 	memset(f, 0, sizeof(*f));
 	*domain_r = NULL;
 	f->state = a->opt[OPT_STATE];
-	if (f->state != NULL && store_state_from_name(f->state) < 0) {
+	if (f->state != NULL && rcpt_state_from_name(f->state) < 0) {
 		fprintf(stderr,
 		    "bouncectl: --state: %s: not one of active, "
 		    "soft, suppressed\n",
@@ -440,7 +440,7 @@ cmd_stats(const struct cli_args *a)
 
 /* suppress, unsuppress: the override, then the new status. */
 static int
-override(const struct cli_args *a, enum store_override o)
+override(const struct cli_args *a, enum rcpt_override o)
 {
 	struct store_rows *rows = NULL;
 	struct cli_db db;

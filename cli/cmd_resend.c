@@ -88,7 +88,7 @@ not_waiting(struct cli_db *db, const char *verb, int64_t id)
 	case 1:
 		fprintf(stderr,
 		    "bouncectl: %s: resend %" PRId64 ": %s, not waiting\n",
-		    verb, id, r.state);
+		    verb, id, resend_state_name(r.state));
 		return CLI_NORECORD;
 	case 0:
 		fprintf(stderr,

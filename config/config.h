@@ -10,9 +10,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "classify/reason.h"
+
 #define CONFIG_MAX_SCHEDULE 16
 
-/* Recipient-state policy (policy.h applies it). Durations in seconds. */
+/*
+ * What a reason does to its recipient (policy.hard_reasons,
+ * soft_reasons, sender_reasons, ignore_reasons; lifecycle/lifecycle.h
+ * table 1). DEFAULT: what the verdict says (hard, soft, complaint).
+ */
+enum config_effect {
+	CONFIG_EFFECT_DEFAULT,
+	CONFIG_EFFECT_HARD,   /* suppresses at once */
+	CONFIG_EFFECT_SOFT,   /* counts toward policy.soft_bounce_limit */
+	CONFIG_EFFECT_SENDER, /* the sender's problem: never counted */
+	CONFIG_EFFECT_IGNORE, /* recorded only */
+};
+
+/* Recipient-state policy (lifecycle.h applies it). Durations in seconds. */
 struct config_policy {
 	unsigned soft_limit;  /* policy.soft_bounce_limit: soft bounces ...  */
 	unsigned soft_window; /* policy.soft_window: ... within this suppress */
@@ -26,6 +41,16 @@ struct config_policy {
 	 * toward the recipient's suppression (reason names, owned) */
 	char **sender_reasons;
 	size_t nsender_reasons;
+	/* policy.hard_reasons, soft_reasons, ignore_reasons: the same for
+	 * the other effects; empty by default (owned) */
+	char **hard_reasons, **soft_reasons, **ignore_reasons;
+	size_t nhard_reasons, nsoft_reasons, nignore_reasons;
+	/* the five lists as one table, by enum reason (derived) */
+	unsigned char effect[REASON_COUNT];
+	/* policy.accept_unverified: with verp: or sent: configured, a bounce
+	 * without proof that it concerns our mail changes no state unless
+	 * this is true (default false; docs/SECURITY.md) */
+	bool accept_unverified;
 };
 
 /* How a connection is secured (imap.tls, resend.smtp.tls). */
@@ -97,6 +122,11 @@ struct config_resend {
 	 * with Action failed ever qualifies, whatever the list says. */
 	char **reasons; /* owned: each and the array */
 	size_t nreasons;
+	bool reason[REASON_COUNT]; /* resend.reasons by enum (derived) */
+	/* resend.max_per_hour, resend.max_per_domain_per_hour: copies sent
+	 * in the last hour, in all and to one recipient domain, past which
+	 * due resends wait; defaults 100 and 20 */
+	unsigned max_per_hour, max_per_domain_per_hour;
 	struct config_smtp smtp;
 };
 
@@ -163,6 +193,12 @@ void config_free(struct config **confp);
  */
 int config_verp_key(const struct config_verp *vc, char *key, size_t size,
     size_t *len_r, const char **why);
+
+/*
+ * Whether a bounce can be proven to concern our mail: verp: or sent: is
+ * configured (docs/SECURITY.md). Resending needs it.
+ */
+bool config_has_proof(const struct config *conf);
 
 /*
  * Parses a duration "90", "30s", "15m", "4h", "7d" into seconds.

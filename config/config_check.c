@@ -487,6 +487,64 @@ check_verp(const struct config *conf, const struct config_where *where,
 	explicit_bzero(key, sizeof(key));
 }
 
+/*
+ * A reason has one effect: it may be in one of the effect lists given
+ * only. A list given overrides the default sender_reasons for the reasons
+ * it names (derive_reasons()).
+ */
+static void
+check_effects(const struct config_policy *pc, const struct config_where *where,
+    struct config_errors *e)
+{
+	static const char *const keys[] = { "policy.sender_reasons",
+		"policy.hard_reasons", "policy.soft_reasons",
+		"policy.ignore_reasons" };
+	char *const *lists[] = { pc->sender_reasons, pc->hard_reasons,
+		pc->soft_reasons, pc->ignore_reasons };
+	const size_t n[] = { pc->nsender_reasons, pc->nhard_reasons,
+		pc->nsoft_reasons, pc->nignore_reasons };
+	size_t a, b, i, j;
+
+	for (a = 0; a < 4; a++)
+		for (b = a + 1; b < 4; b++)
+			for (i = 0; have(where, config_key_find(keys[a])) &&
+			     have(where, config_key_find(keys[b])) && i < n[a]; i++)
+				for (j = 0; j < n[b]; j++)
+					if (strcmp(lists[a][i],
+					    lists[b][j]) == 0)
+						rule_error_at(e, where,
+						    config_key_find(keys[b]),
+						    config_key_find(keys[a]),
+						    "%s is also in %s: a "
+						    "reason has one effect",
+						    lists[b][j], keys[a]);
+}
+
+bool
+config_has_proof(const struct config *conf)
+{
+	return conf->verp.address != NULL;
+}
+
+/*
+ * Resending without a way to tell our bounces from forged ones would
+ * send whatever anyone mails the bounce address (docs/SECURITY.md):
+ * refused, whatever else the file says.
+ */
+static void
+check_resend_proof(const struct config *conf,
+    const struct config_where *where, struct config_errors *e)
+{
+	int en = config_key_find("resend.enabled");
+
+	if (have(where, en) && conf->resend.enabled && !config_has_proof(conf))
+		rule_error(e, where, en, "needs a proof that a bounce concerns "
+		    "mail we sent: configure verp: (signed return paths) or "
+		    "sent: (a copy of outgoing mail); without one, anyone who "
+		    "can mail the bounce address could make bounced send "
+		    "their message (docs/SECURITY.md)");
+}
+
 void
 config_check_rules(const struct config *conf, const struct config_where *where,
     const struct config_where *sections, struct config_errors *e)
@@ -494,6 +552,8 @@ config_check_rules(const struct config *conf, const struct config_where *where,
 	check_paths(conf, where, e);
 	check_imap(conf, where, sections, e);
 	check_resend(&conf->resend, where, e);
+	check_resend_proof(conf, where, e);
+	check_effects(&conf->policy, where, e);
 	check_verp(conf, where, sections, e);
 }
 

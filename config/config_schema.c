@@ -92,6 +92,14 @@ const struct config_key config_keys[] = {
     /* a reason list's min..max: how many items ([] counts every one) */
     {"policy.sender_reasons", CFG_REASON_LIST, OFF(policy.sender_reasons), 0,
 	REASON_COUNT, SENDER_REASONS, OFF(policy.nsender_reasons), NULL},
+    {"policy.hard_reasons", CFG_REASON_LIST, OFF(policy.hard_reasons), 0,
+	REASON_COUNT, "", OFF(policy.nhard_reasons), NULL},
+    {"policy.soft_reasons", CFG_REASON_LIST, OFF(policy.soft_reasons), 0,
+	REASON_COUNT, "", OFF(policy.nsoft_reasons), NULL},
+    {"policy.ignore_reasons", CFG_REASON_LIST, OFF(policy.ignore_reasons), 0,
+	REASON_COUNT, "", OFF(policy.nignore_reasons), NULL},
+    {"policy.accept_unverified", CFG_BOOL, OFF(policy.accept_unverified), 0,
+	0, "false", 0, NULL},
     {"resend.enabled", CFG_BOOL, OFF(resend.enabled), 0, 0, "false", 0, NULL},
     {"resend.schedule", CFG_DURATION_LIST, OFF(resend.schedule), MINUTE,
 	30 * DAY, "15m, 1h, 4h", OFF(resend.nschedule), NULL},
@@ -104,6 +112,10 @@ const struct config_key config_keys[] = {
     {"resend.spool", CFG_PATH, OFF(resend.spool), 0, 0, NULL, 0, "none"},
     {"resend.reasons", CFG_REASON_LIST, OFF(resend.reasons), 1, REASON_COUNT,
 	RESEND_REASONS, OFF(resend.nreasons), NULL},
+    {"resend.max_per_hour", CFG_UINT, OFF(resend.max_per_hour), 1, 100000,
+	"100", 0, NULL},
+    {"resend.max_per_domain_per_hour", CFG_UINT,
+	OFF(resend.max_per_domain_per_hour), 1, 100000, "20", 0, NULL},
     {"resend.smtp.host", CFG_STRING, OFF(resend.smtp.host), 0, 0, "127.0.0.1",
 	0, NULL},
     /* 25 (RFC 5321 4.5.4.2); 465 for implicit TLS (RFC 8314 3.3) */
@@ -296,6 +308,42 @@ given(const struct config_where *where, const char *path)
 	return where != NULL && where[i].given && !where[i].bad;
 }
 
+/* Marks each reason of a list in table t with v. */
+static void
+mark(unsigned char *t, char *const *names, size_t n, unsigned char v)
+{
+	enum reason r;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((r = reason_from_name(names[i])) != REASON_COUNT)
+			t[r] = v;
+}
+
+/* The reason lists as tables by enum reason (config_check.c refuses a
+ * reason in two effect lists). */
+static void
+derive_reasons(struct config *conf)
+{
+	struct config_policy *pc = &conf->policy;
+	struct config_resend *rc = &conf->resend;
+	unsigned char on[REASON_COUNT] = {0};
+	size_t i;
+
+	memset(pc->effect, CONFIG_EFFECT_DEFAULT, sizeof(pc->effect));
+	mark(pc->effect, pc->sender_reasons, pc->nsender_reasons,
+	    CONFIG_EFFECT_SENDER);
+	mark(pc->effect, pc->hard_reasons, pc->nhard_reasons,
+	    CONFIG_EFFECT_HARD);
+	mark(pc->effect, pc->soft_reasons, pc->nsoft_reasons,
+	    CONFIG_EFFECT_SOFT);
+	mark(pc->effect, pc->ignore_reasons, pc->nignore_reasons,
+	    CONFIG_EFFECT_IGNORE);
+	mark(on, rc->reasons, rc->nreasons, 1);
+	for (i = 0; i < REASON_COUNT; i++)
+		rc->reason[i] = on[i] != 0;
+}
+
 /* The defaults that depend on other keys (config.h). */
 static void
 derive(struct config *conf, const struct config_where *where)
@@ -316,6 +364,7 @@ derive(struct config *conf, const struct config_where *where)
 							 : CONFIG_TLS_STARTTLS;
 	if (!given(where, "resend.smtp.port"))
 		sm->port = sm->tls == CONFIG_TLS_IMPLICIT ? 465 : 25;
+	derive_reasons(conf);
 }
 
 static struct config *
@@ -412,6 +461,12 @@ config_free(struct config **confp)
 	imap_free(&conf->imap);
 	config_names_free(&conf->policy.sender_reasons,
 	    &conf->policy.nsender_reasons);
+	config_names_free(&conf->policy.hard_reasons,
+	    &conf->policy.nhard_reasons);
+	config_names_free(&conf->policy.soft_reasons,
+	    &conf->policy.nsoft_reasons);
+	config_names_free(&conf->policy.ignore_reasons,
+	    &conf->policy.nignore_reasons);
 	resend_free(&conf->resend);
 	free(conf->verp.address);
 	free(conf->verp.key_file);

@@ -24,7 +24,7 @@
 
 #define DECAY_EVERY_MS (3600 * 1000) /* soft-state decay sweep */
 #define RETRY_MIN_MS 1000	     /* after a failed pass, doubling ... */
-#define RESEND_CHECK_MS (60 * 1000)  /* resends changed by bouncectl */
+#define RESEND_CHECK_MS 1000	     /* resends changed by bouncectl */
 
 void
 loop_signals(struct daemon *d)
@@ -66,6 +66,7 @@ status(struct daemon *d)
  */
 struct reader {
 	struct source *src;
+	const struct verp *verp; /* the pipeline's, read only during a pass */
 	bool inline_;	/* src->ops->same_thread: no thread, no queue */
 	bool done;	/* inline: next() said the pass is over */
 	struct workq q;
@@ -73,15 +74,15 @@ struct reader {
 };
 
 static struct prepared *
-read_one(struct source *src)
+read_one(struct reader *r)
 {
 	struct source_msg m;
 	struct prepared *pm;
 
-	if (src->ops->next(src, &m) != 1)
+	if (r->src->ops->next(r->src, &m) != 1)
 		return NULL;
 	pm = xmalloc(sizeof(*pm));
-	prepare_message(&m, daemon_now(), pm);
+	prepare_message(&m, daemon_now(), r->verp, pm);
 	return pm;
 }
 
@@ -91,7 +92,7 @@ reader_main(void *arg)
 	struct reader *r = arg;
 	struct prepared *pm;
 
-	while (!workq_cancelled(&r->q) && (pm = read_one(r->src)) != NULL) {
+	while (!workq_cancelled(&r->q) && (pm = read_one(r)) != NULL) {
 		/* the report holds a normalised copy of about that size */
 		if (workq_push(&r->q, pm, pm->rep != NULL ?
 		    pm->rep->msg.len : 0) == -1) {
@@ -117,7 +118,7 @@ reader_take(struct reader *r)
 	/* each read may wait on the network (imap.timeout per command):
 	 * the watchdog hears from us between them, not only per batch */
 	notify_watchdog();
-	if ((pm = read_one(r->src)) == NULL)
+	if ((pm = read_one(r)) == NULL)
 		r->done = true;
 	return pm;
 }
@@ -178,10 +179,11 @@ batch(struct daemon *d, struct reader *r, struct prepared **b,
 }
 
 static void
-reader_start(struct reader *r, struct source *src)
+reader_start(struct reader *r, struct source *src, const struct verp *v)
 {
 	memset(r, 0, sizeof(*r));
 	r->src = src;
+	r->verp = v;
 	r->inline_ = src->ops->same_thread;
 	if (r->inline_)
 		return;
@@ -228,7 +230,7 @@ loop_pass(struct daemon *d, bool full)
 		notify_ready(d->src->ops->describe(d->src));
 		d->ready = true;
 	}
-	reader_start(&r, d->src);
+	reader_start(&r, d->src, pipeline_verp(&d->pl));
 	b = xcalloc(cap, sizeof(*b));
 	how = xcalloc(cap, sizeof(*how));
 	do {
@@ -322,7 +324,8 @@ resends(struct daemon *d)
 		d->resend_at = 0;
 		return;
 	}
-	if (resend_run(d->st, d->conf, now, &d->resends, &d->resend_at) == -1)
+	if (resend_run(d->st, d->conf, pipeline_verp(&d->pl), now, &d->resends,
+	    &d->resend_at) == -1)
 		d->resend_at = now + 60;
 	status(d);
 }
@@ -390,7 +393,11 @@ loop_run(struct daemon *d)
 			next_wd = t + wd_every;
 		}
 		if (t >= next_resend_check) {
-			d->resend_at = -1; /* bouncectl resend-now, cancel */
+			/* bouncectl resend-now, cancel: another connection
+			 * wrote (PRAGMA data_version), so ask the store */
+			if (d->conf->resend.enabled &&
+			    store_changed_elsewhere(d->st) != 0)
+				d->resend_at = -1;
 			next_resend_check = t + RESEND_CHECK_MS;
 		}
 		/* a turn of resends (at most RESEND_PER_RUN), then a pass

@@ -11,7 +11,7 @@
 #include "mail/report_verp.h"
 #include "mail/resent.h"
 #include "pipeline.h"
-#include "policy.h"
+#include "resend.h"
 
 const char *
 pipeline_counts_text(const struct pipeline_counts *c, char *buf, size_t len)
@@ -52,6 +52,7 @@ pipeline_verp_load(struct pipeline *p, const struct config *conf)
 
 	explicit_bzero(p->verp_key, sizeof(p->verp_key));
 	p->verp_key_len = 0;
+	memset(&p->verp, 0, sizeof(p->verp));
 	if (conf->verp.address == NULL)
 		return;
 	if (config_verp_key(&conf->verp, p->verp_key, sizeof(p->verp_key),
@@ -59,51 +60,44 @@ pipeline_verp_load(struct pipeline *p, const struct config *conf)
 		p->verp_key_len = 0;
 		log_warnx("verp: %s: %s: signed return paths are not checked",
 		    conf->verp.key_file, why);
+		return;
 	}
+	p->verp.tmpl = conf->verp.address;
+	p->verp.key = (const unsigned char *)p->verp_key;
+	p->verp.key_len = p->verp_key_len;
+	p->verp.max_age_days = conf->verp.max_age / 86400;
+}
+
+const struct verp *
+pipeline_verp(const struct pipeline *p)
+{
+	return p->verp_key_len > 0 ? &p->verp : NULL;
+}
+
+struct lc_conf
+pipeline_lc_conf(const struct config *conf)
+{
+	struct lc_conf c = { &conf->policy, &conf->resend,
+		config_has_proof(conf) };
+
+	return c;
 }
 
 /*
- * Whose signed return path the bounce came back to (mail/report_verp.h),
- * into p->verp, logged at debug level. The recipient state uses it only
- * to let an ARF not-spam lift a complaint (policy.h): the rest waits for
- * issue 13's lifecycle step.
+ * Holds one log line until the batch's fate is known; its first byte
+ * says the level ('i' info, 'w' warning).
  */
-static void
-check_verp(struct pipeline *p, const struct report *rep, const char *ref,
-    int64_t now)
-{
-	struct verp v = { p->conf->verp.address,
-		(const unsigned char *)p->verp_key, p->verp_key_len,
-		p->conf->verp.max_age / 86400 };
-	struct report_verp *rv = &p->verp;
-
-	memset(rv, 0, sizeof(*rv));
-	rv->result = VERP_NONE;
-	if (p->verp_key_len == 0)
-		return;
-	report_verp(rep, &v, now, rv);
-	if (rv->result == VERP_VALID || rv->result == VERP_EXPIRED)
-		log_debug("%s: verp: %s in %s: %s, signed %u days ago", ref,
-		    verp_result_name(rv->result), rv->field, rv->rcpt, rv->age);
-	else if (rv->result == VERP_FORGED)
-		log_debug("%s: verp: forged in %s", ref, rv->field);
-	else
-		log_debug("%s: verp: none", ref);
-}
-
-/* Holds one info line until the batch's fate is known. */
-static void BD_PRINTF(2, 3)
-hold(struct pipeline *p, const char *fmt, ...)
+static void BD_PRINTF(3, 0)
+vhold(struct pipeline *p, char level, const char *fmt, va_list ap)
 {
 	char line[1024];
-	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
+	line[0] = level;
+	n = vsnprintf(line + 1, sizeof(line) - 1, fmt, ap);
 	if (n < 0)
 		return;
+	n++;
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;
 	if (p->loglen + (size_t)n + 1 > p->logcap) {
@@ -113,6 +107,26 @@ hold(struct pipeline *p, const char *fmt, ...)
 	memcpy(p->log + p->loglen, line, (size_t)n);
 	p->loglen += (size_t)n;
 	p->log[p->loglen++] = '\0';
+}
+
+static void BD_PRINTF(2, 3)
+hold(struct pipeline *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vhold(p, 'i', fmt, ap);
+	va_end(ap);
+}
+
+static void BD_PRINTF(2, 3)
+hold_warn(struct pipeline *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vhold(p, 'w', fmt, ap);
+	va_end(ap);
 }
 
 static int
@@ -149,13 +163,18 @@ pipeline_end(struct pipeline *p, int commit)
 		p->loglen = 0;
 		return commit ? -1 : 0;
 	}
-	for (off = 0; off < p->loglen; off += strlen(p->log + off) + 1)
-		log_info("%s", p->log + off);
+	for (off = 0; off < p->loglen; off += strlen(p->log + off) + 1) {
+		if (p->log[off] == 'w')
+			log_warnx("%s", p->log + off + 1);
+		else
+			log_info("%s", p->log + off + 1);
+	}
 	p->loglen = 0;
 	t->messages += b->messages, t->bounces += b->bounces;
 	t->not_bounces += b->not_bounces, t->unparsable += b->unparsable;
 	t->duplicates += b->duplicates, t->recipients += b->recipients;
 	t->suppressed += b->suppressed, t->resends += b->resends;
+	t->forged += b->forged;
 	return 0;
 }
 
@@ -167,9 +186,10 @@ or_dash(const char *s)
 
 int
 pipeline_recipient(struct store *st, const struct config *conf,
-    const char *address, const struct policy_event *ev, int64_t now,
-    struct store_recipient *r, struct policy_result *res)
+    const char *address, const struct lc_bounce *b, int64_t now,
+    struct recipient *r, struct lc_result *res)
 {
+	struct lc_conf c = pipeline_lc_conf(conf);
 	int found;
 
 	memset(r, 0, sizeof(*r));
@@ -177,74 +197,59 @@ pipeline_recipient(struct store *st, const struct config *conf,
 		return -1;
 	if (found == 0)
 		snprintf(r->address, sizeof(r->address), "%s", address);
-	policy_apply(&conf->policy, &conf->resend, r, found == 1, ev, now,
-	    res);
+	lifecycle_recipient(&c, r, found == 1, b, now, res);
 	if (res->write && store_recipient_put(st, r) == -1)
 		return -1;
 	return 0;
 }
 
+/* The message's tag as the lifecycle names it. */
+static enum tag_check
+tag_of(const struct report_verp *rv)
+{
+	switch (rv->result) {
+	case VERP_VALID:
+		return TAG_VALID;
+	case VERP_EXPIRED:
+		return TAG_EXPIRED;
+	case VERP_FORGED:
+		return TAG_FORGED;
+	case VERP_NONE:
+		break;
+	}
+	return TAG_NONE;
+}
+
+/* One recipient's bounce, as the batch handles it. */
+struct rcpt_ctx {
+	const struct prepared *pm;
+	const struct prepared_rcpt *pr;
+	const struct verdict *v;
+	struct store_bounce b;
+	int64_t msg;  /* messages.id */
+	int64_t sent; /* the sent record's copy that verified it, or 0 */
+	int64_t now;
+};
+
 /*
- * A resend for the recipient, with the returned original when it came
- * back whole (stored once per content), else none: resend.spool is asked
- * when it is due. Returns 0 or -1 (logged).
+ * A resend for the recipient, from our copy: the sent record's that
+ * verified the bounce, else resend.spool's at send time. Never anything
+ * the bounce returned (docs/SECURITY.md). Returns 0 or -1 (logged).
  */
 static int
-schedule_resend(struct pipeline *p, const struct prepared *pm,
-    const struct store_bounce *b, const struct policy_result *res,
-    int64_t bounce_msg, int64_t now)
+schedule_resend(struct pipeline *p, const struct rcpt_ctx *x,
+    const struct lc_result *res)
 {
-	struct store_resend_new rn = { .recipient = b->recipient,
-		.original_message_id = b->original_message_id,
-		.message = bounce_msg, .reason = b->reason,
-		.kind = res->confirm ? "confirm" : "transient",
-		.next_at = res->resend_at, .now = now };
-	const char *orig, *why;
-	size_t olen;
+	struct store_resend_new rn = { .recipient = x->b.recipient,
+		.original_message_id = x->b.original_message_id,
+		.message = x->msg, .reason = x->b.reason, .kind = res->kind,
+		.sent = x->sent, .next_at = res->resend_at, .now = x->now };
 	int64_t id;
 	int added;
 
-	/* the store hashes it, only when no resend waits for the pair */
-	if (resent_original(pm->rep, &orig, &olen, &why))
-		rn.original = orig, rn.original_len = olen;
 	if ((added = store_resend_add(p->st, &rn, &id)) == -1)
 		return db_fail(p, "resend");
 	p->batch.resends += (uint64_t)added;
-	return 0;
-}
-
-/* The recipient's row, the policy, the row back, a resend. */
-static int
-apply_policy(struct pipeline *p, const struct prepared *pm,
-    const struct store_bounce *b, const struct verdict *v,
-    const char *diagnostic, bool linked, int64_t bounce_msg, int64_t now)
-{
-	struct store_recipient r;
-	struct policy_event ev = { .reason = b->reason, .status = b->status,
-		.action = b->action, .cls = v->cls, .hard = v->hard,
-		.at = b->at, .rnd = arc4random(),
-		.feedback_type = b->feedback_type,
-		.verified = p->verp.result == VERP_VALID &&
-			    strcmp(p->verp.rcpt, b->recipient) == 0 };
-	struct policy_result res;
-	char buf[64];
-
-	/* only a transient failure's first delay follows the server's hint */
-	if (v->cls == CLASS_TRANSIENT)
-		ev.retry_hint = resent_retry_hint(diagnostic);
-	if (pipeline_recipient(p->st, p->conf, b->recipient, &ev, now, &r,
-	    &res) == -1)
-		return db_fail(p, "recipient");
-	if (res.effect == POLICY_SUPPRESSED)
-		p->batch.suppressed++;
-	/* a resend's own bounce went on with that resend (link_resend()):
-	 * a new row would resend forever */
-	if (res.resend && !linked &&
-	    schedule_resend(p, pm, b, &res, bounce_msg, now) == -1)
-		return -1;
-	hold(p, "%s: %s %s %s: %s", or_dash(b->original_message_id),
-	    b->recipient, or_dash(b->status), b->reason,
-	    policy_effect_text(&p->conf->policy, &r, &res, buf, sizeof(buf)));
 	return 0;
 }
 
@@ -252,28 +257,25 @@ apply_policy(struct pipeline *p, const struct prepared *pm,
  * Closing the loop (issue 5): a bounce of a copy we resent. Found by the
  * Resent-Message-ID we wrote, else by recipient and original Message-ID
  * among resends marked sent. The bounce is linked to the resend and
- * recorded once; the resend row goes on (deferred: one more attempt
- * when transient and attempts remain) or ends (failed when hard,
- * gave_up otherwise). A confirming resend ends either way: the policy
- * decides the address. Returns 1 when linked, 0 when the bounce is of
- * no resend of ours, -1 (logged).
+ * recorded once; what follows for the resend is the lifecycle's
+ * (lifecycle_resend_bounced()). Returns 1 when linked, 0 when the bounce
+ * is of no resend of ours, -1 (logged).
  */
 static int
-link_resend(struct pipeline *p, const struct prepared *pm,
-    const struct store_bounce *b, const struct verdict *v, int64_t bounce,
-    int64_t msg, int64_t now)
+link_resend(struct pipeline *p, const struct rcpt_ctx *x, int64_t bounce)
 {
-	const struct config_resend *rc = &p->conf->resend;
+	const struct store_bounce *b = &x->b;
 	struct store_resend rs;
-	struct store_resend_attempt a = { .at = now, .reply = b->diagnostic,
-		.reply_code = b->reply_code };
+	struct lc_resend lr;
+	struct lc_resend_result res;
+	struct store_resend_attempt a = { .at = x->now,
+		.reply = b->diagnostic, .reply_code = b->reply_code };
 	int found;
 
-	if (b->action != NULL && strcmp(b->action, "failed") != 0)
+	if (b->action != ACTION_NONE && b->action != ACTION_FAILED)
 		return 0; /* delayed, relayed: the resent copy is on its way */
 	found = store_resend_find_sent(p->st, b->recipient,
-	    report_utf8(pm->rep, pm->rep->original.resent_message_id),
-	    b->original_message_id, &rs);
+	    x->pm->resent_message_id, b->original_message_id, &rs);
 	if (found == -1)
 		return db_fail(p, "resend");
 	if (found == 0)
@@ -281,28 +283,106 @@ link_resend(struct pipeline *p, const struct prepared *pm,
 	if (store_bounce_link_resend(p->st, bounce, rs.id) == -1)
 		return db_fail(p, "resend");
 	a.resend = rs.id;
-	a.outcome = "bounced";
-	a.message = msg;
+	a.outcome = OUTCOME_BOUNCED;
+	a.message = x->msg;
 	if (store_resend_record(p->st, &a) == -1)
 		return db_fail(p, "resend");
+	lr = (struct lc_resend){ rs.kind, rs.state, rs.reason, rs.attempts,
+		rs.created_at };
+	lifecycle_resend_bounced(&p->conf->resend, &lr, x->v->cls, x->v->hard,
+	    x->v->reason, x->now, arc4random(), &res);
 	a.message = 0;
-	if (v->cls == CLASS_TRANSIENT && strcmp(rs.kind, "transient") == 0 &&
-	    rs.attempts < rc->max_attempts &&
-	    policy_resend_reason(rc, b->reason)) {
-		a.outcome = "deferred";
-		a.next_at = now + policy_resend_delay(rc,
-		    (unsigned)rs.attempts, 0, arc4random());
-	} else
-		a.outcome = v->hard ? "failed" : "gave_up";
-	if (store_resend_record(p->st, &a) == -1 ||
-	    store_resend_get(p->st, rs.id, &rs) == -1)
+	a.outcome = res.outcome;
+	a.next_at = res.next_at;
+	if (resend_record(p->st, &rs, &a) == -1)
 		return db_fail(p, "resend");
-	/* the row's state: gave_up when another resend already waits for
-	 * the pair (docs/schema.md) */
 	hold(p, "%s: %s: the resent copy (resend %lld) bounced: %s",
 	    or_dash(b->original_message_id), b->recipient, (long long)rs.id,
-	    rs.state);
+	    resend_state_name(a.state));
 	return 1;
+}
+
+/*
+ * Whether the bounce proves it concerns mail we sent to this recipient
+ * (docs/SECURITY.md): the message's tag, or the sent record.
+ */
+static int
+authenticate(struct pipeline *p, struct rcpt_ctx *x)
+{
+	const struct report_verp *rv = &x->pm->verp;
+	int in_sent = 0;
+
+	x->sent = 0;
+	if (x->b.original_message_id != NULL &&
+	    (in_sent = store_sent_match(p->st, x->b.original_message_id,
+	    x->b.recipient, &x->sent)) == -1)
+		return db_fail(p, "sent");
+	x->b.authenticity = lifecycle_authenticity(tag_of(rv), rv->rcpt,
+	    in_sent == 1, x->b.recipient);
+	if (x->b.authenticity != AUTH_VERIFIED_SENT)
+		x->sent = 0;
+	if (x->b.authenticity == AUTH_FORGED) {
+		p->batch.forged++;
+		hold_warn(p, "%s: %s: forged: the tag in %s %s; not believed",
+		    x->pm->m.ref, x->b.recipient, rv->field != NULL ?
+		    rv->field : "the envelope", rv->result == VERP_EXPIRED ?
+		    "has expired" : rv->result == VERP_VALID ? "names "
+		    "another recipient" : "does not verify");
+	}
+	return 0;
+}
+
+/* The recipient's row, the lifecycle, the bounce and the row back, a
+ * resend. */
+static int
+record_known(struct pipeline *p, struct rcpt_ctx *x)
+{
+	struct store_bounce *b = &x->b;
+	struct recipient r;
+	struct lc_conf c = pipeline_lc_conf(p->conf);
+	struct lc_bounce lb = { .reason = b->reason, .status = b->status,
+		.action = b->action, .cls = b->cls, .hard = b->hard,
+		.feedback = b->feedback, .at = b->at, .rnd = arc4random() };
+	struct lc_result res;
+	int64_t bounce;
+	int found, linked = 0;
+	char buf[64];
+
+	if (authenticate(p, x) == -1)
+		return -1;
+	lb.auth = b->authenticity;
+	/* only a transient failure's first delay follows the server's hint */
+	if (x->v->cls == CLASS_TRANSIENT)
+		lb.retry_hint = x->pr->retry_hint;
+	memset(&r, 0, sizeof(r));
+	if ((found = store_recipient_get(p->st, b->recipient, &r)) == -1)
+		return db_fail(p, "recipient");
+	if (found == 0)
+		snprintf(r.address, sizeof(r.address), "%s", b->recipient);
+	lifecycle_recipient(&c, &r, found == 1, &lb, x->now, &res);
+	b->effect = res.effect;
+	if (store_bounce_add(p->st, x->msg, b, &bounce) == -1)
+		return db_fail(p, "bounce");
+	if (res.write && store_recipient_put(p->st, &r) == -1)
+		return db_fail(p, "recipient");
+	if (res.effect == EFFECT_SUPPRESSED)
+		p->batch.suppressed++;
+	/* a bounce of one of our resent copies; believed only when proven,
+	 * as anything that changes what we do */
+	if ((!c.proof || lifecycle_verified(b->authenticity)) &&
+	    (linked = link_resend(p, x, bounce)) == -1)
+		return -1;
+	/* a resend's own bounce went on with that resend: a new row would
+	 * resend forever */
+	if (res.resend && linked == 0 && schedule_resend(p, x, &res) == -1)
+		return -1;
+	hold(p, "%s: %s %s %s: %s%s", or_dash(b->original_message_id),
+	    b->recipient, or_dash(b->status), reason_name(b->reason),
+	    lifecycle_effect_text(&c, &r, &res, buf, sizeof(buf)),
+	    c.proof ? b->authenticity == AUTH_VERIFIED_TAG ? " (signed)" :
+	    b->authenticity == AUTH_VERIFIED_SENT ? " (in the sent record)" :
+	    "" : "");
+	return 0;
 }
 
 static int
@@ -310,48 +390,41 @@ record_rcpt(struct pipeline *p, const struct prepared *pm, size_t i,
     int64_t msg, int64_t at, int64_t now)
 {
 	struct report *rep = pm->rep;
-	const struct report_rcpt *r = &rep->rcpt[i];
-	const struct verdict v = pm->v[i];
-	struct store_bounce b;
-	int64_t bounce;
-	int linked;
+	const struct prepared_rcpt *pr = &pm->r[i];
+	const struct verdict *v = &pm->v[i];
+	struct rcpt_ctx x = { .pm = pm, .pr = pr, .v = v, .msg = msg,
+		.now = now };
+	struct store_bounce *b = &x.b;
 
-	memset(&b, 0, sizeof(b));
-	b.recipient = r->recipient != NULL ? r->recipient : "";
-	b.action = classify_action(rep, r);
-	b.status = v.status;
-	b.reply_code = r->reply_code;
-	b.reason = reason_name(v.reason);
-	b.hard = v.hard;
-	b.cls = class_name(v.cls);
-	b.diagnostic = report_utf8(rep, r->diagnostic);
-	b.remote_mta = report_utf8(rep, r->remote_mta);
-	b.original_message_id = report_utf8(rep, rep->original.message_id);
-	b.rule = v.rule;
-	b.family = rep->family;
-	b.original_recipient = report_utf8(rep, r->original_recipient);
-	if (r->stage != STAGE_UNKNOWN) {
-		b.stage = stage_name(r->stage);
-		b.stage_source = stage_source_name(r->stage_by);
-	}
-	b.layer = decision_layer_name(v.layer);
-	b.feedback_type = rep->kind == REPORT_FEEDBACK ?
-	    report_utf8(rep, r->feedback_type != NULL ? r->feedback_type :
-							"abuse") :
-	    NULL;
-	b.at = at;
-	if (store_bounce_add(p->st, msg, &b, &bounce) == -1)
-		return db_fail(p, "bounce");
+	b->recipient = pr->recipient != NULL ? pr->recipient : "";
+	b->action = pr->action;
+	b->status = v->status;
+	b->reply_code = rep->rcpt[i].reply_code;
+	b->reason = v->reason;
+	b->hard = v->hard;
+	b->cls = v->cls;
+	b->diagnostic = pr->diagnostic;
+	b->remote_mta = pr->remote_mta;
+	b->original_message_id = pm->original_message_id;
+	b->rule = v->rule;
+	b->family = rep->family;
+	b->original_recipient = pr->original_recipient;
+	b->stage = pr->stage;
+	b->stage_source = pr->stage_source;
+	b->layer = decision_layer_name(v->layer);
+	b->feedback = pr->feedback;
+	b->authenticity = AUTH_UNVERIFIED;
+	b->effect = EFFECT_RECORDED;
+	b->at = at;
 	p->batch.recipients++;
-	if (b.recipient[0] == '\0') {
-		hold(p, "%s: recipient unknown %s %s: recorded",
-		    or_dash(b.original_message_id), or_dash(b.status), b.reason);
-		return 0;
-	}
-	if ((linked = link_resend(p, pm, &b, &v, bounce, msg, now)) == -1)
-		return -1;
-	return apply_policy(p, pm, &b, &v, r->diagnostic, linked == 1, msg,
-	    now);
+	if (b->recipient[0] != '\0')
+		return record_known(p, &x);
+	if (store_bounce_add(p->st, msg, b, NULL) == -1)
+		return db_fail(p, "bounce");
+	hold(p, "%s: recipient unknown %s %s: recorded",
+	    or_dash(b->original_message_id), or_dash(b->status),
+	    reason_name(b->reason));
+	return 0;
 }
 
 static int
@@ -362,12 +435,53 @@ add_message(struct pipeline *p, struct store_message *sm, int64_t *id_r)
 	return 0;
 }
 
+/* RFC 3464 2.3.3, as classify_action() gives it (lower case) */
+static enum dsn_action
+action_of(const struct report *rep, const struct report_rcpt *r)
+{
+	int a = dsn_action_from_name(classify_action(rep, r));
+
+	/* an Action we do not know is none of the four failures' kin */
+	return a < 0 ? ACTION_NONE : (enum dsn_action)a;
+}
+
+/* Everything the batch writes for one recipient (struct prepared_rcpt). */
+static void
+prepare_rcpt(struct prepared *pm, size_t i)
+{
+	struct report *rep = pm->rep;
+	const struct report_rcpt *r = &rep->rcpt[i];
+	struct prepared_rcpt *pr = &pm->r[i];
+
+	pr->recipient = r->recipient;
+	/* a report too garbled to name its recipient, back at a valid tag:
+	 * the tag says whom the mail was for (docs/VERP.md) */
+	if ((pr->recipient == NULL || *pr->recipient == '\0') &&
+	    pm->verp.result == VERP_VALID)
+		pr->recipient = pm->verp.rcpt;
+	pr->diagnostic = report_utf8(rep, r->diagnostic);
+	pr->remote_mta = report_utf8(rep, r->remote_mta);
+	pr->original_recipient = report_utf8(rep, r->original_recipient);
+	if (r->stage != STAGE_UNKNOWN) {
+		pr->stage = stage_name(r->stage);
+		pr->stage_source = stage_source_name(r->stage_by);
+	}
+	pr->action = action_of(rep, r);
+	pr->feedback = rep->kind != REPORT_FEEDBACK ? FEEDBACK_NONE :
+	    r->feedback_type != NULL ? feedback_from_name(r->feedback_type) :
+	    FEEDBACK_ABUSE;
+	if (pm->v[i].cls == CLASS_TRANSIENT)
+		pr->retry_hint = resent_retry_hint(r->diagnostic);
+}
+
 void
-prepare_message(struct source_msg *m, int64_t now, struct prepared *pm)
+prepare_message(struct source_msg *m, int64_t now, const struct verp *v,
+    struct prepared *pm)
 {
 	size_t i;
 
 	memset(pm, 0, sizeof(*pm));
+	pm->verp.result = VERP_NONE;
 	pm->m = *m;
 	memset(m, 0, sizeof(*m));
 	m = &pm->m;
@@ -379,10 +493,22 @@ prepare_message(struct source_msg *m, int64_t now, struct prepared *pm)
 	}
 	sha256_hex(m->buf, m->len, pm->sha256);
 	if (report_parse(m->buf, m->len, &pm->rep, &pm->error) == 0) {
-		pm->v = xcalloc(pm->rep->nrcpt, sizeof(*pm->v));
-		for (i = 0; i < pm->rep->nrcpt; i++)
-			classify_rcpt(pm->rep, &pm->rep->rcpt[i], (time_t)now,
+		struct report *rep = pm->rep;
+
+		if (v != NULL)
+			report_verp(rep, v, now, &pm->verp);
+		pm->message_id = report_utf8(rep, rep->message_id);
+		pm->original_message_id = report_utf8(rep,
+		    rep->original.message_id);
+		pm->resent_message_id = report_utf8(rep,
+		    rep->original.resent_message_id);
+		pm->v = xcalloc(rep->nrcpt, sizeof(*pm->v));
+		pm->r = xcalloc(rep->nrcpt, sizeof(*pm->r));
+		for (i = 0; i < rep->nrcpt; i++) {
+			classify_rcpt(rep, &rep->rcpt[i], (time_t)now,
 			    &pm->v[i]);
+			prepare_rcpt(pm, i);
+		}
 	}
 	free(m->buf); /* the report keeps its own normalised copy */
 	m->buf = NULL;
@@ -393,8 +519,45 @@ prepared_free(struct prepared *pm)
 {
 	report_free(&pm->rep);
 	free(pm->v);
+	free(pm->r);
 	source_msg_clear(&pm->m);
 	memset(pm, 0, sizeof(*pm));
+}
+
+/* Whose signed return path the bounce came back to, at debug level. */
+static void
+log_verp(const struct pipeline *p, const struct prepared *pm)
+{
+	const struct report_verp *rv = &pm->verp;
+
+	if (p->verp_key_len == 0)
+		return;
+	if (rv->result == VERP_VALID || rv->result == VERP_EXPIRED)
+		log_debug("%s: verp: %s in %s: %s, signed %u days ago",
+		    pm->m.ref, verp_result_name(rv->result), rv->field,
+		    rv->rcpt, rv->age);
+	else if (rv->result == VERP_FORGED)
+		log_debug("%s: verp: forged in %s", pm->m.ref, rv->field);
+	else
+		log_debug("%s: verp: none", pm->m.ref);
+}
+
+/* The message's own authenticity: its tag's verdict. */
+static enum authenticity
+message_auth(const struct pipeline *p, const struct prepared *pm)
+{
+	if (p->verp_key_len == 0)
+		return AUTH_COUNT; /* not looked for: NULL */
+	switch (pm->verp.result) {
+	case VERP_VALID:
+		return AUTH_VERIFIED_TAG;
+	case VERP_EXPIRED:
+	case VERP_FORGED:
+		return AUTH_FORGED;
+	case VERP_NONE:
+		break;
+	}
+	return AUTH_UNVERIFIED;
 }
 
 int
@@ -403,7 +566,8 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 {
 	const struct source_msg *m = &pm->m;
 	struct store_message sm = { .sha256 = pm->sha256, .source_ref = m->ref,
-		.received_at = m->received_at, .processed_at = now };
+		.received_at = m->received_at, .processed_at = now,
+		.authenticity = AUTH_COUNT };
 	struct report *rep = pm->rep;
 	int64_t id;
 	size_t i;
@@ -426,8 +590,9 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 		hold(p, "%s: unparsable: %s: quarantined", m->ref, sm.error);
 		return add_message(p, &sm, &id);
 	}
-	check_verp(p, rep, m->ref, now);
-	sm.message_id = report_utf8(rep, rep->message_id);
+	sm.message_id = pm->message_id;
+	sm.authenticity = message_auth(p, pm);
+	log_verp(p, pm);
 	sm.outcome = rep->nrcpt > 0 ? STORE_BOUNCE : STORE_NOT_BOUNCE;
 	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt == 0) {
 		p->batch.not_bounces++;

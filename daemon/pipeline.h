@@ -17,13 +17,15 @@
 #include "common/verp.h"
 #include "config/config.h"
 #include "mail/report_verp.h"
-#include "policy.h"
+#include "lifecycle/lifecycle.h"
 #include "source.h"
 #include "storage/store.h"
 
 struct pipeline_counts {
 	uint64_t messages, bounces, not_bounces, unparsable, duplicates;
 	uint64_t recipients, suppressed, resends;
+	uint64_t forged; /* recipients of bounces with a tag that does not
+			  * verify (docs/SECURITY.md) */
 };
 
 struct pipeline {
@@ -37,25 +39,45 @@ struct pipeline {
 	 * logged. verp_key_len 0: no signed return paths */
 	char verp_key[VERP_KEY_MAX + 3];
 	size_t verp_key_len;
-	/* the message being recorded: its signed return path, if any */
-	struct report_verp verp;
+	struct verp verp; /* over verp_key; key NULL: none */
 };
 
 /*
  * What can be done without the database, on the reader thread: the bytes'
- * sha256, the parse, a verdict per recipient. Pure CPU work (mail/ and
- * classify/ keep no mutable state), so it runs beside the main thread.
+ * sha256, the parse, a verdict per recipient, the signed return path, and
+ * every field the batch writes, already as text or as the lifecycle's
+ * enums -- so that the main thread calls nothing in mail/ inside its
+ * write transaction. Pure CPU work (mail/ and classify/ keep no mutable
+ * state), so it runs beside the main thread.
  */
+struct prepared_rcpt {
+	/* into rep's arena (valid while rep is), or NULL */
+	const char *recipient; /* lower case; a valid tag's when garbled */
+	const char *diagnostic, *remote_mta, *original_recipient;
+	const char *stage, *stage_source; /* static names, or NULL */
+	enum dsn_action action;
+	enum feedback feedback;
+	unsigned retry_hint; /* "try again in N" of the diagnostic, s */
+};
+
 struct prepared {
 	struct source_msg m; /* owned: ref, error (buf freed once parsed) */
 	char sha256[SHA256_HEX_LEN + 1];
 	struct report *rep;  /* owned; NULL when unparsable */
 	const char *error;   /* why unparsable (static or m.error) */
 	struct verdict *v;   /* owned: one per rep->rcpt */
+	struct prepared_rcpt *r; /* owned: one per rep->rcpt */
+	/* into rep's arena, or NULL: the bounce's own Message-ID, the
+	 * returned original's and its Resent-Message-ID */
+	const char *message_id, *original_message_id, *resent_message_id;
+	struct report_verp verp; /* its signed return path (VERP_NONE when
+				  * none, or none is configured) */
 };
 
-/* Takes m over (m is cleared) and fills *pm; now is for classify_rcpt(). */
-void prepare_message(struct source_msg *m, int64_t now, struct prepared *pm);
+/* Takes m over (m is cleared) and fills *pm; now is for classify_rcpt()
+ * and the tag's age; v the signed return paths to look for, or NULL. */
+void prepare_message(struct source_msg *m, int64_t now, const struct verp *v,
+    struct prepared *pm);
 void prepared_free(struct prepared *pm);
 
 /*
@@ -66,15 +88,18 @@ void prepared_free(struct prepared *pm);
 const char *pipeline_counts_text(const struct pipeline_counts *c, char *buf,
     size_t len);
 
+/* The lifecycle's view of conf (lifecycle.h). */
+struct lc_conf pipeline_lc_conf(const struct config *conf);
+
 /*
  * The one place a failure meets a recipients row: the row read (or a new
- * one for address), ev applied (policy_apply()), the row written back
- * when it changed; *r and *res say what happened. For the pipeline's
- * bounces and the resend worker's own verdicts. 0, or -1 (store_error()).
+ * one for address), b applied (lifecycle_recipient()), the row written
+ * back when it changed; *r and *res say what happened. For the resend
+ * worker's own verdicts. 0, or -1 (store_error()).
  */
 int pipeline_recipient(struct store *st, const struct config *conf,
-    const char *address, const struct policy_event *ev, int64_t now,
-    struct store_recipient *r, struct policy_result *res);
+    const char *address, const struct lc_bounce *b, int64_t now,
+    struct recipient *r, struct lc_result *res);
 
 void pipeline_init(struct pipeline *p, struct store *st,
     const struct config *conf);
@@ -85,6 +110,11 @@ void pipeline_deinit(struct pipeline *p);
  * bytes) and signed return paths are then not looked for.
  */
 void pipeline_verp_load(struct pipeline *p, const struct config *conf);
+
+/* The signed return paths to look for and to sign resends with, or NULL
+ * when verp: is not configured or its key could not be read. Valid until
+ * the next pipeline_verp_load(). */
+const struct verp *pipeline_verp(const struct pipeline *p);
 
 /* BEGIN IMMEDIATE for a batch. 0 or -1 (logged). */
 int pipeline_begin(struct pipeline *p);

@@ -18,6 +18,7 @@
 #include "common/strutil.h"
 #include "common/xmalloc.h"
 #include "mail/resent.h"
+#include "mail/sent.h"
 #include "notify.h"
 #include "pipeline.h"
 #include "resend.h"
@@ -85,12 +86,33 @@ resend_spool_find(const char *spool, const char *msgid,
 	return 0;
 }
 
+int
+resend_record(struct store *st, const struct store_resend *rs,
+    struct store_resend_attempt *a)
+{
+	int other = 0;
+	struct store_resend cur;
+
+	a->resend = rs->id;
+	if (a->outcome != OUTCOME_BOUNCED) {
+		/* the row as it is now: a person may have cancelled it */
+		if (store_resend_get(st, rs->id, &cur) != 1)
+			return -1;
+		if (a->outcome == OUTCOME_DEFERRED &&
+		    !lifecycle_resend_waiting(cur.state) &&
+		    (other = store_resend_other_waiting(st, rs->id)) == -1)
+			return -1;
+		a->state = lifecycle_resend_state(cur.state, a->outcome,
+		    other == 1, &a->requeue);
+	}
+	return store_resend_record(st, a);
+}
+
 static int
 record(struct store *st, const struct store_resend *rs,
     struct store_resend_attempt *a)
 {
-	a->resend = rs->id;
-	if (store_resend_record(st, a) == -1) {
+	if (resend_record(st, rs, a) == -1) {
 		log_warnx("store: resend %lld: %s", (long long)rs->id,
 		    store_error(st));
 		return -1;
@@ -100,21 +122,21 @@ record(struct store *st, const struct store_resend *rs,
 
 /*
  * The address is refused, as a hard bounce would say, without another
- * confirming resend (ev.final): our relay answered 5xx for it (issue 5:
+ * confirming resend (final): our relay answered 5xx for it (issue 5:
  * "failed on 5xx, recipient state updated"; the reason is what the
  * reply's RFC 3463 code implies), or a confirming resend
  * (confirm_hard_bounce) could not be sent at all, so the hard bounce it
- * was to confirm stands.
+ * was to confirm stands. Our own relay's answer is proof enough.
  */
 static int
 recipient_hard(struct store *st, const struct config *conf,
     const struct store_resend *rs, const char *reply, int64_t now)
 {
-	struct store_recipient r;
-	struct policy_event ev = { .action = "failed",
+	struct recipient r;
+	struct lc_bounce b = { .action = ACTION_FAILED,
 		.cls = CLASS_PERMANENT, .hard = true, .at = now,
-		.final = true };
-	struct policy_result pr;
+		.final = true, .auth = AUTH_VERIFIED_SENT };
+	struct lc_result res;
 	char status[16] = "";
 	enum reason why = REASON_COUNT;
 
@@ -122,25 +144,24 @@ recipient_hard(struct store *st, const struct config *conf,
 		find_status_code(reply, strlen(reply), status);
 	if (status[0] != '\0')
 		why = status_reason(status);
-	ev.reason = why != REASON_COUNT ? reason_name(why) :
-	    reply == NULL && rs->reason[0] != '\0' ? rs->reason :
-	    reason_name(REASON_REJECTED);
-	ev.status = status[0] != '\0' ? status : "5.0.0";
-	return pipeline_recipient(st, conf, rs->recipient, &ev, now, &r, &pr);
+	b.reason = why != REASON_COUNT ? why :
+	    reply == NULL && rs->reason != REASON_UNDEFINED ? rs->reason :
+	    REASON_REJECTED;
+	b.status = status[0] != '\0' ? status : "5.0.0";
+	return pipeline_recipient(st, conf, rs->recipient, &b, now, &r, &res);
 }
 
 /*
- * Records an outcome that ends the resend without a delivery; for a
- * confirming resend the address is then suppressed (recipient_hard()),
- * in the same transaction.
+ * Records an outcome; when the lifecycle says the address is refused,
+ * the recipient is suppressed (recipient_hard()) in the same
+ * transaction.
  */
 static int
 record_end(struct store *st, const struct config *conf,
     const struct store_resend *rs, struct store_resend_attempt *a,
-    const char *reply)
+    const struct lc_resend_result *res, const char *reply)
 {
-	if (strcmp(rs->kind, "confirm") != 0 &&
-	    strcmp(a->outcome, "failed") != 0)
+	if (!res->address_hard)
 		return record(st, rs, a);
 	if (store_begin(st) == -1)
 		return -1;
@@ -152,25 +173,64 @@ record_end(struct store *st, const struct config *conf,
 	return store_commit(st);
 }
 
-/* The bytes to resend: kept from the bounce, else from resend.spool. */
+/*
+ * Whether a spool copy may go to rcpt: it must name the address in its
+ * own recipient fields, as the sent record would (sent_parse()). A
+ * bounce names the Message-ID; only our copy says to whom it went.
+ */
+static bool
+spool_lists(const unsigned char *buf, size_t len, const char *rcpt)
+{
+	struct sent_info si;
+	bool yes = false;
+	size_t i;
+
+	if (sent_parse(buf, len, &si) == -1)
+		return false;
+	for (i = 0; i < si.nrcpts && !yes; i++)
+		yes = strcmp(si.rcpts[i], rcpt) == 0;
+	sent_info_free(&si);
+	return yes;
+}
+
+/*
+ * Our copy of the original: the sent record's, else resend.spool's when
+ * it lists the recipient. Never what a bounce returned: a bounce is
+ * anyone's message (docs/SECURITY.md). 1 and a malloc'd copy, 0 and
+ * *why_r when there is none, -1 (database).
+ */
 static int
-original(struct store *st, const struct config *conf,
-    const struct store_resend *rs, unsigned char **buf_r, size_t *len_r)
+our_copy(struct store *st, const struct config *conf,
+    const struct store_resend *rs, unsigned char **buf_r, size_t *len_r,
+    const char **why_r)
 {
 	int rc;
 
-	if (rs->original != 0) {
-		rc = store_resend_original(st, rs->original, buf_r, len_r);
-		if (rc == -1)
-			log_warnx("store: resend %lld: %s", (long long)rs->id,
-			    store_error(st));
-		if (rc != 0)
+	*why_r = NULL;
+	if (rs->sent != 0) {
+		if ((rc = store_sent_body(st, rs->sent, buf_r, len_r)) != 0)
 			return rc;
+		*why_r = "our copy in the sent record is gone (sent.keep)";
 	}
-	if (rs->original_message_id[0] == '\0')
+	if (rs->original_message_id[0] == '\0') {
+		if (*why_r == NULL)
+			*why_r = "the bounce names no original Message-ID";
 		return 0;
-	return resend_spool_find(conf->resend.spool, rs->original_message_id,
-	    buf_r, len_r);
+	}
+	if ((rc = resend_spool_find(conf->resend.spool,
+	    rs->original_message_id, buf_r, len_r)) != 1) {
+		if (rc == 0 && *why_r == NULL)
+			*why_r = conf->resend.spool == NULL ? "no copy in the "
+			    "sent record and resend.spool is not set" :
+			    "no copy in the sent record or resend.spool";
+		return rc;
+	}
+	if (spool_lists(*buf_r, *len_r, rs->recipient))
+		return 1;
+	free(*buf_r);
+	*buf_r = NULL;
+	*why_r = "the spool's copy does not list the recipient";
+	return 0;
 }
 
 /*
@@ -205,56 +265,100 @@ domain_of(const char *addr)
 	return at != NULL ? at + 1 : "localhost";
 }
 
+static enum lc_delivery
+delivery_of(enum smtp_outcome o)
+{
+	switch (o) {
+	case SMTP_SENT:
+		return DELIVERY_SENT;
+	case SMTP_FAILED:
+		return DELIVERY_REFUSED;
+	case SMTP_CONFIG:
+		return DELIVERY_CONFIG;
+	case SMTP_DEFERRED:
+		break;
+	}
+	return DELIVERY_DEFERRED;
+}
+
+/* What the worker decides from: the row, the recipient, the rates. */
+static int
+due_step(struct store *st, const struct config_resend *rc,
+    const struct store_resend *rs, int64_t now, struct lc_resend *lr,
+    int64_t *at_r, const char **why_r, enum resend_step *step_r)
+{
+	struct recipient r;
+	struct lc_rate rate;
+	int found;
+
+	if ((found = store_recipient_get(st, rs->recipient, &r)) == -1 ||
+	    store_resend_sent_since(st, now - 3600, domain_of(rs->recipient),
+	    &rate.hour, &rate.domain_hour) == -1)
+		return -1;
+	*lr = (struct lc_resend){ rs->kind, rs->state, rs->reason,
+		rs->attempts, rs->created_at };
+	*step_r = lifecycle_resend_due(rc, lr, found == 1 &&
+	    r.state == STATE_SUPPRESSED, &rate, now, at_r, why_r);
+	return 0;
+}
+
 /* One due resend: 0 (its outcome recorded), or -1 (database). */
 static int
-attempt(struct store *st, const struct config *conf,
+attempt(struct store *st, const struct config *conf, const struct verp *v,
     const struct store_resend *rs, int64_t now, struct resend_counts *c)
 {
 	const struct config_resend *rc = &conf->resend;
 	struct store_resend_attempt a = { .at = now };
-	struct store_recipient r;
-	struct smtp_result res;
+	struct lc_resend lr;
+	struct lc_resend_result res;
+	struct smtp_result sr;
+	enum resend_step step;
 	unsigned char *buf = NULL;
-	char id[160], mid[200];
+	char id[160], mid[200], from[VERP_PATH_MAX + 1];
+	const char *why, *err;
 	char *msg;
 	size_t len, mlen, skip;
-	int found, rcode;
+	int64_t at;
+	int found;
 
-	/* never to an address suppressed meanwhile (by a bounce or a
-	 * person) */
-	if ((found = store_recipient_get(st, rs->recipient, &r)) == -1)
+	if (due_step(st, rc, rs, now, &lr, &at, &why, &step) == -1)
 		return -1;
-	if (found == 1 && r.state == STATE_SUPPRESSED) {
+	switch (step) {
+	case STEP_CANCEL:
 		if (store_resend_cancel(st, rs->id, now) == -1)
 			return -1;
 		log_info("resend %lld: %s is suppressed: cancelled",
 		    (long long)rs->id, rs->recipient);
 		c->cancelled++;
 		return 0;
-	}
-	if (rs->attempts >= rc->max_attempts ||
-	    now - rs->created_at > (int64_t)rc->max_age) {
-		a.outcome = "gave_up";
-		a.reply = rs->attempts >= rc->max_attempts ?
-		    "resend.max_attempts reached" : "older than resend.max_age";
+	case STEP_POSTPONE:
+		if (store_resend_postpone(st, rs->id, at) == -1)
+			return -1;
+		log_info("resend %lld: %s: waits %llds: %s", (long long)rs->id,
+		    rs->recipient, (long long)(at - now), why);
+		c->postponed++;
+		return 0;
+	case STEP_GIVE_UP:
+		lifecycle_resend_end(&lr, OUTCOME_GAVE_UP, &res);
+		a.outcome = res.outcome;
+		a.reply = why;
 		log_info("resend %lld: %s: gave up: %s", (long long)rs->id,
-		    rs->recipient, a.reply);
+		    rs->recipient, why);
 		c->gave_up++;
-		return record_end(st, conf, rs, &a, NULL);
+		return record_end(st, conf, rs, &a, &res, NULL);
+	case STEP_SEND:
+		break;
 	}
-	if ((rcode = original(st, conf, rs, &buf, &len)) == -1)
+	if ((found = our_copy(st, conf, rs, &buf, &len, &why)) == -1)
 		return -1;
-	if (rcode == 0) {
-		a.outcome = "cannot_resend";
-		a.reply = rs->original != 0 ? "the stored original is gone" :
-		    rc->spool == NULL ? "the bounce did not return the whole "
-		    "original and resend.spool is not set" : "the bounce did "
-		    "not return the whole original and resend.spool has no "
-		    "copy";
+	if (found == 0) {
+		lifecycle_resend_end(&lr, OUTCOME_CANNOT, &res);
+		a.outcome = res.outcome;
+		a.reply = why;
 		log_info("resend %lld: %s: cannot resend: %s",
-		    (long long)rs->id, rs->recipient, a.reply);
+		    (long long)rs->id, rs->recipient, why);
 		c->cannot++;
-		return record_end(st, conf, rs, &a, NULL);
+		return record_end(st, conf, rs, &a, &res, NULL);
 	}
 	/* RFC 5322 3.6.4: unique; ours, so the bounce of this copy is
 	 * found again (store_resend_find_sent()) */
@@ -262,70 +366,77 @@ attempt(struct store *st, const struct config *conf,
 	    (long long)rs->id, (long long)rs->attempts + 1, (long long)now,
 	    domain_of(rc->from));
 	snprintf(mid, sizeof(mid), "<%s>", id);
+	/* its bounce comes back to a signed return path for the recipient,
+	 * so that it is believed (docs/VERP.md); Resent-From stays ours */
+	if (v == NULL ||
+	    verp_sign(v, rs->recipient, now, from, sizeof(from), &err) == -1)
+		snprintf(from, sizeof(from), "%s", rc->from);
 	skip = skip_return_path(buf, len);
 	msg = resent_compose((const char *)buf + skip, len - skip, rc->from,
 	    now, id, &mlen);
 	free(buf);
-	smtp_send(&rc->smtp, rc->from, rs->recipient, msg, mlen,
-	    notify_watchdog, &res);
+	smtp_send(&rc->smtp, from, rs->recipient, msg, mlen, notify_watchdog,
+	    &sr);
 	free(msg);
 	notify_watchdog();
-	a.reply_code = res.code;
-	a.reply = res.reply;
-	a.counts = res.outcome != SMTP_CONFIG;
+	lifecycle_resend_result(rc, &lr, delivery_of(sr.outcome), now,
+	    arc4random(), &res);
+	a.outcome = res.outcome;
+	a.counts = res.counts;
+	a.next_at = res.next_at;
+	a.reply_code = sr.code;
+	a.reply = sr.reply;
+	if (sr.outcome == SMTP_CONFIG)
+		log_warnx("resend: %s:%u: %s (fix the configuration; resends "
+		    "wait meanwhile)", rc->smtp.host, rc->smtp.port, sr.reply);
 	switch (res.outcome) {
-	case SMTP_SENT:
-		a.outcome = "sent";
+	case OUTCOME_SENT:
 		a.resent_message_id = mid;
 		c->sent++;
 		log_info("resend %lld: %s: sent as %s: %d %s",
-		    (long long)rs->id, rs->recipient, mid, res.code, res.reply);
-		return record(st, rs, &a);
-	case SMTP_FAILED:
-		a.outcome = "failed";
+		    (long long)rs->id, rs->recipient, mid, sr.code, sr.reply);
+		break;
+	case OUTCOME_FAILED:
 		c->failed++;
 		log_info("resend %lld: %s: refused: %d %s", (long long)rs->id,
-		    rs->recipient, res.code, res.reply);
-		return record_end(st, conf, rs, &a, res.reply);
-	case SMTP_DEFERRED:
-	case SMTP_CONFIG:
+		    rs->recipient, sr.code, sr.reply);
 		break;
-	}
-	if (res.outcome == SMTP_CONFIG)
-		log_warnx("resend: %s:%u: %s (fix the configuration; resends "
-		    "wait meanwhile)", rc->smtp.host, rc->smtp.port, res.reply);
-	if (a.counts && rs->attempts + 1 >= rc->max_attempts) {
-		a.outcome = "gave_up";
+	case OUTCOME_GAVE_UP:
 		c->gave_up++;
 		log_info("resend %lld: %s: gave up after %lld attempts: %s",
 		    (long long)rs->id, rs->recipient,
-		    (long long)rs->attempts + 1, res.reply);
-		return record_end(st, conf, rs, &a, NULL);
+		    (long long)rs->attempts + 1, sr.reply);
+		break;
+	case OUTCOME_DEFERRED:
+		c->deferred++;
+		log_info("resend %lld: %s: deferred until +%llds: %d %s",
+		    (long long)rs->id, rs->recipient,
+		    (long long)(a.next_at - now), sr.code, sr.reply);
+		break;
+	case OUTCOME_CANNOT:
+	case OUTCOME_BOUNCED:
+	case OUTCOME_COUNT:
+		break;
 	}
-	a.outcome = "deferred";
-	a.next_at = now + policy_resend_delay(rc, (unsigned)rs->attempts +
-	    (a.counts ? 1 : 0), 0, arc4random());
-	c->deferred++;
-	log_info("resend %lld: %s: deferred until +%llds: %d %s",
-	    (long long)rs->id, rs->recipient, (long long)(a.next_at - now),
-	    res.code, res.reply);
-	return record(st, rs, &a);
+	return record_end(st, conf, rs, &a, &res, res.address_hard ?
+	    sr.reply : NULL);
 }
 
 const char *
 resend_counts_text(const struct resend_counts *c, char *buf, size_t len)
 {
 	snprintf(buf, len, "resends: %llu sent, %llu deferred, %llu failed, "
-	    "%llu gave up, %llu cannot, %llu cancelled",
+	    "%llu gave up, %llu cannot, %llu cancelled, %llu rate-limited",
 	    (unsigned long long)c->sent, (unsigned long long)c->deferred,
 	    (unsigned long long)c->failed, (unsigned long long)c->gave_up,
-	    (unsigned long long)c->cannot, (unsigned long long)c->cancelled);
+	    (unsigned long long)c->cannot, (unsigned long long)c->cancelled,
+	    (unsigned long long)c->postponed);
 	return buf;
 }
 
 int
-resend_run(struct store *st, const struct config *conf, int64_t now,
-    struct resend_counts *c, int64_t *next_r)
+resend_run(struct store *st, const struct config *conf, const struct verp *v,
+    int64_t now, struct resend_counts *c, int64_t *next_r)
 {
 	struct store_resend due[RESEND_PER_RUN];
 	size_t i, n = 0;
@@ -337,7 +448,7 @@ resend_run(struct store *st, const struct config *conf, int64_t now,
 		return -1;
 	}
 	for (i = 0; i < n; i++)
-		if (attempt(st, conf, &due[i], now, c) == -1) {
+		if (attempt(st, conf, v, &due[i], now, c) == -1) {
 			log_warnx("store: resend %lld: %s",
 			    (long long)due[i].id, store_error(st));
 			return -1;

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/verp.h"
 #include "config/config.h"
 #include "storage/store.h"
 
@@ -24,6 +25,7 @@
 
 struct resend_counts {
 	uint64_t sent, deferred, failed, gave_up, cannot, cancelled;
+	uint64_t postponed; /* resend.max_per_hour, ..._per_domain_... */
 };
 
 /* "resends: 3 sent, 1 deferred, 0 failed, 0 gave up, 0 cannot, 0
@@ -37,8 +39,18 @@ const char *resend_counts_text(const struct resend_counts *c, char *buf,
  * already), 0 when none waits. Returns 0, or -1 on a database error
  * (logged; nothing is lost, the rows stay due).
  */
-int resend_run(struct store *st, const struct config *conf, int64_t now,
-    struct resend_counts *c, int64_t *next_r);
+int resend_run(struct store *st, const struct config *conf,
+    const struct verp *v, int64_t now, struct resend_counts *c,
+    int64_t *next_r);
+
+/*
+ * Records an attempt's outcome for rs: the state it moves the row to is
+ * the lifecycle's (lifecycle_resend_state()), from the row as it is now
+ * (a person may have cancelled it meanwhile). Fills a->resend, a->state
+ * and a->requeue. 0, or -1 (store_error()).
+ */
+int resend_record(struct store *st, const struct store_resend *rs,
+    struct store_resend_attempt *a);
 
 /*
  * A copy of the original with Message-ID msgid (raw, <> included) from

@@ -13,12 +13,16 @@
 #define BD_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "classify/reason.h"
+#include "lifecycle/lifecycle.h"
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
 #define STORE_SCHEMA_VERSION 5
 
-#define STORE_ADDR_MAX 320 /* RFC 5321 4.5.3.1.1 + .2: 64 @ 255 */
+#define STORE_ADDR_MAX RCPT_ADDR_MAX
 
 struct store;
 
@@ -44,6 +48,12 @@ const char *store_error(struct store *st);
  * condition (STYLE.md 4) rather than a broken database.
  */
 bool store_error_busy(struct store *st);
+/*
+ * 1 when another connection (bouncectl resend-now, cancel, suppress) has
+ * committed since the last call, 0 when not (and on the first call), -1.
+ * PRAGMA data_version: https://www.sqlite.org/pragma.html#pragma_data_version
+ */
+int store_changed_elsewhere(struct store *st);
 /* The file's PRAGMA user_version, or -1. */
 int store_schema_version(struct store *st);
 
@@ -72,6 +82,9 @@ struct store_message {
 	const char *error;   /* NULL unless unparsable */
 	int64_t received_at; /* when it arrived (file mtime, INTERNALDATE) */
 	int64_t processed_at;
+	/* its signed return path's verdict (AUTH_VERIFIED_TAG, AUTH_FORGED,
+	 * AUTH_UNVERIFIED), AUTH_COUNT for none (NULL: not parsed) */
+	enum authenticity authenticity;
 };
 
 /*
@@ -89,19 +102,21 @@ int store_message_add(struct store *st, const struct store_message *m,
 
 struct store_bounce {
 	const char *recipient; /* lower case addr-spec */
-	const char *action;    /* RFC 3464 Action, or NULL */
+	enum dsn_action action; /* RFC 3464 Action, or none */
 	const char *status;    /* RFC 3463 code, or NULL/"" */
 	int reply_code;	       /* 0: none */
-	const char *reason;    /* reason_name() */
+	enum reason reason;
 	bool hard;
-	const char *cls; /* class_name(): permanent transient complaint ignore */
+	enum bounce_class cls;
 	const char *diagnostic, *remote_mta, *original_message_id;
 	const char *rule, *family;
 	const char *original_recipient; /* RFC 3464 2.3.1, or NULL */
 	/* stage_name(), stage_source_name(), decision_layer_name(), or NULL */
 	const char *stage, *stage_source, *layer;
-	/* RFC 5965 3.1 Feedback-Type of an ARF report ("abuse"), or NULL */
-	const char *feedback_type;
+	/* RFC 5965 3.1 Feedback-Type of an ARF report, or none */
+	enum feedback feedback;
+	enum authenticity authenticity; /* docs/SECURITY.md */
+	enum lc_effect effect;		/* what it did to the recipient */
 	int64_t at; /* the message's received_at */
 };
 
@@ -110,38 +125,14 @@ int store_bounce_add(struct store *st, int64_t message,
 
 /* ---- recipients: current state per address ---- */
 
-enum store_state {
-	STATE_ACTIVE,	  /* "active": mail goes out */
-	STATE_SOFT,	  /* "soft": soft bounces counted, not yet stopped */
-	STATE_SUPPRESSED, /* "suppressed": do not send */
-};
-
-enum store_override {
-	OVERRIDE_NONE,	       /* NULL in the table */
-	OVERRIDE_SUPPRESSED,   /* "suppressed": a person suppressed it */
-	OVERRIDE_UNSUPPRESSED, /* "unsuppressed": a person lifted it */
-};
-
-/* A recipients row. Fixed buffers: copied in and out, nothing borrowed. */
-struct store_recipient {
-	char address[STORE_ADDR_MAX + 1]; /* lower case; the key */
-	char domain[256];		  /* after the last '@' */
-	enum store_state state;
-	char reason[32]; /* of the last bounce that counted, or "" */
-	char status[16]; /* its RFC 3463 code, or "" */
-	int64_t bounce_count; /* every failure recorded */
-	int64_t soft_count;   /* soft failures in the current window */
-	int64_t soft_since;   /* start of the current soft window, 0 */
-	int64_t first_bounce_at, last_bounce_at, suppressed_at; /* 0: never */
-	enum store_override override;
-	int64_t override_at; /* 0: never */
-};
+/* The row is struct recipient, its enums rcpt_state and rcpt_override
+ * (lifecycle/lifecycle.h); names are mapped here, where it is written. */
 
 /* 1 and *r filled when address (lower case) has a row, 0 when not, -1. */
 int store_recipient_get(struct store *st, const char *address,
-    struct store_recipient *r);
+    struct recipient *r);
 /* Inserts or replaces the row of r->address. */
-int store_recipient_put(struct store *st, const struct store_recipient *r);
+int store_recipient_put(struct store *st, const struct recipient *r);
 
 /*
  * A person's decision (bouncectl suppress/unsuppress), in one transaction:
@@ -150,7 +141,7 @@ int store_recipient_put(struct store *st, const struct store_recipient *r);
  * overrides log. note may be NULL.
  */
 int store_override(struct store *st, const char *address,
-    enum store_override o, int64_t now, const char *note);
+    enum rcpt_override o, int64_t now, const char *note);
 
 /*
  * Quiet soft addresses (policy.soft_decay): every recipient in state soft
@@ -165,16 +156,12 @@ struct store_resend_new {
 	const char *recipient;		 /* lower case */
 	const char *original_message_id; /* without <>, or NULL */
 	int64_t message;		 /* the bounce: messages.id */
-	const char *reason;		 /* reason_name() of the bounce */
-	const char *kind;		 /* "transient", or "confirm": one
-					  * confirming resend after a first
-					  * hard bounce */
-	/* The returned original when it was whole (resent_original()), or
-	 * NULL: then resend.spool is asked at send time. Stored once per
-	 * distinct content (sha256) in resend_originals. */
-	const void *original;
-	size_t original_len;
-	const char *original_sha256; /* hex of original, with it */
+	enum reason reason;		 /* of the bounce */
+	enum resend_kind kind;
+	/* the sent record's copy (sent_messages.id) a verified bounce
+	 * matched, or 0: then resend.spool is asked at send time. Never
+	 * anything a bounce returned (docs/SECURITY.md). */
+	int64_t sent;
 	int64_t next_at, now;
 };
 
@@ -191,12 +178,11 @@ struct store_resend {
 	int64_t id;
 	char recipient[STORE_ADDR_MAX + 1];
 	char original_message_id[1000]; /* "" for NULL (RFC 5322: 998) */
-	char reason[32];
-	char kind[16];	     /* "transient" or "confirm" */
-	char state[16];	     /* pending sent deferred failed gave_up
-			      * cannot_resend cancelled */
+	enum reason reason;
+	enum resend_kind kind;
+	enum resend_state state;
 	int64_t message;     /* the bounce that scheduled it */
-	int64_t original;    /* resend_originals.id, 0: none stored */
+	int64_t sent;	     /* sent_messages.id of our copy, 0: none */
 	int64_t attempts;    /* attempts made so far */
 	int64_t next_attempt_at, created_at;
 };
@@ -212,20 +198,26 @@ int store_resend_due(struct store *st, int64_t now, struct store_resend *out,
 int store_resend_next_at(struct store *st, int64_t *at_r);
 /* One row by id: 1 and *r, 0 when there is no such row, -1. */
 int store_resend_get(struct store *st, int64_t id, struct store_resend *r);
-/* The stored original's bytes: a malloc'd copy the caller frees. 1, 0
- * when there is no such row, -1. */
-int store_resend_original(struct store *st, int64_t original,
-    unsigned char **buf_r, size_t *len_r);
+/* Whether another resend than id waits for its recipient and original:
+ * 1, 0, -1 (lifecycle_resend_state()'s other_waiting). */
+int store_resend_other_waiting(struct store *st, int64_t id);
+/* Copies sent in attempts since `since`: in all, and to recipients in
+ * domain (lower case) -- resend.max_per_hour and its domain limit. */
+int store_resend_sent_since(struct store *st, int64_t since,
+    const char *domain, int64_t *all_r, int64_t *domain_r);
+/* next_attempt_at = at for a waiting resend, no attempt recorded (the
+ * rate limits). */
+int store_resend_postpone(struct store *st, int64_t id, int64_t at);
 
 /* The result of one attempt, or of a bounce of a resent copy. */
 struct store_resend_attempt {
 	int64_t resend;
 	int64_t at;
-	/* "sent", "deferred" (4xx, unreachable: next_at follows), "failed"
-	 * (5xx, or a hard bounce of the resent copy), "gave_up" (attempts
-	 * or age exhausted), "cannot_resend" (no whole original), "bounced"
-	 * (a bounce of a resent copy arrived: message says which) */
-	const char *outcome;
+	enum resend_outcome outcome;
+	/* the state it moves the resend to, and whether next_at applies
+	 * (lifecycle_resend_state()); ignored for OUTCOME_BOUNCED */
+	enum resend_state state;
+	bool requeue;
 	int reply_code;		       /* SMTP reply code, 0: none */
 	const char *reply;	       /* server reply / error text, or NULL */
 	const char *resent_message_id; /* sent: our Resent-Message-ID */
@@ -235,12 +227,11 @@ struct store_resend_attempt {
 };
 
 /*
- * Appends a resend_attempts row and moves the resend to the state the
- * outcome implies: sent, deferred (next_attempt_at = next_at), failed,
- * gave_up, cannot_resend; "bounced" appends only (the caller records
- * what follows with a second call). Sets last_error (reply), updated_at
- * and, for sent, resent_message_id. Within the caller's transaction or
- * its own when none is open.
+ * Appends a resend_attempts row and, unless the outcome is
+ * OUTCOME_BOUNCED, moves the resend to a->state (next_attempt_at =
+ * next_at when a->requeue). Sets last_error (reply), updated_at and, for
+ * sent, resent_message_id. Within the caller's transaction or its own
+ * when none is open.
  */
 int store_resend_record(struct store *st, const struct store_resend_attempt *a);
 
@@ -260,7 +251,7 @@ int store_bounce_link_resend(struct store *st, int64_t bounce, int64_t resend);
  * not exist or is not waiting (nothing changes), -1. */
 int store_resend_cancel(struct store *st, int64_t id, int64_t now);
 /* bouncectl resend-now: next_attempt_at = now for a pending/deferred
- * row. 1, 0 (as above), -1. The daemon picks it up within a minute. */
+ * row. 1, 0 (as above), -1. The daemon picks it up within a second. */
 int store_resend_now(struct store *st, int64_t id, int64_t now);
 
 /* ---- sent: copies of the mail we sent (schema v5, the sent: source) ---- */
@@ -349,10 +340,7 @@ enum store_col_type store_rows_type(const struct store_rows *rows,
 const char *store_rows_text(struct store_rows *rows, unsigned col);
 void store_rows_free(struct store_rows **rowsp);
 
-/* Names as stored, and back (-1 when unknown). */
+/* Names as stored (the lifecycle's enums have theirs in lifecycle.h). */
 const char *store_outcome_name(enum store_outcome o);
-const char *store_state_name(enum store_state s);
-int store_state_from_name(const char *name);
-const char *store_override_name(enum store_override o); /* NULL for NONE */
 
 #endif

@@ -21,6 +21,7 @@ enum store_stmt {
 	STMT_RELEASE,
 	STMT_ROLLBACK_TO,
 	STMT_USER_VERSION,
+	STMT_DATA_VERSION,
 	STMT_MESSAGE_FIND,
 	STMT_MESSAGE_ADD,
 	STMT_BOUNCE_ADD,
@@ -32,9 +33,9 @@ enum store_stmt {
 	STMT_DECAY,
 	/* store_resend.c holds the SQL of these, in store_resend_sql[] */
 	STMT_RESEND_FIND_PENDING,
-	STMT_ORIGINAL_ADD,
-	STMT_ORIGINAL_FIND,
-	STMT_ORIGINAL_GET,
+	STMT_RESEND_SENT_SINCE,
+	STMT_RESEND_SENT_SINCE_DOMAIN,
+	STMT_RESEND_POSTPONE,
 	STMT_RESEND_ADD,
 	STMT_RESEND_DUE,
 	STMT_RESEND_NEXT_AT,
@@ -64,6 +65,7 @@ struct store {
 	char *error;                    /* owned: the last error, or NULL */
 	int errcode;                    /* its SQLite result code, 0 for ours */
 	sqlite3_stmt *stmt[STMT_COUNT]; /* prepared on first use, kept */
+	int64_t data_version;		/* store_changed_elsewhere()'s last */
 };
 
 /*

@@ -321,7 +321,12 @@ store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
 		return store_failx(st, "stats: no such grouping %d", (int)by);
 	sql = xasprintf("SELECT %s, count(*) AS bounces,"
 			" count(DISTINCT recipient) AS recipients,"
-			" sum(hard) AS hard FROM bounces%s"
+			" sum(hard) AS hard,"
+			/* issue 13: our problems apart from the recipients'
+			 * (lifecycle_effect_name()); NULL before schema v5 */
+			" sum(effect = 'sender') AS sender,"
+			" sum(effect = 'unverified') AS unverified"
+			" FROM bounces%s"
 			" GROUP BY 1 ORDER BY %s",
 	    stats_sql[by].key, since != 0 ? " WHERE at >= ?1" : "",
 	    stats_sql[by].order);
@@ -342,12 +347,6 @@ static const char *const outcome_names[] = {
     [STORE_UNPARSABLE] = "unparsable",
 };
 
-static const char *const state_names[] = {
-    [STATE_ACTIVE] = "active",
-    [STATE_SOFT] = "soft",
-    [STATE_SUPPRESSED] = "suppressed",
-};
-
 const char *
 store_outcome_name(enum store_outcome o)
 {
@@ -356,36 +355,3 @@ store_outcome_name(enum store_outcome o)
 	return outcome_names[o];
 }
 
-const char *
-store_state_name(enum store_state s)
-{
-	if ((unsigned)s >= sizeof(state_names) / sizeof(state_names[0]))
-		return NULL;
-	return state_names[s];
-}
-
-int
-store_state_from_name(const char *name)
-{
-	if (name == NULL)
-		return -1;
-	for (size_t i = 0; i < sizeof(state_names) / sizeof(state_names[0]);
-	     i++)
-		if (strcmp(state_names[i], name) == 0)
-			return (int)i;
-	return -1;
-}
-
-const char *
-store_override_name(enum store_override o)
-{
-	switch (o) {
-	case OVERRIDE_SUPPRESSED:
-		return "suppressed";
-	case OVERRIDE_UNSUPPRESSED:
-		return "unsuppressed";
-	case OVERRIDE_NONE:
-		break;
-	}
-	return NULL;
-}

@@ -14,11 +14,12 @@
 
 #include "common/sha256.h"
 #include "common/xmalloc.h"
+#include "classify/reason.h"
 #include "store_private.h"
 
 #define RESEND_COLS                                                            \
 	"SELECT id, recipient, original_message_id, reason, kind, state,"      \
-	" message, original, attempts, next_attempt_at, created_at"            \
+	" message, sent, attempts, next_attempt_at, created_at"            \
 	" FROM resends"
 
 const char *const store_resend_sql[STMT_COUNT] = {
@@ -27,14 +28,22 @@ const char *const store_resend_sql[STMT_COUNT] = {
 	"SELECT id FROM resends WHERE recipient = ?1"
 	" AND COALESCE(original_message_id, '') = COALESCE(?2, '')"
 	" AND state IN ('pending', 'deferred')",
-    [STMT_ORIGINAL_ADD] =
-	"INSERT INTO resend_originals (sha256, body, created_at)"
-	" VALUES (?1, ?2, ?3) ON CONFLICT (sha256) DO NOTHING",
-    [STMT_ORIGINAL_FIND] = "SELECT id FROM resend_originals WHERE sha256 = ?1",
-    [STMT_ORIGINAL_GET] = "SELECT body FROM resend_originals WHERE id = ?1",
+    /* resend.max_per_hour: the attempts that sent a copy */
+    [STMT_RESEND_SENT_SINCE] =
+	"SELECT count(*) FROM resend_attempts"
+	" WHERE outcome = 'sent' AND at >= ?1",
+    /* ... and to one domain; the address's domain is after its last
+     * '@', which recipients.domain holds */
+    [STMT_RESEND_SENT_SINCE_DOMAIN] =
+	"SELECT count(*) FROM resend_attempts a JOIN resends r"
+	" ON r.id = a.resend JOIN recipients p ON p.address = r.recipient"
+	" WHERE a.outcome = 'sent' AND a.at >= ?1 AND p.domain = ?2",
+    [STMT_RESEND_POSTPONE] =
+	"UPDATE resends SET next_attempt_at = ?2"
+	" WHERE id = ?1 AND state IN ('pending', 'deferred')",
     [STMT_RESEND_ADD] =
 	"INSERT INTO resends (recipient, original_message_id, message, state,"
-	" next_attempt_at, created_at, updated_at, reason, kind, original)"
+	" next_attempt_at, created_at, updated_at, reason, kind, sent)"
 	" VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5, ?6, ?7, ?8)",
     /* the state test is the WHERE of resends_due, which lets SQLite
      * seek that index to the due rows, in order */
@@ -130,6 +139,22 @@ copy_col(sqlite3_stmt *stmt, int col, char *dst, size_t size)
 	snprintf(dst, size, "%s", s != NULL ? (const char *)s : "");
 }
 
+static int
+max0(int v)
+{
+	return v < 0 ? 0 : v;
+}
+
+/* A reason column: NULL or a name this build does not know is undefined */
+static enum reason
+text_reason(sqlite3_stmt *stmt, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, col);
+	enum reason r = s != NULL ? reason_from_name(s) : REASON_COUNT;
+
+	return r == REASON_COUNT ? REASON_UNDEFINED : r;
+}
+
 /* The current row of a RESEND_COLS statement. */
 static void
 read_resend(sqlite3_stmt *stmt, struct store_resend *r)
@@ -139,11 +164,14 @@ read_resend(sqlite3_stmt *stmt, struct store_resend *r)
 	copy_col(stmt, 1, r->recipient, sizeof(r->recipient));
 	copy_col(
 	    stmt, 2, r->original_message_id, sizeof(r->original_message_id));
-	copy_col(stmt, 3, r->reason, sizeof(r->reason));
-	copy_col(stmt, 4, r->kind, sizeof(r->kind));
-	copy_col(stmt, 5, r->state, sizeof(r->state));
+	r->reason = text_reason(stmt, 3);
+	/* the CHECKs of the schema hold these to the names */
+	r->kind = (enum resend_kind)max0(resend_kind_from_name(
+	    (const char *)sqlite3_column_text(stmt, 4)));
+	r->state = (enum resend_state)max0(resend_state_from_name(
+	    (const char *)sqlite3_column_text(stmt, 5)));
 	r->message = sqlite3_column_int64(stmt, 6);
-	r->original = sqlite3_column_int64(stmt, 7); /* NULL: 0 */
+	r->sent = sqlite3_column_int64(stmt, 7); /* NULL: 0 */
 	r->attempts = sqlite3_column_int64(stmt, 8);
 	r->next_attempt_at = sqlite3_column_int64(stmt, 9);
 	r->created_at = sqlite3_column_int64(stmt, 10);
@@ -221,56 +249,12 @@ tx_end(struct store *st, bool own, int rc)
 	return -1;
 }
 
-static bool
-is_waiting(const char *state)
-{
-	return strcmp(state, "pending") == 0 || strcmp(state, "deferred") == 0;
-}
-
 /* ---- adding ---- */
-
-/* resend_originals.id of the body, inserted unless the same bytes are
- * there already. */
-static int
-original_put(struct store *st, const struct store_resend_new *r, int64_t *id_r)
-{
-	char hex[SHA256_HEX_LEN + 1];
-	const char *sha = r->original_sha256;
-	sqlite3_stmt *stmt;
-
-	if (sha == NULL || *sha == '\0') {
-		sha256_hex(r->original, r->original_len, hex);
-		sha = hex;
-	}
-	if ((stmt = store_stmt(st, STMT_ORIGINAL_ADD)) == NULL)
-		return -1;
-	/* static: SQLite copies nothing, the step comes before we return */
-	if (store_bind_text(stmt, 1, sha) ||
-	    sqlite3_bind_blob64(
-		stmt, 2, r->original, r->original_len, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(stmt, 3, r->now))
-		return store_stmt_fail(st, stmt, "add original");
-	if (store_step_done(st, stmt, "add original") == -1)
-		return -1;
-	if ((stmt = store_stmt(st, STMT_ORIGINAL_FIND)) == NULL)
-		return -1;
-	if (store_bind_text(stmt, 1, sha))
-		return store_stmt_fail(st, stmt, "find original");
-	switch (step_int(st, stmt, "find original", id_r)) {
-	case 1:
-		return 0;
-	case 0:
-		return store_failx(st, "find original: %s vanished", sha);
-	default:
-		return -1;
-	}
-}
 
 static int
 resend_add(struct store *st, const struct store_resend_new *r, int64_t *id_r)
 {
 	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_FIND_PENDING);
-	int64_t original = 0;
 	int rc;
 
 	if (stmt == NULL)
@@ -278,11 +262,8 @@ resend_add(struct store *st, const struct store_resend_new *r, int64_t *id_r)
 	if (store_bind_text(stmt, 1, r->recipient) ||
 	    store_bind_opt(stmt, 2, r->original_message_id))
 		return store_stmt_fail(st, stmt, "find pending resend");
-	/* first: a duplicate must not leave a body behind */
 	if ((rc = step_int(st, stmt, "find pending resend", id_r)) != 0)
 		return rc == 1 ? 0 : -1;
-	if (r->original != NULL && original_put(st, r, &original) == -1)
-		return -1;
 	if ((stmt = store_stmt(st, STMT_RESEND_ADD)) == NULL)
 		return -1;
 	if (store_bind_text(stmt, 1, r->recipient) ||
@@ -290,9 +271,9 @@ resend_add(struct store *st, const struct store_resend_new *r, int64_t *id_r)
 	    sqlite3_bind_int64(stmt, 3, r->message) ||
 	    sqlite3_bind_int64(stmt, 4, r->next_at) ||
 	    sqlite3_bind_int64(stmt, 5, r->now) ||
-	    store_bind_opt(stmt, 6, r->reason) ||
-	    store_bind_text(stmt, 7, r->kind != NULL ? r->kind : "transient") ||
-	    store_bind_opt_int(stmt, 8, original))
+	    store_bind_opt(stmt, 6, reason_name(r->reason)) ||
+	    store_bind_text(stmt, 7, resend_kind_name(r->kind)) ||
+	    store_bind_opt_int(stmt, 8, r->sent))
 		return store_stmt_fail(st, stmt, "add resend");
 	if (store_step_done(st, stmt, "add resend") == -1)
 		return -1;
@@ -369,95 +350,51 @@ store_resend_get(struct store *st, int64_t id, struct store_resend *r)
 }
 
 int
-store_resend_original(
-    struct store *st, int64_t original, unsigned char **buf_r, size_t *len_r)
+store_resend_other_waiting(struct store *st, int64_t id)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_ORIGINAL_GET);
-	const void *body;
-	size_t len;
-	int rc;
+	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_OTHER_WAITING);
 
-	*buf_r = NULL;
-	*len_r = 0;
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, original))
-		return store_stmt_fail(st, stmt, "get original");
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(stmt);
-		return 0;
-	}
-	if (rc != SQLITE_ROW)
-		return store_stmt_fail(st, stmt, "get original");
-	/* the pointer first, then the size
-	 * (https://www.sqlite.org/c3ref/column_blob.html) */
-	body = sqlite3_column_blob(stmt, 0);
-	len = (size_t)sqlite3_column_bytes(stmt, 0);
-	if (body == NULL && len > 0)
-		return store_stmt_fail(st, stmt, "get original");
-	/* + 1: a NUL after the bytes, for a caller that wants one */
-	*buf_r = xmalloc(len + 1);
-	if (len > 0)
-		memcpy(*buf_r, body, len);
-	(*buf_r)[len] = '\0';
-	*len_r = len;
-	sqlite3_reset(stmt);
-	return 1;
+	if (sqlite3_bind_int64(stmt, 1, id))
+		return store_stmt_fail(st, stmt, "other resend");
+	return step_int(st, stmt, "other resend", NULL);
+}
+
+int
+store_resend_sent_since(struct store *st, int64_t since, const char *domain,
+    int64_t *all_r, int64_t *domain_r)
+{
+	sqlite3_stmt *stmt;
+
+	*all_r = *domain_r = 0;
+	if ((stmt = store_stmt(st, STMT_RESEND_SENT_SINCE)) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, since))
+		return store_stmt_fail(st, stmt, "resends sent");
+	if (step_int(st, stmt, "resends sent", all_r) == -1)
+		return -1;
+	if ((stmt = store_stmt(st, STMT_RESEND_SENT_SINCE_DOMAIN)) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, since) ||
+	    store_bind_text(stmt, 2, domain))
+		return store_stmt_fail(st, stmt, "resends sent");
+	return step_int(st, stmt, "resends sent", domain_r) == -1 ? -1 : 0;
+}
+
+int
+store_resend_postpone(struct store *st, int64_t id, int64_t at)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_POSTPONE);
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_bind_int64(stmt, 1, id) || sqlite3_bind_int64(stmt, 2, at))
+		return store_stmt_fail(st, stmt, "postpone resend");
+	return store_step_done(st, stmt, "postpone resend");
 }
 
 /* ---- recording attempts ---- */
-
-static const char *const outcomes[] = {
-    "sent", "deferred", "failed", "gave_up", "cannot_resend", "bounced"};
-
-static bool
-outcome_known(const char *o)
-{
-	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
-		if (strcmp(outcomes[i], o) == 0)
-			return true;
-	return false;
-}
-
-/*
- * The state a deferred outcome leaves, and whether next_at applies.
- * A row a person cancelled stays cancelled: the worker may have taken it
- * just before. A row that is no longer waiting (a transient bounce of a
- * copy that was sent) would become a second waiting row for its pair
- * when another bounce of the original has scheduled one meanwhile;
- * resends_one_pending forbids that, and the waiting row already retries
- * the same message to the same address, so this one gives up in its
- * favour.
- */
-static int
-deferred_state(struct store *st, const struct store_resend *cur,
-    const char **state_r, bool *requeue_r)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	*state_r = "deferred";
-	*requeue_r = true;
-	if (strcmp(cur->state, "cancelled") == 0) {
-		*state_r = "cancelled";
-		*requeue_r = false;
-		return 0;
-	}
-	if (is_waiting(cur->state))
-		return 0;
-	if ((stmt = store_stmt(st, STMT_RESEND_OTHER_WAITING)) == NULL)
-		return -1;
-	if (sqlite3_bind_int64(stmt, 1, cur->id))
-		return store_stmt_fail(st, stmt, "other resend");
-	if ((rc = step_int(st, stmt, "other resend", NULL)) == -1)
-		return -1;
-	if (rc == 1) {
-		*state_r = "gave_up";
-		*requeue_r = false;
-	}
-	return 0;
-}
 
 static int
 attempt_add(struct store *st, const struct store_resend_attempt *a)
@@ -468,7 +405,7 @@ attempt_add(struct store *st, const struct store_resend_attempt *a)
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, a->resend) ||
 	    sqlite3_bind_int64(stmt, 2, a->at) ||
-	    store_bind_text(stmt, 3, a->outcome) ||
+	    store_bind_text(stmt, 3, resend_outcome_name(a->outcome)) ||
 	    store_bind_opt_int(stmt, 4, a->reply_code) ||
 	    store_bind_opt(stmt, 5, a->reply) ||
 	    store_bind_opt_int(stmt, 6, a->message))
@@ -480,8 +417,7 @@ static int
 resend_record(struct store *st, const struct store_resend_attempt *a)
 {
 	struct store_resend cur;
-	const char *state = a->outcome, *rid;
-	bool requeue = false;
+	const char *rid;
 	sqlite3_stmt *stmt;
 	int rc, rid_len;
 
@@ -492,17 +428,14 @@ resend_record(struct store *st, const struct store_resend_attempt *a)
 			   : -1;
 	if (attempt_add(st, a) == -1)
 		return -1;
-	if (strcmp(a->outcome, "bounced") == 0)
+	if (a->outcome == OUTCOME_BOUNCED)
 		return 0; /* the caller's second call moves the state */
-	if (strcmp(a->outcome, "deferred") == 0 &&
-	    deferred_state(st, &cur, &state, &requeue) == -1)
-		return -1;
 	if ((stmt = store_stmt(st, STMT_RESEND_UPDATE)) == NULL)
 		return -1;
 	msgid_bare(a->resent_message_id, &rid, &rid_len);
 	if (sqlite3_bind_int64(stmt, 1, a->resend) ||
-	    store_bind_text(stmt, 2, state) ||
-	    (requeue && sqlite3_bind_int64(stmt, 3, a->next_at)) ||
+	    store_bind_text(stmt, 2, resend_state_name(a->state)) ||
+	    (a->requeue && sqlite3_bind_int64(stmt, 3, a->next_at)) ||
 	    sqlite3_bind_int(stmt, 4, a->counts ? 1 : 0) ||
 	    store_bind_opt(stmt, 5, a->reply) ||
 	    store_bind_opt_int(stmt, 6, a->reply_code) ||
@@ -518,9 +451,10 @@ store_resend_record(struct store *st, const struct store_resend_attempt *a)
 {
 	bool own;
 
-	if (a->outcome == NULL || !outcome_known(a->outcome))
-		return store_failx(st, "record resend: unknown outcome %s",
-		    a->outcome != NULL ? a->outcome : "(null)");
+	if (resend_outcome_name(a->outcome) == NULL ||
+	    resend_state_name(a->state) == NULL)
+		return store_failx(st, "record resend: unknown outcome %d or "
+		    "state %d", (int)a->outcome, (int)a->state);
 	if (tx_begin(st, &own) == -1)
 		return -1;
 	return tx_end(st, own, resend_record(st, a));

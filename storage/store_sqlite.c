@@ -13,6 +13,7 @@
 
 #include "common/strutil.h"
 #include "common/xmalloc.h"
+#include "classify/reason.h"
 #include "store_private.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -25,17 +26,19 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_RELEASE] = "RELEASE store_override",
     [STMT_ROLLBACK_TO] = "ROLLBACK TO store_override",
     [STMT_USER_VERSION] = "PRAGMA user_version",
+    [STMT_DATA_VERSION] = "PRAGMA data_version",
     [STMT_MESSAGE_FIND] = "SELECT id FROM messages WHERE sha256 = ?1",
     [STMT_MESSAGE_ADD] =
 	"INSERT INTO messages (sha256, source_ref, message_id, outcome,"
-	" error, received_at, processed_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	" error, received_at, processed_at, authenticity)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [STMT_BOUNCE_ADD] =
 	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
 	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
 	" rule, family, at, original_recipient, stage, stage_source, layer,"
-	" feedback_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	" ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	" feedback_type, authenticity, effect) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	" ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+	" ?21)",
     [STMT_RECIPIENT_GET] =
 	"SELECT address, domain, state, reason, status, bounce_count,"
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
@@ -218,6 +221,24 @@ store_read_version(struct store *st, int *v_r)
 }
 
 int
+store_changed_elsewhere(struct store *st)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_DATA_VERSION);
+	int64_t v;
+	int changed;
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) != SQLITE_ROW)
+		return store_stmt_fail(st, stmt, "data_version");
+	v = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	changed = st->data_version != 0 && v != st->data_version;
+	st->data_version = v;
+	return changed;
+}
+
+int
 store_schema_version(struct store *st)
 {
 	int v;
@@ -382,7 +403,8 @@ store_message_add(
 	    store_bind_text(stmt, 4, store_outcome_name(m->outcome)) ||
 	    store_bind_opt(stmt, 5, m->error) ||
 	    store_bind_opt_int(stmt, 6, m->received_at) ||
-	    sqlite3_bind_int64(stmt, 7, m->processed_at))
+	    sqlite3_bind_int64(stmt, 7, m->processed_at) ||
+	    store_bind_opt(stmt, 8, authenticity_name(m->authenticity)))
 		return store_stmt_fail(st, stmt, "add message");
 	if (store_step_done(st, stmt, "add message") == -1)
 		return -1;
@@ -401,12 +423,12 @@ store_bounce_add(struct store *st, int64_t message,
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, message) ||
 	    store_bind_text(stmt, 2, b->recipient) ||
-	    store_bind_opt(stmt, 3, b->action) ||
+	    store_bind_opt(stmt, 3, dsn_action_name(b->action)) ||
 	    store_bind_opt(stmt, 4, b->status) ||
 	    (b->reply_code != 0 && sqlite3_bind_int(stmt, 5, b->reply_code)) ||
-	    store_bind_opt(stmt, 6, b->reason) ||
+	    store_bind_opt(stmt, 6, reason_name(b->reason)) ||
 	    sqlite3_bind_int(stmt, 7, b->hard ? 1 : 0) ||
-	    store_bind_opt(stmt, 8, b->cls) ||
+	    store_bind_opt(stmt, 8, class_name(b->cls)) ||
 	    store_bind_opt(stmt, 9, b->diagnostic) ||
 	    store_bind_opt(stmt, 10, b->remote_mta) ||
 	    store_bind_opt(stmt, 11, b->original_message_id) ||
@@ -417,7 +439,9 @@ store_bounce_add(struct store *st, int64_t message,
 	    store_bind_opt(stmt, 16, b->stage) ||
 	    store_bind_opt(stmt, 17, b->stage_source) ||
 	    store_bind_opt(stmt, 18, b->layer) ||
-	    store_bind_opt(stmt, 19, b->feedback_type))
+	    store_bind_opt(stmt, 19, feedback_name(b->feedback)) ||
+	    store_bind_opt(stmt, 20, authenticity_name(b->authenticity)) ||
+	    store_bind_opt(stmt, 21, lc_effect_name(b->effect)))
 		return store_stmt_fail(st, stmt, "add bounce");
 	if (store_step_done(st, stmt, "add bounce") == -1)
 		return -1;
@@ -436,20 +460,18 @@ copy_col(sqlite3_stmt *stmt, int col, char *dst, size_t size)
 	snprintf(dst, size, "%s", s != NULL ? (const char *)s : "");
 }
 
-static int
-override_from_name(const char *name)
+
+/* NULL and a name this build does not know read as undefined */
+static enum reason
+reason_of(const char *name)
 {
-	if (name == NULL)
-		return OVERRIDE_NONE;
-	if (strcmp(name, "suppressed") == 0)
-		return OVERRIDE_SUPPRESSED;
-	if (strcmp(name, "unsuppressed") == 0)
-		return OVERRIDE_UNSUPPRESSED;
-	return -1;
+	enum reason r = name != NULL ? reason_from_name(name) : REASON_COUNT;
+
+	return r == REASON_COUNT ? REASON_UNDEFINED : r;
 }
 
 static int
-read_recipient(struct store *st, sqlite3_stmt *stmt, struct store_recipient *r)
+read_recipient(struct store *st, sqlite3_stmt *stmt, struct recipient *r)
 {
 	int state, o;
 
@@ -457,8 +479,8 @@ read_recipient(struct store *st, sqlite3_stmt *stmt, struct store_recipient *r)
 	copy_col(stmt, 0, r->address, sizeof(r->address));
 	copy_col(stmt, 1, r->domain, sizeof(r->domain));
 	state =
-	    store_state_from_name((const char *)sqlite3_column_text(stmt, 2));
-	copy_col(stmt, 3, r->reason, sizeof(r->reason));
+	    rcpt_state_from_name((const char *)sqlite3_column_text(stmt, 2));
+	r->reason = reason_of((const char *)sqlite3_column_text(stmt, 3));
 	copy_col(stmt, 4, r->status, sizeof(r->status));
 	r->bounce_count = sqlite3_column_int64(stmt, 5);
 	r->soft_count = sqlite3_column_int64(stmt, 6);
@@ -467,7 +489,7 @@ read_recipient(struct store *st, sqlite3_stmt *stmt, struct store_recipient *r)
 	r->first_bounce_at = sqlite3_column_int64(stmt, 8);
 	r->last_bounce_at = sqlite3_column_int64(stmt, 9);
 	r->suppressed_at = sqlite3_column_int64(stmt, 10);
-	o = override_from_name((const char *)sqlite3_column_text(stmt, 11));
+	o = rcpt_override_from_name((const char *)sqlite3_column_text(stmt, 11));
 	r->override_at = sqlite3_column_int64(stmt, 12);
 	if (state == -1 || o == -1)
 		return store_failx(
@@ -479,7 +501,7 @@ read_recipient(struct store *st, sqlite3_stmt *stmt, struct store_recipient *r)
 
 int
 store_recipient_get(
-    struct store *st, const char *address, struct store_recipient *r)
+    struct store *st, const char *address, struct recipient *r)
 {
 	sqlite3_stmt *stmt = store_stmt(st, STMT_RECIPIENT_GET);
 	int rc;
@@ -498,17 +520,18 @@ store_recipient_get(
 }
 
 int
-store_recipient_put(struct store *st, const struct store_recipient *r)
+store_recipient_put(struct store *st, const struct recipient *r)
 {
 	sqlite3_stmt *stmt = store_stmt(st, STMT_RECIPIENT_PUT);
-	const char *o = store_override_name(r->override);
+	const char *o = rcpt_override_name(r->override);
 
 	if (stmt == NULL)
 		return -1;
 	if (store_bind_text(stmt, 1, r->address) ||
 	    store_bind_text(stmt, 2, r->domain) ||
-	    store_bind_text(stmt, 3, store_state_name(r->state)) ||
-	    store_bind_opt(stmt, 4, r->reason) ||
+	    store_bind_text(stmt, 3, rcpt_state_name(r->state)) ||
+	    store_bind_opt(stmt, 4, r->reason == REASON_UNDEFINED ? NULL :
+		reason_name(r->reason)) ||
 	    store_bind_opt(stmt, 5, r->status) ||
 	    sqlite3_bind_int64(stmt, 6, r->bounce_count) ||
 	    sqlite3_bind_int64(stmt, 7, r->soft_count) ||
@@ -526,7 +549,7 @@ store_recipient_put(struct store *st, const struct store_recipient *r)
 
 static int
 override_row(
-    struct store *st, const char *address, enum store_override o, int64_t now)
+    struct store *st, const char *address, enum rcpt_override o, int64_t now)
 {
 	sqlite3_stmt *stmt = store_stmt(
 	    st, o == OVERRIDE_SUPPRESSED ? STMT_SUPPRESS : STMT_UNSUPPRESS);
@@ -542,7 +565,7 @@ override_row(
 }
 
 static int
-override_log(struct store *st, const char *address, enum store_override o,
+override_log(struct store *st, const char *address, enum rcpt_override o,
     int64_t now, const char *note)
 {
 	sqlite3_stmt *stmt = store_stmt(st, STMT_OVERRIDE_LOG);
@@ -550,7 +573,7 @@ override_log(struct store *st, const char *address, enum store_override o,
 	if (stmt == NULL)
 		return -1;
 	if (store_bind_text(stmt, 1, address) ||
-	    store_bind_text(stmt, 2, store_override_name(o)) ||
+	    store_bind_text(stmt, 2, rcpt_override_name(o)) ||
 	    sqlite3_bind_int64(stmt, 3, now) || store_bind_opt(stmt, 4, note))
 		return store_stmt_fail(st, stmt, "log override");
 	return store_step_done(st, stmt, "log override");
@@ -561,7 +584,7 @@ override_log(struct store *st, const char *address, enum store_override o,
  * in one, a savepoint nests inside it instead of a BEGIN that would fail.
  */
 static int
-override_tx(struct store *st, const char *address, enum store_override o,
+override_tx(struct store *st, const char *address, enum rcpt_override o,
     int64_t now, const char *note)
 {
 	bool own = sqlite3_get_autocommit(st->db) != 0;
@@ -585,7 +608,7 @@ fail:
 }
 
 int
-store_override(struct store *st, const char *address, enum store_override o,
+store_override(struct store *st, const char *address, enum rcpt_override o,
     int64_t now, const char *note)
 {
 	char addr[STORE_ADDR_MAX + 1];

@@ -1,11 +1,12 @@
-# The daemon's pure parts: policy (injected clock) and SHA-256.
-add_executable(test_policy unit/test_policy.c)
-target_link_libraries(test_policy PRIVATE bd_policy PkgConfig::CMOCKA)
-add_test(NAME policy COMMAND test_policy)
+# The pure parts: the lifecycle (injected clock) and SHA-256.
+add_executable(test_lifecycle unit/test_lifecycle.c)
+target_link_libraries(test_lifecycle PRIVATE bd_lifecycle bd_reason
+	PkgConfig::CMOCKA)
+add_test(NAME lifecycle COMMAND test_lifecycle)
 add_executable(test_sha256 unit/test_sha256.c)
 target_link_libraries(test_sha256 PRIVATE bd_common PkgConfig::CMOCKA)
 add_test(NAME sha256 COMMAND test_sha256)
-set_tests_properties(policy sha256 PROPERTIES LABELS unit)
+set_tests_properties(lifecycle sha256 PROPERTIES LABELS unit)
 
 # The real binary on temporary Maildirs (tests/integration/).
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
@@ -18,6 +19,12 @@ foreach(t drain watch kill policy xdev verp)
 endforeach()
 
 # Resend end to end: the daemon against a real SMTP sink on loopback.
+# daemon_forged: forged bounces against it (issue 13, docs/SECURITY.md).
+add_test(NAME daemon_forged COMMAND sh ${BD_INTEG}/daemon_forged.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_forged)
+set_tests_properties(daemon_forged PROPERTIES LABELS integration
+	TIMEOUT 300 SKIP_RETURN_CODE 77)
 add_test(NAME daemon_resend COMMAND sh ${BD_INTEG}/daemon_resend.sh
 	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend)

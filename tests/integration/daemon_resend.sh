@@ -3,15 +3,16 @@
 # server on loopback (Debian's aiosmtpd, writing a Maildir and stamping
 # X-MailFrom / X-RcptTo on what it stores). The clock is moved with
 # BOUNCED_TEST_TIME_OFFSET instead of sleeping.
-#   - a connection-timeout bounce (seed group 5) with the original
-#     attached is resent once, to that recipient alone, with Resent-*
-#     headers and the original's Message-ID and body byte for byte; a
+#   - a connection-timeout bounce (seed group 5), back at our signed
+#     return path, is resent once from our copy in resend.spool, to that
+#     recipient alone, with Resent-* headers and the original's
+#     Message-ID and body byte for byte; a
 #     user-unknown bounce beside it is not resent; the row says sent;
 #   - a second run sends nothing more;
 #   - the server down: deferred (an attempt counted), sent once it is back;
 #   - a bounce of the resent copy is linked to its resend and counted once;
-#   - headers only returned and no spool: cannot_resend; with resend.spool
-#     holding the original: sent from the spool;
+#   - no copy of ours (resend.spool): cannot_resend, whatever the bounce
+#     returned; with resend.spool holding the original: sent from it;
 #   - policy.confirm_hard_bounce: one confirming copy, then suppressed.
 # usage: daemon_resend.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
 bounced=$1 bouncectl=$2 py=$3 src=$4 work=$5
@@ -53,6 +54,7 @@ resend:
     port: $port
     timeout: 5s
 EOF
+verp_setup conf.yaml "$bouncectl"
 
 run() { # run OFFSET-SECONDS
 	BOUNCED_TEST_TIME_OFFSET=$1 "$bounced" --once -c conf.yaml 2>>log || { cat log; fail "bounced"; }
@@ -67,6 +69,7 @@ delivered() {
 sink_start
 # seed group 5: "<addr>: connect to x.x.x.x timed out"
 original o1 alice@timeout.example.net bob@example.com >o1.eml
+cp o1.eml spool/o1@app1.example.org # our copy (docs/SECURITY.md)
 dsn 1 alice@timeout.example.net 4.4.1 \
     "<alice@timeout.example.net>: connect to 192.0.2.25 timed out" o1.eml
 original o2 carol@example.net >o2.eml
@@ -80,7 +83,10 @@ run 1000 # 15 min later: due
 [ "$(rstate alice@timeout.example.net)" = "sent 1" ] || { cat log; fail "not sent: $(rstate alice@timeout.example.net)"; }
 [ "$(delivered)" = 1 ] || fail "want exactly one message at the sink, have $(delivered)"
 got=$(find sink/new sink/cur -type f | head -1)
-grep -q '^X-MailFrom: bounces@example.org$' "$got" || fail "envelope sender: $(grep X-MailFrom "$got")"
+# the envelope sender is the signed return path for the recipient, so
+# that the copy's own bounce is believed (docs/SECURITY.md)
+grep -q "^X-MailFrom: $($VERP_SIGN alice@timeout.example.net)\$" "$got" ||
+    fail "envelope sender: $(grep X-MailFrom "$got")"
 [ "$(grep '^X-RcptTo:' "$got")" = "X-RcptTo: alice@timeout.example.net" ] ||
     fail "envelope recipients: $(grep X-RcptTo "$got") (want alice alone)"
 grep -q '^Resent-From: bounces@example.org$' "$got" || fail "no Resent-From"
@@ -110,6 +116,7 @@ run 6000
 # the server down: deferred with the attempt counted; sent when it is back
 sink_stop
 original o4 dave@timeout.example.net >o4.eml
+cp o4.eml spool/o4@app1.example.org # our copy (docs/SECURITY.md)
 dsn 4 dave@timeout.example.net 4.4.1 "<dave@timeout.example.net>: connect to 192.0.2.26 timed out" o4.eml
 run 7000
 run 9000
@@ -139,6 +146,7 @@ mk_maildir md2
 sed 's/^database: db$/database: db2/; s/^  path: md$/  path: md2/' conf.yaml >conf2.yaml
 printf 'policy:\n  confirm_hard_bounce: true\n' >>conf2.yaml
 original o7 gina@example.net >o7.eml
+cp o7.eml spool/o7@app1.example.org # our copy (docs/SECURITY.md)
 run2() { BOUNCED_TEST_TIME_OFFSET=$1 "$bounced" --once -c conf2.yaml 2>>log || { cat log; fail "bounced"; }; }
 deliver2() { # like dsn, into md2
 	md=md2

@@ -18,12 +18,13 @@ sql() { sqlite3 -readonly "$1" "$2"; }
 postfix_start pf "smtpd_delay_reject = no
 smtpd_recipient_restrictions = check_recipient_access inline:{ { deferme@slow.example.net = 450 4.2.1 mailbox busy, try later }, { rejectme@slow.example.net = 550 5.1.1 no such user } }, permit_mynetworks, reject_unauth_destination"
 
-mkdir -p md/new md/cur md/tmp
+mkdir -p md/new md/cur md/tmp spool
 printf '%s\n' "database: db" "maildir:" "  path: md" "resend:" \
-    "  enabled: true" "  from: bounces@example.org" \
+    "  enabled: true" "  from: bounces@example.org" "  spool: spool" \
     "  schedule: [15m, 1h, 4h]" "  max_attempts: 3" "  jitter: 0" \
     "  smtp:" "    host: 127.0.0.1" "    port: $PF_PORT" \
     "    timeout: 10s" >conf.yaml
+verp_setup conf.yaml "$bouncectl"
 runat() {
 	BOUNCED_TEST_TIME_OFFSET=$1 "$bounced" --once -c conf.yaml 2>>log ||
 	    { cat log; fail "bounced"; }
@@ -36,6 +37,7 @@ n=0
 for r in ok deferme rejectme; do
 	n=$((n + 1))
 	original "p$n" "$r@slow.example.net" >"p$n.eml"
+	cp "p$n.eml" "spool/p$n@app1.example.org" # our copy
 	dsn "$n" "$r@slow.example.net" 4.4.1 \
 	    "<$r@slow.example.net>: connect to 192.0.2.$n timed out" "p$n.eml"
 done

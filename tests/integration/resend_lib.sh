@@ -16,11 +16,16 @@ original() {
 }
 
 # dsn FILE RCPT STATUS DIAG ORIGINAL-FILE [headers]: an RFC 3464 report,
-# delivered into the Maildir $md (default md)
+# delivered into the Maildir $md (default md). With $VERP_SIGN set (a
+# command: "bouncectl -c conf.yaml verp sign"), it comes back to the
+# signed return path for RCPT, as a bounce of our own mail does
+# (docs/SECURITY.md): resends follow verified bounces only.
 dsn() {
 	part=message/rfc822
 	[ "${6:-}" = headers ] && part=text/rfc822-headers
 	{
+		[ -z "${VERP_SIGN:-}" ] ||
+			printf 'Delivered-To: %s\n' "$($VERP_SIGN "$2")"
 		printf 'From: Mail Delivery System <MAILER-DAEMON@relay.example.org>\n'
 		printf 'To: bounces@example.org\nSubject: Undelivered Mail Returned to Sender\n'
 		printf 'Message-ID: <dsn.%s@relay.example.org>\n' "$(basename "$1")"
@@ -42,3 +47,12 @@ dsn() {
 	mv "${md:-md}/tmp/$(basename "$1")" "${md:-md}/new/"
 }
 
+
+# verp_setup CONF BOUNCECTL: a verp: section (key verp.key) appended to
+# CONF, and VERP_SIGN set for dsn()
+verp_setup() {
+	printf 'integration test key 0123456789\n' >verp.key
+	printf '%s\n' "verp:" "  address: bounces+{tag}@example.org" \
+	    "  key_file: verp.key" >>"$1"
+	VERP_SIGN="$2 -c $1 verp sign"
+}
