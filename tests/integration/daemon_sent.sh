@@ -119,6 +119,19 @@ wait "$pid" || true
 pid=
 echo "running: a copy that arrived was indexed"
 
+# bouncectl sent: by Message-ID (<> optional) or by address
+"$bctl" -d db sent '<m1@example.org>' >out.table || fail "bouncectl sent"
+grep -q 'm1@example.org' out.table || { cat out.table; fail "bouncectl sent: no m1"; }
+"$bctl" -d db --json sent Bob@Example.NET >out.json || fail "bouncectl sent --json"
+[ "$(wc -l <out.json)" = 1 ] || { cat out.json; fail "bouncectl sent --json: not one line"; }
+grep -q '"message_id": *"m1@example.org"' out.json && grep -q '"recipients": *4' out.json ||
+    { cat out.json; fail "bouncectl sent --json"; }
+[ "$("$bctl" -d db --csv sent copies@localhost.example | wc -l)" = 7 ] ||
+    fail "bouncectl sent --csv: not a header and 6 copies"
+rc=0; "$bctl" -d db sent nobody@example.org 2>/dev/null || rc=$?
+[ "$rc" = 1 ] || fail "bouncectl sent of an unknown address: exit $rc, not 1"
+echo "bouncectl sent: by Message-ID and by address"
+
 # sent.keep: 29 days later nothing goes; 31 days later all
 BOUNCED_TEST_TIME_OFFSET=$((29 * 86400)) "$bounced" --once -c conf.yaml 2>log.keep29 ||
     { cat log.keep29; fail "bounced"; }
