@@ -23,8 +23,10 @@ cmd_sent(const struct cli_args *a)
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
 			break;
 	if (*what == '\0' || *p != '\0' || strlen(what) > 998) {
-		fprintf(stderr, "bouncectl: sent: %s: not an address or a "
-		    "Message-ID\n", what);
+		fprintf(stderr,
+		    "bouncectl: sent: %s: not an address or a "
+		    "Message-ID\n",
+		    what);
 		return CLI_USAGE;
 	}
 	if (cli_db_open(a, STORE_RDONLY, &db) < 0)

@@ -56,13 +56,16 @@ prepare(struct sent_copy *c)
 	(void)sent_parse(c->m.buf, c->m.len, &c->info);
 	if (c->info.message_id == NULL)
 		log_debug("sent: %s: no Message-ID: kept, but no bounce can "
-		    "name it", c->m.ref);
+			  "name it",
+		    c->m.ref);
 	if (c->info.flags & SENT_F_TOO_MANY_RCPTS)
 		log_warnx("sent: %s: more than %d recipients: the first %d "
-		    "kept", c->m.ref, MAIL_MAX_SENT_RCPTS, MAIL_MAX_SENT_RCPTS);
+			  "kept",
+		    c->m.ref, MAIL_MAX_SENT_RCPTS, MAIL_MAX_SENT_RCPTS);
 	if (c->info.flags & (SENT_F_HEADER_CUT | SENT_F_LIST_SKIPPED))
 		log_info("sent: %s: an address field too long or unreadable "
-		    "was skipped", c->m.ref);
+			 "was skipped",
+		    c->m.ref);
 }
 
 static void
@@ -80,10 +83,15 @@ clear(struct sent_copy *c, size_t n)
 static int
 index_one(struct daemon *d, struct sent_copy *c, struct sent_counts *k)
 {
-	struct store_sent s = { .sha256 = c->sha, .source_ref = c->m.ref,
-		.message_id = c->info.message_id, .sent_at = c->m.received_at,
-		.indexed_at = daemon_now(), .body = c->m.buf, .len = c->m.len,
-		.rcpts = c->info.rcpts, .nrcpts = c->info.nrcpts };
+	struct store_sent s = {.sha256 = c->sha,
+	    .source_ref = c->m.ref,
+	    .message_id = c->info.message_id,
+	    .sent_at = c->m.received_at,
+	    .indexed_at = daemon_now(),
+	    .body = c->m.buf,
+	    .len = c->m.len,
+	    .rcpts = c->info.rcpts,
+	    .nrcpts = c->info.nrcpts};
 	int64_t id;
 	int rc;
 
@@ -100,8 +108,9 @@ index_one(struct daemon *d, struct sent_copy *c, struct sent_counts *k)
 		return -1;
 	}
 	log_debug("sent: %s: copy %lld, %s, %zu recipients", c->m.ref,
-	    (long long)id, c->info.message_id != NULL ? c->info.message_id :
-	    "no Message-ID", c->info.nrcpts);
+	    (long long)id,
+	    c->info.message_id != NULL ? c->info.message_id : "no Message-ID",
+	    c->info.nrcpts);
 	k->indexed++;
 	return 0;
 }
@@ -115,7 +124,7 @@ static int
 batch(struct daemon *d, struct sent_copy *c, struct sent_counts *total)
 {
 	struct source *src = d->sent;
-	struct sent_counts k = { 0, 0 };
+	struct sent_counts k = {0, 0};
 	size_t n = 0, bytes = 0, i;
 	bool more = true;
 	int rc = 0;
@@ -162,7 +171,7 @@ batch(struct daemon *d, struct sent_copy *c, struct sent_counts *total)
 int
 sent_pass(struct daemon *d, bool full)
 {
-	struct sent_counts total = { 0, 0 };
+	struct sent_counts total = {0, 0};
 	struct sent_copy *c;
 	int rc;
 
@@ -190,8 +199,8 @@ sent_expire(struct daemon *d)
 
 	if (d->conf->sent.maildir == NULL && d->conf->sent.mailbox == NULL)
 		return;
-	if (store_sent_expire(d->st, daemon_now() - d->conf->sent.keep,
-	    &n) == -1)
+	if (store_sent_expire(d->st, daemon_now() - d->conf->sent.keep, &n) ==
+	    -1)
 		log_warnx("store: sent: expire: %s", store_error(d->st));
 	else if (n > 0)
 		log_info("sent: %lld copies older than %us pruned",

@@ -21,8 +21,8 @@
 /* RFC 5322 2.1.1: a line, hence a msg-id, is at most 998 characters */
 #define SENT_MSGID_MAX 998
 
-static const char *const dest_fields[] = { "To", "Cc", "Bcc", "Resent-To",
-	"Resent-Cc", "Resent-Bcc", "X-Original-To", NULL };
+static const char *const dest_fields[] = {"To", "Cc", "Bcc", "Resent-To",
+    "Resent-Cc", "Resent-Bcc", "X-Original-To", NULL};
 
 struct walk {
 	struct sent_info *info;
@@ -81,8 +81,8 @@ take_addr(void *ctx, const char *addr)
 		return;
 	}
 	if (w->rcpts == NULL) {
-		w->rcpts = arena_alloc(&info->arena,
-		    MAIL_MAX_SENT_RCPTS * sizeof(*w->rcpts));
+		w->rcpts = arena_alloc(
+		    &info->arena, MAIL_MAX_SENT_RCPTS * sizeof(*w->rcpts));
 		info->rcpts = w->rcpts;
 	}
 	a = arena_strdup(&info->arena, addr);
@@ -137,8 +137,8 @@ read_fields(struct walk *w, char *h, size_t n)
 		while (colon < e && h[colon] != ':')
 			colon++;
 		name_end = colon;
-		while (name_end > i && (h[name_end - 1] == ' ' ||
-		    h[name_end - 1] == '\t'))
+		while (name_end > i &&
+		       (h[name_end - 1] == ' ' || h[name_end - 1] == '\t'))
 			name_end--;
 		/* the value's continuation lines */
 		while (e + 1 < n && (h[e + 1] == ' ' || h[e + 1] == '\t')) {
@@ -156,7 +156,7 @@ int
 sent_parse(const void *buf, size_t len, struct sent_info *out)
 {
 	char mid[SENT_MSGID_MAX + 2], *h;
-	struct walk w = { out, NULL };
+	struct walk w = {out, NULL};
 	size_t n;
 
 	memset(out, 0, sizeof(*out));

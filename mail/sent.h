@@ -16,9 +16,9 @@ enum sent_flag {
 	SENT_F_TOO_MANY_RCPTS = 1 << 0, /* more than MAIL_MAX_SENT_RCPTS
 					 * distinct addresses: the rest are
 					 * ignored */
-	SENT_F_HEADER_CUT = 1 << 1,	/* header block over MAIL_MAX_HEADER:
+	SENT_F_HEADER_CUT = 1 << 1,     /* header block over MAIL_MAX_HEADER:
 					 * the rest is not read */
-	SENT_F_LIST_SKIPPED = 1 << 2,	/* an address field over
+	SENT_F_LIST_SKIPPED = 1 << 2,   /* an address field over
 					 * MAIL_MAX_ADDRESS_LIST, or that is
 					 * no address list, was skipped */
 };
@@ -35,7 +35,7 @@ struct sent_info {
 	 * (arena), each and the array. */
 	const char *const *rcpts;
 	size_t nrcpts;
-	unsigned flags; /* enum sent_flag */
+	unsigned flags;     /* enum sent_flag */
 	struct arena arena; /* owns the above */
 };
 

@@ -64,8 +64,8 @@ msgid_bare(const char *s, char *buf)
 	while (bd_isspace((unsigned char)*s) || *s == '<')
 		s++;
 	len = strlen(s);
-	while (len > 0 && (bd_isspace((unsigned char)s[len - 1]) ||
-	    s[len - 1] == '>'))
+	while (len > 0 &&
+	       (bd_isspace((unsigned char)s[len - 1]) || s[len - 1] == '>'))
 		len--;
 	if (len == 0 || len > SENT_MSGID_MAX)
 		return 0;
@@ -164,17 +164,16 @@ add_copy(struct store *st, const struct store_sent *s, int64_t *id_r)
 	if (stmt == NULL)
 		return -1;
 	if (s->len > (size_t)INT32_MAX)
-		return store_failx(st, "sent copy: %zu bytes, too large",
-		    s->len);
+		return store_failx(
+		    st, "sent copy: %zu bytes, too large", s->len);
 	if (store_bind_text(stmt, 1, s->sha256) ||
 	    store_bind_text(stmt, 2, s->source_ref) ||
-	    (msgid_bare(s->message_id, mid) > 0
-		    ? store_bind_text(stmt, 3, mid)
-		    : sqlite3_bind_null(stmt, 3)) ||
+	    (msgid_bare(s->message_id, mid) > 0 ? store_bind_text(stmt, 3, mid)
+						: sqlite3_bind_null(stmt, 3)) ||
 	    store_bind_opt_int(stmt, 4, s->sent_at) ||
 	    sqlite3_bind_int64(stmt, 5, s->indexed_at) ||
-	    sqlite3_bind_blob(stmt, 6, s->len > 0 ? s->body : "", (int)s->len,
-		SQLITE_STATIC))
+	    sqlite3_bind_blob(
+		stmt, 6, s->len > 0 ? s->body : "", (int)s->len, SQLITE_STATIC))
 		return store_stmt_fail(st, stmt, "add sent copy");
 	if (store_step_done(st, stmt, "add sent copy") == -1)
 		return -1;
@@ -242,8 +241,8 @@ store_sent_match(struct store *st, const char *message_id,
 }
 
 int
-store_sent_body(struct store *st, int64_t id, unsigned char **buf_r,
-    size_t *len_r)
+store_sent_body(
+    struct store *st, int64_t id, unsigned char **buf_r, size_t *len_r)
 {
 	sqlite3_stmt *stmt = store_stmt(st, STMT_SENT_BODY);
 	const void *body;

@@ -115,8 +115,9 @@ wait_for 10 test "$(sql db "SELECT count(*) FROM sent_messages WHERE message_id 
     { cat log.run; fail "a copy that arrived was not indexed"; }
 wait_for 10 test "$(count_files sent/new)" = 0 || fail "the copy was not deleted"
 kill "$pid"
-wait "$pid" || true
+rc=0; wait "$pid" || rc=$?
 pid=
+[ "$rc" = 0 ] || { cat log.run; fail "bounced exited $rc after SIGTERM"; }
 echo "running: a copy that arrived was indexed"
 
 # bouncectl sent: by Message-ID (<> optional) or by address

@@ -59,8 +59,8 @@ test_to_cc(void **state)
 	    "Message-ID: <Abc.123@Mail.Example.ORG>\n"
 	    "\n"
 	    "To: body@example.org\n";
-	static const char *const want[] = { "alice@example.org",
-		"bob@example.net", "carol@example.com" };
+	static const char *const want[] = {
+	    "alice@example.org", "bob@example.net", "carol@example.com"};
 	struct sent_info s;
 
 	(void)state;
@@ -80,17 +80,16 @@ test_to_cc(void **state)
 static void
 test_crlf_folded(void **state)
 {
-	static const char msg[] =
-	    "Message-ID: (ours) <x.1@example.org>\r\n"
-	    "  (folded)\r\n"
-	    "To: one@example.org,\r\n"
-	    "\ttwo@example.org,\r\n"
-	    "  Three <three@example.org>\r\n"
-	    "Cc : four@example.org\r\n"
-	    "\r\n"
-	    "body\r\n";
-	static const char *const want[] = { "one@example.org",
-		"two@example.org", "three@example.org", "four@example.org" };
+	static const char msg[] = "Message-ID: (ours) <x.1@example.org>\r\n"
+				  "  (folded)\r\n"
+				  "To: one@example.org,\r\n"
+				  "\ttwo@example.org,\r\n"
+				  "  Three <three@example.org>\r\n"
+				  "Cc : four@example.org\r\n"
+				  "\r\n"
+				  "body\r\n";
+	static const char *const want[] = {"one@example.org", "two@example.org",
+	    "three@example.org", "four@example.org"};
 	struct sent_info s;
 
 	(void)state;
@@ -121,10 +120,10 @@ test_every_field(void **state)
 	    "Toto: no@example.org\n"
 	    "Message-Id: <m@example.org>\n"
 	    "\n";
-	static const char *const want[] = { "r2@example.org",
-		"rc2@example.org", "rb2@example.org", "r1@example.org",
-		"sent-copies@localhost.example", "a@example.org",
-		"b@example.org", "hidden@example.org" };
+	static const char *const want[] = {"r2@example.org", "rc2@example.org",
+	    "rb2@example.org", "r1@example.org",
+	    "sent-copies@localhost.example", "a@example.org", "b@example.org",
+	    "hidden@example.org"};
 	struct sent_info s;
 
 	(void)state;
@@ -145,7 +144,7 @@ test_no_message_id(void **state)
 	    "Message-ID:\nTo: a@example.org\n\n",
 	    "To: a@example.org\n\nMessage-ID: <in.body@example.org>\n",
 	};
-	static const char *const want[] = { "a@example.org" };
+	static const char *const want[] = {"a@example.org"};
 	struct sent_info s;
 	size_t i;
 
@@ -168,9 +167,9 @@ test_odd_bytes(void **state)
 	static const char nul[] = "Message-ID: <n@example.org>\n"
 				  "To: a@example.org,\0b@example.org\n"
 				  "Cc: c\0@example.org\n";
-	static const char *const want_cr[] = { "a@example.org" };
-	static const char *const want_nul[] = { "a@example.org",
-		"b@example.org", "c@example.org" };
+	static const char *const want_cr[] = {"a@example.org"};
+	static const char *const want_nul[] = {
+	    "a@example.org", "b@example.org", "c@example.org"};
 	struct sent_info s;
 
 	(void)state;

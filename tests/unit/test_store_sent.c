@@ -37,8 +37,8 @@ sql_int(struct store *st, const char *sql)
 	sqlite3_stmt *stmt;
 	int64_t v;
 
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL),
-	    SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
 	v = sqlite3_column_type(stmt, 0) == SQLITE_NULL
 		? -1
@@ -75,7 +75,7 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	static const char *const sfx[] = { "", "-wal", "-shm" };
+	static const char *const sfx[] = {"", "-wal", "-shm"};
 	char p[PATH_MAX + 32];
 	size_t i;
 
@@ -94,9 +94,15 @@ static int64_t
 add(struct store *st, const char *sha, const char *mid, const void *body,
     size_t len, const char *const *rcpts, size_t n, int64_t at)
 {
-	struct store_sent s = { .sha256 = sha, .source_ref = "1.M1P1Q1.host",
-		.message_id = mid, .sent_at = at - 5, .indexed_at = at,
-		.body = body, .len = len, .rcpts = rcpts, .nrcpts = n };
+	struct store_sent s = {.sha256 = sha,
+	    .source_ref = "1.M1P1Q1.host",
+	    .message_id = mid,
+	    .sent_at = at - 5,
+	    .indexed_at = at,
+	    .body = body,
+	    .len = len,
+	    .rcpts = rcpts,
+	    .nrcpts = n};
 	int64_t id = 0;
 
 	assert_int_equal(store_sent_add(st, &s, &id), 0);
@@ -104,8 +110,7 @@ add(struct store *st, const char *sha, const char *mid, const void *body,
 	return id;
 }
 
-static const char *const rcpts_a[] = { "alice@example.org",
-	"bob@example.net" };
+static const char *const rcpts_a[] = {"alice@example.org", "bob@example.net"};
 
 static void
 test_add_find(void **state)
@@ -118,68 +123,80 @@ test_add_find(void **state)
 	assert_int_equal(store_sent_find(f->st, SHA_A, &got), 1);
 	assert_int_equal(got, id);
 	assert_int_equal(store_sent_find(f->st, SHA_B, &got), 0);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM sent_recipients"),
-	    2);
-	assert_int_equal(sql_int(f->st, "SELECT sent_at FROM sent_messages"),
-	    T0 - 5);
+	assert_int_equal(
+	    sql_int(f->st, "SELECT count(*) FROM sent_recipients"), 2);
+	assert_int_equal(
+	    sql_int(f->st, "SELECT sent_at FROM sent_messages"), T0 - 5);
 	/* the same bytes twice: the caller finds first; a second insert is
 	 * an error and leaves nothing behind */
 	{
-		struct store_sent s = { .sha256 = SHA_A, .source_ref = "r",
-			.indexed_at = T0, .body = "x", .len = 1 };
+		struct store_sent s = {.sha256 = SHA_A,
+		    .source_ref = "r",
+		    .indexed_at = T0,
+		    .body = "x",
+		    .len = 1};
 
 		assert_int_equal(store_sent_add(f->st, &s, &got), -1);
 	}
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM sent_messages"),
-	    1);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM sent_recipients"),
-	    2);
+	assert_int_equal(
+	    sql_int(f->st, "SELECT count(*) FROM sent_messages"), 1);
+	assert_int_equal(
+	    sql_int(f->st, "SELECT count(*) FROM sent_recipients"), 2);
 }
 
 static void
 test_match(void **state)
 {
-	static const char *const rcpts_b[] = { "alice@example.org" };
+	static const char *const rcpts_b[] = {"alice@example.org"};
 	struct fx *f = *state;
 	int64_t a, b, got = 0;
 
 	a = add(f->st, SHA_A, "m1@example.org", "x", 1, rcpts_a, 2, T0);
 	assert_int_equal(store_sent_match(f->st, "m1@example.org",
-	    "alice@example.org", &got), 1);
+			     "alice@example.org", &got),
+	    1);
 	assert_int_equal(got, a);
-	assert_int_equal(store_sent_match(f->st, "m1@example.org",
-	    "bob@example.net", &got), 1);
+	assert_int_equal(
+	    store_sent_match(f->st, "m1@example.org", "bob@example.net", &got),
+	    1);
 	/* the bounce side's form, with <>, and an address in capitals */
 	got = 0;
 	assert_int_equal(store_sent_match(f->st, "<m1@example.org>",
-	    "Bob@Example.NET", &got), 1);
+			     "Bob@Example.NET", &got),
+	    1);
 	assert_int_equal(got, a);
 	/* not a recipient; another Message-ID; nothing */
 	assert_int_equal(store_sent_match(f->st, "m1@example.org",
-	    "carol@example.org", &got), 0);
-	assert_int_equal(store_sent_match(f->st, "m2@example.org",
-	    "alice@example.org", &got), 0);
-	assert_int_equal(store_sent_match(f->st, NULL, "alice@example.org",
-	    &got), 0);
-	assert_int_equal(store_sent_match(f->st, "<>", "alice@example.org",
-	    &got), 0);
-	assert_int_equal(store_sent_match(f->st, "m1@example.org", "", &got),
+			     "carol@example.org", &got),
 	    0);
+	assert_int_equal(store_sent_match(f->st, "m2@example.org",
+			     "alice@example.org", &got),
+	    0);
+	assert_int_equal(
+	    store_sent_match(f->st, NULL, "alice@example.org", &got), 0);
+	assert_int_equal(
+	    store_sent_match(f->st, "<>", "alice@example.org", &got), 0);
+	assert_int_equal(
+	    store_sent_match(f->st, "m1@example.org", "", &got), 0);
 	/* a copy without a Message-ID is kept, and matches nothing */
 	add(f->st, SHA_C, NULL, "z", 1, rcpts_b, 1, T0);
 	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM sent_messages"
-	    " WHERE message_id IS NULL"), 1);
+					" WHERE message_id IS NULL"),
+	    1);
 	/* stored without <> whatever the caller gave; the newest copy of a
 	 * Message-ID sent twice answers */
-	b = add(f->st, SHA_B, " <m1@example.org> ", "y", 1, rcpts_b, 1,
-	    T0 + 60);
+	b = add(
+	    f->st, SHA_B, " <m1@example.org> ", "y", 1, rcpts_b, 1, T0 + 60);
 	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM sent_messages"
-	    " WHERE message_id = 'm1@example.org'"), 2);
+					" WHERE message_id = 'm1@example.org'"),
+	    2);
 	assert_int_equal(store_sent_match(f->st, "m1@example.org",
-	    "alice@example.org", &got), 1);
+			     "alice@example.org", &got),
+	    1);
 	assert_int_equal(got, b);
-	assert_int_equal(store_sent_match(f->st, "m1@example.org",
-	    "bob@example.net", &got), 1);
+	assert_int_equal(
+	    store_sent_match(f->st, "m1@example.org", "bob@example.net", &got),
+	    1);
 	assert_int_equal(got, a);
 }
 
@@ -211,7 +228,7 @@ test_body(void **state)
 static void
 test_expire(void **state)
 {
-	static const char *const rcpts_c[] = { "carol@example.org" };
+	static const char *const rcpts_c[] = {"carol@example.org"};
 	struct fx *f = *state;
 	int64_t old, young, got = 0, n = -1;
 	unsigned char *buf;
@@ -224,27 +241,27 @@ test_expire(void **state)
 	assert_int_equal(store_sent_expire(f->st, T0 + 1, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(store_sent_find(f->st, SHA_A, &got), 0);
-	assert_int_equal(store_sent_match(f->st, "old@x", "alice@example.org",
-	    &got), 0);
+	assert_int_equal(
+	    store_sent_match(f->st, "old@x", "alice@example.org", &got), 0);
 	assert_int_equal(store_sent_body(f->st, old, &buf, &len), 0);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM sent_recipients"),
-	    1);
-	assert_int_equal(store_sent_match(f->st, "young@x",
-	    "carol@example.org", &got), 1);
+	assert_int_equal(
+	    sql_int(f->st, "SELECT count(*) FROM sent_recipients"), 1);
+	assert_int_equal(
+	    store_sent_match(f->st, "young@x", "carol@example.org", &got), 1);
 	assert_int_equal(got, young);
 	/* inside a caller's transaction: a savepoint, undone with it */
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_sent_expire(f->st, T0 + 2 * DAY, &n), 0);
 	assert_int_equal(n, 1);
 	store_rollback(f->st);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM sent_messages"),
-	    1);
+	assert_int_equal(
+	    sql_int(f->st, "SELECT count(*) FROM sent_messages"), 1);
 	assert_int_equal(store_sent_expire(f->st, T0 + 2 * DAY, &n), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM sent_messages"),
-	    0);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM sent_recipients"),
-	    0);
+	assert_int_equal(
+	    sql_int(f->st, "SELECT count(*) FROM sent_messages"), 0);
+	assert_int_equal(
+	    sql_int(f->st, "SELECT count(*) FROM sent_recipients"), 0);
 }
 
 /* In the daemon's batch transaction, several copies commit together. */
@@ -264,17 +281,17 @@ test_batch(void **state)
 	add(f->st, SHA_A, "a@x", "a", 1, rcpts_a, 2, T0);
 	add(f->st, SHA_B, "b@x", "b", 1, rcpts_a, 1, T0);
 	assert_int_equal(store_commit(f->st), 0);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM sent_recipients"),
-	    3);
+	assert_int_equal(
+	    sql_int(f->st, "SELECT count(*) FROM sent_recipients"), 3);
 }
 
 /* bouncectl sent: by Message-ID (<> optional) or by address. */
 static void
 test_query(void **state)
 {
-	static const char *const rcpts_b[] = { "alice@example.org" };
-	static const char *const names[] = { "id", "message_id", "sent_at",
-		"recipients" };
+	static const char *const rcpts_b[] = {"alice@example.org"};
+	static const char *const names[] = {
+	    "id", "message_id", "sent_at", "recipients"};
 	struct fx *f = *state;
 	struct store_rows *rows;
 	int64_t a, b;
@@ -294,8 +311,8 @@ test_query(void **state)
 	assert_int_equal(store_rows_next(rows), 0);
 	store_rows_free(&rows);
 	/* an address: newest first */
-	assert_int_equal(store_query_sent(f->st, "Alice@Example.org", &rows),
-	    0);
+	assert_int_equal(
+	    store_query_sent(f->st, "Alice@Example.org", &rows), 0);
 	assert_int_equal(store_rows_next(rows), 1);
 	assert_int_equal(atoll(store_rows_text(rows, 0)), b);
 	assert_null(store_rows_text(rows, 1));
@@ -304,8 +321,8 @@ test_query(void **state)
 	assert_int_equal(atoll(store_rows_text(rows, 0)), a);
 	assert_int_equal(store_rows_next(rows), 0);
 	store_rows_free(&rows);
-	assert_int_equal(store_query_sent(f->st, "nobody@example.org", &rows),
-	    0);
+	assert_int_equal(
+	    store_query_sent(f->st, "nobody@example.org", &rows), 0);
 	assert_int_equal(store_rows_next(rows), 0);
 	store_rows_free(&rows);
 }
