@@ -32,6 +32,7 @@ static const struct verb {
     {"resends", cmd_resends, OPT_BIT(OPT_STATE), NULL, 0},
     {"resend-now", cmd_resend_now, 0, "resend id", 1},
     {"cancel", cmd_cancel, 0, "resend id", 1},
+    {"sent", cmd_sent, 0, "address or Message-ID", 1},
     {"verp", cmd_verp, 0, "sign ADDR or check RETURN-PATH", 2},
 };
 
@@ -79,6 +80,8 @@ usage(FILE *out)
 	      "due now\n"
 	      "       bouncectl cancel ID              a waiting resend: "
 	      "cancelled\n"
+	      "       bouncectl sent ADDR|MESSAGE-ID   the copies of what we "
+	      "sent (sent:)\n"
 	      "       bouncectl [-c CONFIG] verp sign ADDR\n"
 	      "                                        the signed return path "
 	      "for ADDR\n"
@@ -100,7 +103,7 @@ usage(FILE *out)
 	      "  S of resends: pending, deferred, sent, failed, gave_up, "
 	      "cannot_resend,\n"
 	      "                cancelled\n"
-	      "exit: 0 done, 1 no record (status, history), no waiting "
+	      "exit: 0 done, 1 no record (status, history, sent), no waiting "
 	      "resend ID\n"
 	      "      (resend-now, cancel) or a file failed (parse), 2 usage "
 	      "error,\n"

@@ -71,6 +71,9 @@ int cmd_unsuppress(const struct cli_args *a);
 int cmd_resends(const struct cli_args *a);
 int cmd_resend_now(const struct cli_args *a);
 int cmd_cancel(const struct cli_args *a);
+/* cmd_sent.c: the copies of what we sent, by address or Message-ID
+ * (exit 1 when none) */
+int cmd_sent(const struct cli_args *a);
 /* cmd_verp.c: verp sign ADDR, verp check RETURN-PATH (exit 0, 1, 2) */
 int cmd_verp(const struct cli_args *a);
 

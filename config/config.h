@@ -143,6 +143,22 @@ struct config_verp {
 	unsigned max_age; /* verp.max_age, s; default 60d, 1d .. 1023d */
 };
 
+/*
+ * sent: copies of the mail we sent (Postfix always_bcc / sender_bcc_maps
+ * delivering to a Maildir, or a folder on the imap: server), indexed by
+ * Message-ID and recipients so that a bounce can be checked against what
+ * was really sent. Present when maildir or mailbox != NULL (not both).
+ */
+struct config_sent {
+	char *maildir;	/* owned: sent.maildir, a Maildir of copies; each
+			 * file is deleted once indexed (the database keeps
+			 * the copy); NULL */
+	char *mailbox;	/* owned: sent.mailbox, a folder on the imap:
+			 * server, read over a second connection; NULL */
+	unsigned keep;	/* sent.keep, s: copies indexed longer ago are
+			 * pruned; default 30d, 1d .. 1023d */
+};
+
 struct config {
 	char *file;	  /* owned: the file read, NULL for config_default() */
 	char *database;	  /* owned: database */
@@ -156,6 +172,7 @@ struct config {
 	struct config_policy policy;
 	struct config_resend resend;
 	struct config_verp verp;
+	struct config_sent sent;
 	int log_level; /* log.level: enum log_level (common/log.h) */
 };
 

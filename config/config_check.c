@@ -523,7 +523,8 @@ check_effects(const struct config_policy *pc, const struct config_where *where,
 bool
 config_has_proof(const struct config *conf)
 {
-	return conf->verp.address != NULL;
+	return conf->verp.address != NULL || conf->sent.maildir != NULL ||
+	    conf->sent.mailbox != NULL;
 }
 
 /*
@@ -543,6 +544,80 @@ check_resend_proof(const struct config *conf,
 		    "sent: (a copy of outgoing mail); without one, anyone who "
 		    "can mail the bounce address could make bounced send "
 		    "their message (docs/SECURITY.md)");
+ * sent: the copies of what we sent. One place (a Maildir, or a folder on
+ * the imap: server, read over a second connection), apart from where the
+ * bounces are read: a copy read as a bounce, or a bounce indexed as a
+ * copy and then deleted, would be wrong both ways.
+ */
+static void
+check_sent_maildir(const struct config *conf, const struct config_where *where,
+    int smd, struct config_errors *e)
+{
+	const char *sub, *dir = conf->sent.maildir;
+	int db = config_key_find("database");
+
+	if (conf->imap.host == NULL && usable(where, config_key_find(
+	    "maildir.path")) && (is_under(dir, conf->maildir) ||
+	    is_under(conf->maildir, dir)))
+		rule_error(e, where, smd, "%s: overlaps maildir.path %s, where "
+		    "the bounces are read", dir, conf->maildir);
+	else if (conf->imap.host == NULL &&
+		 usable(where, config_key_find("maildir.quarantine")) &&
+		 is_under(conf->quarantine, dir))
+		rule_error(e, where, smd, "%s: holds maildir.quarantine %s",
+		    dir, conf->quarantine);
+	if (usable(where, db) &&
+	    (same_dir(conf->database, dir) ||
+	     (sub = in_scanned(conf->database, dir)) != NULL))
+		rule_error(e, where, db, "inside sent.maildir, which the "
+		    "daemon reads and empties");
+}
+
+static void
+check_sent_mailbox(const struct config *conf, const struct config_where *where,
+    int smb, struct config_errors *e)
+{
+	const struct config_imap *im = &conf->imap;
+
+	if (im->host == NULL) {
+		rule_error(e, where, smb, "needs an imap: source (the folder "
+		    "is read on its server); with a Maildir use sent.maildir");
+		return;
+	}
+	if ((im->mailbox != NULL && same_mailbox(conf->sent.mailbox,
+	    im->mailbox)) || (im->processed_mailbox != NULL &&
+	    same_mailbox(conf->sent.mailbox, im->processed_mailbox)) ||
+	    (im->quarantine_mailbox != NULL &&
+	    same_mailbox(conf->sent.mailbox, im->quarantine_mailbox)))
+		rule_error(e, where, smb, "%s: one of imap's mailboxes; the "
+		    "copies need a folder of their own", conf->sent.mailbox);
+}
+
+static void
+check_sent(const struct config *conf, const struct config_where *where,
+    const struct config_where *sections, struct config_errors *e)
+{
+	const struct config_where *sec = &sections[config_section_find("sent")];
+	int smd = config_key_find("sent.maildir");
+	int smb = config_key_find("sent.mailbox");
+
+	if (!sec->given || sec->bad)
+		return;
+	if (!where[smd].given && !where[smb].given) {
+		config_error(e, sec->line, sec->col,
+		    "sent.maildir: missing; the sent: section needs maildir "
+		    "or mailbox");
+		return;
+	}
+	if (where[smd].given && where[smb].given) {
+		rule_error(e, where, smb, "given with sent.maildir (line %u); "
+		    "the copies are read from one place", where[smd].line);
+		return;
+	}
+	if (have(where, smd))
+		check_sent_maildir(conf, where, smd, e);
+	if (have(where, smb))
+		check_sent_mailbox(conf, where, smb, e);
 }
 
 void
@@ -555,6 +630,7 @@ config_check_rules(const struct config *conf, const struct config_where *where,
 	check_resend_proof(conf, where, e);
 	check_effects(&conf->policy, where, e);
 	check_verp(conf, where, sections, e);
+	check_sent(conf, where, sections, e);
 }
 
 static int

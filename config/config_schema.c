@@ -141,6 +141,13 @@ const struct config_key config_keys[] = {
     /* the tag's day wraps at 1024 (docs/VERP.md): 1023 days at most */
     {"verp.max_age", CFG_DURATION, OFF(verp.max_age), DAY, 1023 * DAY, "60d",
 	0, NULL},
+    {"sent.maildir", CFG_PATH, OFF(sent.maildir), 0, 0, NULL, 0,
+	"none: no sent record"},
+    {"sent.mailbox", CFG_STRING, OFF(sent.mailbox), 0, 0, NULL, 0,
+	"none: no sent record"},
+    /* the same span as verp.max_age: a bounce may come that late */
+    {"sent.keep", CFG_DURATION, OFF(sent.keep), DAY, 1023 * DAY, "30d", 0,
+	NULL},
     {"log.level", CFG_ENUM, OFF(log_level), 0, 0, "info", 0, NULL},
 };
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
@@ -470,6 +477,8 @@ config_free(struct config **confp)
 	resend_free(&conf->resend);
 	free(conf->verp.address);
 	free(conf->verp.key_file);
+	free(conf->sent.maildir);
+	free(conf->sent.mailbox);
 	free(conf);
 	*confp = NULL;
 }

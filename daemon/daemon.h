@@ -20,6 +20,7 @@ struct daemon {
 	struct config *conf;	 /* owned */
 	struct store *st;	 /* owned */
 	struct source *src;	 /* owned */
+	struct source *sent;	 /* owned: the sent: copies, or NULL */
 	struct pipeline pl;
 	int sfd;		 /* signalfd: TERM INT HUP */
 	bool stopping;
@@ -46,16 +47,32 @@ int64_t daemon_now(void);
 /* Loads the config (conf_path or defaults) with the -d/-m overrides.
  * Returns NULL and prints every error. */
 struct config *daemon_load_config(const struct daemon *d);
-/* Opens the store and the source for conf: 0, or -1 (logged). */
+/* Opens the store, the source and the sent: source (*sent_r NULL when
+ * conf has none) for conf: 0, or -1 (logged). */
 int daemon_open(const struct config *conf, bool once,
-    struct store **st_r, struct source **src_r);
+    struct store **st_r, struct source **src_r, struct source **sent_r);
 /* SIGHUP: a fresh config swapped in only when valid and openable. */
 void daemon_reload(struct daemon *d);
 
-/* One pass over the source (full: see source_ops.scan): 0, or one of: */
+/* One pass over the source (full: see source_ops.scan), after one over
+ * the sent: source: 0, or one of: */
 #define LOOP_STORE_FAILED (-1) /* a batch could not be stored */
 #define LOOP_SOURCE_DOWN (-2)  /* the source could not be reached */
 int loop_pass(struct daemon *d, bool full);
+
+/*
+ * sent_index.c: one pass over d->sent (nothing when NULL), each copy
+ * read, hashed and parsed (mail/sent.h) before its batch's transaction,
+ * indexed once (store_sent_add(); one already recorded is only
+ * acknowledged), acknowledged after the commit (ACK_DELETE). 0, or
+ * LOOP_STORE_FAILED (rolled back, nothing acknowledged), or
+ * LOOP_SOURCE_DOWN (logged by the source).
+ */
+int sent_pass(struct daemon *d, bool full);
+/* sent.keep: prunes the copies indexed longer ago (logged). */
+void sent_expire(struct daemon *d);
+/* The test hook of kill_after_commit, after a commit of either pass. */
+void daemon_test_kill(struct daemon *d);
 /* --once: the soft-state decay, then one pass. */
 int loop_once(struct daemon *d);
 /* Until SIGTERM: 0 on a clean stop. */

@@ -168,14 +168,20 @@ batch(struct daemon *d, struct reader *r, struct prepared **b,
 		batch_clear(b, n);
 		return -1;
 	}
-	if (d->kill_after_commit > 0 && --d->kill_after_commit == 0)
-		raise(SIGKILL); /* test hook: committed, not acknowledged */
+	daemon_test_kill(d); /* committed, not acknowledged */
 	for (i = 0; i < n; i++)
 		(void)d->src->ops->ack(d->src, &b[i]->m, how[i]);
 	if (d->src->ops->flush != NULL)
 		d->src->ops->flush(d->src);
 	batch_clear(b, n);
 	return n == d->conf->batch_size ? 1 : 0;
+}
+
+void
+daemon_test_kill(struct daemon *d)
+{
+	if (d->kill_after_commit > 0 && --d->kill_after_commit == 0)
+		raise(SIGKILL);
 }
 
 static void
@@ -222,6 +228,11 @@ loop_pass(struct daemon *d, bool full)
 	struct reader r;
 	int rc;
 
+	/* the copies first: a bounce that came after its copy finds it.
+	 * The sent: source being down delays only the copies (it said so
+	 * itself); the bounces are read all the same. */
+	if (sent_pass(d, full) == LOOP_STORE_FAILED)
+		return LOOP_STORE_FAILED;
 	if (d->src->ops->scan(d->src, full) == -1)
 		return LOOP_SOURCE_DOWN;
 	if (!d->ready && !d->once) {
@@ -280,15 +291,34 @@ backoff(struct daemon *d)
 	return d->retry_ms;
 }
 
+/* The fd of the sent: source to poll (-1: none), with its wake time. */
+static int
+arm_sent(struct daemon *d, int64_t t, int64_t *wake)
+{
+	int64_t w = INT64_MAX;
+	int fd;
+
+	if (d->sent == NULL)
+		return -1;
+	fd = d->sent->ops->arm(d->sent, t, &w);
+	*wake = min64(*wake, w);
+	return fd;
+}
+
 static void
 wait_events(struct daemon *d, int64_t timeout, bool *need_pass)
 {
 	int64_t t = source_now_ms(), wake = INT64_MAX;
-	struct pollfd pfd[2] = {
+	/* in this order: the source's arm() sets wake, arm_sent() lowers it */
+	int src_fd = d->src->ops->arm(d->src, t, &wake);
+	int sent_fd = arm_sent(d, t, &wake);
+	/* poll(2) skips a negative fd */
+	struct pollfd pfd[3] = {
 		{ .fd = d->sfd, .events = POLLIN },
-		{ .fd = d->src->ops->arm(d->src, t, &wake), .events = POLLIN },
+		{ .fd = src_fd, .events = POLLIN },
+		{ .fd = sent_fd, .events = POLLIN },
 	};
-	int n = pfd[1].fd == -1 ? 1 : 2;
+	int n = 3;
 
 	if (wake <= t) { /* the source has something already (buffered) */
 		*need_pass = true;
@@ -303,7 +333,13 @@ wait_events(struct daemon *d, int64_t timeout, bool *need_pass)
 	}
 	if (pfd[0].revents & POLLIN)
 		loop_signals(d);
-	if (n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+	if (pfd[2].fd != -1 &&
+	    (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))) {
+		d->sent->ops->drain(d->sent); /* a copy: the pass reads both */
+		*need_pass = true;
+	}
+	if (pfd[1].fd != -1 &&
+	    (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
 		d->src->ops->drain(d->src);
 		*need_pass = true;
 	} else if (wake != INT64_MAX && source_now_ms() >= wake)
@@ -349,6 +385,7 @@ loop_once(struct daemon *d)
 	int rc;
 
 	decay(d);
+	sent_expire(d);
 	if ((rc = loop_pass(d, true)) == LOOP_SOURCE_DOWN)
 		log_warnx("%s: not reached, nothing read (see above)",
 		    d->src->ops->describe(d->src));
@@ -382,6 +419,7 @@ loop_run(struct daemon *d)
 		}
 		if (t >= next_decay) {
 			decay(d);
+			sent_expire(d);
 			next_decay = t + DECAY_EVERY_MS;
 		}
 		if (t >= next_rescan) {

@@ -79,9 +79,34 @@ daemon_load_config(const struct daemon *d)
 	return conf;
 }
 
+/*
+ * The sent: source: a Maildir that quarantines nothing (each copy is
+ * deleted once indexed), or the folder on the imap: server over a second
+ * connection. 0 and *sent_r (NULL without a sent: section), or -1.
+ */
+static int
+open_sent(const struct config *conf, bool once, struct source **sent_r)
+{
+	const struct config_sent *sc = &conf->sent;
+
+	*sent_r = NULL;
+	if (sc->maildir != NULL)
+		*sent_r = maildir_source_new(sc->maildir, NULL);
+	else if (sc->mailbox != NULL && conf->imap.host == NULL) {
+		log_warnx("sent: mailbox %s: no imap: server to read it on "
+		    "(-m names a Maildir)", sc->mailbox);
+		return -1;
+	} else if (sc->mailbox != NULL)
+		*sent_r = imap_sent_source_new(&conf->imap, sc->mailbox,
+		    conf->batch_size, once);
+	else
+		return 0;
+	return *sent_r != NULL ? 0 : -1;
+}
+
 int
 daemon_open(const struct config *conf, bool once, struct store **st_r,
-    struct source **src_r)
+    struct source **src_r, struct source **sent_r)
 {
 	char *err = NULL;
 
@@ -98,6 +123,12 @@ daemon_open(const struct config *conf, bool once, struct store **st_r,
 		store_close(st_r);
 		return -1;
 	}
+	if (open_sent(conf, once, sent_r) == -1) {
+		(*src_r)->ops->free(*src_r);
+		*src_r = NULL;
+		store_close(st_r);
+		return -1;
+	}
 	return 0;
 }
 
@@ -106,7 +137,7 @@ daemon_reload(struct daemon *d)
 {
 	struct config *conf;
 	struct store *st = NULL;
-	struct source *src = NULL;
+	struct source *src = NULL, *sent = NULL;
 
 	notify_reloading();
 	if ((conf = daemon_load_config(d)) == NULL) {
@@ -115,7 +146,7 @@ daemon_reload(struct daemon *d)
 		notify_ready("reload failed: configuration invalid");
 		return;
 	}
-	if (daemon_open(conf, d->once, &st, &src) == -1) {
+	if (daemon_open(conf, d->once, &st, &src, &sent) == -1) {
 		log_warnx("config: %s: cannot open what it names, keeping the "
 		    "running configuration", d->conf_path ? d->conf_path :
 		    "defaults");
@@ -124,9 +155,11 @@ daemon_reload(struct daemon *d)
 		return;
 	}
 	d->src->ops->free(d->src);
+	if (d->sent != NULL)
+		d->sent->ops->free(d->sent);
 	store_close(&d->st);
 	config_free(&d->conf);
-	d->conf = conf, d->st = st, d->src = src;
+	d->conf = conf, d->st = st, d->src = src, d->sent = sent;
 	d->pl.st = st, d->pl.conf = conf;
 	pipeline_verp_load(&d->pl, conf);
 	d->resend_at = -1; /* resend.enabled or the schedule may differ */
@@ -190,11 +223,14 @@ run(struct daemon *d)
 	char counts[224], rs[128];
 	int rc;
 
-	if (daemon_open(d->conf, d->once, &d->st, &d->src) == -1)
+	if (daemon_open(d->conf, d->once, &d->st, &d->src, &d->sent) == -1)
 		return 1;
 	pipeline_init(&d->pl, d->st, d->conf);
-	log_info("started: %s, database %s%s", d->src->ops->describe(d->src),
-	    d->conf->database, d->once ? ", once" : "");
+	log_info("started: %s, database %s%s%s%s",
+	    d->src->ops->describe(d->src), d->conf->database,
+	    d->sent != NULL ? ", sent copies: " : "",
+	    d->sent != NULL ? d->sent->ops->describe(d->sent) : "",
+	    d->once ? ", once" : "");
 	rc = d->once ? (loop_once(d) == 0 ? 0 : 1) : loop_run(d);
 	log_info("stopped: %s%s%s", pipeline_counts_text(&d->pl.total, counts,
 	    sizeof(counts)), d->conf->resend.enabled ? "; " : "",
@@ -202,6 +238,8 @@ run(struct daemon *d)
 	    sizeof(rs)) : "");
 	pipeline_deinit(&d->pl);
 	d->src->ops->free(d->src);
+	if (d->sent != NULL)
+		d->sent->ops->free(d->sent);
 	store_close(&d->st);
 	return rc;
 }

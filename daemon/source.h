@@ -44,6 +44,8 @@ struct source_msg {
 enum source_ack {
 	ACK_DONE,	/* recorded: move out of the way (Maildir cur/) */
 	ACK_QUARANTINE, /* unparsable: recorded, kept aside for a person */
+	ACK_DELETE,	/* a sent copy, now held by the database: a Maildir
+			 * deletes the file; IMAP acknowledges as ACK_DONE */
 };
 
 struct source_ops {
@@ -102,7 +104,9 @@ void source_msg_clear(struct source_msg *m);
  * A Maildir source watching path/new (inotify IN_CREATE and IN_MOVED_TO:
  * Postfix delivers by link()+unlink(), which gives only IN_CREATE;
  * other MDAs rename() from tmp/). quarantine is a Maildir created when
- * missing. Returns NULL and logs why when path is not a Maildir.
+ * missing, or NULL for a source that quarantines nothing (sent: copies;
+ * ACK_QUARANTINE then acts as ACK_DONE). Returns NULL and logs why when
+ * path is not a Maildir.
  */
 struct source *maildir_source_new(const char *path, const char *quarantine);
 
@@ -116,5 +120,13 @@ struct source *maildir_source_new(const char *path, const char *quarantine);
 struct config_imap;
 struct source *imap_source_new(const struct config_imap *conf,
     unsigned batch_size, bool once);
+/*
+ * The same for the sent: folder (a second connection): conf's server and
+ * login, mailbox instead of conf->mailbox, acknowledged in place (\Seen
+ * $Bounced: no processed or quarantine mailbox). conf's strings and
+ * mailbox are borrowed: they must outlive the source.
+ */
+struct source *imap_sent_source_new(const struct config_imap *conf,
+    char *mailbox, unsigned batch_size, bool once);
 
 #endif

@@ -60,6 +60,8 @@ struct imap_acks {
 
 struct imap_source {
 	struct source src; /* first: the vtable */
+	struct config_imap conf; /* the session's: a copy whose strings are
+				  * borrowed from the caller's */
 	struct imap_session s;
 	unsigned batch;	   /* UIDs per metadata FETCH (batch_size) */
 	uint32_t *uids;	   /* this pass's SEARCH result, ascending */
@@ -505,7 +507,7 @@ static int
 im_ack(struct source *src, const struct source_msg *m, enum source_ack how)
 {
 	struct imap_source *is = (struct imap_source *)src;
-	struct imap_acks *q = &is->acks[how == ACK_DONE ? 0 : 1];
+	struct imap_acks *q = &is->acks[how == ACK_QUARANTINE ? 1 : 0];
 	uint32_t uid;
 
 	if (is->s.imap == NULL) {
@@ -643,9 +645,9 @@ static const struct source_ops imap_ops = {
 	.free = im_free,
 };
 
-struct source *
-imap_source_new(const struct config_imap *conf, unsigned batch_size,
-    bool once)
+static struct source *
+imap_new(const struct config_imap *conf, char *mailbox, bool sent,
+    unsigned batch_size, bool once)
 {
 	struct imap_source *is;
 
@@ -657,7 +659,27 @@ imap_source_new(const struct config_imap *conf, unsigned batch_size,
 	is = xcalloc(1, sizeof(*is));
 	is->src.ops = &imap_ops;
 	is->batch = batch_size > 0 ? batch_size : 1;
-	imap_session_init(&is->s, conf);
+	is->conf = *conf;
+	if (sent) {
+		is->conf.mailbox = mailbox;
+		is->conf.processed_mailbox = NULL;
+		is->conf.quarantine_mailbox = NULL;
+	}
+	imap_session_init(&is->s, &is->conf);
 	is->s.once = once;
 	return &is->src;
+}
+
+struct source *
+imap_source_new(const struct config_imap *conf, unsigned batch_size,
+    bool once)
+{
+	return imap_new(conf, NULL, false, batch_size, once);
+}
+
+struct source *
+imap_sent_source_new(const struct config_imap *conf, char *mailbox,
+    unsigned batch_size, bool once)
+{
+	return imap_new(conf, mailbox, true, batch_size, once);
 }

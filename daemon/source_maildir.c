@@ -322,7 +322,14 @@ md_ack(struct source *src, const struct source_msg *m, enum source_ack how)
 	size_t base = strcspn(m->ref, ":"); /* the name without its info */
 
 	snprintf(from, sizeof(from), "%s/%s/%s", md->path, sub, m->ref);
-	if (how == ACK_QUARANTINE)
+	if (how == ACK_DELETE) {
+		/* a sent copy: the database holds it now (sent.keep) */
+		if (unlink(from) == 0 || errno == ENOENT)
+			return 0;
+		log_warn("maildir: %s: unlink", from);
+		return -1;
+	}
+	if (how == ACK_QUARANTINE && md->quarantine != NULL)
 		snprintf(to, sizeof(to), "%s/new/%.*s", md->quarantine,
 		    (int)base, m->ref);
 	else {
@@ -424,12 +431,13 @@ maildir_source_new(const char *path, const char *quarantine)
 			return NULL;
 		}
 	}
-	if (make_maildir(quarantine) == -1 || !same_fs(path, quarantine))
+	if (quarantine != NULL &&
+	    (make_maildir(quarantine) == -1 || !same_fs(path, quarantine)))
 		return NULL;
 	md = xcalloc(1, sizeof(*md));
 	md->src.ops = &maildir_ops;
 	md->path = xstrdup(path);
-	md->quarantine = xstrdup(quarantine);
+	md->quarantine = quarantine != NULL ? xstrdup(quarantine) : NULL;
 	md->what = xasprintf("watching %s/new", path);
 	watch(md);
 	return &md->src;

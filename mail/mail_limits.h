@@ -9,6 +9,12 @@
 /* Recipients per report (RFC 3464 sets no limit; one per RCPT). */
 #define MAIL_MAX_RCPTS 1000
 /*
+ * Distinct addresses recorded per sent copy (mail/sent.c). RFC 5321
+ * 4.5.3.1.8 asks servers to take at least 100 recipients per message;
+ * Postfix's default smtpd_recipient_limit is 1000.
+ */
+#define MAIL_MAX_SENT_RCPTS 1000
+/*
  * Decoded text inspected per part. Bounce reports put the reason in the
  * first lines; a returned original can be 50 MB and is never decoded.
  */

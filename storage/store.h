@@ -325,6 +325,11 @@ int store_query_resends(struct store *st, const char *state,
  * bouncectl resend-now and cancel to show what they did. */
 int store_query_resend(struct store *st, int64_t id,
     struct store_rows **rows_r);
+/* bouncectl sent: the copies (sent: source) whose Message-ID is what
+ * (<> optional) or that went to the address what, newest first: id
+ * message_id sent_at recipients. */
+int store_query_sent(struct store *st, const char *what,
+    struct store_rows **rows_r);
 /* Counts of bounces grouped by reason, domain or day (UTC), since (0: all) */
 int store_query_stats(struct store *st, enum store_stats_by by,
     int64_t since, struct store_rows **rows_r);

@@ -31,6 +31,17 @@ enum store_stmt {
 	STMT_UNSUPPRESS,
 	STMT_OVERRIDE_LOG,
 	STMT_DECAY,
+	/* store_sent.c holds the SQL of these, in store_sent_sql[] */
+	STMT_SENT_FIND,
+	STMT_SENT_ADD,
+	STMT_SENT_RCPT_ADD,
+	STMT_SENT_MATCH,
+	STMT_SENT_BODY,
+	STMT_SENT_EXPIRE_RCPTS,
+	STMT_SENT_EXPIRE,
+	STMT_SENT_SAVEPOINT,
+	STMT_SENT_RELEASE,
+	STMT_SENT_ROLLBACK_TO,
 	/* store_resend.c holds the SQL of these, in store_resend_sql[] */
 	STMT_RESEND_FIND_PENDING,
 	STMT_RESEND_SENT_SINCE,
@@ -57,6 +68,8 @@ enum store_stmt {
 /* The SQL of the statements store_resend.c uses, NULL for the others:
  * store_stmt() looks there for an id store_sqlite.c has no text for. */
 extern const char *const store_resend_sql[STMT_COUNT];
+/* The same for store_sent.c. */
+extern const char *const store_sent_sql[STMT_COUNT];
 
 struct store {
 	sqlite3 *db;

@@ -309,6 +309,35 @@ store_query_resend(struct store *st, int64_t id, struct store_rows **rows_r)
 	return rows_ready(rows, sqlite3_bind_int64(rows->stmt, 1, id), rows_r);
 }
 
+/*
+ * bouncectl sent: the copies whose Message-ID is what (with or without
+ * <>), or that went to the address what; newest first. The two lookups
+ * use sent_messages_message_id and sent_recipients_address.
+ */
+static const char sql_sent[] =
+    "SELECT s.id AS id, s.message_id AS message_id,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', s.sent_at, 'unixepoch') AS sent_at,"
+    " (SELECT count(*) FROM sent_recipients r WHERE r.sent = s.id)"
+    "  AS recipients"
+    " FROM sent_messages s"
+    " WHERE s.message_id = trim(?1, ' <>')"
+    " OR s.id IN (SELECT sent FROM sent_recipients WHERE address = lower(?1))"
+    " ORDER BY s.id DESC";
+
+int
+store_query_sent(struct store *st, const char *what,
+    struct store_rows **rows_r)
+{
+	struct store_rows *rows = rows_new(st, sql_sent);
+
+	*rows_r = NULL;
+	if (rows == NULL)
+		return -1;
+	return rows_ready(rows,
+	    sqlite3_bind_text(rows->stmt, 1, what, -1, SQLITE_TRANSIENT),
+	    rows_r);
+}
+
 int
 store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
     struct store_rows **rows_r)

@@ -8,3 +8,10 @@ target_compile_definitions(test_storage PRIVATE
 	BD_SCHEMA_DOC="${CMAKE_SOURCE_DIR}/docs/schema.md")
 add_test(NAME storage COMMAND test_storage)
 set_tests_properties(storage PROPERTIES LABELS unit)
+
+# The sent record (storage/store_sent.c, schema v5)
+add_executable(test_store_sent unit/test_store_sent.c)
+target_link_libraries(test_store_sent PRIVATE bd_storage bd_common
+	PkgConfig::CMOCKA PkgConfig::SQLITE3)
+add_test(NAME store_sent COMMAND test_store_sent)
+set_tests_properties(store_sent PROPERTIES LABELS unit)

@@ -132,6 +132,7 @@ assert_defaults(const struct config *c)
 	assert_null(c->resend.smtp.helo);
 	assert_int_equal(c->resend.smtp.timeout, 30);
 	assert_int_equal(c->verp.max_age, 60 * 86400);
+	assert_int_equal(c->sent.keep, 30 * 86400);
 }
 
 /* No IMAP source: the defaults, and what an empty file gives. */
@@ -1057,6 +1058,11 @@ row_text(const struct config_key *k)
 		free(text);
 		text = next;
 	}
+	if (strncmp(k->path, "sent.", 5) == 0) {
+		next = xasprintf("%s  maildir: /srv/sent\n", text);
+		free(text);
+		text = next;
+	}
 	return text;
 }
 
@@ -1328,6 +1334,90 @@ test_verp(void **state)
 	free(key);
 }
 
+/* sent: the record of what we sent (issue 13) */
+static void
+test_sent(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"sent:\n  keep: 7d\n",
+		"t.yaml:1:1: sent.maildir: missing; the sent: section needs "
+		"maildir or mailbox\n"},
+	    {"sent:\n",
+		"t.yaml:1:1: sent.maildir: missing; the sent: section needs "
+		"maildir or mailbox\n"},
+	    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN
+	     "sent:\n  maildir: /srv/sent\n  mailbox: Sent\n",
+		"t.yaml:7:12: sent.mailbox: given with sent.maildir (line 6); "
+		"the copies are read from one place\n"},
+	    {"sent:\n  mailbox: Sent\n",
+		"t.yaml:2:12: sent.mailbox: needs an imap: source (the folder "
+		"is read on its server); with a Maildir use sent.maildir\n"},
+	    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN
+	     "sent:\n  mailbox: inbox\n",
+		"t.yaml:6:12: sent.mailbox: inbox: one of imap's mailboxes; "
+		"the copies need a folder of their own\n"},
+	    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN
+	     "  processed_mailbox: Done\nsent:\n  mailbox: Done\n",
+		"t.yaml:7:12: sent.mailbox: Done: one of imap's mailboxes; "
+		"the copies need a folder of their own\n"},
+	    {"maildir:\n  path: /srv/mail\nsent:\n  maildir: /srv/mail\n",
+		"t.yaml:4:12: sent.maildir: /srv/mail: overlaps maildir.path "
+		"/srv/mail, where the bounces are read\n"},
+	    {"maildir:\n  path: /srv/mail\nsent:\n  maildir: /srv/mail/.Sent\n",
+		"t.yaml:4:12: sent.maildir: /srv/mail/.Sent: overlaps "
+		"maildir.path /srv/mail, where the bounces are read\n"},
+	    {"database: /srv/sent/new/b.db\nsent:\n  maildir: /srv/sent\n",
+		"t.yaml:1:11: database: inside sent.maildir, which the daemon "
+		"reads and empties\n"},
+	    {"sent:\n  maildir: /srv/sent\n  keep: 1024d\n", "sent.keep"},
+	    {"sent:\n  maildir: /srv/sent\n  keep: 23h\n", "sent.keep"},
+	    {"sent:\n  maildir: /srv/sent\n  folder: x\n", "sent.folder"},
+	};
+	struct config *c = NULL;
+	char *errors = NULL;
+	size_t i;
+
+	(void)state;
+	c = load_ok("");
+	assert_null(c->sent.maildir);
+	assert_null(c->sent.mailbox);
+	assert_int_equal(c->sent.keep, 30 * 86400);
+	config_free(&c);
+	c = load_ok("sent:\n  maildir: /srv/sent\n");
+	assert_string_equal(c->sent.maildir, "/srv/sent");
+	assert_null(c->sent.mailbox);
+	assert_int_equal(c->sent.keep, 30 * 86400);
+	config_free(&c);
+	c = load_ok("sent:\n  maildir: /srv/sent\n  keep: 1d\n");
+	assert_int_equal(c->sent.keep, 86400);
+	config_free(&c);
+	c = load_ok("sent:\n  maildir: /srv/sent\n  keep: 1023d\n");
+	assert_int_equal(c->sent.keep, 1023 * 86400);
+	config_free(&c);
+	/* the Maildir's quarantine is elsewhere: a sibling is fine */
+	c = load_ok("maildir:\n  path: /srv/mail\nsent:\n  maildir: /srv/sent\n");
+	assert_string_equal(c->sent.maildir, "/srv/sent");
+	config_free(&c);
+	c = load_ok("imap:\n  host: 127.0.0.1\n" IMAP_LOGIN
+		    "sent:\n  mailbox: Sent\n  keep: 90d\n");
+	assert_string_equal(c->sent.mailbox, "Sent");
+	assert_null(c->sent.maildir);
+	assert_int_equal(c->sent.keep, 90 * 86400);
+	config_free(&c);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("sent case %zu\n", i);
+		if (strchr(cases[i][1], '\n') != NULL) {
+			load_fails(cases[i][0], cases[i][1]);
+			continue;
+		}
+		assert_int_equal(load_text("t.yaml", cases[i][0], &c, &errors),
+		    -1);
+		assert_non_null(strstr(errors, cases[i][1]));
+		free(errors);
+		errors = NULL;
+	}
+}
+
 /*
  * Every prefix of the example is a file someone may have half written:
  * it loads or fails with lines ending in "\n", never crashes or leaks.
@@ -1391,6 +1481,7 @@ main(void)
 	    cmocka_unit_test(test_derived),
 	    cmocka_unit_test(test_prefixes),
 	    cmocka_unit_test_setup_teardown(test_verp, tmp_setup, tmp_teardown),
+	    cmocka_unit_test(test_sent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
