@@ -512,9 +512,8 @@ check_effects(const struct config_policy *pc, const struct config_where *where,
 				for (j = 0; j < n[b]; j++)
 					if (strcmp(lists[a][i],
 					    lists[b][j]) == 0)
-						rule_error_at(e, where,
+						rule_error(e, where,
 						    config_key_find(keys[b]),
-						    config_key_find(keys[a]),
 						    "%s is also in %s: a "
 						    "reason has one effect",
 						    lists[b][j], keys[a]);
@@ -544,6 +543,9 @@ check_resend_proof(const struct config *conf,
 		    "sent: (a copy of outgoing mail); without one, anyone who "
 		    "can mail the bounce address could make bounced send "
 		    "their message (docs/SECURITY.md)");
+}
+
+/*
  * sent: the copies of what we sent. One place (a Maildir, or a folder on
  * the imap: server, read over a second connection), apart from where the
  * bounces are read: a copy read as a bounce, or a bounce indexed as a

@@ -352,9 +352,12 @@ store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
 			" count(DISTINCT recipient) AS recipients,"
 			" sum(hard) AS hard,"
 			/* issue 13: our problems apart from the recipients'
-			 * (lifecycle_effect_name()); NULL before schema v5 */
-			" sum(effect = 'sender') AS sender,"
-			" sum(effect = 'unverified') AS unverified"
+			 * (lc_effect_name()); rows from before schema v5 have
+			 * no effect and count in neither */
+			" count(CASE WHEN effect = 'sender' THEN 1 END)"
+			" AS sender,"
+			" count(CASE WHEN effect = 'unverified' THEN 1 END)"
+			" AS unverified"
 			" FROM bounces%s"
 			" GROUP BY 1 ORDER BY %s",
 	    stats_sql[by].key, since != 0 ? " WHERE at >= ?1" : "",

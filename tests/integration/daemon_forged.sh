@@ -35,6 +35,9 @@ printf '%s\n' "database: db" "maildir:" "  path: md" "resend:" \
 "$bounced" --once -c conf.yaml 2>refused.log && fail "resend.enabled without verp: or sent: was accepted"
 grep -q 'resend.enabled: needs a proof' refused.log || { cat refused.log; fail "no reason given"; }
 verp_setup conf.yaml "$bouncectl"
+# and the sent record: the MTA's copy of each outgoing message
+mkdir -p sentmd/new sentmd/cur sentmd/tmp
+printf '%s\n' "sent:" "  maildir: sentmd" >>conf.yaml
 run() { # OFFSET-SECONDS
 	BOUNCED_TEST_TIME_OFFSET=$1 "$bounced" --once -c conf.yaml 2>>log || { cat log; fail "bounced"; }
 }
@@ -185,4 +188,29 @@ run 4000
 [ "$(state fred@example.com)" = none ] || fail "a not-spam report changed fred: $(state fred@example.com)"
 [ "$(sql db "SELECT count(*) FROM recipients WHERE state = 'suppressed'")" = 1 ] || fail "not-spam suppressed someone"
 [ "$(delivered)" = 0 ] || fail "$(delivered) messages left"
-echo "forged bounces: no message leaves, nothing is queued, no state changes (unverified, altered, other recipient's and expired tags); a signed one suppresses; reputation blocks are the sender's; not-spam suppresses nobody; resending without a proof is refused"
+
+# 6. a timeout bounce of a message in the sent record, unsigned: verified
+# by the record, resent once from our copy, byte for byte -- even though
+# the bounce returned a different body
+original s1 gail@slow.example.net >s1.eml
+cp s1.eml sentmd/new/1.s1
+sed 's/^Hello,$/Hello, changed by someone on the way/' s1.eml >s1.tampered
+sign=$VERP_SIGN VERP_SIGN=
+dsn 10.s1 gail@slow.example.net 4.4.1 \
+    "<gail@slow.example.net>: connect to 192.0.2.9 timed out" s1.tampered
+VERP_SIGN=$sign
+run 4100
+[ "$(sql db "SELECT authenticity FROM bounces WHERE recipient = 'gail@slow.example.net'")" = verified_sent ] ||
+    fail "the bounce of a message in the sent record is not verified_sent"
+run 5100 # the first delay (15 min) has passed
+run 6000
+[ "$(delivered)" = 1 ] || fail "want one resend at the sink, have $(delivered)"
+got=$(find sink/new -type f | head -1)
+# the sink writes CRLF and stamps the envelope in X- fields first
+tr -d '\r' <"$got" >s1.sink
+[ "$(grep '^X-RcptTo:' s1.sink)" = "X-RcptTo: gail@slow.example.net" ] || fail "resent to: $(grep X-RcptTo s1.sink)"
+sed '/^X-\(Peer\|MailFrom\|RcptTo\|Helo\|TLS\|Auth\):/d; /^Resent-/d' s1.sink >s1.got
+cmp s1.got s1.eml || { diff s1.eml s1.got | head; fail "the resent copy is not our copy byte for byte"; }
+[ "$(sql db "SELECT state || ' ' || attempts FROM resends WHERE recipient = 'gail@slow.example.net'")" = "sent 1" ] ||
+    fail "resend row: $(sql db "SELECT state, attempts FROM resends")"
+echo "forged bounces: no message leaves, nothing is queued, no state changes (unverified, altered, other recipient's and expired tags); a signed one suppresses; reputation blocks are the sender's; not-spam suppresses nobody; resending without a proof is refused; a bounce of a message in the sent record is resent once from our copy, byte for byte"

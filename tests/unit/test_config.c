@@ -534,7 +534,15 @@ static const struct {
 	"t.yaml:4:6: resend.reasons: an empty item\n"},
     /* resend: the rules */
     {"resend:\n  enabled: true\n",
-	"t.yaml:2:12: resend.from: required when resend.enabled is true\n"},
+	"t.yaml:2:12: resend.from: required when resend.enabled is true\n"
+	"t.yaml:2:12: resend.enabled: needs a proof that a bounce concerns "
+	"mail we sent: configure verp: (signed return paths) or sent: (a "
+	"copy of outgoing mail); without one, anyone who can mail the bounce "
+	"address could make bounced send their message (docs/SECURITY.md)\n"},
+    /* issue 13: one effect per reason, among the lists given */
+    {"policy:\n  hard_reasons: [blocked]\n  sender_reasons: [blocked]\n",
+	"t.yaml:2:17: policy.hard_reasons: blocked is also in "
+	"policy.sender_reasons: a reason has one effect\n"},
     {"resend:\n  from: bounces\n",
 	"t.yaml:2:9: resend.from: \"bounces\" is not an address "
 	"(local@domain, without <>)\n"},
@@ -921,7 +929,9 @@ test_net_keys(void **state)
 	    "    user: resend\n"
 	    "    password_file: smtp.pw\n"
 	    "    helo: bounced.example.org\n"
-	    "    timeout: 45s\n";
+	    "    timeout: 45s\n"
+	    "sent:\n"
+	    "  mailbox: Sent\n";
 	struct tmp *t = *state;
 	struct config *c = NULL;
 	char *errors = NULL, *real, *want, *pw, *ca, *spw, *spool;
@@ -1246,7 +1256,9 @@ test_derived(void **state)
 	assert_int_equal(c->resend.jitter, 0);
 	assert_true(c->policy.confirm_hard);
 	config_free(&c);
-	c = load_ok("resend: {jitter: 100, enabled: TRUE, from: a@b}\n");
+	c = load_ok("resend: {jitter: 100, enabled: TRUE, from: a@b}\n"
+		    "imap:\n  host: imap.example.org\n" IMAP_LOGIN
+		    "sent: {mailbox: Sent}\n");
 	assert_int_equal(c->resend.jitter, 100);
 	assert_true(c->resend.enabled);
 	config_free(&c);

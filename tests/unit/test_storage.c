@@ -2,7 +2,9 @@
  * storage/: every test works on a real SQLite file in a fresh directory
  * (mkdtemp, removed at the end), through store.h; raw sqlite3 calls only
  * check what store.h does not show (pragmas, NULLs) or build what it
- * cannot (an old schema, a resend that was sent).
+ * cannot (an old schema, a resend that was sent). The store persists
+ * what the lifecycle decided: where a test needs a resend's next state
+ * it asks lifecycle_resend_state() the way daemon/resend.c does.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,21 +20,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/sha256.h"
+#include "classify/reason.h"
+#include "lifecycle/lifecycle.h"
 #include "storage/store.h"
 #include "storage/store_private.h"
 
 #define DAY 86400
 #define T0  1700000000 /* 2023-11-14T22:13:20Z */
 
-/* A resend with no kept original: 1 added, 0 one waits already, -1. */
+/* A resend with no sent copy: 1 added, 0 one waits already, -1. */
 static int
 schedule(struct store *st, const char *to, const char *orig, int64_t msg,
     int64_t next_at, int64_t now)
 {
 	struct store_resend_new r = { .recipient = to,
 		.original_message_id = orig, .message = msg,
-		.kind = "transient", .next_at = next_at, .now = now };
+		.kind = KIND_TRANSIENT, .next_at = next_at, .now = now };
 
 	return store_resend_add(st, &r, NULL);
 }
@@ -112,17 +115,19 @@ add_message(struct store *st, int n, enum store_outcome o, int64_t at)
 }
 
 static void
-add_bounce(struct store *st, int64_t msg, const char *rcpt, const char *reason,
+add_bounce(struct store *st, int64_t msg, const char *rcpt, enum reason reason,
     bool hard, int64_t at)
 {
 	struct store_bounce b = {
 	    .recipient = rcpt,
-	    .action = "failed",
+	    .action = ACTION_FAILED,
 	    .status = hard ? "5.1.1" : "4.2.2",
 	    .reply_code = hard ? 550 : 452,
 	    .reason = reason,
 	    .hard = hard,
-	    .cls = hard ? "permanent" : "transient",
+	    .cls = hard ? CLASS_PERMANENT : CLASS_TRANSIENT,
+	    .authenticity = AUTH_UNVERIFIED,
+	    .effect = hard ? EFFECT_SUPPRESSED : EFFECT_SOFT,
 	    .diagnostic = "smtp; 550 no such user",
 	    .remote_mta = "mx.example.org",
 	    .original_message_id = "<orig@example.com>",
@@ -136,15 +141,15 @@ add_bounce(struct store *st, int64_t msg, const char *rcpt, const char *reason,
 
 /* A recipient row as the daemon's policy would leave it. */
 static void
-put_recipient(struct store *st, const char *addr, enum store_state s,
-    const char *reason, int64_t last)
+put_recipient(struct store *st, const char *addr, enum rcpt_state s,
+    enum reason reason, int64_t last)
 {
-	struct store_recipient r;
+	struct recipient r;
 
 	memset(&r, 0, sizeof(r));
 	snprintf(r.address, sizeof(r.address), "%s", addr);
 	snprintf(r.domain, sizeof(r.domain), "%s", strrchr(addr, '@') + 1);
-	snprintf(r.reason, sizeof(r.reason), "%s", reason);
+	r.reason = reason;
 	r.state = s;
 	r.bounce_count = 1;
 	r.soft_count = s == STATE_SOFT ? 1 : 0;
@@ -300,7 +305,8 @@ test_pragmas(void **state)
 	assert_int_equal(sql_int(db, "PRAGMA busy_timeout"), 5000);
 	assert_int_equal(sql_int(db, "PRAGMA cache_size"), -8192);
 	assert_int_equal(sql_int(db, "PRAGMA wal_autocheckpoint"), 4000);
-	assert_int_equal(sql_int(db, "PRAGMA user_version"), 4);
+	assert_int_equal(
+	    sql_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 }
 
 static void
@@ -330,11 +336,13 @@ test_rdonly_v1_refused(void **state)
 	assert_int_equal(store_create_at_version(f->path, 1, &err), 0);
 	assert_int_equal(store_open(f->path, STORE_RDONLY, &st, &err), -1);
 	assert_non_null(
-	    strstr(err, ": schema version 1, this bouncectl knows 4:"
+	    strstr(err, ": schema version 1, this bouncectl knows 5:"
 			" run bounced to migrate"));
 	assert_non_null(strstr(err, f->path));
 	free(err);
-	assert_int_equal(store_create_at_version(f->path, 5, &err), -1);
+	assert_int_equal(store_create_at_version(
+			     f->path, STORE_SCHEMA_VERSION + 1, &err),
+	    -1);
 	free(err);
 	assert_int_equal(store_create_at_version(f->path, 0, &err), -1);
 	free(err);
@@ -351,9 +359,10 @@ test_rdonly_while_writer(void **state)
 	char *err = NULL;
 
 	put_recipient(
-	    f->st, "a@example.org", STATE_SUPPRESSED, "userunknown", T0);
+	    f->st, "a@example.org", STATE_SUPPRESSED, REASON_USERUNKNOWN, T0);
 	assert_int_equal(store_begin(f->st), 0);
-	put_recipient(f->st, "b@example.org", STATE_SOFT, "mailboxfull", T0);
+	put_recipient(
+	    f->st, "b@example.org", STATE_SOFT, REASON_MAILBOXFULL, T0);
 	if (store_open(f->path, STORE_RDONLY, &ro, &err) == -1)
 		fail_msg("%s", err);
 	assert_int_equal(
@@ -528,35 +537,116 @@ test_message_add_find(void **state)
 	assert_int_equal(store_message_add(f->st, &m, NULL), -1);
 }
 
+/* Version 5: a message's signed return path, by its name; AUTH_COUNT is
+ * NULL (not parsed); verified_sent is a bounce's, never a message's. */
+static void
+test_message_authenticity(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = store_db(f->st);
+	struct store_message m = {.sha256 = "a1",
+	    .source_ref = "new/a",
+	    .outcome = STORE_BOUNCE,
+	    .processed_at = T0,
+	    .authenticity = AUTH_VERIFIED_TAG};
+
+	assert_int_equal(store_message_add(f->st, &m, NULL), 0);
+	m.sha256 = "a2", m.authenticity = AUTH_FORGED;
+	assert_int_equal(store_message_add(f->st, &m, NULL), 0);
+	m.sha256 = "a3", m.authenticity = AUTH_UNVERIFIED;
+	assert_int_equal(store_message_add(f->st, &m, NULL), 0);
+	m.sha256 = "a4", m.authenticity = AUTH_COUNT;
+	assert_int_equal(store_message_add(f->st, &m, NULL), 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM messages WHERE"
+				     " (sha256 = 'a1' AND authenticity ="
+				     " 'verified_tag') OR (sha256 = 'a2' AND"
+				     " authenticity = 'forged') OR (sha256 ="
+				     " 'a3' AND authenticity = 'unverified')"
+				     " OR (sha256 = 'a4' AND authenticity IS"
+				     " NULL)"),
+	    4);
+	m.sha256 = "a5", m.authenticity = AUTH_VERIFIED_SENT;
+	assert_int_equal(store_message_add(f->st, &m, NULL), -1);
+	assert_non_null(strstr(store_error(f->st), "CHECK"));
+	assert_int_equal(store_message_find(f->st, "a5", NULL), 0);
+}
+
 static void
 test_bounce_add(void **state)
 {
 	struct fx *f = *state;
 	sqlite3 *db = store_db(f->st);
-	struct store_bounce b = {.recipient = "x@example.org", .status = ""};
+	struct store_bounce b = {.recipient = "x@example.org",
+	    .status = "",
+	    .authenticity = AUTH_COUNT,
+	    .effect = EFFECT_COUNT};
 	int64_t msg = add_message(f->st, 1, STORE_BOUNCE, T0), id = 0;
 
-	add_bounce(f->st, msg, "u@example.org", "userunknown", true, T0);
+	add_bounce(f->st, msg, "u@example.org", REASON_USERUNKNOWN, true, T0);
 	assert_int_equal(store_bounce_add(f->st, msg, &b, &id), 0);
 	assert_true(id > 0);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounces WHERE"
 				     " reply_code = 550 AND hard = 1 AND"
 				     " class = 'permanent' AND family ="
-				     " 'postfix' AND at = 1700000000"),
+				     " 'postfix' AND at = 1700000000 AND"
+				     " action = 'failed' AND reason ="
+				     " 'userunknown' AND authenticity ="
+				     " 'unverified' AND effect ="
+				     " 'suppressed' AND feedback_type IS NULL"),
 	    1);
-	/* 0, "" and NULL are all NULL */
+	/* 0, "" and NULL are all NULL; so are ACTION_NONE, FEEDBACK_NONE
+	 * and, for the v5 columns, AUTH_COUNT and EFFECT_COUNT */
 	assert_int_equal(sql_int(db, "SELECT reply_code IS NULL AND status IS"
-				     " NULL AND at IS NULL AND hard = 0 FROM"
-				     " bounces WHERE recipient ="
-				     " 'x@example.org'"),
+				     " NULL AND at IS NULL AND hard = 0 AND"
+				     " action IS NULL AND feedback_type IS"
+				     " NULL AND authenticity IS NULL AND"
+				     " effect IS NULL FROM bounces WHERE"
+				     " recipient = 'x@example.org'"),
 	    1);
+	/* each enum by its name */
+	b.recipient = "z@example.org";
+	b.action = ACTION_DELAYED;
+	b.reason = REASON_MAILBOXFULL;
+	b.cls = CLASS_TRANSIENT;
+	b.feedback = FEEDBACK_ABUSE;
+	b.authenticity = AUTH_VERIFIED_SENT;
+	b.effect = EFFECT_CONFIRMING;
+	assert_int_equal(store_bounce_add(f->st, msg, &b, NULL), 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounces WHERE"
+				     " recipient = 'z@example.org' AND action ="
+				     " 'delayed' AND reason = 'mailboxfull' AND"
+				     " class = 'transient' AND feedback_type ="
+				     " 'abuse' AND authenticity ="
+				     " 'verified_sent' AND effect ="
+				     " 'confirming'"),
+	    1);
+	b.cls = CLASS_COMPLAINT, b.recipient = "z2@example.org";
+	b.authenticity = AUTH_FORGED, b.effect = EFFECT_UNVERIFIED;
+	assert_int_equal(store_bounce_add(f->st, msg, &b, NULL), 0);
+	b.cls = CLASS_IGNORE, b.recipient = "z3@example.org";
+	b.authenticity = AUTH_VERIFIED_TAG, b.effect = EFFECT_WITHDRAWN;
+	assert_int_equal(store_bounce_add(f->st, msg, &b, NULL), 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounces WHERE"
+				     " (recipient = 'z2@example.org' AND class"
+				     " = 'complaint' AND authenticity ="
+				     " 'forged' AND effect = 'unverified') OR"
+				     " (recipient = 'z3@example.org' AND class"
+				     " = 'ignore' AND authenticity ="
+				     " 'verified_tag' AND effect ="
+				     " 'withdrawn')"),
+	    2);
+	b.action = ACTION_NONE;
+	b.reason = REASON_UNDEFINED;
+	b.cls = CLASS_PERMANENT;
+	b.authenticity = AUTH_COUNT;
+	b.effect = EFFECT_COUNT;
 	/* version 4: the stage, its source, the layer, Original-Recipient */
 	b.recipient = "y@example.org";
 	b.original_recipient = "alias@example.org";
 	b.stage = "rcpt";
 	b.stage_source = "prose";
 	b.layer = "table";
-	b.feedback_type = "not-spam";
+	b.feedback = FEEDBACK_NOT_SPAM;
 	assert_int_equal(store_bounce_add(f->st, msg, &b, NULL), 0);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounces WHERE"
 				     " original_recipient = 'alias@example.org'"
@@ -564,7 +654,7 @@ test_bounce_add(void **state)
 				     " 'prose' AND layer = 'table' AND"
 				     " feedback_type = 'not-spam'"),
 	    1);
-	b.feedback_type = NULL;
+	b.feedback = FEEDBACK_NONE;
 	/* a stage the schema does not know is refused */
 	b.stage = "quit";
 	assert_int_equal(store_bounce_add(f->st, msg, &b, NULL), -1);
@@ -583,9 +673,9 @@ test_rollback(void **state)
 
 	assert_int_equal(store_begin(f->st), 0);
 	msg = add_message(f->st, 1, STORE_BOUNCE, T0);
-	add_bounce(f->st, msg, "u@example.org", "userunknown", true, T0);
+	add_bounce(f->st, msg, "u@example.org", REASON_USERUNKNOWN, true, T0);
 	put_recipient(
-	    f->st, "u@example.org", STATE_SUPPRESSED, "userunknown", T0);
+	    f->st, "u@example.org", STATE_SUPPRESSED, REASON_USERUNKNOWN, T0);
 	assert_int_equal(store_begin(f->st), -1); /* no nesting */
 	store_rollback(f->st);
 	store_rollback(f->st); /* twice is harmless */
@@ -603,13 +693,13 @@ static void
 test_recipient_roundtrip(void **state)
 {
 	struct fx *f = *state;
-	struct store_recipient r, got;
+	struct recipient r, got;
 
 	memset(&r, 0, sizeof(r));
 	strcpy(r.address, "someone@example.org");
 	strcpy(r.domain, "example.org");
 	r.state = STATE_SOFT;
-	strcpy(r.reason, "mailboxfull");
+	r.reason = REASON_MAILBOXFULL;
 	strcpy(r.status, "4.2.2");
 	r.bounce_count = 3;
 	r.soft_count = 2;
@@ -624,10 +714,17 @@ test_recipient_roundtrip(void **state)
 	memset(&got, 0x55, sizeof(got));
 	assert_int_equal(store_recipient_get(f->st, r.address, &got), 1);
 	assert_memory_equal(&got, &r, sizeof(r));
+	/* the enums by their names */
+	assert_int_equal(sql_int(store_db(f->st),
+			     "SELECT count(*) FROM recipients WHERE state ="
+			     " 'soft' AND reason = 'mailboxfull' AND"
+			     " override = 'unsuppressed'"),
+	    1);
 
-	/* the update path, and 0 <-> NULL, "" <-> NULL */
+	/* the update path, and 0 <-> NULL, "" <-> NULL, REASON_UNDEFINED
+	 * <-> NULL */
 	r.state = STATE_ACTIVE;
-	memset(r.reason, 0, sizeof(r.reason));
+	r.reason = REASON_UNDEFINED;
 	memset(r.status, 0, sizeof(r.status));
 	r.soft_count = r.soft_since = r.suppressed_at = r.override_at = 0;
 	r.first_bounce_at = r.last_bounce_at = 0;
@@ -645,13 +742,17 @@ test_recipient_roundtrip(void **state)
 	    1);
 	assert_int_equal(
 	    sql_int(store_db(f->st), "SELECT count(*) FROM recipients"), 1);
+	/* a reason this build does not know reads as undefined */
+	sql_exec(store_db(f->st), "UPDATE recipients SET reason = 'nonesuch'");
+	assert_int_equal(store_recipient_get(f->st, r.address, &got), 1);
+	assert_int_equal(got.reason, REASON_UNDEFINED);
 }
 
 static void
 test_override(void **state)
 {
 	struct fx *f = *state;
-	struct store_recipient r;
+	struct recipient r;
 	sqlite3 *db = store_db(f->st);
 
 	/* a row is created for an address never seen; case folds */
@@ -673,7 +774,8 @@ test_override(void **state)
 	assert_int_equal(r.override_at, T0 + 10);
 
 	/* a soft address lifted by a person */
-	put_recipient(f->st, "soft@example.org", STATE_SOFT, "mailboxfull", T0);
+	put_recipient(
+	    f->st, "soft@example.org", STATE_SOFT, REASON_MAILBOXFULL, T0);
 	assert_int_equal(store_override(f->st, "soft@example.org",
 			     OVERRIDE_UNSUPPRESSED, T0 + 20, NULL),
 	    0);
@@ -711,7 +813,7 @@ static void
 test_override_in_transaction(void **state)
 {
 	struct fx *f = *state;
-	struct store_recipient r;
+	struct recipient r;
 
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_override(f->st, "in@example.org",
@@ -734,14 +836,15 @@ static void
 test_decay(void **state)
 {
 	struct fx *f = *state;
-	struct store_recipient r;
+	struct recipient r;
 	int64_t n = -1;
 
-	put_recipient(f->st, "old@example.org", STATE_SOFT, "mailboxfull", T0);
 	put_recipient(
-	    f->st, "new@example.org", STATE_SOFT, "mailboxfull", T0 + 2 * DAY);
-	put_recipient(
-	    f->st, "gone@example.org", STATE_SUPPRESSED, "userunknown", T0);
+	    f->st, "old@example.org", STATE_SOFT, REASON_MAILBOXFULL, T0);
+	put_recipient(f->st, "new@example.org", STATE_SOFT, REASON_MAILBOXFULL,
+	    T0 + 2 * DAY);
+	put_recipient(f->st, "gone@example.org", STATE_SUPPRESSED,
+	    REASON_USERUNKNOWN, T0);
 	assert_int_equal(store_decay_soft(f->st, T0 + DAY, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(store_recipient_get(f->st, "old@example.org", &r), 1);
@@ -804,22 +907,23 @@ test_resend_dedup(void **state)
 
 /* ---- the resend queue (schema v3) ---- */
 
-static const char body_a[] = "From: a@example.com\r\n\r\nhello\r\n";
-static const char body_b[] = "From: b@example.com\r\n\r\nother\r\n";
+/* sent_messages ids a resend may name (no foreign key: sent.keep prunes
+ * the copies, storage/migrate.c version 5) */
+#define SENT_A 11
+#define SENT_B 12
 
 /* A resend through store_resend_add(); returns what it returned. */
 static int
 add_resend(struct store *st, const char *to, const char *orig, int64_t msg,
-    const char *body, int64_t next_at, int64_t *id_r)
+    int64_t sent, int64_t next_at, int64_t *id_r)
 {
 	struct store_resend_new r = {
 	    .recipient = to,
 	    .original_message_id = orig,
 	    .message = msg,
-	    .reason = "mailboxfull",
-	    .kind = "transient",
-	    .original = body,
-	    .original_len = body != NULL ? strlen(body) : 0,
+	    .reason = REASON_MAILBOXFULL,
+	    .kind = KIND_TRANSIENT,
+	    .sent = sent,
 	    .next_at = next_at,
 	    .now = T0,
 	};
@@ -827,9 +931,34 @@ add_resend(struct store *st, const char *to, const char *orig, int64_t msg,
 	return store_resend_add(st, &r, id_r);
 }
 
+/*
+ * The state and requeue daemon/resend.c gives an attempt: the row as it
+ * is now, whether another waits for its pair, lifecycle_resend_state().
+ * OUTCOME_BOUNCED moves nothing (the store ignores a->state then).
+ */
 static void
-record(struct store *st, int64_t id, const char *outcome, int64_t at, int code,
-    const char *reply, bool counts)
+decide(struct store *st, struct store_resend_attempt *a)
+{
+	struct store_resend cur;
+	int other = 0;
+
+	if (a->outcome == OUTCOME_BOUNCED)
+		return;
+	assert_int_equal(store_resend_get(st, a->resend, &cur), 1);
+	/* daemon/resend.c asks only when it can matter */
+	if (a->outcome == OUTCOME_DEFERRED &&
+	    !lifecycle_resend_waiting(cur.state)) {
+		other = store_resend_other_waiting(st, a->resend);
+		assert_in_range(other, 0, 1);
+	}
+	a->state = lifecycle_resend_state(
+	    cur.state, a->outcome, other == 1, &a->requeue);
+}
+
+/* One attempt, recorded as the daemon records it. */
+static void
+record(struct store *st, int64_t id, enum resend_outcome outcome, int64_t at,
+    int code, const char *reply, bool counts)
 {
 	struct store_resend_attempt a = {
 	    .resend = id,
@@ -842,8 +971,10 @@ record(struct store *st, int64_t id, const char *outcome, int64_t at, int code,
 	    .counts = counts,
 	};
 
+	decide(st, &a);
 	if (store_resend_record(st, &a) == -1)
-		fail_msg("record %s: %s", outcome, store_error(st));
+		fail_msg("record %s: %s", resend_outcome_name(outcome),
+		    store_error(st));
 }
 
 static void
@@ -895,6 +1026,18 @@ test_migrate_from_v2(void **state)
 				     " original_recipient IS NULL AND"
 				     " feedback_type IS NULL"),
 	    1);
+	/* version 5: no proof, no effect, no sent copy in old rows */
+	assert_int_equal(sql_int(db, "SELECT (SELECT count(*) FROM bounces"
+				     " WHERE authenticity IS NULL AND effect IS"
+				     " NULL) + (SELECT count(*) FROM messages"
+				     " WHERE authenticity IS NULL) + (SELECT"
+				     " count(*) FROM resends WHERE sent IS"
+				     " NULL)"),
+	    4);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM sqlite_master"
+				     " WHERE name IN ('sent_messages',"
+				     " 'sent_recipients')"),
+	    2);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM overrides WHERE"
 				     " note = 'v2 note'"),
 	    1);
@@ -918,14 +1061,14 @@ test_migrate_from_v2(void **state)
 	    0);
 	/* the old deferred row still holds its pair */
 	assert_int_equal(
-	    add_resend(st, "old@example.org", "<o@x>", 7, body_a, T0, &id), 0);
+	    add_resend(st, "old@example.org", "<o@x>", 7, SENT_A, T0, &id), 0);
 	assert_int_equal(id, 1);
 	assert_int_equal(store_resend_get(st, 1, &r), 1);
-	assert_string_equal(r.state, "deferred");
-	assert_string_equal(r.kind, "transient");
-	assert_string_equal(r.reason, "");
+	assert_int_equal(r.state, RESEND_DEFERRED);
+	assert_int_equal(r.kind, KIND_TRANSIENT);
+	assert_int_equal(r.reason, REASON_UNDEFINED); /* NULL */
 	assert_int_equal(r.attempts, 2);
-	assert_int_equal(r.original, 0);
+	assert_int_equal(r.sent, 0);
 	assert_int_equal(r.next_attempt_at, 1700000600);
 	/* and the sent one is found by its original */
 	assert_int_equal(
@@ -945,159 +1088,180 @@ test_resend_add(void **state)
 	struct store_resend r;
 	struct store_resend_new c = {.recipient = "c@example.org",
 	    .message = m1,
-	    .kind = "confirm",
+	    .kind = KIND_CONFIRM,
 	    .next_at = T0 + 5,
 	    .now = T0};
 
-	assert_int_equal(add_resend(f->st, "u@example.org", "a@x", m1, body_a,
+	assert_int_equal(add_resend(f->st, "u@example.org", "a@x", m1, SENT_A,
 			     T0 + 600, &id),
 	    1);
 	assert_true(id > 0);
 	/* another bounce of the same pair: the same row, unchanged */
 	assert_int_equal(
-	    add_resend(f->st, "u@example.org", "a@x", m2, body_b, T0 + 9, &id2),
+	    add_resend(f->st, "u@example.org", "a@x", m2, SENT_B, T0 + 9, &id2),
 	    0);
 	assert_int_equal(id2, id);
 	assert_int_equal(store_resend_get(f->st, id, &r), 1);
 	assert_int_equal(r.id, id);
 	assert_string_equal(r.recipient, "u@example.org");
 	assert_string_equal(r.original_message_id, "a@x");
-	assert_string_equal(r.reason, "mailboxfull");
-	assert_string_equal(r.kind, "transient");
-	assert_string_equal(r.state, "pending");
+	assert_int_equal(r.reason, REASON_MAILBOXFULL);
+	assert_int_equal(r.kind, KIND_TRANSIENT);
+	assert_int_equal(r.state, RESEND_PENDING);
 	assert_int_equal(r.message, m1);
-	assert_true(r.original > 0);
+	assert_int_equal(r.sent, SENT_A); /* the first one's copy */
 	assert_int_equal(r.attempts, 0);
 	assert_int_equal(r.next_attempt_at, T0 + 600);
 	assert_int_equal(r.created_at, T0);
-	/* the duplicate left no body behind */
-	assert_int_equal(
-	    sql_int(db, "SELECT count(*) FROM resend_originals"), 1);
-	/* a resend without a kept original shares the pair */
+	/* the names in the row */
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
+				     " reason = 'mailboxfull' AND kind ="
+				     " 'transient' AND state = 'pending' AND"
+				     " sent = 11"),
+	    1);
+	/* a resend without a sent copy shares the pair */
 	assert_int_equal(
 	    schedule(f->st, "u@example.org", "a@x", m2, T0, T0),
 	    0);
 	/* a deferred row holds the pair too */
 	sql_exec(db, "UPDATE resends SET state = 'deferred'");
 	assert_int_equal(
-	    add_resend(f->st, "u@example.org", "a@x", m2, NULL, T0, &id2), 0);
+	    add_resend(f->st, "u@example.org", "a@x", m2, 0, T0, &id2), 0);
 	assert_int_equal(id2, id);
 	/* NULL and "" are one unknown original */
 	assert_int_equal(
-	    add_resend(f->st, "u@example.org", NULL, m1, NULL, T0, &id), 1);
+	    add_resend(f->st, "u@example.org", NULL, m1, 0, T0, &id), 1);
 	assert_int_equal(
-	    add_resend(f->st, "u@example.org", "", m1, NULL, T0, &id2), 0);
+	    add_resend(f->st, "u@example.org", "", m1, 0, T0, &id2), 0);
 	assert_int_equal(id2, id);
-	/* no body: original 0; kind confirm; a NULL reason */
+	/* no copy: sent 0, NULL in the row; kind confirm; no reason */
 	assert_int_equal(store_resend_add(f->st, &c, &id), 1);
 	assert_int_equal(store_resend_get(f->st, id, &r), 1);
-	assert_int_equal(r.original, 0);
-	assert_string_equal(r.kind, "confirm");
-	assert_string_equal(r.reason, "");
+	assert_int_equal(r.sent, 0);
+	assert_int_equal(r.kind, KIND_CONFIRM);
+	assert_int_equal(r.reason, REASON_UNDEFINED);
 	assert_string_equal(r.original_message_id, "");
-	c.kind = "bogus";
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
+				     " recipient = 'c@example.org' AND sent IS"
+				     " NULL AND kind = 'confirm' AND"
+				     " original_message_id IS NULL"),
+	    1);
+	/* a kind the schema does not know is refused */
+	c.kind = KIND_COUNT;
 	c.recipient = "d@example.org";
 	assert_int_equal(store_resend_add(f->st, &c, &id), -1);
-	assert_non_null(strstr(store_error(f->st), "CHECK"));
-	/* the cause must exist, and a failure leaves no body */
+	assert_non_null(strstr(store_error(f->st), "constraint"));
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
+				     " recipient = 'd@example.org'"),
+	    0);
+	/* the cause must exist */
 	assert_int_equal(
-	    add_resend(f->st, "v@example.org", "z@x", 4242, body_b, T0, &id),
+	    add_resend(f->st, "v@example.org", "z@x", 4242, SENT_B, T0, &id),
 	    -1);
 	assert_non_null(strstr(store_error(f->st), "FOREIGN KEY"));
-	assert_int_equal(
-	    sql_int(db, "SELECT count(*) FROM resend_originals"), 1);
 	assert_int_equal(sqlite3_get_autocommit(db), 1);
 	/* inside the caller's transaction: rolled back with it */
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(
-	    add_resend(f->st, "w@example.org", "w@x", m1, body_b, T0, &id), 1);
+	    add_resend(f->st, "w@example.org", "w@x", m1, SENT_B, T0, &id), 1);
 	assert_int_equal(
-	    add_resend(f->st, "w@example.org", "w@x", 4242, NULL, T0, &id2), 0);
+	    add_resend(f->st, "w@example.org", "w@x", 4242, 0, T0, &id2), 0);
 	/* a failure inside keeps the caller's transaction and rows */
 	assert_int_equal(
-	    add_resend(f->st, "x@example.org", "x@x", 4242, body_b, T0, &id2),
+	    add_resend(f->st, "x@example.org", "x@x", 4242, SENT_B, T0, &id2),
 	    -1);
 	assert_int_equal(sqlite3_get_autocommit(db), 0);
 	assert_int_equal(store_resend_get(f->st, id, &r), 1);
+	assert_int_equal(r.sent, SENT_B);
 	store_rollback(f->st);
 	assert_int_equal(store_resend_get(f->st, id, &r), 0);
+	/* nothing a bounce returned is ever kept */
 	assert_int_equal(
-	    sql_int(db, "SELECT count(*) FROM resend_originals"), 1);
+	    sql_int(db, "SELECT count(*) FROM resend_originals"), 0);
 }
 
+/*
+ * A resend names the sent record's copy it is made from (sent_messages.id,
+ * docs/SECURITY.md) and nothing else: every way a row comes back carries
+ * it, and bounced stores no original a bounce returned -- resend_originals
+ * (schema v3) stays empty and resends.original NULL.
+ */
 static void
-test_resend_originals(void **state)
+test_resend_sent_ids(void **state)
 {
 	struct fx *f = *state;
 	sqlite3 *db = store_db(f->st);
 	int64_t m1 = add_message(f->st, 1, STORE_BOUNCE, T0);
-	int64_t id1, id2, id3;
-	struct store_resend r1, r2, r3;
-	unsigned char *buf = (void *)1;
-	size_t len = 1;
-	char hex[65];
+	int64_t m2 = add_message(f->st, 2, STORE_BOUNCE, T0 + 900);
+	int64_t copy, id1, id2, id3;
+	struct store_resend r1, r2, r3, out[4];
+	struct store_resend_attempt b = {.at = T0 + 900,
+	    .outcome = OUTCOME_BOUNCED,
+	    .reply_code = 550,
+	    .reply = "550 5.1.1 gone",
+	    .message = m2};
+	size_t n = 0;
 
-	/* the same mailing to three addresses, one body */
+	/* a copy in the sent record, as the sent: source would keep it */
+	sql_exec(db, "INSERT INTO sent_messages (sha256, source_ref,"
+		     " message_id, sent_at, indexed_at, body) VALUES ('s1',"
+		     " 'new/s1', 'm@x', 1700000000, 1700000000,"
+		     " X'46726f6d3a20610d0a0d0a68690d0a');"
+		     "INSERT INTO sent_recipients (sent, address) VALUES"
+		     " (1, 'a@example.org'), (1, 'b@example.org');");
+	copy = sql_int(db, "SELECT id FROM sent_messages");
+	/* the same mailing to two addresses: one copy, named twice */
 	assert_int_equal(
-	    add_resend(f->st, "a@example.org", "m@x", m1, body_a, T0, &id1), 1);
+	    add_resend(f->st, "a@example.org", "m@x", m1, copy, T0, &id1), 1);
 	assert_int_equal(
-	    add_resend(f->st, "b@example.org", "m@x", m1, body_a, T0, &id2), 1);
+	    add_resend(f->st, "b@example.org", "m@x", m1, copy, T0, &id2), 1);
+	/* and one the spool will have to find at send time */
 	assert_int_equal(
-	    add_resend(f->st, "c@example.org", "n@x", m1, body_b, T0, &id3), 1);
+	    add_resend(f->st, "c@example.org", "n@x", m1, 0, T0, &id3), 1);
 	assert_int_equal(store_resend_get(f->st, id1, &r1), 1);
 	assert_int_equal(store_resend_get(f->st, id2, &r2), 1);
 	assert_int_equal(store_resend_get(f->st, id3, &r3), 1);
-	assert_int_equal(r1.original, r2.original);
-	assert_true(r3.original != r1.original);
-	assert_int_equal(
-	    sql_int(db, "SELECT count(*) FROM resend_originals"), 2);
-	/* keyed by the sha256 of the bytes, computed when not given */
-	sha256_hex(body_a, strlen(body_a), hex);
-	assert_int_equal(sql_int(db, "SELECT count(*) FROM resend_originals"
-				     " WHERE length(sha256) = 64 AND"
-				     " created_at = 1700000000 AND"
-				     " typeof(body) = 'blob'"),
+	assert_int_equal(r1.sent, copy);
+	assert_int_equal(r2.sent, copy);
+	assert_int_equal(r3.sent, 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
+				     " sent = 1"),
 	    2);
-	{
-		char q[200];
-
-		snprintf(q, sizeof(q),
-		    "SELECT id FROM resend_originals WHERE sha256 = '%s'", hex);
-		assert_int_equal(sql_int(db, q), r1.original);
-	}
-	/* the bytes come back whole, with a NUL after them */
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
+				     " sent IS NULL"),
+	    1);
+	/* due rows carry it */
+	assert_int_equal(store_resend_due(f->st, T0, out, 4, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(out[0].sent, copy);
+	assert_int_equal(out[1].sent, copy);
+	assert_int_equal(out[2].sent, 0);
+	/* and so do the rows a bounce of a resent copy finds */
+	record(f->st, id1, OUTCOME_SENT, T0 + 10, 250, "250 ok", true);
+	assert_int_equal(store_resend_find_sent(
+			     f->st, NULL, "r1@bounced.example", NULL, &r1),
+	    1);
+	assert_int_equal(r1.id, id1);
+	assert_int_equal(r1.sent, copy);
 	assert_int_equal(
-	    store_resend_original(f->st, r1.original, &buf, &len), 1);
-	assert_int_equal(len, strlen(body_a));
-	assert_memory_equal(buf, body_a, len);
-	assert_int_equal(buf[len], '\0');
-	free(buf);
-	assert_int_equal(store_resend_original(f->st, 9999, &buf, &len), 0);
-	assert_null(buf);
-	assert_int_equal(len, 0);
-	/* a body with NULs is a blob, not text */
-	{
-		static const unsigned char bin[] = {'a', 0, 'b', 0xff};
-		struct store_resend_new n = {.recipient = "d@example.org",
-		    .message = m1,
-		    .original = bin,
-		    .original_len = sizeof(bin),
-		    .original_sha256 = "given",
-		    .now = T0};
-		struct store_resend r;
-
-		assert_int_equal(store_resend_add(f->st, &n, &id1), 1);
-		assert_int_equal(store_resend_get(f->st, id1, &r), 1);
-		assert_int_equal(
-		    store_resend_original(f->st, r.original, &buf, &len), 1);
-		assert_int_equal(len, sizeof(bin));
-		assert_memory_equal(buf, bin, sizeof(bin));
-		free(buf);
-		assert_int_equal(sql_int(db, "SELECT count(*) FROM"
-					     " resend_originals WHERE"
-					     " sha256 = 'given'"),
-		    1);
-	}
+	    store_resend_find_sent(f->st, "a@example.org", NULL, "<m@x>", &r1),
+	    1);
+	assert_int_equal(r1.sent, copy);
+	/* a bounce of that copy and what follows change nothing of it */
+	b.resend = id1;
+	assert_int_equal(store_resend_record(f->st, &b), 0);
+	record(f->st, id1, OUTCOME_FAILED, T0 + 900, 550, "gone", false);
+	assert_int_equal(store_resend_get(f->st, id1, &r1), 1);
+	assert_int_equal(r1.state, RESEND_FAILED);
+	assert_int_equal(r1.sent, copy);
+	/* not a byte of any bounce is stored */
+	assert_int_equal(sql_int(db, "SELECT (SELECT count(*) FROM"
+				     " resend_originals) + (SELECT count(*)"
+				     " FROM resends WHERE original IS NOT"
+				     " NULL)"),
+	    0);
+	/* the sent record is not the store's to change here */
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM sent_messages"), 1);
 }
 
 /* ids of the due rows, comma-separated */
@@ -1130,11 +1294,11 @@ test_resend_due(void **state)
 
 	assert_int_equal(store_resend_next_at(f->st, &at), 0);
 	expect_due(f->st, T0 + DAY, 8, "");
-	add_resend(f->st, "a@example.org", "1@x", m1, NULL, T0 + 30, &id);
-	add_resend(f->st, "b@example.org", "2@x", m1, NULL, T0 + 10, &id);
-	add_resend(f->st, "c@example.org", "3@x", m1, NULL, T0 + 20, &id);
-	add_resend(f->st, "d@example.org", "4@x", m1, NULL, T0 + 1000, &id);
-	add_resend(f->st, "e@example.org", "5@x", m1, NULL, T0 + 20, &id);
+	add_resend(f->st, "a@example.org", "1@x", m1, 0, T0 + 30, &id);
+	add_resend(f->st, "b@example.org", "2@x", m1, 0, T0 + 10, &id);
+	add_resend(f->st, "c@example.org", "3@x", m1, 0, T0 + 20, &id);
+	add_resend(f->st, "d@example.org", "4@x", m1, 0, T0 + 1000, &id);
+	add_resend(f->st, "e@example.org", "5@x", m1, 0, T0 + 20, &id);
 	/* earliest first, ties by id; <= now */
 	expect_due(f->st, T0 + 25, 8, "2,3,5");
 	expect_due(f->st, T0 + 30, 8, "2,3,5,1");
@@ -1145,14 +1309,14 @@ test_resend_due(void **state)
 	assert_int_equal(store_resend_next_at(f->st, &at), 1);
 	assert_int_equal(at, T0 + 10);
 	/* deferred is due too; sent and cancelled are not */
-	record(f->st, 2, "deferred", T0 + 10, 451, "451 try later", true);
-	record(f->st, 3, "sent", T0 + 10, 250, "250 ok", true);
+	record(f->st, 2, OUTCOME_DEFERRED, T0 + 10, 451, "451 try later", true);
+	record(f->st, 3, OUTCOME_SENT, T0 + 10, 250, "250 ok", true);
 	assert_int_equal(store_resend_cancel(f->st, 5, T0 + 11), 1);
 	expect_due(f->st, T0 + 30, 8, "1");
 	expect_due(f->st, T0 + 610, 8, "1,2");
 	assert_int_equal(store_resend_due(f->st, T0 + 610, out, 2, &n), 0);
 	assert_int_equal(n, 2);
-	assert_string_equal(out[1].state, "deferred");
+	assert_int_equal(out[1].state, RESEND_DEFERRED);
 	assert_int_equal(out[1].attempts, 1);
 	assert_int_equal(out[1].next_attempt_at, T0 + 610);
 	assert_int_equal(store_resend_next_at(f->st, &at), 1);
@@ -1186,15 +1350,18 @@ test_resend_record(void **state)
 	int64_t m2 = add_message(f->st, 2, STORE_BOUNCE, T0 + 900);
 	int64_t id, ids[3];
 	struct store_resend r;
-	struct store_resend_attempt a = {.outcome = "sent"};
-	static const char *const final[] = {
-	    "failed", "gave_up", "cannot_resend"};
+	struct store_resend_attempt a = {.outcome = OUTCOME_SENT};
+	static const enum resend_outcome final[] = {
+	    OUTCOME_FAILED, OUTCOME_GAVE_UP, OUTCOME_CANNOT};
+	static const enum resend_state final_state[] = {
+	    RESEND_FAILED, RESEND_GAVE_UP, RESEND_CANNOT};
 
-	add_resend(f->st, "u@example.org", "a@x", m1, body_a, T0 + 60, &id);
+	add_resend(f->st, "u@example.org", "a@x", m1, SENT_A, T0 + 60, &id);
 	/* deferred: 4xx, next_at follows */
-	record(f->st, id, "deferred", T0 + 60, 451, "451 4.7.1 later", true);
+	record(
+	    f->st, id, OUTCOME_DEFERRED, T0 + 60, 451, "451 4.7.1 later", true);
 	assert_int_equal(store_resend_get(f->st, id, &r), 1);
-	assert_string_equal(r.state, "deferred");
+	assert_int_equal(r.state, RESEND_DEFERRED);
 	assert_int_equal(r.attempts, 1);
 	assert_int_equal(r.next_attempt_at, T0 + 660);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
@@ -1210,7 +1377,8 @@ test_resend_record(void **state)
 	    1);
 	/* an attempt that was not made (unreachable before connecting,
 	 * say) does not count */
-	record(f->st, id, "deferred", T0 + 660, 0, "connect: refused", false);
+	record(f->st, id, OUTCOME_DEFERRED, T0 + 660, 0, "connect: refused",
+	    false);
 	assert_int_equal(store_resend_get(f->st, id, &r), 1);
 	assert_int_equal(r.attempts, 1);
 	assert_int_equal(r.next_attempt_at, T0 + 1260);
@@ -1219,9 +1387,10 @@ test_resend_record(void **state)
 				     " FROM resends"),
 	    1);
 	/* sent: the Resent-Message-ID without <>, nothing to wait for */
-	record(f->st, id, "sent", T0 + 1260, 250, "250 2.0.0 queued", true);
+	record(
+	    f->st, id, OUTCOME_SENT, T0 + 1260, 250, "250 2.0.0 queued", true);
 	assert_int_equal(store_resend_get(f->st, id, &r), 1);
-	assert_string_equal(r.state, "sent");
+	assert_int_equal(r.state, RESEND_SENT);
 	assert_int_equal(r.attempts, 2);
 	assert_int_equal(r.next_attempt_at, 0);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
@@ -1230,17 +1399,23 @@ test_resend_record(void **state)
 				     " next_attempt_at IS NULL AND"
 				     " last_reply_code = 250"),
 	    1);
-	/* bounced: only the attempts row, with the bounce message */
+	/* bounced: only the attempts row, with the bounce message; the
+	 * state it carries is ignored */
 	a = (struct store_resend_attempt){.resend = id,
 	    .at = T0 + 900,
-	    .outcome = "bounced",
+	    .outcome = OUTCOME_BOUNCED,
+	    .state = RESEND_CANCELLED,
+	    .requeue = true,
+	    .next_at = T0 + 5000,
+	    .counts = true,
 	    .reply_code = 550,
 	    .reply = "550 5.1.1 gone",
 	    .message = m2};
 	assert_int_equal(store_resend_record(f->st, &a), 0);
 	assert_int_equal(store_resend_get(f->st, id, &r), 1);
-	assert_string_equal(r.state, "sent");
+	assert_int_equal(r.state, RESEND_SENT);
 	assert_int_equal(r.attempts, 2);
+	assert_int_equal(r.next_attempt_at, 0);
 	assert_int_equal(attempts_of(f->st, id,
 			     "outcome = 'bounced' AND message = 2 AND"
 			     " reply_code = 550"),
@@ -1248,9 +1423,10 @@ test_resend_record(void **state)
 	assert_int_equal(
 	    sql_int(db, "SELECT updated_at FROM resends"), T0 + 1260);
 	/* then the state the bounce implies: failed (hard) */
-	record(f->st, id, "failed", T0 + 900, 550, "550 5.1.1 gone", false);
+	record(
+	    f->st, id, OUTCOME_FAILED, T0 + 900, 550, "550 5.1.1 gone", false);
 	assert_int_equal(store_resend_get(f->st, id, &r), 1);
-	assert_string_equal(r.state, "failed");
+	assert_int_equal(r.state, RESEND_FAILED);
 	assert_int_equal(r.attempts, 2);
 	assert_int_equal(attempts_of(f->st, id, NULL), 5);
 	/* the resent_message_id stays for later bounces of that copy */
@@ -1264,10 +1440,10 @@ test_resend_record(void **state)
 		char to[32];
 
 		snprintf(to, sizeof(to), "f%d@example.org", i);
-		add_resend(f->st, to, "a@x", m1, NULL, T0, &ids[i]);
+		add_resend(f->st, to, "a@x", m1, 0, T0, &ids[i]);
 		record(f->st, ids[i], final[i], T0 + 5, 554, "no", true);
 		assert_int_equal(store_resend_get(f->st, ids[i], &r), 1);
-		assert_string_equal(r.state, final[i]);
+		assert_int_equal(r.state, final_state[i]);
 		assert_int_equal(r.attempts, 1);
 		assert_int_equal(r.next_attempt_at, 0);
 	}
@@ -1277,50 +1453,62 @@ test_resend_record(void **state)
 				     " r.recipient LIKE 'f_@example.org'"),
 	    3);
 
-	/* refused: unknown outcome, no such resend; nothing written */
-	a = (struct store_resend_attempt){
-	    .resend = ids[0], .at = T0, .outcome = "delivered"};
+	/* refused: unknown outcome or state, no such resend; nothing
+	 * written */
+	a = (struct store_resend_attempt){.resend = ids[0],
+	    .at = T0,
+	    .outcome = OUTCOME_COUNT,
+	    .state = RESEND_SENT};
 	assert_int_equal(store_resend_record(f->st, &a), -1);
 	assert_non_null(strstr(store_error(f->st), "unknown outcome"));
-	a.outcome = NULL;
+	a.outcome = (enum resend_outcome)-1;
 	assert_int_equal(store_resend_record(f->st, &a), -1);
-	a.outcome = "sent";
+	a.outcome = OUTCOME_SENT;
+	a.state = RESEND_STATE_COUNT;
+	assert_int_equal(store_resend_record(f->st, &a), -1);
+	assert_non_null(strstr(store_error(f->st), "state"));
+	assert_int_equal(attempts_of(f->st, ids[0], NULL), 1);
+	a.state = RESEND_SENT;
 	a.resend = 9999;
 	assert_int_equal(store_resend_record(f->st, &a), -1);
 	assert_non_null(strstr(store_error(f->st), "no resend 9999"));
 	/* a bounce message that does not exist: the attempt is undone */
-	a = (struct store_resend_attempt){
-	    .resend = ids[0], .at = T0, .outcome = "bounced", .message = 4242};
+	a = (struct store_resend_attempt){.resend = ids[0],
+	    .at = T0,
+	    .outcome = OUTCOME_BOUNCED,
+	    .message = 4242};
 	assert_int_equal(store_resend_record(f->st, &a), -1);
 	assert_int_equal(attempts_of(f->st, ids[0], NULL), 1);
 	assert_int_equal(sqlite3_get_autocommit(db), 1);
 
 	/* inside the caller's transaction: undone with it */
-	add_resend(f->st, "t@example.org", "a@x", m1, NULL, T0, &id);
+	add_resend(f->st, "t@example.org", "a@x", m1, 0, T0, &id);
 	assert_int_equal(store_begin(f->st), 0);
-	record(f->st, id, "sent", T0 + 5, 250, "ok", true);
+	record(f->st, id, OUTCOME_SENT, T0 + 5, 250, "ok", true);
 	assert_int_equal(store_resend_get(f->st, id, &r), 1);
-	assert_string_equal(r.state, "sent");
+	assert_int_equal(r.state, RESEND_SENT);
 	/* a failing call inside leaves the caller's work alone */
 	assert_int_equal(store_resend_record(f->st, &a), -1);
 	assert_int_equal(sqlite3_get_autocommit(db), 0);
 	assert_int_equal(attempts_of(f->st, id, NULL), 1);
 	store_rollback(f->st);
 	assert_int_equal(store_resend_get(f->st, id, &r), 1);
-	assert_string_equal(r.state, "pending");
+	assert_int_equal(r.state, RESEND_PENDING);
 	assert_int_equal(attempts_of(f->st, id, NULL), 0);
 	assert_int_equal(store_begin(f->st), 0);
-	record(f->st, id, "sent", T0 + 5, 250, "ok", true);
+	record(f->st, id, OUTCOME_SENT, T0 + 5, 250, "ok", true);
 	assert_int_equal(store_commit(f->st), 0);
 	assert_int_equal(store_resend_get(f->st, id, &r), 1);
-	assert_string_equal(r.state, "sent");
+	assert_int_equal(r.state, RESEND_SENT);
 }
 
 /*
  * A transient bounce of a copy that was sent puts it back to deferred,
  * unless another bounce of the original has scheduled a waiting row for
  * the pair meanwhile: then it gives up in that row's favour
- * (resends_one_pending). A cancelled row stays cancelled.
+ * (resends_one_pending). A cancelled row stays cancelled. The decision
+ * is lifecycle_resend_state()'s now; the store answers other_waiting and
+ * writes the state it is given (decide() does what daemon/resend.c does).
  */
 static void
 test_resend_sent_deferred(void **state)
@@ -1330,25 +1518,39 @@ test_resend_sent_deferred(void **state)
 	int64_t m1 = add_message(f->st, 1, STORE_BOUNCE, T0);
 	int64_t a, b, c;
 	struct store_resend r;
+	struct store_resend_attempt at;
 
 	/* alone: sent -> deferred */
-	add_resend(f->st, "u@example.org", "a@x", m1, NULL, T0, &a);
-	record(f->st, a, "sent", T0 + 10, 250, "ok", true);
-	record(f->st, a, "deferred", T0 + 100, 452, "452 full", false);
+	add_resend(f->st, "u@example.org", "a@x", m1, 0, T0, &a);
+	record(f->st, a, OUTCOME_SENT, T0 + 10, 250, "ok", true);
+	assert_int_equal(store_resend_other_waiting(f->st, a), 0);
+	at = (struct store_resend_attempt){.resend = a,
+	    .outcome = OUTCOME_DEFERRED};
+	decide(f->st, &at);
+	assert_int_equal(at.state, RESEND_DEFERRED);
+	assert_true(at.requeue);
+	record(f->st, a, OUTCOME_DEFERRED, T0 + 100, 452, "452 full", false);
 	assert_int_equal(store_resend_get(f->st, a, &r), 1);
-	assert_string_equal(r.state, "deferred");
+	assert_int_equal(r.state, RESEND_DEFERRED);
 	assert_int_equal(r.next_attempt_at, T0 + 700);
 	assert_int_equal(r.attempts, 1);
 
 	/* with another waiting row for the pair: a gives up, b stays */
-	record(f->st, a, "sent", T0 + 700, 250, "ok", true);
+	record(f->st, a, OUTCOME_SENT, T0 + 700, 250, "ok", true);
 	assert_int_equal(
-	    add_resend(f->st, "u@example.org", "a@x", m1, NULL, T0 + 800, &b),
+	    add_resend(f->st, "u@example.org", "a@x", m1, 0, T0 + 800, &b),
 	    1);
 	assert_true(b != a);
-	record(f->st, a, "deferred", T0 + 900, 452, "452 full", false);
+	assert_int_equal(store_resend_other_waiting(f->st, a), 1);
+	assert_int_equal(store_resend_other_waiting(f->st, b), 0);
+	at = (struct store_resend_attempt){.resend = a,
+	    .outcome = OUTCOME_DEFERRED};
+	decide(f->st, &at);
+	assert_int_equal(at.state, RESEND_GAVE_UP);
+	assert_false(at.requeue);
+	record(f->st, a, OUTCOME_DEFERRED, T0 + 900, 452, "452 full", false);
 	assert_int_equal(store_resend_get(f->st, a, &r), 1);
-	assert_string_equal(r.state, "gave_up");
+	assert_int_equal(r.state, RESEND_GAVE_UP);
 	assert_int_equal(r.next_attempt_at, 0);
 	assert_int_equal(attempts_of(f->st, a, "outcome = 'deferred'"), 2);
 	assert_int_equal(sql_int(db, "SELECT last_reply_code FROM resends"
@@ -1356,24 +1558,252 @@ test_resend_sent_deferred(void **state)
 				     " '452 full'"),
 	    452);
 	assert_int_equal(store_resend_get(f->st, b, &r), 1);
-	assert_string_equal(r.state, "pending");
+	assert_int_equal(r.state, RESEND_PENDING);
 	assert_int_equal(r.next_attempt_at, T0 + 800);
 	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
 				     " state IN ('pending', 'deferred')"),
 	    1);
 
 	/* a row cancelled while the worker held it is not revived */
-	add_resend(f->st, "v@example.org", "a@x", m1, NULL, T0, &c);
+	add_resend(f->st, "v@example.org", "a@x", m1, 0, T0, &c);
 	assert_int_equal(store_resend_cancel(f->st, c, T0 + 1), 1);
-	record(f->st, c, "deferred", T0 + 2, 421, "421 bye", true);
+	record(f->st, c, OUTCOME_DEFERRED, T0 + 2, 421, "421 bye", true);
 	assert_int_equal(store_resend_get(f->st, c, &r), 1);
-	assert_string_equal(r.state, "cancelled");
+	assert_int_equal(r.state, RESEND_CANCELLED);
 	assert_int_equal(r.next_attempt_at, 0);
 	assert_int_equal(r.attempts, 1);
 	/* but one that went out before the cancel is sent */
-	record(f->st, c, "sent", T0 + 3, 250, "ok", true);
+	record(f->st, c, OUTCOME_SENT, T0 + 3, 250, "ok", true);
 	assert_int_equal(store_resend_get(f->st, c, &r), 1);
-	assert_string_equal(r.state, "sent");
+	assert_int_equal(r.state, RESEND_SENT);
+}
+
+/* The store decides nothing: it writes a->state, and next_attempt_at
+ * only when a->requeue. */
+static void
+test_resend_record_state(void **state)
+{
+	struct fx *f = *state;
+	int64_t m1 = add_message(f->st, 1, STORE_BOUNCE, T0);
+	int64_t a, b;
+	struct store_resend r;
+	struct store_resend_attempt at = {.at = T0 + 10,
+	    .outcome = OUTCOME_DEFERRED,
+	    .state = RESEND_GAVE_UP,
+	    .requeue = false,
+	    .next_at = T0 + 999,
+	    .counts = true};
+
+	add_resend(f->st, "u@example.org", "a@x", m1, 0, T0 + 5, &a);
+	add_resend(f->st, "w@example.org", "a@x", m1, 0, T0 + 5, &b);
+	/* a deferred outcome the caller ended: no next attempt */
+	at.resend = a;
+	assert_int_equal(store_resend_record(f->st, &at), 0);
+	assert_int_equal(store_resend_get(f->st, a, &r), 1);
+	assert_int_equal(r.state, RESEND_GAVE_UP);
+	assert_int_equal(r.next_attempt_at, 0);
+	assert_int_equal(r.attempts, 1);
+	assert_int_equal(attempts_of(f->st, a, "outcome = 'deferred'"), 1);
+	/* deferred without requeue: waiting, its time cleared (the caller's
+	 * choice, written as given) */
+	at.resend = b;
+	at.state = RESEND_DEFERRED;
+	assert_int_equal(store_resend_record(f->st, &at), 0);
+	assert_int_equal(store_resend_get(f->st, b, &r), 1);
+	assert_int_equal(r.state, RESEND_DEFERRED);
+	assert_int_equal(r.next_attempt_at, 0);
+	/* with requeue: next_at */
+	at.requeue = true;
+	at.at = T0 + 20;
+	assert_int_equal(store_resend_record(f->st, &at), 0);
+	assert_int_equal(store_resend_get(f->st, b, &r), 1);
+	assert_int_equal(r.state, RESEND_DEFERRED);
+	assert_int_equal(r.next_attempt_at, T0 + 999);
+	assert_int_equal(r.attempts, 2);
+	/* any state, even one no outcome leads to from here: the store
+	 * trusts lifecycle_resend_state() */
+	at.outcome = OUTCOME_SENT;
+	at.state = RESEND_CANCELLED;
+	at.requeue = false;
+	assert_int_equal(store_resend_record(f->st, &at), 0);
+	assert_int_equal(store_resend_get(f->st, b, &r), 1);
+	assert_int_equal(r.state, RESEND_CANCELLED);
+	assert_int_equal(r.next_attempt_at, 0);
+}
+
+/* Another resend than id waiting for its recipient and original. */
+static void
+test_resend_other_waiting(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = store_db(f->st);
+	int64_t m1 = add_message(f->st, 1, STORE_BOUNCE, T0);
+	int64_t a, b, c, d, e, g;
+
+	add_resend(f->st, "u@example.org", "<a@x>", m1, 0, T0, &a);
+	add_resend(f->st, "u@example.org", NULL, m1, 0, T0, &c);
+	add_resend(f->st, "w@example.org", "a@x", m1, 0, T0, &d);
+	/* alone in its pair; other recipients and originals do not count */
+	assert_int_equal(store_resend_other_waiting(f->st, a), 0);
+	assert_int_equal(store_resend_other_waiting(f->st, c), 0);
+	assert_int_equal(store_resend_other_waiting(f->st, d), 0);
+	/* no such row: nothing waits beside it */
+	assert_int_equal(store_resend_other_waiting(f->st, 9999), 0);
+	/* a sent: a second row for its pair is pending */
+	record(f->st, a, OUTCOME_SENT, T0 + 10, 250, "ok", true);
+	assert_int_equal(
+	    add_resend(f->st, "u@example.org", "<a@x>", m1, 0, T0, &b), 1);
+	assert_int_equal(store_resend_other_waiting(f->st, a), 1);
+	assert_int_equal(store_resend_other_waiting(f->st, b), 0);
+	/* deferred waits too */
+	record(f->st, b, OUTCOME_DEFERRED, T0 + 20, 451, "later", true);
+	assert_int_equal(store_resend_other_waiting(f->st, a), 1);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
+				     " original_message_id = '<a@x>'"),
+	    2);
+	/* an unknown original: NULL and "" are one */
+	record(f->st, c, OUTCOME_SENT, T0 + 10, 250, "ok", true);
+	assert_int_equal(
+	    add_resend(f->st, "u@example.org", "", m1, 0, T0, &e), 1);
+	assert_int_equal(store_resend_other_waiting(f->st, c), 1);
+	assert_int_equal(store_resend_other_waiting(f->st, e), 0);
+	/* cancelled, sent, failed are not waiting */
+	assert_int_equal(store_resend_cancel(f->st, b, T0 + 30), 1);
+	assert_int_equal(store_resend_other_waiting(f->st, a), 0);
+	record(f->st, e, OUTCOME_SENT, T0 + 40, 250, "ok", true);
+	assert_int_equal(store_resend_other_waiting(f->st, c), 0);
+	assert_int_equal(
+	    add_resend(f->st, "u@example.org", NULL, m1, 0, T0, &g), 1);
+	record(f->st, g, OUTCOME_FAILED, T0 + 50, 550, "no", true);
+	assert_int_equal(store_resend_other_waiting(f->st, c), 0);
+	assert_int_equal(store_resend_other_waiting(f->st, e), 0);
+}
+
+/* resend.max_per_hour and its domain limit: attempts that sent a copy
+ * since a time, in all and to one domain (recipients.domain). */
+static void
+test_resend_sent_since(void **state)
+{
+	struct fx *f = *state;
+	int64_t m1 = add_message(f->st, 1, STORE_BOUNCE, T0);
+	int64_t m2 = add_message(f->st, 2, STORE_BOUNCE, T0);
+	int64_t a, b, c, d, all = -1, dom = -1;
+	struct store_resend_attempt bounced = {.at = T0 + 500,
+	    .outcome = OUTCOME_BOUNCED,
+	    .message = m2};
+
+	assert_int_equal(store_resend_sent_since(
+			     f->st, 0, "example.org", &all, &dom),
+	    0);
+	assert_int_equal(all, 0);
+	assert_int_equal(dom, 0);
+	put_recipient(f->st, "a@example.org", STATE_SOFT, REASON_MAILBOXFULL,
+	    T0);
+	put_recipient(f->st, "b@example.org", STATE_SOFT, REASON_MAILBOXFULL,
+	    T0);
+	put_recipient(f->st, "c@example.net", STATE_SOFT, REASON_MAILBOXFULL,
+	    T0);
+	add_resend(f->st, "a@example.org", "1@x", m1, 0, T0, &a);
+	add_resend(f->st, "b@example.org", "1@x", m1, 0, T0, &b);
+	add_resend(f->st, "c@example.net", "1@x", m1, 0, T0, &c);
+	/* no recipients row: counted in all, in no domain */
+	add_resend(f->st, "d@example.org", "1@x", m1, 0, T0, &d);
+	record(f->st, a, OUTCOME_SENT, T0 + 100, 250, "ok", true);
+	record(f->st, b, OUTCOME_DEFERRED, T0 + 200, 451, "later", true);
+	record(f->st, b, OUTCOME_SENT, T0 + 300, 250, "ok", true);
+	record(f->st, c, OUTCOME_SENT, T0 + 400, 250, "ok", true);
+	record(f->st, d, OUTCOME_SENT, T0 + 450, 250, "ok", true);
+	/* neither a bounce of a copy nor a failure is a copy sent */
+	bounced.resend = a;
+	assert_int_equal(store_resend_record(f->st, &bounced), 0);
+	record(f->st, a, OUTCOME_FAILED, T0 + 500, 550, "gone", false);
+	assert_int_equal(store_resend_sent_since(
+			     f->st, T0, "example.org", &all, &dom),
+	    0);
+	assert_int_equal(all, 4);
+	assert_int_equal(dom, 2);
+	assert_int_equal(store_resend_sent_since(
+			     f->st, T0, "example.net", &all, &dom),
+	    0);
+	assert_int_equal(all, 4);
+	assert_int_equal(dom, 1);
+	/* since is inclusive */
+	assert_int_equal(store_resend_sent_since(
+			     f->st, T0 + 300, "example.org", &all, &dom),
+	    0);
+	assert_int_equal(all, 3);
+	assert_int_equal(dom, 1);
+	assert_int_equal(store_resend_sent_since(
+			     f->st, T0 + 301, "example.org", &all, &dom),
+	    0);
+	assert_int_equal(all, 2);
+	assert_int_equal(dom, 0);
+	assert_int_equal(store_resend_sent_since(
+			     f->st, T0 + 1000, "example.net", &all, &dom),
+	    0);
+	assert_int_equal(all, 0);
+	assert_int_equal(dom, 0);
+	/* a domain nobody is in */
+	assert_int_equal(store_resend_sent_since(
+			     f->st, 0, "example.com", &all, &dom),
+	    0);
+	assert_int_equal(all, 4);
+	assert_int_equal(dom, 0);
+}
+
+/* The rate limits: a waiting resend waits longer, nothing recorded. */
+static void
+test_resend_postpone(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = store_db(f->st);
+	int64_t m1 = add_message(f->st, 1, STORE_BOUNCE, T0);
+	int64_t p, d, s, c, at = 0;
+	struct store_resend r;
+
+	add_resend(f->st, "p@example.org", "a@x", m1, 0, T0 + 10, &p);
+	add_resend(f->st, "d@example.org", "a@x", m1, 0, T0 + 10, &d);
+	add_resend(f->st, "s@example.org", "a@x", m1, 0, T0 + 10, &s);
+	add_resend(f->st, "c@example.org", "a@x", m1, 0, T0 + 10, &c);
+	record(f->st, d, OUTCOME_DEFERRED, T0 + 5, 451, "later", true);
+	record(f->st, s, OUTCOME_SENT, T0 + 5, 250, "ok", true);
+	assert_int_equal(store_resend_cancel(f->st, c, T0 + 5), 1);
+	expect_due(f->st, T0 + 10, 8, "1");
+
+	/* pending */
+	assert_int_equal(store_resend_postpone(f->st, p, T0 + 3600), 0);
+	assert_int_equal(store_resend_get(f->st, p, &r), 1);
+	assert_int_equal(r.state, RESEND_PENDING);
+	assert_int_equal(r.next_attempt_at, T0 + 3600);
+	assert_int_equal(r.attempts, 0);
+	/* deferred */
+	assert_int_equal(store_resend_postpone(f->st, d, T0 + 1800), 0);
+	assert_int_equal(store_resend_get(f->st, d, &r), 1);
+	assert_int_equal(r.state, RESEND_DEFERRED);
+	assert_int_equal(r.next_attempt_at, T0 + 1800);
+	assert_int_equal(r.attempts, 1);
+	expect_due(f->st, T0 + 1799, 8, "");
+	expect_due(f->st, T0 + 3600, 8, "2,1");
+	assert_int_equal(store_resend_next_at(f->st, &at), 1);
+	assert_int_equal(at, T0 + 1800);
+	/* no attempt row, no last error, updated_at as it was */
+	assert_int_equal(attempts_of(f->st, p, NULL), 0);
+	assert_int_equal(attempts_of(f->st, d, NULL), 1);
+	assert_int_equal(sql_int(db, "SELECT updated_at FROM resends"
+				     " WHERE id = 1"),
+	    T0);
+	assert_int_equal(sql_int(db, "SELECT last_error IS NULL FROM resends"
+				     " WHERE id = 1"),
+	    1);
+	/* sent and cancelled rows are not waiting: unchanged */
+	assert_int_equal(store_resend_postpone(f->st, s, T0 + 7200), 0);
+	assert_int_equal(store_resend_postpone(f->st, c, T0 + 7200), 0);
+	assert_int_equal(store_resend_postpone(f->st, 9999, T0 + 7200), 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM resends WHERE"
+				     " next_attempt_at IS NULL AND id IN"
+				     " (3, 4)"),
+	    2);
+	expect_due(f->st, T0 + 7200, 8, "2,1");
 }
 
 static void
@@ -1384,22 +1814,23 @@ test_resend_find_sent(void **state)
 	int64_t a, b, c, d;
 	struct store_resend r;
 	struct store_resend_attempt s = {.at = T0 + 10,
-	    .outcome = "sent",
+	    .outcome = OUTCOME_SENT,
+	    .state = RESEND_SENT,
 	    .resent_message_id = "<rid-b@bounced.example>",
 	    .counts = true};
 
 	add_resend(
-	    f->st, "u@example.org", "<orig@example.com>", m1, NULL, T0, &a);
+	    f->st, "u@example.org", "<orig@example.com>", m1, 0, T0, &a);
 	add_resend(
-	    f->st, "u@example.org", "other@example.com", m1, NULL, T0, &b);
-	add_resend(f->st, "u@example.org", NULL, m1, NULL, T0, &c);
+	    f->st, "u@example.org", "other@example.com", m1, 0, T0, &b);
+	add_resend(f->st, "u@example.org", NULL, m1, 0, T0, &c);
 	add_resend(
-	    f->st, "w@example.org", "orig@example.com", m1, NULL, T0, &d);
+	    f->st, "w@example.org", "orig@example.com", m1, 0, T0, &d);
 	/* nothing sent yet: nothing found, pending rows are not candidates */
 	assert_int_equal(store_resend_find_sent(f->st, "u@example.org", NULL,
 			     "orig@example.com", &r),
 	    0);
-	record(f->st, a, "sent", T0 + 10, 250, "ok", true); /* r1@... */
+	record(f->st, a, OUTCOME_SENT, T0 + 10, 250, "ok", true); /* r1@... */
 	s.resend = b;
 	assert_int_equal(store_resend_record(f->st, &s), 0);
 	s.resend = c;
@@ -1415,7 +1846,7 @@ test_resend_find_sent(void **state)
 			     f->st, NULL, "<rid-b@bounced.example>", NULL, &r),
 	    1);
 	assert_int_equal(r.id, b);
-	assert_string_equal(r.state, "sent");
+	assert_int_equal(r.state, RESEND_SENT);
 	assert_int_equal(r.attempts, 1);
 	/* an unknown one falls back to recipient + original */
 	assert_int_equal(store_resend_find_sent(f->st, "u@example.org",
@@ -1441,7 +1872,7 @@ test_resend_find_sent(void **state)
 	    store_resend_find_sent(f->st, NULL, NULL, "orig@example.com", &r),
 	    0);
 	/* once failed, only the Resent-Message-ID finds it */
-	record(f->st, a, "failed", T0 + 20, 550, "gone", false);
+	record(f->st, a, OUTCOME_FAILED, T0 + 20, 550, "gone", false);
 	assert_int_equal(store_resend_find_sent(f->st, "u@example.org", NULL,
 			     "orig@example.com", &r),
 	    0);
@@ -1449,7 +1880,7 @@ test_resend_find_sent(void **state)
 			     "r1@bounced.example", NULL, &r),
 	    1);
 	assert_int_equal(r.id, a);
-	assert_string_equal(r.state, "failed");
+	assert_int_equal(r.state, RESEND_FAILED);
 }
 
 static void
@@ -1461,17 +1892,17 @@ test_resend_cancel_now(void **state)
 	int64_t p, d, s;
 	struct store_resend r;
 
-	add_resend(f->st, "p@example.org", "a@x", m1, NULL, T0 + DAY, &p);
-	add_resend(f->st, "d@example.org", "a@x", m1, NULL, T0 + DAY, &d);
-	add_resend(f->st, "s@example.org", "a@x", m1, NULL, T0 + DAY, &s);
-	record(f->st, d, "deferred", T0 + 5, 451, "later", true);
-	record(f->st, s, "sent", T0 + 5, 250, "ok", true);
+	add_resend(f->st, "p@example.org", "a@x", m1, 0, T0 + DAY, &p);
+	add_resend(f->st, "d@example.org", "a@x", m1, 0, T0 + DAY, &d);
+	add_resend(f->st, "s@example.org", "a@x", m1, 0, T0 + DAY, &s);
+	record(f->st, d, OUTCOME_DEFERRED, T0 + 5, 451, "later", true);
+	record(f->st, s, OUTCOME_SENT, T0 + 5, 250, "ok", true);
 
 	/* resend-now: waiting rows only */
 	assert_int_equal(store_resend_now(f->st, p, T0 + 100), 1);
 	assert_int_equal(store_resend_get(f->st, p, &r), 1);
 	assert_int_equal(r.next_attempt_at, T0 + 100);
-	assert_string_equal(r.state, "pending");
+	assert_int_equal(r.state, RESEND_PENDING);
 	expect_due(f->st, T0 + 100, 8, "1");
 	assert_int_equal(store_resend_now(f->st, d, T0 + 101), 1);
 	assert_int_equal(store_resend_now(f->st, s, T0 + 102), 0);
@@ -1483,7 +1914,7 @@ test_resend_cancel_now(void **state)
 	/* cancel: waiting rows only, once */
 	assert_int_equal(store_resend_cancel(f->st, p, T0 + 200), 1);
 	assert_int_equal(store_resend_get(f->st, p, &r), 1);
-	assert_string_equal(r.state, "cancelled");
+	assert_int_equal(r.state, RESEND_CANCELLED);
 	assert_int_equal(r.next_attempt_at, 0);
 	assert_int_equal(sql_int(db, "SELECT updated_at FROM resends"
 				     " WHERE id = 1"),
@@ -1494,11 +1925,11 @@ test_resend_cancel_now(void **state)
 	assert_int_equal(store_resend_cancel(f->st, s, T0 + 203), 0);
 	assert_int_equal(store_resend_cancel(f->st, 9999, T0 + 203), 0);
 	assert_int_equal(store_resend_get(f->st, s, &r), 1);
-	assert_string_equal(r.state, "sent");
+	assert_int_equal(r.state, RESEND_SENT);
 	expect_due(f->st, T0 + 2 * DAY, 8, "");
 	/* the pair is free again */
 	assert_int_equal(
-	    add_resend(f->st, "p@example.org", "a@x", m1, NULL, T0, &p), 1);
+	    add_resend(f->st, "p@example.org", "a@x", m1, 0, T0, &p), 1);
 	/* read-only refuses */
 	{
 		struct store *ro;
@@ -1521,7 +1952,7 @@ test_bounce_link_resend(void **state)
 	struct store_bounce b = {.recipient = "u@example.org", .at = T0};
 	int64_t bid, rid;
 
-	add_resend(f->st, "u@example.org", "a@x", m1, NULL, T0, &rid);
+	add_resend(f->st, "u@example.org", "a@x", m1, 0, T0, &rid);
 	assert_int_equal(store_bounce_add(f->st, m1, &b, &bid), 0);
 	assert_int_equal(sql_int(db, "SELECT resend FROM bounces"), -1);
 	assert_int_equal(store_bounce_link_resend(f->st, bid, rid), 0);
@@ -1546,15 +1977,15 @@ test_query_resends(void **state)
 	struct store_resend_new n = {.recipient = "b@example.org",
 	    .original_message_id = "b@x",
 	    .message = m1,
-	    .reason = "userunknown",
-	    .kind = "confirm",
+	    .reason = REASON_USERUNKNOWN,
+	    .kind = KIND_CONFIRM,
 	    .next_at = T0 + DAY,
 	    .now = T0 + 60};
 	int64_t a, b;
 
-	add_resend(f->st, "a@example.org", "a@x", m1, NULL, T0 + 3600, &a);
+	add_resend(f->st, "a@example.org", "a@x", m1, 0, T0 + 3600, &a);
 	assert_int_equal(store_resend_add(f->st, &n, &b), 1);
-	record(f->st, a, "deferred", T0 + 120, 451, "451 later", true);
+	record(f->st, a, OUTCOME_DEFERRED, T0 + 120, 451, "451 later", true);
 
 	assert_int_equal(store_query_resends(f->st, NULL, &rows), 0);
 	expect_cols(rows, resends_cols, 11);
@@ -1591,7 +2022,7 @@ test_query_resends(void **state)
 	assert_int_equal(store_rows_next(rows), 0);
 	store_rows_free(&rows);
 	/* a sent row has no next attempt: NULL */
-	record(f->st, b, "sent", T0 + 200, 250, "250 ok", true);
+	record(f->st, b, OUTCOME_SENT, T0 + 200, 250, "250 ok", true);
 	assert_int_equal(store_query_resends(f->st, "sent", &rows), 0);
 	assert_string_equal(next_text(rows, 0), "2");
 	assert_string_equal(text_of(rows, "next_attempt"), "NULL");
@@ -1611,12 +2042,13 @@ populate_resends(struct store *st, int64_t msg)
 	struct store_resend_new n = {.recipient = "c@example.net",
 	    .original_message_id = "<orig@example.com>",
 	    .message = msg,
-	    .reason = "mailboxfull",
-	    .original = "body",
-	    .original_len = 4,
+	    .reason = REASON_MAILBOXFULL,
+	    .kind = KIND_TRANSIENT,
 	    .now = time(NULL) - 600};
-	struct store_resend_attempt a = {
-	    .at = time(NULL) - 60, .outcome = "sent", .counts = true};
+	struct store_resend_attempt a = {.at = time(NULL) - 60,
+	    .outcome = OUTCOME_SENT,
+	    .state = RESEND_SENT,
+	    .counts = true};
 	int64_t id;
 
 	assert_int_equal(store_resend_add(st, &n, &id), 1);
@@ -1627,7 +2059,7 @@ populate_resends(struct store *st, int64_t msg)
 	assert_int_equal(store_resend_record(st, &a), 0);
 	a = (struct store_resend_attempt){.resend = id,
 	    .at = time(NULL),
-	    .outcome = "bounced",
+	    .outcome = OUTCOME_BOUNCED,
 	    .message = msg};
 	assert_int_equal(store_resend_record(st, &a), 0);
 }
@@ -1643,17 +2075,21 @@ populate(struct store *st)
 
 	add_message(st, 4, STORE_UNPARSABLE, T0);
 	add_message(st, 5, STORE_NOT_BOUNCE, T0);
-	add_bounce(st, m1, "a@example.org", "userunknown", true, T0);
-	add_bounce(st, m2, "b@example.org", "mailboxfull", false, T0 + DAY);
-	add_bounce(st, m3, "b@example.org", "mailboxfull", false, T0 + 2 * DAY);
-	add_bounce(st, m3, "c@example.net", "userunknown", true, T0 + 2 * DAY);
-	put_recipient(st, "a@example.org", STATE_SUPPRESSED, "userunknown", T0);
+	add_bounce(st, m1, "a@example.org", REASON_USERUNKNOWN, true, T0);
+	add_bounce(
+	    st, m2, "b@example.org", REASON_MAILBOXFULL, false, T0 + DAY);
+	add_bounce(
+	    st, m3, "b@example.org", REASON_MAILBOXFULL, false, T0 + 2 * DAY);
+	add_bounce(
+	    st, m3, "c@example.net", REASON_USERUNKNOWN, true, T0 + 2 * DAY);
 	put_recipient(
-	    st, "b@example.org", STATE_SOFT, "mailboxfull", T0 + 2 * DAY);
+	    st, "a@example.org", STATE_SUPPRESSED, REASON_USERUNKNOWN, T0);
 	put_recipient(
-	    st, "c@example.net", STATE_SUPPRESSED, "userunknown", T0 + 2 * DAY);
-	assert_int_equal(schedule(st, "b@example.org",
-			     "<orig@example.com>", m3, T0 + 3 * DAY, T0),
+	    st, "b@example.org", STATE_SOFT, REASON_MAILBOXFULL, T0 + 2 * DAY);
+	put_recipient(st, "c@example.net", STATE_SUPPRESSED, REASON_USERUNKNOWN,
+	    T0 + 2 * DAY);
+	assert_int_equal(schedule(st, "b@example.org", "<orig@example.com>", m3,
+			     T0 + 3 * DAY, T0),
 	    1);
 	assert_int_equal(store_override(st, "a@example.org",
 			     OVERRIDE_UNSUPPRESSED, T0 + 3600, "typo fixed"),
@@ -1809,27 +2245,29 @@ test_query_list(void **state)
 	store_rows_free(&rows);
 }
 
-/* "key:bounces:recipients:hard;..." of a stats query */
+/* "key:bounces:recipients:hard:sender:unverified;..." of a stats query */
 static void
 expect_stats(struct store *st, enum store_stats_by by, int64_t since,
     const char *key, const char *want)
 {
-	static const char *const tail[] = {"bounces", "recipients", "hard"};
+	static const char *const tail[] = {
+	    "bounces", "recipients", "hard", "sender", "unverified"};
 	struct store_rows *rows;
 	char got[512] = "", line[128];
 
 	assert_int_equal(store_query_stats(st, by, since, &rows), 0);
-	assert_int_equal(store_rows_ncols(rows), 4);
+	assert_int_equal(store_rows_ncols(rows), 6);
 	assert_string_equal(store_rows_name(rows, 0), key);
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < 5; i++)
 		assert_string_equal(store_rows_name(rows, i + 1), tail[i]);
 	while (store_rows_next(rows) == 1) {
-		for (unsigned i = 1; i < 4; i++)
+		for (unsigned i = 1; i < 6; i++)
 			assert_int_equal(store_rows_type(rows, i), STORE_INT);
-		snprintf(line, sizeof(line), "%s%s:%s:%s:%s",
+		snprintf(line, sizeof(line), "%s%s:%s:%s:%s:%s:%s",
 		    got[0] != '\0' ? ";" : "", store_rows_text(rows, 0),
 		    store_rows_text(rows, 1), store_rows_text(rows, 2),
-		    store_rows_text(rows, 3));
+		    store_rows_text(rows, 3), store_rows_text(rows, 4),
+		    store_rows_text(rows, 5));
 		strcat(got, line);
 	}
 	store_rows_free(&rows);
@@ -1844,18 +2282,45 @@ test_query_stats(void **state)
 
 	populate(f->st);
 	/* a second bounce of a on another day */
-	add_bounce(f->st, 1, "a@example.org", "userunknown", true, T0 + DAY);
+	add_bounce(
+	    f->st, 1, "a@example.org", REASON_USERUNKNOWN, true, T0 + DAY);
 	expect_stats(f->st, STATS_REASON, 0, "reason",
-	    "userunknown:3:2:3;mailboxfull:2:1:0");
+	    "userunknown:3:2:3:0:0;mailboxfull:2:1:0:0:0");
 	expect_stats(f->st, STATS_REASON, T0 + 2 * DAY, "reason",
-	    "mailboxfull:1:1:0;userunknown:1:1:1");
+	    "mailboxfull:1:1:0:0:0;userunknown:1:1:1:0:0");
 	expect_stats(f->st, STATS_DOMAIN, 0, "domain",
-	    "example.org:4:2:2;example.net:1:1:1");
+	    "example.org:4:2:2:0:0;example.net:1:1:1:0:0");
 	expect_stats(f->st, STATS_DAY, 0, "day",
-	    "2023-11-14:1:1:1;2023-11-15:2:2:1;2023-11-16:2:2:1");
+	    "2023-11-14:1:1:1:0:0;2023-11-15:2:2:1:0:0;2023-11-16:2:2:1:0:0");
 	expect_stats(f->st, STATS_DAY, T0 + DAY, "day",
-	    "2023-11-15:2:2:1;2023-11-16:2:2:1");
+	    "2023-11-15:2:2:1:0:0;2023-11-16:2:2:1:0:0");
 	expect_stats(f->st, STATS_DAY, T0 + 30 * DAY, "day", "");
+	/* version 5: the sender's problems and unproven bounces apart, by
+	 * bounces.effect */
+	{
+		struct store_bounce b = {.recipient = "d@example.com",
+		    .action = ACTION_FAILED,
+		    .reason = REASON_BLOCKED,
+		    .cls = CLASS_TRANSIENT,
+		    .authenticity = AUTH_VERIFIED_TAG,
+		    .effect = EFFECT_SENDER,
+		    .at = T0 + 40 * DAY};
+
+		assert_int_equal(store_bounce_add(f->st, 1, &b, NULL), 0);
+		b.recipient = "e@example.com";
+		b.reason = REASON_USERUNKNOWN;
+		b.cls = CLASS_PERMANENT;
+		b.hard = true;
+		b.authenticity = AUTH_UNVERIFIED;
+		b.effect = EFFECT_UNVERIFIED;
+		assert_int_equal(store_bounce_add(f->st, 1, &b, NULL), 0);
+	}
+	expect_stats(f->st, STATS_REASON, T0 + 40 * DAY, "reason",
+	    "blocked:1:1:0:1:0;userunknown:1:1:1:0:1");
+	expect_stats(f->st, STATS_DOMAIN, T0 + 40 * DAY, "domain",
+	    "example.com:2:2:1:1:1");
+	expect_stats(f->st, STATS_REASON, 0, "reason",
+	    "userunknown:4:3:4:0:1;mailboxfull:2:1:0:0:0;blocked:1:1:0:1:0");
 	assert_int_equal(
 	    store_query_stats(f->st, (enum store_stats_by)9, 0, &rows), -1);
 	assert_null(rows);
@@ -1908,17 +2373,77 @@ test_names(void **state)
 {
 	(void)state;
 	for (int s = STATE_ACTIVE; s <= STATE_SUPPRESSED; s++)
-		assert_int_equal(store_state_from_name(store_state_name(s)), s);
-	assert_int_equal(store_state_from_name("Active"), -1);
-	assert_int_equal(store_state_from_name(NULL), -1);
+		assert_int_equal(rcpt_state_from_name(rcpt_state_name(s)), s);
+	assert_int_equal(rcpt_state_from_name("Active"), -1);
+	assert_int_equal(rcpt_state_from_name(NULL), -1);
 	assert_string_equal(store_outcome_name(STORE_BOUNCE), "bounce");
 	assert_string_equal(store_outcome_name(STORE_NOT_BOUNCE), "not_bounce");
 	assert_string_equal(store_outcome_name(STORE_UNPARSABLE), "unparsable");
-	assert_null(store_override_name(OVERRIDE_NONE));
+	assert_null(rcpt_override_name(OVERRIDE_NONE));
 	assert_string_equal(
-	    store_override_name(OVERRIDE_SUPPRESSED), "suppressed");
+	    rcpt_override_name(OVERRIDE_SUPPRESSED), "suppressed");
 	assert_string_equal(
-	    store_override_name(OVERRIDE_UNSUPPRESSED), "unsuppressed");
+	    rcpt_override_name(OVERRIDE_UNSUPPRESSED), "unsuppressed");
+}
+
+/*
+ * PRAGMA data_version: 0 on the first call, 1 once after another
+ * connection committed, never for the connection's own commits.
+ */
+static void
+test_changed_elsewhere(void **state)
+{
+	struct fx *f = *state;
+	struct store *other = NULL, *ro = NULL;
+	char *err = NULL;
+	sqlite3 *raw;
+
+	assert_int_equal(store_changed_elsewhere(f->st), 0);
+	assert_int_equal(store_changed_elsewhere(f->st), 0);
+	/* its own commits, alone and in a transaction */
+	put_recipient(
+	    f->st, "a@example.org", STATE_SOFT, REASON_MAILBOXFULL, T0);
+	assert_int_equal(store_changed_elsewhere(f->st), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	add_message(f->st, 1, STORE_BOUNCE, T0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_changed_elsewhere(f->st), 0);
+
+	/* bouncectl: another store connection, read-write */
+	if (store_open(f->path, STORE_RDWR, &other, &err) == -1)
+		fail_msg("%s", err);
+	if (store_open(f->path, STORE_RDONLY, &ro, &err) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(store_changed_elsewhere(ro), 0);
+	assert_int_equal(store_changed_elsewhere(other), 0);
+	assert_int_equal(store_override(other, "a@example.org",
+			     OVERRIDE_SUPPRESSED, T0 + 1, NULL),
+	    0);
+	assert_int_equal(store_changed_elsewhere(f->st), 1);
+	assert_int_equal(store_changed_elsewhere(f->st), 0); /* once */
+	assert_int_equal(store_changed_elsewhere(other), 0); /* its own */
+	assert_int_equal(store_changed_elsewhere(ro), 1);
+	assert_int_equal(store_changed_elsewhere(ro), 0);
+	/* a transaction rolled back commits nothing */
+	assert_int_equal(store_begin(other), 0);
+	add_message(other, 2, STORE_BOUNCE, T0);
+	store_rollback(other);
+	assert_int_equal(store_changed_elsewhere(f->st), 0);
+	/* and the daemon's commit is news to the others */
+	put_recipient(
+	    f->st, "b@example.org", STATE_SOFT, REASON_MAILBOXFULL, T0);
+	assert_int_equal(store_changed_elsewhere(f->st), 0);
+	assert_int_equal(store_changed_elsewhere(other), 1);
+	assert_int_equal(store_changed_elsewhere(ro), 1);
+	store_close(&other);
+	store_close(&ro);
+
+	/* any writer at all: a raw connection */
+	raw = raw_open(f->path);
+	sql_exec(raw, "UPDATE recipients SET status = '4.2.2'");
+	sqlite3_close(raw);
+	assert_int_equal(store_changed_elsewhere(f->st), 1);
+	assert_int_equal(store_changed_elsewhere(f->st), 0);
 }
 
 /* Another writer holding the lock past the timeout: busy, retry later. */
@@ -1953,6 +2478,7 @@ main(void)
 	    T(test_foreign_file_refused),
 	    T(test_migrate_from_v1),
 	    T(test_message_add_find),
+	    T(test_message_authenticity),
 	    T(test_bounce_add),
 	    T(test_rollback),
 	    T(test_recipient_roundtrip),
@@ -1962,10 +2488,14 @@ main(void)
 	    T(test_resend_dedup),
 	    T(test_migrate_from_v2),
 	    T(test_resend_add),
-	    T(test_resend_originals),
+	    T(test_resend_sent_ids),
 	    T(test_resend_due),
 	    T(test_resend_record),
 	    T(test_resend_sent_deferred),
+	    T(test_resend_record_state),
+	    T(test_resend_other_waiting),
+	    T(test_resend_sent_since),
+	    T(test_resend_postpone),
 	    T(test_resend_find_sent),
 	    T(test_resend_cancel_now),
 	    T(test_bounce_link_resend),
@@ -1976,6 +2506,7 @@ main(void)
 	    T(test_query_stats),
 	    T(test_schema_doc_examples),
 	    T(test_names),
+	    T(test_changed_elsewhere),
 	    T(test_busy),
 	};
 
