@@ -39,9 +39,6 @@ enum store_stmt {
 	STMT_SENT_BODY,
 	STMT_SENT_EXPIRE_RCPTS,
 	STMT_SENT_EXPIRE,
-	STMT_SENT_SAVEPOINT,
-	STMT_SENT_RELEASE,
-	STMT_SENT_ROLLBACK_TO,
 	/* store_resend.c holds the SQL of these, in store_resend_sql[] */
 	STMT_RESEND_FIND_PENDING,
 	STMT_RESEND_SENT_SINCE,
@@ -59,9 +56,6 @@ enum store_stmt {
 	STMT_BOUNCE_LINK_RESEND,
 	STMT_RESEND_CANCEL,
 	STMT_RESEND_NOW,
-	STMT_RESEND_SAVEPOINT,
-	STMT_RESEND_RELEASE,
-	STMT_RESEND_ROLLBACK_TO,
 	STMT_COUNT
 };
 
@@ -88,6 +82,29 @@ struct store {
  * SELECT does not keep its read transaction open.
  */
 sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id);
+
+/* Steps a statement that returns at most one integer: 1 and *v_r (may be
+ * NULL), 0 when no row, -1. NULL reads as 0. */
+int store_step_int(struct store *st, sqlite3_stmt *stmt, const char *what,
+    int64_t *v_r);
+/* A text column into dst ("" for NULL). */
+void store_copy_col(sqlite3_stmt *stmt, int col, char *dst, size_t size);
+/* A reason column: NULL, or a name this build does not know, reads as
+ * REASON_UNDEFINED. */
+enum reason store_reason_col(sqlite3_stmt *stmt, int col);
+
+/*
+ * A write of several statements that callers make both alone (bouncectl,
+ * the resend worker, tests) and inside the daemon's batch transaction:
+ * alone, a BEGIN IMMEDIATE of its own; inside, a savepoint, so that a
+ * failure undoes these rows and not the caller's (a BEGIN would fail
+ * there: transactions do not nest). *own_r says which.
+ */
+int store_tx_begin(struct store *st, bool *own_r);
+/* Ends what store_tx_begin() started: kept when rc is not -1, else
+ * undone, keeping the error text of the failure. Returns rc, or -1 when
+ * it could not be kept. */
+int store_tx_end(struct store *st, bool own, int rc);
 
 /* Sets the error to "what: <sqlite3_errmsg()>" (copied) and returns -1. */
 int store_fail(struct store *st, const char *what);

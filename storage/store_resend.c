@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/sha256.h"
 #include "common/xmalloc.h"
 #include "classify/reason.h"
 #include "store_private.h"
@@ -89,9 +88,6 @@ const char *const store_resend_sql[STMT_COUNT] = {
     [STMT_RESEND_NOW] =
 	"UPDATE resends SET next_attempt_at = ?2, updated_at = ?2"
 	" WHERE id = ?1 AND state IN ('pending', 'deferred')",
-    [STMT_RESEND_SAVEPOINT] = "SAVEPOINT store_resend",
-    [STMT_RESEND_RELEASE] = "RELEASE store_resend",
-    [STMT_RESEND_ROLLBACK_TO] = "ROLLBACK TO store_resend",
 };
 
 /* ---- helpers ---- */
@@ -116,43 +112,10 @@ msgid_bare(const char *s, const char **p_r, int *len_r)
 	*len_r = len > 1000 ? 1000 : (int)len;
 }
 
-/* Steps a statement that returns at most one integer: 1 and *v_r, 0 when
- * no row, -1. NULL reads as 0. */
-static int
-step_int(struct store *st, sqlite3_stmt *stmt, const char *what, int64_t *v_r)
-{
-	int rc = sqlite3_step(stmt);
-
-	if (rc == SQLITE_ROW && v_r != NULL)
-		*v_r = sqlite3_column_int64(stmt, 0);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_stmt_fail(st, stmt, what);
-	sqlite3_reset(stmt);
-	return rc == SQLITE_ROW;
-}
-
-static void
-copy_col(sqlite3_stmt *stmt, int col, char *dst, size_t size)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, col);
-
-	snprintf(dst, size, "%s", s != NULL ? (const char *)s : "");
-}
-
 static int
 max0(int v)
 {
 	return v < 0 ? 0 : v;
-}
-
-/* A reason column: NULL or a name this build does not know is undefined */
-static enum reason
-text_reason(sqlite3_stmt *stmt, int col)
-{
-	const char *s = (const char *)sqlite3_column_text(stmt, col);
-	enum reason r = s != NULL ? reason_from_name(s) : REASON_COUNT;
-
-	return r == REASON_COUNT ? REASON_UNDEFINED : r;
 }
 
 /* The current row of a RESEND_COLS statement. */
@@ -161,10 +124,10 @@ read_resend(sqlite3_stmt *stmt, struct store_resend *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_column_int64(stmt, 0);
-	copy_col(stmt, 1, r->recipient, sizeof(r->recipient));
-	copy_col(
+	store_copy_col(stmt, 1, r->recipient, sizeof(r->recipient));
+	store_copy_col(
 	    stmt, 2, r->original_message_id, sizeof(r->original_message_id));
-	r->reason = text_reason(stmt, 3);
+	r->reason = store_reason_col(stmt, 3);
 	/* the CHECKs of the schema hold these to the names */
 	r->kind = (enum resend_kind)max0(resend_kind_from_name(
 	    (const char *)sqlite3_column_text(stmt, 4)));
@@ -192,63 +155,6 @@ step_resend(struct store *st, sqlite3_stmt *stmt, const char *what,
 	return rc == SQLITE_ROW;
 }
 
-/* Runs a cached statement without a result, keeping the error text of
- * an earlier failure: for the way out after one. */
-static void
-run_quiet(struct store *st, enum store_stmt id)
-{
-	sqlite3_stmt *stmt = store_stmt(st, id);
-
-	if (stmt != NULL) {
-		sqlite3_step(stmt);
-		sqlite3_reset(stmt);
-	}
-}
-
-/*
- * The daemon calls these inside its batch transaction, bouncectl and the
- * worker outside any: alone, a BEGIN IMMEDIATE of our own; inside, a
- * savepoint, so that a failure undoes our rows and not the caller's
- * (store_begin() would fail there: no nesting). *own_r says which.
- */
-static int
-tx_begin(struct store *st, bool *own_r)
-{
-	sqlite3_stmt *stmt;
-
-	*own_r = sqlite3_get_autocommit(st->db) != 0;
-	if (*own_r)
-		return store_begin(st);
-	stmt = store_stmt(st, STMT_RESEND_SAVEPOINT);
-	return stmt == NULL ? -1 : store_step_done(st, stmt, "savepoint");
-}
-
-/* Ends what tx_begin() started: commits when rc is not -1, else undoes
- * it. Returns rc, or -1 when the commit failed. */
-static int
-tx_end(struct store *st, bool own, int rc)
-{
-	sqlite3_stmt *stmt;
-
-	if (rc != -1) {
-		if (own && store_commit(st) == 0)
-			return rc;
-		stmt = own ? NULL : store_stmt(st, STMT_RESEND_RELEASE);
-		if (stmt != NULL && store_step_done(st, stmt, "release") == 0)
-			return rc;
-	}
-	if (own) {
-		store_rollback(st);
-	} else if (!sqlite3_get_autocommit(st->db)) {
-		/* ROLLBACK TO keeps the savepoint open; RELEASE ends it.
-		 * Some errors have rolled the whole transaction back
-		 * already (https://www.sqlite.org/lang_transaction.html) */
-		run_quiet(st, STMT_RESEND_ROLLBACK_TO);
-		run_quiet(st, STMT_RESEND_RELEASE);
-	}
-	return -1;
-}
-
 /* ---- adding ---- */
 
 static int
@@ -262,7 +168,7 @@ resend_add(struct store *st, const struct store_resend_new *r, int64_t *id_r)
 	if (store_bind_text(stmt, 1, r->recipient) ||
 	    store_bind_opt(stmt, 2, r->original_message_id))
 		return store_stmt_fail(st, stmt, "find pending resend");
-	if ((rc = step_int(st, stmt, "find pending resend", id_r)) != 0)
+	if ((rc = store_step_int(st, stmt, "find pending resend", id_r)) != 0)
 		return rc == 1 ? 0 : -1;
 	if ((stmt = store_stmt(st, STMT_RESEND_ADD)) == NULL)
 		return -1;
@@ -291,9 +197,9 @@ store_resend_add(
 
 	if (r->recipient == NULL || *r->recipient == '\0')
 		return store_failx(st, "add resend: no recipient");
-	if (tx_begin(st, &own) == -1)
+	if (store_tx_begin(st, &own) == -1)
 		return -1;
-	rc = tx_end(st, own, resend_add(st, r, &id));
+	rc = store_tx_end(st, own, resend_add(st, r, &id));
 	if (rc != -1 && id_r != NULL)
 		*id_r = id;
 	return rc;
@@ -334,7 +240,7 @@ store_resend_next_at(struct store *st, int64_t *at_r)
 
 	if (stmt == NULL)
 		return -1;
-	return step_int(st, stmt, "next resend", at_r);
+	return store_step_int(st, stmt, "next resend", at_r);
 }
 
 int
@@ -358,7 +264,7 @@ store_resend_other_waiting(struct store *st, int64_t id)
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, id))
 		return store_stmt_fail(st, stmt, "other resend");
-	return step_int(st, stmt, "other resend", NULL);
+	return store_step_int(st, stmt, "other resend", NULL);
 }
 
 int
@@ -372,14 +278,14 @@ store_resend_sent_since(struct store *st, int64_t since, const char *domain,
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, since))
 		return store_stmt_fail(st, stmt, "resends sent");
-	if (step_int(st, stmt, "resends sent", all_r) == -1)
+	if (store_step_int(st, stmt, "resends sent", all_r) == -1)
 		return -1;
 	if ((stmt = store_stmt(st, STMT_RESEND_SENT_SINCE_DOMAIN)) == NULL)
 		return -1;
 	if (sqlite3_bind_int64(stmt, 1, since) ||
 	    store_bind_text(stmt, 2, domain))
 		return store_stmt_fail(st, stmt, "resends sent");
-	return step_int(st, stmt, "resends sent", domain_r) == -1 ? -1 : 0;
+	return store_step_int(st, stmt, "resends sent", domain_r) == -1 ? -1 : 0;
 }
 
 int
@@ -455,9 +361,9 @@ store_resend_record(struct store *st, const struct store_resend_attempt *a)
 	    resend_state_name(a->state) == NULL)
 		return store_failx(st, "record resend: unknown outcome %d or "
 		    "state %d", (int)a->outcome, (int)a->state);
-	if (tx_begin(st, &own) == -1)
+	if (store_tx_begin(st, &own) == -1)
 		return -1;
-	return tx_end(st, own, resend_record(st, a));
+	return store_tx_end(st, own, resend_record(st, a));
 }
 
 /* ---- closing the loop ---- */

@@ -42,9 +42,6 @@ const char *const store_sent_sql[STMT_COUNT] = {
 	"DELETE FROM sent_recipients WHERE sent IN"
 	" (SELECT id FROM sent_messages WHERE indexed_at < ?1)",
     [STMT_SENT_EXPIRE] = "DELETE FROM sent_messages WHERE indexed_at < ?1",
-    [STMT_SENT_SAVEPOINT] = "SAVEPOINT store_sent",
-    [STMT_SENT_RELEASE] = "RELEASE store_sent",
-    [STMT_SENT_ROLLBACK_TO] = "ROLLBACK TO store_sent",
 };
 
 /* ---- helpers ---- */
@@ -74,73 +71,6 @@ msgid_bare(const char *s, char *buf)
 	return len;
 }
 
-/* Steps a statement that returns at most one integer: 1 and *v_r, 0 when
- * no row, -1. */
-static int
-step_int(struct store *st, sqlite3_stmt *stmt, const char *what, int64_t *v_r)
-{
-	int rc = sqlite3_step(stmt);
-
-	if (rc == SQLITE_ROW && v_r != NULL)
-		*v_r = sqlite3_column_int64(stmt, 0);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_stmt_fail(st, stmt, what);
-	sqlite3_reset(stmt);
-	return rc == SQLITE_ROW;
-}
-
-static void
-run_quiet(struct store *st, enum store_stmt id)
-{
-	sqlite3_stmt *stmt = store_stmt(st, id);
-
-	if (stmt != NULL) {
-		(void)sqlite3_step(stmt);
-		sqlite3_reset(stmt);
-	}
-}
-
-/*
- * Inside the daemon's batch transaction a savepoint, so that a failure
- * undoes this copy's rows and not the batch's; alone (tests, a person's
- * tool) a transaction of our own. *own_r says which.
- */
-static int
-tx_begin(struct store *st, bool *own_r)
-{
-	sqlite3_stmt *stmt;
-
-	*own_r = sqlite3_get_autocommit(st->db) != 0;
-	if (*own_r)
-		return store_begin(st);
-	stmt = store_stmt(st, STMT_SENT_SAVEPOINT);
-	return stmt == NULL ? -1 : store_step_done(st, stmt, "savepoint");
-}
-
-/* Ends what tx_begin() started: kept when rc is not -1, else undone.
- * Returns rc, or -1 when it could not be kept. */
-static int
-tx_end(struct store *st, bool own, int rc)
-{
-	sqlite3_stmt *stmt;
-
-	if (rc != -1) {
-		if (own && store_commit(st) == 0)
-			return rc;
-		stmt = own ? NULL : store_stmt(st, STMT_SENT_RELEASE);
-		if (stmt != NULL && store_step_done(st, stmt, "release") == 0)
-			return rc;
-	}
-	if (own) {
-		store_rollback(st);
-	} else if (!sqlite3_get_autocommit(st->db)) {
-		/* ROLLBACK TO keeps the savepoint open; RELEASE ends it */
-		run_quiet(st, STMT_SENT_ROLLBACK_TO);
-		run_quiet(st, STMT_SENT_RELEASE);
-	}
-	return -1;
-}
-
 /* ---- adding ---- */
 
 int
@@ -152,7 +82,7 @@ store_sent_find(struct store *st, const char *sha256, int64_t *id_r)
 		return -1;
 	if (store_bind_text(stmt, 1, sha256))
 		return store_stmt_fail(st, stmt, "find sent copy");
-	return step_int(st, stmt, "find sent copy", id_r);
+	return store_step_int(st, stmt, "find sent copy", id_r);
 }
 
 static int
@@ -208,12 +138,12 @@ store_sent_add(struct store *st, const struct store_sent *s, int64_t *id_r)
 	bool own;
 	int rc;
 
-	if (tx_begin(st, &own) == -1)
+	if (store_tx_begin(st, &own) == -1)
 		return -1;
 	rc = add_copy(st, s, &id);
 	if (rc == 0)
 		rc = add_rcpts(st, id, s->rcpts, s->nrcpts);
-	if ((rc = tx_end(st, own, rc)) == 0 && id_r != NULL)
+	if ((rc = store_tx_end(st, own, rc)) == 0 && id_r != NULL)
 		*id_r = id;
 	return rc;
 }
@@ -237,7 +167,7 @@ store_sent_match(struct store *st, const char *message_id,
 		return -1;
 	if (store_bind_text(stmt, 1, mid) || store_bind_text(stmt, 2, rcpt))
 		return store_stmt_fail(st, stmt, "match sent copy");
-	return step_int(st, stmt, "match sent copy", id_r);
+	return store_step_int(st, stmt, "match sent copy", id_r);
 }
 
 int
@@ -299,13 +229,13 @@ store_sent_expire(struct store *st, int64_t before, int64_t *n_r)
 	bool own;
 	int rc;
 
-	if (tx_begin(st, &own) == -1)
+	if (store_tx_begin(st, &own) == -1)
 		return -1;
 	/* the recipients first: their subquery reads the copies */
 	rc = expire_run(st, STMT_SENT_EXPIRE_RCPTS, before);
 	if (rc == 0 && (rc = expire_run(st, STMT_SENT_EXPIRE, before)) == 0)
 		n = sqlite3_changes64(st->db);
-	if ((rc = tx_end(st, own, rc)) == 0 && n_r != NULL)
+	if ((rc = store_tx_end(st, own, rc)) == 0 && n_r != NULL)
 		*n_r = n;
 	return rc;
 }

@@ -22,9 +22,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_BEGIN] = "BEGIN IMMEDIATE",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
-    [STMT_SAVEPOINT] = "SAVEPOINT store_override",
-    [STMT_RELEASE] = "RELEASE store_override",
-    [STMT_ROLLBACK_TO] = "ROLLBACK TO store_override",
+    [STMT_SAVEPOINT] = "SAVEPOINT store_nested",
+    [STMT_RELEASE] = "RELEASE store_nested",
+    [STMT_ROLLBACK_TO] = "ROLLBACK TO store_nested",
     [STMT_USER_VERSION] = "PRAGMA user_version",
     [STMT_DATA_VERSION] = "PRAGMA data_version",
     [STMT_MESSAGE_FIND] = "SELECT id FROM messages WHERE sha256 = ?1",
@@ -206,6 +206,80 @@ run(struct store *st, enum store_stmt id, const char *what)
 	sqlite3_stmt *stmt = store_stmt(st, id);
 
 	return stmt == NULL ? -1 : store_step_done(st, stmt, what);
+}
+
+/* Runs a cached statement without a result, keeping the error text of
+ * an earlier failure: for the way out after one. */
+static void
+run_quiet(struct store *st, enum store_stmt id)
+{
+	sqlite3_stmt *stmt = store_stmt(st, id);
+
+	if (stmt != NULL) {
+		(void)sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+	}
+}
+
+int
+store_step_int(struct store *st, sqlite3_stmt *stmt, const char *what,
+    int64_t *v_r)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW && v_r != NULL)
+		*v_r = sqlite3_column_int64(stmt, 0);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_stmt_fail(st, stmt, what);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW;
+}
+
+void
+store_copy_col(sqlite3_stmt *stmt, int col, char *dst, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+
+	snprintf(dst, size, "%s", s != NULL ? (const char *)s : "");
+}
+
+enum reason
+store_reason_col(sqlite3_stmt *stmt, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, col);
+	enum reason r = s != NULL ? reason_from_name(s) : REASON_COUNT;
+
+	return r == REASON_COUNT ? REASON_UNDEFINED : r;
+}
+
+int
+store_tx_begin(struct store *st, bool *own_r)
+{
+	*own_r = sqlite3_get_autocommit(st->db) != 0;
+	if (*own_r)
+		return store_begin(st);
+	return run(st, STMT_SAVEPOINT, "savepoint");
+}
+
+int
+store_tx_end(struct store *st, bool own, int rc)
+{
+	if (rc != -1) {
+		if (own && store_commit(st) == 0)
+			return rc;
+		if (!own && run(st, STMT_RELEASE, "release") == 0)
+			return rc;
+	}
+	if (own) {
+		store_rollback(st);
+	} else if (!sqlite3_get_autocommit(st->db)) {
+		/* ROLLBACK TO keeps the savepoint open; RELEASE ends it.
+		 * Some errors have rolled the whole transaction back
+		 * already (https://www.sqlite.org/lang_transaction.html) */
+		run_quiet(st, STMT_ROLLBACK_TO);
+		run_quiet(st, STMT_RELEASE);
+	}
+	return -1;
 }
 
 int
@@ -454,36 +528,18 @@ store_bounce_add(struct store *st, int64_t message,
 
 /* ---- recipients ---- */
 
-static void
-copy_col(sqlite3_stmt *stmt, int col, char *dst, size_t size)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, col);
-
-	snprintf(dst, size, "%s", s != NULL ? (const char *)s : "");
-}
-
-
-/* NULL and a name this build does not know read as undefined */
-static enum reason
-reason_of(const char *name)
-{
-	enum reason r = name != NULL ? reason_from_name(name) : REASON_COUNT;
-
-	return r == REASON_COUNT ? REASON_UNDEFINED : r;
-}
-
 static int
 read_recipient(struct store *st, sqlite3_stmt *stmt, struct recipient *r)
 {
 	int state, o;
 
 	memset(r, 0, sizeof(*r));
-	copy_col(stmt, 0, r->address, sizeof(r->address));
-	copy_col(stmt, 1, r->domain, sizeof(r->domain));
+	store_copy_col(stmt, 0, r->address, sizeof(r->address));
+	store_copy_col(stmt, 1, r->domain, sizeof(r->domain));
 	state =
 	    rcpt_state_from_name((const char *)sqlite3_column_text(stmt, 2));
-	r->reason = reason_of((const char *)sqlite3_column_text(stmt, 3));
-	copy_col(stmt, 4, r->status, sizeof(r->status));
+	r->reason = store_reason_col(stmt, 3);
+	store_copy_col(stmt, 4, r->status, sizeof(r->status));
 	r->bounce_count = sqlite3_column_int64(stmt, 5);
 	r->soft_count = sqlite3_column_int64(stmt, 6);
 	/* NULL reads as 0: never */
@@ -581,32 +637,19 @@ override_log(struct store *st, const char *address, enum rcpt_override o,
 	return store_step_done(st, stmt, "log override");
 }
 
-/*
- * bouncectl calls this outside any transaction; should a caller already be
- * in one, a savepoint nests inside it instead of a BEGIN that would fail.
- */
+/* One transaction (or a savepoint in the caller's): the row and the log. */
 static int
 override_tx(struct store *st, const char *address, enum rcpt_override o,
     int64_t now, const char *note)
 {
-	bool own = sqlite3_get_autocommit(st->db) != 0;
+	bool own;
+	int rc;
 
-	if (run(st, own ? STMT_BEGIN : STMT_SAVEPOINT, "begin override") == -1)
+	if (store_tx_begin(st, &own) == -1)
 		return -1;
-	if (override_row(st, address, o, now) == -1 ||
-	    override_log(st, address, o, now, note) == -1)
-		goto fail;
-	if (run(st, own ? STMT_COMMIT : STMT_RELEASE, "commit override") == 0)
-		return 0;
-fail:
-	if (own) {
-		store_rollback(st);
-	} else if (!sqlite3_get_autocommit(st->db)) {
-		/* ROLLBACK TO keeps the savepoint open; RELEASE ends it */
-		run(st, STMT_ROLLBACK_TO, "rollback override");
-		run(st, STMT_RELEASE, "release override");
-	}
-	return -1;
+	rc = override_row(st, address, o, now) == -1 ||
+	    override_log(st, address, o, now, note) == -1 ? -1 : 0;
+	return store_tx_end(st, own, rc);
 }
 
 int
