@@ -345,7 +345,7 @@ record_known(struct pipeline *p, struct rcpt_ctx *x)
 		.feedback = b->feedback, .at = b->at, .rnd = arc4random() };
 	struct lc_result res;
 	int64_t bounce;
-	int found, linked = 0;
+	int linked = 0;
 	char buf[64];
 
 	if (authenticate(p, x) == -1)
@@ -354,17 +354,13 @@ record_known(struct pipeline *p, struct rcpt_ctx *x)
 	/* only a transient failure's first delay follows the server's hint */
 	if (x->v->cls == CLASS_TRANSIENT)
 		lb.retry_hint = x->pr->retry_hint;
-	memset(&r, 0, sizeof(r));
-	if ((found = store_recipient_get(p->st, b->recipient, &r)) == -1)
+	/* the row first: the bounce row keeps what it did */
+	if (pipeline_recipient(p->st, p->conf, b->recipient, &lb, x->now, &r,
+	    &res) == -1)
 		return db_fail(p, "recipient");
-	if (found == 0)
-		snprintf(r.address, sizeof(r.address), "%s", b->recipient);
-	lifecycle_recipient(&c, &r, found == 1, &lb, x->now, &res);
 	b->effect = res.effect;
 	if (store_bounce_add(p->st, x->msg, b, &bounce) == -1)
 		return db_fail(p, "bounce");
-	if (res.write && store_recipient_put(p->st, &r) == -1)
-		return db_fail(p, "recipient");
 	if (res.effect == EFFECT_SUPPRESSED)
 		p->batch.suppressed++;
 	/* a bounce of one of our resent copies; believed only when proven,
@@ -542,22 +538,14 @@ log_verp(const struct pipeline *p, const struct prepared *pm)
 		log_debug("%s: verp: none", pm->m.ref);
 }
 
-/* The message's own authenticity: its tag's verdict. */
+/* The message's own authenticity: its tag's verdict, or none looked
+ * for (AUTH_COUNT: NULL). */
 static enum authenticity
 message_auth(const struct pipeline *p, const struct prepared *pm)
 {
 	if (p->verp_key_len == 0)
-		return AUTH_COUNT; /* not looked for: NULL */
-	switch (pm->verp.result) {
-	case VERP_VALID:
-		return AUTH_VERIFIED_TAG;
-	case VERP_EXPIRED:
-	case VERP_FORGED:
-		return AUTH_FORGED;
-	case VERP_NONE:
-		break;
-	}
-	return AUTH_UNVERIFIED;
+		return AUTH_COUNT;
+	return lifecycle_tag_authenticity(tag_of(&pm->verp));
 }
 
 int

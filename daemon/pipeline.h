@@ -94,8 +94,9 @@ struct lc_conf pipeline_lc_conf(const struct config *conf);
 /*
  * The one place a failure meets a recipients row: the row read (or a new
  * one for address), b applied (lifecycle_recipient()), the row written
- * back when it changed; *r and *res say what happened. For the resend
- * worker's own verdicts. 0, or -1 (store_error()).
+ * back when it changed; *r and *res say what happened. For the
+ * pipeline's bounces and the resend worker's own verdicts. 0, or -1
+ * (store_error()).
  */
 int pipeline_recipient(struct store *st, const struct config *conf,
     const char *address, const struct lc_bounce *b, int64_t now,

@@ -250,6 +250,9 @@ void lifecycle_recipient(const struct lc_conf *c, struct recipient *r,
  */
 enum authenticity lifecycle_authenticity(enum tag_check tag,
     const char *tag_rcpt, bool in_sent, const char *recipient);
+/* A message's own authenticity, from its tag alone (messages.authenticity):
+ * verified_tag, forged (expired or a wrong MAC) or unverified. */
+enum authenticity lifecycle_tag_authenticity(enum tag_check tag);
 /* A verified bounce: by a tag or by the sent record. */
 bool lifecycle_verified(enum authenticity a);
 

@@ -27,6 +27,21 @@ lifecycle_verified(enum authenticity a)
 }
 
 enum authenticity
+lifecycle_tag_authenticity(enum tag_check tag)
+{
+	switch (tag) {
+	case TAG_VALID:
+		return AUTH_VERIFIED_TAG;
+	case TAG_EXPIRED:
+	case TAG_FORGED:
+		return AUTH_FORGED;
+	case TAG_NONE:
+		break;
+	}
+	return AUTH_UNVERIFIED;
+}
+
+enum authenticity
 lifecycle_authenticity(enum tag_check tag, const char *tag_rcpt, bool in_sent,
     const char *recipient)
 {

@@ -813,6 +813,13 @@ authenticity_cases(void **state)
 	    AUTH_UNVERIFIED);
 	assert_int_equal(lifecycle_authenticity(TAG_NONE, "", true, me),
 	    AUTH_VERIFIED_SENT);
+	/* the message's own, from its tag alone */
+	assert_int_equal(lifecycle_tag_authenticity(TAG_VALID),
+	    AUTH_VERIFIED_TAG);
+	assert_int_equal(lifecycle_tag_authenticity(TAG_EXPIRED), AUTH_FORGED);
+	assert_int_equal(lifecycle_tag_authenticity(TAG_FORGED), AUTH_FORGED);
+	assert_int_equal(lifecycle_tag_authenticity(TAG_NONE),
+	    AUTH_UNVERIFIED);
 }
 
 /*
