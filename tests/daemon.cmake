@@ -42,3 +42,9 @@ add_test(NAME daemon_resend_loop COMMAND sh
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend_loop)
 set_tests_properties(daemon_resend_loop PROPERTIES LABELS integration
 	TIMEOUT 120 SKIP_RETURN_CODE 77)
+add_test(NAME daemon_resend_now COMMAND sh
+	${BD_INTEG}/daemon_resend_now.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend_now)
+set_tests_properties(daemon_resend_now PROPERTIES LABELS integration
+	TIMEOUT 120 SKIP_RETURN_CODE 77)
