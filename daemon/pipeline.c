@@ -313,7 +313,10 @@ authenticate(struct pipeline *p, struct rcpt_ctx *x)
 	int in_sent = 0;
 
 	x->sent = 0;
-	if (x->b.original_message_id != NULL &&
+	/* the record is a proof only while it is fed (sent:); without it
+	 * no lookup per recipient on the hot path */
+	if ((p->conf->sent.maildir != NULL || p->conf->sent.mailbox != NULL) &&
+	    x->b.original_message_id != NULL &&
 	    (in_sent = store_sent_match(p->st, x->b.original_message_id,
 	    x->b.recipient, &x->sent)) == -1)
 		return db_fail(p, "sent");
