@@ -2,7 +2,7 @@
 # throwaway Dovecot on 127.0.0.1 (tests/integration/dovecot_lib.sh) and
 # skips (77) only when Debian's dovecot-imapd is not installed.
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
-foreach(t tls drain fallback idle kill ready big uidvalidity poll)
+foreach(t tls drain fallback idle kill ready big uidvalidity poll sent)
 	add_test(NAME imap_${t} COMMAND sh ${BD_INTEG}/imap_${t}.sh
 		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
 		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imap_${t})
