@@ -111,9 +111,12 @@ pid=$!
 wait_for 10 grep -q 'started' log.run || fail "not started"
 sleep 0.3
 copy 7.e 'Message-ID: <m7@example.org>' 'heidi@example.org' ''
-wait_for 10 test "$(sql db "SELECT count(*) FROM sent_messages WHERE message_id = 'm7@example.org'")" = 1 ||
-    { cat log.run; fail "a copy that arrived was not indexed"; }
-wait_for 10 test "$(count_files sent/new)" = 0 || fail "the copy was not deleted"
+# functions, so that wait_for asks again each time (a $(...) in its
+# arguments would be read once, before the daemon had a chance)
+m7_indexed() { [ "$(sql db "SELECT count(*) FROM sent_messages WHERE message_id = 'm7@example.org'")" = 1 ]; }
+sent_empty() { [ "$(count_files sent/new)" = 0 ]; }
+wait_for 10 m7_indexed || { cat log.run; fail "a copy that arrived was not indexed"; }
+wait_for 10 sent_empty || fail "the copy was not deleted"
 kill "$pid"
 rc=0; wait "$pid" || rc=$?
 pid=
