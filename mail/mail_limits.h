@@ -29,5 +29,25 @@
  * exhaust the stack.
  */
 #define MAIL_MAX_MULTIPART_HEADERS 64
+/*
+ * What libetpan is given to build, counted in one pass before it sees the
+ * text (mail/message.c structure_cut()): lines that may delimit a part
+ * ("--", RFC 2046 5.1.1), lines that may start a header field (RFC 5322
+ * 2.2), and list items (',' ';') in those fields. libetpan allocates
+ * 130-190 bytes for each, so together they bound its structure to about
+ * 25 MiB whatever the message. A report with MAIL_MAX_PARTS parts of ten
+ * fields each and MAIL_MAX_RCPTS recipients of eight DSN fields each
+ * stays well under them; a text part full of dashed rules could reach the
+ * first, and then only what follows is cut.
+ */
+#define MAIL_MAX_DELIMITERS (4 * MAIL_MAX_PARTS)
+#define MAIL_MAX_FIELDS 50000
+#define MAIL_MAX_FIELD_ITEMS 100000
+/*
+ * Comments nest (RFC 5322 3.2.2) and libetpan parses them recursively:
+ * a million levels overflowed an 8 MiB stack. Nothing real nests more
+ * than a few.
+ */
+#define MAIL_MAX_COMMENT_DEPTH 32
 
 #endif

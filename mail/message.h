@@ -19,6 +19,7 @@ enum mail_flag {
 	MAIL_F_NO_STRUCTURE = 1 << 3, /* libetpan gave up: body is one text */
 	MAIL_F_HEADER_CUT = 1 << 4,
 	MAIL_F_TOO_MANY_RCPTS = 1 << 5, /* report_add_rcpt() hit its cap */
+	MAIL_F_TOO_MANY_FIELDS = 1 << 6, /* MAIL_MAX_FIELDS: text cut */
 };
 
 enum mail_enc {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -566,6 +567,140 @@ test_5000_recipients(void **state)
 	tbuf_free(&b);
 }
 
+/*
+ * Memory bombs: what libetpan would build one object for (parts, header
+ * fields, list items) or recurse on (comments), a million times over,
+ * after a real report. Parsed in a child, whose peak RSS must stay within
+ * 3 x the message + 32 MiB (mail/message.c structure_cut(); without the
+ * cut the first of them took 184 MB, the field bomb 823 MB, the comments
+ * overflowed the stack). The report's own recipient is still found and
+ * the cut is flagged. Under ASan, whose quarantine keeps freed memory,
+ * only the flags and the recipient are checked.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define BD_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BD_ASAN 1
+#endif
+#endif
+
+static void
+repeat(struct tbuf *b, const char *s, size_t n)
+{
+	size_t i, l = strlen(s);
+
+	for (i = 0; i < n; i++)
+		tbuf_addn(b, s, l);
+}
+
+static int
+bomb_child(const char *buf, size_t len, unsigned want_flag, long *kb_r)
+{
+	int fd[2], st;
+	pid_t pid;
+	long kb = -1;
+
+	assert_int_equal(pipe(fd), 0);
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		struct rusage r0, r1;
+		struct report *rep;
+		const char *err;
+		int bad = 0;
+
+		getrusage(RUSAGE_SELF, &r0);
+		if (parse_all(buf, len, &rep, &err) < 0)
+			_exit(2);
+		getrusage(RUSAGE_SELF, &r1);
+		kb = r1.ru_maxrss - r0.ru_maxrss;
+		if (rep->nrcpt < 1 || rep->rcpt[0].recipient == NULL ||
+		    strcmp(rep->rcpt[0].recipient, RCPT) != 0)
+			bad = 3;
+		else if (!(rep->mail_flags & want_flag))
+			bad = 4;
+		report_free(&rep);
+		(void)!write(fd[1], &kb, sizeof(kb));
+		_exit(bad);
+	}
+	close(fd[1]);
+	if (read(fd[0], &kb, sizeof(kb)) != (ssize_t)sizeof(kb))
+		kb = -1;
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	*kb_r = kb;
+	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
+static void
+test_memory_bombs(void **state)
+{
+	static const struct {
+		const char *name, *head, *unit, *tail;
+		size_t n;
+		unsigned flag;
+	} bombs[] = {
+	    {"a million empty parts",
+		"Content-Type: multipart/mixed; boundary=\"z\"\n\n", "--z\n\n",
+		"--z--\n", 1000000, MAIL_F_TOO_MANY_PARTS},
+	    {"five million header fields",
+		"Content-Type: message/rfc822\n\n", "X:a\n", "\nbody\n",
+		5000000, MAIL_F_TOO_MANY_FIELDS},
+	    {"five million addresses in one field",
+		"Content-Type: message/rfc822\n\nTo: ", "a@b,", "a@b\n\nx\n",
+		5000000, MAIL_F_TOO_MANY_FIELDS},
+	    {"three million parameters",
+		"Content-Type: text/plain; charset=us-ascii", "; a=b", "\n\nx\n",
+		3000000, MAIL_F_TOO_MANY_FIELDS},
+	    {"two million folded parameters",
+		"Content-Type: text/plain;\n", " a=b;\n", "\nx\n", 2000000,
+		MAIL_F_TOO_MANY_FIELDS},
+	    {"a million nested comments",
+		"Content-Type: message/rfc822\n\nTo: ", "(", "a@b\n\nx\n",
+		1000000, MAIL_F_TRUNCATED_DEPTH},
+	};
+	size_t i, nfail = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(bombs) / sizeof(bombs[0]); i++) {
+		struct tbuf b;
+		long kb, bound;
+		int rc;
+		double t0;
+
+		tbuf_init(&b);
+		dsn_head(&b, "b");
+		tbuf_add(&b, bombs[i].head);
+		repeat(&b, bombs[i].unit, bombs[i].n);
+		tbuf_add(&b, bombs[i].tail);
+		tbuf_add(&b, "\n--b--\n");
+		bound = (long)(3 * b.len / 1024) + 32 * 1024;
+		t0 = now_s();
+		rc = bomb_child(b.p, b.len, bombs[i].flag, &kb);
+		print_message("%s: %.1f MB, exit %d, peak +%ld KiB "
+			      "(bound %ld), %.2f s\n",
+		    bombs[i].name, (double)b.len / 1e6, rc, kb, bound,
+		    now_s() - t0);
+		if (rc != 0) {
+			print_error("%s: the child exited %d (2: unparsable, "
+				    "3: the report's recipient lost, 4: the "
+				    "cut not flagged, >128: a signal)\n",
+			    bombs[i].name, rc);
+			nfail++;
+		}
+#ifndef BD_ASAN
+		if (kb > bound) {
+			print_error("%s: peak RSS grew by %ld KiB, over 3 x "
+				    "the message + 32 MiB\n",
+			    bombs[i].name, kb);
+			nfail++;
+		}
+#endif
+		tbuf_free(&b);
+	}
+	assert_int_equal(nfail, 0);
+}
+
 static void
 truncations(const char *text, size_t len, const char *what)
 {
@@ -630,6 +765,7 @@ main(void)
 	    cmocka_unit_test(test_missing_final_boundary),
 	    cmocka_unit_test(test_empty_input),
 	    cmocka_unit_test(test_5000_recipients),
+	    cmocka_unit_test(test_memory_bombs),
 	    cmocka_unit_test(test_truncations),
 	};
 
