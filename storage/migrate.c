@@ -220,6 +220,26 @@ static const char schema_v5[] =
     "ALTER TABLE resends ADD COLUMN sent INTEGER;"
     "PRAGMA user_version = 5;";
 
+/*
+ * Version 6: robustness (issue 14). suspects are messages the daemon died
+ * while parsing (daemon/poison.h): counted per start, deleted when the
+ * message is recorded, quarantined or not. messages.caps names the
+ * parser's caps a message hit, comma-separated (mail_flags_text():
+ * 'parts', 'fields', 'depth', 'recipients', 'header', 'nul',
+ * 'no_structure'), and rcpts_dropped how many recipients lay beyond
+ * MAIL_MAX_RCPTS; NULL when none.
+ */
+static const char schema_v6[] =
+    "CREATE TABLE suspects ("
+    " sha256 TEXT NOT NULL PRIMARY KEY,"
+    " source_ref TEXT NOT NULL,"
+    " crashes INTEGER NOT NULL,"
+    " first_at INTEGER NOT NULL,"
+    " last_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "ALTER TABLE messages ADD COLUMN caps TEXT;"
+    "ALTER TABLE messages ADD COLUMN rcpts_dropped INTEGER;"
+    "PRAGMA user_version = 6;";
+
 /* steps[i] takes a file from version i to version i + 1 */
 static const char *const steps[] = {
     schema_v1,
@@ -227,6 +247,7 @@ static const char *const steps[] = {
     schema_v3,
     schema_v4,
     schema_v5,
+    schema_v6,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == STORE_SCHEMA_VERSION,

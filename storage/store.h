@@ -20,7 +20,7 @@
 #include "lifecycle/lifecycle.h"
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 #define STORE_ADDR_MAX RCPT_ADDR_MAX
 
@@ -85,6 +85,10 @@ struct store_message {
 	/* its signed return path's verdict (AUTH_VERIFIED_TAG, AUTH_FORGED,
 	 * AUTH_UNVERIFIED), AUTH_COUNT for none (NULL: not parsed) */
 	enum authenticity authenticity;
+	/* the parser's caps it hit (mail_flags_text()), or NULL; the
+	 * recipients beyond MAIL_MAX_RCPTS, 0 for none (schema v6) */
+	const char *caps;
+	int64_t rcpts_dropped;
 };
 
 /*
@@ -292,6 +296,17 @@ int store_sent_body(struct store *st, int64_t id, unsigned char **buf_r,
 /* sent.keep: every copy indexed before `before` goes, with its
  * recipients; *n_r copies. */
 int store_sent_expire(struct store *st, int64_t before, int64_t *n_r);
+
+/* ---- suspects: messages the daemon died parsing (daemon/poison.h) ---- */
+
+/* One more crash while parsing sha256 (at now). 0 or -1. */
+int store_suspect_add(struct store *st, const char *sha256,
+    const char *source_ref, int64_t now);
+/* Calls fn for each suspect with its crash count. 0 or -1. */
+int store_suspect_each(struct store *st,
+    void (*fn)(void *arg, const char *sha256, unsigned crashes), void *arg);
+/* The message is recorded: no longer a suspect. 0 or -1. */
+int store_suspect_del(struct store *st, const char *sha256);
 
 /* ---- queries (bouncectl): rows of text, SQL stays here ---- */
 

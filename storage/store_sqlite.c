@@ -30,8 +30,8 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_MESSAGE_FIND] = "SELECT id FROM messages WHERE sha256 = ?1",
     [STMT_MESSAGE_ADD] =
 	"INSERT INTO messages (sha256, source_ref, message_id, outcome,"
-	" error, received_at, processed_at, authenticity)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	" error, received_at, processed_at, authenticity, caps, rcpts_dropped)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [STMT_BOUNCE_ADD] =
 	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
 	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
@@ -480,7 +480,10 @@ store_message_add(
 	    store_bind_opt(stmt, 5, m->error) ||
 	    store_bind_opt_int(stmt, 6, m->received_at) ||
 	    sqlite3_bind_int64(stmt, 7, m->processed_at) ||
-	    store_bind_opt(stmt, 8, authenticity_name(m->authenticity)))
+	    store_bind_opt(stmt, 8, authenticity_name(m->authenticity)) ||
+	    store_bind_opt(stmt, 9, m->caps) ||
+	    (m->rcpts_dropped > 0 &&
+	    sqlite3_bind_int64(stmt, 10, m->rcpts_dropped)))
 		return store_stmt_fail(st, stmt, "add message");
 	if (store_step_done(st, stmt, "add message") == -1)
 		return -1;

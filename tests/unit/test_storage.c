@@ -335,9 +335,14 @@ test_rdonly_v1_refused(void **state)
 	next_path(f, "v1");
 	assert_int_equal(store_create_at_version(f->path, 1, &err), 0);
 	assert_int_equal(store_open(f->path, STORE_RDONLY, &st, &err), -1);
-	assert_non_null(
-	    strstr(err, ": schema version 1, this bouncectl knows 5:"
-			" run bounced to migrate"));
+	{
+		char want[96];
+
+		snprintf(want, sizeof(want), ": schema version 1, this "
+		    "bouncectl knows %d: run bounced to migrate",
+		    STORE_SCHEMA_VERSION);
+		assert_non_null(strstr(err, want));
+	}
 	assert_non_null(strstr(err, f->path));
 	free(err);
 	assert_int_equal(store_create_at_version(
@@ -539,6 +544,73 @@ test_message_add_find(void **state)
 
 /* Version 5: a message's signed return path, by its name; AUTH_COUNT is
  * NULL (not parsed); verified_sent is a bounce's, never a message's. */
+/* version 6: the caps a message hit and the recipients they dropped */
+static void
+test_message_caps(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = store_db(f->st);
+	struct store_message m = {.sha256 = "c1",
+	    .source_ref = "new/c",
+	    .outcome = STORE_BOUNCE,
+	    .processed_at = T0,
+	    .authenticity = AUTH_COUNT,
+	    .caps = "recipients",
+	    .rcpts_dropped = 99000};
+
+	assert_int_equal(store_message_add(f->st, &m, NULL), 0);
+	m.sha256 = "c2", m.caps = NULL, m.rcpts_dropped = 0;
+	assert_int_equal(store_message_add(f->st, &m, NULL), 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM messages WHERE"
+				     " (sha256 = 'c1' AND caps = 'recipients'"
+				     " AND rcpts_dropped = 99000) OR (sha256 ="
+				     " 'c2' AND caps IS NULL AND rcpts_dropped"
+				     " IS NULL)"),
+	    2);
+}
+
+struct suspects_seen {
+	char sha[4][65];
+	unsigned crashes[4];
+	size_t n;
+};
+
+static void
+suspect_cb(void *arg, const char *sha256, unsigned crashes)
+{
+	struct suspects_seen *s = arg;
+
+	assert_true(s->n < 4);
+	snprintf(s->sha[s->n], sizeof(s->sha[0]), "%s", sha256);
+	s->crashes[s->n++] = crashes;
+}
+
+/* version 6: a message the daemon died parsing, counted per start */
+static void
+test_suspects(void **state)
+{
+	struct fx *f = *state;
+	struct suspects_seen s;
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_suspect_each(f->st, suspect_cb, &s), 0);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(store_suspect_add(f->st, "s1", "new/x", T0), 0);
+	assert_int_equal(store_suspect_add(f->st, "s1", "new/x", T0 + 9), 0);
+	assert_int_equal(store_suspect_add(f->st, "s2", "new/y", T0), 0);
+	assert_int_equal(store_suspect_each(f->st, suspect_cb, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.sha[0], "s1");
+	assert_int_equal(s.crashes[0], 2);
+	assert_string_equal(s.sha[1], "s2");
+	assert_int_equal(s.crashes[1], 1);
+	assert_int_equal(store_suspect_del(f->st, "s1"), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_suspect_each(f->st, suspect_cb, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.sha[0], "s2");
+}
+
 static void
 test_message_authenticity(void **state)
 {
@@ -2479,6 +2551,8 @@ main(void)
 	    T(test_migrate_from_v1),
 	    T(test_message_add_find),
 	    T(test_message_authenticity),
+	    T(test_message_caps),
+	    T(test_suspects),
 	    T(test_bounce_add),
 	    T(test_rollback),
 	    T(test_recipient_roundtrip),
