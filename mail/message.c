@@ -11,6 +11,7 @@
 #include <libetpan/libetpan.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -487,6 +488,40 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 	for (i = 0; i < w.norig; i++)
 		add_original(msg, &msg->parts[w.orig_idx[i]]);
 	return 0;
+}
+
+const char *
+mail_flags_text(unsigned flags, char *buf, size_t len)
+{
+	static const struct {
+		unsigned flag;
+		const char *name;
+	} names[] = {
+		{ MAIL_F_TOO_MANY_PARTS, "parts" },
+		{ MAIL_F_TOO_MANY_FIELDS, "fields" },
+		{ MAIL_F_TRUNCATED_DEPTH, "depth" },
+		{ MAIL_F_TOO_MANY_RCPTS, "recipients" },
+		{ MAIL_F_HEADER_CUT, "header" },
+		{ MAIL_F_HAS_NULS, "nul" },
+		{ MAIL_F_NO_STRUCTURE, "no_structure" },
+	};
+	size_t i, o = 0;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int n;
+
+		if (!(flags & names[i].flag))
+			continue;
+		n = snprintf(buf + o, len - o, "%s%s", o > 0 ? "," : "",
+		    names[i].name);
+		if (n < 0 || (size_t)n >= len - o)
+			break;
+		o += (size_t)n;
+	}
+	return buf;
 }
 
 void

@@ -69,6 +69,14 @@ int mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 void mail_message_deinit(struct mail_message *msg);
 
 /*
+ * The caps among flags (enum mail_flag) as names for the edges -- logs
+ * and messages.caps: "parts,fields" -- into buf; "" when none.
+ * MAIL_F_NO_STRUCTURE and MAIL_F_HAS_NULS are not caps and are named
+ * too ("no_structure", "nul"). Returns buf.
+ */
+const char *mail_flags_text(unsigned flags, char *buf, size_t len);
+
+/*
  * The decoded text of a part as UTF-8, at most MAIL_MAX_TEXT bytes, in the
  * arena; NUL-terminated. Undecodable charsets are passed through as bytes.
  */

@@ -22,6 +22,7 @@ report_add_rcpt(struct report *rep)
 {
 	if (rep->nrcpt >= MAIL_MAX_RCPTS) {
 		rep->mail_flags |= MAIL_F_TOO_MANY_RCPTS;
+		rep->rcpt_dropped++;
 		return NULL;
 	}
 	if (rep->nrcpt == rep->rcpt_cap) {

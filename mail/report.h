@@ -91,6 +91,9 @@ struct report {
 	struct report_original original;
 	struct report_rcpt *rcpt; /* arena */
 	size_t nrcpt, rcpt_cap;
+	/* recipients the report names beyond MAIL_MAX_RCPTS (at least one
+	 * when MAIL_F_TOO_MANY_RCPTS is set) */
+	size_t rcpt_dropped;
 	unsigned mail_flags; /* enum mail_flag of the parsed message */
 	/* cache: the decoded human-readable text (first_text() in report.c) */
 	const char *text;

@@ -530,8 +530,17 @@ dsn_parse(struct report *rep, const char *s, size_t len)
 			continue;
 		}
 		if (address_field(rep, &g, &n, &f)) {
-			if (g.r == NULL)
-				break; /* MAIL_MAX_RCPTS */
+			if (g.r == NULL) {
+				/* MAIL_MAX_RCPTS: count the rest by their
+				 * Final-Recipient (RFC 3464 2.3.2: required),
+				 * keep none */
+				if (!is(&f, "Final-Recipient"))
+					rep->rcpt_dropped--;
+				while (dsn_next(s, len, &pos, &f) == 1)
+					if (is(&f, "Final-Recipient"))
+						rep->rcpt_dropped++;
+				break;
+			}
 			continue;
 		}
 		if (!(is(&f, "Action") || is(&f, "Status") ||

@@ -553,6 +553,8 @@ test_5000_recipients(void **state)
 	assert_int_equal(rep->nrcpt, MAIL_MAX_RCPTS);
 	/* the cap is reported, not silent (mail_limits.h) */
 	assert_true(rep->mail_flags & MAIL_F_TOO_MANY_RCPTS);
+	/* and counted: every one beyond it */
+	assert_int_equal(rep->rcpt_dropped, 5000 - MAIL_MAX_RCPTS);
 	assert_string_equal(rep->rcpt[0].recipient, "u0@example.org");
 	{
 		char want[64];
