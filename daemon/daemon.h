@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "pipeline.h"
+#include "poison.h"
 #include "resend.h"
 #include "source.h"
 #include "storage/store.h"
@@ -22,6 +23,7 @@ struct daemon {
 	struct source *src;	 /* owned */
 	struct source *sent;	 /* owned: the sent: copies, or NULL */
 	struct pipeline pl;
+	struct poison poison; /* the parse marker and the suspects */
 	int sfd;		 /* signalfd: TERM INT HUP */
 	bool stopping;
 	bool reload;

@@ -67,6 +67,7 @@ status(struct daemon *d)
 struct reader {
 	struct source *src;
 	const struct verp *verp; /* the pipeline's, read only during a pass */
+	struct poison *poison;	 /* the daemon's; only the reader writes it */
 	bool inline_;	/* src->ops->same_thread: no thread, no queue */
 	bool done;	/* inline: next() said the pass is over */
 	struct workq q;
@@ -82,7 +83,7 @@ read_one(struct reader *r)
 	if (r->src->ops->next(r->src, &m) != 1)
 		return NULL;
 	pm = xmalloc(sizeof(*pm));
-	prepare_message(&m, daemon_now(), r->verp, pm);
+	prepare_message(&m, daemon_now(), r->verp, r->poison, pm);
 	return pm;
 }
 
@@ -185,11 +186,13 @@ daemon_test_kill(struct daemon *d)
 }
 
 static void
-reader_start(struct reader *r, struct source *src, const struct verp *v)
+reader_start(struct reader *r, struct source *src, const struct verp *v,
+    struct poison *ps)
 {
 	memset(r, 0, sizeof(*r));
 	r->src = src;
 	r->verp = v;
+	r->poison = ps;
 	r->inline_ = src->ops->same_thread;
 	if (r->inline_)
 		return;
@@ -241,7 +244,7 @@ loop_pass(struct daemon *d, bool full)
 		notify_ready(d->src->ops->describe(d->src));
 		d->ready = true;
 	}
-	reader_start(&r, d->src, pipeline_verp(&d->pl));
+	reader_start(&r, d->src, pipeline_verp(&d->pl), &d->poison);
 	b = xcalloc(cap, sizeof(*b));
 	how = xcalloc(cap, sizeof(*how));
 	do {

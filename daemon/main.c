@@ -217,6 +217,33 @@ parse_args(struct daemon *d, int argc, char **argv, bool *check_r)
 	return 0;
 }
 
+/*
+ * The poison marker (poison.h): a message the last run died parsing
+ * becomes a suspect, counted in the store; the suspects are read.
+ */
+static void
+poison_start(struct daemon *d)
+{
+	struct poison *ps = &d->poison;
+
+	if (poison_open(ps, d->conf->database) == -1)
+		return;
+	if (ps->died_sha[0] != '\0') {
+		log_warnx("%s: the last run ended while parsing it (a crash, "
+		    "the memory limit or the watchdog): it is parsed next in "
+		    "a process of its own", ps->died_ref);
+		if (store_suspect_add(d->st, ps->died_sha, ps->died_ref,
+		    daemon_now()) == -1)
+			log_warnx("store: suspect: %s", store_error(d->st));
+	}
+	if (store_suspect_each(d->st, poison_add, ps) == -1)
+		log_warnx("store: suspects: %s", store_error(d->st));
+	/* counted or not, it is tried on its own before it is parsed here */
+	if (ps->died_sha[0] != '\0' && poison_suspect(ps, ps->died_sha) == 0)
+		poison_add(ps, ps->died_sha, 1);
+	poison_idle(ps);
+}
+
 static int
 run(struct daemon *d)
 {
@@ -225,6 +252,7 @@ run(struct daemon *d)
 
 	if (daemon_open(d->conf, d->once, &d->st, &d->src, &d->sent) == -1)
 		return 1;
+	poison_start(d);
 	pipeline_init(&d->pl, d->st, d->conf);
 	log_info("started: %s, database %s%s%s%s",
 	    d->src->ops->describe(d->src), d->conf->database,
@@ -237,6 +265,7 @@ run(struct daemon *d)
 	    d->conf->resend.enabled ? resend_counts_text(&d->resends, rs,
 	    sizeof(rs)) : "");
 	pipeline_deinit(&d->pl);
+	poison_close(&d->poison);
 	d->src->ops->free(d->src);
 	if (d->sent != NULL)
 		d->sent->ops->free(d->sent);
@@ -252,6 +281,9 @@ main(int argc, char **argv)
 	int rc;
 
 	log_init("bounced", LOG_LVL_INFO, -1);
+	/* poison.h: one suspect message parsed on its own, from stdin */
+	if (argc == 2 && strcmp(argv[1], "--parse-isolated") == 0)
+		return poison_isolated_main();
 	if (parse_args(&d, argc, argv, &check) == -1)
 		return 2;
 	if ((d.conf = daemon_load_config(&d)) == NULL)

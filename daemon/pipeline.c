@@ -8,9 +8,11 @@
 #include "common/log.h"
 #include "common/sha256.h"
 #include "common/xmalloc.h"
+#include "mail/message.h"
 #include "mail/report_verp.h"
 #include "mail/resent.h"
 #include "pipeline.h"
+#include "poison.h"
 #include "resend.h"
 
 const char *
@@ -473,11 +475,43 @@ prepare_rcpt(struct prepared *pm, size_t i)
 		pr->retry_hint = resent_retry_hint(r->diagnostic);
 }
 
+/*
+ * A suspect (poison.h): parsed first in a process of its own. True when
+ * it must not be parsed here: *m->error then says why.
+ */
+static bool
+poisoned(struct poison *ps, struct prepared *pm, unsigned crashes)
+{
+	struct source_msg *m = &pm->m;
+	char why[128];
+
+	pm->suspect = true;
+	if (crashes >= 2) {
+		m->error = xasprintf("the daemon died %u times while parsing "
+		    "it (crash, memory or watchdog): not parsed again",
+		    crashes);
+		return true;
+	}
+	switch (poison_try(ps, m->buf, m->len, why, sizeof(why))) {
+	case 1:
+		m->error = xasprintf("the daemon died while parsing it, and "
+		    "a parse on its own failed too: %s", why);
+		return true;
+	case 0:
+		log_info("%s: parsed on its own without harm after the last "
+		    "run died: parsing it here", m->ref);
+		return false;
+	default: /* could not be tried: here, once more (counted) */
+		return false;
+	}
+}
+
 void
 prepare_message(struct source_msg *m, int64_t now, const struct verp *v,
-    struct prepared *pm)
+    struct poison *ps, struct prepared *pm)
 {
 	size_t i;
+	unsigned crashes;
 
 	memset(pm, 0, sizeof(*pm));
 	pm->verp.result = VERP_NONE;
@@ -491,8 +525,23 @@ prepare_message(struct source_msg *m, int64_t now, const struct verp *v,
 		return;
 	}
 	sha256_hex(m->buf, m->len, pm->sha256);
+	if (ps != NULL && (crashes = poison_suspect(ps, pm->sha256)) > 0 &&
+	    poisoned(ps, pm, crashes)) {
+		pm->error = m->error;
+		free(m->buf);
+		m->buf = NULL;
+		return;
+	}
+	if (ps != NULL)
+		poison_mark(ps, pm->sha256, m->ref);
+	poison_test_hook(pm->sha256);
 	if (report_parse(m->buf, m->len, &pm->rep, &pm->error) == 0) {
 		struct report *rep = pm->rep;
+
+		/* what the caps dropped is said, never silent (mail_limits.h);
+		 * no_structure and nul are no caps */
+		mail_flags_text(rep->mail_flags & ~(unsigned)(MAIL_F_HAS_NULS |
+		    MAIL_F_NO_STRUCTURE), pm->caps, sizeof(pm->caps));
 
 		if (v != NULL)
 			report_verp(rep, v, now, &pm->verp);
@@ -509,6 +558,8 @@ prepare_message(struct source_msg *m, int64_t now, const struct verp *v,
 			prepare_rcpt(pm, i);
 		}
 	}
+	if (ps != NULL)
+		poison_idle(ps);
 	free(m->buf); /* the report keeps its own normalised copy */
 	m->buf = NULL;
 }
@@ -565,6 +616,9 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 	int rc;
 
 	*ack_r = rep == NULL ? ACK_QUARANTINE : ACK_DONE;
+	/* recorded now, quarantined or not: no longer a suspect */
+	if (pm->suspect && store_suspect_del(p->st, pm->sha256) == -1)
+		return db_fail(p, "suspect");
 	if ((rc = store_message_find(p->st, pm->sha256, &id)) == -1)
 		return db_fail(p, "message");
 	if (rc == 1) { /* committed before a crash, or a copy */
@@ -578,17 +632,36 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 		sm.outcome = STORE_UNPARSABLE;
 		sm.error = pm->error;
 		p->batch.unparsable++;
-		hold(p, "%s: unparsable: %s: quarantined", m->ref, sm.error);
+		if (pm->suspect) /* a poison message: someone must look */
+			hold_warn(p, "%s: %s: quarantined", m->ref, sm.error);
+		else
+			hold(p, "%s: unparsable: %s: quarantined", m->ref,
+			    sm.error);
 		return add_message(p, &sm, &id);
 	}
 	sm.message_id = pm->message_id;
 	sm.authenticity = message_auth(p, pm);
 	log_verp(p, pm);
 	sm.outcome = rep->nrcpt > 0 ? STORE_BOUNCE : STORE_NOT_BOUNCE;
+	if (pm->caps[0] != '\0') {
+		sm.caps = pm->caps;
+		sm.rcpts_dropped = (int64_t)rep->rcpt_dropped;
+		if (rep->rcpt_dropped > 0)
+			hold_warn(p, "%s: cut by the parser's limits (%s): "
+			    "%zu recipients recorded, %zu more beyond "
+			    "MAIL_MAX_RCPTS not", m->ref, pm->caps, rep->nrcpt,
+			    rep->rcpt_dropped);
+		else
+			hold_warn(p, "%s: cut by the parser's limits (%s): "
+			    "only what came before the cut is read", m->ref,
+			    pm->caps);
+	}
 	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt == 0) {
 		p->batch.not_bounces++;
-		hold(p, "%s: %s: not a bounce: recorded", or_dash(sm.message_id),
-		    m->ref);
+		hold(p, "%s: %s: not a bounce%s%s%s: recorded",
+		    or_dash(sm.message_id), m->ref,
+		    pm->caps[0] != '\0' ? " (in what the limits left: " : "",
+		    pm->caps, pm->caps[0] != '\0' ? ")" : "");
 	}
 	for (i = 0; rc == 0 && i < rep->nrcpt; i++)
 		rc = record_rcpt(p, pm, i, id,

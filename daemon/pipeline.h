@@ -9,6 +9,7 @@
 #ifndef BD_PIPELINE_H
 #define BD_PIPELINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,12 +73,21 @@ struct prepared {
 	const char *message_id, *original_message_id, *resent_message_id;
 	struct report_verp verp; /* its signed return path (VERP_NONE when
 				  * none, or none is configured) */
+	bool suspect; /* the daemon died parsing it before (poison.h) */
+	/* the parser's caps it hit (mail_flags_text()), "" for none */
+	char caps[96];
 };
 
-/* Takes m over (m is cleared) and fills *pm; now is for classify_rcpt()
- * and the tag's age; v the signed return paths to look for, or NULL. */
+/*
+ * Takes m over (m is cleared) and fills *pm; now is for classify_rcpt()
+ * and the tag's age; v the signed return paths to look for, or NULL; ps
+ * the poison marker and suspects (poison.h), or NULL. A suspect that
+ * kills its isolated parse, or has killed the daemon twice, is not
+ * parsed: unparsable, with the reason.
+ */
+struct poison;
 void prepare_message(struct source_msg *m, int64_t now, const struct verp *v,
-    struct prepared *pm);
+    struct poison *ps, struct prepared *pm);
 void prepared_free(struct prepared *pm);
 
 /*

@@ -1,0 +1,120 @@
+#!/bin/sh
+# Poison messages and memory bombs (issue 14, daemon/poison.h):
+# 1. a message that crashes the parser (a test hook: SIGSEGV) kills the
+#    first run; the second start parses it on its own, sees that die too,
+#    quarantines it with the reason and records everything else;
+# 2. one that hangs the parser until the watchdog (here kill -9) ends the
+#    run is quarantined when its isolated parse runs out of time;
+# 3. one that crashed a run by chance (the hook gone) is parsed as usual;
+# 4. a million-part and a five-million-field message are recorded by a
+#    daemon limited to 400 MB of address space, flagged as cut, and the
+#    next message is recorded too.
+# usage: daemon_poison.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
+bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5
+. "$src/tests/integration/lib.sh"
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+ex=$src/examples/maildir/new
+pid=
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; true' EXIT
+
+setup() {
+	rm -rf md bounced.db bounced.db-* bounced.db.parsing log
+	mk_maildir md
+	printf 'database: bounced.db\nmaildir:\n  path: md\n' >bounced.yaml
+	cp "$ex/1732800001.M1P100Q1.example.org" md/new/poison
+	cp "$ex/1732800002.M1P100Q2.example.org" md/new/b2
+	cp "$ex/1732800003.M1P100Q3.example.org" md/new/b3
+	sha=$(sha256sum md/new/poison | cut -d' ' -f1)
+}
+rows() { sql bounced.db "SELECT count(*) FROM messages"; }
+
+# 1. a crash, twice
+setup
+if BOUNCED_TEST_CRASH_SHA256=$sha "$bounced" --once -c bounced.yaml \
+    >log 2>&1; then
+	cat log; fail "the crash hook did not crash the first run"
+fi
+[ -e md/new/poison ] || fail "the message that crashed the run was moved"
+grep -q "^$sha poison" bounced.db.parsing ||
+    fail "the marker does not name the message the run died on: $(cat bounced.db.parsing)"
+BOUNCED_TEST_CRASH_SHA256=$sha "$bounced" --once -c bounced.yaml >log 2>&1 ||
+    { cat log; fail "the second start failed (exit $?)"; }
+grep -q 'poison: the last run ended while parsing it' log ||
+    { cat log; fail "the second start does not say what the last run died on"; }
+grep -q 'poison: the daemon died while parsing it, and a parse on its own failed too: it was killed by signal 11' log ||
+    { cat log; fail "the quarantine does not say why"; }
+[ -e md/.Quarantine/new/poison ] || { ls -R md; fail "not quarantined"; }
+[ "$(rows)" = 3 ] || fail "$(rows) messages recorded, want 3"
+[ "$(sql bounced.db "SELECT outcome FROM messages WHERE source_ref = 'poison'")" = unparsable ] ||
+    fail "the poison message is not recorded as unparsable"
+sql bounced.db "SELECT error FROM messages WHERE source_ref = 'poison'" |
+    grep -q 'signal 11' || fail "messages.error does not say why"
+[ "$(sql bounced.db 'SELECT count(*) FROM suspects')" = 0 ] ||
+    fail "the suspect is still listed after it was recorded"
+[ "$(count_files md/new)" = 0 ] || fail "messages left in new/"
+# a third run has nothing to do and does not crash
+BOUNCED_TEST_CRASH_SHA256=$sha "$bounced" --once -c bounced.yaml >log 2>&1 ||
+    { cat log; fail "a third run failed"; }
+echo "a crashing message: quarantined on the second start, with the signal"
+
+# 2. a hang that the watchdog ends (here: kill -9 while it hangs)
+setup
+BOUNCED_TEST_HANG_SHA256=$sha "$bounced" -c bounced.yaml >log 2>&1 &
+pid=$!
+marked() { grep -q "^$sha poison" bounced.db.parsing; }
+wait_for 10 marked || { cat log; fail "the hang was never reached"; }
+kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=
+t0=$(date +%s)
+BOUNCED_TEST_HANG_SHA256=$sha BOUNCED_TEST_PARSE_TIMEOUT_MS=2000 \
+    "$bounced" --once -c bounced.yaml >log 2>&1 ||
+    { cat log; fail "the start after the hang failed"; }
+t1=$(date +%s)
+grep -q 'it did not finish in 2 s: quarantined' log ||
+    { cat log; fail "the hanging message was not quarantined for its time"; }
+[ -e md/.Quarantine/new/poison ] || fail "the hanging message is not in the quarantine"
+[ "$(rows)" = 3 ] || fail "$(rows) messages recorded after the hang, want 3"
+[ $((t1 - t0)) -lt 30 ] || fail "the isolated parse was not cut at its time limit"
+echo "a hanging message: quarantined after its isolated parse timed out ($((t1 - t0)) s)"
+
+# 3. a crash that was not the message's: parsed as usual
+setup
+BOUNCED_TEST_CRASH_SHA256=$sha "$bounced" --once -c bounced.yaml >log 2>&1 &&
+    fail "the crash hook did not crash"
+"$bounced" --once -c bounced.yaml >log 2>&1 || { cat log; fail "exit $?"; }
+grep -q 'parsed on its own without harm' log ||
+    { cat log; fail "the suspect was not tried on its own"; }
+[ "$(sql bounced.db "SELECT outcome FROM messages WHERE source_ref = 'poison'")" = bounce ] ||
+    fail "a message that parses was not recorded as the bounce it is"
+[ ! -e md/.Quarantine/new/poison ] || fail "a message that parses was quarantined"
+[ "$(sql bounced.db 'SELECT count(*) FROM suspects')" = 0 ] ||
+    fail "the suspect is still listed"
+echo "a crash by chance: the message is tried on its own, then recorded"
+
+# 4. memory bombs under an address-space limit
+if grep -q __asan_init "$bounced"; then
+	echo "memory bombs: skipped in this build (ASan reserves terabytes of" \
+	    "address space; prlimit --as cannot apply); run in the plain build"
+	exit 0
+fi
+setup
+rm md/new/poison
+"$python" - <<'PY'
+head = ("From: MAILER-DAEMON@example.net\nTo: a@example.com\n"
+        "Subject: bomb\nMIME-Version: 1.0\n")
+with open("md/new/parts", "w") as f:
+    f.write(head + 'Content-Type: multipart/mixed; boundary="b"\n\n')
+    f.write("--b\n\n" * 1000000 + "--b--\n")
+with open("md/new/fields", "w") as f:
+    f.write(head + "X:a\n" * 5000000 + "\nbody\n")
+PY
+prlimit --as=400000000 "$bounced" --once -c bounced.yaml >log 2>&1 ||
+    { cat log; fail "under prlimit --as=400000000: exit $?"; }
+[ "$(rows)" = 4 ] || { cat log; fail "$(rows) messages recorded, want 4"; }
+[ "$(sql bounced.db "SELECT caps FROM messages WHERE source_ref = 'parts'")" = parts ] ||
+    fail "the million-part message is not flagged as cut"
+sql bounced.db "SELECT caps FROM messages WHERE source_ref = 'fields'" |
+    grep -q fields || fail "the five-million-field message is not flagged"
+grep -q "parts: cut by the parser's limits (parts)" log ||
+    { cat log; fail "the cut is not logged"; }
+[ "$(count_files md/new)" = 0 ] || fail "messages left in new/"
+echo "memory bombs under 400 MB of address space: recorded, flagged, logged"
