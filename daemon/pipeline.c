@@ -651,9 +651,14 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 			    "%zu recipients recorded, %zu more beyond "
 			    "MAIL_MAX_RCPTS not", m->ref, pm->caps, rep->nrcpt,
 			    rep->rcpt_dropped);
-		else
+		else if (rep->mail_flags & ~(unsigned)(MAIL_F_TEXT_CUT |
+		    MAIL_F_HAS_NULS | MAIL_F_NO_STRUCTURE))
 			hold_warn(p, "%s: cut by the parser's limits (%s): "
 			    "only what came before the cut is read", m->ref,
+			    pm->caps);
+		else /* a long text, read to MAIL_MAX_TEXT: common, benign */
+			hold(p, "%s: cut by the parser's limits (%s): only the "
+			    "first 512 KiB of a text part is read", m->ref,
 			    pm->caps);
 	}
 	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt == 0) {

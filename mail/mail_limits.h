@@ -19,6 +19,12 @@
  * first lines; a returned original can be 50 MB and is never decoded.
  */
 #define MAIL_MAX_TEXT (512 * 1024)
+/*
+ * A delivery-status part is read whole (RFC 3464 sets no limit), up to
+ * the largest message a source hands over, so that the recipients past
+ * MAIL_MAX_RCPTS are counted: 100,000 of them take about 6 MB.
+ */
+#define MAIL_MAX_DSN_TEXT (64 * 1024 * 1024)
 /* Header block examined at the top of a message (RFC 5322 sets none). */
 #define MAIL_MAX_HEADER (1024 * 1024)
 /* One diagnostic kept per recipient, after unfolding. */

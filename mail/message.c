@@ -104,31 +104,45 @@ mail_header_block_len(const char *s, size_t len)
 }
 
 /*
- * Whether the Content-Type field starting at s[i] (a line start) opens a
- * level: "Content-Type", optional white space, ':' (RFC 822's obsolete
- * syntax, which libetpan accepts), then a value that may be folded over
- * continuation lines (RFC 5322 2.2.3) naming multipart/ or message/.
+ * What a Content-Type field starting at s[i] (a line start) says, enough
+ * for the pre-pass: "Content-Type", optional white space, ':' (RFC 822's
+ * obsolete syntax, which libetpan accepts), then a value that may be
+ * folded over continuation lines (RFC 5322 2.2.3). The type comes first
+ * in the value: a few folded lines suffice.
  */
-static bool
-opens_level(const char *s, size_t len, size_t i)
+enum ctype {
+	CT_OTHER,   /* not a Content-Type, or a discrete type */
+	CT_NESTS,   /* multipart/ or message/: a level of nesting */
+	CT_MESSAGE, /* message/rfc822 or message/global: a header follows */
+	CT_DIGEST,  /* multipart/digest: its parts are messages by default */
+};
+
+static enum ctype
+content_type_at(const char *s, size_t len, size_t i)
 {
 	size_t b = i + 12, e, lim;
 
 	if (!ci_starts(s + i, len - i, "content-type"))
-		return false;
+		return CT_OTHER;
 	while (b < len && (s[b] == ' ' || s[b] == '\t'))
 		b++;
 	if (b >= len || s[b] != ':')
-		return false;
-	/* the type comes first in the value: a few folded lines suffice */
+		return CT_OTHER;
 	lim = b + 512 < len ? b + 512 : len;
 	for (e = b + 1; e < lim; e++) {
 		if (s[e] == '\n' && !(e + 1 < lim &&
 					 (s[e + 1] == ' ' || s[e + 1] == '\t')))
 			break;
 	}
-	return ci_find(s + b, e - b, "multipart") != NULL ||
-	    ci_find(s + b, e - b, "message/") != NULL;
+	if (ci_find(s + b, e - b, "message/rfc822") != NULL ||
+	    ci_find(s + b, e - b, "message/global") != NULL)
+		return CT_MESSAGE;
+	if (ci_find(s + b, e - b, "multipart/digest") != NULL)
+		return CT_DIGEST;
+	if (ci_find(s + b, e - b, "multipart") != NULL ||
+	    ci_find(s + b, e - b, "message/") != NULL)
+		return CT_NESTS;
+	return CT_OTHER;
 }
 
 /*
@@ -141,21 +155,25 @@ opens_level(const char *s, size_t len, size_t i)
  * parameters 436 MB, and a million nested comments overflowed the stack.
  *
  * So one pass over the lines first counts what it would build: lines that
- * may be a boundary delimiter ("--", RFC 2046 5.1.1), lines that may start
- * a header field (RFC 5322 2.2: a name, ':') with their continuation
- * lines, the list separators (',' ';') and the comment nesting in those
- * fields, and multipart or message Content-Types. The text handed to
- * libetpan ends before the line (or the field) that passes a cap
- * (mail_limits.h), and the cut is flagged. A report's own parts come
- * first. Every such line counts, not only those inside header blocks:
- * an embedded message's header sits in a body, and erring on the side of
- * cutting costs only the tail of a hostile message.
+ * may be a boundary delimiter ("--", RFC 2046 5.1.1); in the header blocks
+ * libetpan parses -- the message's, each part's after a delimiter, and a
+ * message/rfc822 body's -- the fields (RFC 5322 2.2), the list separators
+ * (',' ';') and the comment nesting in them; and multipart or message
+ * Content-Types. The text handed to libetpan ends before the line (or
+ * the field) that passes a cap (mail_limits.h), and the cut is flagged.
+ * A report's own parts come first. A "--" line in a text is taken for a
+ * delimiter and the lines after it for a header: that errs on the side
+ * of counting. Under multipart/digest, whose parts are messages without
+ * saying so (RFC 2046 5.1.5), every line that looks like a field counts.
  */
 struct cut {
 	size_t delims, fields, items, levels;
 	size_t field_at; /* where the current field started */
 	unsigned depth;	 /* its comment nesting */
-	bool in_field;
+	bool in_header;	 /* in a header block libetpan parses */
+	bool in_field;	 /* in a field of it (continuation lines) */
+	bool message;	 /* the block's Content-Type is message/rfc822 */
+	bool digest;	 /* a multipart/digest was seen: count everything */
 };
 
 /* The field's bytes s[0..n): separators and comments. False: over a cap. */
@@ -188,6 +206,33 @@ cut_field_bytes(struct cut *c, const char *s, size_t n, unsigned *flags)
 	return true;
 }
 
+/* A header field's first line at s[i..i+n). False: over a cap. */
+static bool
+cut_field(struct cut *c, const char *s, size_t len, size_t i, size_t n,
+    unsigned *flags)
+{
+	if (++c->fields > MAIL_MAX_FIELDS) {
+		*flags |= MAIL_F_TOO_MANY_FIELDS;
+		return false;
+	}
+	if (s[i] == 'c' || s[i] == 'C') {
+		enum ctype t = content_type_at(s, len, i);
+
+		if (t != CT_OTHER && ++c->levels > MAIL_MAX_MULTIPART_HEADERS) {
+			*flags |= MAIL_F_TRUNCATED_DEPTH;
+			return false;
+		}
+		if (t == CT_MESSAGE)
+			c->message = true;
+		else if (t == CT_DIGEST)
+			c->digest = true;
+	}
+	c->in_field = true;
+	c->field_at = i;
+	c->depth = 0;
+	return cut_field_bytes(c, s + i, n, flags);
+}
+
 static size_t
 structure_cut(const char *s, size_t len, unsigned *flags)
 {
@@ -196,6 +241,7 @@ structure_cut(const char *s, size_t len, unsigned *flags)
 	size_t i, n;
 
 	memset(&c, 0, sizeof(c));
+	c.in_header = true; /* the message's own header */
 	for (i = 0; i < len; i = (size_t)(nl - s) + 1) {
 		size_t rest = len - i;
 
@@ -205,26 +251,20 @@ structure_cut(const char *s, size_t len, unsigned *flags)
 			if (!cut_field_bytes(&c, s + i, n, flags))
 				return c.field_at;
 		} else if (s[i] == '-' && n > 1 && s[i + 1] == '-') {
-			c.in_field = false;
+			/* a delimiter: a part's header follows */
 			if (++c.delims > MAIL_MAX_DELIMITERS) {
 				*flags |= MAIL_F_TOO_MANY_PARTS;
 				return i;
 			}
-		} else if (starts_with_field(s + i, n)) {
-			if (++c.fields > MAIL_MAX_FIELDS) {
-				*flags |= MAIL_F_TOO_MANY_FIELDS;
-				return i;
-			}
-			if ((s[i] == 'c' || s[i] == 'C') &&
-			    opens_level(s, len, i) &&
-			    ++c.levels > MAIL_MAX_MULTIPART_HEADERS) {
-				*flags |= MAIL_F_TRUNCATED_DEPTH;
-				return i;
-			}
-			c.in_field = true;
-			c.field_at = i;
-			c.depth = 0;
-			if (!cut_field_bytes(&c, s + i, n, flags))
+			c.in_header = true;
+			c.in_field = c.message = false;
+		} else if (n == 0 && c.in_header) {
+			/* the header block ends; a message/rfc822 body is one */
+			c.in_header = c.message;
+			c.in_field = c.message = false;
+		} else if ((c.in_header || c.digest) &&
+		    starts_with_field(s + i, n)) {
+			if (!cut_field(&c, s, len, i, n, flags))
 				return i;
 		} else {
 			c.in_field = false;
@@ -502,6 +542,7 @@ mail_flags_text(unsigned flags, char *buf, size_t len)
 		{ MAIL_F_TRUNCATED_DEPTH, "depth" },
 		{ MAIL_F_TOO_MANY_RCPTS, "recipients" },
 		{ MAIL_F_HEADER_CUT, "header" },
+		{ MAIL_F_TEXT_CUT, "text" },
 		{ MAIL_F_HAS_NULS, "nul" },
 		{ MAIL_F_NO_STRUCTURE, "no_structure" },
 	};
@@ -664,7 +705,7 @@ const char *
 mail_part_text(struct mail_message *msg, const struct mail_part *part,
     size_t *len_r)
 {
-	size_t in_len = part->body_len, idx = 0, dlen = 0;
+	size_t in_len = part->body_len, idx = 0, dlen = 0, max = MAIL_MAX_TEXT;
 	char *dec = NULL;
 	const char *out;
 	int r;
@@ -673,21 +714,30 @@ mail_part_text(struct mail_message *msg, const struct mail_part *part,
 		*len_r = 0;
 		return "";
 	}
+	/* a report's fields are read whole, so that every recipient is
+	 * counted (MAIL_MAX_RCPTS); prose only in its first lines */
+	if (strcmp(part->type, "message/delivery-status") == 0 ||
+	    strcmp(part->type, "message/global-delivery-status") == 0)
+		max = MAIL_MAX_DSN_TEXT;
 	switch (part->enc) {
 	case MAIL_ENC_BASE64:
-		if (in_len > MAIL_MAX_TEXT / 3 * 4 + 1024)
-			in_len = MAIL_MAX_TEXT / 3 * 4 + 1024;
+		if (in_len > max / 3 * 4 + 1024)
+			in_len = max / 3 * 4 + 1024;
 		break;
 	case MAIL_ENC_QP:
-		if (in_len > MAIL_MAX_TEXT * 3)
-			in_len = MAIL_MAX_TEXT * 3;
+		if (in_len > max * 3)
+			in_len = max * 3;
 		break;
 	default:
-		if (in_len > MAIL_MAX_TEXT)
-			in_len = MAIL_MAX_TEXT;
+		if (in_len > max)
+			in_len = max;
+		break;
+	}
+	if (in_len < part->body_len)
+		msg->flags |= MAIL_F_TEXT_CUT;
+	if (part->enc == MAIL_ENC_IDENTITY)
 		return to_utf8(msg->arena, part->charset, part->body, in_len,
 		    len_r);
-	}
 	r = mailmime_part_parse(part->body, in_len, &idx,
 	    part->enc == MAIL_ENC_BASE64 ? MAILMIME_MECHANISM_BASE64
 					 : MAILMIME_MECHANISM_QUOTED_PRINTABLE,

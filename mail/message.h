@@ -20,6 +20,7 @@ enum mail_flag {
 	MAIL_F_HEADER_CUT = 1 << 4,
 	MAIL_F_TOO_MANY_RCPTS = 1 << 5, /* report_add_rcpt() hit its cap */
 	MAIL_F_TOO_MANY_FIELDS = 1 << 6, /* MAIL_MAX_FIELDS: text cut */
+	MAIL_F_TEXT_CUT = 1 << 7, /* a part read only to MAIL_MAX_TEXT */
 };
 
 enum mail_enc {

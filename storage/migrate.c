@@ -225,8 +225,7 @@ static const char schema_v5[] =
  * while parsing (daemon/poison.h): counted per start, deleted when the
  * message is recorded, quarantined or not. messages.caps names the
  * parser's caps a message hit, comma-separated (mail_flags_text():
- * 'parts', 'fields', 'depth', 'recipients', 'header', 'nul',
- * 'no_structure'), and rcpts_dropped how many recipients lay beyond
+ * 'parts', 'fields', 'depth', 'recipients', 'header', 'text'), and rcpts_dropped how many recipients lay beyond
  * MAIL_MAX_RCPTS; NULL when none.
  */
 static const char schema_v6[] =

@@ -6,7 +6,9 @@
 # 2. one that hangs the parser until the watchdog (here kill -9) ends the
 #    run is quarantined when its isolated parse runs out of time;
 # 3. one that crashed a run by chance (the hook gone) is parsed as usual;
-# 4. a million-part and a five-million-field message are recorded by a
+# 4. 100,000 recipients and a report nested too deep are recorded with
+#    the caps they hit, stored and logged;
+# 5. a million-part and a five-million-field message are recorded by a
 #    daemon limited to 400 MB of address space, flagged as cut, and the
 #    next message is recorded too.
 # usage: daemon_poison.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
@@ -90,7 +92,44 @@ grep -q 'parsed on its own without harm' log ||
     fail "the suspect is still listed"
 echo "a crash by chance: the message is tried on its own, then recorded"
 
-# 4. memory bombs under an address-space limit
+# 4. caps that drop data say so: 100,000 recipients, a report nested deep
+setup
+rm md/new/poison
+"$python" - <<'PY'
+with open("md/new/many", "w") as f:
+    f.write("From: MAILER-DAEMON@example.net\nTo: a@example.com\n"
+            "Subject: failure\nMIME-Version: 1.0\nContent-Type: "
+            'multipart/report; report-type=delivery-status; boundary="b"\n'
+            "\n--b\nContent-Type: message/delivery-status\n\n"
+            "Reporting-MTA: dns; mx.example.net\n")
+    for i in range(100000):
+        f.write("\nFinal-Recipient: rfc822; u%d@example.org\n"
+                "Action: failed\nStatus: 5.1.1\n" % i)
+    f.write("\n--b--\n")
+with open("md/new/deep", "w") as f:
+    f.write("From: MAILER-DAEMON@example.net\nMIME-Version: 1.0\n")
+    for i in range(200):
+        f.write('Content-Type: multipart/mixed; boundary="n%d"\n\n--n%d\n'
+                % (i, i))
+    f.write("Content-Type: message/delivery-status\n\n"
+            "Final-Recipient: rfc822; deep@example.org\n"
+            "Action: failed\nStatus: 5.1.1\n")
+PY
+"$bounced" --once -c bounced.yaml >log 2>&1 || { cat log; fail "exit $?"; }
+got=$(sql bounced.db "SELECT caps || ' ' || rcpts_dropped FROM messages WHERE source_ref = 'many'")
+[ "$got" = "recipients 99000" ] ||
+    fail "100,000 recipients: caps and rcpts_dropped are '$got'"
+[ "$(sql bounced.db "SELECT count(*) FROM bounces")" -ge 1000 ] ||
+    fail "the first 1000 recipients were not recorded"
+grep -q "many: cut by the parser's limits (recipients): 1000 recipients recorded, 99000 more beyond MAIL_MAX_RCPTS not" log ||
+    { cat log; fail "the recipients dropped are not logged"; }
+[ "$(sql bounced.db "SELECT caps FROM messages WHERE source_ref = 'deep'")" = depth ] ||
+    fail "the nesting cut is not stored"
+grep -q "deep: cut by the parser's limits (depth)" log ||
+    { cat log; fail "a report cut by nesting is read without a word"; }
+echo "caps: 99000 recipients dropped and a nesting cut, stored and logged"
+
+# 5. memory bombs under an address-space limit
 if grep -q __asan_init "$bounced"; then
 	echo "memory bombs: skipped in this build (ASan reserves terabytes of" \
 	    "address space; prlimit --as cannot apply); run in the plain build"
