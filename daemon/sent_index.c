@@ -35,6 +35,7 @@ struct sent_copy {
 	struct source_msg m;
 	char sha[SHA256_HEX_LEN + 1];
 	struct sent_info info;
+	bool suspect; /* the daemon died parsing it (poison.h): skipped */
 };
 
 struct sent_counts {
@@ -43,17 +44,29 @@ struct sent_counts {
 
 /* The pure part, before the transaction: hash and parse. */
 static void
-prepare(struct sent_copy *c)
+prepare(struct poison *ps, struct sent_copy *c)
 {
 	memset(c->sha, 0, sizeof(c->sha));
 	memset(&c->info, 0, sizeof(c->info));
+	c->suspect = false;
 	if (c->m.error != NULL) {
 		log_warnx("sent: %s: %s: not indexed, acknowledged", c->m.ref,
 		    c->m.error);
 		return;
 	}
 	sha256_hex(c->m.buf, c->m.len, c->sha);
+	/* a copy the daemon died parsing is not parsed again (poison.h) */
+	if (poison_suspect(ps, c->sha) > 0) {
+		c->suspect = true;
+		c->m.error = xstrdup("the daemon died while parsing it");
+		log_warnx("sent: %s: %s: not indexed, acknowledged", c->m.ref,
+		    c->m.error);
+		return;
+	}
+	poison_mark(ps, c->sha, c->m.ref);
+	poison_test_hook(c->sha);
 	(void)sent_parse(c->m.buf, c->m.len, &c->info);
+	poison_idle(ps);
 	if (c->info.message_id == NULL)
 		log_debug("sent: %s: no Message-ID: kept, but no bounce can "
 			  "name it",
@@ -95,6 +108,11 @@ index_one(struct daemon *d, struct sent_copy *c, struct sent_counts *k)
 	int64_t id;
 	int rc;
 
+	if (c->suspect && store_suspect_del(d->st, c->sha) == -1) {
+		log_warnx("store: suspect: %s: %s", c->m.ref,
+		    store_error(d->st));
+		return -1;
+	}
 	if (c->m.error != NULL)
 		return 0;
 	if ((rc = store_sent_find(d->st, c->sha, &id)) == 1) {
@@ -135,7 +153,7 @@ batch(struct daemon *d, struct sent_copy *c, struct sent_counts *total)
 			more = false;
 			break;
 		}
-		prepare(&c[n]);
+		prepare(&d->poison, &c[n]);
 		bytes += c[n].m.len;
 		n++;
 	}

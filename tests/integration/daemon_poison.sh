@@ -20,7 +20,7 @@ pid=
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; true' EXIT
 
 setup() {
-	rm -rf md bounced.db bounced.db-* bounced.db.parsing log
+	rm -rf md sent bounced.db bounced.db-* bounced.db.parsing log
 	mk_maildir md
 	printf 'database: bounced.db\nmaildir:\n  path: md\n' >bounced.yaml
 	cp "$ex/1732800001.M1P100Q1.example.org" md/new/poison
@@ -91,6 +91,27 @@ grep -q 'parsed on its own without harm' log ||
 [ "$(sql bounced.db 'SELECT count(*) FROM suspects')" = 0 ] ||
     fail "the suspect is still listed"
 echo "a crash by chance: the message is tried on its own, then recorded"
+
+# 3b. a sent: copy that crashes the parser is skipped on the next start
+setup
+rm md/new/poison
+mk_maildir sent
+printf 'database: bounced.db\nmaildir:\n  path: md\nsent:\n  maildir: sent\n' >bounced.yaml
+printf 'From: news@example.org\nTo: a@example.net\nMessage-ID: <s1@example.org>\n\nhello\n' >sent/new/s1
+printf 'From: news@example.org\nTo: b@example.net\nMessage-ID: <s2@example.org>\n\nhello\n' >sent/new/s2
+ssha=$(sha256sum sent/new/s1 | cut -d' ' -f1)
+BOUNCED_TEST_CRASH_SHA256=$ssha "$bounced" --once -c bounced.yaml >log 2>&1 &&
+    { cat log; fail "the crash hook did not crash the sent: pass"; }
+BOUNCED_TEST_CRASH_SHA256=$ssha "$bounced" --once -c bounced.yaml >log 2>&1 ||
+    { cat log; fail "the start after a sent: crash failed (exit $?)"; }
+grep -q 'sent: s1: the daemon died while parsing it: not indexed' log ||
+    { cat log; fail "the poison copy is not named"; }
+[ "$(sql bounced.db "SELECT count(*) FROM sent_messages WHERE message_id = 's2@example.org'")" = 1 ] ||
+    fail "the other copy was not indexed"
+[ "$(sql bounced.db 'SELECT count(*) FROM suspects')" = 0 ] ||
+    fail "the sent copy is still a suspect"
+[ "$(rows)" = 2 ] || fail "the bounces were not recorded after a sent: crash"
+echo "a sent: copy that crashes the parser: skipped on the next start"
 
 # 4. caps that drop data say so: 100,000 recipients, a report nested deep
 setup
