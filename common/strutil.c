@@ -290,30 +290,75 @@ find_address(const char *s, size_t len, const char **start_r, size_t *len_r)
 	return false;
 }
 
+size_t
+str_utf8_seq(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (len == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	/* RFC 3629 4: the lead byte gives the length; C0, C1 and F5..FF
+	 * start nothing */
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	/* the second byte's range excludes overlongs (E0, F0), surrogates
+	 * (ED) and what lies past U+10FFFF (F4) */
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	return n;
+}
+
+bool
+str_utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0, n;
+
+	while (i < len) {
+		if ((n = str_utf8_seq(s + i, len - i)) == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
 char *
 str_utf8_clean(char *s)
 {
-	unsigned char *p = (unsigned char *)s;
+	size_t len, i = 0, n;
 
-	while (p != NULL && *p != '\0') {
-		int n = *p < 0x80 ? 0
-		    : (*p & 0xe0) == 0xc0 ? 1
-		    : (*p & 0xf0) == 0xe0 ? 2
-		    : (*p & 0xf8) == 0xf0 ? 3
-		    : -1;
-		int i;
-
-		for (i = 1; n > 0 && i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80) {
-				n = -1;
-				break;
-			}
-		}
-		if (n < 0) {
-			*p++ = '?';
+	if (s == NULL)
+		return NULL;
+	len = strlen(s);
+	while (i < len) {
+		if ((n = str_utf8_seq(s + i, len - i)) == 0) {
+			s[i++] = '?';
 			continue;
 		}
-		p += n + 1;
+		i += n;
 	}
 	return s;
 }
