@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "mailbox.h"
+
 /* Next byte in [p, end) equal to c, or NULL: memchr, which is vectorised */
 static const char *
 next_byte(const char *p, const char *end, int c)
@@ -234,8 +236,9 @@ static bool
 addr_char(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    bd_isdigit(c) || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL ||
-	    c >= 0x80;
+	       bd_isdigit(c) ||
+	       (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL) ||
+	       c >= 0x80;
 }
 
 static bool
@@ -243,6 +246,56 @@ domain_char(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    bd_isdigit(c) || c == '-' || c == '.' || c >= 0x80;
+}
+
+/* C0 controls but white space, and DEL: no text has them, a hole may */
+static bool
+ctl_char(int c)
+{
+	return (c < 0x20 && !bd_isspace(c)) || c == 0x7f;
+}
+
+/* How far around a candidate "<" and ">" are looked for: a path's length
+ * (RFC 5321 4.5.3.1.3), so that a long line stays linear */
+#define BRACKET_REACH 256
+
+/*
+ * s[b..e) is inside "<...>" on its line, and the brackets hold white space
+ * or a control character: more than an addr-spec (with a route or a
+ * "mailto:"), so the candidate is the tail or head of something else.
+ */
+static bool
+bracket_junk(const char *s, size_t len, size_t b, size_t e)
+{
+	size_t l = b, r = e, k;
+
+	while (l > 0 && b - l < BRACKET_REACH && s[l - 1] != '<' &&
+	       s[l - 1] != '>' && s[l - 1] != '\n')
+		l--;
+	if (l == 0 || s[l - 1] != '<')
+		return false;
+	while (r < len && r - e < BRACKET_REACH && s[r] != '>' && s[r] != '<' &&
+	       s[r] != '\n')
+		r++;
+	if (r >= len || s[r] != '>')
+		return false;
+	for (k = l; k < r; k++) {
+		if (bd_isspace((unsigned char)s[k]) ||
+		    ctl_char((unsigned char)s[k]))
+			return true;
+	}
+	return false;
+}
+
+/* The candidate s[b..e) is an address, whole. */
+static bool
+whole_address(const char *s, size_t len, size_t b, size_t e)
+{
+	if (b > 0 && ctl_char((unsigned char)s[b - 1]))
+		return false;
+	if (e < len && ctl_char((unsigned char)s[e]))
+		return false;
+	return !bracket_junk(s, len, b, e) && mailbox_valid(s + b, e - b);
 }
 
 bool
@@ -281,7 +334,7 @@ find_address(const char *s, size_t len, const char **start_r, size_t *len_r)
 			/* the dot must survive the trim: "a@b.-" is no domain */
 			dot = memchr(s + i + 1, '.', e - i - 1) != NULL;
 		}
-		if (!dot || e == i + 1)
+		if (!dot || e == i + 1 || !whole_address(s, len, b, e))
 			continue;
 		*start_r = s + b;
 		*len_r = e - b;

@@ -87,7 +87,11 @@ int find_reply_code(const char *s, size_t len);
 /*
  * Finds the first thing that looks like an addr-spec in s[0..len): stores
  * its start and length. Returns true on success. Accepts "<a@b>" and bare
- * a@b; the domain must contain a dot or be a literal.
+ * a@b; the domain must contain a dot or be a literal. A candidate is
+ * skipped, not shortened, when it is no valid address (mailbox_valid()),
+ * when a control character or NUL touches it (a hole in the text: the
+ * address went on), or when the "<...>" around it holds white space or a
+ * control character too ("<us er@x>" names no "er@x").
  */
 bool find_address(const char *s, size_t len, const char **start_r,
     size_t *len_r);

@@ -362,6 +362,69 @@ test_utf8_clean(void **state)
 	assert_null(str_utf8_clean(NULL));
 }
 
+/*
+ * A NUL or a control character in an address, or junk inside its angle
+ * brackets, makes it no address: never its tail or head (issue 14).
+ */
+static void
+test_find_address_holes(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *want; /* NULL: none */
+	} cases[] = {
+	    {"us\0er@example.org", 17, NULL},
+	    {"user@exam\0ple.org", 17, NULL},
+	    {"user@example.org\0x", 18, NULL},
+	    {"us\x01"
+	     "er@example.org",
+		17, NULL},
+	    {"us\x7f"
+	     "er@example.org",
+		17, NULL},
+	    {"<us er@example.org>", 19, NULL},
+	    {"<user@example.or g>", 19, NULL},
+	    {"<us\ter@example.org>", 19, NULL},
+	    {"user@[1.2.3.4 > x]", 18, NULL},
+	    {"user@[1.2.3.4]>", 15, "user@[1.2.3.4]"},
+	    {"user@[300.2.3.4]", 16, NULL},
+	    {"j\xe9r\xf4me@example.org", 18, NULL},
+	    /* a hole before the first address does not hide the next */
+	    {"us\0er@example.org or <ann@example.org>", 38, "ann@example.org"},
+	    /* brackets that hold the address alone, or with a route */
+	    {"<mailto:ann@example.org>", 24, "ann@example.org"},
+	    {"<@relay.example:ann@example.org>", 32, "ann@example.org"},
+	    {"to <ann@example.org> now", 24, "ann@example.org"},
+	    {"<<< 550 ann@example.org unknown", 31, "ann@example.org"},
+	    {"x <a> ann@example.org <b> y", 27, "ann@example.org"},
+	    {"ann@example.org\tunknown", 23, "ann@example.org"},
+	    {"j\xc3\xa9r\xc3\xb4me@example.org", 20,
+		"j\xc3\xa9r\xc3\xb4me@example.org"},
+	};
+	size_t i, nfail = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned char *copy = exact_copy(cases[i].text, cases[i].len);
+		const char *start = NULL;
+		size_t alen = 0;
+		bool ok = find_address(
+		    (const char *)copy, cases[i].len, &start, &alen);
+
+		if (ok != (cases[i].want != NULL) ||
+		    (ok && (alen != strlen(cases[i].want) ||
+			       memcmp(start, cases[i].want, alen) != 0))) {
+			nfail++;
+			print_error("case %zu: found \"%.*s\", want \"%s\"\n",
+			    i, ok ? (int)alen : 0, ok ? start : "",
+			    cases[i].want != NULL ? cases[i].want : "(none)");
+		}
+		free(copy);
+	}
+	assert_int_equal(nfail, 0);
+}
+
 static void
 test_ci_find(void **state)
 {
@@ -432,6 +495,7 @@ main(void)
 	    cmocka_unit_test(test_find_reply_code),
 	    cmocka_unit_test(test_find_address),
 	    cmocka_unit_test(test_find_address_bounds),
+	    cmocka_unit_test(test_find_address_holes),
 	    cmocka_unit_test(test_utf8_seq),
 	    cmocka_unit_test(test_utf8_clean),
 	    cmocka_unit_test(test_ci_find),
