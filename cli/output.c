@@ -102,17 +102,12 @@ json_value(FILE *out, struct store_rows *rows, unsigned col)
 {
 	const char *s = store_rows_text(rows, col);
 	enum store_col_type t = store_rows_type(rows, col);
-	char *clean;
 
-	if (s == NULL)
-		fputs("null", out);
-	else if ((t == STORE_INT || t == STORE_REAL) && json_number_ok(s))
+	if (s != NULL && (t == STORE_INT || t == STORE_REAL) &&
+	    json_number_ok(s))
 		fputs(s, out);
-	else {
-		clean = text_copy(s, false, 0);
-		json_string(out, clean);
-		free(clean);
-	}
+	else
+		json_string(out, s); /* well-formed UTF-8, or null */
 }
 
 static long
