@@ -364,18 +364,48 @@ addr_spec(struct arena *a, const char *type, const char *v)
 	return str_lower(s);
 }
 
+/* A byte that an address could go on with */
+static bool
+addr_byte(int c)
+{
+	return atext(c) || c == '.';
+}
+
+/*
+ * The address found at as[0..alen) in the field value v is the one v
+ * names: white space does not join it to more of an address. "us er@x"
+ * (a NUL read as a space, a tab) names neither "er@x" nor anything, and
+ * "a@b.c d" not "a@b.c"; a delimiter may follow ("a@b; junk").
+ */
+static bool
+loose_whole(const char *v, const char *as, size_t alen)
+{
+	const char *p = as, *e = as + alen;
+
+	while (p > v && bd_isspace((unsigned char)p[-1]))
+		p--;
+	if (p < as && p > v && addr_byte((unsigned char)p[-1]))
+		return false;
+	while (*e != '\0' && bd_isspace((unsigned char)*e))
+		e++;
+	return e == as + alen || !addr_byte((unsigned char)*e);
+}
+
 const char *
 dsn_address(struct arena *a, const char *type, const char *v)
 {
-	const char *r;
+	const char *r, *as;
+	size_t alen;
 
 	if (v == NULL || strlen(v) > DSN_MAX_ADDR)
 		return NULL;
 	if ((r = addr_spec(a, type, v)) != NULL)
 		return r;
 	/* what the strict reading refuses ("a@b; junk") is still looked
-	 * for the way every other producer does */
-	return report_address(a, v, strlen(v));
+	 * for the way every other producer does, but whole */
+	if (!find_address(v, strlen(v), &as, &alen) || !loose_whole(v, as, alen))
+		return NULL;
+	return report_address(a, as, alen);
 }
 
 const char *

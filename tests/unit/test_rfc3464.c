@@ -574,6 +574,11 @@ test_odd_addresses(void **state)
 		"x\xf0\x9f\x98\x80@example.org"},
 	    /* what the strict reading refuses, the loose one still finds */
 	    {"rfc822", "hal@example.org; extra words", "hal@example.org"},
+	    {"rfc822", "hal@example.org ; extra", "hal@example.org"},
+	    /* but whole: white space joins no more address to it */
+	    {"rfc822", "us\ter@example.org", NULL},
+	    {"rfc822", "user@example.or g", NULL},
+	    {"rfc822", "|/usr/bin/prog ann@example.org", NULL},
 	    {"rfc822", "jdoe", NULL},
 	    {"rfc822", "@mx.example.org", NULL},
 	    {"system", "<>", NULL},
