@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/mailbox.h"
 #include "common/strutil.h"
 #include "gateway.h"
 #include "legacy.h"
@@ -595,34 +594,6 @@ parse_report(struct report *rep)
 		rep->gateway = gateway_detect(rep);
 }
 
-static const char *
-valid_or_null(const char *a)
-{
-	return a != NULL && mailbox_valid(a, strlen(a)) ? a : NULL;
-}
-
-/*
- * What is recorded as an address is one (issue 14): find_address() and
- * dsn_address() only name valid ones, and this pass holds every producer
- * to it. An address that is none leaves the recipient unknown; the report
- * is still recorded, as for a group that names no one.
- */
-static void
-valid_addresses(struct report *rep)
-{
-	size_t i;
-
-	for (i = 0; i < rep->nrcpt; i++) {
-		struct report_rcpt *r = &rep->rcpt[i];
-
-		if (r->recipient != NULL &&
-		    (r->recipient = valid_or_null(r->recipient)) == NULL)
-			r->recipient_from = NULL;
-		r->original_recipient = valid_or_null(r->original_recipient);
-		r->actual_recipient = valid_or_null(r->actual_recipient);
-	}
-}
-
 int
 report_parse(const unsigned char *buf, size_t len, struct report **rep_r,
     const char **error_r)
@@ -641,7 +612,7 @@ report_parse(const unsigned char *buf, size_t len, struct report **rep_r,
 	rep->mail_flags = rep->msg.flags;
 	parse_report(rep);
 	rep->mail_flags |= rep->msg.flags; /* MAIL_F_TEXT_CUT, as it read */
-	valid_addresses(rep);
+	report_valid_addresses(rep, buf, len);
 	*rep_r = rep;
 	return 0;
 }

@@ -1172,6 +1172,53 @@ test_nul_in_address(void **state)
 	tbuf_free(&b);
 }
 
+/*
+ * In prose a NUL read as a space looks like a word break: the raw bytes
+ * say that the address went on (report_valid_addresses()).
+ */
+static void
+test_nul_in_prose(void **state)
+{
+	static const char exim[] =
+	    "From: Mail Delivery System <Mailer-Daemon@mx.example.net>\n"
+	    "To: sender@example.com\n"
+	    "Subject: Mail delivery failed: returning message to sender\n"
+	    "X-Failed-Recipients: us\0er@example.org\n"
+	    "\n"
+	    "This message was created automatically by mail delivery "
+	    "software.\n\n"
+	    "A message that you sent could not be delivered to one or more "
+	    "of its\nrecipients. This is a permanent error. The following "
+	    "address(es) failed:\n\n"
+	    "  us\0er@example.org\n"
+	    "    host mx.example.org [192.0.2.25]\n"
+	    "    SMTP error from remote mail server after RCPT "
+	    "TO:<us\0er@example.org>:\n"
+	    "    550 5.1.1 unknown\n\n"
+	    "------ This is a copy of the message, including all the "
+	    "headers. ------\n\n"
+	    "From: sender@example.com\n"
+	    "To: us\0er@example.org\n"
+	    "Message-ID: <prose.orig@example.com>\n"
+	    "\n"
+	    "Hi.\n";
+	struct report *rep;
+	unsigned char *copy = exact_copy(exim, sizeof(exim) - 1);
+	const char *err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(report_parse(copy, sizeof(exim) - 1, &rep, &err), 0);
+	assert_true(rep->mail_flags & MAIL_F_HAS_NULS);
+	assert_true(rep->nrcpt >= 1);
+	for (i = 0; i < rep->nrcpt; i++) {
+		if (rep->rcpt[i].recipient != NULL)
+			fail_msg("recorded %s", rep->rcpt[i].recipient);
+	}
+	report_free(&rep);
+	free(copy);
+}
+
 /* A DSN without Diagnostic-Code whose notice is the text given. */
 static struct report *
 notice_dsn(const char *notice)
@@ -1474,6 +1521,7 @@ main(void)
 	    cmocka_unit_test(test_x_actual_evidence),
 	    cmocka_unit_test(test_odd_addresses),
 	    cmocka_unit_test(test_nul_in_address),
+	    cmocka_unit_test(test_nul_in_prose),
 	    cmocka_unit_test(test_diagnostic_type),
 	    cmocka_unit_test(test_hostile_groups),
 	    cmocka_unit_test(test_fixture_original),
