@@ -403,7 +403,8 @@ dsn_address(struct arena *a, const char *type, const char *v)
 		return r;
 	/* what the strict reading refuses ("a@b; junk") is still looked
 	 * for the way every other producer does, but whole */
-	if (!find_address(v, strlen(v), &as, &alen) || !loose_whole(v, as, alen))
+	if (!find_address(v, strlen(v), &as, &alen) ||
+	    !loose_whole(v, as, alen))
 		return NULL;
 	return report_address(a, as, alen);
 }

@@ -23,8 +23,8 @@ arf_parse(struct report *rep, const char *s, size_t len)
 		if ((r = report_add_rcpt(rep)) == NULL)
 			break;
 		/* RFC 5965 3.2: an addr-spec, read as RFC 3464's fields */
-		r->recipient = dsn_field_address(rep, NULL,
-		    arena_strndup(&rep->arena, l + 17, ll - 17));
+		r->recipient = dsn_field_address(
+		    rep, NULL, arena_strndup(&rep->arena, l + 17, ll - 17));
 		r->feedback_type = type;
 		n++;
 	}
