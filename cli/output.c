@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/strutil.h"
 #include "common/xmalloc.h"
 #include "json.h"
 #include "output.h"
@@ -22,43 +23,6 @@
 static const char *const free_text_cols[] = {
     "diagnostic", "note", "error", "last_error", NULL};
 
-/*
- * Length of the well-formed UTF-8 sequence at p (RFC 3629 4), or 0 when
- * the bytes there are none: overlong forms, surrogates and code points
- * past U+10FFFF are ill-formed.
- */
-static size_t
-utf8_seq(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 /* Characters in s, which is well-formed UTF-8. */
 static size_t
 text_width(const char *s)
@@ -72,7 +36,8 @@ text_width(const char *s)
 }
 
 /*
- * A malloc'd copy of s, well-formed UTF-8: ill-formed bytes become U+FFFD.
+ * A malloc'd copy of s, well-formed UTF-8: each byte that starts no
+ * well-formed sequence (str_utf8_seq()) becomes U+FFFD.
  * For a table (oneline) control characters become spaces, and a text
  * longer than max characters (0: no limit) is cut to max - 1 and U+2026.
  */
@@ -80,8 +45,9 @@ static char *
 text_copy(const char *s, bool oneline, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	char *out = xmalloc(strlen(s) * 3 + sizeof(ELLIPSIS));
-	size_t o = 0, chars = 0, n;
+	size_t len = strlen(s), o = 0, chars = 0, n;
+	const unsigned char *end = p + len;
+	char *out = xmalloc(len * 3 + sizeof(ELLIPSIS));
 
 	for (; *p != '\0'; p += n ? n : 1, chars++) {
 		if (max > 0 && chars == max - 1 &&
@@ -90,7 +56,8 @@ text_copy(const char *s, bool oneline, size_t max)
 			o += sizeof(ELLIPSIS) - 1;
 			break;
 		}
-		if ((n = utf8_seq(p)) == 0) {
+		n = str_utf8_seq((const char *)p, (size_t)(end - p));
+		if (n == 0) {
 			memcpy(out + o, REPLACEMENT, sizeof(REPLACEMENT) - 1);
 			o += sizeof(REPLACEMENT) - 1;
 		} else if (oneline && (*p < 0x20 || *p == 0x7f))
@@ -135,17 +102,12 @@ json_value(FILE *out, struct store_rows *rows, unsigned col)
 {
 	const char *s = store_rows_text(rows, col);
 	enum store_col_type t = store_rows_type(rows, col);
-	char *clean;
 
-	if (s == NULL)
-		fputs("null", out);
-	else if ((t == STORE_INT || t == STORE_REAL) && json_number_ok(s))
+	if (s != NULL && (t == STORE_INT || t == STORE_REAL) &&
+	    json_number_ok(s))
 		fputs(s, out);
-	else {
-		clean = text_copy(s, false, 0);
-		json_string(out, clean);
-		free(clean);
-	}
+	else
+		json_string(out, s); /* well-formed UTF-8, or null */
 }
 
 static long

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "mailbox.h"
+
 /* Next byte in [p, end) equal to c, or NULL: memchr, which is vectorised */
 static const char *
 next_byte(const char *p, const char *end, int c)
@@ -234,8 +236,9 @@ static bool
 addr_char(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    bd_isdigit(c) || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL ||
-	    c >= 0x80;
+	       bd_isdigit(c) ||
+	       (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL) ||
+	       c >= 0x80;
 }
 
 static bool
@@ -243,6 +246,56 @@ domain_char(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    bd_isdigit(c) || c == '-' || c == '.' || c >= 0x80;
+}
+
+/* C0 controls but white space, and DEL: no text has them, a hole may */
+static bool
+ctl_char(int c)
+{
+	return (c < 0x20 && !bd_isspace(c)) || c == 0x7f;
+}
+
+/* How far around a candidate "<" and ">" are looked for: a path's length
+ * (RFC 5321 4.5.3.1.3), so that a long line stays linear */
+#define BRACKET_REACH 256
+
+/*
+ * s[b..e) is inside "<...>" on its line, and the brackets hold white space
+ * or a control character: more than an addr-spec (with a route or a
+ * "mailto:"), so the candidate is the tail or head of something else.
+ */
+static bool
+bracket_junk(const char *s, size_t len, size_t b, size_t e)
+{
+	size_t l = b, r = e, k;
+
+	while (l > 0 && b - l < BRACKET_REACH && s[l - 1] != '<' &&
+	       s[l - 1] != '>' && s[l - 1] != '\n')
+		l--;
+	if (l == 0 || s[l - 1] != '<')
+		return false;
+	while (r < len && r - e < BRACKET_REACH && s[r] != '>' && s[r] != '<' &&
+	       s[r] != '\n')
+		r++;
+	if (r >= len || s[r] != '>')
+		return false;
+	for (k = l; k < r; k++) {
+		if (bd_isspace((unsigned char)s[k]) ||
+		    ctl_char((unsigned char)s[k]))
+			return true;
+	}
+	return false;
+}
+
+/* The candidate s[b..e) is an address, whole. */
+static bool
+whole_address(const char *s, size_t len, size_t b, size_t e)
+{
+	if (b > 0 && ctl_char((unsigned char)s[b - 1]))
+		return false;
+	if (e < len && ctl_char((unsigned char)s[e]))
+		return false;
+	return !bracket_junk(s, len, b, e) && mailbox_valid(s + b, e - b);
 }
 
 bool
@@ -281,7 +334,7 @@ find_address(const char *s, size_t len, const char **start_r, size_t *len_r)
 			/* the dot must survive the trim: "a@b.-" is no domain */
 			dot = memchr(s + i + 1, '.', e - i - 1) != NULL;
 		}
-		if (!dot || e == i + 1)
+		if (!dot || e == i + 1 || !whole_address(s, len, b, e))
 			continue;
 		*start_r = s + b;
 		*len_r = e - b;
@@ -290,30 +343,75 @@ find_address(const char *s, size_t len, const char **start_r, size_t *len_r)
 	return false;
 }
 
+size_t
+str_utf8_seq(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (len == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	/* RFC 3629 4: the lead byte gives the length; C0, C1 and F5..FF
+	 * start nothing */
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	/* the second byte's range excludes overlongs (E0, F0), surrogates
+	 * (ED) and what lies past U+10FFFF (F4) */
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	return n;
+}
+
+bool
+str_utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0, n;
+
+	while (i < len) {
+		if ((n = str_utf8_seq(s + i, len - i)) == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
 char *
 str_utf8_clean(char *s)
 {
-	unsigned char *p = (unsigned char *)s;
+	size_t len, i = 0, n;
 
-	while (p != NULL && *p != '\0') {
-		int n = *p < 0x80 ? 0
-		    : (*p & 0xe0) == 0xc0 ? 1
-		    : (*p & 0xf0) == 0xe0 ? 2
-		    : (*p & 0xf8) == 0xf0 ? 3
-		    : -1;
-		int i;
-
-		for (i = 1; n > 0 && i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80) {
-				n = -1;
-				break;
-			}
-		}
-		if (n < 0) {
-			*p++ = '?';
+	if (s == NULL)
+		return NULL;
+	len = strlen(s);
+	while (i < len) {
+		if ((n = str_utf8_seq(s + i, len - i)) == 0) {
+			s[i++] = '?';
 			continue;
 		}
-		p += n + 1;
+		i += n;
 	}
 	return s;
 }

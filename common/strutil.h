@@ -87,15 +87,36 @@ int find_reply_code(const char *s, size_t len);
 /*
  * Finds the first thing that looks like an addr-spec in s[0..len): stores
  * its start and length. Returns true on success. Accepts "<a@b>" and bare
- * a@b; the domain must contain a dot or be a literal.
+ * a@b; the domain must contain a dot or be a literal. A candidate is
+ * skipped, not shortened, when it is no valid address (mailbox_valid()),
+ * when a control character or NUL touches it (a hole in the text: the
+ * address went on), or when the "<...>" around it holds white space or a
+ * control character too ("<us er@x>" names no "er@x").
  */
 bool find_address(const char *s, size_t len, const char **start_r,
     size_t *len_r);
 
 /*
- * Replaces each byte of s that does not start a valid UTF-8 sequence with
+ * RFC 3629 4: the length (1 to 4) of the well-formed UTF-8 sequence at
+ * s[0..len), or 0 when the bytes there are none: a continuation byte, an
+ * overlong form (C0, C1, E0 80..9F, F0 80..8F), a surrogate (ED A0..BF:
+ * U+D800..DFFF), a code point past U+10FFFF (F4 90.., F5..FF), or a
+ * sequence cut short by len. Any ASCII byte, NUL included, is a sequence
+ * of 1; 0 when len is 0.
+ */
+size_t str_utf8_seq(const char *s, size_t len);
+/* Whether s[0..len) is well-formed UTF-8 throughout (str_utf8_seq()). */
+bool str_utf8_valid(const char *s, size_t len);
+
+/*
+ * Replaces each byte of s that does not start a well-formed UTF-8 sequence
+ * (str_utf8_seq(): overlongs, surrogates, past U+10FFFF, truncated) with
  * '?', in place, so that JSON and SQLite TEXT get valid UTF-8 even from an
- * undecodable charset. Returns s (NULL stays NULL).
+ * undecodable charset. One '?' per byte, never longer: the replacement
+ * iconv and libetpan make for an unconvertible byte when a message is
+ * decoded (mail/message.c), so stored text has one kind of hole. Output
+ * that can grow (cli/: tables, CSV, JSON) shows a byte that is still
+ * ill-formed as U+FFFD instead. Returns s (NULL stays NULL).
  */
 char *str_utf8_clean(char *s);
 

@@ -149,21 +149,48 @@ json_member(const struct jspan *o, const char *name, struct jspan *v)
 	return false;
 }
 
+/*
+ * SUB, the ASCII substitute, for what a C string cannot hold (U+0000) or
+ * UTF-8 cannot encode (a lone surrogate half): a control character, so an
+ * address with it is none (mailbox_valid()), never a shorter or another.
+ */
+#define JSON_HOLE 0x1a
+
 static void
 put_utf8(char **d, unsigned c)
 {
-	if (c < 0x80) {
+	if (c == 0 || (c >= 0xd800 && c < 0xe000)) {
+		*(*d)++ = JSON_HOLE;
+	} else if (c < 0x80) {
 		*(*d)++ = (char)c;
 	} else if (c < 0x800) {
 		*(*d)++ = (char)(0xc0 | (c >> 6));
 		*(*d)++ = (char)(0x80 | (c & 0x3f));
-	} else if (c >= 0xd800 && c < 0xe000) {
-		*(*d)++ = '?'; /* a surrogate half: no address needs one */
-	} else {
+	} else if (c < 0x10000) {
 		*(*d)++ = (char)(0xe0 | (c >> 12));
 		*(*d)++ = (char)(0x80 | ((c >> 6) & 0x3f));
 		*(*d)++ = (char)(0x80 | (c & 0x3f));
+	} else {
+		*(*d)++ = (char)(0xf0 | (c >> 18));
+		*(*d)++ = (char)(0x80 | ((c >> 12) & 0x3f));
+		*(*d)++ = (char)(0x80 | ((c >> 6) & 0x3f));
+		*(*d)++ = (char)(0x80 | (c & 0x3f));
 	}
+}
+
+/* The 4 hex digits after "\u" at p[1..] (p < e), moving p to the last. */
+static unsigned
+hex4(const char **p, const char *e)
+{
+	unsigned c = 0;
+	int i;
+
+	for (i = 0; i < 4 && *p + 1 < e; i++) {
+		char h = (char)bd_lower(*++*p);
+
+		c = c * 16 + (unsigned)(h <= '9' ? h - '0' : h - 'a' + 10);
+	}
+	return c & 0xffff;
 }
 
 /* The decoded string value v (RFC 8259 7), in the arena, or NULL. */
@@ -175,11 +202,11 @@ json_string(struct arena *a, const struct jspan *v, size_t *len_r)
 
 	if (v->e - v->p < 2 || *v->p != '"')
 		return NULL;
-	/* "\uXXXX" (6 bytes) is at most 3 bytes of UTF-8: never longer */
+	/* "\uXXXX" (6 bytes) is at most 3 bytes of UTF-8, a pair (12) 4:
+	 * never longer */
 	d = s = arena_alloc(a, (size_t)(e - v->p));
 	for (p = v->p + 1; p < e; p++) {
-		unsigned c = 0;
-		int i;
+		unsigned c;
 
 		if (*p != '\\' || p + 1 >= e) {
 			*d++ = *p;
@@ -194,13 +221,20 @@ json_string(struct arena *a, const struct jspan *v, size_t *len_r)
 			*d++ = ' ';
 			break;
 		case 'u':
-			for (i = 0; i < 4 && p + 1 < e; i++) {
-				char h = bd_lower(*++p);
+			c = hex4(&p, e);
+			/* RFC 8259 7: a character past the BMP is a pair */
+			if (c >= 0xd800 && c < 0xdc00 && e - p > 6 &&
+			    p[1] == '\\' && p[2] == 'u') {
+				const char *q = p + 2;
+				unsigned lo = hex4(&q, e);
 
-				c = c * 16 + (unsigned)(h <= '9' ? h - '0'
-								 : h - 'a' + 10);
+				if (lo >= 0xdc00 && lo < 0xe000) {
+					c = 0x10000 + ((c - 0xd800) << 10) +
+					    (lo - 0xdc00);
+					p = q;
+				}
 			}
-			put_utf8(&d, c & 0xffff);
+			put_utf8(&d, c);
 			break;
 		default: /* '"', '\\', '/', 'b', 'f' */
 			*d++ = *p == 'b' || *p == 'f' ? ' ' : *p;

@@ -612,6 +612,7 @@ report_parse(const unsigned char *buf, size_t len, struct report **rep_r,
 	rep->mail_flags = rep->msg.flags;
 	parse_report(rep);
 	rep->mail_flags |= rep->msg.flags; /* MAIL_F_TEXT_CUT, as it read */
+	report_valid_addresses(rep, buf, len);
 	*rep_r = rep;
 	return 0;
 }

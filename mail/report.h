@@ -121,6 +121,17 @@ void report_free(struct report **repp);
  */
 const char *report_utf8(struct report *rep, const char *s);
 
+/*
+ * Holds every address of rep's recipients to mailbox_valid(), whatever
+ * produced it; one that is none becomes NULL (the recipient unknown, the
+ * report still recorded). In a message with NUL bytes, raw[0..len) (the
+ * bytes report_parse() got) says where they were: an address inside a
+ * word that held one was cut from it ("us\0er@x" reads "us er@x") and is
+ * none either. Called by report_parse().
+ */
+void report_valid_addresses(
+    struct report *rep, const unsigned char *raw, size_t len);
+
 /* Appends a zeroed recipient; NULL past MAIL_MAX_RCPTS. */
 struct report_rcpt *report_add_rcpt(struct report *rep);
 /*

@@ -20,7 +20,7 @@ keep_first(void *ctx, const char *addr)
 	struct first *f = ctx;
 
 	if (f->addr == NULL)
-		f->addr = dsn_address(&f->rep->arena, NULL, addr);
+		f->addr = dsn_field_address(f->rep, NULL, addr);
 }
 
 /*
@@ -35,6 +35,11 @@ one_address(struct report *rep, const char *v)
 
 	if (mail_address_list(v, strlen(v), 2, keep_first, &f) != 1)
 		return NULL;
+	/* libetpan joins the words of an obsolete local part ("us er" reads
+	 * "user"); where a NUL became a space, that space was no separator */
+	if (f.addr != NULL && (rep->mail_flags & MAIL_F_HAS_NULS) != 0 &&
+	    ci_find(v, strlen(v), f.addr) == NULL)
+		return NULL;
 	return f.addr;
 }
 
@@ -48,8 +53,8 @@ list_post(struct report *rep, const char *h, size_t hl)
 	if (m == NULL)
 		return NULL;
 	m += 7;
-	return dsn_address(&rep->arena, NULL,
-	    arena_strndup(&rep->arena, m, strcspn(m, ">?,")));
+	return dsn_field_address(
+	    rep, NULL, arena_strndup(&rep->arena, m, strcspn(m, ">?,")));
 }
 
 /*
@@ -84,7 +89,7 @@ received_for(struct report *rep, const char *h, size_t hl, const char *skip,
 			     !bd_isspace((unsigned char)*e);
 			     e++)
 				;
-			a = dsn_address(&rep->arena, NULL,
+			a = dsn_field_address(rep, NULL,
 			    arena_strndup(&rep->arena, a, (size_t)(e - a)));
 			if (a == NULL || (skip != NULL && strcmp(a, skip) == 0))
 				continue;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/mailbox.h"
 #include "common/strutil.h"
 
 /* One unfolded field: name[0..nlen), value[0..vlen) borrowed from s. */
@@ -265,6 +266,7 @@ utf8_unescape(char *s)
  * A quoted local part whose content is only atext and dots is the same
  * local part unquoted (RFC 5322 3.2.4: "quoted-string is identical to
  * atom, semantically"); Postfix writes that form in Original-Recipient.
+ * Anything else keeps its quotes and escapes ("chris moe", "a\"b").
  * Returns the local part to keep, or NULL when it is none.
  */
 static char *
@@ -274,6 +276,14 @@ local_part(char *lp)
 	char *r, *w;
 
 	if (n >= 2 && lp[0] == '"' && lp[n - 1] == '"') {
+		for (i = 1; i < n - 1; i++) {
+			if (lp[i] == '\\' && i + 2 < n)
+				i++;
+			if (!atext((unsigned char)lp[i]) && lp[i] != '.')
+				break;
+		}
+		if (n == 2 || i < n - 1)
+			return n == 2 ? NULL : lp; /* "" or "chris moe" */
 		lp[n - 1] = '\0';
 		for (r = lp + 1, w = lp + 1; *r != '\0'; r++) {
 			if (*r == '\\' && r[1] != '\0')
@@ -281,18 +291,7 @@ local_part(char *lp)
 			*w++ = *r;
 		}
 		*w = '\0';
-		if (w == lp + 1)
-			return NULL; /* "" */
-		for (i = 1; lp[i] != '\0' && (atext((unsigned char)lp[i]) ||
-						 lp[i] == '.');
-		     i++)
-			;
-		if (lp[i] == '\0')
-			return lp + 1;
-		/* anything else keeps its quotes: "chris moe" */
-		w[0] = '"';
-		w[1] = '\0';
-		return lp;
+		return lp + 1;
 	}
 	for (i = 0; lp[i] != '\0' && (atext((unsigned char)lp[i]) ||
 					 lp[i] == '.');
@@ -359,21 +358,69 @@ addr_spec(struct arena *a, const char *type, const char *v)
 	n = strlen(lp) + 1 + strlen(at + 1) + 1;
 	s = arena_alloc(a, n);
 	snprintf(s, n, "%s@%s", lp, at + 1);
+	/* what is left must be a mailbox: "a@[1.2.3.4 > x]" is none */
+	if (!mailbox_valid(s, n - 1))
+		return NULL;
 	return str_lower(s);
+}
+
+/* A byte that an address could go on with */
+static bool
+addr_byte(int c)
+{
+	return atext(c) || c == '.';
+}
+
+/*
+ * The address found at as[0..alen) in the field value v is the one v
+ * names: white space does not join it to more of an address. "us er@x"
+ * (a NUL read as a space, a tab) names neither "er@x" nor anything, and
+ * "a@b.c d" not "a@b.c"; a delimiter may follow ("a@b; junk").
+ */
+static bool
+loose_whole(const char *v, const char *as, size_t alen)
+{
+	const char *p = as, *e = as + alen;
+
+	while (p > v && bd_isspace((unsigned char)p[-1]))
+		p--;
+	if (p < as && p > v && addr_byte((unsigned char)p[-1]))
+		return false;
+	while (*e != '\0' && bd_isspace((unsigned char)*e))
+		e++;
+	return e == as + alen || !addr_byte((unsigned char)*e);
 }
 
 const char *
 dsn_address(struct arena *a, const char *type, const char *v)
 {
-	const char *r;
+	const char *r, *as;
+	size_t alen;
 
 	if (v == NULL || strlen(v) > DSN_MAX_ADDR)
 		return NULL;
 	if ((r = addr_spec(a, type, v)) != NULL)
 		return r;
 	/* what the strict reading refuses ("a@b; junk") is still looked
-	 * for the way every other producer does */
-	return report_address(a, v, strlen(v));
+	 * for the way every other producer does, but whole */
+	if (!find_address(v, strlen(v), &as, &alen) ||
+	    !loose_whole(v, as, alen))
+		return NULL;
+	return report_address(a, as, alen);
+}
+
+const char *
+dsn_field_address(struct report *rep, const char *type, const char *v)
+{
+	const char *r;
+
+	if ((rep->mail_flags & MAIL_F_HAS_NULS) == 0)
+		return dsn_address(&rep->arena, type, v);
+	if (v == NULL || strlen(v) > DSN_MAX_ADDR ||
+	    (r = addr_spec(&rep->arena, type, v)) == NULL)
+		return NULL;
+	/* a quoted "us er" may have been "us\0er" */
+	return strchr(r, ' ') == NULL ? r : NULL;
 }
 
 /*
@@ -416,11 +463,9 @@ group_end(struct report *rep, struct dsn_group *g)
 
 	if (r == NULL)
 		return;
-	fin = dsn_address(&rep->arena, g->final_type, g->final);
-	r->original_recipient = dsn_address(&rep->arena, g->orig_type,
-	    g->orig);
-	r->actual_recipient = dsn_address(&rep->arena, g->actual_type,
-	    g->actual);
+	fin = dsn_field_address(rep, g->final_type, g->final);
+	r->original_recipient = dsn_field_address(rep, g->orig_type, g->orig);
+	r->actual_recipient = dsn_field_address(rep, g->actual_type, g->actual);
 	if (fin != NULL) {
 		r->recipient = fin;
 		r->recipient_from = "Final-Recipient";
@@ -464,6 +509,10 @@ address_field(struct report *rep, struct dsn_group *g, size_t *n,
 		(*n)++;
 	}
 	*v = typed_value(&rep->arena, f, t);
+	/* a NUL from a decoded part would end the copy early: the address
+	 * went on, so the field names none ("" keeps the group's shape) */
+	if (memchr(f->value, '\0', f->vlen) != NULL)
+		*v = "";
 	return true;
 }
 

@@ -24,8 +24,19 @@ size_t dsn_parse(struct report *rep, const char *s, size_t len);
  * lower case, or NULL ("utf-8" values may hold RFC 6533 escapes). Odd but
  * usable forms are normalised, not dropped: display names, angle brackets,
  * comments, a source route, a quoted local part (unquoted when it needs no
- * quotes), the root's trailing dot, UTF-8.
+ * quotes), the root's trailing dot, UTF-8. What is returned passes
+ * mailbox_valid(): an address with a NUL, a control character or junk in
+ * its address literal is none, not a shorter one.
  */
 const char *dsn_address(struct arena *a, const char *type, const char *v);
+/*
+ * dsn_address() for an address field of rep's message. In a message that
+ * held NUL bytes (MAIL_F_HAS_NULS) each became a space, so "us\0er@x"
+ * reads "us er@x": there only the strict reading counts, since the
+ * lenient one would find the tail, "er@x", someone else's address; and
+ * an address with a space in it (quoted) is none either.
+ */
+const char *dsn_field_address(
+    struct report *rep, const char *type, const char *v);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/strutil.h"
+#include "rfc3464.h"
 
 size_t
 arf_parse(struct report *rep, const char *s, size_t len)
@@ -21,7 +22,9 @@ arf_parse(struct report *rep, const char *s, size_t len)
 			continue;
 		if ((r = report_add_rcpt(rep)) == NULL)
 			break;
-		r->recipient = report_address(&rep->arena, l + 17, ll - 17);
+		/* RFC 5965 3.2: an addr-spec, read as RFC 3464's fields */
+		r->recipient = dsn_field_address(
+		    rep, NULL, arena_strndup(&rep->arena, l + 17, ll - 17));
 		r->feedback_type = type;
 		n++;
 	}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mailbox.h"
 #include "common/strutil.h"
 #include "common/xmalloc.h"
 #include "mail_limits.h"
@@ -73,6 +74,9 @@ take_addr(void *ctx, const char *addr)
 	char *a;
 	size_t i;
 
+	/* what a bounce could name (report.c records only these) */
+	if (!mailbox_valid(addr, strlen(addr)))
+		return;
 	for (i = 0; i < info->nrcpts; i++)
 		if (ci_equal(w->rcpts[i], addr))
 			return;

@@ -30,8 +30,9 @@ struct sent_info {
 	 * when there is none. Owned (arena). */
 	const char *message_id;
 	/* The addr-specs of every To, Cc, Bcc, Resent-To, Resent-Cc,
-	 * Resent-Bcc and X-Original-To field, lower case (ASCII), without
-	 * duplicates, in the order met; at most MAIL_MAX_SENT_RCPTS. Owned
+	 * Resent-Bcc and X-Original-To field that are mailboxes
+	 * (mailbox_valid()), lower case (ASCII), without duplicates, in
+	 * the order met; at most MAIL_MAX_SENT_RCPTS. Owned
 	 * (arena), each and the array. */
 	const char *const *rcpts;
 	size_t nrcpts;

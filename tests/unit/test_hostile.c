@@ -455,6 +455,50 @@ test_nul_in_encoded_dsn(void **state)
 	tbuf_free(&b);
 }
 
+/*
+ * Amazon SES JSON: "\u0000" and a lone surrogate half inside an address
+ * make it none, not a shorter one; a pair is one character (RFC 8259 7).
+ */
+static void
+test_ses_escapes(void **state)
+{
+	static const char ses[] =
+	    "From: AWS Notifications <no-reply@sns.amazonaws.com>\n"
+	    "Subject: AWS Notification Message\n"
+	    "Content-Type: text/plain; charset=UTF-8\n"
+	    "\n"
+	    "{\"notificationType\":\"Bounce\",\"bounce\":{"
+	    "\"bounceType\":\"Permanent\",\"bounceSubType\":\"General\","
+	    "\"bouncedRecipients\":["
+	    "{\"emailAddress\":\"user@example.or\\u0000g\","
+	    "\"status\":\"5.1.1\"},"
+	    "{\"emailAddress\":\"lone\\ud800@example.org\","
+	    "\"status\":\"5.1.1\"},"
+	    "{\"emailAddress\":\"pair\\ud83d\\ude00@example.org\","
+	    "\"status\":\"5.1.1\",\"diagnosticCode\":"
+	    "\"smtp; 550 5.1.1 nul \\u0000 here\"}]}}\n";
+	struct report *rep;
+	const char *err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(parse_all(ses, sizeof(ses) - 1, &rep, &err), 0);
+	assert_string_equal(rep->family, "amazonses");
+	assert_int_equal(rep->nrcpt, 3);
+	assert_null(rep->rcpt[0].recipient);
+	assert_null(rep->rcpt[1].recipient);
+	assert_non_null(rep->rcpt[2].recipient);
+	assert_string_equal(
+	    rep->rcpt[2].recipient, "pair\xf0\x9f\x98\x80@example.org");
+	for (i = 0; i < rep->nrcpt; i++) {
+		const char *d = rep->rcpt[i].diagnostic;
+
+		if (d != NULL && strstr(d, "nul") != NULL)
+			assert_non_null(strstr(d, "nul \x1a here"));
+	}
+	report_free(&rep);
+}
+
 static void
 test_missing_final_boundary(void **state)
 {
@@ -764,6 +808,7 @@ main(void)
 	    cmocka_unit_test(test_10mb_header_field),
 	    cmocka_unit_test(test_nul_bytes),
 	    cmocka_unit_test(test_nul_in_encoded_dsn),
+	    cmocka_unit_test(test_ses_escapes),
 	    cmocka_unit_test(test_missing_final_boundary),
 	    cmocka_unit_test(test_empty_input),
 	    cmocka_unit_test(test_5000_recipients),

@@ -554,7 +554,9 @@ test_odd_addresses(void **state)
 		"lee....park....@example.org"},
 	    {"rfc822", "\"Chris Moe\"@example.org",
 		"\"chris moe\"@example.org"},
-	    {"rfc822", "\"a\\\"b\"@example.org", "\"a\"b\"@example.org"},
+	    /* a quote inside keeps its escape: the address stays one */
+	    {"rfc822", "\"a\\\"b\"@example.org", "\"a\\\"b\"@example.org"},
+	    {"rfc822", "\"a\\b\"@example.org", "ab@example.org"},
 	    {"rfc822", "<Dana@Example.ORG.> (Dana Roe)", "dana@example.org"},
 	    {"rfc822", "dana@example.org (Dana (the) Roe)", "dana@example.org"},
 	    {"rfc822", "<@relay.example.net:eli@example.org>",
@@ -572,6 +574,11 @@ test_odd_addresses(void **state)
 		"x\xf0\x9f\x98\x80@example.org"},
 	    /* what the strict reading refuses, the loose one still finds */
 	    {"rfc822", "hal@example.org; extra words", "hal@example.org"},
+	    {"rfc822", "hal@example.org ; extra", "hal@example.org"},
+	    /* but whole: white space joins no more address to it */
+	    {"rfc822", "us\ter@example.org", NULL},
+	    {"rfc822", "user@example.or g", NULL},
+	    {"rfc822", "|/usr/bin/prog ann@example.org", NULL},
 	    {"rfc822", "jdoe", NULL},
 	    {"rfc822", "@mx.example.org", NULL},
 	    {"system", "<>", NULL},
@@ -580,6 +587,27 @@ test_odd_addresses(void **state)
 	    {"rfc822", "/var/spool/mail/jdoe", NULL},
 	    {"rfc822", "jdoe@localhost", NULL},
 	    {"utf-8", "n\\x{E3}o", NULL},
+	    /* no address, and no part of one (issue 14) */
+	    {"rfc822", "user@[1.2.3.4 > x]", NULL},
+	    {"rfc822", "<user@[1.2.3.4 > x]>", NULL},
+	    {"rfc822", "user@[999.1.1.1]", NULL},
+	    {NULL, "<gus@[IPv6:2001:db8::1]>", "gus@[ipv6:2001:db8::1]"},
+	    {"rfc822", "j\xe9r\xf4me@example.org", NULL},
+	    {"rfc822", "a\xed\xa0\x80z@example.org", NULL},
+	    {"rfc822",
+		"us\x01"
+		"er@example.org",
+		NULL},
+	    {"rfc822",
+		"<us\x01"
+		"er@example.org>",
+		NULL},
+	    {"rfc822", "user@example.org\x7f", NULL},
+	    {"rfc822", "<us er@example.org>", NULL},
+	    {"rfc822",
+		"a1234567890123456789012345678901234567890123456789012345678901234"
+		"@example.org",
+		NULL},
 	};
 	struct arena a;
 	size_t i;
@@ -1069,6 +1097,128 @@ test_no_group_hostile(void **state)
 	tbuf_free(&b);
 }
 
+/*
+ * A NUL inside an address makes it none, never its tail or its head
+ * (issue 14): in a report that was read as it is (the NUL became a
+ * space) and in one whose delivery-status part was base64 (the NUL is in
+ * the decoded text). \x01 in the patterns marks the NUL.
+ */
+static void
+test_nul_in_address(void **state)
+{
+	static const char *const rcpts[] = {
+	    "us\x01"
+	    "er@example.org",
+	    "<us\x01"
+	    "er@example.org>",
+	    "user@example.or\x01"
+	    "g",
+	    "\"us\x01"
+	    "er\"@example.org",
+	    "user\x01"
+	    "@example.org",
+	};
+	static const char decoded[] =
+	    "Final-Recipient: rfc822; user@example.or\0g\n"
+	    "Action: failed\n";
+	struct tbuf b;
+	struct report *rep;
+	unsigned char *copy;
+	const char *err;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(rcpts) / sizeof(rcpts[0]); i++) {
+		tbuf_init(&b);
+		gen_dsn(&b, rcpts[i], "5.1.1", "550 5.1.1 unknown",
+		    "<nul@example.com>");
+		for (k = 0; k < b.len; k++) {
+			if (b.p[k] == '\x01')
+				b.p[k] = '\0';
+		}
+		copy = exact_copy(b.p, b.len);
+		assert_int_equal(report_parse(copy, b.len, &rep, &err), 0);
+		assert_true(rep->mail_flags & MAIL_F_HAS_NULS);
+		assert_int_equal(rep->nrcpt, 1);
+		if (rep->rcpt[0].recipient != NULL)
+			fail_msg(
+			    "%zu: recorded as %s", i, rep->rcpt[0].recipient);
+		report_free(&rep);
+		free(copy);
+		tbuf_free(&b);
+	}
+	/* the decoded text of a base64 part keeps the NUL itself */
+	rep = new_report();
+	copy = exact_copy(decoded, sizeof(decoded) - 1);
+	assert_int_equal(
+	    dsn_parse(rep, (const char *)copy, sizeof(decoded) - 1), 1);
+	assert_null(rep->rcpt[0].recipient);
+	report_free(&rep);
+	free(copy);
+	/* a NUL elsewhere leaves a whole address alone */
+	tbuf_init(&b);
+	gen_dsn(&b, "user@example.org", "5.1.1", "550 5.1.1 un\x01known",
+	    "<nul@example.com>");
+	for (k = 0; k < b.len; k++) {
+		if (b.p[k] == '\x01')
+			b.p[k] = '\0';
+	}
+	copy = exact_copy(b.p, b.len);
+	assert_int_equal(report_parse(copy, b.len, &rep, &err), 0);
+	assert_true(rep->mail_flags & MAIL_F_HAS_NULS);
+	assert_str(rep->rcpt[0].recipient, "user@example.org");
+	report_free(&rep);
+	free(copy);
+	tbuf_free(&b);
+}
+
+/*
+ * In prose a NUL read as a space looks like a word break: the raw bytes
+ * say that the address went on (report_valid_addresses()).
+ */
+static void
+test_nul_in_prose(void **state)
+{
+	static const char exim[] =
+	    "From: Mail Delivery System <Mailer-Daemon@mx.example.net>\n"
+	    "To: sender@example.com\n"
+	    "Subject: Mail delivery failed: returning message to sender\n"
+	    "X-Failed-Recipients: us\0er@example.org\n"
+	    "\n"
+	    "This message was created automatically by mail delivery "
+	    "software.\n\n"
+	    "A message that you sent could not be delivered to one or more "
+	    "of its\nrecipients. This is a permanent error. The following "
+	    "address(es) failed:\n\n"
+	    "  us\0er@example.org\n"
+	    "    host mx.example.org [192.0.2.25]\n"
+	    "    SMTP error from remote mail server after RCPT "
+	    "TO:<us\0er@example.org>:\n"
+	    "    550 5.1.1 unknown\n\n"
+	    "------ This is a copy of the message, including all the "
+	    "headers. ------\n\n"
+	    "From: sender@example.com\n"
+	    "To: us\0er@example.org\n"
+	    "Message-ID: <prose.orig@example.com>\n"
+	    "\n"
+	    "Hi.\n";
+	struct report *rep;
+	unsigned char *copy = exact_copy(exim, sizeof(exim) - 1);
+	const char *err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(report_parse(copy, sizeof(exim) - 1, &rep, &err), 0);
+	assert_true(rep->mail_flags & MAIL_F_HAS_NULS);
+	assert_true(rep->nrcpt >= 1);
+	for (i = 0; i < rep->nrcpt; i++) {
+		if (rep->rcpt[i].recipient != NULL)
+			fail_msg("recorded %s", rep->rcpt[i].recipient);
+	}
+	report_free(&rep);
+	free(copy);
+}
+
 /* A DSN without Diagnostic-Code whose notice is the text given. */
 static struct report *
 notice_dsn(const char *notice)
@@ -1370,6 +1520,8 @@ main(void)
 	    cmocka_unit_test(test_original_then_blank),
 	    cmocka_unit_test(test_x_actual_evidence),
 	    cmocka_unit_test(test_odd_addresses),
+	    cmocka_unit_test(test_nul_in_address),
+	    cmocka_unit_test(test_nul_in_prose),
 	    cmocka_unit_test(test_diagnostic_type),
 	    cmocka_unit_test(test_hostile_groups),
 	    cmocka_unit_test(test_fixture_original),

@@ -194,6 +194,25 @@ test_odd_bytes(void **state)
 	sent_info_free(&s);
 }
 
+/* Only mailboxes are recorded (mailbox_valid(), as for bounces) */
+static void
+test_not_mailboxes(void **state)
+{
+	static const char text[] =
+	    "Message-ID: <m@example.org>\n"
+	    "To: a@example.org, \"j\xe9r\xf4me\"@example.org\n"
+	    "Cc: b@[192.0.2.1], c@[192.0.2.300], d@-example.org\n"
+	    "Bcc: e@example.org\n";
+	static const char *const want[] = {
+	    "a@example.org", "b@[192.0.2.1]", "e@example.org"};
+	struct sent_info s;
+
+	(void)state;
+	assert_int_equal(parse_n(text, sizeof(text) - 1, &s), 0);
+	expect_rcpts(&s, want, 3);
+	sent_info_free(&s);
+}
+
 /* At most MAIL_MAX_SENT_RCPTS distinct addresses; duplicates are free */
 static void
 test_bounds(void **state)
@@ -282,6 +301,7 @@ main(void)
 	    cmocka_unit_test(test_every_field),
 	    cmocka_unit_test(test_no_message_id),
 	    cmocka_unit_test(test_odd_bytes),
+	    cmocka_unit_test(test_not_mailboxes),
 	    cmocka_unit_test(test_bounds),
 	    cmocka_unit_test(test_long),
 	    cmocka_unit_test(test_prefixes),

@@ -242,6 +242,189 @@ test_find_address_bounds(void **state)
 	}
 }
 
+/* RFC 3629 4 and its table of well-formed byte sequences */
+static const struct {
+	const char *s;
+	size_t len, want; /* str_utf8_seq(s, len) */
+} utf8_cases[] = {
+    {"a", 1, 1},
+    {"\0", 1, 1}, /* NUL is ASCII */
+    {"", 0, 0},
+    {"\xc3\xa9", 2, 2},         /* U+00E9 */
+    {"\xc2\x80", 2, 2},         /* U+0080, the first of two bytes */
+    {"\xdf\xbf", 2, 2},         /* U+07FF */
+    {"\xe0\xa0\x80", 3, 3},     /* U+0800 */
+    {"\xe2\x82\xac", 3, 3},     /* U+20AC */
+    {"\xed\x9f\xbf", 3, 3},     /* U+D7FF, below the surrogates */
+    {"\xee\x80\x80", 3, 3},     /* U+E000, above them */
+    {"\xef\xbf\xbf", 3, 3},     /* U+FFFF */
+    {"\xf0\x90\x80\x80", 4, 4}, /* U+10000 */
+    {"\xf0\x9f\x98\x80", 4, 4}, /* U+1F600 */
+    {"\xf4\x8f\xbf\xbf", 4, 4}, /* U+10FFFF, the last */
+    /* overlong forms */
+    {"\xc0\xaf", 2, 0}, /* '/' in two bytes */
+    {"\xc1\xbf", 2, 0},
+    {"\xe0\x80\xaf", 3, 0},
+    {"\xe0\x9f\xbf", 3, 0}, /* U+07FF in three */
+    {"\xf0\x80\x80\xaf", 4, 0},
+    {"\xf0\x8f\xbf\xbf", 4, 0}, /* U+FFFF in four */
+    /* surrogates, as CESU-8 and Java write them */
+    {"\xed\xa0\x80", 3, 0}, /* U+D800 */
+    {"\xed\xaf\xbf", 3, 0}, /* U+DBFF */
+    {"\xed\xb0\x80", 3, 0}, /* U+DC00 */
+    {"\xed\xbf\xbf", 3, 0}, /* U+DFFF */
+    /* past U+10FFFF, and the old 5- and 6-byte forms */
+    {"\xf4\x90\x80\x80", 4, 0}, /* U+110000 */
+    {"\xf5\x80\x80\x80", 4, 0},
+    {"\xf7\xbf\xbf\xbf", 4, 0},
+    {"\xf8\x88\x80\x80\x80", 5, 0},
+    {"\xfc\x84\x80\x80\x80\x80", 6, 0},
+    {"\xfe", 1, 0},
+    {"\xff", 1, 0},
+    /* truncated: by the length, or by a byte that continues nothing */
+    {"\xc3", 1, 0},
+    {"\xe2\x82", 2, 0},
+    {"\xf0\x9f\x98", 3, 0},
+    {"\xe2\x82\xac", 2, 0}, /* whole, but len cuts it */
+    {"\xe2\x28\xac", 3, 0},
+    {"\xf0\x9f\x98\x41", 4, 0},
+    {"\xc3\x00", 2, 0},
+    /* a continuation byte alone */
+    {"\x80", 1, 0},
+    {"\xbf", 1, 0},
+};
+
+static void
+test_utf8_seq(void **state)
+{
+	size_t i, nfail = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(utf8_cases) / sizeof(utf8_cases[0]); i++) {
+		unsigned char *copy =
+		    exact_copy(utf8_cases[i].s, utf8_cases[i].len);
+		size_t got =
+		    str_utf8_seq((const char *)copy, utf8_cases[i].len);
+
+		if (got != utf8_cases[i].want) {
+			nfail++;
+			print_error("case %zu: str_utf8_seq = %zu, want %zu\n",
+			    i, got, utf8_cases[i].want);
+		}
+		/* one sequence: valid exactly when it is one whole */
+		if (str_utf8_valid((const char *)copy, utf8_cases[i].len) !=
+		    (got == utf8_cases[i].len)) {
+			nfail++;
+			print_error("case %zu: str_utf8_valid disagrees\n", i);
+		}
+		free(copy);
+	}
+	assert_int_equal(nfail, 0);
+	assert_true(str_utf8_valid("", 0));
+	assert_true(
+	    str_utf8_valid("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14));
+	assert_false(str_utf8_valid("caf\xc3\xa9 \xed\xa0\x80", 9));
+}
+
+/* Each byte that starts no well-formed sequence becomes one '?'. */
+static void
+test_utf8_clean(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"plain", "plain"},
+	    {"caf\xc3\xa9", "caf\xc3\xa9"},
+	    {"\xf0\x9f\x98\x80!", "\xf0\x9f\x98\x80!"},
+	    {"j\xe9r\xf4me", "j?r?me"},                 /* Latin-1 */
+	    {"a\xc0\xafz", "a??z"},                     /* overlong '/' */
+	    {"a\xed\xa0\x80z", "a???z"},                /* U+D800 */
+	    {"a\xed\xa0\xbd\xed\xb8\x80z", "a??????z"}, /* a pair */
+	    {"a\xf4\x90\x80\x80z", "a????z"},           /* U+110000 */
+	    {"a\xf8\x88\x80\x80\x80z", "a?????z"},
+	    {"a\xe2\x82", "a??"}, /* cut at the end */
+	    {"\xe2\x82\xe2\x82\xac", "??\xe2\x82\xac"},
+	    {"\x80\xbf", "??"},
+	    {"", ""},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = strdup(cases[i].in);
+
+		assert_ptr_equal(str_utf8_clean(s), s);
+		if (strcmp(s, cases[i].out) != 0)
+			fail_msg("case %zu: \"%s\"", i, s);
+		assert_true(str_utf8_valid(s, strlen(s)));
+		free(s);
+	}
+	assert_null(str_utf8_clean(NULL));
+}
+
+/*
+ * A NUL or a control character in an address, or junk inside its angle
+ * brackets, makes it no address: never its tail or head (issue 14).
+ */
+static void
+test_find_address_holes(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *want; /* NULL: none */
+	} cases[] = {
+	    {"us\0er@example.org", 17, NULL},
+	    {"user@exam\0ple.org", 17, NULL},
+	    {"user@example.org\0x", 18, NULL},
+	    {"us\x01"
+	     "er@example.org",
+		17, NULL},
+	    {"us\x7f"
+	     "er@example.org",
+		17, NULL},
+	    {"<us er@example.org>", 19, NULL},
+	    {"<user@example.or g>", 19, NULL},
+	    {"<us\ter@example.org>", 19, NULL},
+	    {"user@[1.2.3.4 > x]", 18, NULL},
+	    {"user@[1.2.3.4]>", 15, "user@[1.2.3.4]"},
+	    {"user@[300.2.3.4]", 16, NULL},
+	    {"j\xe9r\xf4me@example.org", 18, NULL},
+	    /* a hole before the first address does not hide the next */
+	    {"us\0er@example.org or <ann@example.org>", 38, "ann@example.org"},
+	    /* brackets that hold the address alone, or with a route */
+	    {"<mailto:ann@example.org>", 24, "ann@example.org"},
+	    {"<@relay.example:ann@example.org>", 32, "ann@example.org"},
+	    {"to <ann@example.org> now", 24, "ann@example.org"},
+	    {"<<< 550 ann@example.org unknown", 31, "ann@example.org"},
+	    {"x <a> ann@example.org <b> y", 27, "ann@example.org"},
+	    {"ann@example.org\tunknown", 23, "ann@example.org"},
+	    {"j\xc3\xa9r\xc3\xb4me@example.org", 20,
+		"j\xc3\xa9r\xc3\xb4me@example.org"},
+	};
+	size_t i, nfail = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned char *copy = exact_copy(cases[i].text, cases[i].len);
+		const char *start = NULL;
+		size_t alen = 0;
+		bool ok = find_address(
+		    (const char *)copy, cases[i].len, &start, &alen);
+
+		if (ok != (cases[i].want != NULL) ||
+		    (ok && (alen != strlen(cases[i].want) ||
+			       memcmp(start, cases[i].want, alen) != 0))) {
+			nfail++;
+			print_error("case %zu: found \"%.*s\", want \"%s\"\n",
+			    i, ok ? (int)alen : 0, ok ? start : "",
+			    cases[i].want != NULL ? cases[i].want : "(none)");
+		}
+		free(copy);
+	}
+	assert_int_equal(nfail, 0);
+}
+
 static void
 test_ci_find(void **state)
 {
@@ -312,6 +495,9 @@ main(void)
 	    cmocka_unit_test(test_find_reply_code),
 	    cmocka_unit_test(test_find_address),
 	    cmocka_unit_test(test_find_address_bounds),
+	    cmocka_unit_test(test_find_address_holes),
+	    cmocka_unit_test(test_utf8_seq),
+	    cmocka_unit_test(test_utf8_clean),
 	    cmocka_unit_test(test_ci_find),
 	    cmocka_unit_test(test_str_squeeze),
 	};
