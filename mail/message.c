@@ -754,8 +754,14 @@ mail_part_text(struct mail_message *msg, const struct mail_part *part,
 				if (i + 1 < dlen && dec[i + 1] == '\n')
 					continue;
 				dec[o++] = '\n';
+			} else if (dec[i] == '\0') {
+				/* a hole no address can span: SUB, a control
+				 * character (RFC 20), not a space that would
+				 * split "us\0er@x" into a shorter address */
+				msg->flags |= MAIL_F_HAS_NULS;
+				dec[o++] = 0x1a;
 			} else {
-				dec[o++] = dec[i] == '\0' ? ' ' : dec[i];
+				dec[o++] = dec[i];
 			}
 		}
 		dlen = o;

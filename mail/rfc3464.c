@@ -83,6 +83,19 @@ is(const struct dsn_field *f, const char *name)
 	return strlen(name) == f->nlen && ci_starts(f->name, f->nlen, name);
 }
 
+/*
+ * A NUL decoded at the end of a value (SUB, mail_part_text()) is padding:
+ * the line ends the value, so nothing was cut from what precedes it.
+ */
+static void
+trim_holes(char *v)
+{
+	size_t n = strlen(v);
+
+	while (n > 0 && (v[n - 1] == 0x1a || v[n - 1] == ' '))
+		v[--n] = '\0';
+}
+
 /* "rfc822; a@b" -> text after the type; the type is returned in *type_r */
 static const char *
 typed_value(struct arena *a, const struct dsn_field *f, const char **type_r)
@@ -123,6 +136,7 @@ typed_value(struct arena *a, const struct dsn_field *f, const char **type_r)
 		    f->vlen - (size_t)(semi + 1 - f->value));
 	}
 	str_squeeze(v);
+	trim_holes(v);
 	return v;
 }
 

@@ -499,6 +499,46 @@ test_ses_escapes(void **state)
 	report_free(&rep);
 }
 
+/*
+ * A NUL inside an address in base64 prose: decoded to a hole no address
+ * can span (mail/message.c), so "us\0er@x" is no address -- never the
+ * shorter "er@x" that a space would have left.
+ */
+static void
+test_nul_in_encoded_prose(void **state)
+{
+	struct tbuf b;
+	struct report *rep;
+	const char *err;
+	size_t i;
+
+	(void)state;
+	tbuf_init(&b);
+	tbuf_add(&b, "From: MAILER-DAEMON@mx.example.net\n"
+		     "Subject: Undelivered Mail Returned to Sender\n"
+		     "MIME-Version: 1.0\n"
+		     "Content-Type: text/plain\n"
+		     "Content-Transfer-Encoding: base64\n"
+		     "\n"
+		     /* "...recipients.\n\n<us\0er@example.org>: host
+		      * mx.example.org said: 550 5.1.1 user unknown\n" */
+		     "VGhpcyBpcyB0aGUgbWFpbCBzeXN0ZW0gYXQgaG9zdCB4LmV4YW1wbGUu"
+		     "CgpJIGFtIHNvcnJ5IHRvIGhhdmUgdG8gaW5mb3JtIHlvdSB0aGF0IHlv"
+		     "dXIgbWVzc2FnZSBjb3VsZCBub3QKYmUgZGVsaXZlcmVkIHRvIG9uZSBv"
+		     "ciBtb3JlIHJlY2lwaWVudHMuCgo8dXMAZXJAZXhhbXBsZS5vcmc+OiBo"
+		     "b3N0IG14LmV4YW1wbGUub3JnIHNhaWQ6IDU1MCA1LjEuMSB1c2VyIHVu"
+		     "a25vd24K\n");
+	assert_int_equal(parse_all(b.p, b.len, &rep, &err), 0);
+	for (i = 0; i < rep->nrcpt; i++)
+		if (rep->rcpt[i].recipient != NULL &&
+		    strcmp(rep->rcpt[i].recipient, "er@example.org") == 0)
+			fail_msg("the tail of an address cut by a NUL was "
+				 "recorded");
+	assert_true(rep->mail_flags & MAIL_F_HAS_NULS);
+	report_free(&rep);
+	tbuf_free(&b);
+}
+
 static void
 test_missing_final_boundary(void **state)
 {
@@ -808,6 +848,7 @@ main(void)
 	    cmocka_unit_test(test_10mb_header_field),
 	    cmocka_unit_test(test_nul_bytes),
 	    cmocka_unit_test(test_nul_in_encoded_dsn),
+	    cmocka_unit_test(test_nul_in_encoded_prose),
 	    cmocka_unit_test(test_ses_escapes),
 	    cmocka_unit_test(test_missing_final_boundary),
 	    cmocka_unit_test(test_empty_input),
