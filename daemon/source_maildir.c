@@ -27,6 +27,7 @@
 
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "maildir_name.h"
 #include "source.h"
 
 /* An empty file younger than this may still be being written (seconds). */
@@ -106,24 +107,6 @@ clear_names(struct maildir *md)
 	md->nnames = md->next = md->ncur = 0;
 }
 
-/* maildir(5): the flags after ":2,"; NULL when there is no info. */
-static const char *
-flags_of(const char *name)
-{
-	const char *p = strstr(name, ":2,");
-
-	return p != NULL ? p + 3 : NULL;
-}
-
-/* cur/ holds it unread: no S (seen) and no T (trashed) flag */
-static bool
-unseen(const char *name)
-{
-	const char *f = flags_of(name);
-
-	return f == NULL || (strchr(f, 'S') == NULL && strchr(f, 'T') == NULL);
-}
-
 static int
 cmp_names(const void *a, const void *b)
 {
@@ -159,7 +142,7 @@ list_dir(struct maildir *md, const char *sub)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue; /* ., .., and files being hidden */
-		if (!cur || unseen(de->d_name))
+		if (!cur || maildir_name_unseen(de->d_name))
 			add_name(md, de->d_name);
 	}
 	closedir(d);
@@ -287,39 +270,13 @@ md_next(struct source *src, struct source_msg *m)
 	return 0;
 }
 
-/*
- * maildir(5) info for a recorded message: its flags with S added, kept in
- * ASCII order as the spec asks ("2," then the flags, sorted).
- */
-static void
-seen_info(const char *name, char *out, size_t len)
-{
-	const char *f = flags_of(name);
-	char flags[64];
-	size_t n = 0, i;
-
-	for (i = 0; f != NULL && f[i] != '\0' && n < sizeof(flags) - 2; i++)
-		flags[n++] = f[i];
-	flags[n++] = 'S';
-	flags[n] = '\0';
-	for (i = 1; i < n; i++) { /* insertion sort: a handful of letters */
-		char c = flags[i];
-		size_t j = i;
-
-		for (; j > 0 && flags[j - 1] > c; j--)
-			flags[j] = flags[j - 1];
-		flags[j] = c;
-	}
-	snprintf(out, len, ":2,%s", flags);
-}
-
 static int
 md_ack(struct source *src, const struct source_msg *m, enum source_ack how)
 {
 	struct maildir *md = (struct maildir *)src;
 	const char *sub = m->origin ? "cur" : "new";
-	char from[PATH_MAX], to[PATH_MAX], info[80];
-	size_t base = strcspn(m->ref, ":"); /* the name without its info */
+	char from[PATH_MAX], to[PATH_MAX], seen[NAME_MAX + 1];
+	size_t base = maildir_name_base_len(m->ref); /* without ":2,..." */
 
 	snprintf(from, sizeof(from), "%s/%s/%s", md->path, sub, m->ref);
 	if (how == ACK_DELETE) {
@@ -329,13 +286,23 @@ md_ack(struct source *src, const struct source_msg *m, enum source_ack how)
 		log_warn("maildir: %s: unlink", from);
 		return -1;
 	}
+	/* a source without a quarantine (sent:) takes it as ACK_DONE */
 	if (how == ACK_QUARANTINE && md->quarantine != NULL)
 		snprintf(to, sizeof(to), "%s/new/%.*s", md->quarantine,
 		    (int)base, m->ref);
-	else {
-		seen_info(m->ref, info, sizeof(info));
-		snprintf(to, sizeof(to), "%s/cur/%.*s%s", md->path, (int)base,
-		    m->ref, info);
+	else if (maildir_name_add_flag(m->ref, 'S', seen, sizeof(seen)) != -1)
+		snprintf(to, sizeof(to), "%s/cur/%s", md->path, seen);
+	else if (md->quarantine != NULL) {
+		/* no room for ":2,S" within NAME_MAX: recorded, but it
+		 * cannot be marked seen, so a person gets it */
+		log_warnx("maildir: %s: name too long to add the seen flag; "
+		    "quarantined", from);
+		snprintf(to, sizeof(to), "%s/new/%.*s", md->quarantine,
+		    (int)base, m->ref);
+	} else {
+		log_warnx("maildir: %s: name too long to add the seen flag",
+		    from);
+		return -1;
 	}
 	if (rename(from, to) == 0)
 		return 0;

@@ -6,7 +6,12 @@ add_test(NAME lifecycle COMMAND test_lifecycle)
 add_executable(test_sha256 unit/test_sha256.c)
 target_link_libraries(test_sha256 PRIVATE bd_common PkgConfig::CMOCKA)
 add_test(NAME sha256 COMMAND test_sha256)
-set_tests_properties(lifecycle sha256 PROPERTIES LABELS unit)
+# daemon/maildir_name.c: Maildir names and info flags (issue 14 item 7)
+add_executable(test_maildir_name unit/test_maildir_name.c)
+target_link_libraries(test_maildir_name PRIVATE bd_maildir_name
+	PkgConfig::CMOCKA)
+add_test(NAME maildir_name COMMAND test_maildir_name)
+set_tests_properties(lifecycle sha256 maildir_name PROPERTIES LABELS unit)
 
 # The real binary on temporary Maildirs (tests/integration/).
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
