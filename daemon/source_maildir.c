@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,7 +204,139 @@ read_fd(int fd, size_t size, unsigned char **buf_r, size_t *len_r)
 	return 0;
 }
 
-/* 1: read into m; 0: vanished or unreadable (skipped, logged) */
+/*
+ * Anything in new/ or cur/ that is no regular file -- a FIFO, a device, a
+ * socket, a directory, a symbolic link -- is left where it is and said
+ * once per path for the life of the process (reloads included), not on
+ * every pass. Whoever may write into the Maildir may make one: opening a
+ * FIFO without O_NONBLOCK would wait for a writer forever. The paths
+ * said are kept here, at most SPECIAL_MAX of them: past that, the
+ * number only.
+ */
+#define SPECIAL_MAX 1024
+
+static struct {
+	pthread_mutex_t mu; /* the reader thread and the main thread's */
+	char **paths;	    /* owned, sorted */
+	size_t n;
+	unsigned long more; /* beyond SPECIAL_MAX */
+} special = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+/* 1 the first time path is seen (then remembered), 2 the first time one
+ * is not remembered (SPECIAL_MAX reached), else 0 */
+static int
+special_first(const char *path)
+{
+	size_t lo = 0, hi;
+	int first = 0;
+
+	pthread_mutex_lock(&special.mu);
+	hi = special.n;
+	while (lo < hi) { /* the insertion point, or the path itself */
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(path, special.paths[mid]);
+
+		if (c == 0)
+			goto out;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (special.n == SPECIAL_MAX) {
+		first = ++special.more == 1 ? 2 : 0;
+		goto out;
+	}
+	if (special.n == 0)
+		special.paths = xreallocarray(NULL, SPECIAL_MAX,
+		    sizeof(*special.paths));
+	memmove(special.paths + lo + 1, special.paths + lo,
+	    (special.n - lo) * sizeof(*special.paths));
+	special.paths[lo] = xstrdup(path);
+	special.n++;
+	first = 1;
+out:
+	pthread_mutex_unlock(&special.mu);
+	return first;
+}
+
+static const char *
+file_type(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	return "not a regular file";
+}
+
+static void
+special_file(const char *path, mode_t mode)
+{
+	switch (special_first(path)) {
+	case 1:
+		log_warnx("maildir: %s: %s, not a message: left alone", path,
+		    file_type(mode));
+		break;
+	case 2:
+		log_warnx("maildir: %s: more than %d files that are no "
+		    "messages: left alone, no longer said one by one", path,
+		    SPECIAL_MAX);
+		break;
+	}
+}
+
+/*
+ * Opens path for reading if it is a regular file, without ever waiting:
+ * the type is looked at first (not following a symbolic link), then the
+ * file is opened non-blocking and looked at again, for one swapped in
+ * between. The fd, or -1: vanished (ENOENT, quiet), not a regular file
+ * (said once), or an error (logged).
+ */
+static int
+open_regular(const char *path, struct stat *st)
+{
+	int fd;
+
+	if (fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno != ENOENT) /* ENOENT: someone else took it */
+			log_warn("maildir: %s: stat", path);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		special_file(path, st->st_mode);
+		return -1;
+	}
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ELOOP) /* a symbolic link now */
+			special_file(path, S_IFLNK);
+		else if (errno != ENOENT)
+			log_warn("maildir: %s: open", path);
+		return -1;
+	}
+	if (fstat(fd, st) == -1) {
+		log_warn("maildir: %s: fstat", path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) { /* swapped in after fstatat() */
+		special_file(path, st->st_mode);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* 1: read into m; 0: vanished, no message or unreadable (skipped) */
 static int
 read_one(struct maildir *md, const char *name, bool cur,
     struct source_msg *m)
@@ -214,17 +347,9 @@ read_one(struct maildir *md, const char *name, bool cur,
 
 	snprintf(p, sizeof(p), "%s/%s/%s", md->path, cur ? "cur" : "new",
 	    name);
-	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		if (errno != ENOENT) /* ENOENT: someone else took it */
-			log_warn("maildir: %s: open", p);
-		return 0;
-	}
 	memset(m, 0, sizeof(*m));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		log_warnx("maildir: %s: not a regular file, skipped", p);
-		close(fd);
+	if ((fd = open_regular(p, &st)) == -1)
 		return 0;
-	}
 	if (st.st_size == 0 && time(NULL) - st.st_mtime < MAILDIR_SETTLE) {
 		/* Someone writing straight into new/ (against maildir(5)):
 		 * wait for IN_CLOSE_WRITE or the rescan rather than record
