@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +28,7 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 #include "maildir_name.h"
+#include "maildir_watch.h"
 #include "source.h"
 
 /* An empty file younger than this may still be being written (seconds). */
@@ -37,7 +37,7 @@
 struct maildir {
 	struct source src; /* first: the vtable */
 	char *path, *quarantine;
-	int ifd; /* inotify on new/, or -1 */
+	struct maildir_watch watch; /* inotify on new/ */
 	char *what; /* owned: describe() */
 	char **names; /* owned: this pass's file names, new/ then cur/ */
 	size_t nnames, cap, next;
@@ -72,9 +72,12 @@ make_maildir(const char *path)
 static int
 md_arm(struct source *src, int64_t now_ms, int64_t *wake_ms)
 {
-	(void)now_ms;
-	*wake_ms = INT64_MAX; /* inotify says when; rescans are the loop's */
-	return ((struct maildir *)src)->ifd;
+	struct maildir *md = (struct maildir *)src;
+
+	/* inotify says when; rescans are the loop's. While the Maildir is
+	 * away, a look every MAILDIR_REWATCH_MS (a pass whose scan fails) */
+	*wake_ms = maildir_watch_wake(&md->watch, now_ms);
+	return md->watch.ifd;
 }
 
 static const char *
@@ -86,16 +89,7 @@ md_describe(struct source *src)
 static void
 md_drain(struct source *src)
 {
-	struct maildir *md = (struct maildir *)src;
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
-
-	/* Any event means "scan again"; the names themselves do not
-	 * matter, and IN_Q_OVERFLOW (lost events) means the same. */
-	while ((n = read(md->ifd, buf, sizeof(buf))) > 0)
-		;
-	if (n == -1 && errno != EAGAIN && errno != EINTR)
-		log_warn("maildir: %s/new: inotify read", md->path);
+	maildir_watch_drain(&((struct maildir *)src)->watch);
 }
 
 static void
@@ -162,6 +156,17 @@ md_scan(struct source *src, bool full)
 	size_t before;
 
 	clear_names(md);
+	switch (maildir_watch_again(&md->watch)) {
+	case -1:
+		return -1; /* away: said once by maildir_watch */
+	case 1:
+		/* back: mail may have come to new/ and cur/ meanwhile, and
+		 * the quarantine went with it when it was inside */
+		full = true;
+		if (md->quarantine != NULL)
+			(void)make_maildir(md->quarantine);
+		break;
+	}
 	if (list_dir(md, "new") == -1)
 		return -1;
 	if (!full)
@@ -444,8 +449,7 @@ md_free(struct source *src)
 
 	clear_names(md);
 	free(md->names);
-	if (md->ifd != -1)
-		close(md->ifd);
+	maildir_watch_deinit(&md->watch);
 	free(md->path);
 	free(md->quarantine);
 	free(md->what);
@@ -463,24 +467,6 @@ static const struct source_ops maildir_ops = {
 	.ack = md_ack,
 	.free = md_free,
 };
-
-static void
-watch(struct maildir *md)
-{
-	char dir[PATH_MAX];
-
-	snprintf(dir, sizeof(dir), "%s/new", md->path);
-	md->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (md->ifd != -1 && inotify_add_watch(md->ifd, dir,
-	    IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) != -1)
-		return;
-	/* Say what to do (STYLE.md 7); the periodic rescan carries on */
-	log_warn("maildir: %s: inotify (raise fs.inotify.max_user_instances "
-	    "or max_user_watches); falling back to the periodic rescan", dir);
-	if (md->ifd != -1)
-		close(md->ifd);
-	md->ifd = -1;
-}
 
 /*
  * Acknowledging is rename(2), which cannot cross file systems (EXDEV): a
@@ -531,7 +517,7 @@ maildir_source_new(const char *path, const char *quarantine)
 	md->path = xstrdup(path);
 	md->quarantine = quarantine != NULL ? xstrdup(quarantine) : NULL;
 	md->what = xasprintf("watching %s/new", path);
-	watch(md);
+	maildir_watch_init(&md->watch, md->path);
 	return &md->src;
 }
 
