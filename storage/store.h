@@ -49,6 +49,37 @@ const char *store_error(struct store *st);
  */
 bool store_error_busy(struct store *st);
 /*
+ * What the last error means to a caller that would retry (STYLE.md 4),
+ * by its SQLite result code: busy or locked by another connection, or a
+ * passing trouble (SQLITE_FULL, I/O errors: a full disk loses nothing,
+ * it is retried), or a database that cannot be written until a person
+ * mends it -- read-only (file, directory, owner, file system; a file
+ * moved or deleted under us), corrupt, not a database, no permission,
+ * cannot be opened. Our own errors (texts of storage/) are NONE.
+ */
+enum store_fault {
+	STORE_FAULT_NONE,
+	STORE_FAULT_BUSY,    /* SQLITE_BUSY, SQLITE_LOCKED: RETRY_LATER */
+	STORE_FAULT_PASSING, /* any other SQLite error: RETRY_LATER */
+	STORE_FAULT_FATAL,   /* SQLITE_READONLY, _CORRUPT, _NOTADB, _PERM,
+			      * _CANTOPEN: RETRY_NEVER */
+};
+enum store_fault store_error_fault(struct store *st);
+/* store_error_fault(st) == STORE_FAULT_FATAL */
+bool store_error_fatal(struct store *st);
+/*
+ * One attempt of store_open() for a caller that waits and tries again
+ * itself (the daemon at start-up): busy_ms is the busy timeout while
+ * opening and migrating (the connection then keeps the usual 5 s). On
+ * failure *fault_r says whether waiting may help: STORE_FAULT_BUSY or
+ * STORE_FAULT_PASSING, else STORE_FAULT_FATAL -- our own refusals too (a
+ * newer schema, not a bounced database). A read-write open of a file
+ * that can only be read fails here (SQLITE_READONLY), not at the first
+ * write; a missing directory is named as such.
+ */
+int store_open_try(const char *path, enum store_mode mode, int busy_ms,
+    struct store **st_r, char **error_r, enum store_fault *fault_r);
+/*
  * 1 when another connection (bouncectl resend-now, cancel, suppress) has
  * committed since the last call, 0 when not (and on the first call), -1.
  * PRAGMA data_version: https://www.sqlite.org/pragma.html#pragma_data_version

@@ -8,6 +8,7 @@
 #define BD_STORE_PRIVATE_H
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "storage/store.h"
 
@@ -73,6 +74,7 @@ struct store {
 	int errcode;                    /* its SQLite result code, 0 for ours */
 	sqlite3_stmt *stmt[STMT_COUNT]; /* prepared on first use, kept */
 	int64_t data_version;		/* store_changed_elsewhere()'s last */
+	struct stat file;		/* path's at the open (dev, ino) */
 };
 
 /*

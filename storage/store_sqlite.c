@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/strutil.h"
 #include "common/xmalloc.h"
@@ -91,12 +92,45 @@ set_error(struct store *st, char *text, int code)
 	st->errcode = code;
 }
 
+/* What SQLite's message leaves out: the system's reason for a file it
+ * could not open or write, what a read-only extended code means. */
+static const char *
+fail_hint(struct store *st, int code, char *buf, size_t size)
+{
+	int sys = sqlite3_system_errno(st->db);
+
+	switch (code) {
+	case SQLITE_READONLY_DBMOVED:
+		return " (the file was moved or deleted while open)";
+	case SQLITE_READONLY_DIRECTORY:
+		return " (its directory cannot be written)";
+	}
+	if (sys == 0 || ((code & 0xff) != SQLITE_CANTOPEN &&
+	    (code & 0xff) != SQLITE_IOERR))
+		return "";
+	snprintf(buf, size, " (%s)", strerror(sys));
+	return buf;
+}
+
 int
 store_fail(struct store *st, const char *what)
 {
+	int code = sqlite3_extended_errcode(st->db);
+	char hint[128];
+
 	/* a copy: the connection owns errmsg until its next call */
-	set_error(st, xasprintf("%s: %s", what, sqlite3_errmsg(st->db)),
-	    sqlite3_extended_errcode(st->db));
+	set_error(st, xasprintf("%s: %s%s", what, sqlite3_errmsg(st->db),
+	    fail_hint(st, code, hint, sizeof(hint))), code);
+	return -1;
+}
+
+static int __attribute__((format(printf, 3, 0)))
+vset_error(struct store *st, int code, const char *fmt, va_list ap)
+{
+	char text[512]; /* our messages are short; an address is 320 */
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	set_error(st, xstrdup(text), code);
 	return -1;
 }
 
@@ -104,12 +138,22 @@ int
 store_failx(struct store *st, const char *fmt, ...)
 {
 	va_list ap;
-	char text[512]; /* our messages are short; an address is 320 */
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	vset_error(st, 0, fmt, ap);
 	va_end(ap);
-	set_error(st, xstrdup(text), 0);
+	return -1;
+}
+
+/* store_failx() that classes the error as SQLite's code would */
+static int __attribute__((format(printf, 3, 4)))
+set_error_x(struct store *st, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset_error(st, code, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -125,6 +169,32 @@ store_error_busy(struct store *st)
 	int primary = st->errcode & 0xff;
 
 	return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+enum store_fault
+store_error_fault(struct store *st)
+{
+	switch (st->errcode & 0xff) {
+	case SQLITE_OK:
+		return STORE_FAULT_NONE;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_FAULT_BUSY;
+	case SQLITE_READONLY:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		return STORE_FAULT_FATAL;
+	default:
+		return STORE_FAULT_PASSING;
+	}
+}
+
+bool
+store_error_fatal(struct store *st)
+{
+	return store_error_fault(st) == STORE_FAULT_FATAL;
 }
 
 sqlite3 *
@@ -341,9 +411,45 @@ open_db(struct store *st)
 	return 0;
 }
 
-int
-store_open_at(const char *path, enum store_mode mode, int target,
-    struct store **st_r, char **error_r)
+/* A read-write open needs the directory (for the file, -wal, -shm):
+ * say that it is missing rather than "unable to open database file". */
+static int
+check_dir(struct store *st)
+{
+	const char *slash = strrchr(st->path, '/');
+	char *dir;
+	struct stat sb;
+	int rc = 0;
+
+	if (slash == NULL)
+		return 0; /* the current directory */
+	dir = xasprintf("%.*s", slash == st->path ? 1 : (int)(slash - st->path),
+	    st->path);
+	if (stat(dir, &sb) == -1)
+		rc = set_error_x(st, SQLITE_CANTOPEN, "directory %s: %s", dir,
+		    errno == ENOENT ? "does not exist" : strerror(errno));
+	else if (!S_ISDIR(sb.st_mode))
+		rc = set_error_x(st, SQLITE_CANTOPEN, "%s is not a directory",
+		    dir);
+	free(dir);
+	return rc;
+}
+
+/* SQLite opens a file it may not write read-only without a word
+ * (sqlite3_open_v2(3)); the daemon must know before its first write. */
+static int
+check_writable(struct store *st)
+{
+	if (sqlite3_db_readonly(st->db, "main") != 1)
+		return 0;
+	return set_error_x(st, SQLITE_READONLY, "cannot be written: %s",
+	    access(st->path, W_OK) == -1 ? strerror(errno) :
+	    "opened read-only");
+}
+
+static int
+open_at(const char *path, enum store_mode mode, int target, int busy_ms,
+    struct store **st_r, char **error_r, enum store_fault *fault_r)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 	struct stat sb;
@@ -354,11 +460,21 @@ store_open_at(const char *path, enum store_mode mode, int target,
 	*st_r = NULL;
 	if (mode == STORE_RDONLY && stat(path, &sb) == -1 && errno == ENOENT) {
 		*error_r = xasprintf("%s: no such database", path);
+		*fault_r = STORE_FAULT_FATAL;
 		store_close(&st);
 		return -1;
 	}
+	rc = mode == STORE_RDWR ? check_dir(st) : 0;
+	if (rc == 0)
+		rc = open_db(st);
+	if (rc == 0 && stat(path, &st->file) == -1) /* the file is open */
+		rc = set_error_x(st, SQLITE_CANTOPEN, "stat: %s",
+		    strerror(errno));
+	if (rc == 0 && mode == STORE_RDWR)
+		rc = check_writable(st);
+	if (rc == 0)
+		sqlite3_busy_timeout(st->db, busy_ms);
 	/* the version first: a newer file gets no write, not even WAL mode */
-	rc = open_db(st);
 	if (rc == 0)
 		rc = store_check_version(st, target);
 	if (rc == 0 && mode == STORE_RDWR)
@@ -367,11 +483,32 @@ store_open_at(const char *path, enum store_mode mode, int target,
 		rc = store_migrate(st, target);
 	if (rc == -1) {
 		*error_r = xasprintf("%s: %s", path, store_error(st));
+		*fault_r = store_error_fault(st);
+		if (*fault_r == STORE_FAULT_NONE)
+			*fault_r = STORE_FAULT_FATAL; /* our refusal */
 		store_close(&st);
 		return -1;
 	}
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	*st_r = st;
 	return 0;
+}
+
+int
+store_open_at(const char *path, enum store_mode mode, int target,
+    struct store **st_r, char **error_r)
+{
+	enum store_fault f;
+
+	return open_at(path, mode, target, BUSY_TIMEOUT_MS, st_r, error_r, &f);
+}
+
+int
+store_open_try(const char *path, enum store_mode mode, int busy_ms,
+    struct store **st_r, char **error_r, enum store_fault *fault_r)
+{
+	return open_at(path, mode, STORE_SCHEMA_VERSION, busy_ms, st_r,
+	    error_r, fault_r);
 }
 
 int
@@ -416,9 +553,29 @@ store_close(struct store **stp)
 
 /* ---- transactions ---- */
 
+/*
+ * In WAL mode SQLite goes on writing into a database file that was
+ * deleted or replaced under it (SQLITE_READONLY_DBMOVED is for rollback
+ * journals only), and whatever is committed there is lost. A write
+ * transaction therefore begins only while path is still the file opened.
+ */
+static int
+check_same_file(struct store *st)
+{
+	struct stat sb;
+
+	if (stat(st->path, &sb) == 0 && sb.st_dev == st->file.st_dev &&
+	    sb.st_ino == st->file.st_ino)
+		return 0;
+	return set_error_x(st, SQLITE_READONLY_DBMOVED, "BEGIN IMMEDIATE: "
+	    "%s: the file was moved or deleted while open", st->path);
+}
+
 int
 store_begin(struct store *st)
 {
+	if (st->mode == STORE_RDWR && check_same_file(st) == -1)
+		return -1;
 	return run(st, STMT_BEGIN, "BEGIN IMMEDIATE");
 }
 

@@ -15,3 +15,10 @@ target_link_libraries(test_store_sent PRIVATE bd_storage bd_common
 	PkgConfig::CMOCKA PkgConfig::SQLITE3)
 add_test(NAME store_sent COMMAND test_store_sent)
 set_tests_properties(store_sent PROPERTIES LABELS unit)
+
+# What a failure of the store means to the daemon (issue 14 item 4)
+add_executable(test_store_fault unit/test_store_fault.c)
+target_link_libraries(test_store_fault PRIVATE bd_storage bd_common
+	PkgConfig::CMOCKA PkgConfig::SQLITE3)
+add_test(NAME store_fault COMMAND test_store_fault)
+set_tests_properties(store_fault PROPERTIES LABELS unit)
