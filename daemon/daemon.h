@@ -32,6 +32,10 @@ struct daemon {
 				  * -1: ask the store */
 	struct resend_counts resends;
 	int64_t retry_ms;	 /* backoff after a failed pass, 0 */
+	bool fatal;		 /* the database cannot be written: exit 1 */
+	int64_t db_wait_ms;	 /* --once: how long to wait for the
+				  * database (DAEMON_DB_WAIT_ONCE_S) */
+	int64_t db_deadline;	 /* --once: when waiting ends (ms, source.h) */
 	/* Test hook (tests/integration/daemon_kill.sh): SIGKILL ourselves
 	 * after this many commits, before acknowledging. 0: off. Read from
 	 * BOUNCED_TEST_KILL_AFTER_COMMIT; it can only lose time, never data,
@@ -56,6 +60,34 @@ int daemon_open(const struct config *conf, bool once,
 /* SIGHUP: a fresh config swapped in only when valid and openable. */
 void daemon_reload(struct daemon *d);
 
+/*
+ * dbwait.c: the database at start-up. A database locked by another
+ * process (or a passing trouble: a full disk) is waited for, as a running
+ * daemon does, with pauses growing to DB_WAIT_MAX_MS, STATUS= saying why,
+ * the watchdog fed and the start-up timeout extended; --once waits at
+ * most d->db_wait_ms (5 minutes unless BOUNCED_TEST_DB_WAIT says
+ * seconds). A database that cannot be written (read-only, corrupt, not
+ * a database, no permission, a missing directory) is fatal at once.
+ * 0 and *st_r; 1: SIGTERM came while waiting; -1 fatal or given up
+ * (logged).
+ */
+#define DAEMON_DB_WAIT_ONCE_S 300
+int daemon_store_open(struct daemon *d, struct store **st_r);
+/*
+ * After a store call failed during a run: true when the database cannot
+ * be written (store_error_fatal()): said once, with STATUS=, and
+ * d->fatal and d->stopping set, so the daemon exits 1 without
+ * acknowledging more. Busy and passing errors (a full disk) are false:
+ * retried as before.
+ */
+bool daemon_store_fatal(struct daemon *d);
+/* --once: after a pass that found the database locked, waits (pauses
+ * growing, d->db_deadline) and says true when it may try again. */
+bool daemon_store_wait_once(struct daemon *d, int64_t *pause_ms);
+/* Waits ms, reading signals and feeding the watchdog: false as soon as
+ * the daemon is asked to stop. */
+bool daemon_pause(struct daemon *d, int64_t ms);
+
 /* One pass over the source (full: see source_ops.scan), after one over
  * the sent: source: 0, or one of: */
 #define LOOP_STORE_FAILED (-1) /* a batch could not be stored */
@@ -75,9 +107,11 @@ int sent_pass(struct daemon *d, bool full);
 void sent_expire(struct daemon *d);
 /* The test hook of kill_after_commit, after a commit of either pass. */
 void daemon_test_kill(struct daemon *d);
-/* --once: the soft-state decay, then one pass. */
+/* --once: the soft-state decay, then one pass (waiting while the
+ * database is locked, daemon_store_wait_once()): 0, or -1. */
 int loop_once(struct daemon *d);
-/* Until SIGTERM: 0 on a clean stop. */
+/* Until SIGTERM: 0 on a clean stop, -1 when the database cannot be
+ * written (daemon_store_fatal()). */
 int loop_run(struct daemon *d);
 /* Reads pending signals (non-blocking) into d->stopping / d->reload. */
 void loop_signals(struct daemon *d);

@@ -267,9 +267,10 @@ decay(struct daemon *d)
 	int64_t n = 0;
 
 	if (store_decay_soft(d->st, daemon_now() -
-	    d->conf->policy.soft_decay, &n) == -1)
-		log_warnx("store: decay: %s", store_error(d->st));
-	else if (n > 0)
+	    d->conf->policy.soft_decay, &n) == -1) {
+		if (!daemon_store_fatal(d))
+			log_warnx("store: decay: %s", store_error(d->st));
+	} else if (n > 0)
 		log_info("policy: %lld soft addresses quiet for %us are active "
 		    "again", (long long)n, d->conf->policy.soft_decay);
 }
@@ -364,8 +365,10 @@ resends(struct daemon *d)
 		return;
 	}
 	if (resend_run(d->st, d->conf, pipeline_verp(&d->pl), now, &d->resends,
-	    &d->resend_at) == -1)
+	    &d->resend_at) == -1) {
 		d->resend_at = now + 60;
+		(void)daemon_store_fatal(d);
+	}
 	status(d);
 }
 
@@ -385,20 +388,29 @@ resend_wait(const struct daemon *d)
 int
 loop_once(struct daemon *d)
 {
+	int64_t pause = RETRY_MIN_MS;
 	int rc;
 
 	decay(d);
 	sent_expire(d);
-	if ((rc = loop_pass(d, true)) == LOOP_SOURCE_DOWN)
+	if (d->fatal)
+		return -1;
+	/* locked by another writer: wait for it (bounded), as at start */
+	while ((rc = loop_pass(d, true)) == LOOP_STORE_FAILED &&
+	    !daemon_store_fatal(d) && daemon_store_wait_once(d, &pause))
+		;
+	if (rc == LOOP_SOURCE_DOWN)
 		log_warnx("%s: not reached, nothing read (see above)",
 		    d->src->ops->describe(d->src));
 	rc = rc == 0 ? 0 : -1;
+	if (d->fatal)
+		return -1;
 	/* then what is due, backlog included */
 	do
 		resends(d);
 	while (!d->stopping && d->resend_at != 0 &&
 	    d->resend_at <= daemon_now());
-	return rc;
+	return d->fatal ? -1 : rc;
 }
 
 int
@@ -437,8 +449,10 @@ loop_run(struct daemon *d)
 			/* bouncectl resend-now, cancel: another connection
 			 * wrote (PRAGMA data_version), so ask the store */
 			if (d->conf->resend.enabled &&
-			    store_changed_elsewhere(d->st) != 0)
+			    store_changed_elsewhere(d->st) != 0) {
 				d->resend_at = -1;
+				(void)daemon_store_fatal(d); /* when -1 */
+			}
 			next_resend_check = t + RESEND_CHECK_MS;
 		}
 		/* a turn of resends (at most RESEND_PER_RUN), then a pass
@@ -452,6 +466,8 @@ loop_run(struct daemon *d)
 			if (d->pl.total.resends != resends_before)
 				d->resend_at = -1; /* the pass queued some */
 			resends_before = d->pl.total.resends;
+			if (rc == LOOP_STORE_FAILED && daemon_store_fatal(d))
+				break; /* stopping, exit 1 */
 			if (rc == LOOP_STORE_FAILED) {
 				retry_at = source_now_ms() + backoff(d);
 				need_pass = true;
@@ -470,5 +486,5 @@ loop_run(struct daemon *d)
 			t = min64(t, retry_at - source_now_ms());
 		wait_events(d, t < 0 ? 0 : t, &need_pass);
 	}
-	return 0;
+	return d->fatal ? -1 : 0;
 }

@@ -104,6 +104,34 @@ open_sent(const struct config *conf, bool once, struct source **sent_r)
 	return *sent_r != NULL ? 0 : -1;
 }
 
+/* The source and the sent: source of conf: 0, or -1 (logged). */
+static int
+open_sources(const struct config *conf, bool once, struct source **src_r,
+    struct source **sent_r)
+{
+	if (conf->imap.host != NULL)
+		*src_r = imap_source_new(&conf->imap, conf->batch_size, once);
+	else
+		*src_r = maildir_source_new(conf->maildir, conf->quarantine);
+	if (*src_r == NULL)
+		return -1;
+	if (open_sent(conf, once, sent_r) == -1) {
+		(*src_r)->ops->free(*src_r);
+		*src_r = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+close_sources(struct source **src, struct source **sent)
+{
+	(*src)->ops->free(*src);
+	if (*sent != NULL)
+		(*sent)->ops->free(*sent);
+	*src = *sent = NULL;
+}
+
 int
 daemon_open(const struct config *conf, bool once, struct store **st_r,
     struct source **src_r, struct source **sent_r)
@@ -115,17 +143,7 @@ daemon_open(const struct config *conf, bool once, struct store **st_r,
 		free(err);
 		return -1;
 	}
-	if (conf->imap.host != NULL)
-		*src_r = imap_source_new(&conf->imap, conf->batch_size, once);
-	else
-		*src_r = maildir_source_new(conf->maildir, conf->quarantine);
-	if (*src_r == NULL) {
-		store_close(st_r);
-		return -1;
-	}
-	if (open_sent(conf, once, sent_r) == -1) {
-		(*src_r)->ops->free(*src_r);
-		*src_r = NULL;
+	if (open_sources(conf, once, src_r, sent_r) == -1) {
 		store_close(st_r);
 		return -1;
 	}
@@ -250,8 +268,13 @@ run(struct daemon *d)
 	char counts[224], rs[128];
 	int rc;
 
-	if (daemon_open(d->conf, d->once, &d->st, &d->src, &d->sent) == -1)
+	/* the sources first: a wrong path fails at once, not after a wait */
+	if (open_sources(d->conf, d->once, &d->src, &d->sent) == -1)
 		return 1;
+	if ((rc = daemon_store_open(d, &d->st)) != 0) {
+		close_sources(&d->src, &d->sent);
+		return rc == 1 ? 0 : 1; /* 1: SIGTERM while waiting */
+	}
 	poison_start(d);
 	pipeline_init(&d->pl, d->st, d->conf);
 	log_info("started: %s, database %s%s%s%s",
@@ -259,16 +282,14 @@ run(struct daemon *d)
 	    d->sent != NULL ? ", sent copies: " : "",
 	    d->sent != NULL ? d->sent->ops->describe(d->sent) : "",
 	    d->once ? ", once" : "");
-	rc = d->once ? (loop_once(d) == 0 ? 0 : 1) : loop_run(d);
+	rc = (d->once ? loop_once(d) : loop_run(d)) == 0 ? 0 : 1;
 	log_info("stopped: %s%s%s", pipeline_counts_text(&d->pl.total, counts,
 	    sizeof(counts)), d->conf->resend.enabled ? "; " : "",
 	    d->conf->resend.enabled ? resend_counts_text(&d->resends, rs,
 	    sizeof(rs)) : "");
 	pipeline_deinit(&d->pl);
 	poison_close(&d->poison);
-	d->src->ops->free(d->src);
-	if (d->sent != NULL)
-		d->sent->ops->free(d->sent);
+	close_sources(&d->src, &d->sent);
 	store_close(&d->st);
 	return rc;
 }
@@ -296,6 +317,10 @@ main(int argc, char **argv)
 	log_set_level(d.verbose ? LOG_LVL_DEBUG : d.conf->log_level);
 	if (getenv("BOUNCED_TEST_KILL_AFTER_COMMIT") != NULL)
 		d.kill_after_commit = atoi(getenv("BOUNCED_TEST_KILL_AFTER_COMMIT"));
+	/* test hook: --once's wait for a locked database, in seconds */
+	d.db_wait_ms = (getenv("BOUNCED_TEST_DB_WAIT") != NULL ?
+	    strtoll(getenv("BOUNCED_TEST_DB_WAIT"), NULL, 10) :
+	    DAEMON_DB_WAIT_ONCE_S) * 1000;
 	if (setup_signals(&d) == -1)
 		fatal("signals");
 	(void)daemon_now(); /* reads the test offset before any thread */

@@ -70,3 +70,13 @@ notify_watchdog(void)
 {
 	notify_send("WATCHDOG=1");
 }
+
+void
+notify_extend_timeout(uint64_t usec)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "EXTEND_TIMEOUT_USEC=%llu",
+	    (unsigned long long)usec);
+	notify_send(buf);
+}

@@ -218,9 +218,11 @@ sent_expire(struct daemon *d)
 	if (d->conf->sent.maildir == NULL && d->conf->sent.mailbox == NULL)
 		return;
 	if (store_sent_expire(d->st, daemon_now() - d->conf->sent.keep, &n) ==
-	    -1)
-		log_warnx("store: sent: expire: %s", store_error(d->st));
-	else if (n > 0)
+	    -1) {
+		if (!daemon_store_fatal(d))
+			log_warnx("store: sent: expire: %s",
+			    store_error(d->st));
+	} else if (n > 0)
 		log_info("sent: %lld copies older than %us pruned",
 		    (long long)n, d->conf->sent.keep);
 }

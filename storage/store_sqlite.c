@@ -567,8 +567,8 @@ check_same_file(struct store *st)
 	if (stat(st->path, &sb) == 0 && sb.st_dev == st->file.st_dev &&
 	    sb.st_ino == st->file.st_ino)
 		return 0;
-	return set_error_x(st, SQLITE_READONLY_DBMOVED, "BEGIN IMMEDIATE: "
-	    "%s: the file was moved or deleted while open", st->path);
+	return set_error_x(st, SQLITE_READONLY_DBMOVED,
+	    "the file was moved or deleted while open");
 }
 
 int
