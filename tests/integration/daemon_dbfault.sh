@@ -8,11 +8,12 @@
 #   system (with and without its -wal and -shm), a missing directory, the
 #   file deleted while running: a non-zero exit with the file and the
 #   reason in the log, in both modes, and the messages left in new/.
+# - A full disk is no such fault: retried, recorded once there is room.
 # Before the fix a lock at start was fatal after 5 s, a read-only
 # database kept watch mode running (retrying) and let --once over an
 # empty Maildir exit 0, and a deleted file was written on as if nothing
-# happened. The read-only mounts need unshare -m: without it that part is
-# skipped and the test exits 77 after the rest has passed.
+# happened. The read-only and full mounts need unshare -m: without it
+# that part is skipped and the test exits 77 after the rest has passed.
 # usage: daemon_dbfault.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
 bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5
 . "$src/tests/integration/lib.sh"
@@ -211,26 +212,60 @@ grep -q 'bounced.db: the file was moved or deleted while open; stopping' log.del
 [ -e md/new/1732800003.M1P100Q3.example.org ] || fail "a message unrecorded was moved"
 echo "ok: deleted while running: exit $rc, the message left in new/"
 
-# ---- read-only file system (a private mount namespace) ----
+# ---- in a private mount namespace: read-only file systems, and a full
+# one: SQLITE_FULL is no fault of the database, it passes ----
+# full_disk: the database on a small tmpfs that fills up while bounced
+# runs: the pass fails, is retried, nothing is acknowledged, and the
+# message is recorded once there is room again
+full_disk() {
+	mkdir -p full
+	mount -t tmpfs -o size=2m tmpfs "$work/full"
+	rm -rf md && mk_maildir md
+	"$bounced" -m md -d full/bounced.db 2>log.full &
+	pid=$!
+	cp "$ex/1732800001.M1P100Q1.example.org" md/new/
+	wait_for 10 waiting 0 || { cat log.full; fail "full: not started"; }
+	dd if=/dev/zero of=full/filler bs=4096 2>/dev/null || true
+	cp "$ex/1732800002.M1P100Q2.example.org" md/new/
+	wait_for 10 grep -q 'database or disk is full' log.full ||
+	    { cat log.full; fail "full: the full disk not met"; }
+	sleep 2
+	kill -0 "$pid" || { cat log.full; fail "full: a full disk stopped bounced"; }
+	waiting 1 || fail "full: a message was acknowledged without its rows"
+	rm full/filler
+	wait_for 20 waiting 0 || { cat log.full; fail "full: not recorded once there was room"; }
+	[ "$(sql full/bounced.db 'SELECT count(*) FROM messages')" = 2 ] ||
+	    fail "full: messages rows"
+	kill -TERM "$pid"
+	stops_within 5 || fail "full: still running 5 s after SIGTERM"
+	[ "$rc" = 0 ] || fail "full: exit $rc after SIGTERM"
+	if grep -q 'stopping: the database cannot be written' log.full; then
+		fail "full: taken for a fatal fault"
+	fi
+	echo "ok: disk full while running: retried, then recorded"
+}
+
 fresh
 mkdir ro1 ro2
 cp bounced.db* ro1/
 cp bounced.db ro2/ && sqlite3 ro2/bounced.db 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 rm -f ro2/bounced.db-wal ro2/bounced.db-shm  # WAL mode needs to make them
 if ! unshare -m true 2>/dev/null; then
-	echo "SKIP: unshare -m not permitted: read-only file systems not tested"
+	echo "SKIP: unshare -m not permitted: read-only and full file systems not tested"
 	exit 77
 fi
-cat >ro.sh <<EOF
+cat >ns.sh <<EOF
 set -e
 . "$src/tests/integration/lib.sh"
 mount --bind -o ro "$work/ro1" "$work/ro1"
 mount --bind -o ro "$work/ro2" "$work/ro2"
 cd "$work"
-bounced=$bounced
-$(sed -n '/^rows()/,/^}/p;/^waiting()/p;/^stops_within()/,/^}/p;/^fatal_both()/,/^}/p' "$0")
+bounced=$bounced python=$python ex=$ex work=$work pid=
+$(sed -n '/^rows()/,/^}/p;/^waiting()/p;/^stops_within()/,/^}/p;/^fatal_both()/,/^}/p;/^full_disk()/,/^}/p' "$0")
+trap '[ -n "\$pid" ] && kill -9 "\$pid" 2>/dev/null; true' EXIT
 db=ro1/bounced.db fatal_both "read-only, with -wal and -shm" 'ro1/bounced.db: cannot be written: Read-only file system'
 db=ro2/bounced.db fatal_both "read-only, without -wal and -shm" 'ro2/bounced.db: cannot be written: Read-only file system'
+full_disk
 EOF
-unshare -m sh ro.sh || fail "read-only file system (see above)"
+unshare -m sh ns.sh || fail "in a mount namespace (see above)"
 echo "PASS"
