@@ -14,10 +14,11 @@
 #include "daemon.h"
 #include "notify.h"
 
-#define DB_WAIT_BUSY_MS 1000 /* each attempt's busy timeout: SIGTERM is
-			      * heard between attempts */
-#define DB_WAIT_MIN_MS 1000  /* the first pause, doubling ... */
-#define DB_WAIT_MAX_MS 10000 /* ... up to this */
+/* each attempt's busy timeout: SIGTERM is heard between attempts */
+#define DB_WAIT_BUSY_MS 1000
+/* the pauses between attempts: the first, doubling up to the last */
+#define DB_WAIT_MIN_MS 1000
+#define DB_WAIT_MAX_MS 10000
 
 static int64_t
 min64(int64_t a, int64_t b)
@@ -31,12 +32,13 @@ daemon_pause(struct daemon *d, int64_t ms)
 	uint64_t wd = notify_watchdog_usec();
 	int64_t step = wd > 0 ? (int64_t)(wd / 2000) : ms;
 	int64_t end = source_now_ms() + ms, now;
-	struct pollfd pfd = { .fd = d->sfd, .events = POLLIN };
+	struct pollfd pfd = {.fd = d->sfd, .events = POLLIN};
 
 	notify_watchdog();
 	while (!d->stopping && (now = source_now_ms()) < end) {
-		if (poll(&pfd, 1, (int)min64(end - now, step < 10 ? 10 : step))
-		    == -1 && errno != EINTR)
+		if (poll(&pfd, 1,
+			(int)min64(end - now, step < 10 ? 10 : step)) == -1 &&
+		    errno != EINTR)
 			fatal("poll");
 		if (pfd.revents & POLLIN)
 			loop_signals(d);
@@ -48,8 +50,8 @@ daemon_pause(struct daemon *d, int64_t ms)
 static const char *
 why(enum store_fault f)
 {
-	return f == STORE_FAULT_BUSY ? "locked by another process" :
-	    "a passing error (see above)";
+	return f == STORE_FAULT_BUSY ? "locked by another process"
+				     : "a passing error (see above)";
 }
 
 /* Once per wait: what the wait is and how long it may last. */
@@ -58,10 +60,11 @@ waiting(struct daemon *d, const char *err, enum store_fault f)
 {
 	if (d->once)
 		log_warnx("store: %s: waiting for the database (%s), at most "
-		    "%lld s", err, why(f), (long long)(d->db_wait_ms / 1000));
+			  "%lld s",
+		    err, why(f), (long long)(d->db_wait_ms / 1000));
 	else
-		log_warnx("store: %s: waiting for the database (%s)", err,
-		    why(f));
+		log_warnx(
+		    "store: %s: waiting for the database (%s)", err, why(f));
 }
 
 int
@@ -74,8 +77,8 @@ daemon_store_open(struct daemon *d, struct store **st_r)
 	bool said = false;
 
 	d->db_deadline = t0 + d->db_wait_ms;
-	while (store_open_try(db, STORE_RDWR, DB_WAIT_BUSY_MS, st_r, &err,
-	    &f) == -1) {
+	while (store_open_try(
+		   db, STORE_RDWR, DB_WAIT_BUSY_MS, st_r, &err, &f) == -1) {
 		if (f == STORE_FAULT_FATAL) {
 			log_errx("store: %s; not starting", err);
 			free(err);
@@ -90,11 +93,12 @@ daemon_store_open(struct daemon *d, struct store **st_r)
 		    why(f));
 		notify_status(status);
 		/* Type=notify: no READY=1 yet, so the start-up timeout runs */
-		notify_extend_timeout((uint64_t)(pause + DB_WAIT_BUSY_MS +
-		    5000) * 1000);
+		notify_extend_timeout(
+		    (uint64_t)(pause + DB_WAIT_BUSY_MS + 5000) * 1000);
 		if (d->once && source_now_ms() + pause > d->db_deadline) {
 			log_errx("store: %s: still %s after %lld s; giving up, "
-			    "nothing was read", db, why(f),
+				 "nothing was read",
+			    db, why(f),
 			    (long long)((source_now_ms() - t0) / 1000));
 			return -1;
 		}
@@ -117,7 +121,8 @@ daemon_store_wait_once(struct daemon *d, int64_t *pause_ms)
 		return false;
 	if (source_now_ms() + *pause_ms > d->db_deadline) {
 		log_errx("store: %s: still locked by another process; giving "
-		    "up, nothing more was acknowledged", d->conf->database);
+			 "up, nothing more was acknowledged",
+		    d->conf->database);
 		return false;
 	}
 	notify_status("waiting for the database: locked by another process");
@@ -134,10 +139,10 @@ daemon_store_fatal(struct daemon *d)
 		return false;
 	if (!d->fatal) {
 		log_errx("store: %s: %s; stopping: the database cannot be "
-		    "written, nothing more is acknowledged", d->conf->database,
-		    store_error(d->st));
+			 "written, nothing more is acknowledged",
+		    d->conf->database, store_error(d->st));
 		notify_status("stopped: the database cannot be written (see "
-		    "the log)");
+			      "the log)");
 		d->fatal = d->stopping = true;
 	}
 	return true;
