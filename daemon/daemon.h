@@ -12,6 +12,14 @@
 #include "source.h"
 #include "storage/store.h"
 
+/*
+ * The exit status for a database that cannot be written (read-only,
+ * corrupt, not a database, wrong owner): restarting does not help, so
+ * the unit names it in RestartPreventExitStatus= (systemd.service(5)).
+ * bouncectl's status for a database problem is 3 too.
+ */
+#define BOUNCED_EXIT_DATABASE 3
+
 struct daemon {
 	const char *conf_path;	 /* -c, or NULL: the embedded defaults */
 	const char *opt_db;	 /* -d: overrides database */

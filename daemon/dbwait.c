@@ -82,6 +82,7 @@ daemon_store_open(struct daemon *d, struct store **st_r)
 		if (f == STORE_FAULT_FATAL) {
 			log_errx("store: %s; not starting", err);
 			free(err);
+			d->fatal = true;
 			return -1;
 		}
 		if (!said)

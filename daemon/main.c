@@ -273,7 +273,8 @@ run(struct daemon *d)
 		return 1;
 	if ((rc = daemon_store_open(d, &d->st)) != 0) {
 		close_sources(&d->src, &d->sent);
-		return rc == 1 ? 0 : 1; /* 1: SIGTERM while waiting */
+		/* 1: SIGTERM while waiting */
+		return rc == 1 ? 0 : d->fatal ? BOUNCED_EXIT_DATABASE : 1;
 	}
 	poison_start(d);
 	pipeline_init(&d->pl, d->st, d->conf);
@@ -283,6 +284,8 @@ run(struct daemon *d)
 	    d->sent != NULL ? d->sent->ops->describe(d->sent) : "",
 	    d->once ? ", once" : "");
 	rc = (d->once ? loop_once(d) : loop_run(d)) == 0 ? 0 : 1;
+	if (d->fatal)
+		rc = BOUNCED_EXIT_DATABASE;
 	log_info("stopped: %s%s%s", pipeline_counts_text(&d->pl.total, counts,
 	    sizeof(counts)), d->conf->resend.enabled ? "; " : "",
 	    d->conf->resend.enabled ? resend_counts_text(&d->resends, rs,

@@ -132,7 +132,7 @@ lock_pid=
 echo "ok: --once gives up after its bound: exit $rc after $t s"
 
 # fatal_both WHAT PATTERN: watch mode and --once (over the messages and
-# over an empty Maildir) exit non-zero at once, PATTERN in the log, the
+# over an empty Maildir) exit 3 at once, PATTERN in the log, the
 # messages still in new/
 fatal_both() {
 	for mode in ${modes:-watch once empty}; do
@@ -144,7 +144,8 @@ fatal_both() {
 		esac
 		pid=$!
 		stops_within 10 || { cat log.f; fail "$1 ($mode): still running after 10 s"; }
-		[ "$rc" != 0 ] || { cat log.f; fail "$1 ($mode): exit 0"; }
+		# 3: fatal, RestartPreventExitStatus= in the unit
+		[ "$rc" = 3 ] || { cat log.f; fail "$1 ($mode): exit $rc, want 3"; }
 		grep -q "$2" log.f || { cat log.f; fail "$1 ($mode): no \"$2\" in the log"; }
 		waiting 2 || fail "$1 ($mode): messages left new/"
 	done
@@ -206,7 +207,7 @@ wait_for 10 rows 2 || { cat log.del; fail "not started"; }
 rm bounced.db
 cp "$ex/1732800003.M1P100Q3.example.org" md/new/
 stops_within 10 || { cat log.del; fail "still running after its database was deleted"; }
-[ "$rc" != 0 ] || { cat log.del; fail "exit 0 after the database was deleted"; }
+[ "$rc" = 3 ] || { cat log.del; fail "exit $rc after the database was deleted, want 3"; }
 grep -q 'bounced.db: the file was moved or deleted while open; stopping' log.del ||
     { cat log.del; fail "the reason not said"; }
 [ -e md/new/1732800003.M1P100Q3.example.org ] || fail "a message unrecorded was moved"
