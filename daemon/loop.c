@@ -287,6 +287,10 @@ backoff(struct daemon *d)
 {
 	int64_t cap = (int64_t)d->conf->rescan_interval * 1000;
 
+	/* a lock held by another process passes soon: look again within
+	 * 10 s, as start-up does (dbwait.c), not only at the next rescan */
+	if (store_error_busy(d->st) && cap > 10000)
+		cap = 10000;
 	if (d->retry_ms == 0)
 		log_warnx("loop: a batch could not be stored; retrying, "
 		    "nothing was acknowledged");
