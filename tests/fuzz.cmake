@@ -52,6 +52,11 @@ bd_fuzz(imap SOURCES fuzz/fuzz_stream.c ${CMAKE_SOURCE_DIR}/daemon/source_imap.c
 	INPUTS ${BD_FUZZ_DIR}/imap_inputs/*
 	WRAP mailimap_socket_connect mailimap_ssl_connect_with_callback)
 
+# libetpan's own leaks (lsan.supp): Debian's libetpan.a has no frame
+# pointers, so the slow unwinder is needed to see which function leaked
+set_tests_properties(fuzz-smtp-replay fuzz-imap-replay PROPERTIES
+	ENVIRONMENT "LSAN_OPTIONS=fast_unwind_on_malloc=0:suppressions=${BD_FUZZ_DIR}/lsan.supp:print_suppressions=0")
+
 # report_parse() on messages expanded from a skeleton, up to 64 MiB; the
 # memory bombs it finds on the way are kept in large_findings/ (not
 # replayed until mail/message.c bounds parts and fields before libetpan)
