@@ -40,7 +40,7 @@ bd_fuzz(dsn LIBS bd_mail bd_common
 bd_fuzz(smtp SOURCES fuzz/fuzz_stream.c
 	LIBS bd_net bd_config bd_common
 	INPUTS ${BD_FUZZ_DIR}/smtp_inputs/*
-	WRAP mailstream_socket_open_timeout
+	WRAP connect mailstream_socket_open_timeout
 	mailstream_ssl_open_with_callback_timeout)
 
 # daemon/source_imap.c, imap_session.c: passes against a server made of
