@@ -38,7 +38,11 @@
 #endif
 
 #ifdef BD_COUNT_MEMORY
-#include <sanitizer/allocator_interface.h>
+/* <sanitizer/allocator_interface.h>, which gcc does not install */
+size_t __sanitizer_get_allocated_size(const volatile void *p);
+int __sanitizer_install_malloc_and_free_hooks(
+    void (*malloc_hook)(const volatile void *, size_t),
+    void (*free_hook)(const volatile void *));
 #endif
 
 /* the most a source hands the pipeline (daemon/source.h) */
