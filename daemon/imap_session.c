@@ -284,10 +284,37 @@ fetch_progress(size_t current, size_t maximum, void *arg)
 	}
 }
 
+/*
+ * CAPABILITY, for what it stores in the session. libetpan 1.9.4's
+ * mailimap_capability() copies the stored capabilities without looking
+ * whether there are any: a tagged OK with no untagged CAPABILITY, after
+ * a greeting and a LOGIN reply that named none, dereferences NULL. An
+ * empty list is stored first, so that there is one to copy (the reply's
+ * own replaces it). Found by fuzz_imap.
+ */
+static int
+capability(struct imap_session *s)
+{
+	struct mailimap_connection_info *ci = s->imap->imap_connection_info;
+	struct mailimap_capability_data *cap = NULL;
+	clist *none;
+	int r;
+
+	if (ci == NULL)
+		fatalx("imap: out of memory");
+	if (ci->imap_capability == NULL &&
+	    ((none = clist_new()) == NULL ||
+	    (ci->imap_capability = mailimap_capability_data_new(none)) ==
+	    NULL))
+		fatalx("imap: out of memory");
+	if ((r = mailimap_capability(s->imap, &cap)) == MAILIMAP_NO_ERROR)
+		mailimap_capability_data_free(cap);
+	return r;
+}
+
 static int
 session_open(struct imap_session *s)
 {
-	struct mailimap_capability_data *cap = NULL;
 	char err[256] = "", pw[IMAP_MAX_PASSWORD + 1];
 	const char *why;
 	int64_t t = source_now_ms();
@@ -337,10 +364,9 @@ session_open(struct imap_session *s)
 	}
 	/* Capabilities change at login (RFC 3501 6.2.3: MOVE, IDLE and
 	 * UIDPLUS are often announced only then): ask again. */
-	if ((r = mailimap_capability(s->imap, &cap)) != MAILIMAP_NO_ERROR)
+	if ((r = capability(s)) != MAILIMAP_NO_ERROR)
 		return open_failed(s, false, "CAPABILITY: %s",
 		    imap_session_error(s, r));
-	mailimap_capability_data_free(cap);
 	s->has_move = mailimap_has_extension(s->imap, "MOVE") != 0;
 	s->has_uidplus = mailimap_has_uidplus(s->imap) != 0;
 	s->has_idle = mailimap_has_idle(s->imap) != 0;

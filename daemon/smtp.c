@@ -261,6 +261,24 @@ smtp_open(struct smtp_conv *sc)
 	return step(sc, mailsmtp_connect(sc->s, st), "greeting", SMTP_DEFERRED);
 }
 
+/*
+ * libetpan 1.9.4's mailesmtp_parse_ehlo() loops forever on a tab in an
+ * AUTH line ("250 AUTH PLAIN<TAB>LOGIN": the word skip stops at the tab,
+ * the blank skip only passes spaces), and the first EHLO reply comes
+ * before STARTTLS, from anyone on the path. Tabs are blanks in the
+ * keyword lines (RFC 5321 4.1.1.1 says SP; found by fuzz_smtp).
+ */
+static void
+parse_ehlo(mailsmtp *s)
+{
+	char *p;
+
+	for (p = s->response; p != NULL && *p != '\0'; p++)
+		if (*p == '\t')
+			*p = ' ';
+	(void)mailesmtp_parse_ehlo(s);
+}
+
 /* Sends line (with CRLF) and reads the reply; returns its code, 0 lost. */
 static int
 command(struct smtp_conv *sc, char *line)
@@ -296,7 +314,7 @@ smtp_hello(struct smtp_conv *sc)
 	}
 	(void)snprintf(line, sizeof(line), "EHLO %s\r\n", helo);
 	if ((code = command(sc, line)) == 250) {
-		(void)mailesmtp_parse_ehlo(sc->s);
+		parse_ehlo(sc->s);
 		return 0;
 	}
 	if (code < 500)

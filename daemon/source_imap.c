@@ -298,6 +298,8 @@ fetch(struct imap_source *is, const uint32_t *uids, size_t n, bool body,
 	clistiter *it;
 	int i, na = 0, r;
 
+	if (is->s.imap == NULL)
+		return -1;
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	a[na++] = mailimap_fetch_att_new_uid();
 	if (body) /* PEEK: \Seen is not set by reading (RFC 3501 6.4.5) */
@@ -483,6 +485,8 @@ move_to(struct imap_source *is, struct mailimap_set *set, const char *target,
 	int r;
 
 	imap_session_create(&is->s, target);
+	if (is->s.imap == NULL) /* the CREATE lost the connection */
+		return MAILIMAP_ERROR_STREAM;
 	if (is->s.has_move) {
 		*what_r = "UID MOVE";
 		return mailimap_uid_move(is->s.imap, set, target);

@@ -3,7 +3,8 @@
  * with clang (-DBD_FUZZ=ON); otherwise the main() of replay.c replays
  * each file it is given, which is how ctest runs config_inputs/ under ASan
  * (as fuzz_report.c does). Every outcome is checked for its contract: a
- * config, or -1 with error lines that each end in "\n".
+ * config, or -1 with error lines that each end in "\n". The buffer is
+ * named /etc/fuzz.yaml, so that relative paths resolve against /etc.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -21,8 +22,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *errors;
 	size_t n;
 
-	if (config_load_buf(
-		"fuzz.yaml", (const char *)data, size, &conf, &errors) == 0) {
+	if (config_load_buf("/etc/fuzz.yaml", (const char *)data, size, &conf,
+		&errors) == 0) {
 		if (conf == NULL || errors != NULL)
 			abort();
 		config_free(&conf);

@@ -1,0 +1,172 @@
+/*
+ * Fuzz target: what the IMAP source reads from its server. The real
+ * source (daemon/source_imap.c, imap_session.c) runs passes -- greeting,
+ * STARTTLS, LOGIN, CAPABILITY, SELECT (UIDVALIDITY), UID SEARCH, UID
+ * FETCH of sizes and dates then of bodies, CREATE, UID MOVE or UID COPY +
+ * UID STORE + UID EXPUNGE or UID STORE of flags, IDLE and DONE, LOGOUT --
+ * against a server whose every byte is the fuzzer's: libetpan's response
+ * parser for each of those commands, and what bounced makes of the
+ * results (capabilities, UIDVALIDITY, SEARCH results, FETCH items,
+ * NIL bodies, sizes, INTERNALDATE, tagged NO/BAD texts).
+ *
+ * The seam is at link time: -Wl,--wrap=mailimap_socket_connect (and the
+ * TLS twin) makes the connection a fuzz_stream.h stream over the input
+ * instead of a socket; nothing in daemon/ changes.
+ *
+ * Input: byte 0 picks the configuration (bits 0-1 tls: none, starttls,
+ * implicit, none; bit 2 a processed mailbox, bit 3 a quarantine mailbox,
+ * bit 4 IDLE, bits 5-7 the read chunk); byte 1 the batch size (bits 0-1:
+ * 1, 2, 3, 50), which messages are quarantined (bit 2) and a second pass
+ * (bit 3). The rest is what the server says, the same bytes again for
+ * each connection.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "config/config.h"
+#include "daemon/source.h"
+#include "fuzz_stream.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int __wrap_mailimap_socket_connect(
+    mailimap *f, const char *server, uint16_t port);
+int __wrap_mailimap_ssl_connect_with_callback(mailimap *f, const char *server,
+    uint16_t port, void (*cb)(struct mailstream_ssl_context *, void *),
+    void *data);
+
+static char pwfile[64];
+static const uint8_t *server;
+static size_t server_len, server_chunk;
+
+int
+__wrap_mailimap_socket_connect(mailimap *f, const char *host, uint16_t port)
+{
+	(void)host;
+	(void)port;
+	return mailimap_connect(
+	    f, fuzz_stream_new(server, server_len, server_chunk));
+}
+
+int
+__wrap_mailimap_ssl_connect_with_callback(mailimap *f, const char *host,
+    uint16_t port, void (*cb)(struct mailstream_ssl_context *, void *),
+    void *data)
+{
+	(void)cb;
+	(void)data;
+	return __wrap_mailimap_socket_connect(f, host, port);
+}
+
+static void
+remove_pwfile(void)
+{
+	(void)unlink(pwfile);
+}
+
+static void
+setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *lvl = getenv("BD_FUZZ_LOG");
+	int fd;
+
+	(void)snprintf(pwfile, sizeof(pwfile), "%s/fuzz_imap.XXXXXX",
+	    tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
+	if ((fd = mkstemp(pwfile)) == -1 || write(fd, "secret\n", 7) != 7) {
+		perror("fuzz_imap: password file");
+		abort();
+	}
+	(void)close(fd);
+	atexit(remove_pwfile);
+	/* quiet unless asked: BD_FUZZ_LOG=debug evaluates every log line */
+	log_init("fuzz_imap",
+	    lvl != NULL && log_level_from_name(lvl) != -1
+		? (enum log_level)log_level_from_name(lvl)
+		: LOG_LVL_ERR,
+	    0);
+}
+
+/* source.h: "<mailbox>/<UIDVALIDITY>/<UID>", a body or an error */
+static void
+check_msg(const struct source_msg *m, const char *mailbox)
+{
+	size_t n = strlen(mailbox);
+	unsigned long long uv, uid;
+	char tail;
+
+	if (m->ref == NULL || strncmp(m->ref, mailbox, n) != 0 ||
+	    sscanf(m->ref + n, "/%llu/%llu%c", &uv, &uid, &tail) != 2 ||
+	    uid == 0 || uid > UINT32_MAX || uv > UINT32_MAX)
+		abort();
+	if ((m->buf == NULL) == (m->error == NULL) ||
+	    m->len > SOURCE_MAX_MESSAGE)
+		abort();
+}
+
+static void
+one_pass(struct source *src, const char *mailbox, bool quarantine_odd)
+{
+	struct source_msg m;
+	int64_t wake;
+	unsigned i = 0;
+
+	if (src->ops->scan(src, true) == 0) {
+		while (src->ops->next(src, &m) == 1) {
+			check_msg(&m, mailbox);
+			(void)src->ops->ack(src, &m,
+			    quarantine_odd && i++ % 2 ? ACK_QUARANTINE
+						      : ACK_DONE);
+			free(m.ref);
+			free(m.buf);
+			free(m.error);
+		}
+		src->ops->flush(src);
+	}
+	(void)src->ops->arm(src, source_now_ms(), &wake);
+	(void)src->ops->describe(src);
+	src->ops->drain(src);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const enum config_tls tls[] = {CONFIG_TLS_NONE,
+	    CONFIG_TLS_STARTTLS, CONFIG_TLS_IMPLICIT, CONFIG_TLS_NONE};
+	static const unsigned batch[] = {1, 2, 3, 50};
+	static char host[] = "127.0.0.1", user[] = "bounces",
+		    mailbox[] = "INBOX", processed[] = "Processed",
+		    quarantine[] = "Quarantine";
+	struct config_imap c;
+	struct source *src;
+
+	if (size < 2)
+		return 0;
+	if (pwfile[0] == '\0')
+		setup();
+	memset(&c, 0, sizeof(c));
+	c.host = host;
+	c.port = 143;
+	c.tls = tls[data[0] & 3];
+	c.user = user;
+	c.password_file = pwfile;
+	c.mailbox = mailbox;
+	c.processed_mailbox = data[0] & 4 ? processed : NULL;
+	c.quarantine_mailbox = data[0] & 8 ? quarantine : NULL;
+	c.idle = (data[0] & 16) != 0;
+	c.poll_interval = 60;
+	c.timeout = 5;
+	server = data + 2;
+	server_len = size - 2;
+	server_chunk = fuzz_stream_chunk((uint8_t)(data[0] >> 5));
+	if ((src = imap_source_new(&c, batch[data[1] & 3], true)) == NULL)
+		abort();
+	one_pass(src, mailbox, (data[1] & 4) != 0);
+	if (data[1] & 8)
+		one_pass(src, mailbox, (data[1] & 4) != 0);
+	src->ops->free(src);
+	return 0;
+}
