@@ -60,8 +60,8 @@ set_tests_properties(fuzz-smtp-replay fuzz-imap-replay PROPERTIES TIMEOUT 60
 	ENVIRONMENT "LSAN_OPTIONS=fast_unwind_on_malloc=0:suppressions=${BD_FUZZ_DIR}/lsan.supp:print_suppressions=0")
 
 # report_parse() on messages expanded from a skeleton, up to 64 MiB; the
-# memory bombs it finds on the way are kept in large_findings/ (not
-# replayed until mail/message.c bounds parts and fields before libetpan)
+# memory bombs it found before mail/message.c bounded what libetpan is
+# given are among the inputs
 bd_fuzz(large LIBS bd_classify bd_mail bd_common
 	INPUTS ${BD_FUZZ_DIR}/large_inputs/*)
 set_tests_properties(fuzz-large-replay PROPERTIES TIMEOUT 300)
