@@ -285,31 +285,43 @@ fetch_progress(size_t current, size_t maximum, void *arg)
 }
 
 /*
- * CAPABILITY, for what it stores in the session. libetpan 1.9.4's
- * mailimap_capability() copies the stored capabilities without looking
- * whether there are any: a tagged OK with no untagged CAPABILITY, after
- * a greeting and a LOGIN reply that named none, dereferences NULL. An
- * empty list is stored first, so that there is one to copy (the reply's
- * own replaces it). Found by fuzz_imap.
+ * CAPABILITY (RFC 3501 6.1.1), for what libetpan stores in the session
+ * from the reply. Not mailimap_capability(): libetpan 1.9.4 then copies
+ * the stored capabilities without looking whether there are any, and a
+ * tagged OK after none (no untagged CAPABILITY, or "* CAPABILITY" with
+ * an empty list, which stores NULL) dereferenced NULL at every
+ * connection. The same steps without the copy; mailimap_has_extension()
+ * takes "none" as no extension, but not a stored list that is NULL (what
+ * "* CAPABILITY" with nothing after it leaves): that becomes an empty
+ * one. Found by fuzz_imap.
  */
 static int
 capability(struct imap_session *s)
 {
-	struct mailimap_connection_info *ci = s->imap->imap_connection_info;
-	struct mailimap_capability_data *cap = NULL;
-	clist *none;
-	int r;
+	static const char cmd[] = "CAPABILITY\r\n";
+	struct mailimap_connection_info *ci;
+	struct mailimap_response *rsp;
+	int r, type;
 
-	if (ci == NULL)
+	if ((r = mailimap_send_current_tag(s->imap)) != MAILIMAP_NO_ERROR)
+		return r;
+	if (mailstream_write(s->imap->imap_stream, cmd, sizeof(cmd) - 1) !=
+		(ssize_t)(sizeof(cmd) - 1) ||
+	    mailstream_flush(s->imap->imap_stream) == -1 ||
+	    mailimap_read_line(s->imap) == NULL)
+		return MAILIMAP_ERROR_STREAM;
+	if ((r = mailimap_parse_response(s->imap, &rsp)) != MAILIMAP_NO_ERROR)
+		return r;
+	/* a parsed response ends in a tagged one (mailimap_parse_response()) */
+	type = rsp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type;
+	mailimap_response_free(rsp);
+	ci = s->imap->imap_connection_info;
+	if (ci != NULL && ci->imap_capability != NULL &&
+	    ci->imap_capability->cap_list == NULL &&
+	    (ci->imap_capability->cap_list = clist_new()) == NULL)
 		fatalx("imap: out of memory");
-	if (ci->imap_capability == NULL &&
-	    ((none = clist_new()) == NULL ||
-	    (ci->imap_capability = mailimap_capability_data_new(none)) ==
-	    NULL))
-		fatalx("imap: out of memory");
-	if ((r = mailimap_capability(s->imap, &cap)) == MAILIMAP_NO_ERROR)
-		mailimap_capability_data_free(cap);
-	return r;
+	return type == MAILIMAP_RESP_COND_STATE_OK ? MAILIMAP_NO_ERROR :
+						     MAILIMAP_ERROR_CAPABILITY;
 }
 
 static int
