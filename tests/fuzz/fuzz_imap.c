@@ -38,7 +38,7 @@ int __wrap_mailimap_ssl_connect_with_callback(mailimap *f, const char *server,
     uint16_t port, void (*cb)(struct mailstream_ssl_context *, void *),
     void *data);
 
-static char pwfile[64];
+static char *pwfile;
 static const uint8_t *server;
 static size_t server_len, server_chunk;
 
@@ -62,26 +62,11 @@ __wrap_mailimap_ssl_connect_with_callback(mailimap *f, const char *host,
 }
 
 static void
-remove_pwfile(void)
-{
-	(void)unlink(pwfile);
-}
-
-static void
 setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
 	const char *lvl = getenv("BD_FUZZ_LOG");
-	int fd;
 
-	(void)snprintf(pwfile, sizeof(pwfile), "%s/fuzz_imap.XXXXXX",
-	    tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
-	if ((fd = mkstemp(pwfile)) == -1 || write(fd, "secret\n", 7) != 7) {
-		perror("fuzz_imap: password file");
-		abort();
-	}
-	(void)close(fd);
-	atexit(remove_pwfile);
+	pwfile = fuzz_password_file("fuzz_imap");
 	/* quiet unless asked: BD_FUZZ_LOG=debug evaluates every log line */
 	log_init("fuzz_imap",
 	    lvl != NULL && log_level_from_name(lvl) != -1
@@ -145,7 +130,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	if (pwfile[0] == '\0')
+	if (pwfile == NULL)
 		setup();
 	memset(&c, 0, sizeof(c));
 	c.host = host;

@@ -37,32 +37,16 @@ mailstream *__wrap_mailstream_ssl_open_with_callback_timeout(int fd,
     time_t timeout, void (*cb)(struct mailstream_ssl_context *, void *),
     void *cb_data);
 
-static char pwfile[64];
+static char *pwfile;
 /* the server's bytes for the connection being opened */
 static const uint8_t *server;
 static size_t server_len, server_chunk;
 static bool verbose; /* BD_FUZZ_VERBOSE set: each result on stderr */
 
 static void
-remove_pwfile(void)
-{
-	(void)unlink(pwfile);
-}
-
-static void
 setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	int fd;
-
-	(void)snprintf(pwfile, sizeof(pwfile), "%s/fuzz_smtp.XXXXXX",
-	    tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
-	if ((fd = mkstemp(pwfile)) == -1 || write(fd, "secret\n", 7) != 7) {
-		perror("fuzz_smtp: password file");
-		abort();
-	}
-	(void)close(fd);
-	atexit(remove_pwfile);
+	pwfile = fuzz_password_file("fuzz_smtp");
 	verbose = getenv("BD_FUZZ_VERBOSE") != NULL;
 }
 
@@ -129,7 +113,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	if (pwfile[0] == '\0')
+	if (pwfile == NULL)
 		setup();
 	memset(&c, 0, sizeof(c));
 	c.host = host;

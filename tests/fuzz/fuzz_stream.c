@@ -4,8 +4,10 @@
  */
 #include "fuzz_stream.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct fuzz_stream {
 	const uint8_t *data; /* borrowed: the fuzzer's input */
@@ -121,4 +123,31 @@ fuzz_stream_chunk(uint8_t b)
 	static const size_t sizes[] = {4096, 1, 2, 3, 7, 64, 512, 4096};
 
 	return sizes[b & 7];
+}
+
+static char pwfile[64];
+
+static void
+remove_pwfile(void)
+{
+	(void)unlink(pwfile);
+}
+
+char *
+fuzz_password_file(const char *name)
+{
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	if (pwfile[0] != '\0')
+		return pwfile;
+	(void)snprintf(pwfile, sizeof(pwfile), "%s/%s.XXXXXX",
+	    tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp", name);
+	if ((fd = mkstemp(pwfile)) == -1 || write(fd, "secret\n", 7) != 7) {
+		perror("fuzz: password file");
+		abort();
+	}
+	(void)close(fd);
+	atexit(remove_pwfile);
+	return pwfile;
 }

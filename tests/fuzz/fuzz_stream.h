@@ -23,4 +23,10 @@ mailstream *fuzz_stream_new(const uint8_t *data, size_t size, size_t chunk);
 /* A read chunk size from one input byte: 1, 2, 3, 7, 64, ... 4096. */
 size_t fuzz_stream_chunk(uint8_t b);
 
+/*
+ * A password file holding "secret", made once per process under $TMPDIR
+ * (or /tmp) and removed at exit; its path, static. name: the target's.
+ */
+char *fuzz_password_file(const char *name);
+
 #endif
