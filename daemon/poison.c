@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/readfile.h"
 #include "common/xmalloc.h"
 #include "pipeline.h"
 
@@ -216,26 +217,12 @@ poison_isolated_main(void)
 {
 	struct source_msg m;
 	struct prepared pm;
-	size_t cap = 1 << 16;
-	ssize_t n;
+	const char *err;
 
 	memset(&m, 0, sizeof(m));
-	m.buf = xmalloc(cap);
-	for (;;) {
-		if (m.len == cap) {
-			if (cap >= SOURCE_MAX_MESSAGE + 1)
-				break;
-			cap *= 2;
-			m.buf = xreallocarray(m.buf, cap, 1);
-		}
-		if ((n = read(0, m.buf + m.len, cap - m.len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return 2;
-		}
-		if (n == 0)
-			break;
-		m.len += (size_t)n;
+	if (readfile("-", &m.buf, &m.len, &err) == -1) {
+		log_warnx("--parse-isolated: standard input: %s", err);
+		return 2;
 	}
 	m.ref = xstrdup("isolated");
 	prepare_message(&m, 0, NULL, NULL, &pm);
