@@ -6,10 +6,10 @@
 #include <stdint.h>
 
 #include "config/config.h"
-#include "pipeline.h"
-#include "poison.h"
-#include "resend.h"
-#include "source.h"
+#include "daemon/pipeline.h"
+#include "daemon/poison.h"
+#include "daemon/outbound/resend.h"
+#include "daemon/sources/source.h"
 #include "storage/store.h"
 
 /*

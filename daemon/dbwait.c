@@ -11,8 +11,8 @@
 #include <stdlib.h>
 
 #include "common/log.h"
-#include "daemon.h"
-#include "notify.h"
+#include "daemon/daemon.h"
+#include "daemon/notify.h"
 
 /* each attempt's busy timeout: SIGTERM is heard between attempts */
 #define DB_WAIT_BUSY_MS 1000

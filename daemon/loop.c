@@ -18,9 +18,9 @@
 
 #include "common/log.h"
 #include "common/xmalloc.h"
-#include "daemon.h"
-#include "notify.h"
-#include "workq.h"
+#include "daemon/daemon.h"
+#include "daemon/notify.h"
+#include "daemon/workq.h"
 
 #define DECAY_EVERY_MS (3600 * 1000) /* soft-state decay sweep */
 #define RETRY_MIN_MS 1000	     /* after a failed pass, doubling ... */

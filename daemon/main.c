@@ -14,8 +14,8 @@
 
 #include "common/log.h"
 #include "common/xmalloc.h"
-#include "daemon.h"
-#include "notify.h"
+#include "daemon/daemon.h"
+#include "daemon/notify.h"
 
 static void
 usage(FILE *out)

@@ -1,6 +1,6 @@
 #include <stdio.h>
 
-#include "notify.h"
+#include "daemon/notify.h"
 
 #ifdef BD_HAVE_SYSTEMD
 #include <systemd/sd-daemon.h>

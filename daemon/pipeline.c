@@ -11,9 +11,9 @@
 #include "mail/message.h"
 #include "mail/report_verp.h"
 #include "mail/resent.h"
-#include "pipeline.h"
-#include "poison.h"
-#include "resend.h"
+#include "daemon/pipeline.h"
+#include "daemon/poison.h"
+#include "daemon/outbound/resend.h"
 
 const char *
 pipeline_counts_text(const struct pipeline_counts *c, char *buf, size_t len)

@@ -19,7 +19,7 @@
 #include "config/config.h"
 #include "mail/report_verp.h"
 #include "lifecycle/lifecycle.h"
-#include "source.h"
+#include "daemon/sources/source.h"
 #include "storage/store.h"
 
 struct pipeline_counts {

@@ -1,5 +1,5 @@
 /* Poison messages: the marker, the suspects, the isolated parse (poison.h). */
-#include "poison.h"
+#include "daemon/poison.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include "common/log.h"
 #include "common/readfile.h"
 #include "common/xmalloc.h"
-#include "pipeline.h"
+#include "daemon/pipeline.h"
 
 #define POISON_TIMEOUT_MS (60 * 1000)
 #define IDLE "-\n"

@@ -1,4 +1,4 @@
-#include "workq.h"
+#include "daemon/workq.h"
 
 void
 workq_init(struct workq *q)

@@ -6,7 +6,7 @@ add_test(NAME lifecycle COMMAND test_lifecycle)
 add_executable(test_sha256 unit/test_sha256.c)
 target_link_libraries(test_sha256 PRIVATE bd_common PkgConfig::CMOCKA)
 add_test(NAME sha256 COMMAND test_sha256)
-# daemon/maildir_name.c: Maildir names and info flags (issue 14 item 7)
+# daemon/sources/maildir_name.c: Maildir names and info flags (issue 14 item 7)
 add_executable(test_maildir_name unit/test_maildir_name.c)
 target_link_libraries(test_maildir_name PRIVATE bd_maildir_name
 	PkgConfig::CMOCKA)

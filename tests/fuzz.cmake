@@ -36,17 +36,17 @@ set(BD_FUZZ_DIR ${CMAKE_CURRENT_SOURCE_DIR}/fuzz)
 bd_fuzz(dsn LIBS bd_mail bd_common
 	INPUTS ${BD_FUZZ_DIR}/dsn_inputs/*)
 
-# daemon/smtp.c: smtp_send() against a server made of the input
+# daemon/outbound/smtp.c: smtp_send() against a server made of the input
 bd_fuzz(smtp SOURCES fuzz/fuzz_stream.c
 	LIBS bd_net bd_config bd_common
 	INPUTS ${BD_FUZZ_DIR}/smtp_inputs/*
 	WRAP connect mailstream_socket_open_timeout
 	mailstream_ssl_open_with_callback_timeout)
 
-# daemon/source_imap.c, imap_session.c: passes against a server made of
+# daemon/sources/source_imap.c, imap_session.c: passes against a server made of
 # the input
-bd_fuzz(imap SOURCES fuzz/fuzz_stream.c ${CMAKE_SOURCE_DIR}/daemon/source_imap.c
-	${CMAKE_SOURCE_DIR}/daemon/imap_session.c
+bd_fuzz(imap SOURCES fuzz/fuzz_stream.c ${CMAKE_SOURCE_DIR}/daemon/sources/source_imap.c
+	${CMAKE_SOURCE_DIR}/daemon/sources/imap_session.c
 	${CMAKE_SOURCE_DIR}/daemon/notify.c
 	LIBS bd_net bd_config bd_common
 	INPUTS ${BD_FUZZ_DIR}/imap_inputs/*

@@ -5,7 +5,8 @@ set -u
 top=${1:-$(dirname "$0")/..}
 fail=0
 check() { # folder, forbidden include pattern, why
-	hits=$(grep -EnH "^#[[:space:]]*include[[:space:]]*[<\"]($2)" "$top/$1"/*.[ch] 2>/dev/null)
+	# a folder and its subfolders (daemon/sources, daemon/outbound, ...)
+	hits=$(grep -rEnH --include='*.[ch]' "^#[[:space:]]*include[[:space:]]*[<\"]($2)" "$top/$1" 2>/dev/null)
 	if [ -n "$hits" ]; then
 		echo "headers: $1/ must not include $2 ($3):"
 		echo "$hits"
@@ -22,10 +23,10 @@ check lifecycle 'libetpan|sqlite3|yaml|systemd|pthread|unistd|fcntl|time\.h|mail
 check config 'libetpan|sqlite3|systemd|mail/|classify/([^r]|r([^e]|e([^a]|a([^s]|s([^o]|o([^n]|n([^.]|\.([^h]|h[^">]))))))))|storage/|daemon/|cli/' "YAML only: common, libyaml and the reason names of classify/reason.h"
 check daemon 'sqlite3|yaml' "the daemon calls store.h and config.h, never SQL or YAML itself"
 # libetpan in daemon/ only for the network: IMAP, SMTP, TLS verification
-others=$(grep -lE '^#[[:space:]]*include[[:space:]]*<libetpan' "$top"/daemon/*.[ch] |
-    grep -vE '/(tls|smtp|source_imap|imap_[a-z_]+)\.[ch]$')
+others=$(grep -rlE --include='*.[ch]' '^#[[:space:]]*include[[:space:]]*<libetpan' "$top"/daemon |
+    grep -vE '/(outbound/(tls|smtp)|sources/(source_imap|imap_[a-z_]+))\.[ch]$')
 if [ -n "$others" ]; then
-	echo "headers: only daemon/{tls,smtp,source_imap,imap_*}.[ch] may include libetpan: $others"
+	echo "headers: only daemon/outbound/{tls,smtp}.[ch] and daemon/sources/{source_imap,imap_*}.[ch] may include libetpan: $others"
 	fail=1
 fi
 check cli 'sqlite3|yaml|libetpan|systemd|daemon/' "bouncectl calls store.h and config.h"
@@ -54,7 +55,7 @@ fi
 n=$(ls "$top"/common/*.[ch] "$top"/mail/*.[ch] "$top"/classify/*.[ch] \
     "$top"/lifecycle/*.[ch] \
     "$top"/storage/*.[ch] "$top"/config/*.[ch] "$top"/daemon/*.[ch] \
-    "$top"/cli/*.[ch] | wc -l)
+    "$top"/daemon/*/*.[ch] "$top"/cli/*.[ch] | wc -l)
 if [ $fail -eq 0 ]; then
 	echo "headers: $n files checked, boundaries hold"
 fi

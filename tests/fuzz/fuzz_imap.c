@@ -1,6 +1,6 @@
 /*
  * Fuzz target: what the IMAP source reads from its server. The real
- * source (daemon/source_imap.c, imap_session.c) runs passes -- greeting,
+ * source (daemon/sources/source_imap.c, imap_session.c) runs passes -- greeting,
  * STARTTLS, LOGIN, CAPABILITY, SELECT (UIDVALIDITY), UID SEARCH, UID
  * FETCH of sizes and dates then of bodies, CREATE, UID MOVE or UID COPY +
  * UID STORE + UID EXPUNGE or UID STORE of flags, IDLE and DONE, LOGOUT --
@@ -28,7 +28,7 @@
 
 #include "common/log.h"
 #include "config/config.h"
-#include "daemon/source.h"
+#include "daemon/sources/source.h"
 #include "fuzz_stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -45,7 +45,7 @@ int __sanitizer_install_malloc_and_free_hooks(
     void (*free_hook)(const volatile void *));
 #endif
 
-/* the most a source hands the pipeline (daemon/source.h) */
+/* the most a source hands the pipeline (daemon/sources/source.h) */
 #define LARGE_MAX (64u << 20)
 /* defaults of BD_FUZZ_MEM_FACTOR and BD_FUZZ_MEM_SLACK (MiB) */
 #define LARGE_MEM_FACTOR 8

@@ -1,6 +1,6 @@
 /*
  * Fuzz target: what the resender reads from an SMTP server. The whole of
- * smtp_send() (daemon/smtp.c) runs -- connect, greeting, EHLO (HELO when
+ * smtp_send() (daemon/outbound/smtp.c) runs -- connect, greeting, EHLO (HELO when
  * refused) and libetpan's EHLO capability parser, STARTTLS, AUTH, MAIL
  * FROM with SIZE=, RCPT TO, DATA, end of data -- against a server whose
  * every byte is the fuzzer's: libetpan's multi-line reply reader and
@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/smtp.h"
+#include "daemon/outbound/smtp.h"
 #include "fuzz_stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

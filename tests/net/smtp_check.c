@@ -14,7 +14,7 @@
 
 #include "common/readfile.h"
 #include "config/config.h"
-#include "daemon/smtp.h"
+#include "daemon/outbound/smtp.h"
 
 static const char *const outcome_names[] = {
     [SMTP_SENT] = "SENT",

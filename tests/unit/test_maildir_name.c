@@ -1,5 +1,5 @@
 /*
- * daemon/maildir_name.c: Maildir names and their info flags (maildir(5)).
+ * daemon/sources/maildir_name.c: Maildir names and their info flags (maildir(5)).
  * Issue 14 item 7: "...:2,FRS" became "...:2,FRSS" when acknowledged.
  */
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/maildir_name.h"
+#include "daemon/sources/maildir_name.h"
 
 static void
 add_seen(void **state)

@@ -4,7 +4,7 @@
  * check what store.h does not show (pragmas, NULLs) or build what it
  * cannot (an old schema, a resend that was sent). The store persists
  * what the lifecycle decided: where a test needs a resend's next state
- * it asks lifecycle_resend_state() the way daemon/resend.c does.
+ * it asks lifecycle_resend_state() the way daemon/outbound/resend.c does.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1004,7 +1004,7 @@ add_resend(struct store *st, const char *to, const char *orig, int64_t msg,
 }
 
 /*
- * The state and requeue daemon/resend.c gives an attempt: the row as it
+ * The state and requeue daemon/outbound/resend.c gives an attempt: the row as it
  * is now, whether another waits for its pair, lifecycle_resend_state().
  * OUTCOME_BOUNCED moves nothing (the store ignores a->state then).
  */
@@ -1017,7 +1017,7 @@ decide(struct store *st, struct store_resend_attempt *a)
 	if (a->outcome == OUTCOME_BOUNCED)
 		return;
 	assert_int_equal(store_resend_get(st, a->resend, &cur), 1);
-	/* daemon/resend.c asks only when it can matter */
+	/* daemon/outbound/resend.c asks only when it can matter */
 	if (a->outcome == OUTCOME_DEFERRED &&
 	    !lifecycle_resend_waiting(cur.state)) {
 		other = store_resend_other_waiting(st, a->resend);
@@ -1580,7 +1580,7 @@ test_resend_record(void **state)
  * the pair meanwhile: then it gives up in that row's favour
  * (resends_one_pending). A cancelled row stays cancelled. The decision
  * is lifecycle_resend_state()'s now; the store answers other_waiting and
- * writes the state it is given (decide() does what daemon/resend.c does).
+ * writes the state it is given (decide() does what daemon/outbound/resend.c does).
  */
 static void
 test_resend_sent_deferred(void **state)

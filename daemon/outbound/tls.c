@@ -12,7 +12,7 @@
 #include <gnutls/x509.h>
 #include <libetpan/libetpan.h>
 
-#include "tls.h"
+#include "daemon/outbound/tls.h"
 
 /*
  * More than any real chain (leaf, two intermediates, a cross-signed

@@ -19,10 +19,10 @@
 #include "common/xmalloc.h"
 #include "mail/resent.h"
 #include "mail/sent.h"
-#include "notify.h"
-#include "pipeline.h"
-#include "resend.h"
-#include "smtp.h"
+#include "daemon/notify.h"
+#include "daemon/pipeline.h"
+#include "daemon/outbound/resend.h"
+#include "daemon/outbound/smtp.h"
 
 /*
  * RFC 5322 3.6.4 msg-id characters we accept in a spool file name: atext

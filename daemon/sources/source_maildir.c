@@ -27,9 +27,9 @@
 
 #include "common/log.h"
 #include "common/xmalloc.h"
-#include "maildir_name.h"
-#include "maildir_watch.h"
-#include "source.h"
+#include "daemon/sources/maildir_name.h"
+#include "daemon/sources/maildir_watch.h"
+#include "daemon/sources/source.h"
 
 /* An empty file younger than this may still be being written (seconds). */
 #define MAILDIR_SETTLE 5

@@ -23,10 +23,10 @@
 #include "common/log.h"
 #include "common/sha256.h"
 #include "common/xmalloc.h"
-#include "daemon.h"
+#include "daemon/daemon.h"
 #include "mail/mail_limits.h"
 #include "mail/sent.h"
-#include "notify.h"
+#include "daemon/notify.h"
 
 /* Bytes of copies held for one batch: at least one copy is always read */
 #define SENT_BATCH_BYTES (64u << 20)

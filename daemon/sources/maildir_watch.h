@@ -1,5 +1,5 @@
 /*
- * inotify on a Maildir's new/ (daemon/source_maildir.c), kept watching
+ * inotify on a Maildir's new/ (daemon/sources/source_maildir.c), kept watching
  * when the Maildir or its new/ is removed or moved and made again: a
  * watch follows an inode, not a path, so a new directory at the same path
  * is not watched until it is added again (inotify(7), IN_DELETE_SELF,

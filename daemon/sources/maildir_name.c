@@ -2,7 +2,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "maildir_name.h"
+#include "daemon/sources/maildir_name.h"
 
 /* The last colon when a version-2 info follows it, else NULL. */
 static const char *

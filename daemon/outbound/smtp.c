@@ -20,8 +20,8 @@
 #include <libetpan/libetpan.h>
 
 #include "common/readfile.h"
-#include "smtp.h"
-#include "tls.h"
+#include "daemon/outbound/smtp.h"
+#include "daemon/outbound/tls.h"
 
 /*
  * Exported by libetpan 1.9.4 (and later) but missing from its installed

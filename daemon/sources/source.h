@@ -111,7 +111,7 @@ void source_msg_clear(struct source_msg *m);
 struct source *maildir_source_new(const char *path, const char *quarantine);
 
 /*
- * An IMAP source (daemon/source_imap.c) for conf->imap. Connects lazily
+ * An IMAP source (daemon/sources/source_imap.c) for conf->imap. Connects lazily
  * (the first scan()), so it never fails for the network; returns NULL
  * and logs why only for a configuration it cannot use. source_ref is
  * "<mailbox>/<UIDVALIDITY>/<UID>", received_at the INTERNALDATE. once

@@ -29,8 +29,8 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 #include "config/config.h"
-#include "imap_session.h"
-#include "source.h"
+#include "daemon/sources/imap_session.h"
+#include "daemon/sources/source.h"
 
 /*
  * Bodies asked for in one UID FETCH, by their RFC822.SIZE: a chunk of

@@ -17,10 +17,10 @@
 #include "common/log.h"
 #include "common/readfile.h"
 #include "common/xmalloc.h"
-#include "imap_session.h"
-#include "notify.h"
-#include "source.h"
-#include "tls.h"
+#include "daemon/sources/imap_session.h"
+#include "daemon/notify.h"
+#include "daemon/sources/source.h"
+#include "daemon/outbound/tls.h"
 
 /* Reconnection waits: doubling from the first to the cap. */
 #define IMAP_BACKOFF_MIN_MS 1000
