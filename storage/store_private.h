@@ -57,6 +57,8 @@ enum store_stmt {
 	STMT_BOUNCE_LINK_RESEND,
 	STMT_RESEND_CANCEL,
 	STMT_RESEND_NOW,
+	/* store_lookup.c holds the SQL of these, in store_lookup_sql[] */
+	STMT_RECIPIENT_STANDING,
 	STMT_COUNT
 };
 
@@ -65,6 +67,8 @@ enum store_stmt {
 extern const char *const store_resend_sql[STMT_COUNT];
 /* The same for store_sent.c. */
 extern const char *const store_sent_sql[STMT_COUNT];
+/* The same for store_lookup.c. */
+extern const char *const store_lookup_sql[STMT_COUNT];
 
 struct store {
 	sqlite3 *db;
