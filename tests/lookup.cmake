@@ -7,3 +7,14 @@ target_link_libraries(test_send PRIVATE bd_storage bd_lifecycle bd_reason
 	bd_common PkgConfig::CMOCKA)
 add_test(NAME send COMMAND test_send)
 set_tests_properties(send PROPERTIES LABELS unit)
+
+# A real Postfix refuses the suppressed at RCPT, configured with the lines
+# docs/INTEGRATION.md shows (the test reads them from it).
+add_test(NAME lookup_postfix COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/integration/lookup_postfix.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_CURRENT_BINARY_DIR}/lookup_postfix
+	${CMAKE_SOURCE_DIR}/docs/INTEGRATION.md
+	${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cli_dsn.eml)
+set_tests_properties(lookup_postfix PROPERTIES LABELS integration
+	TIMEOUT 180 SKIP_RETURN_CODE 77)
