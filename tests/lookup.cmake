@@ -18,3 +18,10 @@ add_test(NAME lookup_postfix COMMAND sh
 	${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cli_dsn.eml)
 set_tests_properties(lookup_postfix PROPERTIES LABELS integration
 	TIMEOUT 180 SKIP_RETURN_CODE 77)
+
+# daemon/lookup/lookup_proto.c: the protocols without a socket
+add_executable(test_lookup_proto unit/test_lookup_proto.c)
+target_link_libraries(test_lookup_proto PRIVATE bd_lookup_proto
+	PkgConfig::CMOCKA)
+add_test(NAME lookup_proto COMMAND test_lookup_proto)
+set_tests_properties(lookup_proto PROPERTIES LABELS unit)
