@@ -105,7 +105,7 @@ test_socketmap(void **state)
 	one(SMAP, "10:suppressed,", LOOKUP_REPLY,
 	    "30:PERM malformed request: no key,");
 	/* a NUL or a space in the key: no address */
-	one(SMAP, "15:suppressed a\0@b.c,", LOOKUP_REPLY, "9:NOTFOUND ,");
+	one(SMAP, "17:suppressed a\0@b.c,", LOOKUP_REPLY, "9:NOTFOUND ,");
 }
 
 static void
