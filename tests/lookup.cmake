@@ -25,3 +25,11 @@ target_link_libraries(test_lookup_proto PRIVATE bd_lookup_proto
 	PkgConfig::CMOCKA)
 add_test(NAME lookup_proto COMMAND test_lookup_proto)
 set_tests_properties(lookup_proto PROPERTIES LABELS unit)
+
+# The responders' edge cases on their real sockets, bouncectl check and
+# export --postfix (no MTA needed)
+add_test(NAME lookup_edges COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/integration/lookup_edges.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_CURRENT_BINARY_DIR}/lookup_edges)
+set_tests_properties(lookup_edges PROPERTIES LABELS integration TIMEOUT 120)
