@@ -65,6 +65,18 @@ rc=0
     [ "$(cat smap)" = keep ] || fail "a regular file was replaced"
 rm smap
 
+# lookup.mode and lookup.group on the sockets themselves
+if [ "$(id -u)" = 0 ] && getent group postfix >/dev/null; then
+	sed -e 's/^  idle_timeout: 2s$/  mode: "0640"\n  group: postfix/' \
+	    bounced.yaml >group.yaml
+	"$bounced" -c group.yaml >group.log 2>&1 &
+	pid=$!
+	wait_for 20 test -S policy || { cat group.log; fail "no sockets"; }
+	[ "$(stat -c '%a %G' policy)" = "640 postfix" ] ||
+	    fail "lookup.mode, lookup.group: $(stat -c '%a %G' policy)"
+	kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+fi
+
 # bouncectl check: exit 0 / 1 / 2, one line each, JSON and CSV
 rc=0; ctl check ok@example.net >out || rc=$?
 [ $rc = 0 ] || fail "check ok: $rc"
