@@ -241,7 +241,8 @@ check_args(const struct verb *v, const struct cli_args *a, int nops)
 		return -1;
 	}
 	if (v->nargs < 0 && nops < 2) {
-		fprintf(stderr, "bouncectl: %s: needs an %s\n", v->name, v->arg);
+		fprintf(
+		    stderr, "bouncectl: %s: needs an %s\n", v->name, v->arg);
 		return -1;
 	}
 	if (v->nargs > 1 && nops != v->nargs + 1) {

@@ -36,7 +36,8 @@ enum cli_opt {
 	OPT_BY,     /* --by G */
 	OPT_NOTE,   /* --note TEXT */
 	OPT_HELP,   /* -h, --help */
-	OPT_POSTFIX, /* --postfix (export) */
+	/* --postfix (export) */
+	OPT_POSTFIX,
 	OPT_COUNT
 };
 

@@ -174,7 +174,8 @@ postmap_key(const char *address)
 	return true;
 }
 
-struct export {
+struct export
+{
 	unsigned long rows, skipped;
 };
 
@@ -189,15 +190,15 @@ export_row(void *arg, const char *address, const struct rcpt_standing *s)
 	if (d.verdict != SEND_SUPPRESSED)
 		return 0;
 	if (!postmap_key(address)) {
-		fputs("bouncectl: export: left out, not a postmap key: ",
-		    stderr);
+		fputs(
+		    "bouncectl: export: left out, not a postmap key: ", stderr);
 		json_string(stderr, address);
 		putc('\n', stderr);
 		e->skipped++;
 		return 0;
 	}
-	printf("%s %s\n", address, send_reject_action(&d, action,
-	    sizeof(action)));
+	printf(
+	    "%s %s\n", address, send_reject_action(&d, action, sizeof(action)));
 	e->rows++;
 	return ferror(stdout) ? -1 : 0;
 }

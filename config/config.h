@@ -166,10 +166,10 @@ struct config_sent {
  */
 struct config_lookup {
 	char *socketmap;       /* owned: lookup.socketmap; NULL: none */
-	char *policy;	       /* owned: lookup.policy; NULL: none */
-	char *mode;	       /* owned: lookup.mode, octal; default "0660"
+	char *policy;          /* owned: lookup.policy; NULL: none */
+	char *mode;            /* owned: lookup.mode, octal; default "0660"
 				* (config_parse_mode()) */
-	char *group;	       /* owned: lookup.group; NULL: the daemon's */
+	char *group;           /* owned: lookup.group; NULL: the daemon's */
 	unsigned idle_timeout; /* lookup.idle_timeout, s; default 10m */
 };
 

@@ -23,7 +23,7 @@ struct rcpt_standing {
 };
 
 enum send_verdict {
-	SEND_OK,	 /* "ok": may be mailed */
+	SEND_OK,         /* "ok": may be mailed */
 	SEND_SUPPRESSED, /* "suppressed": must not be mailed */
 };
 
@@ -40,7 +40,7 @@ struct send_decision {
 	enum send_cause cause;
 	enum reason reason; /* CAUSE_BOUNCE; REASON_UNDEFINED when the row
 			     * kept none */
-	int64_t since;	    /* suppressed since (Unix s), 0: unknown */
+	int64_t since;      /* suppressed since (Unix s), 0: unknown */
 };
 
 /*
@@ -75,7 +75,6 @@ void send_day(int64_t t, char *buf, size_t size);
  * nothing a bounce said. Truncated to size (buf of 128 bytes always
  * suffices). Returns buf.
  */
-char *send_reject_action(const struct send_decision *d, char *buf,
-    size_t size);
+char *send_reject_action(const struct send_decision *d, char *buf, size_t size);
 
 #endif

@@ -350,8 +350,8 @@ struct rcpt_standing; /* lifecycle/send.h */
  * its own short read transaction, so WAL readers never hold the writer
  * back. 0 or -1.
  */
-int store_recipient_standing(struct store *st, const char *address,
-    struct rcpt_standing *s);
+int store_recipient_standing(
+    struct store *st, const char *address, struct rcpt_standing *s);
 /*
  * Calls fn for every recipient in state suppressed, by address: a
  * non-zero return from fn stops the walk and is returned. 0 or -1.

@@ -17,8 +17,8 @@ const char *const store_lookup_sql[STMT_COUNT] = {
 
 /* Columns 0..4 of either statement into *s. */
 static int
-read_standing(struct store *st, sqlite3_stmt *stmt, int col,
-    struct rcpt_standing *s)
+read_standing(
+    struct store *st, sqlite3_stmt *stmt, int col, struct rcpt_standing *s)
 {
 	int state =
 	    rcpt_state_from_name((const char *)sqlite3_column_text(stmt, col));
@@ -39,8 +39,8 @@ read_standing(struct store *st, sqlite3_stmt *stmt, int col,
 }
 
 int
-store_recipient_standing(struct store *st, const char *address,
-    struct rcpt_standing *s)
+store_recipient_standing(
+    struct store *st, const char *address, struct rcpt_standing *s)
 {
 	sqlite3_stmt *stmt = store_stmt(st, STMT_RECIPIENT_STANDING);
 	int rc;

@@ -47,14 +47,15 @@ smap_answer(const char *req, size_t len, lookup_fn fn, void *arg, char *text,
 	}
 	if ((size_t)(sp - req) != strlen(SMAP_NAME) ||
 	    memcmp(req, SMAP_NAME, strlen(SMAP_NAME)) != 0) {
-		snprintf(text, size, "PERM unknown map name (bounced has "
+		snprintf(text, size,
+		    "PERM unknown map name (bounced has "
 		    "\"" SMAP_NAME "\")");
 		return;
 	}
 	/* not an address (a domain, "user@" of a partial key): never one of
 	 * ours (socketmap_table(5): Postfix sends no partial keys anyway) */
-	if (mailbox_key(sp + 1, len - (size_t)(sp + 1 - req), key,
-		sizeof(key)) < 0) {
+	if (mailbox_key(
+		sp + 1, len - (size_t)(sp + 1 - req), key, sizeof(key)) < 0) {
 		snprintf(text, size, "NOTFOUND ");
 		return;
 	}
@@ -68,8 +69,8 @@ smap_answer(const char *req, size_t len, lookup_fn fn, void *arg, char *text,
 }
 
 static enum lookup_step
-smap_step(const char *in, size_t len, size_t *used_r, lookup_fn fn,
-    void *arg, char *out, size_t size, size_t *outlen_r)
+smap_step(const char *in, size_t len, size_t *used_r, lookup_fn fn, void *arg,
+    char *out, size_t size, size_t *outlen_r)
 {
 	char text[LOOKUP_REPLY_MAX];
 	size_t i, n = 0;
@@ -83,8 +84,8 @@ smap_step(const char *in, size_t len, size_t *used_r, lookup_fn fn,
 		/* refused as soon as it is too long: a huge length is not
 		 * waited for */
 		if (n > LOOKUP_SMAP_MAX) {
-			*outlen_r = netstring(out, size,
-			    "PERM request too long");
+			*outlen_r =
+			    netstring(out, size, "PERM request too long");
 			*used_r = len;
 			return LOOKUP_CLOSE;
 		}
@@ -146,8 +147,8 @@ policy_attr(struct policy_req *r, const char *line, size_t n)
 
 /* The action for a whole request. */
 static void
-policy_answer(const struct policy_req *r, lookup_fn fn, void *arg,
-    char *text, size_t size)
+policy_answer(const struct policy_req *r, lookup_fn fn, void *arg, char *text,
+    size_t size)
 {
 	char key[MAILBOX_KEY_MAX + 1], action[128];
 	struct send_decision d;
@@ -185,8 +186,8 @@ policy_reply(char *out, size_t size, const char *text)
 }
 
 static enum lookup_step
-policy_step(const char *in, size_t len, size_t *used_r, lookup_fn fn,
-    void *arg, char *out, size_t size, size_t *outlen_r)
+policy_step(const char *in, size_t len, size_t *used_r, lookup_fn fn, void *arg,
+    char *out, size_t size, size_t *outlen_r)
 {
 	struct policy_req r = {0};
 	char text[LOOKUP_REPLY_MAX];
@@ -212,8 +213,8 @@ policy_step(const char *in, size_t len, size_t *used_r, lookup_fn fn,
 	}
 	if (len < LOOKUP_POLICY_MAX)
 		return LOOKUP_MORE;
-	*outlen_r = policy_reply(out, size,
-	    "DEFER_IF_PERMIT bounced: policy request too long");
+	*outlen_r = policy_reply(
+	    out, size, "DEFER_IF_PERMIT bounced: policy request too long");
 	*used_r = len;
 	return LOOKUP_CLOSE;
 }
@@ -225,7 +226,6 @@ lookup_step(enum lookup_proto p, const char *in, size_t len, size_t *used_r,
 	*used_r = 0;
 	*outlen_r = 0;
 	if (p == LOOKUP_SOCKETMAP)
-		return smap_step(in, len, used_r, fn, arg, out, size,
-		    outlen_r);
+		return smap_step(in, len, used_r, fn, arg, out, size, outlen_r);
 	return policy_step(in, len, used_r, fn, arg, out, size, outlen_r);
 }

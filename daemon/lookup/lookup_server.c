@@ -37,7 +37,7 @@
 #define LOOKUP_CONNS 256
 /* Replies waiting for a client that sends many requests before it reads */
 #define LOOKUP_OUT_MAX 4096
-#define NPROTO 2
+#define NPROTO         2
 
 struct conn {
 	int fd; /* -1: a free slot */
@@ -46,8 +46,8 @@ struct conn {
 	size_t inlen;
 	char out[LOOKUP_OUT_MAX];
 	size_t outlen, outoff;
-	bool closing;  /* a broken stream: close once out is written */
-	int64_t last;  /* monotonic seconds of the last request or reply */
+	bool closing; /* a broken stream: close once out is written */
+	int64_t last; /* monotonic seconds of the last request or reply */
 };
 
 struct listener {
@@ -64,7 +64,7 @@ struct lookup_server {
 	struct listener ls[NPROTO];
 	size_t nls;
 	struct store *st; /* owned: read-only, this thread's only */
-	unsigned idle;	  /* lookup.idle_timeout */
+	unsigned idle;    /* lookup.idle_timeout */
 	struct conn conns[LOOKUP_CONNS];
 	struct pollfd pfd[1 + NPROTO + LOOKUP_CONNS];
 	int64_t fail_logged; /* when a lookup failure was last logged */
@@ -99,7 +99,8 @@ db_lookup(void *arg, const char *key, struct send_decision *d)
 		now = mono_now();
 		if (srv->fail_logged == 0 || now - srv->fail_logged >= 60) {
 			log_warnx("lookup: %s (the MTA is told to try again "
-			    "later)", store_error(srv->st));
+				  "later)",
+			    store_error(srv->st));
 			srv->fail_logged = now;
 		}
 		return -1;
@@ -153,7 +154,7 @@ conn_answer(struct lookup_server *srv, struct conn *c)
 	size_t used, olen;
 
 	while (!c->closing && c->inlen > 0 &&
-	    c->outlen + LOOKUP_REPLY_MAX <= sizeof(c->out)) {
+	       c->outlen + LOOKUP_REPLY_MAX <= sizeof(c->out)) {
 		step = lookup_step(c->proto, c->in, c->inlen, &used, db_lookup,
 		    srv, c->out + c->outlen, sizeof(c->out) - c->outlen, &olen);
 		if (step == LOOKUP_MORE) {
@@ -182,8 +183,8 @@ conn_read(struct lookup_server *srv, struct conn *c, int64_t now)
 	ssize_t n;
 
 	n = recv(c->fd, c->in + c->inlen, cap - c->inlen, 0);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN ||
-	    errno == EWOULDBLOCK))
+	if (n < 0 &&
+	    (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 		return;
 	if (n <= 0) {
 		/* closed by the client, maybe in the middle of a request:
@@ -210,8 +211,7 @@ conn_slot(struct lookup_server *srv)
 		if (oldest == NULL || srv->conns[i].last < oldest->last)
 			oldest = &srv->conns[i];
 	}
-	log_debug("lookup: %d clients: closing the longest idle",
-	    LOOKUP_CONNS);
+	log_debug("lookup: %d clients: closing the longest idle", LOOKUP_CONNS);
 	conn_close(oldest);
 	return oldest;
 }
@@ -368,7 +368,8 @@ listen_on(struct listener *l, const char *path, enum lookup_proto p,
 	l->fd = -1;
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		log_warnx("lookup: %s: longer than a socket name may be "
-		    "(%zu bytes)", path, sizeof(sa.sun_path) - 1);
+			  "(%zu bytes)",
+		    path, sizeof(sa.sun_path) - 1);
 		return -1;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
@@ -479,8 +480,8 @@ open_listeners(struct lookup_server *srv, const struct config_lookup *lc)
 	int p;
 
 	if (config_parse_mode(lc->mode, &mode) == -1) {
-		log_warnx("lookup: lookup.mode %s: not an octal mode",
-		    lc->mode);
+		log_warnx(
+		    "lookup: lookup.mode %s: not an octal mode", lc->mode);
 		return -1;
 	}
 	if (group_id(lc->group, &gid) == -1)

@@ -42,12 +42,11 @@ fake_db(void *arg, const char *key, struct send_decision *d)
 
 /* Feeds in whole; returns the step and the reply in out (NUL-ended). */
 static enum lookup_step
-feed(enum lookup_proto p, const char *in, size_t len, size_t *used,
-    char *out)
+feed(enum lookup_proto p, const char *in, size_t len, size_t *used, char *out)
 {
 	size_t olen;
-	enum lookup_step s = lookup_step(p, in, len, used, fake_db, NULL, out,
-	    LOOKUP_REPLY_MAX, &olen);
+	enum lookup_step s = lookup_step(
+	    p, in, len, used, fake_db, NULL, out, LOOKUP_REPLY_MAX, &olen);
 
 	assert_true(olen < LOOKUP_REPLY_MAX);
 	out[olen] = '\0';
@@ -79,9 +78,10 @@ one_n(enum lookup_proto p, const char *req, size_t len, enum lookup_step step,
 /* a literal, NULs included */
 #define one(p, lit, step, want) one_n(p, lit, sizeof(lit) - 1, step, want)
 
-#define SMAP LOOKUP_SOCKETMAP
+#define SMAP   LOOKUP_SOCKETMAP
 #define POLICY LOOKUP_POLICY
-#define REJECT "REJECT 5.7.1 Recipient suppressed by bounced: userunknown since 2026-01-01"
+#define REJECT                                                                 \
+	"REJECT 5.7.1 Recipient suppressed by bounced: userunknown since 2026-01-01"
 
 static void
 test_socketmap(void **state)
@@ -137,17 +137,15 @@ test_pipelined(void **state)
 	size_t used, off = 0;
 
 	(void)state;
-	assert_int_equal(feed(SMAP, in, sizeof(in) - 1, &used, out),
-	    LOOKUP_REPLY);
+	assert_int_equal(
+	    feed(SMAP, in, sizeof(in) - 1, &used, out), LOOKUP_REPLY);
 	assert_string_equal(out, "77:OK " REJECT ",");
 	off += used;
-	assert_int_equal(feed(SMAP, in + off, sizeof(in) - 1 - off, &used,
-			     out),
+	assert_int_equal(feed(SMAP, in + off, sizeof(in) - 1 - off, &used, out),
 	    LOOKUP_REPLY);
 	assert_string_equal(out, "9:NOTFOUND ,");
 	off += used;
-	assert_int_equal(feed(SMAP, in + off, sizeof(in) - 1 - off, &used,
-			     out),
+	assert_int_equal(feed(SMAP, in + off, sizeof(in) - 1 - off, &used, out),
 	    LOOKUP_MORE);
 }
 
@@ -201,12 +199,12 @@ test_policy_too_long(void **state)
 
 	(void)state;
 	memset(in, 'a', sizeof(in));
-	assert_int_equal(feed(POLICY, in, LOOKUP_POLICY_MAX - 1, &used, out),
-	    LOOKUP_MORE);
-	assert_int_equal(feed(POLICY, in, LOOKUP_POLICY_MAX, &used, out),
-	    LOOKUP_CLOSE);
-	assert_string_equal(out,
-	    "action=DEFER_IF_PERMIT bounced: policy request too long\n\n");
+	assert_int_equal(
+	    feed(POLICY, in, LOOKUP_POLICY_MAX - 1, &used, out), LOOKUP_MORE);
+	assert_int_equal(
+	    feed(POLICY, in, LOOKUP_POLICY_MAX, &used, out), LOOKUP_CLOSE);
+	assert_string_equal(
+	    out, "action=DEFER_IF_PERMIT bounced: policy request too long\n\n");
 	assert_true(lookup_request_max(POLICY) >= LOOKUP_POLICY_MAX);
 	assert_true(lookup_request_max(SMAP) >= LOOKUP_SMAP_MAX + 6);
 }

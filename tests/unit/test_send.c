@@ -19,7 +19,7 @@
 #include "lifecycle/send.h"
 #include "storage/store.h"
 
-#define T0 1767225600 /* 2026-01-01T00:00:00Z */
+#define T0  1767225600 /* 2026-01-01T00:00:00Z */
 #define DAY 86400
 
 static struct send_decision
@@ -46,7 +46,8 @@ test_no_row(void **state)
 static void
 test_active_and_soft(void **state)
 {
-	struct rcpt_standing s = {.exists = true, .state = STATE_ACTIVE,
+	struct rcpt_standing s = {.exists = true,
+	    .state = STATE_ACTIVE,
 	    .reason = REASON_MAILBOXFULL};
 
 	(void)state;
@@ -67,8 +68,10 @@ test_active_and_soft(void **state)
 static void
 test_bounce(void **state)
 {
-	struct rcpt_standing s = {.exists = true, .state = STATE_SUPPRESSED,
-	    .reason = REASON_USERUNKNOWN, .suppressed_at = T0 + 3600};
+	struct rcpt_standing s = {.exists = true,
+	    .state = STATE_SUPPRESSED,
+	    .reason = REASON_USERUNKNOWN,
+	    .suppressed_at = T0 + 3600};
 	struct send_decision d = decide(s);
 	char buf[128];
 
@@ -99,9 +102,12 @@ test_person(void **state)
 {
 	/* bouncectl suppress on an address that had soft bounces: the
 	 * reason of those is not why it is suppressed */
-	struct rcpt_standing s = {.exists = true, .state = STATE_SUPPRESSED,
-	    .reason = REASON_MAILBOXFULL, .override = OVERRIDE_SUPPRESSED,
-	    .suppressed_at = T0 + DAY, .override_at = T0 + DAY};
+	struct rcpt_standing s = {.exists = true,
+	    .state = STATE_SUPPRESSED,
+	    .reason = REASON_MAILBOXFULL,
+	    .override = OVERRIDE_SUPPRESSED,
+	    .suppressed_at = T0 + DAY,
+	    .override_at = T0 + DAY};
 	struct send_decision d = decide(s);
 	char buf[128];
 
