@@ -89,7 +89,8 @@ check() {
 }
 
 # one suppressed by a real bounce (5.1.1 userunknown), one by a person
-cp "$fixture" md/new/1.M1P1.test
+# delivered as an MDA does: written in tmp/, renamed into new/
+cp "$fixture" md/tmp/1.M1P1.test && mv md/tmp/1.M1P1.test md/new/
 wait_for 20 test "$(check fixture.user@example.org)" = 1 ||
     { cat bounced.log check.out; fail "the bounce did not suppress"; }
 ctl suppress manual@example.net >/dev/null
