@@ -173,6 +173,9 @@ daemon_reload(struct daemon *d)
 		notify_ready("reload failed: see the log");
 		return;
 	}
+	if (lookup_config_changed(d->conf, conf))
+		log_warnx("config: lookup: the responders keep their sockets "
+		    "and database until a restart");
 	d->src->ops->free(d->src);
 	if (d->sent != NULL)
 		d->sent->ops->free(d->sent);

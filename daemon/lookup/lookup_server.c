@@ -555,3 +555,23 @@ lookup_stop(struct lookup_server **lsp)
 	pthread_join(srv->thread, NULL);
 	server_free(srv);
 }
+
+static bool
+differ(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0);
+}
+
+bool
+lookup_config_changed(const struct config *old, const struct config *new)
+{
+	const struct config_lookup *a = &old->lookup, *b = &new->lookup;
+
+	if (a->socketmap == NULL && a->policy == NULL && b->socketmap == NULL &&
+	    b->policy == NULL)
+		return false;
+	return differ(a->socketmap, b->socketmap) ||
+	    differ(a->policy, b->policy) || differ(a->mode, b->mode) ||
+	    differ(a->group, b->group) || a->idle_timeout != b->idle_timeout ||
+	    differ(old->database, new->database);
+}

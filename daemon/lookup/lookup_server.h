@@ -10,6 +10,8 @@
 #ifndef BD_LOOKUP_SERVER_H
 #define BD_LOOKUP_SERVER_H
 
+#include <stdbool.h>
+
 #include "config/config.h"
 
 struct lookup_server;
@@ -22,6 +24,12 @@ struct lookup_server;
  * (nothing left behind).
  */
 int lookup_start(const struct config *conf, struct lookup_server **ls_r);
+/*
+ * Whether a reload from old to new changes what the running responders
+ * use (the lookup: section, the database): they keep what they started
+ * with, and the caller says so.
+ */
+bool lookup_config_changed(const struct config *old, const struct config *new);
 /* Stops the thread, closes every connection, removes the sockets it
  * made. Accepts NULL; sets *lsp = NULL. */
 void lookup_stop(struct lookup_server **lsp);

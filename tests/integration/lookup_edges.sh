@@ -38,6 +38,13 @@ ctl suppress gone@example.net >/dev/null
 "$python" "$here/lookup_client.py" "$work/smap" "$work/policy" \
     gone@example.net || fail "lookup_client.py"
 kill -0 "$pid" || fail "bounced died"
+# a reload that changes lookup: says that it waits for a restart, and
+# the sockets go on answering
+sed -i 's/^  idle_timeout: 2s$/  idle_timeout: 3s/' bounced.yaml
+kill -HUP "$pid"
+wait_for 20 grep -q 'lookup: the responders keep their sockets' bounced.log ||
+    fail "no word of the lookup: change at reload"
+sed -i 's/^  idle_timeout: 3s$/  idle_timeout: 2s/' bounced.yaml
 
 # a second instance does not take the live sockets over
 rc=0
