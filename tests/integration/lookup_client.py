@@ -133,6 +133,24 @@ check("policy too long", r is not None and
 check("policy too long: closed", eof(s))
 s.close()
 
+# a client that sends and never reads does not hold the others up: its
+# replies wait in its own bounded buffer, then its reading stops
+greedy = conn(SMAP)
+greedy.setblocking(False)
+sent = 0
+try:
+    for _ in range(20000):
+        sent += greedy.send(ns("suppressed " + GONE))
+except BlockingIOError:
+    pass
+s = conn(POLICY)
+s.sendall(policy_req(GONE))
+r = read_policy(s)
+check("served while a client does not read (%d bytes sent)" % sent,
+      r is not None and r.startswith(b"action=REJECT"), r)
+s.close()
+greedy.close()
+
 # many clients at once, each asking many times
 errors = []
 
