@@ -31,5 +31,6 @@ set_tests_properties(lookup_proto PROPERTIES LABELS unit)
 add_test(NAME lookup_edges COMMAND sh
 	${CMAKE_CURRENT_SOURCE_DIR}/integration/lookup_edges.sh
 	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
-	${CMAKE_CURRENT_BINARY_DIR}/lookup_edges)
+	${CMAKE_CURRENT_BINARY_DIR}/lookup_edges
+	${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cli_dsn.eml)
 set_tests_properties(lookup_edges PROPERTIES LABELS integration TIMEOUT 120)

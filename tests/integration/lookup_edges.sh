@@ -5,8 +5,9 @@
 # at once, more connections than kept, the idle timeout); the sockets'
 # life (a live one is not taken over, a stale one left by kill -9 is);
 # and bouncectl check and export --postfix on the same database.
-# usage: lookup_edges.sh BOUNCED BOUNCECTL PYTHON WORKDIR
-bounced=$1 bouncectl=$2 python=$3 work=$4
+# Also: a bounce is recorded while clients keep the responders busy.
+# usage: lookup_edges.sh BOUNCED BOUNCECTL PYTHON WORKDIR FIXTURE
+bounced=$1 bouncectl=$2 python=$3 work=$4 fixture=$5
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
@@ -38,6 +39,39 @@ ctl suppress gone@example.net >/dev/null
 "$python" "$here/lookup_client.py" "$work/smap" "$work/policy" \
     gone@example.net || fail "lookup_client.py"
 kill -0 "$pid" || fail "bounced died"
+# ingestion goes on while four clients ask as fast as they can
+"$python" - "$work/smap" <<'PYEOF' >hammer.out 2>&1 &
+import socket, sys, threading, time
+req = b"suppressed fixture.user@example.org"
+req = b"%d:%s," % (len(req), req)
+errors, counts = [], []
+def run():
+    try:
+        s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+        end, n = time.time() + 3, 0
+        while time.time() < end:
+            s.sendall(req)
+            r = s.recv(200)
+            assert r.startswith((b"77:OK REJECT", b"9:NOTFOUND ,")), r
+            n += 1
+        counts.append(n)
+    except Exception as e:
+        errors.append(repr(e))
+t = [threading.Thread(target=run) for _ in range(4)]
+[x.start() for x in t]; [x.join() for x in t]
+if errors or len(counts) != 4:
+    sys.exit("errors: %s" % errors[:2])
+print("hammered", sum(counts))
+PYEOF
+hammer=$!
+cp "$fixture" md/tmp/1.M1P1.test && mv md/tmp/1.M1P1.test md/new/
+rc=0
+wait_for 10 sh -c "\"$bouncectl\" -d '$work/db' check fixture.user@example.org >/dev/null; [ \$? = 1 ]" || rc=1
+kill -0 "$hammer" 2>/dev/null || fail "the clients stopped before the bounce was recorded"
+wait "$hammer" || fail "clients: $(cat hammer.out)"
+[ $rc = 0 ] || fail "the bounce was not recorded while the responders were busy"
+grep -q hammered hammer.out || fail "clients: $(cat hammer.out)"
+
 # a reload that changes lookup: says that it waits for a restart, and
 # the sockets go on answering
 sed -i 's/^  idle_timeout: 2s$/  idle_timeout: 3s/' bounced.yaml
