@@ -140,18 +140,22 @@ conn_flush(struct conn *c)
 			return;
 		}
 		c->outoff += (size_t)n;
+		/* a client that reads is not idle */
+		c->last = mono_now();
 	}
 	c->outlen = c->outoff = 0;
 	if (c->closing)
 		conn_close(c);
 }
 
-/* Answers every whole request in c->in while out has room for one. */
-static void
+/* Answers every whole request in c->in while out has room for one;
+ * whether it answered any. */
+static bool
 conn_answer(struct lookup_server *srv, struct conn *c)
 {
 	enum lookup_step step;
 	size_t used, olen;
+	bool any = false;
 
 	while (!c->closing && c->inlen > 0 &&
 	       c->outlen + LOOKUP_REPLY_MAX <= sizeof(c->out)) {
@@ -166,6 +170,7 @@ conn_answer(struct lookup_server *srv, struct conn *c)
 			break;
 		}
 		c->outlen += olen;
+		any = true;
 		if (step == LOOKUP_CLOSE) {
 			c->closing = true;
 			c->inlen = 0;
@@ -174,6 +179,23 @@ conn_answer(struct lookup_server *srv, struct conn *c)
 		memmove(c->in, c->in + used, c->inlen - used);
 		c->inlen -= used;
 	}
+	return any;
+}
+
+/*
+ * Answers and writes for as long as requests wait and the client takes
+ * the replies: pipelined requests left in c->in when out was full get no
+ * new byte to wake them.
+ */
+static void
+conn_serve(struct lookup_server *srv, struct conn *c)
+{
+	bool any;
+
+	do {
+		any = conn_answer(srv, c);
+		conn_flush(c);
+	} while (any && c->fd != -1 && c->outlen == 0 && c->inlen > 0);
 }
 
 static void
@@ -182,6 +204,12 @@ conn_read(struct lookup_server *srv, struct conn *c, int64_t now)
 	size_t cap = lookup_request_max(c->proto);
 	ssize_t n;
 
+	/* a full buffer is answered first: a recv() of 0 bytes would
+	 * return 0 and look like the client's end */
+	if (c->inlen == cap) {
+		conn_serve(srv, c);
+		return;
+	}
 	n = recv(c->fd, c->in + c->inlen, cap - c->inlen, 0);
 	if (n < 0 &&
 	    (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
@@ -194,8 +222,7 @@ conn_read(struct lookup_server *srv, struct conn *c, int64_t now)
 	}
 	c->inlen += (size_t)n;
 	c->last = now;
-	conn_answer(srv, c);
-	conn_flush(c);
+	conn_serve(srv, c);
 }
 
 /* A free slot, or the longest idle connection's, closed. */
@@ -260,7 +287,8 @@ poll_set(struct lookup_server *srv, struct conn **map)
 
 		if (c->fd == -1)
 			continue;
-		if (!c->closing && c->outlen == 0)
+		if (!c->closing && c->outlen == 0 &&
+		    c->inlen < lookup_request_max(c->proto))
 			ev |= POLLIN;
 		if (c->outlen > c->outoff)
 			ev |= POLLOUT;
@@ -308,8 +336,12 @@ lookup_thread(void *arg)
 
 			if (c->fd == -1 || re == 0)
 				continue;
-			if (re & POLLOUT)
+			if (re & POLLOUT) {
 				conn_flush(c);
+				/* requests that waited for room in out */
+				if (c->fd != -1 && c->outlen == 0)
+					conn_serve(srv, c);
+			}
 			if (c->fd != -1 && (re & (POLLIN | POLLHUP | POLLERR)))
 				conn_read(srv, c, now);
 		}

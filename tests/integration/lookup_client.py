@@ -151,6 +151,51 @@ check("served while a client does not read (%d bytes sent)" % sent,
 s.close()
 greedy.close()
 
+# a client that sends far more than it reads at first, then reads
+# everything: every request is answered, also those that waited in the
+# server's buffer while its replies could not be written
+s = conn(SMAP)
+N = 5000
+sender = threading.Thread(target=lambda: s.sendall(
+    b"".join(ns("suppressed %s" % (GONE if i % 2 else "a%d@x.y" % i))
+             for i in range(N))))
+sender.start()
+time.sleep(1)
+got = 0
+for i in range(N):
+    r = read_netstring(s)
+    if r is None:
+        break
+    assert r.startswith(b"OK ") if i % 2 else r == b"NOTFOUND ", (i, r)
+    got += 1
+sender.join()
+check("%d requests sent before reading, all answered" % N, got == N, got)
+s.close()
+
+# the same in the policy protocol, whose requests wait in a larger buffer
+s = conn(POLICY)
+N = 3000
+sender = threading.Thread(target=lambda: s.sendall(policy_req(GONE) * N))
+sender.start()
+time.sleep(1)
+LEFT_P = b""
+got = 0
+while got < N:
+    while b"\n\n" not in LEFT_P:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        LEFT_P += chunk
+    if b"\n\n" not in LEFT_P:
+        break
+    r, LEFT_P = LEFT_P.split(b"\n\n", 1)
+    assert r.startswith(b"action=REJECT 5.7.1 "), r
+    got += 1
+sender.join()
+check("%d policy requests sent before reading, all answered" % N,
+      got == N, got)
+s.close()
+
 # many clients at once, each asking many times
 errors = []
 
