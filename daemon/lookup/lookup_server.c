@@ -603,7 +603,8 @@ lookup_config_changed(const struct config *old, const struct config *new)
 	    b->policy == NULL)
 		return false;
 	return differ(a->socketmap, b->socketmap) ||
-	    differ(a->policy, b->policy) || differ(a->mode, b->mode) ||
-	    differ(a->group, b->group) || a->idle_timeout != b->idle_timeout ||
-	    differ(old->database, new->database);
+	       differ(a->policy, b->policy) || differ(a->mode, b->mode) ||
+	       differ(a->group, b->group) ||
+	       a->idle_timeout != b->idle_timeout ||
+	       differ(old->database, new->database);
 }
