@@ -116,7 +116,9 @@ usage(FILE *out)
 	      "                cancelled\n"
 	      "exit: 0 done, 1 no record (status, history, sent), no waiting "
 	      "resend ID\n"
-	      "      (resend-now, cancel) or a file failed (parse), 2 usage "
+	      "      (resend-now, cancel), a file failed (parse), a suppressed "
+	      "address\n"
+	      "      (check) or an address left out (export), 2 usage "
 	      "error,\n"
 	      "      3 database or configuration problem\n",
 	    out);
