@@ -209,15 +209,16 @@ mailbox_key(const char *s, size_t len, char *key, size_t size)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c <= ' ' || c == 0x7f)
-			return -1;
+			goto bad;
 		if (c == '@')
 			at = s + i;
 		key[i] = (char)bd_lower(c);
 	}
 	key[len] = '\0';
-	if (at == NULL || at == s || at == s + len - 1) {
-		key[0] = '\0';
-		return -1;
-	}
+	if (at == NULL || at == s || at == s + len - 1)
+		goto bad;
 	return 0;
+bad:
+	key[0] = '\0';
+	return -1;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/mailbox.h"
 #include "lifecycle/send.h"
 #include "storage/store.h"
 
@@ -154,6 +155,50 @@ test_day(void **state)
 		send_day(cases[i].t, buf, sizeof(buf));
 		assert_string_equal(buf, cases[i].day);
 	}
+}
+
+/* mailbox_key(): the stored form, the CLI's rule (bouncectl suppress) */
+static void
+test_key(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len;      /* 0: strlen */
+		const char *key; /* NULL: refused */
+	} cases[] = {
+	    {"Gone@Example.ORG", 0, "gone@example.org"}, {"a@b", 0, "a@b"},
+	    {"\"Quoted\"@x.y", 0, "\"quoted\"@x.y"},
+	    {"a@b@c.d", 0, "a@b@c.d"}, /* the last '@' splits */
+	    {"#x@y.z", 0, "#x@y.z"}, {"no-at", 0, NULL}, {"@x.y", 0, NULL},
+	    {"x@", 0, NULL}, {"", 0, NULL}, {"a b@c.d", 0, NULL},
+	    {"a\tb@c.d", 0, NULL}, {"a\x7f@c.d", 0, NULL},
+	    {"a\0b@c.d", 7, NULL},
+	    {"\xc3\xa9@x.y", 0, "\xc3\xa9@x.y"}, /* UTF-8 kept as is */
+	};
+	char key[MAILBOX_KEY_MAX + 1], big[400];
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		len = cases[i].len != 0 ? cases[i].len : strlen(cases[i].in);
+		if (cases[i].key == NULL) {
+			assert_int_equal(
+			    mailbox_key(cases[i].in, len, key, sizeof(key)),
+			    -1);
+			assert_string_equal(key, "");
+		} else {
+			assert_int_equal(
+			    mailbox_key(cases[i].in, len, key, sizeof(key)), 0);
+			assert_string_equal(key, cases[i].key);
+		}
+	}
+	/* 320 bytes pass, 321 do not */
+	memset(big, 'a', sizeof(big));
+	big[300] = '@';
+	assert_int_equal(mailbox_key(big, 320, key, sizeof(key)), 0);
+	assert_int_equal(mailbox_key(big, 321, key, sizeof(key)), -1);
+	/* nor into a buffer too small */
+	assert_int_equal(mailbox_key("a@b.c", 5, key, 5), -1);
 }
 
 /* ---- the row as storage/ reads it ---- */
@@ -324,6 +369,7 @@ main(void)
 	    cmocka_unit_test(test_bounce),
 	    cmocka_unit_test(test_person),
 	    cmocka_unit_test(test_day),
+	    cmocka_unit_test(test_key),
 	    cmocka_unit_test_setup_teardown(test_store, setup, teardown),
 	};
 
