@@ -110,14 +110,19 @@ ctl export --postfix >map/bounced_suppressed || fail "export --postfix"
 postmap -c "$work/pf/etc" "hash:$work/map/bounced_suppressed" ||
     fail "postmap refused the export"
 
-# the policy and map restrictions on two more smtpd ports
+# the policy and map restrictions on two more smtpd ports, and on a
+# fourth the socketmap without proxy: (an unchrooted smtpd, as here)
 P2=$(free_port "$python")
 P3=$(free_port "$python")
-printf '127.0.0.1:%s inet n - n - - smtpd -o smtpd_recipient_restrictions=$bounced_policy_restrictions\n127.0.0.1:%s inet n - n - - smtpd -o smtpd_recipient_restrictions=$bounced_map_restrictions\n' \
-    "$P2" "$P3" >>pf/etc/master.cf
+P4=$(free_port "$python")
+direct=$(echo "$smap" | sed -n 's/.*check_recipient_access proxy:\(socketmap:[^ ]*\).*/check_recipient_access \1/p')
+[ -n "$direct" ] || fail "no socketmap line to take proxy: from"
+printf '127.0.0.1:%s inet n - n - - smtpd -o smtpd_recipient_restrictions=$bounced_policy_restrictions\n127.0.0.1:%s inet n - n - - smtpd -o smtpd_recipient_restrictions=$bounced_map_restrictions\n127.0.0.1:%s inet n - n - - smtpd -o {smtpd_recipient_restrictions=%s}\n' \
+    "$P2" "$P3" "$P4" "$direct" >>pf/etc/master.cf
 postfix -c "$work/pf/etc" reload >/dev/null 2>&1
-wait_for 20 port_open "$python" "$P2" && wait_for 20 port_open "$python" "$P3" ||
-    fail "Postfix did not open the policy and map ports"
+wait_for 20 port_open "$python" "$P2" && wait_for 20 port_open "$python" "$P3" &&
+    wait_for 20 port_open "$python" "$P4" ||
+    fail "Postfix did not open the policy, map and direct ports"
 
 # rcpt PORT ADDR: "CODE TEXT" of Postfix's reply to RCPT TO:<ADDR>
 rcpt() {
@@ -138,7 +143,7 @@ expect() {
 	    { tail -20 pf/maillog; tail bounced.log; fail "port $1, $2: $_r"; }
 }
 text="Recipient address rejected: Recipient suppressed by bounced"
-for port in "$PF_PORT" "$P2" "$P3"; do
+for port in "$PF_PORT" "$P2" "$P3" "$P4"; do
 	expect "$port" fixture.user@example.org \
 	    "^554 5\.7\.1 <fixture\.user@example\.org>: $text: userunknown since $day\$"
 	expect "$port" Manual@example.net \
@@ -151,6 +156,7 @@ ctl unsuppress fixture.user@example.org >/dev/null
 [ "$(check fixture.user@example.org)" = 0 ] || fail "check after unsuppress"
 expect "$PF_PORT" fixture.user@example.org "^250 "
 expect "$P2" fixture.user@example.org "^250 "
+expect "$P4" fixture.user@example.org "^250 "
 # the pushed map only knows at its next export
 expect "$P3" fixture.user@example.org "^554 5\.7\.1 .*: userunknown since $day\$"
 
@@ -163,5 +169,14 @@ wait "$bpid" 2>/dev/null || true
 expect "$PF_PORT" manual@example.net "^451 4\.3\.5 .*Server configuration error\$"
 expect "$P2" manual@example.net "^451 4\.3\.5 .*Server configuration problem\$"
 expect "$P3" manual@example.net "^554 5\.7\.1 .*: manual since "
+expect "$P4" manual@example.net "^451 4\.3\.5 .*Server configuration error\$"
+# Postfix's log says who asked: proxymap for the documented line, smtpd
+# itself for the direct one and the policy client
+grep -q 'postfix/proxymap\[[0-9]*\]: warning: table socketmap:unix:.*:suppressed lookup error' pf/maillog ||
+    fail "the documented socketmap line did not go through proxymap"
+grep -q 'postfix/smtpd\[[0-9]*\]: warning: table socketmap:unix:.*:suppressed lookup error' pf/maillog ||
+    fail "the direct socketmap was not asked by smtpd"
+grep -q 'postfix/smtpd\[[0-9]*\]: warning: connect to bounced/policy' pf/maillog ||
+    fail "the policy service was not asked at bounced/policy"
 grep -Eq 'Sanitizer|runtime error:' bounced.log && fail "bounced: $(cat bounced.log)"
 echo "ok"
