@@ -3,7 +3,7 @@
 #
 # The lookup responders' rate (issue 15): a database of N (default
 # 100,000) recipients, half suppressed, a bounced serving the socketmap
-# and the policy protocol on it, then bench_lookup with 1 and 4 clients
+# and the policy protocol on it, then bench_lookup with 1, 4 and 16 clients
 # on each, 3 s each; one request at a time per connection, as Postfix
 # asks. Prints lookups/s. Builds nothing.
 set -eu
@@ -36,7 +36,7 @@ i=0
 while [ ! -S "$work/policy" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -S "$work/policy" ] || { cat "$work/log"; exit 1; }
 echo "$(nproc) CPUs, $n recipients"
-for c in 1 4; do
+for c in 1 4 16; do
 	"$build/bench/bench_lookup" run socketmap "$work/socketmap" $c 3 "$n"
 	"$build/bench/bench_lookup" run policy "$work/policy" $c 3 "$n"
 done
