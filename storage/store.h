@@ -185,7 +185,7 @@ int store_override(struct store *st, const char *address,
  */
 int store_decay_soft(struct store *st, int64_t before, int64_t *n_r);
 
-/* ---- resends: the queue daemon/resend.c drains (schema v3) ---- */
+/* ---- resends: the queue daemon/outbound/resend.c drains (schema v3) ---- */
 
 struct store_resend_new {
 	const char *recipient;		 /* lower case */
