@@ -112,8 +112,8 @@ cmd_override_from(const struct cli_args *a, enum rcpt_override o)
 	im->reason = a->opt[OPT_REASON];
 	im->source = a->opt[OPT_SOURCE];
 	im->note = a->opt[OPT_NOTE];
-	if (store_override_many(db.st, import_next, im, (int64_t)time(NULL),
-		&c) < 0) {
+	if (store_override_many(db.st, o, import_next, im,
+		(int64_t)time(NULL), &c) < 0) {
 		cli_db_error(&db);
 		fprintf(stderr, "bouncectl: %s: nothing imported\n", im->name);
 		rc = CLI_DB;

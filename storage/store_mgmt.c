@@ -28,6 +28,11 @@ const char *const store_mgmt_sql[STMT_COUNT] = {
     [STMT_MGMT_SENT_BY_MID] =
 	"SELECT substr(body, 1, ?2) FROM sent_messages WHERE message_id = ?1"
 	" ORDER BY id DESC LIMIT 1",
+    [STMT_MGMT_STAGE] = "INSERT INTO temp.store_import (address, reason,"
+			" source, note) VALUES (?1, ?2, ?3, ?4)",
+    /* rowid second: of two rows of one address, the file's first wins */
+    [STMT_MGMT_STAGED] = "SELECT address, reason, source, note"
+			 " FROM temp.store_import ORDER BY address, rowid",
 };
 
 /* ---- a person's decision ---- */
@@ -151,60 +156,127 @@ already(struct store *st, const struct store_override_in *in)
 }
 
 /*
- * A million rows dirty pages all over the recipients primary key and
- * the overrides index (addresses in no order): a larger page cache for
- * the import keeps them in memory until the one commit instead of
- * spilling them to the WAL as it goes
- * (https://www.sqlite.org/pragma.html#pragma_cache_size). 64 MiB is what
- * bouncectl may take for a while; the daemon's connection keeps its 8.
+ * A million addresses in the order of the file are a million random
+ * places in the recipients primary key and the overrides index: once
+ * those trees outgrow the page cache, every row reads and spills pages
+ * (1M rows took 125 s, 300k took 10 s). So the rows are first appended
+ * to a temporary table (each insert at its end), then applied in
+ * address order, which SQLite's sorter produces in bounded memory,
+ * spilling to temporary files (https://www.sqlite.org/tempfiles.html);
+ * neighbouring addresses then share the pages they change. The temporary
+ * table lives and dies with the transaction's connection.
+ *
+ * cache_size: 64 MiB while importing, for the main database and the
+ * temporary one (https://www.sqlite.org/pragma.html#pragma_cache_size);
+ * the 8 of store_configure() after.
  */
-#define IMPORT_CACHE "PRAGMA cache_size = -65536"
-#define NORMAL_CACHE "PRAGMA cache_size = -8192"
+#define IMPORT_SETUP                                                           \
+	"PRAGMA main.cache_size = -65536; PRAGMA temp.cache_size = -65536;"    \
+	"CREATE TEMP TABLE IF NOT EXISTS store_import (address TEXT NOT NULL," \
+	" reason TEXT, source TEXT, note TEXT); DELETE FROM temp.store_import;"
+#define IMPORT_DONE                                                            \
+	"DROP TABLE IF EXISTS temp.store_import;"                              \
+	" PRAGMA main.cache_size = -8192; PRAGMA temp.cache_size = -2000;"
 
+/* The rows of next() into temp.store_import. */
 static int
-many_rows(struct store *st, store_override_next *next, void *ctx,
-    int64_t now, struct store_override_counts *c)
+stage(struct store *st, store_override_next *next, void *ctx)
 {
 	struct store_override_in in;
-	int rc, same;
+	sqlite3_stmt *stmt;
+	int rc;
 
 	while ((rc = next(ctx, &in)) == 1) {
-		if ((same = already(st, &in)) == -1)
+		if ((stmt = store_stmt(st, STMT_MGMT_STAGE)) == NULL)
 			return -1;
-		if (same) {
-			c->already++;
-			continue;
-		}
-		if (store_override_apply(st, &in, now) == -1)
+		if (store_bind_text(stmt, 1, in.address) ||
+		    store_bind_opt(stmt, 2, in.reason) ||
+		    store_bind_opt(stmt, 3, in.source) ||
+		    store_bind_opt(stmt, 4, in.note))
+			return store_stmt_fail(st, stmt, "stage import");
+		if (store_step_done(st, stmt, "stage import") == -1)
 			return -1;
-		c->applied++;
 	}
 	if (rc == -1 && st->error == NULL)
 		store_failx(st, "import abandoned");
 	return rc;
 }
 
+/* One staged row, as read (the statement owns its text until its next
+ * step) */
+static int
+apply_staged(struct store *st, sqlite3_stmt *rows, enum rcpt_override o,
+    int64_t now, struct store_override_counts *c)
+{
+	struct store_override_in in = { .o = o };
+	int same;
+
+	in.address = (const char *)sqlite3_column_text(rows, 0);
+	in.reason = (const char *)sqlite3_column_text(rows, 1);
+	in.source = (const char *)sqlite3_column_text(rows, 2);
+	in.note = (const char *)sqlite3_column_text(rows, 3);
+	if (in.address == NULL)
+		return 0;
+	if ((same = already(st, &in)) == -1)
+		return -1;
+	if (same) {
+		c->already++;
+		return 0;
+	}
+	if (store_override_apply(st, &in, now) == -1)
+		return -1;
+	c->applied++;
+	return 0;
+}
+
+/* The staged rows in address order, each through store_override_apply() */
+static int
+apply_all(struct store *st, enum rcpt_override o, int64_t now,
+    struct store_override_counts *c)
+{
+	sqlite3_stmt *rows = store_stmt(st, STMT_MGMT_STAGED);
+	int rc;
+
+	if (rows == NULL)
+		return -1;
+	while ((rc = sqlite3_step(rows)) == SQLITE_ROW)
+		if (apply_staged(st, rows, o, now, c) == -1) {
+			sqlite3_reset(rows);
+			return -1;
+		}
+	if (rc != SQLITE_DONE)
+		return store_stmt_fail(st, rows, "read staged import");
+	sqlite3_reset(rows);
+	return 0;
+}
+
 int
-store_override_many(struct store *st, store_override_next *next, void *ctx,
-    int64_t now, struct store_override_counts *c_r)
+store_override_many(struct store *st, enum rcpt_override o,
+    store_override_next *next, void *ctx, int64_t now,
+    struct store_override_counts *c_r)
 {
 	int rc;
 
 	memset(c_r, 0, sizeof(*c_r));
 	free(st->error);
 	st->error = NULL;
-	if (sqlite3_exec(st->db, IMPORT_CACHE, NULL, NULL, NULL) != SQLITE_OK)
-		return store_fail(st, "cache_size");
+	if (o != OVERRIDE_SUPPRESSED && o != OVERRIDE_UNSUPPRESSED)
+		return store_failx(st, "override: no decision given");
 	if (store_begin(st) == -1)
 		return -1;
-	rc = many_rows(st, next, ctx, now, c_r);
+	rc = sqlite3_exec(st->db, IMPORT_SETUP, NULL, NULL, NULL) != SQLITE_OK
+	    ? store_fail(st, "import table") : 0;
+	if (rc == 0)
+		rc = stage(st, next, ctx);
+	if (rc == 0)
+		rc = apply_all(st, o, now, c_r);
 	if (rc == 0)
 		rc = store_commit(st);
 	if (rc == -1) {
 		store_rollback(st);
 		memset(c_r, 0, sizeof(*c_r));
 	}
-	(void)sqlite3_exec(st->db, NORMAL_CACHE, NULL, NULL, NULL);
+	(void)sqlite3_exec(st->db, IMPORT_DONE, NULL, NULL, NULL);
 	return rc;
 }
 

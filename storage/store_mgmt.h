@@ -51,16 +51,20 @@ struct store_override_counts {
 };
 
 /*
- * bouncectl suppress/unsuppress --from: every row next() gives, in ONE
- * transaction (BEGIN IMMEDIATE ... COMMIT: one fsync for the lot), with
- * the cached statements of store_override_apply(), the per-row write
- * every decision shares. A row whose address already has the state and
- * the override it asks for is counted in already and not written again,
- * so that an import can be run twice. On -1 (from next() or SQLite)
+ * bouncectl suppress/unsuppress --from: the decision o for every row
+ * next() gives (their own o is ignored), in ONE transaction (BEGIN
+ * IMMEDIATE ... COMMIT: one fsync for the lot). The rows are staged in a
+ * temporary table as they come, then applied in address order, each
+ * through store_override_apply(), the per-row write every decision
+ * shares (store_private.h). A row whose address already has the state
+ * and the override it asks for is counted in already and not written
+ * again, so that an import can be run twice; of several rows of one
+ * address the first in the input counts. On -1 (from next() or SQLite)
  * nothing is kept.
  */
-int store_override_many(struct store *st, store_override_next *next,
-    void *ctx, int64_t now, struct store_override_counts *c_r);
+int store_override_many(struct store *st, enum rcpt_override o,
+    store_override_next *next, void *ctx, int64_t now,
+    struct store_override_counts *c_r);
 
 /*
  * bouncectl list --limit N --after CURSOR: the same columns and filters
