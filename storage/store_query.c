@@ -106,7 +106,9 @@ static const struct {
     /* schema v7 (issue 15 item 4): the original's From, the configured
      * campaign header (columns of messages: stats_join), the MTA that
      * answered */
-    [STATS_SENDER] = {"original_from AS sender", "bounces DESC, sender"},
+    /* not "sender": the count of the sender's problems has that name */
+    [STATS_SENDER] = {"original_from AS original_from",
+	"bounces DESC, original_from"},
     [STATS_CAMPAIGN] = {"campaign AS campaign", "bounces DESC, campaign"},
     [STATS_REMOTE_MTA] = {"remote_mta AS remote_mta",
 	"bounces DESC, remote_mta"},

@@ -486,7 +486,7 @@ test_stats_by(void **state)
 	store_rows_free(&rows);
 
 	assert_int_equal(store_query_stats(f->st, STATS_SENDER, T0, &rows), 0);
-	assert_string_equal(store_rows_name(rows, 0), "sender");
+	assert_string_equal(store_rows_name(rows, 0), "original_from");
 	assert_int_equal(store_rows_next(rows), 1);
 	assert_string_equal(store_rows_text(rows, 0), "news@example.com");
 	store_rows_free(&rows);
