@@ -77,8 +77,12 @@ int cmd_unsuppress(const struct cli_args *a);
 int cmd_override_from(const struct cli_args *a, enum rcpt_override o);
 int cmd_list_page(const struct cli_args *a);
 /* --reason, --source, --note of suppress and unsuppress: 0, or -1 after
- * printing why one cannot be stored */
+ * printing why one cannot be stored (too long) */
 int cli_override_texts(const struct cli_args *a);
+/* A malloc'd copy of such a text as it is stored: ill-formed UTF-8
+ * replaced (str_utf8_clean()), control characters blanked; NULL for
+ * NULL */
+char *cli_override_text(const char *s);
 /* cmd_db.c: list's filter options into *f (*domain_r owns f->domain;
  * the caller frees it). 0, or -1 after printing why. */
 struct store_list_filter;

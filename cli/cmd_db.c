@@ -457,7 +457,7 @@ override(const struct cli_args *a, enum rcpt_override o)
 	struct store_rows *rows = NULL;
 	struct store_override_in in = { .o = o };
 	struct cli_db db;
-	char *addr;
+	char *addr, *texts[3] = { NULL, NULL, NULL };
 	int qrc;
 	long n = -1;
 
@@ -472,9 +472,9 @@ override(const struct cli_args *a, enum rcpt_override o)
 		return CLI_DB;
 	}
 	in.address = addr;
-	in.reason = a->opt[OPT_REASON];
-	in.source = a->opt[OPT_SOURCE];
-	in.note = a->opt[OPT_NOTE];
+	in.reason = texts[0] = cli_override_text(a->opt[OPT_REASON]);
+	in.source = texts[1] = cli_override_text(a->opt[OPT_SOURCE]);
+	in.note = texts[2] = cli_override_text(a->opt[OPT_NOTE]);
 	if (store_override_ex(db.st, &in, (int64_t)time(NULL)) < 0)
 		cli_db_error(&db);
 	else {
@@ -483,6 +483,8 @@ override(const struct cli_args *a, enum rcpt_override o)
 	}
 	cli_db_close(&db);
 	free(addr);
+	for (int i = 0; i < 3; i++)
+		free(texts[i]);
 	return n < 0 ? CLI_DB : CLI_OK;
 }
 

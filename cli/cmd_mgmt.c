@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "common/strutil.h"
+#include "common/xmalloc.h"
 #include "import.h"
 #include "json.h"
 #include "storage/store_mgmt.h"
@@ -18,26 +19,17 @@
 /* One page at most: a script loops with --after for more. */
 #define LIST_PAGE_MAX 100000
 
-/* Free text of an option: valid UTF-8, no control character, bounded */
+/* Free text of an option: bounded; ill-formed UTF-8 and control
+ * characters are mended by cli_override_text() */
 static int
 text_opt(const struct cli_args *a, enum cli_opt id, const char *name,
     size_t max)
 {
 	const char *s = a->opt[id];
-	size_t len;
 
-	if (s == NULL)
-		return 0;
-	len = strlen(s);
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
-			fprintf(stderr, "bouncectl: %s: a control "
-			    "character\n", name);
-			return -1;
-		}
-	if (!str_utf8_valid(s, len) || len > max) {
-		fprintf(stderr, "bouncectl: %s: %s\n", name,
-		    len > max ? "too long" : "not UTF-8");
+	if (s != NULL && strlen(s) > max) {
+		fprintf(stderr, "bouncectl: %s: longer than %zu bytes\n", name,
+		    max);
 		return -1;
 	}
 	return 0;
@@ -51,6 +43,20 @@ cli_override_texts(const struct cli_args *a)
 	    text_opt(a, OPT_NOTE, "--note", STORE_NOTE_MAX) < 0)
 		return -1;
 	return 0;
+}
+
+char *
+cli_override_text(const char *s)
+{
+	char *t;
+
+	if (s == NULL)
+		return NULL;
+	t = str_utf8_clean(xstrdup(s));
+	for (char *p = t; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return t;
 }
 
 static void
@@ -90,6 +96,7 @@ cmd_override_from(const struct cli_args *a, enum rcpt_override o)
 	struct store_override_counts c;
 	struct import *im;
 	struct cli_db db;
+	char *reason = NULL, *source = NULL, *note = NULL;
 	FILE *in = std ? stdin : fopen(path, "r");
 	int rc = CLI_OK;
 
@@ -109,9 +116,9 @@ cmd_override_from(const struct cli_args *a, enum rcpt_override o)
 		goto out;
 	}
 	import_init(im, in, std ? "stdin" : path, stderr, o);
-	im->reason = a->opt[OPT_REASON];
-	im->source = a->opt[OPT_SOURCE];
-	im->note = a->opt[OPT_NOTE];
+	im->reason = reason = cli_override_text(a->opt[OPT_REASON]);
+	im->source = source = cli_override_text(a->opt[OPT_SOURCE]);
+	im->note = note = cli_override_text(a->opt[OPT_NOTE]);
 	if (store_override_many(db.st, o, import_next, im,
 		(int64_t)time(NULL), &c) < 0) {
 		cli_db_error(&db);
@@ -123,6 +130,9 @@ cmd_override_from(const struct cli_args *a, enum rcpt_override o)
 			rc = CLI_NORECORD;
 	}
 	free(im);
+	free(reason);
+	free(source);
+	free(note);
 out:
 	cli_db_close(&db);
 	if (!std)

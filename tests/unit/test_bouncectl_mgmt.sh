@@ -160,8 +160,12 @@ run "$BCTL" -d "$DB" suppress a@example.org --from "$FIX/plain.txt"
 rc_is "--from and an address" 2
 run "$BCTL" -d "$DB" suppress --from "$T/missing.txt"
 rc_is "--from a missing file" 2
-run "$BCTL" -d "$DB" suppress a@example.org --reason "$(printf 'a\tb')"
-rc_is "--reason with a control character" 2
+run "$BCTL" -d "$DB" suppress ctl@example.org --reason "$(printf 'a\tb\377')"
+rc_is "--reason with a control character, ill-formed UTF-8" 0
+sql "--reason mended" "a b?" \
+    "SELECT reason FROM overrides WHERE address = 'ctl@example.org'"
+run "$BCTL" -d "$DB" suppress a@example.org --note "$(head -c 1001 /dev/zero | tr '\0' n)"
+rc_is "--note too long" 2
 run "$BCTL" -d "$DB" suppress single@example.org --reason "by hand" \
     --source cli --json
 rc_is "suppress ADDR --reason --source" 0
@@ -222,6 +226,21 @@ run "$BCTL" -d "$DB" list --limit 2 --state suppressed --csv
 if [ "$(tail -n +2 "$T/out" | cut -d, -f3 | sort -u)" = suppressed ]; then
 	ok "a page with a filter"
 else bad "a page with a filter: $(cat "$T/out")"; fi
+
+# ---- parse --json shows the attribution (issue 15 item 4) ----
+run "$BCTL" parse --json "$FIX/../attr/dsn_rfc822.eml"
+rc_is "parse --json" 0
+if "$PY" -c '
+import json, sys
+r = json.loads(open(sys.argv[1]).read())
+want = {"original_from": "news@example.com",
+        "original_sender": "bounces-7@example.com",
+        "original_envelope_id": "ENV-2026-42",
+        "original_subject": "Gr\u00fc\u00dfe aus Berlin und mehr",
+        "original_list_id": "news.example.com"}
+assert all(r[k] == v for k, v in want.items()), r
+' "$T/out"; then ok "parse --json: From, sender, ENVID, Subject, List-Id"
+else bad "parse --json: $(cat "$T/out")"; fi
 
 if [ "$fails" -ne 0 ]; then
 	echo "$fails check(s) failed"
