@@ -54,3 +54,11 @@ add_test(NAME daemon_resend_now COMMAND sh
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend_now)
 set_tests_properties(daemon_resend_now PROPERTIES LABELS integration
 	TIMEOUT 120 SKIP_RETURN_CODE 77)
+
+# daemon/attribution.c's choice of sources (issue 15 item 4)
+add_executable(test_attribution unit/test_attribution.c
+	${CMAKE_SOURCE_DIR}/daemon/attribution.c)
+target_link_libraries(test_attribution PRIVATE bd_storage bd_config
+	bd_classify bd_mail bd_common PkgConfig::CMOCKA)
+add_test(NAME attribution COMMAND test_attribution)
+set_tests_properties(attribution PROPERTIES LABELS unit)
