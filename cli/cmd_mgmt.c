@@ -22,8 +22,8 @@
 /* Free text of an option: bounded; ill-formed UTF-8 and control
  * characters are mended by cli_override_text() */
 static int
-text_opt(const struct cli_args *a, enum cli_opt id, const char *name,
-    size_t max)
+text_opt(
+    const struct cli_args *a, enum cli_opt id, const char *name, size_t max)
 {
 	const char *s = a->opt[id];
 
@@ -67,8 +67,8 @@ import_summary(const struct cli_args *a, const struct import *im,
 	    im->o == OVERRIDE_SUPPRESSED ? "suppressed" : "unsuppressed";
 
 	if (a->fmt == OUT_JSON)
-		printf("{\"rows\":%lu,\"%s\":%" PRIu64 ",\"already\":%"
-		       PRIu64 ",\"invalid\":%lu}\n",
+		printf("{\"rows\":%lu,\"%s\":%" PRIu64 ",\"already\":%" PRIu64
+		       ",\"invalid\":%lu}\n",
 		    im->rows, done, c->applied, c->already, im->invalid);
 	else if (a->fmt == OUT_CSV)
 		printf("rows,%s,already,invalid\r\n%lu,%" PRIu64 ",%" PRIu64
@@ -119,8 +119,8 @@ cmd_override_from(const struct cli_args *a, enum rcpt_override o)
 	im->reason = reason = cli_override_text(a->opt[OPT_REASON]);
 	im->source = source = cli_override_text(a->opt[OPT_SOURCE]);
 	im->note = note = cli_override_text(a->opt[OPT_NOTE]);
-	if (store_override_many(db.st, o, import_next, im,
-		(int64_t)time(NULL), &c) < 0) {
+	if (store_override_many(
+		db.st, o, import_next, im, (int64_t)time(NULL), &c) < 0) {
 		cli_db_error(&db);
 		fprintf(stderr, "bouncectl: %s: nothing imported\n", im->name);
 		rc = CLI_DB;
@@ -158,8 +158,10 @@ limit_arg(const struct cli_args *a)
 	n = strtoll(s, &end, 10);
 	if (errno != 0 || *end != '\0' || end == s || n < 1 ||
 	    n > LIST_PAGE_MAX) {
-		fprintf(stderr, "bouncectl: --limit: %s: not a number in "
-		    "1..%d\n", s, LIST_PAGE_MAX);
+		fprintf(stderr,
+		    "bouncectl: --limit: %s: not a number in "
+		    "1..%d\n",
+		    s, LIST_PAGE_MAX);
 		return -1;
 	}
 	return n;
@@ -172,8 +174,7 @@ limit_arg(const struct cli_args *a)
  * "next-after: ADDR", so that their stdout stays rows only.
  */
 static void
-print_cursor(const struct cli_args *a, const char *last, long n,
-    int64_t limit)
+print_cursor(const struct cli_args *a, const char *last, long n, int64_t limit)
 {
 	const char *next = n == limit ? last : NULL;
 
@@ -207,11 +208,11 @@ cmd_list_page(const struct cli_args *a)
 		free(domain);
 		return CLI_DB;
 	}
-	if (store_query_list_page(db.st, &f, a->opt[OPT_AFTER], limit,
-		&rows) < 0)
+	if (store_query_list_page(db.st, &f, a->opt[OPT_AFTER], limit, &rows) <
+	    0)
 		cli_db_error(&db);
-	else if ((n = output_rows(stdout, rows, a->fmt, OUT_EMPTY_HEADER,
-		      NULL)) < 0)
+	else if ((n = output_rows(
+		      stdout, rows, a->fmt, OUT_EMPTY_HEADER, NULL)) < 0)
 		cli_db_error(&db);
 	else
 		print_cursor(a, store_rows_last_key(rows), n, limit);

@@ -8,7 +8,12 @@
 #include <stdbool.h>
 #include <string.h>
 
-enum csv_state { AT_START, UNQUOTED, QUOTED, AFTER_QUOTE };
+enum csv_state {
+	AT_START,
+	UNQUOTED,
+	QUOTED,
+	AFTER_QUOTE
+};
 
 void
 csv_init(struct csv *c, FILE *in)

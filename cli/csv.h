@@ -18,16 +18,16 @@
 #define CSV_MAX_FIELDS 32
 
 struct csv {
-	FILE *in;	     /* borrowed */
-	unsigned long line;  /* where the current record starts (1-based) */
-	unsigned long next;  /* the line the reader is on */
-	const char *error;   /* static: why the current record is
-			      * malformed, or NULL */
+	FILE *in;           /* borrowed */
+	unsigned long line; /* where the current record starts (1-based) */
+	unsigned long next; /* the line the reader is on */
+	const char *error;  /* static: why the current record is
+			     * malformed, or NULL */
 	char *field[CSV_MAX_FIELDS]; /* into buf, NUL-terminated; the
 				      * caller may edit them in place */
 	size_t nfields;
-	size_t len;			   /* bytes used in buf */
-	int started;			   /* the byte order mark is past */
+	size_t len;  /* bytes used in buf */
+	int started; /* the byte order mark is past */
 	char buf[CSV_MAX_RECORD + CSV_MAX_FIELDS + 1];
 };
 

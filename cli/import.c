@@ -219,7 +219,8 @@ import_next(void *ctx, struct store_override_in *in)
 			continue;
 		}
 		if (!im->has_header && im->csv.nfields != 1) {
-			invalid(im, "more than one field in a plain list "
+			invalid(im,
+			    "more than one field in a plain list "
 			    "(a CSV file needs a header naming \"address\")",
 			    NULL);
 			continue;
@@ -228,7 +229,7 @@ import_next(void *ctx, struct store_override_in *in)
 			return 1;
 	}
 	if (rc == -1)
-		fprintf(im->err, "bouncectl: %s: %s\n", im->name,
-		    strerror(errno));
+		fprintf(
+		    im->err, "bouncectl: %s: %s\n", im->name, strerror(errno));
 	return rc;
 }

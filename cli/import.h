@@ -33,13 +33,21 @@
 /* invalid lines named on stderr before the rest are only counted */
 #define IMPORT_MAX_REPORTED 100
 
-enum import_col { COL_ADDRESS, COL_REASON, COL_SOURCE, COL_NOTE, COL_CODE,
-	COL_ERROR, COL_TAGS, COL_COUNT };
+enum import_col {
+	COL_ADDRESS,
+	COL_REASON,
+	COL_SOURCE,
+	COL_NOTE,
+	COL_CODE,
+	COL_ERROR,
+	COL_TAGS,
+	COL_COUNT
+};
 
 struct import {
 	struct csv csv;
 	const char *name; /* borrowed: the file's name, for messages */
-	FILE *err;	  /* borrowed: where invalid lines are reported */
+	FILE *err;        /* borrowed: where invalid lines are reported */
 	enum rcpt_override o;
 	/* borrowed: --reason, --source, --note, or NULL */
 	const char *reason, *source, *note;

@@ -42,8 +42,8 @@ attribution_choose(const struct report_attr *ret,
 /* The configured names, the campaign's appended when it is not among
  * them; *campaign_r its index (n: none). */
 static size_t
-header_names(const struct config_attribution *ca, const char **names,
-    size_t *campaign_r)
+header_names(
+    const struct config_attribution *ca, const char **names, size_t *campaign_r)
 {
 	size_t n = 0, i;
 
@@ -102,8 +102,8 @@ attribution_record(struct store *st, const struct config *conf,
 		return -1;
 	if (found == 1) {
 		hl = normalise(copy, clen);
-		attr_from_header(&rep->arena, (const char *)copy, hl, names, n,
-		    &sent);
+		attr_from_header(
+		    &rep->arena, (const char *)copy, hl, names, n, &sent);
 	}
 	attribution_choose(&ret, found == 1 ? &sent : NULL,
 	    pm->verp.result == VERP_VALID || pm->verp.result == VERP_EXPIRED

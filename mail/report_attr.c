@@ -130,7 +130,8 @@ list_id(struct arena *a, const char *h, size_t hl)
 	if (n == 0 || n > ATTR_LIST_ID_MAX || memchr(lt + 1, '.', n) == NULL)
 		return NULL;
 	for (i = 1; i <= n; i++) /* atext and '.' (RFC 5322 3.2.3) */
-		if ((unsigned char)lt[i] <= ' ' || (unsigned char)lt[i] >= 0x7f ||
+		if ((unsigned char)lt[i] <= ' ' ||
+		    (unsigned char)lt[i] >= 0x7f ||
 		    strchr("()<>[]:;@\\,\"", lt[i]) != NULL)
 			return NULL;
 	return arena_strndup(a, lt + 1, n);
@@ -149,11 +150,12 @@ attr_from_header(struct arena *a, const char *h, size_t hl,
 		hl = MAIL_MAX_HEADER;
 	out->from = first_address(a, h, hl, "From");
 	out->sender = return_path(a, h, hl);
-	out->subject = attr_text(a, decoded(a, h, hl, "Subject"), ATTR_TEXT_MAX);
+	out->subject =
+	    attr_text(a, decoded(a, h, hl, "Subject"), ATTR_TEXT_MAX);
 	out->list_id = list_id(a, h, hl);
 	for (i = 0; i < n && i < ATTR_MAX_HEADERS; i++)
-		out->values[i] = attr_text(a, decoded(a, h, hl, names[i]),
-		    ATTR_TEXT_MAX);
+		out->values[i] =
+		    attr_text(a, decoded(a, h, hl, names[i]), ATTR_TEXT_MAX);
 	out->nvalues = i;
 }
 
@@ -168,18 +170,19 @@ envelope_id(struct report *rep)
 
 	for (i = 0; i < msg->nparts; i++) {
 		if (msg->parts[i].in_message != 0 ||
-		    (strcmp(msg->parts[i].type, "message/delivery-status") != 0 &&
+		    (strcmp(msg->parts[i].type, "message/delivery-status") !=
+			    0 &&
 			strcmp(msg->parts[i].type,
 			    "message/global-delivery-status") != 0))
 			continue;
 		s = mail_part_text(msg, &msg->parts[i], &len);
 		len = mail_header_block_len(s, len);
-		if ((v = mail_header_find(s, len, "Original-Envelope-Id",
-			 &vl)) == NULL)
+		if ((v = mail_header_find(
+			 s, len, "Original-Envelope-Id", &vl)) == NULL)
 			return NULL;
 		return attr_text(&rep->arena,
-		    arena_strndup(&rep->arena, v,
-			vl < ATTR_RAW_MAX ? vl : ATTR_RAW_MAX),
+		    arena_strndup(
+			&rep->arena, v, vl < ATTR_RAW_MAX ? vl : ATTR_RAW_MAX),
 		    ATTR_ENVID_MAX);
 	}
 	return NULL;

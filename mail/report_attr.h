@@ -31,11 +31,11 @@
 
 struct report_attr {
 	/* in the arena given, or NULL */
-	const char *from;	 /* the From addr-spec, lower case */
-	const char *sender;	 /* the Return-Path addr-spec, lower case */
+	const char *from;        /* the From addr-spec, lower case */
+	const char *sender;      /* the Return-Path addr-spec, lower case */
 	const char *envelope_id; /* RFC 3464 2.2.1 Original-Envelope-Id */
-	const char *subject;	 /* RFC 2047 decoded */
-	const char *list_id;	 /* RFC 2919 list-id, without <> */
+	const char *subject;     /* RFC 2047 decoded */
+	const char *list_id;     /* RFC 2919 list-id, without <> */
 	/* values[i] of names[i] asked for, NULL when absent */
 	const char *values[ATTR_MAX_HEADERS];
 	size_t nvalues;

@@ -57,11 +57,10 @@ bounded(const char *s, char *buf, size_t max)
 }
 
 static int
-override_row(struct store *st, const struct store_override_in *in,
-    int64_t now)
+override_row(struct store *st, const struct store_override_in *in, int64_t now)
 {
-	sqlite3_stmt *stmt = store_stmt(st,
-	    in->o == OVERRIDE_SUPPRESSED ? STMT_SUPPRESS : STMT_UNSUPPRESS);
+	sqlite3_stmt *stmt = store_stmt(
+	    st, in->o == OVERRIDE_SUPPRESSED ? STMT_SUPPRESS : STMT_UNSUPPRESS);
 	const char *at = strrchr(in->address, '@');
 
 	if (stmt == NULL)
@@ -74,8 +73,7 @@ override_row(struct store *st, const struct store_override_in *in,
 }
 
 static int
-override_log(struct store *st, const struct store_override_in *in,
-    int64_t now)
+override_log(struct store *st, const struct store_override_in *in, int64_t now)
 {
 	sqlite3_stmt *stmt = store_stmt(st, STMT_OVERRIDE_LOG);
 	char reason[STORE_REASON_MAX + 1], source[STORE_SOURCE_MAX + 1];
@@ -134,8 +132,8 @@ static int
 already(struct store *st, const struct store_override_in *in)
 {
 	sqlite3_stmt *stmt = store_stmt(st, STMT_MGMT_STATE);
-	const char *want = in->o == OVERRIDE_SUPPRESSED ? "suppressed" :
-							  "active";
+	const char *want =
+	    in->o == OVERRIDE_SUPPRESSED ? "suppressed" : "active";
 	const char *state, *o;
 	int rc, same = 0;
 
@@ -148,7 +146,7 @@ already(struct store *st, const struct store_override_in *in)
 		state = (const char *)sqlite3_column_text(stmt, 0);
 		o = (const char *)sqlite3_column_text(stmt, 1);
 		same = state != NULL && o != NULL && strcmp(state, want) == 0 &&
-		    strcmp(o, rcpt_override_name(in->o)) == 0;
+		       strcmp(o, rcpt_override_name(in->o)) == 0;
 	} else if (rc != SQLITE_DONE)
 		return store_stmt_fail(st, stmt, "recipient state");
 	sqlite3_reset(stmt);
@@ -208,7 +206,7 @@ static int
 apply_staged(struct store *st, sqlite3_stmt *rows, enum rcpt_override o,
     int64_t now, struct store_override_counts *c)
 {
-	struct store_override_in in = { .o = o };
+	struct store_override_in in = {.o = o};
 	int same;
 
 	in.address = (const char *)sqlite3_column_text(rows, 0);
@@ -265,7 +263,8 @@ store_override_many(struct store *st, enum rcpt_override o,
 	if (store_begin(st) == -1)
 		return -1;
 	rc = sqlite3_exec(st->db, IMPORT_SETUP, NULL, NULL, NULL) != SQLITE_OK
-	    ? store_fail(st, "import table") : 0;
+		 ? store_fail(st, "import table")
+		 : 0;
 	if (rc == 0)
 		rc = stage(st, next, ctx);
 	if (rc == 0)
@@ -351,8 +350,8 @@ static bool
 attr_empty(const struct store_attribution *a)
 {
 	return a->from == NULL && a->sender == NULL && a->envelope_id == NULL &&
-	    a->subject == NULL && a->list_id == NULL && a->campaign == NULL &&
-	    a->nheaders == 0;
+	       a->subject == NULL && a->list_id == NULL &&
+	       a->campaign == NULL && a->nheaders == 0;
 }
 
 int
@@ -369,14 +368,14 @@ store_message_attribution(
 		return -1;
 	hdrs = headers_json(a);
 	rc = sqlite3_bind_int64(stmt, 1, id) ||
-	    store_bind_opt(stmt, 2, a->from) ||
-	    store_bind_opt(stmt, 3, a->sender) ||
-	    store_bind_opt(stmt, 4, a->envelope_id) ||
-	    store_bind_opt(stmt, 5, a->subject) ||
-	    store_bind_opt(stmt, 6, a->list_id) ||
-	    store_bind_opt(stmt, 7, a->campaign) ||
-	    store_bind_opt(stmt, 8, hdrs) ||
-	    store_bind_text(stmt, 9, a->from_sent ? "sent" : "returned");
+	     store_bind_opt(stmt, 2, a->from) ||
+	     store_bind_opt(stmt, 3, a->sender) ||
+	     store_bind_opt(stmt, 4, a->envelope_id) ||
+	     store_bind_opt(stmt, 5, a->subject) ||
+	     store_bind_opt(stmt, 6, a->list_id) ||
+	     store_bind_opt(stmt, 7, a->campaign) ||
+	     store_bind_opt(stmt, 8, hdrs) ||
+	     store_bind_text(stmt, 9, a->from_sent ? "sent" : "returned");
 	free(hdrs);
 	if (rc)
 		return store_stmt_fail(st, stmt, "attribution");

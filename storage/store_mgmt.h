@@ -17,7 +17,7 @@
  * callers (bouncectl), cut here as a last resort. */
 #define STORE_REASON_MAX 200
 #define STORE_SOURCE_MAX 200
-#define STORE_NOTE_MAX	 1000
+#define STORE_NOTE_MAX   1000
 
 /* One person's decision about one address. */
 struct store_override_in {
@@ -94,12 +94,12 @@ const char *store_rows_last_key(const struct store_rows *rows);
  * read it (mail/report_attr.h), or NULL.
  */
 struct store_attribution {
-	const char *from;	 /* the From addr-spec, lower case */
-	const char *sender;	 /* the envelope sender */
+	const char *from;        /* the From addr-spec, lower case */
+	const char *sender;      /* the envelope sender */
 	const char *envelope_id; /* RFC 3464 Original-Envelope-Id */
-	const char *subject;	 /* decoded (RFC 2047) */
-	const char *list_id;	 /* RFC 2919 list-id, without <> */
-	const char *campaign;	 /* the attribution.campaign header's value */
+	const char *subject;     /* decoded (RFC 2047) */
+	const char *list_id;     /* RFC 2919 list-id, without <> */
+	const char *campaign;    /* the attribution.campaign header's value */
 	/* the configured headers present: names[i] has values[i] */
 	const char *names[STORE_ATTR_HEADERS], *values[STORE_ATTR_HEADERS];
 	size_t nheaders;

@@ -16,9 +16,12 @@
 static const char *const names[] = {"X-Mailer", "X-Campaign-Id"};
 
 static const struct report_attr ret = {.from = "forger@example.net",
-    .sender = "rp@example.net", .envelope_id = "ENV-1",
-    .subject = "returned", .list_id = "list.example.net",
-    .values = {"m1", "forged"}, .nvalues = 2};
+    .sender = "rp@example.net",
+    .envelope_id = "ENV-1",
+    .subject = "returned",
+    .list_id = "list.example.net",
+    .values = {"m1", "forged"},
+    .nvalues = 2};
 
 static void
 test_returned_only(void **state)
@@ -34,8 +37,8 @@ test_returned_only(void **state)
 	assert_int_equal(o.nheaders, 2);
 	assert_string_equal(o.names[0], "X-Mailer");
 	/* a verified return path beats the returned Return-Path */
-	attribution_choose(&ret, NULL, "bounces+v1=x@example.com", names, 2, 1,
-	    &o);
+	attribution_choose(
+	    &ret, NULL, "bounces+v1=x@example.com", names, 2, 1, &o);
 	assert_string_equal(o.sender, "bounces+v1=x@example.com");
 	/* no campaign configured: index n */
 	attribution_choose(&ret, NULL, "", names, 2, 2, &o);
@@ -47,13 +50,14 @@ static void
 test_sent_wins(void **state)
 {
 	struct report_attr sent = {.from = "billing@example.com",
-	    .subject = "Your invoice", .values = {NULL, "invoices"},
+	    .subject = "Your invoice",
+	    .values = {NULL, "invoices"},
 	    .nvalues = 2};
 	struct store_attribution o;
 
 	(void)state;
-	attribution_choose(&ret, &sent, "bounces+v1=x@example.com", names, 2,
-	    1, &o);
+	attribution_choose(
+	    &ret, &sent, "bounces+v1=x@example.com", names, 2, 1, &o);
 	assert_true(o.from_sent);
 	assert_string_equal(o.from, "billing@example.com");
 	assert_string_equal(o.subject, "Your invoice");

@@ -22,8 +22,8 @@
 #error "BD_ATTR_DIR: tests/fixtures/attr"
 #endif
 
-static const char *const names[] = {"X-Campaign-Id", "X-Mailgun-Campaign-Id",
-    "X-Listmonk-Campaign"};
+static const char *const names[] = {
+    "X-Campaign-Id", "X-Mailgun-Campaign-Id", "X-Listmonk-Campaign"};
 
 static struct report *
 parse_file(const char *name)
@@ -133,11 +133,12 @@ test_huge(void **state)
 
 	(void)state;
 	arena_init(&ar);
-	len += (size_t)snprintf(h + len, cap - len, "From: a@example.com\n"
-						    "Subject: ");
+	len += (size_t)snprintf(h + len, cap - len,
+	    "From: a@example.com\n"
+	    "Subject: ");
 	for (int i = 0; i < 20000; i++)
-		len += (size_t)snprintf(h + len, cap - len,
-		    "=?UTF-8?B?w6TDtsO8?= word%d\n ", i);
+		len += (size_t)snprintf(
+		    h + len, cap - len, "=?UTF-8?B?w6TDtsO8?= word%d\n ", i);
 	len += (size_t)snprintf(h + len, cap - len, "end\nX-Campaign-Id: ");
 	memset(h + len, 'c', 1000000);
 	len += 1000000;
@@ -197,8 +198,8 @@ test_attr_text(void **state)
 	assert_string_equal(attr_text(&ar, "abcü", 4), "abc");
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	assert_int_equal(strlen(attr_text(&ar, big, ATTR_TEXT_MAX)),
-	    ATTR_TEXT_MAX);
+	assert_int_equal(
+	    strlen(attr_text(&ar, big, ATTR_TEXT_MAX)), ATTR_TEXT_MAX);
 	arena_deinit(&ar);
 }
 
@@ -214,8 +215,8 @@ test_nothing(void **state)
 	struct report_attr a;
 
 	(void)state;
-	assert_int_equal(report_parse((const unsigned char *)m, sizeof(m) - 1,
-			     &rep, &err),
+	assert_int_equal(
+	    report_parse((const unsigned char *)m, sizeof(m) - 1, &rep, &err),
 	    0);
 	report_attr(rep, names, 3, &a);
 	assert_null(a.from);

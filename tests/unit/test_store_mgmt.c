@@ -162,8 +162,9 @@ test_many_suppress(void **state)
 				buf, sizeof(buf)),
 	    "example.net");
 	/* the temporary table is gone, the connection back to normal */
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM temp.sqlite_master"
-					" WHERE name = 'store_import'"),
+	assert_int_equal(
+	    sql_int(f->st, "SELECT count(*) FROM temp.sqlite_master"
+			   " WHERE name = 'store_import'"),
 	    0);
 	assert_int_equal(sql_int(f->st, "PRAGMA main.cache_size"), -8192);
 
@@ -207,8 +208,8 @@ test_many_already(void **state)
 	    0);
 	assert_int_equal(c.applied, 1);
 	assert_int_equal(c.already, 1);
-	assert_int_equal(store_recipient_get(f->st, "bounced@example.org", &r),
-	    1);
+	assert_int_equal(
+	    store_recipient_get(f->st, "bounced@example.org", &r), 1);
 	assert_int_equal(r.override, OVERRIDE_SUPPRESSED);
 	assert_int_equal(r.suppressed_at, T0 - 100); /* kept */
 	assert_int_equal(r.reason, REASON_USERUNKNOWN);
@@ -304,9 +305,8 @@ suppress_n(struct store *st, int from, int to)
 
 	for (int i = from; i < to; i++) {
 		snprintf(a, sizeof(a), "u%03d@example.org", i);
-		assert_int_equal(store_override(st, a, OVERRIDE_SUPPRESSED,
-				     T0, NULL),
-		    0);
+		assert_int_equal(
+		    store_override(st, a, OVERRIDE_SUPPRESSED, T0, NULL), 0);
 	}
 }
 
@@ -332,9 +332,8 @@ test_pages(void **state)
 			     NULL, NULL, NULL),
 	    SQLITE_OK);
 	for (;;) {
-		assert_int_equal(store_query_list_page(f->st, &flt, cursor, 7,
-				     &rows),
-		    0);
+		assert_int_equal(
+		    store_query_list_page(f->st, &flt, cursor, 7, &rows), 0);
 		n = 0;
 		while (store_rows_next(rows) == 1) {
 			addr = store_rows_text(rows, 0);
@@ -357,10 +356,8 @@ test_pages(void **state)
 			break;
 		/* between pages: an odd one before and one after */
 		pages++;
-		suppress_n(f->st, pages * 14 - 13,
-		    pages * 14 - 12);
-		suppress_n(f->st, 199 - pages * 2,
-		    200 - pages * 2);
+		suppress_n(f->st, pages * 14 - 13, pages * 14 - 12);
+		suppress_n(f->st, 199 - pages * 2, 200 - pages * 2);
 	}
 	for (i = 0; i < 100; i++)
 		assert_int_equal(seen[i], 1);
@@ -369,7 +366,8 @@ test_pages(void **state)
 	assert_int_equal(store_query_list_page(f->st, &flt, NULL, 5, &rows), 0);
 	assert_int_equal(store_rows_next(rows), 0);
 	store_rows_free(&rows);
-	assert_int_equal(store_query_list_page(f->st, &flt, NULL, 0, &rows), -1);
+	assert_int_equal(
+	    store_query_list_page(f->st, &flt, NULL, 0, &rows), -1);
 }
 
 /* ---- attribution ---- */
@@ -377,8 +375,10 @@ test_pages(void **state)
 static int64_t
 add_message(struct store *st, const char *sha)
 {
-	struct store_message m = {.sha256 = sha, .source_ref = "new/1",
-	    .outcome = STORE_BOUNCE, .processed_at = T0,
+	struct store_message m = {.sha256 = sha,
+	    .source_ref = "new/1",
+	    .outcome = STORE_BOUNCE,
+	    .processed_at = T0,
 	    .authenticity = AUTH_COUNT};
 	int64_t id;
 
@@ -391,10 +391,14 @@ test_attribution(void **state)
 {
 	struct fx *f = *state;
 	struct store_attribution a = {.from = "news@example.com",
-	    .sender = "bounces@example.com", .envelope_id = "env-1",
-	    .subject = "Grüße \"quoted\"", .list_id = "news.example.com",
-	    .campaign = "spring-26", .names = {"X-Campaign-Id", "X-Mailer"},
-	    .values = {"spring-26", "a\\b"}, .nheaders = 2,
+	    .sender = "bounces@example.com",
+	    .envelope_id = "env-1",
+	    .subject = "Grüße \"quoted\"",
+	    .list_id = "news.example.com",
+	    .campaign = "spring-26",
+	    .names = {"X-Campaign-Id", "X-Mailer"},
+	    .values = {"spring-26", "a\\b"},
+	    .nheaders = 2,
 	    .from_sent = true};
 	struct store_attribution none = {0};
 	int64_t id = add_message(f->st, "aa"), id2 = add_message(f->st, "bb");
@@ -417,9 +421,9 @@ test_attribution(void **state)
 				" '$.X-Mailer') FROM messages WHERE id = 1",
 				buf, sizeof(buf)),
 	    "a\\b");
-	assert_string_equal(sql_text(f->st,
-				"SELECT attribution FROM messages WHERE id = 2",
-				buf, sizeof(buf)),
+	assert_string_equal(
+	    sql_text(f->st, "SELECT attribution FROM messages WHERE id = 2",
+		buf, sizeof(buf)),
 	    "NULL");
 }
 
@@ -429,10 +433,15 @@ test_sent_head(void **state)
 	struct fx *f = *state;
 	static const char body[] = "From: a@example.com\nSubject: x\n\nbody";
 	const char *rcpts[] = {"r@example.org"};
-	struct store_sent s = {.sha256 = "cc", .source_ref = "1.M1",
-	    .message_id = "<m1@example.com>", .sent_at = T0,
-	    .indexed_at = T0, .body = body, .len = sizeof(body) - 1,
-	    .rcpts = rcpts, .nrcpts = 1};
+	struct store_sent s = {.sha256 = "cc",
+	    .source_ref = "1.M1",
+	    .message_id = "<m1@example.com>",
+	    .sent_at = T0,
+	    .indexed_at = T0,
+	    .body = body,
+	    .len = sizeof(body) - 1,
+	    .rcpts = rcpts,
+	    .nrcpts = 1};
 	unsigned char *buf;
 	size_t len;
 	int64_t id;
@@ -443,9 +452,8 @@ test_sent_head(void **state)
 	assert_int_equal(len, 10);
 	assert_memory_equal(buf, "From: a@ex", 10);
 	free(buf);
-	assert_int_equal(store_sent_head(f->st, "m1@example.com", 1000, &buf,
-			     &len),
-	    1);
+	assert_int_equal(
+	    store_sent_head(f->st, "m1@example.com", 1000, &buf, &len), 1);
 	assert_int_equal(len, sizeof(body) - 1);
 	free(buf);
 	assert_int_equal(
@@ -459,12 +467,16 @@ static void
 test_stats_by(void **state)
 {
 	struct fx *f = *state;
-	struct store_attribution a = {.from = "news@example.com",
-	    .campaign = "c1"};
-	struct store_bounce b = {.recipient = "r@example.org", .hard = true,
-	    .reason = REASON_USERUNKNOWN, .cls = CLASS_PERMANENT,
-	    .remote_mta = "mx.example.org", .authenticity = AUTH_COUNT,
-	    .effect = EFFECT_RECORDED, .at = T0};
+	struct store_attribution a = {
+	    .from = "news@example.com", .campaign = "c1"};
+	struct store_bounce b = {.recipient = "r@example.org",
+	    .hard = true,
+	    .reason = REASON_USERUNKNOWN,
+	    .cls = CLASS_PERMANENT,
+	    .remote_mta = "mx.example.org",
+	    .authenticity = AUTH_COUNT,
+	    .effect = EFFECT_RECORDED,
+	    .at = T0};
 	struct store_rows *rows;
 	int64_t m1 = add_message(f->st, "m1"), m2 = add_message(f->st, "m2");
 
@@ -512,15 +524,16 @@ test_migrate(void **state)
 	snprintf(path, sizeof(path), "%s/old.db", f->dir);
 	assert_int_equal(
 	    store_create_at_version(path, STORE_SCHEMA_VERSION - 1, &err), 0);
-	assert_int_equal(
-	    store_open_at(path, STORE_RDWR, STORE_SCHEMA_VERSION - 1, &st, &err),
+	assert_int_equal(store_open_at(path, STORE_RDWR,
+			     STORE_SCHEMA_VERSION - 1, &st, &err),
 	    0);
-	assert_int_equal(sqlite3_exec(store_db(st),
-			     "INSERT INTO messages (sha256, source_ref, outcome,"
-			     " processed_at) VALUES ('m', 'new/1', 'bounce', 1);"
-			     "INSERT INTO overrides (address, action, at, note)"
-			     " VALUES ('a@example.org', 'suppressed', 1, 'n');",
-			     NULL, NULL, NULL),
+	assert_int_equal(
+	    sqlite3_exec(store_db(st),
+		"INSERT INTO messages (sha256, source_ref, outcome,"
+		" processed_at) VALUES ('m', 'new/1', 'bounce', 1);"
+		"INSERT INTO overrides (address, action, at, note)"
+		" VALUES ('a@example.org', 'suppressed', 1, 'n');",
+		NULL, NULL, NULL),
 	    SQLITE_OK);
 	store_close(&st);
 	assert_int_equal(store_open(path, STORE_RDWR, &st, &err), 0);
@@ -536,9 +549,10 @@ test_migrate(void **state)
 				buf, sizeof(buf)),
 	    "nNULLNULL");
 	store_close(&st);
-	for (const char *sfx = ""; sfx != NULL;
-	     sfx = *sfx == '\0' ? "-wal" : strcmp(sfx, "-wal") == 0 ? "-shm"
-								   : NULL) {
+	for (const char *sfx = ""; sfx != NULL; sfx = *sfx == '\0' ? "-wal"
+						      : strcmp(sfx, "-wal") == 0
+							  ? "-shm"
+							  : NULL) {
 		snprintf(path, sizeof(path), "%s/old.db%s", f->dir, sfx);
 		unlink(path);
 	}
