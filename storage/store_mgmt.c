@@ -26,7 +26,7 @@ const char *const store_mgmt_sql[STMT_COUNT] = {
 	" attribution = ?9 WHERE id = ?1",
     /* sent_messages_message_id finds the copies of the Message-ID */
     [STMT_MGMT_SENT_BY_MID] =
-	"SELECT substr(body, 1, ?2) FROM sent_messages WHERE message_id = ?1"
+	"SELECT id FROM sent_messages WHERE message_id = ?1"
 	" ORDER BY id DESC LIMIT 1",
     [STMT_MGMT_STAGE] = "INSERT INTO temp.store_import (address, reason,"
 			" source, note) VALUES (?1, ?2, ?3, ?4)",
@@ -383,14 +383,48 @@ store_message_attribution(
 	return store_step_done(st, stmt, "attribution");
 }
 
+/*
+ * The head of a copy through incremental blob I/O
+ * (https://www.sqlite.org/c3ref/blob_open.html): a copy with a 20 MB
+ * attachment is not read whole for its header block, as a column value
+ * (even substr() of one) would be.
+ */
+static int
+read_head(struct store *st, int64_t id, size_t max, unsigned char **buf_r,
+    size_t *len_r)
+{
+	sqlite3_blob *blob;
+	int n;
+
+	if (sqlite3_blob_open(st->db, "main", "sent_messages", "body", id, 0,
+		&blob) != SQLITE_OK)
+		return store_fail(st, "sent copy");
+	n = sqlite3_blob_bytes(blob);
+	if ((size_t)n > max)
+		n = (int)max;
+	*buf_r = xmalloc((size_t)n + 1);
+	if (n > 0 && sqlite3_blob_read(blob, *buf_r, n, 0) != SQLITE_OK) {
+		store_fail(st, "sent copy");
+		sqlite3_blob_close(blob);
+		free(*buf_r);
+		*buf_r = NULL;
+		return -1;
+	}
+	(*buf_r)[n] = '\0';
+	*len_r = (size_t)n;
+	sqlite3_blob_close(blob);
+	return 1;
+}
+
 int
 store_sent_head(struct store *st, const char *message_id, size_t max,
     unsigned char **buf_r, size_t *len_r)
 {
 	sqlite3_stmt *stmt;
 	const char *s = message_id;
+	int64_t id;
 	size_t len;
-	int rc, n;
+	int rc;
 
 	*buf_r = NULL;
 	*len_r = 0;
@@ -406,19 +440,9 @@ store_sent_head(struct store *st, const char *message_id, size_t max,
 		return 0;
 	if ((stmt = store_stmt(st, STMT_MGMT_SENT_BY_MID)) == NULL)
 		return -1;
-	if (sqlite3_bind_text(stmt, 1, s, (int)len, SQLITE_TRANSIENT) ||
-	    sqlite3_bind_int64(stmt, 2, (int64_t)max))
+	if (sqlite3_bind_text(stmt, 1, s, (int)len, SQLITE_TRANSIENT))
 		return store_stmt_fail(st, stmt, "sent copy");
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		n = sqlite3_column_bytes(stmt, 0);
-		*buf_r = xmalloc((size_t)n + 1);
-		if (n > 0)
-			memcpy(*buf_r, sqlite3_column_blob(stmt, 0), (size_t)n);
-		(*buf_r)[n] = '\0';
-		*len_r = (size_t)n;
-	} else if (rc != SQLITE_DONE)
-		return store_stmt_fail(st, stmt, "sent copy");
-	sqlite3_reset(stmt);
-	return rc == SQLITE_ROW;
+	if ((rc = store_step_int(st, stmt, "sent copy", &id)) != 1)
+		return rc;
+	return read_head(st, id, max, buf_r, len_r);
 }
