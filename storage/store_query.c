@@ -107,10 +107,11 @@ static const struct {
      * campaign header (columns of messages: stats_join), the MTA that
      * answered */
     /* not "sender": the count of the sender's problems has that name */
-    [STATS_SENDER] = {"original_from AS original_from",
+    [STATS_SENDER] = {"messages.original_from AS original_from",
 	"bounces DESC, original_from"},
-    [STATS_CAMPAIGN] = {"campaign AS campaign", "bounces DESC, campaign"},
-    [STATS_REMOTE_MTA] = {"remote_mta AS remote_mta",
+    [STATS_CAMPAIGN] = {"messages.campaign AS campaign",
+	"bounces DESC, campaign"},
+    [STATS_REMOTE_MTA] = {"bounces.remote_mta AS remote_mta",
 	"bounces DESC, remote_mta"},
 };
 
