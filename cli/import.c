@@ -137,6 +137,19 @@ mailgun_note(struct import *im, char *dst)
 	return NULL;
 }
 
+/* Whether a bad address may be quoted in a message: short, printable
+ * ASCII (no escape sequence reaches the terminal) */
+static bool
+shown(const char *a, size_t len)
+{
+	if (len > 80)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)a[i] < 0x20 || (unsigned char)a[i] > 0x7e)
+			return false;
+	return true;
+}
+
 /* The record as a decision: 1, or 0 after reporting why it is none */
 static int
 row(struct import *im, struct store_override_in *in)
@@ -153,7 +166,7 @@ row(struct import *im, struct store_override_in *in)
 	len = strlen(a);
 	if (len > STORE_ADDR_MAX || !mailbox_valid(a, len) ||
 	    strchr(a, '@') == NULL) {
-		invalid(im, "not an address", len > 80 ? NULL : a);
+		invalid(im, "not an address", shown(a, len) ? a : NULL);
 		return 0;
 	}
 	memcpy(im->addr, a, len + 1);

@@ -140,6 +140,7 @@ sql "unsuppressed, with the reason" "active|unsuppressed|resubscribed" \
 	printf 'address,note\n'
 	printf 'nul@exa\000mple.org,x\n'
 	printf 'utf@example.org,caf\351 \001bell\n'
+	printf 'esc\033[2J@example.org,x\n'
 	printf 'big@example.org,'
 	head -c 70000 /dev/zero | tr '\0' a
 	printf '\nafter@example.org,fine\n'
@@ -148,7 +149,8 @@ run "$BCTL" -d "$DB" suppress --from "$T/hostile.csv"
 rc_is "hostile lines" 1
 err_is "hostile lines: reported" <<EOF
 bouncectl: $T/hostile.csv:2: NUL byte: not imported
-bouncectl: $T/hostile.csv:4: record longer than 64 KiB: not imported
+bouncectl: $T/hostile.csv:4: not an address: not imported
+bouncectl: $T/hostile.csv:5: record longer than 64 KiB: not imported
 EOF
 sql "ill-formed UTF-8 replaced, controls blanked" "caf? bell" \
     "SELECT note FROM overrides WHERE address = 'utf@example.org'"
