@@ -20,7 +20,9 @@ attr_text(struct arena *a, const char *s, size_t max)
 
 	if (s == NULL)
 		return NULL;
-	len = strnlen(s, max + 4); /* a sequence cut at max stays whole */
+	/* enough that squeezing white space still leaves max bytes, bar a
+	 * value of little else (the callers give at most ATTR_RAW_MAX) */
+	len = strnlen(s, 4 * max + 4);
 	t = arena_strndup(a, s, len);
 	str_utf8_clean(t);
 	for (i = 0; t[i] != '\0'; i++)
