@@ -149,6 +149,13 @@ const struct config_key config_keys[] = {
     {"sent.keep", CFG_DURATION, OFF(sent.keep), DAY, 1023 * DAY, "30d", 0,
 	NULL},
     {"log.level", CFG_ENUM, OFF(log_level), 0, 0, "info", 0, NULL},
+    /* issue 15 item 4: the original's headers kept with each bounce
+     * message (at most STORE_ATTR_HEADERS), and which one names the
+     * campaign */
+    {"attribution.headers", CFG_HEADER_LIST, OFF(attribution.headers), 0, 16,
+	"", OFF(attribution.nheaders), NULL},
+    {"attribution.campaign", CFG_STRING, OFF(attribution.campaign), 0, 0,
+	NULL, 0, "none: no campaign"},
 };
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 
@@ -292,7 +299,8 @@ default_record(const struct config_key *k, struct config_record *r)
 	r->path = xstrdup(k->path);
 	r->v.node = CONFIG_NODE_SCALAR;
 	r->v.text = xstrdup(k->def);
-	if (k->type != CFG_DURATION_LIST && k->type != CFG_REASON_LIST)
+	if (k->type != CFG_DURATION_LIST && k->type != CFG_REASON_LIST &&
+	    k->type != CFG_HEADER_LIST)
 		return;
 	for (c = k->def; *c != '\0'; c++)
 		n += *c == ',';
@@ -479,6 +487,9 @@ config_free(struct config **confp)
 	free(conf->verp.key_file);
 	free(conf->sent.maildir);
 	free(conf->sent.mailbox);
+	config_names_free(&conf->attribution.headers,
+	    &conf->attribution.nheaders);
+	free(conf->attribution.campaign);
 	free(conf);
 	*confp = NULL;
 }
