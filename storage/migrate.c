@@ -126,8 +126,9 @@ static const char schema_v2[] =
  * Version 3: the resend queue daemon/outbound/resend.c drains. Only ADD
  * COLUMN and new tables and indexes, so that existing rows stay where
  * they are; an added column with REFERENCES must default to NULL while
- * foreign keys are on, and a CHECK on an added column is tested against the rows already
- * there (https://www.sqlite.org/lang_altertable.html#altertabaddcol).
+ * foreign keys are on, and a CHECK on an added column is tested against
+ * the rows already there
+ * (https://www.sqlite.org/lang_altertable.html#altertabaddcol).
  * The state CHECK of resends already lists every state the worker uses.
  * Originals are stored once per content: a mailing to many recipients
  * that all defer would otherwise store the same body once per recipient.
