@@ -161,6 +161,13 @@ const struct config_key config_keys[] = {
      * closes at smtpd_policy_service_max_idle (300s) */
     {"lookup.idle_timeout", CFG_DURATION, OFF(lookup.idle_timeout), 1, DAY,
 	"10m", 0, NULL},
+    /* issue 15 item 4: the original's headers kept with each bounce
+     * message (at most STORE_ATTR_HEADERS), and which one names the
+     * campaign */
+    {"attribution.headers", CFG_HEADER_LIST, OFF(attribution.headers), 0, 16,
+	"", OFF(attribution.nheaders), NULL},
+    {"attribution.campaign", CFG_STRING, OFF(attribution.campaign), 0, 0,
+	NULL, 0, "none: no campaign"},
 };
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 
@@ -304,7 +311,8 @@ default_record(const struct config_key *k, struct config_record *r)
 	r->path = xstrdup(k->path);
 	r->v.node = CONFIG_NODE_SCALAR;
 	r->v.text = xstrdup(k->def);
-	if (k->type != CFG_DURATION_LIST && k->type != CFG_REASON_LIST)
+	if (k->type != CFG_DURATION_LIST && k->type != CFG_REASON_LIST &&
+	    k->type != CFG_HEADER_LIST)
 		return;
 	for (c = k->def; *c != '\0'; c++)
 		n += *c == ',';
@@ -495,6 +503,9 @@ config_free(struct config **confp)
 	free(conf->lookup.policy);
 	free(conf->lookup.mode);
 	free(conf->lookup.group);
+	config_names_free(&conf->attribution.headers,
+	    &conf->attribution.nheaders);
+	free(conf->attribution.campaign);
 	free(conf);
 	*confp = NULL;
 }
