@@ -184,7 +184,7 @@ export_row(void *arg, const char *address, const struct rcpt_standing *s)
 {
 	struct export *e = arg;
 	struct send_decision d;
-	char action[128];
+	char action[SEND_ACTION_MAX];
 
 	lifecycle_send(s, &d);
 	if (d.verdict != SEND_SUPPRESSED)

@@ -1,8 +1,30 @@
 /* The send-time rule (send.h): one function, its names and its text. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "send.h"
+
+/*
+ * Whether a person's free text may go into an SMTP reply, a policy
+ * action line and a postmap(1) value: printable ASCII (RFC 5321 4.2:
+ * a reply's text), no line end, not only spaces, NUL-terminated within
+ * SEND_REASON_MAX. Anything else is shown as "manual".
+ */
+static bool
+shown(const char *s)
+{
+	bool visible = false;
+	size_t i;
+
+	for (i = 0; i <= SEND_REASON_MAX && s[i] != '\0'; i++) {
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return false;
+		if (s[i] != ' ')
+			visible = true;
+	}
+	return i <= SEND_REASON_MAX && visible;
+}
 
 void
 lifecycle_send(const struct rcpt_standing *s, struct send_decision *d)
@@ -15,11 +37,14 @@ lifecycle_send(const struct rcpt_standing *s, struct send_decision *d)
 		return;
 	d->verdict = SEND_SUPPRESSED;
 	d->since = s->suppressed_at != 0 ? s->suppressed_at : s->override_at;
-	/* STMT_SUPPRESS sets suppressed_at = override_at unless the address
-	 * was suppressed already: then a bounce did it first */
+	/* a person's suppression sets suppressed_at unless the address was
+	 * suppressed already (by a bounce first); none kept: the person */
 	if (s->override == OVERRIDE_SUPPRESSED &&
-	    (s->suppressed_at == 0 || s->override_at <= s->suppressed_at)) {
+	    (s->person_first || s->suppressed_at == 0)) {
 		d->cause = CAUSE_PERSON;
+		if (shown(s->person_reason))
+			memcpy(d->person_reason, s->person_reason,
+			    sizeof(d->person_reason));
 		return;
 	}
 	d->cause = CAUSE_BOUNCE;
@@ -41,7 +66,8 @@ send_cause_text(const struct send_decision *d)
 	case CAUSE_NONE:
 		return NULL;
 	case CAUSE_PERSON:
-		return "manual";
+		return d->person_reason[0] != '\0' ? d->person_reason
+						   : "manual";
 	case CAUSE_BOUNCE:
 		break;
 	}

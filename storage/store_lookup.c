@@ -10,12 +10,29 @@
 #include "store_private.h"
 
 const char *const store_lookup_sql[STMT_COUNT] = {
+    /* the person's reason only for a person's suppression (CASE does
+     * not run the subquery otherwise): overrides_address finds it */
     [STMT_RECIPIENT_STANDING] =
-	"SELECT state, reason, override, suppressed_at, override_at"
-	" FROM recipients WHERE address = ?1",
+	"SELECT state, reason, override, suppressed_at, override_at,"
+	" CASE WHEN override = 'suppressed' THEN (SELECT o.reason FROM"
+	" overrides o WHERE o.address = ?1 AND o.action = 'suppressed'"
+	" ORDER BY o.id DESC LIMIT 1) END,"
+	" CASE WHEN override = 'suppressed' THEN EXISTS (SELECT 1 FROM"
+	" overrides o WHERE o.address = ?1 AND o.action = 'suppressed'"
+	" AND o.at = suppressed_at) END FROM recipients WHERE address = ?1",
 };
 
-/* Columns 0..4 of either statement into *s. */
+static const char suppressed_sql[] =
+    "SELECT r.address, r.state, r.reason, r.override, r.suppressed_at,"
+    " r.override_at, CASE WHEN r.override = 'suppressed' THEN (SELECT"
+    " o.reason FROM overrides o WHERE o.address = r.address AND"
+    " o.action = 'suppressed' ORDER BY o.id DESC LIMIT 1) END,"
+    " CASE WHEN r.override = 'suppressed' THEN EXISTS (SELECT 1 FROM"
+    " overrides o WHERE o.address = r.address AND o.action = 'suppressed'"
+    " AND o.at = r.suppressed_at) END"
+    " FROM recipients r WHERE r.state = 'suppressed' ORDER BY r.address";
+
+/* Columns col..col+6 of either statement into *s. */
 static int
 read_standing(
     struct store *st, sqlite3_stmt *stmt, int col, struct rcpt_standing *s)
@@ -35,6 +52,10 @@ read_standing(
 	/* NULL reads as 0: never */
 	s->suppressed_at = sqlite3_column_int64(stmt, col + 3);
 	s->override_at = sqlite3_column_int64(stmt, col + 4);
+	/* cut: the rule shows only short printable ASCII anyway */
+	store_copy_col(
+	    stmt, col + 5, s->person_reason, sizeof(s->person_reason));
+	s->person_first = sqlite3_column_int(stmt, col + 6) != 0;
 	return 0;
 }
 
@@ -68,16 +89,13 @@ store_suppressed_each(struct store *st,
     int (*fn)(void *arg, const char *address, const struct rcpt_standing *s),
     void *arg)
 {
-	static const char sql[] =
-	    "SELECT address, state, reason, override, suppressed_at,"
-	    " override_at FROM recipients WHERE state = 'suppressed'"
-	    " ORDER BY address";
 	struct rcpt_standing s;
 	sqlite3_stmt *stmt;
 	int rc, ret = 0;
 
 	/* once per export: not worth a cached statement */
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, suppressed_sql, -1, &stmt, NULL) !=
+	    SQLITE_OK)
 		return store_fail(st, "suppressed");
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const unsigned char *a = sqlite3_column_text(stmt, 0);

@@ -37,7 +37,7 @@ smap_answer(const char *req, size_t len, lookup_fn fn, void *arg, char *text,
     size_t size)
 {
 	const char *sp = memchr(req, ' ', len);
-	char key[MAILBOX_KEY_MAX + 1], action[128];
+	char key[MAILBOX_KEY_MAX + 1], action[SEND_ACTION_MAX];
 	struct send_decision d;
 
 	/* the name is never echoed: a client's bytes stay out of replies */
@@ -150,7 +150,7 @@ static void
 policy_answer(const struct policy_req *r, lookup_fn fn, void *arg, char *text,
     size_t size)
 {
-	char key[MAILBOX_KEY_MAX + 1], action[128];
+	char key[MAILBOX_KEY_MAX + 1], action[SEND_ACTION_MAX];
 	struct send_decision d;
 
 	if (r->malformed || r->request == NULL ||

@@ -94,6 +94,8 @@ cp "$fixture" md/tmp/1.M1P1.test && mv md/tmp/1.M1P1.test md/new/
 wait_for 20 test "$(check fixture.user@example.org)" = 1 ||
     { cat bounced.log check.out; fail "the bounce did not suppress"; }
 ctl suppress manual@example.net >/dev/null
+# and one with a person's reason (an import's, or --reason)
+ctl suppress --reason "list unsubscribe" unsub@example.net >/dev/null
 [ "$(check active@example.net)" = 0 ] || fail "check active: not 0"
 [ "$(check Manual@Example.NET)" = 1 ] || fail "check manual: not 1"
 [ "$(check active@example.net fixture.user@example.org)" = 1 ] ||
@@ -148,6 +150,8 @@ for port in "$PF_PORT" "$P2" "$P3" "$P4"; do
 	    "^554 5\.7\.1 <fixture\.user@example\.org>: $text: userunknown since $day\$"
 	expect "$port" Manual@example.net \
 	    "^554 5\.7\.1 <Manual@example\.net>: $text: manual since [0-9]{4}-[0-9]{2}-[0-9]{2}\$"
+	expect "$port" unsub@example.net \
+	    "^554 5\.7\.1 <unsub@example\.net>: $text: list unsubscribe since [0-9]{4}-[0-9]{2}-[0-9]{2}\$"
 	expect "$port" active@example.net "^250 "
 done
 

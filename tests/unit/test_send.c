@@ -19,6 +19,7 @@
 #include "common/mailbox.h"
 #include "lifecycle/send.h"
 #include "storage/store.h"
+#include "storage/store_mgmt.h"
 
 #define T0  1767225600 /* 2026-01-01T00:00:00Z */
 #define DAY 86400
@@ -107,6 +108,7 @@ test_person(void **state)
 	    .state = STATE_SUPPRESSED,
 	    .reason = REASON_MAILBOXFULL,
 	    .override = OVERRIDE_SUPPRESSED,
+	    .person_first = true,
 	    .suppressed_at = T0 + DAY,
 	    .override_at = T0 + DAY};
 	struct send_decision d = decide(s);
@@ -127,6 +129,59 @@ test_person(void **state)
 	/* a short buffer truncates, never overflows */
 	send_reject_action(&d, buf, 10);
 	assert_string_equal(buf, "REJECT 5.");
+}
+
+/* A person's reason (bouncectl suppress --reason, an import), shown only
+ * when it is fit for an SMTP reply line */
+static void
+test_person_reason(void **state)
+{
+	static const struct {
+		const char *given, *shown;
+	} cases[] = {
+	    {"unsubscribed", "unsubscribed"},
+	    {"mailgun bounce", "mailgun bounce"},
+	    {"", "manual"},
+	    {"   ", "manual"},
+	    {"two\r\nlines", "manual"},
+	    {"tab\there", "manual"},
+	    {"d\xc3\xa9sabonn\xc3\xa9", "manual"}, /* not ASCII */
+	    {"action=OK\n\nx", "manual"},
+	};
+	struct rcpt_standing s = {.exists = true,
+	    .state = STATE_SUPPRESSED,
+	    .override = OVERRIDE_SUPPRESSED,
+	    .person_first = true,
+	    .suppressed_at = T0,
+	    .override_at = T0};
+	struct send_decision d;
+	char buf[SEND_ACTION_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(s.person_reason, sizeof(s.person_reason), "%s",
+		    cases[i].given);
+		d = decide(s);
+		assert_int_equal(d.cause, CAUSE_PERSON);
+		assert_string_equal(send_cause_text(&d), cases[i].shown);
+	}
+	/* the longest fits the action whole */
+	memset(s.person_reason, 'x', SEND_REASON_MAX);
+	s.person_reason[SEND_REASON_MAX] = '\0';
+	d = decide(s);
+	send_reject_action(&d, buf, sizeof(buf));
+	assert_int_equal(strlen(buf),
+	    strlen("REJECT 5.7.1 Recipient suppressed by bounced:  since "
+		   "2026-01-01") +
+		SEND_REASON_MAX);
+	/* a bounce's suppression never shows a person's text */
+	s.person_first = false;
+	s.override_at = T0 + DAY;
+	snprintf(s.person_reason, sizeof(s.person_reason), "later");
+	s.reason = REASON_USERUNKNOWN;
+	d = decide(s);
+	assert_string_equal(send_cause_text(&d), "userunknown");
 }
 
 static void
@@ -342,6 +397,28 @@ test_store(void **state)
 	assert_string_equal(send_cause_text(&d), "hostunknown");
 	assert_int_equal(d.since, T0);
 
+	/* a person's reason, as an import gives it; the latest wins */
+	{
+		struct store_override_in in = {.address = "import@example.org",
+		    .o = OVERRIDE_SUPPRESSED,
+		    .reason = "mailgun bounce",
+		    .source = "mailgun.csv"};
+
+		assert_int_equal(store_override_ex(f->st, &in, T0), 0);
+		d = lookup(ro, "import@example.org");
+		assert_string_equal(send_cause_text(&d), "mailgun bounce");
+		in.reason = "unsubscribed";
+		assert_int_equal(store_override_ex(f->st, &in, T0 + 1), 0);
+		d = lookup(ro, "import@example.org");
+		assert_string_equal(send_cause_text(&d), "unsubscribed");
+		assert_int_equal(d.since, T0);
+		assert_int_equal(store_override(f->st, "import@example.org",
+				     OVERRIDE_UNSUPPRESSED, T0 + 2, NULL),
+		    0);
+		assert_int_equal(
+		    lookup(ro, "import@example.org").verdict, SEND_OK);
+	}
+
 	/* the walk: the suppressed only, by address */
 	assert_int_equal(store_suppressed_each(ro, collect, &seen), 0);
 	assert_int_equal(seen.n, 3);
@@ -368,6 +445,7 @@ main(void)
 	    cmocka_unit_test(test_active_and_soft),
 	    cmocka_unit_test(test_bounce),
 	    cmocka_unit_test(test_person),
+	    cmocka_unit_test(test_person_reason),
 	    cmocka_unit_test(test_day),
 	    cmocka_unit_test(test_key),
 	    cmocka_unit_test_setup_teardown(test_store, setup, teardown),
