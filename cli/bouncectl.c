@@ -4,9 +4,11 @@
  * and take their options before or after the verb.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "common/xmalloc.h"
 
 #define OPTS_DB                                                                \
 	(OPT_BIT(OPT_DB) | OPT_BIT(OPT_CONFIG) | OPT_BIT(OPT_JSON) |           \
@@ -18,7 +20,8 @@ static const struct verb {
 	unsigned opts;   /* OPT_BIT()s it takes besides OPTS_DB */
 	const char *arg; /* its one operand, "address" (ADDR) or "resend
 			  * id" (ID), for messages; NULL: none */
-	int nargs;	 /* operands after the verb: 0, 1 or 2 (verp) */
+	int nargs;	 /* operands after the verb: 0, 1 or 2 (verp); -1:
+			  * one or more (check) */
 } verbs[] = {
     {"status", cmd_status, 0, "address", 1},
     {"history", cmd_history, 0, "address", 1},
@@ -40,6 +43,8 @@ static const struct verb {
     {"cancel", cmd_cancel, 0, "resend id", 1},
     {"sent", cmd_sent, 0, "address or Message-ID", 1},
     {"verp", cmd_verp, 0, "sign ADDR or check RETURN-PATH", 2},
+    {"check", cmd_check, 0, "address", -1},
+    {"export", cmd_export, OPT_BIT(OPT_POSTFIX), NULL, 0},
 };
 
 /* The first entry of each id is its name in messages. */
@@ -60,6 +65,7 @@ static const struct opt_def {
     {"--note", OPT_NOTE, true},
     {"-h", OPT_HELP, false},
     {"--help", OPT_HELP, false},
+    {"--postfix", OPT_POSTFIX, false},
     {"--from", OPT_FROM, true},
     {"--source", OPT_SOURCE, true},
     {"--limit", OPT_LIMIT, true},
@@ -112,6 +118,11 @@ usage(FILE *out)
 	      "(exit 0 valid,\n"
 	      "                                        1 expired, forged or "
 	      "none, 2 error)\n"
+	      "       bouncectl check ADDR...          may each be mailed? "
+	      "(exit 0 all may,\n"
+	      "                                        1 one is suppressed)\n"
+	      "       bouncectl export --postfix       the suppressed as a "
+	      "postmap(1) map\n"
 	      "options of the database verbs, before or after the verb:\n"
 	      "  -d DB | -c CONFIG   the database, or the bounced.yaml naming "
 	      "it (default:\n"
@@ -127,9 +138,11 @@ usage(FILE *out)
 	      "                cancelled\n"
 	      "exit: 0 done, 1 no record (status, history, sent), no waiting "
 	      "resend ID\n"
-	      "      (resend-now, cancel), a file failed (parse) or lines were "
+	      "      (resend-now, cancel), a file failed (parse), lines were "
 	      "not\n"
-	      "      imported (--from), 2 usage error,\n"
+	      "      imported (--from), a suppressed address (check) or an "
+	      "address\n"
+	      "      left out (export), 2 usage error,\n"
 	      "      3 database or configuration problem\n",
 	    out);
 }
@@ -207,6 +220,7 @@ parse_args(int argc, char **argv, struct cli_args *a)
 	int i, nops = 0;
 
 	memset(a, 0, sizeof(*a));
+	a->ops = xcalloc((size_t)argc, sizeof(*a->ops));
 	for (i = 1; i < argc; i++) {
 		const char *s = argv[i];
 
@@ -217,10 +231,13 @@ parse_args(int argc, char **argv, struct cli_args *a)
 				return -1;
 		} else if (nops++ == 0)
 			a->verb = s;
-		else if (nops == 2)
-			a->addr = s;
-		else if (nops == 3)
-			a->arg2 = s;
+		else {
+			a->ops[a->nops++] = s;
+			if (nops == 2)
+				a->addr = s;
+			else if (nops == 3)
+				a->arg2 = s;
+		}
 	}
 	return nops;
 }
@@ -248,6 +265,11 @@ check_args(const struct verb *v, const struct cli_args *a, int nops)
 		    stderr);
 		return -1;
 	}
+	if (v->nargs < 0 && nops < 2) {
+		fprintf(
+		    stderr, "bouncectl: %s: needs an %s\n", v->name, v->arg);
+		return -1;
+	}
 	/* --from FILE stands for the ADDR operand */
 	if (a->opt[OPT_FROM] != NULL) {
 		if (nops == 1)
@@ -260,7 +282,7 @@ check_args(const struct verb *v, const struct cli_args *a, int nops)
 		fprintf(stderr, "bouncectl: %s: needs %s\n", v->name, v->arg);
 		return -1;
 	}
-	if (v->nargs <= 1 && v->arg != NULL && nops != 2) {
+	if (v->nargs >= 0 && v->nargs <= 1 && v->arg != NULL && nops != 2) {
 		if (nops < 2)
 			fprintf(stderr, "bouncectl: %s: needs %s %s\n", v->name,
 			    v->arg[0] == 'a' ? "an" : "a", v->arg);
@@ -289,12 +311,13 @@ verb_find(const char *name)
 
 /* The database verbs, and help or a usage error for the rest. */
 static int
-run_db_verb(int argc, char **argv)
+db_verb(int argc, char **argv, struct cli_args *ap)
 {
 	struct cli_args a;
 	const struct verb *v;
 	int nops = parse_args(argc, argv, &a);
 
+	ap->ops = a.ops;
 	if (nops < 0)
 		return CLI_USAGE;
 	if (a.opt[OPT_HELP] != NULL ||
@@ -324,6 +347,16 @@ run_db_verb(int argc, char **argv)
 		: a.opt[OPT_CSV] != NULL ? OUT_CSV
 					 : OUT_TABLE;
 	return v->run(&a);
+}
+
+static int
+run_db_verb(int argc, char **argv)
+{
+	struct cli_args a = {0};
+	int rc = db_verb(argc, argv, &a);
+
+	free(a.ops);
+	return rc;
 }
 
 int

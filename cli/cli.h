@@ -37,6 +37,8 @@ enum cli_opt {
 	OPT_BY,     /* --by G */
 	OPT_NOTE,   /* --note TEXT */
 	OPT_HELP,   /* -h, --help */
+	/* --postfix (export) */
+	OPT_POSTFIX,
 	OPT_FROM,   /* --from FILE (suppress, unsuppress) */
 	OPT_SOURCE, /* --source TEXT (suppress, unsuppress) */
 	OPT_LIMIT,  /* --limit N (list) */
@@ -57,6 +59,10 @@ struct cli_args {
 	 * NULL when the option is absent */
 	const char *opt[OPT_COUNT];
 	enum out_format fmt;
+	/* owned array, borrowed strings (argv): every operand after the
+	 * verb, for the verbs that take a list (check ADDR...) */
+	const char **ops;
+	int nops;
 };
 
 /* Each verb returns the process exit status. */
@@ -97,6 +103,10 @@ int cmd_cancel(const struct cli_args *a);
 int cmd_sent(const struct cli_args *a);
 /* cmd_verp.c: verp sign ADDR, verp check RETURN-PATH (exit 0, 1, 2) */
 int cmd_verp(const struct cli_args *a);
+/* cmd_check.c: check ADDR... (exit 1 when one is suppressed); export
+ * --postfix, a map for postmap(1) (exit 1 when an address was left out) */
+int cmd_check(const struct cli_args *a);
+int cmd_export(const struct cli_args *a);
 
 /* ---- cmd_db.c, for every database verb ---- */
 

@@ -160,6 +160,20 @@ struct config_sent {
 };
 
 /*
+ * lookup: the daemon answers "may I send to X?" for the MTA on Unix
+ * sockets (daemon/lookup/, issue 15): Postfix's socketmap and its policy
+ * delegation protocol. Off unless a path is given.
+ */
+struct config_lookup {
+	char *socketmap;       /* owned: lookup.socketmap; NULL: none */
+	char *policy;          /* owned: lookup.policy; NULL: none */
+	char *mode;            /* owned: lookup.mode, octal; default "0660"
+				* (config_parse_mode()) */
+	char *group;           /* owned: lookup.group; NULL: the daemon's */
+	unsigned idle_timeout; /* lookup.idle_timeout, s; default 10m */
+};
+
+/*
  * attribution: what of the original message that bounced is kept with
  * each bounce message besides From, envelope sender, Subject and
  * List-Id (issue 15 item 4).
@@ -187,6 +201,7 @@ struct config {
 	struct config_resend resend;
 	struct config_verp verp;
 	struct config_sent sent;
+	struct config_lookup lookup;
 	int log_level; /* log.level: enum log_level (common/log.h) */
 	struct config_attribution attribution;
 };
@@ -231,6 +246,12 @@ int config_verp_key(const struct config_verp *vc, char *key, size_t size,
  * configured (docs/SECURITY.md). Resending needs it.
  */
 bool config_has_proof(const struct config *conf);
+
+/*
+ * A file mode in octal, "0660" or "660", 0 .. 0777 (lookup.mode).
+ * Returns 0 and *mode_r, or -1.
+ */
+int config_parse_mode(const char *s, unsigned *mode_r);
 
 /*
  * Parses a duration "90", "30s", "15m", "4h", "7d" into seconds.

@@ -622,6 +622,38 @@ check_sent(const struct config *conf, const struct config_where *where,
 		check_sent_mailbox(conf, where, smb, e);
 }
 
+int
+config_parse_mode(const char *s, unsigned *mode_r)
+{
+	unsigned v = 0;
+	size_t n = 0;
+
+	for (; *s >= '0' && *s <= '7' && n < 5; s++, n++)
+		v = v * 8 + (unsigned)(*s - '0');
+	if (n == 0 || *s != '\0' || v > 0777)
+		return -1;
+	*mode_r = v;
+	return 0;
+}
+
+/* lookup: the sockets' mode, and two responders on two paths */
+static void
+check_lookup(const struct config_lookup *lc, const struct config_where *where,
+    struct config_errors *e)
+{
+	int km = config_key_find("lookup.mode");
+	int kp = config_key_find("lookup.policy");
+	unsigned mode;
+
+	if (usable(where, km) && config_parse_mode(lc->mode, &mode) < 0)
+		rule_error(e, where, km, "%s: not an octal file mode "
+		    "(0000 .. 0777, e.g. 0660)", lc->mode);
+	if (lc->socketmap != NULL && lc->policy != NULL &&
+	    usable(where, kp) && strcmp(lc->socketmap, lc->policy) == 0)
+		rule_error(e, where, kp, "%s: also lookup.socketmap; each "
+		    "protocol needs a socket of its own", lc->policy);
+}
+
 /* attribution.campaign names a header field (issue 15 item 4) */
 static void
 check_attribution(const struct config *conf,
@@ -646,6 +678,7 @@ config_check_rules(const struct config *conf, const struct config_where *where,
 	check_effects(&conf->policy, where, e);
 	check_verp(conf, where, sections, e);
 	check_sent(conf, where, sections, e);
+	check_lookup(&conf->lookup, where, e);
 	check_attribution(conf, where, e);
 }
 

@@ -149,6 +149,18 @@ const struct config_key config_keys[] = {
     {"sent.keep", CFG_DURATION, OFF(sent.keep), DAY, 1023 * DAY, "30d", 0,
 	NULL},
     {"log.level", CFG_ENUM, OFF(log_level), 0, 0, "info", 0, NULL},
+    /* issue 15: the lookup responders (daemon/lookup/) */
+    {"lookup.socketmap", CFG_PATH, OFF(lookup.socketmap), 0, 0, NULL, 0,
+	"none: no socketmap responder"},
+    {"lookup.policy", CFG_PATH, OFF(lookup.policy), 0, 0, NULL, 0,
+	"none: no policy responder"},
+    {"lookup.mode", CFG_STRING, OFF(lookup.mode), 0, 0, "0660", 0, NULL},
+    {"lookup.group", CFG_STRING, OFF(lookup.group), 0, 0, NULL, 0,
+	"none: the daemon's group"},
+    /* longer than Postfix keeps an idle connection: its policy client
+     * closes at smtpd_policy_service_max_idle (300s) */
+    {"lookup.idle_timeout", CFG_DURATION, OFF(lookup.idle_timeout), 1, DAY,
+	"10m", 0, NULL},
     /* issue 15 item 4: the original's headers kept with each bounce
      * message (at most STORE_ATTR_HEADERS), and which one names the
      * campaign */
@@ -487,6 +499,10 @@ config_free(struct config **confp)
 	free(conf->verp.key_file);
 	free(conf->sent.maildir);
 	free(conf->sent.mailbox);
+	free(conf->lookup.socketmap);
+	free(conf->lookup.policy);
+	free(conf->lookup.mode);
+	free(conf->lookup.group);
 	config_names_free(&conf->attribution.headers,
 	    &conf->attribution.nheaders);
 	free(conf->attribution.campaign);

@@ -339,6 +339,27 @@ int store_suspect_each(struct store *st,
 /* The message is recorded: no longer a suspect. 0 or -1. */
 int store_suspect_del(struct store *st, const char *sha256);
 
+/* ---- send time: "may I send to X?" (issue 15, store_lookup.c) ---- */
+
+struct rcpt_standing; /* lifecycle/send.h */
+
+/*
+ * What lifecycle_send() needs of address (lower case), by one cached
+ * statement on the primary key: *s filled, s->exists false when the
+ * address has no row. Read-only; on a read-only connection each call is
+ * its own short read transaction, so WAL readers never hold the writer
+ * back. 0 or -1.
+ */
+int store_recipient_standing(
+    struct store *st, const char *address, struct rcpt_standing *s);
+/*
+ * Calls fn for every recipient in state suppressed, by address: a
+ * non-zero return from fn stops the walk and is returned. 0 or -1.
+ */
+int store_suppressed_each(struct store *st,
+    int (*fn)(void *arg, const char *address, const struct rcpt_standing *s),
+    void *arg);
+
 /* ---- queries (bouncectl): rows of text, SQL stays here ---- */
 
 struct store_rows;

@@ -57,6 +57,8 @@ enum store_stmt {
 	STMT_BOUNCE_LINK_RESEND,
 	STMT_RESEND_CANCEL,
 	STMT_RESEND_NOW,
+	/* store_lookup.c holds the SQL of these, in store_lookup_sql[] */
+	STMT_RECIPIENT_STANDING,
 	/* store_mgmt.c holds the SQL of these, in store_mgmt_sql[] */
 	STMT_MGMT_STATE,
 	STMT_MGMT_ATTR,
@@ -71,6 +73,8 @@ enum store_stmt {
 extern const char *const store_resend_sql[STMT_COUNT];
 /* The same for store_sent.c. */
 extern const char *const store_sent_sql[STMT_COUNT];
+/* The same for store_lookup.c. */
+extern const char *const store_lookup_sql[STMT_COUNT];
 /* The same for store_mgmt.c (issue 15 items 4 and 5). */
 extern const char *const store_mgmt_sql[STMT_COUNT];
 

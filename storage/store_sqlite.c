@@ -217,6 +217,8 @@ store_stmt(struct store *st, enum store_stmt id)
 	if (sql == NULL)
 		sql = store_sent_sql[id];
 	if (sql == NULL)
+		sql = store_lookup_sql[id];
+	if (sql == NULL)
 		sql = store_mgmt_sql[id];
 	if (stmt == NULL) {
 		if (sqlite3_prepare_v3(st->db, sql, -1,

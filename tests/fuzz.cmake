@@ -65,3 +65,8 @@ set_tests_properties(fuzz-smtp-replay fuzz-imap-replay PROPERTIES TIMEOUT 60
 bd_fuzz(large LIBS bd_classify bd_mail bd_common
 	INPUTS ${BD_FUZZ_DIR}/large_inputs/*)
 set_tests_properties(fuzz-large-replay PROPERTIES TIMEOUT 300)
+
+# daemon/lookup/lookup_proto.c: a client's stream, in reads of any size,
+# as the lookup server feeds it (issue 15)
+bd_fuzz(lookup LIBS bd_lookup_proto
+	INPUTS ${BD_FUZZ_DIR}/lookup_inputs/*)

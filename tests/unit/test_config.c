@@ -438,6 +438,18 @@ static const struct {
     {"imap:\n  host: ''\n",
 	"t.yaml:2:9: imap.host: empty value (leave the key out for the "
 	"default, none: no IMAP source)\n"},
+    /* lookup: (issue 15) */
+    {"lookup:\n  socketmap: /run/b/s\n  mode: 0980\n",
+	"t.yaml:3:9: lookup.mode: 0980: not an octal file mode (0000 .. "
+	"0777, e.g. 0660)\n"},
+    {"lookup:\n  socketmap: /run/b/s\n  mode: 01777\n",
+	"t.yaml:3:9: lookup.mode: 01777: not an octal file mode (0000 .. "
+	"0777, e.g. 0660)\n"},
+    {"lookup:\n  socketmap: /run/b/s\n  policy: /run/b/s\n",
+	"t.yaml:3:11: lookup.policy: /run/b/s: also lookup.socketmap; each "
+	"protocol needs a socket of its own\n"},
+    {"lookup:\n  idle_timeout: 0\n",
+	"t.yaml:2:17: lookup.idle_timeout: 0 not in 1s..1d\n"},
     {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "  port: ''\n",
 	"t.yaml:5:9: imap.port: empty value (leave the key out for the "
 	"default, 993, or 143 unless tls is implicit)\n"},
