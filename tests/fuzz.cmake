@@ -51,7 +51,7 @@ bd_fuzz(imap SOURCES fuzz/fuzz_stream.c ${CMAKE_SOURCE_DIR}/daemon/sources/sourc
 	${CMAKE_SOURCE_DIR}/daemon/notify.c
 	LIBS bd_imap_filter bd_net bd_config bd_common
 	INPUTS ${BD_FUZZ_DIR}/imap_inputs/*
-	WRAP mail_tcp_connect_timeout mailstream_socket_open_timeout
+	WRAP connect mailstream_socket_open_timeout
 	mailstream_ssl_open_with_callback_timeout)
 
 # libetpan's own leaks (lsan.supp): Debian's libetpan.a has no frame

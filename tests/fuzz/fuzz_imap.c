@@ -9,9 +9,9 @@
  * results (capabilities, UIDVALIDITY, SEARCH results, FETCH items,
  * NIL bodies, sizes, INTERNALDATE, tagged NO/BAD texts).
  *
- * The seam is at link time: -Wl,--wrap=mail_tcp_connect_timeout and
- * the two stream opens (socket, TLS) make the connection a fuzz_stream.h
- * stream over the input instead of a socket; nothing in daemon/ changes,
+ * The seam is at link time: -Wl,--wrap=connect and the two stream opens
+ * (socket, TLS) make the connection a fuzz_stream.h stream over the
+ * input instead of a socket; nothing in daemon/ changes,
  * and the stream passes through the guard of imap_guard.h as a socket's
  * does. With implicit TLS the input has no certificate, and the session
  * ends at its check.
@@ -23,7 +23,8 @@
  * (bit 3). The rest is what the server says, the same bytes again for
  * each connection.
  */
-#include <fcntl.h>
+#include <sys/socket.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +38,7 @@
 #include "fuzz_stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int __wrap_mail_tcp_connect_timeout(const char *server, uint16_t port,
-    time_t timeout);
+int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len);
 mailstream *__wrap_mailstream_socket_open_timeout(int fd, time_t timeout);
 mailstream *__wrap_mailstream_ssl_open_with_callback_timeout(int fd,
     time_t timeout, void (*cb)(struct mailstream_ssl_context *, void *),
@@ -48,15 +48,14 @@ static char *pwfile;
 static const uint8_t *server;
 static size_t server_len, server_chunk;
 
-/* a descriptor the wrapped opens below close: no network */
+/* the socket is made, never connected: the opens below close it */
 int
-__wrap_mail_tcp_connect_timeout(const char *host, uint16_t port,
-    time_t timeout)
+__wrap_connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
-	(void)host;
-	(void)port;
-	(void)timeout;
-	return open("/dev/null", O_RDWR | O_CLOEXEC);
+	(void)fd;
+	(void)sa;
+	(void)len;
+	return 0;
 }
 
 mailstream *
