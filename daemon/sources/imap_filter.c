@@ -147,15 +147,16 @@ check_head(struct imap_filter *f, bool complete)
 			return;
 		i = skip_spaces(h, i, n);
 	}
-	if (i >= n || h[i] != '[')
-		return;
-	if (greeting) {
+	/* what a removed code leaves is read as a code again when it
+	 * starts with "[": "* OK [A] [PERMANENTFLAGS (" */
+	while (i < f->head_len && f->head[i] == '[') {
+		n = f->head_len;
+		if (!greeting && !(n - i > 16 &&
+		    strncasecmp(h + i + 1, "PERMANENTFLAGS ", 15) == 0 &&
+		    !flag_list_ok(h, i + 16, n)))
+			return;
 		strip_code(f, i, complete);
-		return;
 	}
-	if (n - i > 16 && strncasecmp(h + i + 1, "PERMANENTFLAGS ", 15) == 0 &&
-	    !flag_list_ok(h, i + 16, n))
-		strip_code(f, i, complete);
 }
 
 /* Tracks "{digits}" [SP] [CR] at the end of the line (libetpan's

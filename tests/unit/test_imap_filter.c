@@ -71,6 +71,11 @@ greeting_code_removed(void **state)
 	EXPECT("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", true,
 	    "* PREAUTH hi\r\n");
 	EXPECT("* BYE [UNAVAILABLE] later\r\n", true, "* BYE later\r\n");
+	/* what is left after a code is looked at again (found by
+	 * fuzz_imap: greeting-two-codes.bin) */
+	EXPECT("* OK [CAPABILITY IMAP4rev1] [PERMANENTFLAGS ( OK [x\r\n",
+	    true, "* OK x\r\n");
+	EXPECT("* OK [A] [B] [C] hi\r\n", true, "* OK hi\r\n");
 	/* no code: as it is; bare LF too */
 	EXPECT("* OK ready\n", true, "* OK ready\n");
 	/* only the first line is the greeting */
@@ -102,6 +107,11 @@ permanentflags(void **state)
 	EXPECT("* OK [PERMANENTFLAGS (\\Seen  \\Draft)] x\r\n", false,
 	    "* OK x\r\n");
 	EXPECT("* OK [PERMANENTFLAGS (\\Seen) x\r\n", false, "* OK x\r\n");
+	EXPECT("* OK [PERMANENTFLAGS (] [PERMANENTFLAGS ( ] x\r\n", false,
+	    "* OK x\r\n");
+	/* a good code after a removed one stays */
+	EXPECT("* OK [PERMANENTFLAGS (] [UIDNEXT 4] x\r\n", false,
+	    "* OK [UIDNEXT 4] x\r\n");
 	EXPECT("3 NO [PERMANENTFLAGS (\\\\)] x\r\n", false, "3 NO x\r\n");
 	expect("* OK [PERMANENTFLAGS (\\Se\0en)] x\r\n", 34, false,
 	    "* OK x\r\n", 8);
