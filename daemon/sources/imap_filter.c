@@ -62,10 +62,18 @@ flag_list_ok(const char *h, size_t i, size_t n)
 	}
 }
 
+/* libetpan's UNSTRICT_SYNTAX takes a run of spaces and tabs for SP
+ * (mailimap_space_parse()), and skips one before "(" and ")" */
+static bool
+blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
 static size_t
 skip_spaces(const char *h, size_t i, size_t n)
 {
-	while (i < n && h[i] == ' ')
+	while (i < n && blank(h[i]))
 		i++;
 	return i;
 }
@@ -73,7 +81,7 @@ skip_spaces(const char *h, size_t i, size_t n)
 static size_t
 skip_word(const char *h, size_t i, size_t n)
 {
-	while (i < n && h[i] != ' ' && h[i] != '\r' && h[i] != '\n')
+	while (i < n && !blank(h[i]) && h[i] != '\r' && h[i] != '\n')
 		i++;
 	return i;
 }
@@ -107,8 +115,7 @@ strip_code(struct imap_filter *f, size_t at, bool complete)
 	f->stripped++;
 	if (close != NULL) {
 		end = (size_t)(close - h) + 1;
-		if (end < n && h[end] == ' ')
-			end++;
+		end = skip_spaces(h, end, n);
 		memmove(h + at, h + end, n - end);
 		f->head_len = n - (end - at);
 		return;
@@ -152,8 +159,9 @@ check_head(struct imap_filter *f, bool complete)
 	while (i < f->head_len && f->head[i] == '[') {
 		n = f->head_len;
 		if (!greeting && !(n - i > 16 &&
-		    strncasecmp(h + i + 1, "PERMANENTFLAGS ", 15) == 0 &&
-		    !flag_list_ok(h, i + 16, n)))
+		    strncasecmp(h + i + 1, "PERMANENTFLAGS", 14) == 0 &&
+		    blank(h[i + 15]) &&
+		    !flag_list_ok(h, skip_spaces(h, i + 15, n), n)))
 			return;
 		strip_code(f, i, complete);
 	}

@@ -109,6 +109,11 @@ permanentflags(void **state)
 	EXPECT("* OK [PERMANENTFLAGS (\\Seen) x\r\n", false, "* OK x\r\n");
 	EXPECT("* OK [PERMANENTFLAGS (] [PERMANENTFLAGS ( ] x\r\n", false,
 	    "* OK x\r\n");
+	/* tabs are spaces to libetpan (found by fuzz_imap:
+	 * permanentflags-tabs.bin) */
+	EXPECT("* OK [PERMANENTFLAGS\t\t (\\\r a\r\n", false,
+	    "* OK x\r\n");
+	EXPECT("*\tOK\t[PERMANENTFLAGS\t(]\tx\r\n", false, "*\tOK\tx\r\n");
 	/* a good code after a removed one stays */
 	EXPECT("* OK [PERMANENTFLAGS (] [UIDNEXT 4] x\r\n", false,
 	    "* OK [UIDNEXT 4] x\r\n");
