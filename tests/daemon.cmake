@@ -11,7 +11,13 @@ add_executable(test_maildir_name unit/test_maildir_name.c)
 target_link_libraries(test_maildir_name PRIVATE bd_maildir_name
 	PkgConfig::CMOCKA)
 add_test(NAME maildir_name COMMAND test_maildir_name)
-set_tests_properties(lifecycle sha256 maildir_name PROPERTIES LABELS unit)
+# daemon/sources/imap_filter.c: what libetpan may read (issue 14 item 8)
+add_executable(test_imap_filter unit/test_imap_filter.c)
+target_link_libraries(test_imap_filter PRIVATE bd_imap_filter
+	PkgConfig::CMOCKA)
+add_test(NAME imap_filter COMMAND test_imap_filter)
+set_tests_properties(lifecycle sha256 maildir_name imap_filter PROPERTIES
+	LABELS unit)
 
 # The real binary on temporary Maildirs (tests/integration/).
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)

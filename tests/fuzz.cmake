@@ -47,10 +47,12 @@ bd_fuzz(smtp SOURCES fuzz/fuzz_stream.c
 # the input
 bd_fuzz(imap SOURCES fuzz/fuzz_stream.c ${CMAKE_SOURCE_DIR}/daemon/sources/source_imap.c
 	${CMAKE_SOURCE_DIR}/daemon/sources/imap_session.c
+	${CMAKE_SOURCE_DIR}/daemon/sources/imap_guard.c
 	${CMAKE_SOURCE_DIR}/daemon/notify.c
-	LIBS bd_net bd_config bd_common
+	LIBS bd_imap_filter bd_net bd_config bd_common
 	INPUTS ${BD_FUZZ_DIR}/imap_inputs/*
-	WRAP mailimap_socket_connect mailimap_ssl_connect_with_callback)
+	WRAP connect mailstream_socket_open_timeout
+	mailstream_ssl_open_with_callback_timeout)
 
 # libetpan's own leaks (lsan.supp): Debian's libetpan.a has no frame
 # pointers, so the slow unwinder is needed to see which function leaked
