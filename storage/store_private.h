@@ -57,6 +57,16 @@ enum store_stmt {
 	STMT_BOUNCE_LINK_RESEND,
 	STMT_RESEND_CANCEL,
 	STMT_RESEND_NOW,
+	/* store_outbox.c holds the SQL of these, in store_outbox_sql[] */
+	STMT_EVENT_ADD,
+	STMT_OUTBOX_SINK_ADD,
+	STMT_OUTBOX_MAX_ID,
+	STMT_OUTBOX_CURSOR,
+	STMT_OUTBOX_QUEUE,
+	STMT_OUTBOX_ADVANCE,
+	STMT_OUTBOX_DUE,
+	STMT_OUTBOX_NEXT_AT,
+	STMT_OUTBOX_MARK,
 	STMT_COUNT
 };
 
@@ -65,6 +75,8 @@ enum store_stmt {
 extern const char *const store_resend_sql[STMT_COUNT];
 /* The same for store_sent.c. */
 extern const char *const store_sent_sql[STMT_COUNT];
+/* The same for store_outbox.c. */
+extern const char *const store_outbox_sql[STMT_COUNT];
 
 struct store {
 	sqlite3 *db;

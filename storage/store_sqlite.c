@@ -214,6 +214,8 @@ store_stmt(struct store *st, enum store_stmt id)
 
 	if (sql == NULL)
 		sql = store_sent_sql[id];
+	if (sql == NULL)
+		sql = store_outbox_sql[id];
 	if (stmt == NULL) {
 		if (sqlite3_prepare_v3(st->db, sql, -1,
 			SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
@@ -797,7 +799,8 @@ override_log(struct store *st, const char *address, enum rcpt_override o,
 	return store_step_done(st, stmt, "log override");
 }
 
-/* One transaction (or a savepoint in the caller's): the row and the log. */
+/* One transaction (or a savepoint in the caller's): the row, the log and
+ * the event. */
 static int
 override_tx(struct store *st, const char *address, enum rcpt_override o,
     int64_t now, const char *note)
@@ -805,10 +808,27 @@ override_tx(struct store *st, const char *address, enum rcpt_override o,
 	bool own;
 	int rc;
 
+	struct recipient before;
+	enum outbox_kind kind;
+	int found;
+
 	if (store_tx_begin(st, &own) == -1)
 		return -1;
-	rc = override_row(st, address, o, now) == -1 ||
+	rc = (found = store_recipient_get(st, address, &before)) == -1 ||
+	    override_row(st, address, o, now) == -1 ||
 	    override_log(st, address, o, now, note) == -1 ? -1 : 0;
+	/* the outbox: in the same transaction, when the state changed */
+	kind = outbox_override_kind(found == 1 ? before.state : STATE_ACTIVE,
+	    o);
+	if (rc == 0 && kind != OUTBOX_NONE) {
+		struct store_event_new e = { .kind = kind,
+			.source = OUTBOX_FROM_PERSON, .address = address,
+			.at = now, .state = o == OVERRIDE_SUPPRESSED ?
+			STATE_SUPPRESSED : STATE_ACTIVE,
+			.reason = REASON_UNDEFINED, .note = note };
+
+		rc = store_event_add(st, &e, NULL);
+	}
 	return store_tx_end(st, own, rc);
 }
 
