@@ -53,3 +53,11 @@ add_test(NAME daemon_resend_now COMMAND sh
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend_now)
 set_tests_properties(daemon_resend_now PROPERTIES LABELS integration
 	TIMEOUT 120 SKIP_RETURN_CODE 77)
+
+# The outbox (issue 15 item 3): its decisions, payloads, signature and
+# store side.
+add_executable(test_events unit/test_events.c)
+target_link_libraries(test_events PRIVATE bd_events bd_storage bd_lifecycle
+	bd_common PkgConfig::CMOCKA)
+add_test(NAME events COMMAND test_events)
+set_tests_properties(events PROPERTIES LABELS unit)
