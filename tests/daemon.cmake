@@ -61,3 +61,12 @@ target_link_libraries(test_events PRIVATE bd_events bd_storage bd_lifecycle
 	bd_common PkgConfig::CMOCKA)
 add_test(NAME events COMMAND test_events)
 set_tests_properties(events PROPERTIES LABELS unit)
+# Events out (issue 15 item 3): a webhook receiver in Debian's Python and
+# an exec hook, on loopback, through kill -9.
+foreach(t events_webhook)
+	add_test(NAME ${t} COMMAND sh ${BD_INTEG}/${t}.sh
+		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/${t})
+	set_tests_properties(${t} PROPERTIES LABELS integration
+		TIMEOUT 300 SKIP_RETURN_CODE 77)
+endforeach()

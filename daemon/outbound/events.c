@@ -26,7 +26,9 @@
 
 #define POLL_MS 1000	   /* bouncectl's commits: looked for this often */
 #define STORE_RETRY_S 5	   /* after a database error */
-#define WEBHOOK_PER_ROUND 64 /* requests before the marks are committed */
+/* requests before their marks are committed: more would be fewer
+ * fsyncs, but more to send again after a crash */
+#define WEBHOOK_PER_ROUND 16
 /* the first retry after 1 s, doubling to at most an hour */
 #define RETRY_BASE_S 1
 #define RETRY_CAP_S 3600
