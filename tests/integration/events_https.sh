@@ -44,6 +44,7 @@ state() { # state ADDRESS: its webhook delivery's state and last error
 
 # the wrong CA first: refused, pending, nothing received
 conf wrong.yaml wrongca.pem
+"$bounced" --once -c wrong.yaml 2>>log || { cat log; fail "bounced"; } # the database
 "$bouncectl" -d db suppress first@example.org >/dev/null
 "$bounced" --once -c wrong.yaml 2>>log || { cat log; fail "bounced"; }
 s=$(state first@example.org)
