@@ -129,10 +129,11 @@ done
 wait "$gen" || fail "generator failed"
 gen=
 start
+new_empty() { [ "$(count_files md/new)" = 0 ]; }
+wait_for 60 new_empty || { tail log; fail "bounces left in new/"; }
 wait_for 60 all_delivered || { tail log; fail "not every event delivered after the kills"; }
 stop
 sql db 'SELECT uuid FROM events' | sort >ids
-[ "$(count_files md/new)" = 0 ] || fail "bounces left in new/"
 received web.log | awk '$2 == 200 { print $1 }' | sort -u >web.ids
 hook_ids hook.out | sort -u >hook.ids
 cmp -s ids web.ids || { diff ids web.ids | head; fail "the endpoint's events differ from the outbox"; }
