@@ -24,7 +24,7 @@
 #include "lifecycle/outbox.h"
 #include "storage/store.h"
 
-#define POLL_MS 1000	   /* bouncectl's commits: looked for this often */
+#define POLL_MS 200	   /* bouncectl's commits: looked for this often */
 #define STORE_RETRY_S 5	   /* after a database error */
 /* requests before their marks are committed: more would be fewer
  * fsyncs, but more to send again after a crash */
@@ -345,25 +345,35 @@ round_sink(struct events_worker *w, struct sink *s, int64_t now)
 	return 0;
 }
 
+/*
+ * Each sink gets a round when something may be due: at the start, when
+ * the daemon nudged (its pass committed events), when another process
+ * committed (bouncectl suppress: PRAGMA data_version, looked at every
+ * POLL_MS -- a read of shared memory, no lock), or when its head's
+ * retry is due. Nothing else takes the write lock.
+ */
 static void *
 worker_main(void *arg)
 {
 	struct events_worker *w = arg;
 	struct timespec until;
 	int64_t now, wake_ms;
-	bool busy;
+	bool busy, look = true, due;
 	int i;
 
 	for (;;) {
 		now = daemon_now();
 		busy = false;
 		wake_ms = POLL_MS;
+		if (store_changed_elsewhere(w->st) != 0)
+			look = true; /* -1 too: let the round say why */
 		for (i = 0; i < STORE_SINK_COUNT && !w->stopping; i++) {
 			struct sink *s = &w->sink[i];
 
 			if (!s->on)
 				continue;
-			if (round_sink(w, s, now) == -1)
+			due = s->wake != 0 && s->wake <= now;
+			if ((look || due) && round_sink(w, s, now) == -1)
 				s->wake = now + STORE_RETRY_S;
 			if (s->wake != 0 && s->wake <= now)
 				busy = true; /* more due: at once */
@@ -371,6 +381,7 @@ worker_main(void *arg)
 			    wake_ms)
 				wake_ms = (s->wake - now) * 1000;
 		}
+		look = false;
 		if (w->once || w->stopping)
 			break;
 		pthread_mutex_lock(&w->mu);
@@ -384,6 +395,7 @@ worker_main(void *arg)
 			}
 			(void)pthread_cond_timedwait(&w->cv, &w->mu, &until);
 		}
+		look = w->nudged;
 		w->nudged = false;
 		pthread_mutex_unlock(&w->mu);
 		if (w->stopping)

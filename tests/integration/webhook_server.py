@@ -49,6 +49,9 @@ def main():
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as a real server
+        # the status line and the body go in two writes: without this,
+        # Nagle holds the second until the client's delayed ACK (40 ms)
+        disable_nagle_algorithm = True
 
         def do_POST(self):
             n = int(self.headers.get("Content-Length", "0"))
