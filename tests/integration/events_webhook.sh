@@ -13,7 +13,10 @@
 #     time: at the end every event has reached both sinks at least once,
 #     and nothing else did;
 #  4. an endpoint that always fails: dead after events.max_attempts,
-#     said once in the log.
+#     said once in the log;
+#  5. a redirect is not followed: a failure, nothing reaches its target;
+#  6. events.format: listmonk with events.authorization_file: listmonk's
+#     bounce body and the Authorization header; an unsuppression skipped.
 # usage: events_webhook.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
 bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5
 . "$src/tests/integration/lib.sh"
@@ -160,3 +163,51 @@ stop
     fail "the dead letter was not logged once"
 [ "$(delivered_to db exec)" = "$(events)" ] || fail "the exec hook waited for the webhook"
 echo "4. an endpoint that always fails: 3 attempts, then dead, logged once; the exec hook went on"
+
+# ---- 5. a redirect is a failure, not followed ----
+web_stop
+web_start target
+target=$WEB_PORT target_pid=$WEB_PID
+WEB_PID=
+web_start redir --secret-file secret --redirect "http://127.0.0.1:$target/elsewhere"
+conf conf-redir.yaml "$WEB_PORT"
+"$bouncectl" -d db suppress moved@example.org >/dev/null
+"$bounced" --once -c conf-redir.yaml 2>>log || fail "bounced"
+err=$(sql db "SELECT d.state || ' ' || d.last_error FROM event_deliveries d JOIN events e ON e.id = d.event WHERE e.address = 'moved@example.org' AND d.sink = 'webhook'")
+case $err in
+"pending HTTP 307"*) ;;
+*) fail "a redirect: $err" ;;
+esac
+[ -s target.log ] && fail "the redirect was followed"
+kill "$target_pid" && wait "$target_pid" 2>/dev/null || true
+echo "5. a 307 is a failure ($err); its Location got nothing"
+
+# ---- 6. listmonk ----
+web_stop
+web_start lm
+printf 'Basic %s\n' "$(printf 'bounced:tok-%s' "$$" | base64)" >lm.auth
+chmod 600 lm.auth
+printf 'database: db\nmaildir:\n  path: md\nevents:\n  webhook: "http://127.0.0.1:%s/webhooks/bounce"\n  format: listmonk\n  authorization_file: lm.auth\n' \
+    "$WEB_PORT" >conf-lm.yaml
+# the same webhook sink, another URL: it goes on where it was
+"$bouncectl" -d db suppress lm@example.org >/dev/null
+"$bouncectl" -d db unsuppress lm@example.org >/dev/null
+"$bounced" --once -c conf-lm.yaml 2>>log || fail "bounced"
+"$python" - "$(cat lm.auth)" <<'PY' || fail "listmonk's requests"
+import json, sys
+reqs = [json.loads(l) for l in open("lm.log")]
+lm = [r for r in reqs if r["body"]["email"] == "lm@example.org"]
+assert len(lm) == 1, lm                       # the unsuppression: skipped
+b = lm[0]["body"]
+assert lm[0]["path"] == "/webhooks/bounce"
+assert lm[0]["auth"] == sys.argv[1], lm[0]["auth"]
+assert set(b) == {"email", "source", "type", "meta"}, b
+assert b["source"] == "bounced" and b["type"] == "hard", b
+meta = json.loads(b["meta"])                  # an escaped JSON string
+assert meta["type"] == "suppressed" and meta["address"] == "lm@example.org"
+assert lm[0]["event_id"] == meta["id"]
+assert all(r["body"]["type"] == "hard" for r in reqs)
+PY
+skipped=$(sql db "SELECT count(*) FROM event_deliveries WHERE sink = 'webhook' AND state = 'skipped'")
+[ "$skipped" = 1 ] || fail "the unsuppression was not skipped ($skipped)"
+echo "6. listmonk: its bounce body, the Authorization header; the unsuppression skipped"

@@ -3,7 +3,8 @@ Python standard library only. Listens on 127.0.0.1 (a port of its own,
 written to --port-file once it listens), optionally over TLS, records each
 POST as one JSON line in --log (the event id header, whether the
 signature verified, the body, the status answered) and answers 500 to the
-first --fail-first requests (or to all with --always-fail), else 200.
+first --fail-first requests (or to all with --always-fail), else 200
+(or 307 to --redirect).
 
 The signature check is the one docs/INTEGRATION.md gives receivers:
 HMAC-SHA256 of "<X-Bounced-Timestamp>.<body>" with the shared secret,
@@ -37,6 +38,7 @@ def main():
     ap.add_argument("--secret-file")
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--always-fail", action="store_true")
+    ap.add_argument("--redirect", help="answer 307 to this Location")
     ap.add_argument("--cert")
     ap.add_argument("--key")
     args = ap.parse_args()
@@ -58,7 +60,7 @@ def main():
             body = self.rfile.read(n)
             state["n"] += 1
             fail = args.always_fail or state["n"] <= args.fail_first
-            status = 500 if fail else 200
+            status = 500 if fail else 307 if args.redirect else 200
             try:
                 parsed = json.loads(body)
             except ValueError:
@@ -75,6 +77,8 @@ def main():
             }) + "\n")
             reply = b"no, try later\n" if fail else b"ok\n"
             self.send_response(status)
+            if args.redirect:
+                self.send_header("Location", args.redirect)
             self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
             self.wfile.write(reply)

@@ -378,6 +378,66 @@ test_store_sources(void **state)
 	store_close(&st);
 }
 
+/* A resend that goes out, then one given up: an event each, with it. */
+static void
+test_store_resend(void **state)
+{
+	struct store *st = open_db("resend");
+	char sha[65];
+	struct store_message m = { .sha256 = sha, .source_ref = "new/1",
+		.outcome = STORE_BOUNCE, .received_at = 10,
+		.processed_at = 11 };
+	struct store_resend_new rn = { .recipient = "sam@example.net",
+		.original_message_id = "<o@app>", .reason = REASON_MAILBOXFULL,
+		.kind = KIND_TRANSIENT, .next_at = 20, .now = 11 };
+	struct store_resend_attempt a = { .at = 30,
+		.outcome = OUTCOME_DEFERRED, .state = RESEND_DEFERRED,
+		.requeue = true, .next_at = 40, .reply = "451 later",
+		.counts = true };
+	struct store_event ev[4];
+	int64_t msg, id, q;
+	size_t n;
+
+	(void)state;
+	snprintf(sha, sizeof(sha), "%064x", 1);
+	assert_int_equal(store_message_add(st, &m, &msg), 0);
+	rn.message = msg;
+	assert_int_equal(store_resend_add(st, &rn, &id), 1);
+	a.resend = id;
+	/* deferred: no event */
+	assert_int_equal(store_resend_record(st, &a), 0);
+	a.outcome = OUTCOME_SENT;
+	a.state = RESEND_SENT;
+	a.requeue = false;
+	a.reply = "250 ok";
+	a.resent_message_id = "<resend.1@example.org>";
+	assert_int_equal(store_resend_record(st, &a), 0);
+	/* then given up (its copy bounced again) */
+	a.outcome = OUTCOME_GAVE_UP;
+	a.state = RESEND_GAVE_UP;
+	a.reply = "too old";
+	a.resent_message_id = NULL;
+	assert_int_equal(store_resend_record(st, &a), 0);
+	assert_int_equal(store_outbox_enqueue(st, STORE_SINK_WEBHOOK, 50, 0,
+	    &q), 0);
+	assert_int_equal(q, 2);
+	assert_int_equal(store_outbox_due(st, STORE_SINK_WEBHOOK, 50, ev, 4,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ev[0].kind, OUTBOX_RESEND_SENT);
+	assert_int_equal(ev[0].source, OUTBOX_FROM_RESEND);
+	assert_int_equal(ev[0].resend, id);
+	assert_int_equal(ev[0].message, msg);
+	assert_string_equal(ev[0].message_id, "<resend.1@example.org>");
+	assert_string_equal(ev[0].original_message_id, "<o@app>");
+	assert_string_equal(ev[0].reason, "mailboxfull");
+	assert_string_equal(ev[0].diagnostic, "250 ok");
+	assert_string_equal(ev[0].state, "");
+	assert_int_equal(ev[1].kind, OUTBOX_RESEND_GAVE_UP);
+	assert_string_equal(ev[1].diagnostic, "too old");
+	store_close(&st);
+}
+
 int
 main(void)
 {
@@ -390,6 +450,7 @@ main(void)
 		cmocka_unit_test(test_sign),
 		cmocka_unit_test(test_store_queue),
 		cmocka_unit_test(test_store_sources),
+		cmocka_unit_test(test_store_resend),
 	};
 	int rc;
 	char cmd[PATH_MAX + 16];
