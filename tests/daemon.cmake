@@ -63,7 +63,7 @@ add_test(NAME events COMMAND test_events)
 set_tests_properties(events PROPERTIES LABELS unit)
 # Events out (issue 15 item 3): a webhook receiver in Debian's Python and
 # an exec hook, on loopback, through kill -9.
-foreach(t events_webhook events_https)
+foreach(t events_webhook events_https events_exec)
 	add_test(NAME ${t} COMMAND sh ${BD_INTEG}/${t}.sh
 		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
 		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/${t})
