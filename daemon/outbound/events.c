@@ -487,7 +487,12 @@ events_start(const struct config *conf, const char *path, bool once,
 	w->sink[STORE_SINK_WEBHOOK] = (struct sink){ .id = STORE_SINK_WEBHOOK,
 		.on = w->webhook != NULL };
 	if (w->webhook != NULL) {
-		if (read_secrets(w, ec) == -1 ||
+		static bool curl_ready; /* events_start() runs on the main
+					 * thread only */
+
+		if (!curl_ready && http_global_init() == 0)
+			curl_ready = true;
+		if (!curl_ready || read_secrets(w, ec) == -1 ||
 		    (w->http = http_client_new()) == NULL) {
 			log_warnx("events: webhook %s: not started; its events "
 			    "wait", w->webhook);

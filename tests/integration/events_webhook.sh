@@ -16,7 +16,8 @@
 #     said once in the log;
 #  5. a redirect is not followed: a failure, nothing reaches its target;
 #  6. events.format: listmonk with events.authorization_file: listmonk's
-#     bounce body and the Authorization header; an unsuppression skipped.
+#     bounce body (a suppression, an ARF complaint) and the Authorization
+#     header; an unsuppression skipped.
 # usage: events_webhook.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
 bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5
 . "$src/tests/integration/lib.sh"
@@ -187,8 +188,11 @@ web_stop
 web_start lm
 printf 'Basic %s\n' "$(printf 'bounced:tok-%s' "$$" | base64)" >lm.auth
 chmod 600 lm.auth
-printf 'database: db\nmaildir:\n  path: md\nevents:\n  webhook: "http://127.0.0.1:%s/webhooks/bounce"\n  format: listmonk\n  authorization_file: lm.auth\n' \
+printf 'database: db\nmaildir:\n  path: md\npolicy:\n  accept_unverified: true\nevents:\n  webhook: "http://127.0.0.1:%s/webhooks/bounce"\n  format: listmonk\n  authorization_file: lm.auth\n' \
     "$WEB_PORT" >conf-lm.yaml
+# an ARF abuse report (RFC 5965): a complaint
+cp "$src/examples/maildir/new/1732800011.M1P100Q11.example.org" md/tmp/arf
+mv md/tmp/arf md/new/
 # the same webhook sink, another URL: it goes on where it was
 "$bouncectl" -d db suppress lm@example.org >/dev/null
 "$bouncectl" -d db unsuppress lm@example.org >/dev/null
@@ -206,8 +210,11 @@ assert b["source"] == "bounced" and b["type"] == "hard", b
 meta = json.loads(b["meta"])                  # an escaped JSON string
 assert meta["type"] == "suppressed" and meta["address"] == "lm@example.org"
 assert lm[0]["event_id"] == meta["id"]
-assert all(r["body"]["type"] == "hard" for r in reqs)
+c = [r["body"] for r in reqs if r["body"]["email"] == "terry@example.net"]
+assert len(c) == 1 and c[0]["type"] == "complaint", c
+assert json.loads(c[0]["meta"])["type"] == "complaint"
+assert all(r["body"]["type"] in ("hard", "complaint") for r in reqs)
 PY
 skipped=$(sql db "SELECT count(*) FROM event_deliveries WHERE sink = 'webhook' AND state = 'skipped'")
 [ "$skipped" = 1 ] || fail "the unsuppression was not skipped ($skipped)"
-echo "6. listmonk: its bounce body, the Authorization header; the unsuppression skipped"
+echo "6. listmonk: its bounce body (hard, complaint), the Authorization header; the unsuppression skipped"
