@@ -59,3 +59,23 @@ grep -q "timed out after 1s (killed)" log || fail "the timeout was not logged"
 spid=$(cat sleep.pid)
 wait_for 5 sh -c "! kill -0 $spid" || fail "the hook's child $spid survived the timeout"
 echo "timeout: the hook and its child killed, the event pending"
+
+# SIGHUP: the worker restarts with the new configuration
+conf live.yaml "cat >>$PWD/before"
+"$bounced" -c live.yaml 2>>log &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true' EXIT
+"$bouncectl" -d db suppress hup1@example.org >/dev/null
+wait_for 10 grep -q hup1@example.org before || fail "the running daemon did not deliver"
+conf live.yaml "cat >>$PWD/after"
+starts=$(grep -c 'events: delivering to' log)
+kill -HUP "$pid"
+wait_for 10 sh -c "grep -c 'events: delivering to' log | grep -qx $((starts + 1))" ||
+    fail "no restart of the worker after SIGHUP: $(grep 'events: delivering' log)"
+"$bouncectl" -d db suppress hup2@example.org >/dev/null
+wait_for 10 grep -q hup2@example.org after || fail "after SIGHUP the event did not go to the new hook"
+grep -q hup2@example.org before && fail "after SIGHUP the old hook still ran"
+kill "$pid"
+wait "$pid" || fail "bounced did not stop cleanly"
+trap - EXIT
+echo "SIGHUP: the worker restarted with the new hook"
