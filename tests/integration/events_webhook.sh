@@ -193,10 +193,16 @@ printf 'database: db\nmaildir:\n  path: md\npolicy:\n  accept_unverified: true\n
 # an ARF abuse report (RFC 5965): a complaint
 cp "$src/examples/maildir/new/1732800011.M1P100Q11.example.org" md/tmp/arf
 mv md/tmp/arf md/new/
-# the same webhook sink, another URL: it goes on where it was
+# the same webhook sink, another URL: it goes on where it was (with
+# moved@ of step 5 first, due again a second or two after its failure)
 "$bouncectl" -d db suppress lm@example.org >/dev/null
 "$bouncectl" -d db unsuppress lm@example.org >/dev/null
-"$bounced" --once -c conf-lm.yaml 2>>log || fail "bounced"
+lm_done() {
+	"$bounced" --once -c conf-lm.yaml 2>>log || fail "bounced"
+	[ "$(count_files md/new)" = 0 ] &&
+	    [ "$(sql db "SELECT count(*) FROM event_deliveries WHERE sink = 'webhook' AND state = 'pending'")" = 0 ]
+}
+wait_for 20 lm_done || fail "listmonk: events still pending"
 "$python" - "$(cat lm.auth)" <<'PY' || fail "listmonk's requests"
 import json, sys
 reqs = [json.loads(l) for l in open("lm.log")]
