@@ -24,11 +24,17 @@ static const struct verb {
     {"history", cmd_history, 0, "address", 1},
     {"list", cmd_list,
 	OPT_BIT(OPT_STATE) | OPT_BIT(OPT_REASON) | OPT_BIT(OPT_DOMAIN) |
-	    OPT_BIT(OPT_SINCE),
+	    OPT_BIT(OPT_SINCE) | OPT_BIT(OPT_LIMIT) | OPT_BIT(OPT_AFTER),
 	NULL, 0},
     {"stats", cmd_stats, OPT_BIT(OPT_BY) | OPT_BIT(OPT_SINCE), NULL, 0},
-    {"suppress", cmd_suppress, OPT_BIT(OPT_NOTE), "address", 1},
-    {"unsuppress", cmd_unsuppress, OPT_BIT(OPT_NOTE), "address", 1},
+    {"suppress", cmd_suppress,
+	OPT_BIT(OPT_NOTE) | OPT_BIT(OPT_REASON) | OPT_BIT(OPT_SOURCE) |
+	    OPT_BIT(OPT_FROM),
+	"address", 1},
+    {"unsuppress", cmd_unsuppress,
+	OPT_BIT(OPT_NOTE) | OPT_BIT(OPT_REASON) | OPT_BIT(OPT_SOURCE) |
+	    OPT_BIT(OPT_FROM),
+	"address", 1},
     {"resends", cmd_resends, OPT_BIT(OPT_STATE), NULL, 0},
     {"resend-now", cmd_resend_now, 0, "resend id", 1},
     {"cancel", cmd_cancel, 0, "resend id", 1},
@@ -54,6 +60,10 @@ static const struct opt_def {
     {"--note", OPT_NOTE, true},
     {"-h", OPT_HELP, false},
     {"--help", OPT_HELP, false},
+    {"--from", OPT_FROM, true},
+    {"--source", OPT_SOURCE, true},
+    {"--limit", OPT_LIMIT, true},
+    {"--after", OPT_AFTER, true},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -71,9 +81,21 @@ usage(FILE *out)
 	      "       bouncectl list [--state active|soft|suppressed] "
 	      "[--reason R]\n"
 	      "                      [--domain D] [--since T]\n"
+	      "                      [--limit N [--after CURSOR]]  a page "
+	      "by address\n"
 	      "       bouncectl stats [--by reason|domain|day] [--since T]\n"
-	      "       bouncectl suppress ADDR [--note TEXT]\n"
-	      "       bouncectl unsuppress ADDR [--note TEXT]\n"
+	      "       bouncectl stats --by sender|campaign|remote_mta "
+	      "[--since T]\n"
+	      "       bouncectl suppress ADDR [--reason R] [--source S] "
+	      "[--note TEXT]\n"
+	      "       bouncectl unsuppress ADDR [--reason R] [--source S] "
+	      "[--note TEXT]\n"
+	      "       bouncectl suppress|unsuppress --from FILE|- [--reason "
+	      "R] [--source S]\n"
+	      "                      [--note TEXT]  one address per line, or "
+	      "CSV with a\n"
+	      "                      header naming address (Mailgun's "
+	      "exports): one transaction\n"
 	      "       bouncectl resends [--state S]    the resend queue, "
 	      "newest first\n"
 	      "       bouncectl resend-now ID          a waiting resend: "
@@ -105,8 +127,9 @@ usage(FILE *out)
 	      "                cancelled\n"
 	      "exit: 0 done, 1 no record (status, history, sent), no waiting "
 	      "resend ID\n"
-	      "      (resend-now, cancel) or a file failed (parse), 2 usage "
-	      "error,\n"
+	      "      (resend-now, cancel), a file failed (parse) or lines were "
+	      "not\n"
+	      "      imported (--from), 2 usage error,\n"
 	      "      3 database or configuration problem\n",
 	    out);
 }
@@ -223,6 +246,14 @@ check_args(const struct verb *v, const struct cli_args *a, int nops)
 	if (a->opt[OPT_JSON] != NULL && a->opt[OPT_CSV] != NULL) {
 		fputs("bouncectl: --json, --csv: give one or the other\n",
 		    stderr);
+		return -1;
+	}
+	/* --from FILE stands for the ADDR operand */
+	if (a->opt[OPT_FROM] != NULL) {
+		if (nops == 1)
+			return 0;
+		fprintf(stderr, "bouncectl: %s: --from or an address, not "
+				"both\n", v->name);
 		return -1;
 	}
 	if (v->nargs > 1 && nops != v->nargs + 1) {

@@ -185,6 +185,20 @@ struct config_events {
 	unsigned batch;	    /* events.batch: events per exec run */
 };
 
+/*
+ * attribution: what of the original message that bounced is kept with
+ * each bounce message besides From, envelope sender, Subject and
+ * List-Id (issue 15 item 4).
+ */
+struct config_attribution {
+	char **headers;	 /* owned: attribution.headers, field names
+			  * (X-Campaign-Id, X-Mailgun-Campaign-Id, ...) */
+	size_t nheaders; /* at most 16 */
+	char *campaign;	 /* owned: attribution.campaign, the field that
+			  * names the campaign (stats --by campaign);
+			  * NULL: none */
+};
+
 struct config {
 	char *file;	  /* owned: the file read, NULL for config_default() */
 	char *database;	  /* owned: database */
@@ -201,6 +215,7 @@ struct config {
 	struct config_sent sent;
 	struct config_events events; /* issue 15 item 3 */
 	int log_level; /* log.level: enum log_level (common/log.h) */
+	struct config_attribution attribution;
 };
 
 /*

@@ -655,6 +655,19 @@ check_events(const struct config_events *ev, const struct config_where *where,
 	    e);
 }
 
+/* attribution.campaign names a header field (issue 15 item 4) */
+static void
+check_attribution(const struct config *conf,
+    const struct config_where *where, struct config_errors *e)
+{
+	int k = config_key_find("attribution.campaign");
+
+	if (have(where, k) && conf->attribution.campaign != NULL &&
+	    !config_field_name(conf->attribution.campaign))
+		rule_error(e, where, k, "not a header field name (RFC 5322 "
+		    "3.6.8), like X-Campaign-Id");
+}
+
 void
 config_check_rules(const struct config *conf, const struct config_where *where,
     const struct config_where *sections, struct config_errors *e)
@@ -667,6 +680,7 @@ config_check_rules(const struct config *conf, const struct config_where *where,
 	check_verp(conf, where, sections, e);
 	check_sent(conf, where, sections, e);
 	check_events(&conf->events, where, e);
+	check_attribution(conf, where, e);
 }
 
 static int

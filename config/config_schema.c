@@ -171,6 +171,13 @@ const struct config_key config_keys[] = {
 	"3d", 0, NULL},
     {"events.batch", CFG_UINT, OFF(events.batch), 1, 1000, "100", 0, NULL},
     {"log.level", CFG_ENUM, OFF(log_level), 0, 0, "info", 0, NULL},
+    /* issue 15 item 4: the original's headers kept with each bounce
+     * message (at most STORE_ATTR_HEADERS), and which one names the
+     * campaign */
+    {"attribution.headers", CFG_HEADER_LIST, OFF(attribution.headers), 0, 16,
+	"", OFF(attribution.nheaders), NULL},
+    {"attribution.campaign", CFG_STRING, OFF(attribution.campaign), 0, 0,
+	NULL, 0, "none: no campaign"},
 };
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 
@@ -314,7 +321,8 @@ default_record(const struct config_key *k, struct config_record *r)
 	r->path = xstrdup(k->path);
 	r->v.node = CONFIG_NODE_SCALAR;
 	r->v.text = xstrdup(k->def);
-	if (k->type != CFG_DURATION_LIST && k->type != CFG_REASON_LIST)
+	if (k->type != CFG_DURATION_LIST && k->type != CFG_REASON_LIST &&
+	    k->type != CFG_HEADER_LIST)
 		return;
 	for (c = k->def; *c != '\0'; c++)
 		n += *c == ',';
@@ -510,6 +518,9 @@ config_free(struct config **confp)
 	free(conf->events.secret_file);
 	free(conf->events.authorization_file);
 	free(conf->events.ca_file);
+	config_names_free(&conf->attribution.headers,
+	    &conf->attribution.nheaders);
+	free(conf->attribution.campaign);
 	free(conf);
 	*confp = NULL;
 }

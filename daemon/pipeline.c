@@ -11,6 +11,7 @@
 #include "mail/message.h"
 #include "mail/report_verp.h"
 #include "mail/resent.h"
+#include "daemon/attribution.h"
 #include "daemon/pipeline.h"
 #include "daemon/poison.h"
 #include "daemon/outbound/resend.h"
@@ -692,7 +693,10 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 			    "first 512 KiB of a text part is read", m->ref,
 			    pm->caps);
 	}
-	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt == 0) {
+	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt > 0 &&
+	    attribution_record(p->st, p->conf, pm, id) == -1)
+		rc = db_fail(p, "attribution");
+	if (rc == 0 && rep->nrcpt == 0) {
 		p->batch.not_bounces++;
 		hold(p, "%s: %s: not a bounce%s%s%s: recorded",
 		    or_dash(sm.message_id), m->ref,

@@ -123,11 +123,12 @@ static const char schema_v2[] =
     "PRAGMA user_version = 2;";
 
 /*
- * Version 3: the resend queue daemon/resend.c drains. Only ADD COLUMN and
- * new tables and indexes, so that existing rows stay where they are; an
- * added column with REFERENCES must default to NULL while foreign keys are
- * on, and a CHECK on an added column is tested against the rows already
- * there (https://www.sqlite.org/lang_altertable.html#altertabaddcol).
+ * Version 3: the resend queue daemon/outbound/resend.c drains. Only ADD
+ * COLUMN and new tables and indexes, so that existing rows stay where
+ * they are; an added column with REFERENCES must default to NULL while
+ * foreign keys are on, and a CHECK on an added column is tested against
+ * the rows already there
+ * (https://www.sqlite.org/lang_altertable.html#altertabaddcol).
  * The state CHECK of resends already lists every state the worker uses.
  * Originals are stored once per content: a mailing to many recipients
  * that all defer would otherwise store the same body once per recipient.
@@ -240,7 +241,39 @@ static const char schema_v6[] =
     "PRAGMA user_version = 6;";
 
 /*
- * Version 7: the outbox (issue 15 item 3, docs/INTEGRATION.md "Events").
+ * Version 7 (issue 15 items 4 and 5): attribution and suppression
+ * management. What identifies the original message that bounced is one
+ * per bounce *message* (every recipient of a report returns the same
+ * original), so it goes on messages; bouncectl stats --by sender and
+ * --by campaign join bounces to messages by its primary key, and need
+ * no index. original_from is the From addr-spec (lower case),
+ * original_sender the envelope sender (Return-Path, else our signed
+ * return path the bounce came back to), original_envelope_id RFC 3464
+ * 2.2.1's Original-Envelope-Id, original_subject the decoded Subject,
+ * original_list_id RFC 2919's list-id, campaign the value of the
+ * configured campaign header (attribution.campaign) and original_headers
+ * a JSON object of the configured headers (attribution.headers);
+ * attribution says where they were read: 'sent' (our own copy, the
+ * sent: record) or 'returned' (what the bounce returned). overrides
+ * gets the reason and source of a person's decision (bouncectl suppress
+ * --reason --source, imports), free text.
+ */
+static const char schema_v7[] =
+    "ALTER TABLE messages ADD COLUMN original_from TEXT;"
+    "ALTER TABLE messages ADD COLUMN original_sender TEXT;"
+    "ALTER TABLE messages ADD COLUMN original_envelope_id TEXT;"
+    "ALTER TABLE messages ADD COLUMN original_subject TEXT;"
+    "ALTER TABLE messages ADD COLUMN original_list_id TEXT;"
+    "ALTER TABLE messages ADD COLUMN campaign TEXT;"
+    "ALTER TABLE messages ADD COLUMN original_headers TEXT;"
+    "ALTER TABLE messages ADD COLUMN attribution TEXT"
+    " CHECK (attribution IN ('sent', 'returned'));"
+    "ALTER TABLE overrides ADD COLUMN reason TEXT;"
+    "ALTER TABLE overrides ADD COLUMN source TEXT;"
+    "PRAGMA user_version = 7;";
+
+/*
+ * Version 8: the outbox (issue 15 item 3, docs/INTEGRATION.md "Events").
  * events holds one row per change the applications hear of, written in
  * the transaction of the change itself; uuid is the id a receiver
  * deduplicates by (random: a restored backup reuses row ids, never
@@ -253,7 +286,7 @@ static const char schema_v6[] =
  * sink is configured; a sink receives those committed after it first
  * ran.
  */
-static const char schema_v7[] =
+static const char schema_v8[] =
     "CREATE TABLE events ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " uuid TEXT NOT NULL UNIQUE,"
@@ -290,7 +323,7 @@ static const char schema_v7[] =
     "CREATE INDEX event_deliveries_pending ON event_deliveries (sink, event)"
     " WHERE state = 'pending';"
     "CREATE INDEX event_deliveries_event ON event_deliveries (event);"
-    "PRAGMA user_version = 7;";
+    "PRAGMA user_version = 8;";
 
 /* steps[i] takes a file from version i to version i + 1 */
 static const char *const steps[] = {
@@ -301,6 +334,7 @@ static const char *const steps[] = {
     schema_v5,
     schema_v6,
     schema_v7,
+    schema_v8,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == STORE_SCHEMA_VERSION,

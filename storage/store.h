@@ -21,7 +21,7 @@
 #include "lifecycle/outbox.h"
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 #define STORE_ADDR_MAX RCPT_ADDR_MAX
 
@@ -186,7 +186,7 @@ int store_override(struct store *st, const char *address,
  */
 int store_decay_soft(struct store *st, int64_t before, int64_t *n_r);
 
-/* ---- resends: the queue daemon/resend.c drains (schema v3) ---- */
+/* ---- resends: the queue daemon/outbound/resend.c drains (schema v3) ---- */
 
 struct store_resend_new {
 	const char *recipient;		 /* lower case */
@@ -353,7 +353,15 @@ struct store_list_filter {
 	int64_t since;	    /* last_bounce_at >= since; 0: any */
 };
 
-enum store_stats_by { STATS_REASON, STATS_DOMAIN, STATS_DAY };
+enum store_stats_by {
+	STATS_REASON,
+	STATS_DOMAIN,
+	STATS_DAY,
+	/* issue 15 item 4 (schema v7) */
+	STATS_SENDER,	 /* the original's From (messages.original_from) */
+	STATS_CAMPAIGN,	 /* messages.campaign */
+	STATS_REMOTE_MTA /* bounces.remote_mta */
+};
 
 /* The recipient_status row of one address (0 or 1 row). */
 int store_query_status(struct store *st, const char *address,

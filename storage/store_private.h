@@ -67,6 +67,12 @@ enum store_stmt {
 	STMT_OUTBOX_DUE,
 	STMT_OUTBOX_NEXT_AT,
 	STMT_OUTBOX_MARK,
+	/* store_mgmt.c holds the SQL of these, in store_mgmt_sql[] */
+	STMT_MGMT_STATE,
+	STMT_MGMT_ATTR,
+	STMT_MGMT_SENT_BY_MID,
+	STMT_MGMT_STAGE,
+	STMT_MGMT_STAGED,
 	STMT_COUNT
 };
 
@@ -77,6 +83,20 @@ extern const char *const store_resend_sql[STMT_COUNT];
 extern const char *const store_sent_sql[STMT_COUNT];
 /* The same for store_outbox.c. */
 extern const char *const store_outbox_sql[STMT_COUNT];
+/* The same for store_mgmt.c (issue 15 items 4 and 5). */
+extern const char *const store_mgmt_sql[STMT_COUNT];
+
+/*
+ * store_mgmt.c: one person's decision about one address, inside the
+ * caller's transaction: the recipients row (suppressed, or active with
+ * its soft counters cleared) and its overrides log row. Every
+ * suppression or unsuppression a person makes goes through here,
+ * bouncectl suppress ADDR and the bulk import alike (store_mgmt.h).
+ * address is a lower-case mailbox the caller checked.
+ */
+struct store_override_in;
+int store_override_apply(struct store *st, const struct store_override_in *in,
+    int64_t now);
 
 struct store {
 	sqlite3 *db;

@@ -1,5 +1,5 @@
 /*
- * The resend queue (schema v3): what daemon/resend.c drains and what
+ * The resend queue (schema v3): what daemon/outbound/resend.c drains and what
  * bouncectl resends/resend-now/cancel show and change. The statements are
  * cached like the rest of the write path (store_stmt()); their SQL is
  * here, in store_resend_sql[].

@@ -15,7 +15,8 @@ set_tests_properties(lifecycle sha256 maildir_name PROPERTIES LABELS unit)
 
 # The real binary on temporary Maildirs (tests/integration/).
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
-foreach(t drain watch kill policy xdev verp sent poison special rewatch dbfault)
+foreach(t drain watch kill policy xdev verp sent poison special rewatch dbfault
+		attribution import)
 	add_test(NAME daemon_${t} COMMAND sh ${BD_INTEG}/daemon_${t}.sh
 		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
 		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_${t})
@@ -53,6 +54,14 @@ add_test(NAME daemon_resend_now COMMAND sh
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend_now)
 set_tests_properties(daemon_resend_now PROPERTIES LABELS integration
 	TIMEOUT 120 SKIP_RETURN_CODE 77)
+
+# daemon/attribution.c's choice of sources (issue 15 item 4)
+add_executable(test_attribution unit/test_attribution.c
+	${CMAKE_SOURCE_DIR}/daemon/attribution.c)
+target_link_libraries(test_attribution PRIVATE bd_storage bd_config
+	bd_classify bd_mail bd_common PkgConfig::CMOCKA)
+add_test(NAME attribution COMMAND test_attribution)
+set_tests_properties(attribution PROPERTIES LABELS unit)
 
 # The outbox (issue 15 item 3): its decisions, payloads, signature and
 # store side.

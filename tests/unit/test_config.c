@@ -1078,8 +1078,8 @@ row_text(const struct config_key *k)
 	const char *p = k->path, *dot;
 	char *text = xstrdup(""), *next;
 	int depth = 0;
-	bool list =
-	    k->type == CFG_DURATION_LIST || k->type == CFG_REASON_LIST;
+	bool list = k->type == CFG_DURATION_LIST ||
+	    k->type == CFG_REASON_LIST || k->type == CFG_HEADER_LIST;
 
 	while ((dot = strchr(p, '.')) != NULL) {
 		next = xasprintf("%s%*s%.*s:\n", text, 2 * depth, "",
@@ -1109,6 +1109,32 @@ row_text(const struct config_key *k)
 		text = next;
 	}
 	return text;
+}
+
+/* attribution: (issue 15 item 4): header field names, each once */
+static void
+test_attribution(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	c = load_ok("attribution:\n  headers: [X-Campaign-Id, "
+		    "X-Mailgun-Campaign-Id]\n  campaign: X-Campaign-Id\n");
+	assert_int_equal(c->attribution.nheaders, 2);
+	assert_string_equal(c->attribution.headers[1], "X-Mailgun-Campaign-Id");
+	assert_string_equal(c->attribution.campaign, "X-Campaign-Id");
+	config_free(&c);
+	c = load_ok("log:\n  level: info\n");
+	assert_int_equal(c->attribution.nheaders, 0);
+	assert_null(c->attribution.campaign);
+	config_free(&c);
+	load_fails("attribution:\n  headers: [X-A, x-a, \"Bad Name\"]\n",
+	    "t.yaml:2:18: attribution.headers: x-a listed twice\n"
+	    "t.yaml:2:23: attribution.headers: \"Bad Name\" is not a header "
+	    "field name (RFC 5322 3.6.8)\n");
+	load_fails("attribution:\n  campaign: \"X:Y\"\n",
+	    "t.yaml:2:13: attribution.campaign: not a header field name (RFC "
+	    "5322 3.6.8), like X-Campaign-Id\n");
 }
 
 /* Every row of the table: written out with its default, it loads. */
@@ -1523,6 +1549,7 @@ main(void)
 	    cmocka_unit_test(test_example),
 	    cmocka_unit_test(test_table),
 	    cmocka_unit_test(test_default_reasons),
+	    cmocka_unit_test(test_attribution),
 	    cmocka_unit_test_setup_teardown(
 		test_sender_reasons, tmp_setup, tmp_teardown),
 	    cmocka_unit_test(test_loopback),
