@@ -174,6 +174,32 @@ struct config_lookup {
 };
 
 /*
+ * events: the outbox's sinks (issue 15 item 3, docs/INTEGRATION.md
+ * "Events"). Either, both or none; events are written to the database
+ * whatever this says (docs/schema.md, events).
+ */
+enum config_events_format {
+	CONFIG_EVENTS_GENERIC,	/* "generic": bounced's own JSON */
+	CONFIG_EVENTS_LISTMONK, /* "listmonk": its POST /webhooks/bounce body */
+};
+
+struct config_events {
+	char *exec;	    /* owned: events.exec, a command for /bin/sh -c;
+			     * NULL: none */
+	char *webhook;	    /* owned: events.webhook, an http(s) URL; NULL */
+	char *format_name;  /* owned: events.format */
+	enum config_events_format format; /* derived from format_name */
+	char *secret_file;  /* owned: events.secret_file: the HMAC key */
+	char *authorization_file; /* owned: events.authorization_file: an
+				   * Authorization header's value */
+	char *ca_file;	    /* owned: events.ca_file; NULL: the system's */
+	unsigned timeout;   /* events.timeout, s: per run or request */
+	unsigned max_attempts; /* events.max_attempts: then dead */
+	unsigned max_age;   /* events.max_age, s: then dead */
+	unsigned batch;	    /* events.batch: events per exec run */
+};
+
+/*
  * attribution: what of the original message that bounced is kept with
  * each bounce message besides From, envelope sender, Subject and
  * List-Id (issue 15 item 4).
@@ -202,6 +228,7 @@ struct config {
 	struct config_verp verp;
 	struct config_sent sent;
 	struct config_lookup lookup;
+	struct config_events events; /* issue 15 item 3 */
 	int log_level; /* log.level: enum log_level (common/log.h) */
 	struct config_attribution attribution;
 };

@@ -654,6 +654,39 @@ check_lookup(const struct config_lookup *lc, const struct config_where *where,
 		    "protocol needs a socket of its own", lc->policy);
 }
 
+/*
+ * events: a format we know, a URL libcurl will be allowed to fetch
+ * (http or https only, events.h), the webhook's secret for the generic
+ * format (its receivers verify the signature; listmonk checks its own
+ * Authorization instead), and the files readable.
+ */
+static void
+check_events(const struct config_events *ev, const struct config_where *where,
+    struct config_errors *e)
+{
+	int fmt = config_key_find("events.format");
+	int hook = config_key_find("events.webhook");
+	int secret = config_key_find("events.secret_file");
+
+	if (have(where, fmt) && strcmp(ev->format_name, "generic") != 0 &&
+	    strcmp(ev->format_name, "listmonk") != 0)
+		rule_error(e, where, fmt, "\"%s\": generic or listmonk",
+		    ev->format_name);
+	if (have(where, hook) && strncmp(ev->webhook, "http://", 7) != 0 &&
+	    strncmp(ev->webhook, "https://", 8) != 0)
+		rule_error(e, where, hook, "\"%s\": not an http:// or "
+		    "https:// URL", ev->webhook);
+	if (have(where, hook) && !where[secret].given &&
+	    ev->format == CONFIG_EVENTS_GENERIC)
+		rule_error_at(e, where, hook, secret,
+		    "required with events.webhook (format generic)");
+	check_readable(ev->secret_file, where, secret, e);
+	check_readable(ev->authorization_file, where,
+	    config_key_find("events.authorization_file"), e);
+	check_readable(ev->ca_file, where, config_key_find("events.ca_file"),
+	    e);
+}
+
 /* attribution.campaign names a header field (issue 15 item 4) */
 static void
 check_attribution(const struct config *conf,
@@ -679,6 +712,7 @@ config_check_rules(const struct config *conf, const struct config_where *where,
 	check_verp(conf, where, sections, e);
 	check_sent(conf, where, sections, e);
 	check_lookup(&conf->lookup, where, e);
+	check_events(&conf->events, where, e);
 	check_attribution(conf, where, e);
 }
 

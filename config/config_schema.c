@@ -148,6 +148,28 @@ const struct config_key config_keys[] = {
     /* the same span as verp.max_age: a bounce may come that late */
     {"sent.keep", CFG_DURATION, OFF(sent.keep), DAY, 1023 * DAY, "30d", 0,
 	NULL},
+    /* issue 15 item 3: the outbox's sinks (docs/INTEGRATION.md) */
+    {"events.exec", CFG_STRING, OFF(events.exec), 0, 0, NULL, 0,
+	"none: no exec hook"},
+    {"events.webhook", CFG_STRING, OFF(events.webhook), 0, 0, NULL, 0,
+	"none: no webhook"},
+    {"events.format", CFG_STRING, OFF(events.format_name), 0, 0, "generic", 0,
+	NULL},
+    {"events.secret_file", CFG_PATH, OFF(events.secret_file), 0, 0, NULL, 0,
+	"none: required for a generic webhook"},
+    {"events.authorization_file", CFG_PATH, OFF(events.authorization_file), 0,
+	0, NULL, 0, "none: no Authorization header"},
+    {"events.ca_file", CFG_PATH, OFF(events.ca_file), 0, 0, NULL, 0,
+	"none: the system's trusted CAs"},
+    /* one run of the hook or one request; the watchdog does not wait on
+     * it (a thread of its own), but a stop does */
+    {"events.timeout", CFG_DURATION, OFF(events.timeout), 1, MINUTE, "10s", 0,
+	NULL},
+    {"events.max_attempts", CFG_UINT, OFF(events.max_attempts), 1, 100000,
+	"100", 0, NULL},
+    {"events.max_age", CFG_DURATION, OFF(events.max_age), MINUTE, 365 * DAY,
+	"3d", 0, NULL},
+    {"events.batch", CFG_UINT, OFF(events.batch), 1, 1000, "100", 0, NULL},
     {"log.level", CFG_ENUM, OFF(log_level), 0, 0, "info", 0, NULL},
     /* issue 15: the lookup responders (daemon/lookup/) */
     {"lookup.socketmap", CFG_PATH, OFF(lookup.socketmap), 0, 0, NULL, 0,
@@ -392,6 +414,9 @@ derive(struct config *conf, const struct config_where *where)
 	if (!given(where, "resend.smtp.port"))
 		sm->port = sm->tls == CONFIG_TLS_IMPLICIT ? 465 : 25;
 	derive_reasons(conf);
+	conf->events.format = conf->events.format_name != NULL &&
+	    strcmp(conf->events.format_name, "listmonk") == 0 ?
+	    CONFIG_EVENTS_LISTMONK : CONFIG_EVENTS_GENERIC;
 }
 
 static struct config *
@@ -503,6 +528,12 @@ config_free(struct config **confp)
 	free(conf->lookup.policy);
 	free(conf->lookup.mode);
 	free(conf->lookup.group);
+	free(conf->events.exec);
+	free(conf->events.webhook);
+	free(conf->events.format_name);
+	free(conf->events.secret_file);
+	free(conf->events.authorization_file);
+	free(conf->events.ca_file);
 	config_names_free(&conf->attribution.headers,
 	    &conf->attribution.nheaders);
 	free(conf->attribution.campaign);

@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "daemon/pipeline.h"
 #include "daemon/poison.h"
+#include "daemon/outbound/events.h"
 #include "daemon/outbound/resend.h"
 #include "daemon/sources/source.h"
 #include "storage/store.h"
@@ -49,6 +50,8 @@ struct daemon {
 	 * BOUNCED_TEST_KILL_AFTER_COMMIT; it can only lose time, never data,
 	 * which is what the test proves. */
 	int kill_after_commit;
+	/* the outbox's delivery worker (events.h), NULL: no sink */
+	struct events_worker *events;
 };
 
 /*

@@ -94,18 +94,35 @@ override_log(struct store *st, const struct store_override_in *in, int64_t now)
 }
 
 /*
- * The one write of a person's decision (store_private.h). The outbox of
- * issue 15 item 3 belongs here too: an event row per call, in the same
- * transaction, covers bouncectl suppress ADDR and the bulk import alike.
+ * The one write of a person's decision (store_private.h), with its event
+ * for the outbox (issue 15 item 3) in the same transaction: bouncectl
+ * suppress ADDR and the bulk import alike.
  */
 int
 store_override_apply(
     struct store *st, const struct store_override_in *in, int64_t now)
 {
+	struct recipient before;
+	enum outbox_kind kind;
+	int found;
+
 	if (in->o != OVERRIDE_SUPPRESSED && in->o != OVERRIDE_UNSUPPRESSED)
 		return store_failx(st, "override: no decision given");
-	if (override_row(st, in, now) == -1 || override_log(st, in, now) == -1)
+	if ((found = store_recipient_get(st, in->address, &before)) == -1 ||
+	    override_row(st, in, now) == -1 || override_log(st, in, now) == -1)
 		return -1;
+	/* the outbox (issue 15 item 3): when the state changed */
+	kind = outbox_override_kind(found == 1 ? before.state : STATE_ACTIVE,
+	    in->o);
+	if (kind != OUTBOX_NONE) {
+		struct store_event_new e = { .kind = kind,
+			.source = OUTBOX_FROM_PERSON, .address = in->address,
+			.at = now, .state = in->o == OVERRIDE_SUPPRESSED ?
+			STATE_SUPPRESSED : STATE_ACTIVE,
+			.reason = REASON_UNDEFINED, .note = in->note };
+
+		return store_event_add(st, &e, NULL);
+	}
 	return 0;
 }
 

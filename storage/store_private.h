@@ -59,6 +59,16 @@ enum store_stmt {
 	STMT_RESEND_NOW,
 	/* store_lookup.c holds the SQL of these, in store_lookup_sql[] */
 	STMT_RECIPIENT_STANDING,
+	/* store_outbox.c holds the SQL of these, in store_outbox_sql[] */
+	STMT_EVENT_ADD,
+	STMT_OUTBOX_SINK_ADD,
+	STMT_OUTBOX_MAX_ID,
+	STMT_OUTBOX_CURSOR,
+	STMT_OUTBOX_QUEUE,
+	STMT_OUTBOX_ADVANCE,
+	STMT_OUTBOX_DUE,
+	STMT_OUTBOX_NEXT_AT,
+	STMT_OUTBOX_MARK,
 	/* store_mgmt.c holds the SQL of these, in store_mgmt_sql[] */
 	STMT_MGMT_STATE,
 	STMT_MGMT_ATTR,
@@ -75,6 +85,8 @@ extern const char *const store_resend_sql[STMT_COUNT];
 extern const char *const store_sent_sql[STMT_COUNT];
 /* The same for store_lookup.c. */
 extern const char *const store_lookup_sql[STMT_COUNT];
+/* The same for store_outbox.c. */
+extern const char *const store_outbox_sql[STMT_COUNT];
 /* The same for store_mgmt.c (issue 15 items 4 and 5). */
 extern const char *const store_mgmt_sql[STMT_COUNT];
 

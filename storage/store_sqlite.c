@@ -220,6 +220,8 @@ store_stmt(struct store *st, enum store_stmt id)
 		sql = store_lookup_sql[id];
 	if (sql == NULL)
 		sql = store_mgmt_sql[id];
+	if (sql == NULL)
+		sql = store_outbox_sql[id];
 	if (stmt == NULL) {
 		if (sqlite3_prepare_v3(st->db, sql, -1,
 			SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
@@ -771,7 +773,8 @@ store_recipient_put(struct store *st, const struct recipient *r)
 
 /* ---- overrides: the row and the log are store_mgmt.c's ---- */
 
-/* One transaction (or a savepoint in the caller's): the row and the log. */
+/* One transaction (or a savepoint in the caller's): the row, the log and
+ * the event (store_override_apply()). */
 static int
 override_tx(struct store *st, const char *address, enum rcpt_override o,
     int64_t now, const char *note)

@@ -68,3 +68,20 @@ target_link_libraries(test_attribution PRIVATE bd_storage bd_config
 	bd_classify bd_mail bd_common PkgConfig::CMOCKA)
 add_test(NAME attribution COMMAND test_attribution)
 set_tests_properties(attribution PROPERTIES LABELS unit)
+
+# The outbox (issue 15 item 3): its decisions, payloads, signature and
+# store side.
+add_executable(test_events unit/test_events.c)
+target_link_libraries(test_events PRIVATE bd_events bd_storage bd_lifecycle
+	bd_common PkgConfig::CMOCKA)
+add_test(NAME events COMMAND test_events)
+set_tests_properties(events PROPERTIES LABELS unit)
+# Events out (issue 15 item 3): a webhook receiver in Debian's Python and
+# an exec hook, on loopback, through kill -9.
+foreach(t events_webhook events_https events_exec)
+	add_test(NAME ${t} COMMAND sh ${BD_INTEG}/${t}.sh
+		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/${t})
+	set_tests_properties(${t} PROPERTIES LABELS integration
+		TIMEOUT 300 SKIP_RETURN_CODE 77)
+endforeach()

@@ -583,7 +583,42 @@ static const struct {
     {"resend:\n  smtp:\n    ca_file: /nonexistent/ca.pem\n",
 	"t.yaml:3:14: resend.smtp.ca_file: /nonexistent/ca.pem: No such file "
 	"or directory\n"},
+    /* events (issue 15 item 3) */
+    {"events:\n  format: mailchimp\n",
+	"t.yaml:2:11: events.format: \"mailchimp\": generic or listmonk\n"},
+    {"events:\n  webhook: \"ftp://h/x\"\n  secret_file: /etc/hostname\n",
+	"t.yaml:2:12: events.webhook: \"ftp://h/x\": not an http:// or "
+	"https:// URL\n"},
+    {"events:\n  webhook: \"https://h/x\"\n",
+	"t.yaml:2:12: events.secret_file: required with events.webhook "
+	"(format generic)\n"},
+    {"events:\n  max_attempts: 0\n",
+	"t.yaml:2:17: events.max_attempts: 0 not in 1..100000\n"},
 };
+
+/* events: a listmonk webhook needs no secret; the defaults */
+static void
+test_events(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	c = load_ok("events:\n  webhook: \"http://127.0.0.1:9000/webhooks/"
+		    "bounce\"\n  format: listmonk\n  exec: \"cat >/dev/null\"\n");
+	assert_int_equal(c->events.format, CONFIG_EVENTS_LISTMONK);
+	assert_string_equal(c->events.exec, "cat >/dev/null");
+	assert_null(c->events.secret_file);
+	assert_int_equal(c->events.timeout, 10);
+	assert_int_equal(c->events.max_attempts, 100);
+	assert_int_equal(c->events.max_age, 3 * 86400);
+	assert_int_equal(c->events.batch, 100);
+	config_free(&c);
+	c = load_ok("");
+	assert_null(c->events.exec);
+	assert_null(c->events.webhook);
+	assert_int_equal(c->events.format, CONFIG_EVENTS_GENERIC);
+	config_free(&c);
+}
 
 static void
 test_errors(void **state)
@@ -1510,6 +1545,7 @@ main(void)
 	    cmocka_unit_test(test_schedule_forms),
 	    cmocka_unit_test(test_log_levels),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_events),
 	    cmocka_unit_test(test_many_errors),
 	    cmocka_unit_test(test_error_cap),
 	    cmocka_unit_test(test_parse_duration),
