@@ -198,9 +198,13 @@ line_end(struct imap_filter *f)
 	    f->lit_n > 0) {
 		f->state = IMAP_FILTER_LITERAL;
 		f->lit_left = f->lit_n;
+		if (f->lit_n > IMAP_FILTER_MAX_LITERAL)
+			f->error = "the server announced a literal over "
+			    "128 MiB";
 	} else
 		f->state = IMAP_FILTER_HEAD_STATE;
 	f->lit = 0;
+	f->line_len = 0;
 }
 
 static size_t
@@ -215,6 +219,7 @@ emit_head(struct imap_filter *f, char *out, bool complete)
 			track(f, (unsigned char)f->head[k]);
 	k = f->head_len;
 	f->head_len = 0;
+	f->line_len = k;
 	if (complete)
 		line_end(f);
 	else
@@ -228,7 +233,7 @@ imap_filter_feed(struct imap_filter *f, const char *in, size_t n, char *out)
 	size_t i = 0, o = 0, k, j;
 	const char *nl;
 
-	while (i < n) {
+	while (i < n && f->error == NULL) {
 		switch (f->state) {
 		case IMAP_FILTER_LITERAL:
 			k = n - i;
@@ -237,9 +242,11 @@ imap_filter_feed(struct imap_filter *f, const char *in, size_t n, char *out)
 			memcpy(out + o, in + i, k);
 			i += k;
 			o += k;
-			if ((f->lit_left -= k) == 0)
-				f->state = IMAP_FILTER_BODY; /* the same line
-							      * goes on */
+			if ((f->lit_left -= k) == 0) {
+				/* the same response goes on */
+				f->state = IMAP_FILTER_BODY;
+				f->line_len = 0;
+			}
 			break;
 		case IMAP_FILTER_HEAD_STATE:
 			f->head[f->head_len++] = in[i++];
@@ -254,6 +261,10 @@ imap_filter_feed(struct imap_filter *f, const char *in, size_t n, char *out)
 			memcpy(out + o, in + i, k);
 			for (j = 0; j < k; j++)
 				track(f, (unsigned char)in[i + j]);
+			if ((f->line_len += k) > IMAP_FILTER_MAX_LINE) {
+				f->error = "the server sent a line over 16 MiB";
+				return o;
+			}
 			i += k;
 			o += k;
 			if (nl != NULL) {

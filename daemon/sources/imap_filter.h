@@ -35,6 +35,16 @@
 
 /* the start of a response line looked at; a code must end within it */
 #define IMAP_FILTER_HEAD 1024
+/*
+ * What libetpan would otherwise hold in memory without a bound, as long as
+ * the server keeps sending (issue 14): a line without its end (a UID
+ * SEARCH of a million messages is about 9 MB), and a literal, for which
+ * it reserves the announced size. A body over SOURCE_MAX_MESSAGE is
+ * never asked for (its RFC822.SIZE comes first), so twice that is no
+ * reply of a working server.
+ */
+#define IMAP_FILTER_MAX_LINE (16u << 20)
+#define IMAP_FILTER_MAX_LITERAL (128u << 20)
 
 struct imap_filter {
 	enum {
@@ -51,7 +61,10 @@ struct imap_filter {
 	 * "}", 3 after "}\r" */
 	int lit;
 	uint64_t lit_n, lit_left;
+	uint64_t line_len; /* bytes of the line (or its part after a
+			    * literal) so far */
 	unsigned stripped; /* response codes removed so far */
+	const char *error; /* static: why the stream is refused, or NULL */
 };
 
 void imap_filter_init(struct imap_filter *f);
@@ -60,6 +73,8 @@ void imap_filter_init(struct imap_filter *f);
  * Feeds n bytes the server sent and writes what libetpan may read to
  * out, which has room for n + IMAP_FILTER_HEAD bytes. Returns the bytes
  * written; fewer than n (even 0) while a line's start is being collected.
+ * Past a limit above, f->error says which, and nothing more passes: the
+ * connection is to be dropped.
  */
 size_t imap_filter_feed(struct imap_filter *f, const char *in, size_t n,
     char *out);

@@ -37,7 +37,7 @@ g_read(mailstream_low *s, void *buf, size_t count)
 	while (g->out_off == g->out_len) {
 		/* the end of the stream is an error: nothing more comes,
 		 * and libetpan would wait for it (imap_guard.h) */
-		if (g->eof)
+		if (g->eof || g->filter.error != NULL)
 			return -1;
 		r = mailstream_low_read(g->inner, g->in, sizeof(g->in));
 		if (r <= 0) {
@@ -171,6 +171,14 @@ imap_guard_pending(mailstream *st)
 	struct guard *g = guard_get(st);
 
 	return g != NULL ? g->out_len - g->out_off : 0;
+}
+
+const char *
+imap_guard_error(mailstream *st)
+{
+	struct guard *g = guard_get(st);
+
+	return g != NULL ? g->filter.error : NULL;
 }
 
 unsigned

@@ -29,6 +29,10 @@ int imap_guard_wrap(mailstream *st, bool greeting);
  */
 size_t imap_guard_pending(mailstream *st);
 
+/* Why the guard refused the rest of st's stream (a limit of
+ * imap_filter.h), or NULL. */
+const char *imap_guard_error(mailstream *st);
+
 /* Response codes the filter removed on st's guard so far. */
 unsigned imap_guard_stripped(mailstream *st);
 

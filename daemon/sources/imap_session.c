@@ -140,6 +140,10 @@ imap_session_error(const struct imap_session *s, int r)
 	static char buf[320];
 	char text[240];
 
+	/* the guard refused the stream: say which limit */
+	if (s->imap != NULL && s->imap->imap_stream != NULL &&
+	    imap_guard_error(s->imap->imap_stream) != NULL)
+		return imap_guard_error(s->imap->imap_stream);
 	switch (r) {
 	case MAILIMAP_ERROR_STREAM:
 		return "connection lost or timed out";

@@ -185,6 +185,44 @@ long_lines(void **state)
 	free(in);
 }
 
+/* Past a limit nothing more passes, and the filter says why. */
+static void
+limits(void **state)
+{
+	struct imap_filter f;
+	static char in[1 << 16], out[(1 << 16) + IMAP_FILTER_HEAD];
+	size_t fed = 0, o, passed = 0;
+	const char *big = "* 1 FETCH (BODY[] {134217729}\r\n";
+
+	(void)state;
+	/* a literal over the limit: the line passes, nothing after it */
+	imap_filter_init(&f);
+	f.greeted = true;
+	o = imap_filter_feed(&f, big, strlen(big), out);
+	assert_int_equal(o, strlen(big));
+	assert_non_null(f.error);
+	assert_int_equal(imap_filter_feed(&f, "abc", 3, out), 0);
+	/* a line without its end: cut off past 16 MiB */
+	imap_filter_init(&f);
+	f.greeted = true;
+	memset(in, 'x', sizeof(in));
+	memcpy(in, "* SEARCH", 8);
+	while (f.error == NULL && fed < 2 * (size_t)IMAP_FILTER_MAX_LINE) {
+		passed += imap_filter_feed(&f, in, sizeof(in), out);
+		fed += sizeof(in);
+		in[0] = 'x';
+	}
+	assert_non_null(f.error);
+	assert_true(passed <= IMAP_FILTER_MAX_LINE);
+	assert_true(fed <= (size_t)IMAP_FILTER_MAX_LINE + sizeof(in));
+	/* a literal of exactly the limit is fine */
+	imap_filter_init(&f);
+	f.greeted = true;
+	big = "* 1 FETCH (BODY[] {134217728}\r\n";
+	(void)imap_filter_feed(&f, big, strlen(big), out);
+	assert_null(f.error);
+}
+
 int
 main(void)
 {
@@ -193,6 +231,7 @@ main(void)
 	    cmocka_unit_test(permanentflags),
 	    cmocka_unit_test(literals_pass),
 	    cmocka_unit_test(long_lines),
+	    cmocka_unit_test(limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
