@@ -38,8 +38,9 @@
 /*
  * What libetpan would otherwise hold in memory without a bound, as long as
  * the server keeps sending (issue 14): a line without its end (a UID
- * SEARCH of a million messages is about 9 MB), and a literal, for which
- * it reserves the announced size. A body over SOURCE_MAX_MESSAGE is
+ * SEARCH of a million messages is about 9 MB), and a literal, which it
+ * reads whole into memory, up to the 4 GiB its length may announce. A
+ * body over SOURCE_MAX_MESSAGE is
  * never asked for (its RFC822.SIZE comes first), so twice that is no
  * reply of a working server.
  */

@@ -3,8 +3,8 @@
 # server on a real loopback socket (imap_peer.py): a connection cut inside
 # a literal (an endless loop before daemon/sources/imap_guard.c), a broken
 # PERMANENTFLAGS code in the greeting and in SELECT's reply (SIGSEGV
-# before imap_filter.c), and a literal of a terabyte (libetpan reserves
-# what is announced). bounced --once must end, say why, record nothing
+# before imap_filter.c), and a literal of 3 GiB (libetpan reads whatever
+# is announced into memory). bounced --once must end, say why, record nothing
 # it did not read whole, and go on with what it can.
 # usage: imap_cut.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
 bounced=$1 python=$3 src=$4 work=$5
@@ -83,12 +83,12 @@ run perm
 grep -q 'UIDVALIDITY 7' perm.log || { cat perm.log; fail "perm: SELECT not understood"; }
 echo "SELECT with [PERMANENTFLAGS ( )]: UIDVALIDITY read, pass done (status 0)"
 
-# 4. a literal of a terabyte announced: refused before libetpan reserves it
-printf '* OK ready\n---\n%s\n---\n%s\n---\n* 1 FETCH (UID 5 BODY[] {1099511627776}\nSubject: x\nCLOSE\n' \
+# 4. a literal of 3 GiB announced: refused before libetpan reads it in
+printf '* OK ready\n---\n%s\n---\n%s\n---\n* 1 FETCH (UID 5 BODY[] {3221225472}\nSubject: x\nCLOSE\n' \
     "$login" "$select_one" >huge.script
 peer huge
 run huge
 grep -q 'literal over 128 MiB' huge.log || { cat huge.log; fail "huge: the refused literal is not in the log"; }
 [ "$(sql huge.db 'SELECT count(*) FROM messages')" = 0 ] ||
     fail "huge: a message was recorded"
-echo "a literal of 1 TiB announced: refused and said so (status $RC); nothing recorded"
+echo "a literal of 3 GiB announced: refused and said so (status $RC); nothing recorded"
