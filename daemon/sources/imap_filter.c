@@ -143,8 +143,10 @@ check_head(struct imap_filter *f, bool complete)
 	bool greeting = !f->greeted;
 
 	f->greeted = true;
-	i = skip_word(h, 0, n); /* the tag, "*" or "+" */
-	f->status_line = i == 1 && h[0] == '+';
+	/* libetpan skips blanks before the tag too */
+	w = skip_spaces(h, 0, n);
+	i = skip_word(h, w, n); /* the tag, "*" or "+" */
+	f->status_line = i == w + 1 && h[w] == '+';
 	i = skip_spaces(h, i, n);
 	if (!f->status_line) {
 		w = i;

@@ -76,6 +76,9 @@ greeting_code_removed(void **state)
 	EXPECT("* OK [CAPABILITY IMAP4rev1] [PERMANENTFLAGS ( OK [x\r\n",
 	    true, "* OK x\r\n");
 	EXPECT("* OK [A] [B] [C] hi\r\n", true, "* OK hi\r\n");
+	/* blanks before the "*" (greeting-leading-tab.bin) */
+	EXPECT("\t* OK [PERMANENTFLAGS (\\A\rK] x\r\n", true, "\t* OK x\r\n");
+	EXPECT(" + [PERMANENTFLAGS (] x\r\n", false, " + x\r\n");
 	/* no code: as it is; bare LF too */
 	EXPECT("* OK ready\n", true, "* OK ready\n");
 	/* only the first line is the greeting */
