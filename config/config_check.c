@@ -622,6 +622,18 @@ check_sent(const struct config *conf, const struct config_where *where,
 		check_sent_mailbox(conf, where, smb, e);
 }
 
+/* retention.sent is sent.keep by another name: one of them */
+static void
+check_retention(const struct config_where *where, struct config_errors *e)
+{
+	int keep = config_key_find("sent.keep");
+	int rs = config_key_find("retention.sent");
+
+	if (where[keep].given && where[rs].given)
+		rule_error(e, where, rs, "given with sent.keep (line %u), the "
+		    "same setting; keep one", where[keep].line);
+}
+
 void
 config_check_rules(const struct config *conf, const struct config_where *where,
     const struct config_where *sections, struct config_errors *e)
@@ -633,6 +645,7 @@ config_check_rules(const struct config *conf, const struct config_where *where,
 	check_effects(&conf->policy, where, e);
 	check_verp(conf, where, sections, e);
 	check_sent(conf, where, sections, e);
+	check_retention(where, e);
 }
 
 static int

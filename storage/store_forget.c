@@ -1,0 +1,342 @@
+/*
+ * bouncectl forget (issue 15 item 6; docs/schema.md "Forgetting an
+ * address"): every row that names an address goes, in one transaction,
+ * and its keyed hash stays in forgotten.
+ *
+ * Two parts. forget_steps[] below is THE list of what is erased on
+ * purpose, table by table (extend it when a table keys rows by an
+ * address: the row goes, not only the text). Then a sweep over every
+ * TEXT and BLOB column of every table, read from sqlite_master and
+ * pragma_table_info, replaces each remaining mention of the address
+ * (in a diagnostic, a file name, a JSON payload of a table added later)
+ * by "[forgotten]", so that a table nobody listed is covered too.
+ *
+ * A mention is the address as a whole, ASCII case-insensitive: not
+ * inside a longer address (erasing "b@x.org" leaves "ab@x.org" alone),
+ * which the boundary test in contains() decides. Encoded forms (quoted-
+ * printable "=40", base64, RFC 2047) inside stored bodies are not
+ * found; the rows that hold bodies for the address go whole instead.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/strutil.h"
+#include "common/xmalloc.h"
+#include "store_private.h"
+
+#define REDACTED "[forgotten]"
+
+/* ?1 = the address (lower case), ?2 = its hash, ?3 = now */
+struct forget_step {
+	const char *what; /* for the caller's report */
+	const char *sql;
+};
+
+static const struct forget_step forget_steps[] = {
+    /* the metrics' totals keep counting what goes (store_upkeep.c) */
+    {NULL, "INSERT INTO purged_counts (kind, a, b, n) SELECT 'bounces',"
+	   " COALESCE(reason, ''), COALESCE(class, ''), count(*) FROM bounces"
+	   " WHERE recipient = ?1 OR original_recipient = ?1 GROUP BY 2, 3"
+	   " ON CONFLICT (kind, a, b) DO UPDATE SET n = n + excluded.n"},
+    {"bounces", "DELETE FROM bounces"
+		" WHERE recipient = ?1 OR original_recipient = ?1"},
+    {"recipients", "DELETE FROM recipients WHERE address = ?1"},
+    {"overrides", "DELETE FROM overrides WHERE address = ?1"},
+    {"resend_attempts", "DELETE FROM resend_attempts WHERE resend IN"
+			" (SELECT id FROM resends WHERE recipient = ?1)"},
+    {NULL, "UPDATE bounces SET resend = NULL WHERE resend IN"
+	   " (SELECT id FROM resends WHERE recipient = ?1)"},
+    /* its stored originals that no other recipient's resend uses
+     * (foreign keys are deferred: the resends go next) */
+    {"resend_originals",
+	"DELETE FROM resend_originals WHERE id IN (SELECT original FROM"
+	" resends WHERE recipient = ?1) AND NOT EXISTS (SELECT 1 FROM"
+	" resends r WHERE r.original = resend_originals.id"
+	" AND r.recipient <> ?1)"},
+    {"resends", "DELETE FROM resends WHERE recipient = ?1"},
+    {"sent_recipients", "DELETE FROM sent_recipients WHERE address = ?1"},
+    /* bodies that name it: the copy or original goes whole (a body is
+     * not redacted: it would no longer be what was sent) */
+    {"sent_recipients", "DELETE FROM sent_recipients WHERE sent IN"
+			" (SELECT id FROM sent_messages"
+			" WHERE bd_mentions(body, ?1))"},
+    {"sent_messages", "DELETE FROM sent_messages"
+		      " WHERE bd_mentions(body, ?1)"},
+    {NULL, "UPDATE resends SET original = NULL WHERE original IN"
+	   " (SELECT id FROM resend_originals WHERE bd_mentions(body, ?1))"},
+    {"resend_originals", "DELETE FROM resend_originals"
+			 " WHERE bd_mentions(body, ?1)"},
+    {NULL, "INSERT OR IGNORE INTO forgotten (hash, at) VALUES (?2, ?3)"},
+};
+
+/* ---- the address as a whole word of its own ---- */
+
+static bool
+addr_char(unsigned char c)
+{
+	/* RFC 5322 3.2.3 atext, the dot, and any byte of a UTF-8 address
+	 * (RFC 6531) */
+	return (bd_isalpha(c) || bd_isdigit(c)) || c >= 0x80 || strchr("!#$%&'*+-/=?^_`{|}~.",
+	    c) != NULL;
+}
+
+static bool
+domain_char(unsigned char c)
+{
+	return (bd_isalpha(c) || bd_isdigit(c)) || c == '-' || c >= 0x80;
+}
+
+/* The next mention of a (lower case, alen bytes) in s[0..n) at or after
+ * from, or NULL. */
+static const unsigned char *
+mention(const unsigned char *s, size_t n, size_t from, const char *a,
+    size_t alen)
+{
+	size_t i, j;
+
+	if (alen == 0 || n < alen)
+		return NULL;
+	for (i = from; i + alen <= n; i++) {
+		for (j = 0; j < alen; j++)
+			if (bd_lower(s[i + j]) != (unsigned char)a[j])
+				break;
+		if (j < alen)
+			continue;
+		if (i > 0 && addr_char(s[i - 1]))
+			continue;
+		/* after it: the end, or no more of a domain ("a@b.c." at
+		 * the end of a sentence is a mention, "a@b.cd" is not) */
+		if (i + alen < n && (domain_char(s[i + alen]) ||
+		    (s[i + alen] == '.' && i + alen + 1 < n &&
+		    domain_char(s[i + alen + 1]))))
+			continue;
+		return s + i;
+	}
+	return NULL;
+}
+
+/* bd_mentions(x, address): 1 when the text or blob x mentions it */
+static void
+fn_mentions(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s;
+	const char *a;
+	int n;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
+	    sqlite3_value_type(argv[0]) == SQLITE_INTEGER ||
+	    sqlite3_value_type(argv[0]) == SQLITE_FLOAT) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	s = sqlite3_value_blob(argv[0]);
+	n = sqlite3_value_bytes(argv[0]);
+	a = (const char *)sqlite3_value_text(argv[1]);
+	sqlite3_result_int(ctx, s != NULL && a != NULL &&
+	    mention(s, (size_t)n, 0, a, strlen(a)) != NULL);
+}
+
+/* bd_redact(x, address): x with each mention replaced, same type */
+static void
+fn_redact(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s, *m;
+	const char *a;
+	size_t n, alen, at = 0, out = 0, cap;
+	unsigned char *buf;
+	bool blob = sqlite3_value_type(argv[0]) == SQLITE_BLOB;
+
+	(void)argc;
+	s = sqlite3_value_blob(argv[0]);
+	n = (size_t)sqlite3_value_bytes(argv[0]);
+	a = (const char *)sqlite3_value_text(argv[1]);
+	if (s == NULL || a == NULL || (alen = strlen(a)) == 0) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	/* each mention is at least as long as REDACTED minus 8 bytes */
+	cap = n + (n / alen + 1) * sizeof(REDACTED) + 1;
+	buf = xmalloc(cap);
+	while ((m = mention(s, n, at, a, alen)) != NULL) {
+		memcpy(buf + out, s + at, (size_t)(m - (s + at)));
+		out += (size_t)(m - (s + at));
+		memcpy(buf + out, REDACTED, sizeof(REDACTED) - 1);
+		out += sizeof(REDACTED) - 1;
+		at = (size_t)(m - s) + alen;
+	}
+	memcpy(buf + out, s + at, n - at);
+	out += n - at;
+	if (blob)
+		sqlite3_result_blob64(ctx, buf, out, free);
+	else
+		sqlite3_result_text64(ctx, (char *)buf, out, free,
+		    SQLITE_UTF8);
+}
+
+static int
+register_functions(struct store *st)
+{
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+
+	if (sqlite3_create_function_v2(st->db, "bd_mentions", 2, flags, NULL,
+		fn_mentions, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function_v2(st->db, "bd_redact", 2, flags, NULL,
+		fn_redact, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, "forget: functions");
+	return 0;
+}
+
+/* ---- running ---- */
+
+static int
+run_sql(struct store *st, const char *sql, const char *address,
+    const char *hash, int64_t now, int64_t *changes_r)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return store_fail(st, "forget");
+	/* a statement may use fewer parameters than three */
+	if ((sqlite3_bind_parameter_count(stmt) >= 1 &&
+	    store_bind_text(stmt, 1, address)) ||
+	    (sqlite3_bind_parameter_count(stmt) >= 2 &&
+	    store_bind_text(stmt, 2, hash)) ||
+	    (sqlite3_bind_parameter_count(stmt) >= 3 &&
+	    sqlite3_bind_int64(stmt, 3, now))) {
+		sqlite3_finalize(stmt);
+		return store_fail(st, "forget");
+	}
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE)
+		store_fail(st, "forget");
+	else if (changes_r != NULL)
+		*changes_r = sqlite3_changes64(st->db);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* "name" with its double quotes doubled: an SQL identifier */
+static void
+quote_ident(char *dst, size_t size, const char *name)
+{
+	size_t o = 0;
+
+	if (size < 3)
+		return;
+	dst[o++] = '"';
+	for (; *name != '\0' && o + 3 < size; name++) {
+		if (*name == '"')
+			dst[o++] = '"';
+		dst[o++] = *name;
+	}
+	dst[o++] = '"';
+	dst[o] = '\0';
+}
+
+/* Every TEXT or BLOB column (or one without a type: it may hold either)
+ * of every table of ours and of those added later. */
+static const char sql_columns[] =
+    "SELECT m.name, p.name FROM sqlite_master m,"
+    " pragma_table_info(m.name) p WHERE m.type = 'table'"
+    " AND m.name NOT LIKE 'sqlite_%' AND (p.type = '' OR"
+    " upper(p.type) LIKE '%TEXT%' OR upper(p.type) LIKE '%CHAR%' OR"
+    " upper(p.type) LIKE '%CLOB%' OR upper(p.type) LIKE '%BLOB%')"
+    " ORDER BY m.name, p.cid";
+
+static int
+sweep(struct store *st, const char *address,
+    void (*fn)(void *arg, const char *what, int64_t n), void *arg)
+{
+	sqlite3_stmt *cols;
+	char t[300], c[300], sql[1024], what[600];
+	int64_t n;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, sql_columns, -1, &cols, NULL) !=
+	    SQLITE_OK)
+		return store_fail(st, "forget: columns");
+	while (rc == 0 && (step = sqlite3_step(cols)) == SQLITE_ROW) {
+		const char *tn = (const char *)sqlite3_column_text(cols, 0);
+		const char *cn = (const char *)sqlite3_column_text(cols, 1);
+
+		if (tn == NULL || cn == NULL)
+			continue;
+		quote_ident(t, sizeof(t), tn);
+		quote_ident(c, sizeof(c), cn);
+		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = bd_redact(%s,"
+		    " ?1) WHERE bd_mentions(%s, ?1)", t, c, c, c);
+		n = 0;
+		rc = run_sql(st, sql, address, NULL, 0, &n);
+		if (rc == 0 && n > 0 && fn != NULL) {
+			snprintf(what, sizeof(what), "%s.%s", tn, cn);
+			fn(arg, what, n);
+		}
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = store_fail(st, "forget: columns");
+	sqlite3_finalize(cols);
+	return rc;
+}
+
+int
+store_forget(struct store *st, const char *address, const char *hash,
+    int64_t now, void (*fn)(void *arg, const char *what, int64_t n),
+    void *arg)
+{
+	char low[STORE_ADDR_MAX + 1];
+	int64_t n;
+	size_t i;
+	int rc = 0;
+
+	if (address == NULL || *address == '\0' ||
+	    strlen(address) > STORE_ADDR_MAX)
+		return store_failx(st, "forget: not an address");
+	snprintf(low, sizeof(low), "%s", address);
+	str_lower(low);
+	if (register_functions(st) == -1 || store_begin(st) == -1)
+		return -1;
+	/* checked at COMMIT: an original goes before the resends naming it
+	 * (https://www.sqlite.org/pragma.html#pragma_defer_foreign_keys) */
+	if (sqlite3_exec(st->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		rc = store_fail(st, "forget");
+	for (i = 0; rc == 0 && i < sizeof(forget_steps) /
+	    sizeof(forget_steps[0]); i++) {
+		n = 0;
+		rc = run_sql(st, forget_steps[i].sql, low, hash, now, &n);
+		if (rc == 0 && n > 0 && forget_steps[i].what != NULL &&
+		    fn != NULL)
+			fn(arg, forget_steps[i].what, n);
+	}
+	if (rc == 0)
+		rc = sweep(st, low, fn, arg);
+	if (rc == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st);
+}
+
+int
+store_forgotten(struct store *st, const char *hash)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db,
+	    "SELECT 1 FROM forgotten WHERE hash = ?1", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return store_fail(st, "forgotten");
+	if (store_bind_text(stmt, 1, hash)) {
+		sqlite3_finalize(stmt);
+		return store_fail(st, "forgotten");
+	}
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		store_fail(st, "forgotten");
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
