@@ -4,7 +4,10 @@
  * and take their options before or after the verb.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "common/xmalloc.h"
 
 #include "cli.h"
 
@@ -18,7 +21,8 @@ static const struct verb {
 	unsigned opts;   /* OPT_BIT()s it takes besides OPTS_DB */
 	const char *arg; /* its one operand, "address" (ADDR) or "resend
 			  * id" (ID), for messages; NULL: none */
-	int nargs;	 /* operands after the verb: 0, 1 or 2 (verp) */
+	int nargs;	 /* operands after the verb: 0, 1 or 2 (verp);
+			  * -1: one or more (forget) */
 } verbs[] = {
     {"status", cmd_status, 0, "address", 1},
     {"history", cmd_history, 0, "address", 1},
@@ -34,6 +38,9 @@ static const struct verb {
     {"cancel", cmd_cancel, 0, "resend id", 1},
     {"sent", cmd_sent, 0, "address or Message-ID", 1},
     {"verp", cmd_verp, 0, "sign ADDR or check RETURN-PATH", 2},
+    /* -1: one or more operands */
+    {"forget", cmd_forget, 0, "address", -1},
+    {"forgotten", cmd_forgotten, 0, "address", 1},
 };
 
 /* The first entry of each id is its name in messages. */
@@ -82,6 +89,12 @@ usage(FILE *out)
 	      "cancelled\n"
 	      "       bouncectl sent ADDR|MESSAGE-ID   the copies of what we "
 	      "sent (sent:)\n"
+	      "       bouncectl forget ADDR...         erase each address "
+	      "everywhere, keep its\n"
+	      "                                        keyed hash (still "
+	      "suppressed)\n"
+	      "       bouncectl forgotten ADDR         exit 0 when it was "
+	      "forgotten, 1 when not\n"
 	      "       bouncectl [-c CONFIG] verp sign ADDR\n"
 	      "                                        the signed return path "
 	      "for ADDR\n"
@@ -184,6 +197,7 @@ parse_args(int argc, char **argv, struct cli_args *a)
 	int i, nops = 0;
 
 	memset(a, 0, sizeof(*a));
+	a->ops = xcalloc((size_t)argc, sizeof(*a->ops));
 	for (i = 1; i < argc; i++) {
 		const char *s = argv[i];
 
@@ -192,12 +206,15 @@ parse_args(int argc, char **argv, struct cli_args *a)
 		else if (!opts_done && s[0] == '-' && s[1] != '\0') {
 			if (parse_opt(argc, argv, &i, a) < 0)
 				return -1;
-		} else if (nops++ == 0)
+		} else if (nops++ == 0) {
 			a->verb = s;
-		else if (nops == 2)
-			a->addr = s;
-		else if (nops == 3)
-			a->arg2 = s;
+		} else {
+			a->ops[a->nops++] = s;
+			if (nops == 2)
+				a->addr = s;
+			else if (nops == 3)
+				a->arg2 = s;
+		}
 	}
 	return nops;
 }
@@ -223,6 +240,13 @@ check_args(const struct verb *v, const struct cli_args *a, int nops)
 	if (a->opt[OPT_JSON] != NULL && a->opt[OPT_CSV] != NULL) {
 		fputs("bouncectl: --json, --csv: give one or the other\n",
 		    stderr);
+		return -1;
+	}
+	if (v->nargs == -1) {
+		if (nops >= 2)
+			return 0;
+		fprintf(stderr, "bouncectl: %s: needs an %s\n", v->name,
+		    v->arg);
 		return -1;
 	}
 	if (v->nargs > 1 && nops != v->nargs + 1) {
@@ -257,12 +281,26 @@ verb_find(const char *name)
 }
 
 /* The database verbs, and help or a usage error for the rest. */
+static int run_verb(int argc, char **argv, struct cli_args *a);
+
 static int
 run_db_verb(int argc, char **argv)
 {
 	struct cli_args a;
+	int rc = run_verb(argc, argv, &a);
+
+	free(a.ops);
+	return rc;
+}
+
+static int
+run_verb(int argc, char **argv, struct cli_args *ap)
+{
+	struct cli_args a;
 	const struct verb *v;
 	int nops = parse_args(argc, argv, &a);
+
+	*ap = a; /* for its ops array, freed by the caller */
 
 	if (nops < 0)
 		return CLI_USAGE;

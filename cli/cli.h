@@ -52,6 +52,10 @@ struct cli_args {
 	 * NULL when the option is absent */
 	const char *opt[OPT_COUNT];
 	enum out_format fmt;
+	/* every operand after the verb, in order (forget ADDR...); the
+	 * array owned by the parser, the strings borrowed from argv */
+	const char **ops;
+	int nops;
 };
 
 /* Each verb returns the process exit status. */
@@ -74,6 +78,10 @@ int cmd_cancel(const struct cli_args *a);
 /* cmd_sent.c: the copies of what we sent, by address or Message-ID
  * (exit 1 when none) */
 int cmd_sent(const struct cli_args *a);
+/* cmd_forget.c: forget ADDR... erases each address everywhere and keeps
+ * its keyed hash; forgotten ADDR: exit 0 when it was forgotten, 1 not */
+int cmd_forget(const struct cli_args *a);
+int cmd_forgotten(const struct cli_args *a);
 /* cmd_verp.c: verp sign ADDR, verp check RETURN-PATH (exit 0, 1, 2) */
 int cmd_verp(const struct cli_args *a);
 

@@ -10,6 +10,7 @@
 #include "daemon/poison.h"
 #include "daemon/outbound/resend.h"
 #include "daemon/sources/source.h"
+#include "daemon/upkeep/upkeep.h"
 #include "storage/store.h"
 
 /*
@@ -49,6 +50,7 @@ struct daemon {
 	 * BOUNCED_TEST_KILL_AFTER_COMMIT; it can only lose time, never data,
 	 * which is what the test proves. */
 	int kill_after_commit;
+	struct upkeep upkeep; /* retention and metrics (daemon/upkeep/) */
 };
 
 /*
@@ -111,8 +113,6 @@ int loop_pass(struct daemon *d, bool full);
  * LOOP_SOURCE_DOWN (logged by the source).
  */
 int sent_pass(struct daemon *d, bool full);
-/* sent.keep: prunes the copies indexed longer ago (logged). */
-void sent_expire(struct daemon *d);
 /* The test hook of kill_after_commit, after a commit of either pass. */
 void daemon_test_kill(struct daemon *d);
 /* --once: the soft-state decay, then one pass (waiting while the

@@ -278,6 +278,7 @@ run(struct daemon *d)
 	}
 	poison_start(d);
 	pipeline_init(&d->pl, d->st, d->conf);
+	upkeep_init(&d->upkeep, daemon_now());
 	log_info("started: %s, database %s%s%s%s",
 	    d->src->ops->describe(d->src), d->conf->database,
 	    d->sent != NULL ? ", sent copies: " : "",
@@ -291,6 +292,7 @@ run(struct daemon *d)
 	    d->conf->resend.enabled ? resend_counts_text(&d->resends, rs,
 	    sizeof(rs)) : "");
 	pipeline_deinit(&d->pl);
+	upkeep_deinit(&d->upkeep);
 	poison_close(&d->poison);
 	close_sources(&d->src, &d->sent);
 	store_close(&d->st);

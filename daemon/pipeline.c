@@ -44,6 +44,7 @@ pipeline_deinit(struct pipeline *p)
 {
 	free(p->log);
 	explicit_bzero(p->verp_key, sizeof(p->verp_key));
+	forgotten_wipe(&p->forgotten);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -350,9 +351,19 @@ record_known(struct pipeline *p, struct rcpt_ctx *x)
 		.feedback = b->feedback, .at = b->at, .rnd = arc4random() };
 	struct lc_result res;
 	int64_t bounce;
-	int linked = 0;
+	int linked = 0, gone;
 	char buf[64];
 
+	/* erased by bouncectl forget: suppressed by its hash, and nothing
+	 * of it is written again (daemon/upkeep/forgotten.h) */
+	if ((gone = forgotten_check(&p->forgotten, p->st, p->conf->database,
+	    b->recipient)) == -1)
+		return db_fail(p, "forgotten");
+	if (gone == 1) {
+		hold(p, "%s: a forgotten address: suppressed, not recorded",
+		    or_dash(b->original_message_id));
+		return 0;
+	}
 	if (authenticate(p, x) == -1)
 		return -1;
 	lb.auth = b->authenticity;

@@ -320,23 +320,20 @@ store_forget(struct store *st, const char *address, const char *hash,
 	return store_commit(st);
 }
 
+/* the daemon asks for each recipient of each bounce: cached (store_stmt()),
+ * one lookup of the primary key */
+const char *const store_forget_sql[STMT_COUNT] = {
+    [STMT_FORGOTTEN] = "SELECT 1 FROM forgotten WHERE hash = ?1",
+};
+
 int
 store_forgotten(struct store *st, const char *hash)
 {
-	sqlite3_stmt *stmt;
-	int rc;
+	sqlite3_stmt *stmt = store_stmt(st, STMT_FORGOTTEN);
 
-	if (sqlite3_prepare_v2(st->db,
-	    "SELECT 1 FROM forgotten WHERE hash = ?1", -1, &stmt, NULL) !=
-	    SQLITE_OK)
-		return store_fail(st, "forgotten");
-	if (store_bind_text(stmt, 1, hash)) {
-		sqlite3_finalize(stmt);
-		return store_fail(st, "forgotten");
-	}
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		store_fail(st, "forgotten");
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	if (stmt == NULL)
+		return -1;
+	if (store_bind_text(stmt, 1, hash))
+		return store_stmt_fail(st, stmt, "forgotten");
+	return store_step_int(st, stmt, "forgotten", NULL);
 }

@@ -57,6 +57,8 @@ enum store_stmt {
 	STMT_BOUNCE_LINK_RESEND,
 	STMT_RESEND_CANCEL,
 	STMT_RESEND_NOW,
+	/* store_forget.c holds the SQL of these, in store_forget_sql[] */
+	STMT_FORGOTTEN,
 	STMT_COUNT
 };
 
@@ -65,6 +67,8 @@ enum store_stmt {
 extern const char *const store_resend_sql[STMT_COUNT];
 /* The same for store_sent.c. */
 extern const char *const store_sent_sql[STMT_COUNT];
+/* The same for store_forget.c. */
+extern const char *const store_forget_sql[STMT_COUNT];
 
 struct store {
 	sqlite3 *db;
