@@ -289,9 +289,8 @@ apply_record(struct apply *a, const struct config_record *r)
 	} else if ((i = config_section_find(r->path)) >= 0) {
 		apply_section(a, i, r);
 	} else if ((i = config_map_key_find(r->path)) >= 0) {
-		if (!a->where[i].bad &&
-		    config_set_map_item(&a->t, &config_keys[i], r) < 0)
-			a->where[i].bad = true;
+		/* each item reported on its own */
+		(void)config_set_map_item(&a->t, &config_keys[i], r);
 	} else {
 		config_error(
 		    a->t.errs, r->kline, r->kcol, "%s: unknown key", r->path);
