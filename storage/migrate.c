@@ -259,6 +259,9 @@ static const char schema_v6[] =
  * The partial ones hold only the rows that have a value; the rest are
  * ordered by time, so that "the oldest 1,000 before T" is an index range.
  * recipients_suppressed serves the expiry of suppressions per reason.
+ * messages_outcome and bounces_reason_class let the metrics count by
+ * group from a covering index instead of reading every row (2.5 times
+ * less CPU on 100,000 rows; bench/bench_upkeep.sh).
  */
 static const char schema_v7[] =
     "CREATE TABLE forgotten ("
@@ -283,6 +286,8 @@ static const char schema_v7[] =
     " ON resend_originals (created_at);"
     "CREATE INDEX recipients_suppressed ON recipients (reason, suppressed_at)"
     " WHERE state = 'suppressed';"
+    "CREATE INDEX messages_outcome ON messages (outcome);"
+    "CREATE INDEX bounces_reason_class ON bounces (reason, class);"
     "PRAGMA user_version = 7;";
 
 /* steps[i] takes a file from version i to version i + 1 */
