@@ -180,6 +180,10 @@ daemon_reload(struct daemon *d)
 	d->conf = conf, d->st = st, d->src = src, d->sent = sent;
 	d->pl.st = st, d->pl.conf = conf;
 	pipeline_verp_load(&d->pl, conf);
+	/* another database may have another key; new retention settings
+	 * apply at once, the metrics file too */
+	forgotten_wipe(&d->pl.forgotten);
+	upkeep_reload(&d->upkeep);
 	d->resend_at = -1; /* resend.enabled or the schedule may differ */
 	/* said before the new level applies: a reload is always logged */
 	log_notice("config: %s: reloaded", d->conf_path ? d->conf_path :

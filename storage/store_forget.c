@@ -218,24 +218,6 @@ run_sql(struct store *st, const char *sql, const char *address,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* "name" with its double quotes doubled: an SQL identifier */
-static void
-quote_ident(char *dst, size_t size, const char *name)
-{
-	size_t o = 0;
-
-	if (size < 3)
-		return;
-	dst[o++] = '"';
-	for (; *name != '\0' && o + 3 < size; name++) {
-		if (*name == '"')
-			dst[o++] = '"';
-		dst[o++] = *name;
-	}
-	dst[o++] = '"';
-	dst[o] = '\0';
-}
-
 /* Every TEXT or BLOB column (or one without a type: it may hold either)
  * of every table of ours and of those added later. */
 static const char sql_columns[] =
@@ -251,7 +233,7 @@ sweep(struct store *st, const char *address,
     void (*fn)(void *arg, const char *what, int64_t n), void *arg)
 {
 	sqlite3_stmt *cols;
-	char t[300], c[300], sql[1024], what[600];
+	char *sql, *what;
 	int64_t n;
 	int rc = 0, step;
 
@@ -264,15 +246,22 @@ sweep(struct store *st, const char *address,
 
 		if (tn == NULL || cn == NULL)
 			continue;
-		quote_ident(t, sizeof(t), tn);
-		quote_ident(c, sizeof(c), cn);
-		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = bd_redact(%s,"
-		    " ?1) WHERE bd_mentions(%s, ?1)", t, c, c, c);
+		/* %w: the name as an identifier, its double quotes doubled
+		 * (https://www.sqlite.org/printf.html) */
+		sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" ="
+		    " bd_redact(\"%w\", ?1) WHERE bd_mentions(\"%w\", ?1)",
+		    tn, cn, cn, cn);
+		if (sql == NULL) {
+			rc = store_failx(st, "forget: out of memory");
+			break;
+		}
 		n = 0;
 		rc = run_sql(st, sql, address, NULL, 0, &n);
-		if (rc == 0 && n > 0 && fn != NULL) {
-			snprintf(what, sizeof(what), "%s.%s", tn, cn);
+		sqlite3_free(sql);
+		if (rc == 0 && n > 0 && fn != NULL &&
+		    (what = sqlite3_mprintf("%s.%s", tn, cn)) != NULL) {
 			fn(arg, what, n);
+			sqlite3_free(what);
 		}
 	}
 	if (rc == 0 && step != SQLITE_DONE)

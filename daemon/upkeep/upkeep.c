@@ -32,6 +32,16 @@ upkeep_deinit(struct upkeep *u)
 }
 
 void
+upkeep_reload(struct upkeep *u)
+{
+	upkeep_deinit(u);
+	memset(&u->plan, 0, sizeof(u->plan));
+	memset(u->removed, 0, sizeof(u->removed));
+	u->metrics_at = 0;
+	u->metrics_failed = false;
+}
+
+void
 upkeep_pass_ok(struct upkeep *u, int64_t now)
 {
 	u->last_pass = now;

@@ -29,6 +29,8 @@ struct upkeep {
 
 void upkeep_init(struct upkeep *u, int64_t now);
 void upkeep_deinit(struct upkeep *u);
+/* SIGHUP: every kind due again, the scan of cur/ and the metrics anew. */
+void upkeep_reload(struct upkeep *u);
 /* A pass stored everything it read (the metrics' last pass). */
 void upkeep_pass_ok(struct upkeep *u, int64_t now);
 /*
