@@ -155,10 +155,16 @@ step(struct daemon *d, int64_t now, int64_t *wake_r)
 	/* the round of a kind is over: say what it did, once */
 	if (n >= 0 && n < UPKEEP_LIMIT && job.task != UPKEEP_SUPPRESSIONS &&
 	    u->removed[job.task] > 0) {
-		log_info("retention: %s: %lld %s older than %us removed",
-		    upkeep_task_name(job.task), (long long)u->removed[job.task],
-		    job.task == UPKEEP_PROCESSED ? "files" : "rows",
-		    upkeep_keep(d->conf, job.task, job.reason));
+		if (job.task == UPKEEP_SENT) /* the line sent.keep always had */
+			log_info("sent: %lld copies older than %us pruned",
+			    (long long)u->removed[job.task],
+			    upkeep_keep(d->conf, job.task, job.reason));
+		else
+			log_info("retention: %s: %lld %s older than %us "
+			    "removed", upkeep_task_name(job.task),
+			    (long long)u->removed[job.task],
+			    job.task == UPKEEP_PROCESSED ? "files" : "rows",
+			    upkeep_keep(d->conf, job.task, job.reason));
 		u->removed[job.task] = 0;
 	}
 	return true;
