@@ -56,18 +56,22 @@ static const struct forget_step forget_steps[] = {
 	" AND r.recipient <> ?1)"},
     {"resends", "DELETE FROM resends WHERE recipient = ?1"},
     {"sent_recipients", "DELETE FROM sent_recipients WHERE address = ?1"},
-    /* bodies that name it: the copy or original goes whole (a body is
-     * not redacted: it would no longer be what was sent) */
-    {"sent_recipients", "DELETE FROM sent_recipients WHERE sent IN"
-			" (SELECT id FROM sent_messages"
-			" WHERE bd_mentions(body, ?1))"},
-    {"sent_messages", "DELETE FROM sent_messages"
-		      " WHERE bd_mentions(body, ?1)"},
-    {NULL, "UPDATE resends SET original = NULL WHERE original IN"
-	   " (SELECT id FROM resend_originals WHERE bd_mentions(body, ?1))"},
-    {"resend_originals", "DELETE FROM resend_originals"
-			 " WHERE bd_mentions(body, ?1)"},
     {NULL, "INSERT OR IGNORE INTO forgotten (hash, at) VALUES (?2, ?3)"},
+};
+
+/*
+ * Rows that go whole when a column of theirs names the address: a stored
+ * body is not redacted, it would no longer be what was sent. before runs
+ * first with ?1 = the row's id (what refers to it).
+ */
+struct forget_whole {
+	const char *table, *column, *before;
+};
+
+static const struct forget_whole forget_whole[] = {
+    {"sent_messages", "body", "DELETE FROM sent_recipients WHERE sent = ?1"},
+    {"resend_originals", "body",
+	"UPDATE resends SET original = NULL WHERE original = ?1"},
 };
 
 /* ---- the address as a whole word of its own ---- */
@@ -218,55 +222,321 @@ run_sql(struct store *st, const char *sql, const char *address,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Every TEXT or BLOB column (or one without a type: it may hold either)
- * of every table of ours and of those added later. */
-static const char sql_columns[] =
-    "SELECT m.name, p.name FROM sqlite_master m,"
-    " pragma_table_info(m.name) p WHERE m.type = 'table'"
-    " AND m.name NOT LIKE 'sqlite_%' AND (p.type = '' OR"
-    " upper(p.type) LIKE '%TEXT%' OR upper(p.type) LIKE '%CHAR%' OR"
-    " upper(p.type) LIKE '%CLOB%' OR upper(p.type) LIKE '%BLOB%')"
-    " ORDER BY m.name, p.cid";
+/*
+ * The sweep reads every TEXT and BLOB column of every table, which takes
+ * seconds on a big database. So it runs in two phases: first in a read
+ * transaction, which does not hold the daemon back (WAL: readers and the
+ * writer do not wait for each other), noting the rowids that mention the
+ * address and each table's largest rowid; then, in the write transaction,
+ * only those rows and the rows added since are looked at again. A column
+ * of a table WITHOUT ROWID is swept whole in the write transaction when
+ * the first phase found a mention in it: without a rowid, a row written
+ * between the two phases cannot be told from the others, so a mention
+ * written there into a column that had none is missed -- our tables
+ * that key rows by the address (recipients, sent_recipients) are in
+ * forget_steps[], which runs in the write transaction.
+ */
+struct sweep_col {
+	char *table, *column; /* owned */
+	bool rowid;	      /* a rowid table */
+	int64_t max;	      /* its largest rowid at the first phase;
+			       * WITHOUT ROWID: 1 when it mentions it */
+	char *hits;	      /* owned: the rowids, a JSON array */
+	size_t len, cap;
+};
 
-static int
-sweep(struct store *st, const char *address,
-    void (*fn)(void *arg, const char *what, int64_t n), void *arg)
+struct sweep {
+	struct sweep_col *v; /* owned */
+	size_t n, cap;
+};
+
+static void
+sweep_free(struct sweep *sw)
 {
-	sqlite3_stmt *cols;
-	char *sql, *what;
-	int64_t n;
-	int rc = 0, step;
+	size_t i;
 
+	for (i = 0; i < sw->n; i++) {
+		sqlite3_free(sw->v[i].table);
+		sqlite3_free(sw->v[i].column);
+		free(sw->v[i].hits);
+	}
+	free(sw->v);
+	memset(sw, 0, sizeof(*sw));
+}
+
+static void
+hit_add(struct sweep_col *c, int64_t rowid)
+{
+	char num[32];
+	int n = snprintf(num, sizeof(num), "%s%lld", c->len > 1 ? "," : "",
+	    (long long)rowid);
+
+	if (c->len + (size_t)n + 2 > c->cap) {
+		c->cap = c->cap * 2 + (size_t)n + 64;
+		c->hits = xreallocarray(c->hits, c->cap, 1);
+	}
+	memcpy(c->hits + c->len, num, (size_t)n);
+	c->len += (size_t)n;
+	c->hits[c->len] = ']';
+	c->hits[c->len + 1] = '\0';
+}
+
+/* Every TEXT or BLOB column (or one without a type: it may hold either)
+ * of every table of ours and of those added later; wr: WITHOUT ROWID
+ * (https://www.sqlite.org/pragma.html#pragma_table_list). */
+static const char sql_columns[] =
+    "SELECT t.name, p.name, t.wr FROM pragma_table_list t,"
+    " pragma_table_info(t.name) p WHERE t.schema = 'main'"
+    " AND t.type = 'table' AND t.name NOT LIKE 'sqlite_%' AND (p.type = ''"
+    " OR upper(p.type) LIKE '%TEXT%' OR upper(p.type) LIKE '%CHAR%' OR"
+    " upper(p.type) LIKE '%CLOB%' OR upper(p.type) LIKE '%BLOB%')"
+    " ORDER BY t.name, p.cid";
+
+/* Runs sql (a SELECT of one integer per row) with ?1 = address, calling
+ * back with each value. */
+static int
+each_int(struct store *st, const char *sql, const char *address,
+    void (*fn)(struct sweep_col *c, int64_t v), struct sweep_col *c)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return store_fail(st, "forget: scan");
+	if (sqlite3_bind_parameter_count(stmt) >= 1 &&
+	    store_bind_text(stmt, 1, address)) {
+		sqlite3_finalize(stmt);
+		return store_fail(st, "forget: scan");
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn(c, sqlite3_column_int64(stmt, 0));
+	if (rc != SQLITE_DONE)
+		store_fail(st, "forget: scan");
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+set_max(struct sweep_col *c, int64_t v)
+{
+	c->max = v;
+}
+
+/* The first phase, in a read transaction of its own. */
+static int
+scan(struct store *st, const char *address, struct sweep *sw)
+{
+	sqlite3_stmt *cols = NULL;
+	struct sweep_col *c;
+	char *sql;
+	int rc = 0, step = SQLITE_DONE;
+
+	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, "forget: begin");
 	if (sqlite3_prepare_v2(st->db, sql_columns, -1, &cols, NULL) !=
 	    SQLITE_OK)
-		return store_fail(st, "forget: columns");
+		rc = store_fail(st, "forget: columns");
 	while (rc == 0 && (step = sqlite3_step(cols)) == SQLITE_ROW) {
-		const char *tn = (const char *)sqlite3_column_text(cols, 0);
-		const char *cn = (const char *)sqlite3_column_text(cols, 1);
-
-		if (tn == NULL || cn == NULL)
-			continue;
-		/* %w: the name as an identifier, its double quotes doubled
-		 * (https://www.sqlite.org/printf.html) */
-		sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" ="
-		    " bd_redact(\"%w\", ?1) WHERE bd_mentions(\"%w\", ?1)",
-		    tn, cn, cn, cn);
-		if (sql == NULL) {
+		if (sw->n == sw->cap) {
+			sw->cap = sw->cap * 2 + 16;
+			sw->v = xreallocarray(sw->v, sw->cap, sizeof(*sw->v));
+		}
+		c = &sw->v[sw->n++];
+		memset(c, 0, sizeof(*c));
+		c->table = sqlite3_mprintf("%s", sqlite3_column_text(cols, 0));
+		c->column = sqlite3_mprintf("%s", sqlite3_column_text(cols, 1));
+		c->rowid = sqlite3_column_int(cols, 2) == 0;
+		c->hits = xstrdup("[]");
+		c->len = 1;
+		c->cap = 3;
+		if (c->table == NULL || c->column == NULL) {
 			rc = store_failx(st, "forget: out of memory");
 			break;
 		}
-		n = 0;
-		rc = run_sql(st, sql, address, NULL, 0, &n);
-		sqlite3_free(sql);
-		if (rc == 0 && n > 0 && fn != NULL &&
-		    (what = sqlite3_mprintf("%s.%s", tn, cn)) != NULL) {
-			fn(arg, what, n);
-			sqlite3_free(what);
+		if (!c->rowid) {
+			/* swept again only when it mentions it now: there
+			 * is no rowid to tell a later row by */
+			sql = sqlite3_mprintf("SELECT 1 FROM \"%w\" WHERE"
+			    " bd_mentions(\"%w\", ?1) LIMIT 1", c->table,
+			    c->column);
+			rc = sql == NULL ? -1 :
+			    each_int(st, sql, address, set_max, c);
+			sqlite3_free(sql);
+			continue;
 		}
+		/* %w: the name as an identifier, its double quotes doubled
+		 * (https://www.sqlite.org/printf.html) */
+		sql = sqlite3_mprintf("SELECT max(rowid) FROM \"%w\"", c->table);
+		rc = sql == NULL ? -1 : each_int(st, sql, NULL, set_max, c);
+		sqlite3_free(sql);
+		sql = sqlite3_mprintf("SELECT rowid FROM \"%w\" WHERE"
+		    " bd_mentions(\"%w\", ?1)", c->table, c->column);
+		if (rc == 0)
+			rc = sql == NULL ? -1 :
+			    each_int(st, sql, address, hit_add, c);
+		sqlite3_free(sql);
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = store_fail(st, "forget: columns");
 	sqlite3_finalize(cols);
+	(void)sqlite3_exec(st->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
+	    NULL);
+	return rc;
+}
+
+/* The statement of sql, its ?1 the address, ?2 the hits, ?3 the max. */
+static sqlite3_stmt *
+prepare_col(struct store *st, const char *sql, const char *address,
+    const struct sweep_col *c)
+{
+	sqlite3_stmt *stmt;
+
+	if (sql == NULL) {
+		store_failx(st, "forget: out of memory");
+		return NULL;
+	}
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		store_fail(st, "forget");
+		return NULL;
+	}
+	if (store_bind_text(stmt, 1, address) ||
+	    (c->rowid && (store_bind_text(stmt, 2, c->hits) ||
+	    sqlite3_bind_int64(stmt, 3, c->max)))) {
+		store_fail(st, "forget");
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
+	return stmt;
+}
+
+/* The rows of the first phase, and those added since */
+#define AGAIN                                                                  \
+	"(rowid IN (SELECT value FROM json_each(?2)) OR rowid > ?3)"
+
+static const struct forget_whole *
+whole_of(const struct sweep_col *c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(forget_whole) / sizeof(forget_whole[0]); i++)
+		if (strcmp(forget_whole[i].table, c->table) == 0 &&
+		    strcmp(forget_whole[i].column, c->column) == 0)
+			return &forget_whole[i];
+	return NULL;
+}
+
+/* A row that goes whole: what refers to it, then the row. */
+static int
+drop_row(struct store *st, const struct sweep_col *c,
+    const struct forget_whole *w, int64_t id)
+{
+	sqlite3_stmt *stmt;
+	char *sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE rowid = ?1",
+	    c->table);
+	const char *const texts[2] = {w->before, sql};
+	int i, rc = 0;
+
+	for (i = 0; i < 2 && rc == 0; i++) {
+		if (texts[i] == NULL ||
+		    sqlite3_prepare_v2(st->db, texts[i], -1, &stmt, NULL) !=
+		    SQLITE_OK) {
+			rc = texts[i] == NULL ? store_failx(st, "forget: out of"
+			    " memory") : store_fail(st, "forget");
+			break;
+		}
+		if (sqlite3_bind_int64(stmt, 1, id) ||
+		    sqlite3_step(stmt) != SQLITE_DONE)
+			rc = store_fail(st, "forget");
+		sqlite3_finalize(stmt);
+	}
+	sqlite3_free(sql);
+	return rc;
+}
+
+/* The second phase for one column: rows whole, or mentions redacted. */
+static int
+sweep_col(struct store *st, const char *address, const struct sweep_col *c,
+    int64_t *n_r)
+{
+	const struct forget_whole *w = c->rowid ? whole_of(c) : NULL;
+	sqlite3_stmt *stmt;
+	int64_t *ids = NULL;
+	size_t nids = 0, cap = 0, i;
+	char *sql;
+	int rc = 0, step;
+
+	*n_r = 0;
+	if (!c->rowid && c->max == 0) /* no mention at the first phase */
+		return 0;
+	if (w == NULL) {
+		sql = c->rowid ? sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" ="
+		    " bd_redact(\"%w\", ?1) WHERE " AGAIN " AND"
+		    " bd_mentions(\"%w\", ?1)", c->table, c->column, c->column,
+		    c->column) : sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" ="
+		    " bd_redact(\"%w\", ?1) WHERE bd_mentions(\"%w\", ?1)",
+		    c->table, c->column, c->column, c->column);
+		stmt = prepare_col(st, sql, address, c);
+		sqlite3_free(sql);
+		if (stmt == NULL)
+			return -1;
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			rc = store_fail(st, "forget");
+		else
+			*n_r = sqlite3_changes64(st->db);
+		sqlite3_finalize(stmt);
+		return rc;
+	}
+	/* the ids first: the deletes change the table being read */
+	sql = sqlite3_mprintf("SELECT rowid FROM \"%w\" WHERE " AGAIN
+	    " AND bd_mentions(\"%w\", ?1)", c->table, c->column);
+	stmt = prepare_col(st, sql, address, c);
+	sqlite3_free(sql);
+	if (stmt == NULL)
+		return -1;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (nids == cap) {
+			cap = cap * 2 + 16;
+			ids = xreallocarray(ids, cap, sizeof(*ids));
+		}
+		ids[nids++] = sqlite3_column_int64(stmt, 0);
+	}
+	if (step != SQLITE_DONE)
+		rc = store_fail(st, "forget");
+	sqlite3_finalize(stmt);
+	for (i = 0; rc == 0 && i < nids; i++)
+		rc = drop_row(st, c, w, ids[i]);
+	free(ids);
+	if (rc == 0)
+		*n_r = (int64_t)nids;
+	return rc;
+}
+
+static int
+sweep(struct store *st, const char *address, const struct sweep *sw,
+    void (*fn)(void *arg, const char *what, int64_t n), void *arg)
+{
+	char *what;
+	int64_t n;
+	size_t i;
+	int pass, rc = 0;
+
+	/* the rows that go whole first, then the redactions */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; rc == 0 && i < sw->n; i++) {
+			const struct sweep_col *c = &sw->v[i];
+			bool whole = c->rowid && whole_of(c) != NULL;
+
+			if (whole != (pass == 0))
+				continue;
+			rc = sweep_col(st, address, c, &n);
+			if (rc == 0 && n > 0 && fn != NULL &&
+			    (what = sqlite3_mprintf(whole ? "%s" : "%s.%s",
+			    c->table, c->column)) != NULL) {
+				fn(arg, what, n);
+				sqlite3_free(what);
+			}
+		}
+	}
 	return rc;
 }
 
@@ -276,6 +546,7 @@ store_forget(struct store *st, const char *address, const char *hash,
     void *arg)
 {
 	char low[STORE_ADDR_MAX + 1];
+	struct sweep sw = {0};
 	int64_t n;
 	size_t i;
 	int rc = 0;
@@ -285,8 +556,13 @@ store_forget(struct store *st, const char *address, const char *hash,
 		return store_failx(st, "forget: not an address");
 	snprintf(low, sizeof(low), "%s", address);
 	str_lower(low);
-	if (register_functions(st) == -1 || store_begin(st) == -1)
+	if (register_functions(st) == -1)
 		return -1;
+	/* the long read, without the write lock */
+	if (scan(st, low, &sw) == -1 || store_begin(st) == -1) {
+		sweep_free(&sw);
+		return -1;
+	}
 	/* checked at COMMIT: an original goes before the resends naming it
 	 * (https://www.sqlite.org/pragma.html#pragma_defer_foreign_keys) */
 	if (sqlite3_exec(st->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL,
@@ -301,7 +577,8 @@ store_forget(struct store *st, const char *address, const char *hash,
 			fn(arg, forget_steps[i].what, n);
 	}
 	if (rc == 0)
-		rc = sweep(st, low, fn, arg);
+		rc = sweep(st, low, &sw, fn, arg);
+	sweep_free(&sw);
 	if (rc == -1) {
 		store_rollback(st);
 		return -1;
