@@ -55,12 +55,12 @@ upkeep_pass_ok(struct upkeep *u, int64_t now)
  * left it; -1 when cur/ cannot be read.
  */
 static int64_t
-processed(struct upkeep *u, const char *maildir, int64_t before)
+processed(struct upkeep *u, const char *maildir, int64_t before, bool *more)
 {
 	char path[4096];
-	struct dirent *de;
+	struct dirent *de = NULL;
 	struct stat sb;
-	int64_t n = 0;
+	int64_t n = 0, seen = 0;
 
 	if (u->cur == NULL) {
 		snprintf(path, sizeof(path), "%s/cur", maildir);
@@ -70,7 +70,10 @@ processed(struct upkeep *u, const char *maildir, int64_t before)
 		}
 	}
 	errno = 0;
-	while (n < UPKEEP_LIMIT && (de = readdir(u->cur)) != NULL) {
+	/* at most UPKEEP_LIMIT removed and 10 times as many looked at per
+	 * step: a big cur/ of recent files is read over several steps */
+	while (n < UPKEEP_LIMIT && seen++ < 10 * UPKEEP_LIMIT &&
+	    (de = readdir(u->cur)) != NULL) {
 		if (de->d_name[0] == '.' ||
 		    !maildir_name_has_flag(de->d_name, 'S'))
 			continue;
@@ -84,7 +87,8 @@ processed(struct upkeep *u, const char *maildir, int64_t before)
 			log_warn("retention: %s/cur/%s", maildir, de->d_name);
 		errno = 0;
 	}
-	if (n < UPKEEP_LIMIT) { /* the end of cur/: the round is over */
+	*more = de != NULL;
+	if (!*more) { /* the end of cur/: the round is over */
 		closedir(u->cur);
 		u->cur = NULL;
 	}
@@ -100,9 +104,10 @@ log_expired(void *arg, const char *address)
 	    address, reason_name(*r));
 }
 
-/* Runs job: the number done, or -1 (logged). */
+/* Runs job: the number done, or -1 (logged); *more when it stopped
+ * before the end of what is due. */
 static int64_t
-run(struct daemon *d, const struct upkeep_job *job)
+run(struct daemon *d, const struct upkeep_job *job, bool *more)
 {
 	static const enum store_purge purge[] = {
 	    [UPKEEP_MESSAGES] = STORE_PURGE_MESSAGES,
@@ -116,7 +121,8 @@ run(struct daemon *d, const struct upkeep_job *job)
 
 	switch (job->task) {
 	case UPKEEP_PROCESSED:
-		return processed(&d->upkeep, d->conf->maildir, job->before);
+		return processed(&d->upkeep, d->conf->maildir, job->before,
+		    more);
 	case UPKEEP_SUPPRESSIONS:
 		rc = store_expire_suppressions(d->st, reason_name(r),
 		    job->before, UPKEEP_LIMIT, log_expired, &r, &n);
@@ -128,6 +134,7 @@ run(struct daemon *d, const struct upkeep_job *job)
 		    UPKEEP_LIMIT, &n);
 		break;
 	}
+	*more = n >= UPKEEP_LIMIT;
 	if (rc == -1) {
 		/* busy: another writer; tried again in UPKEEP_RETRY */
 		if (!daemon_store_fatal(d))
@@ -144,16 +151,17 @@ step(struct daemon *d, int64_t now, int64_t *wake_r)
 {
 	struct upkeep *u = &d->upkeep;
 	struct upkeep_job job;
+	bool more = false;
 	int64_t n;
 
 	if (!upkeep_next(d->conf, &u->plan, now, &job, wake_r))
 		return false;
-	n = run(d, &job);
-	upkeep_done(&u->plan, &job, n, n < 0, now);
+	n = run(d, &job, &more);
+	upkeep_done(&u->plan, &job, more ? UPKEEP_LIMIT : n, n < 0, now);
 	if (n > 0 && job.task != UPKEEP_SUPPRESSIONS)
 		u->removed[job.task] += n;
 	/* the round of a kind is over: say what it did, once */
-	if (n >= 0 && n < UPKEEP_LIMIT && job.task != UPKEEP_SUPPRESSIONS &&
+	if (n >= 0 && !more && job.task != UPKEEP_SUPPRESSIONS &&
 	    u->removed[job.task] > 0) {
 		if (job.task == UPKEEP_SENT) /* the line sent.keep always had */
 			log_info("sent: %lld copies older than %us pruned",
