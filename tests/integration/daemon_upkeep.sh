@@ -160,3 +160,40 @@ check
 [ "$(metric_sum bounced_bounces_total)" = "$total" ] || fail "bounces_total went down"
 [ "$(sql bounced.db 'SELECT count(*) FROM pragma_foreign_key_check')" = 0 ] || fail "foreign keys broken"
 echo "retention: messages, bounces and cur/ purged, $nsup suppressions expired, states and totals kept"
+
+# the daemon (not --once): it purges at its start what is old by then, and
+# rewrites the metrics file on its timer with the totals grown
+sed -i 's/^  file: bounced.prom$/  file: bounced.prom\n  interval: 5s/' bounced.yaml
+grep -q 'interval: 5s' bounced.yaml || fail "no interval in the configuration"
+check
+tot0=$(metric_sum bounced_messages_total)
+n0=$(sql bounced.db "SELECT total(n) FROM purged_counts WHERE kind = 'messages'")
+for f in $(ls sent | head -n 5); do
+	{ printf 'X-Third: 1\n'; cat "sent/$f"; } >"md/tmp/$f" && mv "md/tmp/$f" "md/new/$f"
+done
+# recorded now; the daemon started two days later purges them at once
+"$bounced" --once -c bounced.yaml 2>log4 || { cat log4; fail "fourth run"; }
+[ "$(sql bounced.db 'SELECT count(*) FROM messages')" = 5 ] || fail "5 new messages not recorded"
+BOUNCED_TEST_TIME_OFFSET=$((2 * 86400)) "$bounced" -c bounced.yaml 2>log5 &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true' EXIT
+wait_for 20 grep -q 'started' log5 || fail "the daemon did not start"
+purged() {
+	[ "$(sqlite3 -readonly bounced.db "SELECT total(n) FROM purged_counts WHERE kind = 'messages'")" = "$(echo "$n0 + 5" | bc)" ]
+}
+wait_for 30 purged || fail "the 5 new messages were not purged by the running daemon"
+rewritten() {
+	check && [ "$(metric_sum bounced_messages_total)" = $((tot0 + 5)) ] &&
+	    [ "$(metric_sum bounced_bounces_total)" -gt "$total" ]
+}
+wait_for 30 rewritten || fail "the metrics file was not rewritten with the new totals"
+[ "$(sql bounced.db 'SELECT count(*) FROM messages')" = 0 ] || fail "messages left"
+first=$(stat -c %Y bounced.prom)
+wait_for 15 sh -c "[ \$(stat -c %Y bounced.prom) -gt $first ]" ||
+    fail "the metrics file was not written again within 15 s (interval 5s)"
+check
+kill "$pid"
+wait "$pid" || fail "the daemon did not stop cleanly"
+trap - EXIT
+grep -q 'retention: processed: 5 files older than 3600s removed' log5 || fail "cur/ not purged by the daemon"
+echo "daemon: 5 messages recorded, then purged by the running daemon; metrics rewritten on its timer"
