@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/xmalloc.h"
-
 #include "cli.h"
+#include "common/xmalloc.h"
 
 #define OPTS_DB                                                                \
 	(OPT_BIT(OPT_DB) | OPT_BIT(OPT_CONFIG) | OPT_BIT(OPT_JSON) |           \
@@ -21,24 +20,31 @@ static const struct verb {
 	unsigned opts;   /* OPT_BIT()s it takes besides OPTS_DB */
 	const char *arg; /* its one operand, "address" (ADDR) or "resend
 			  * id" (ID), for messages; NULL: none */
-	int nargs;	 /* operands after the verb: 0, 1 or 2 (verp);
-			  * -1: one or more (forget) */
+	int nargs;	 /* operands after the verb: 0, 1 or 2 (verp); -1:
+			  * one or more (check, forget) */
 } verbs[] = {
     {"status", cmd_status, 0, "address", 1},
     {"history", cmd_history, 0, "address", 1},
     {"list", cmd_list,
 	OPT_BIT(OPT_STATE) | OPT_BIT(OPT_REASON) | OPT_BIT(OPT_DOMAIN) |
-	    OPT_BIT(OPT_SINCE),
+	    OPT_BIT(OPT_SINCE) | OPT_BIT(OPT_LIMIT) | OPT_BIT(OPT_AFTER),
 	NULL, 0},
     {"stats", cmd_stats, OPT_BIT(OPT_BY) | OPT_BIT(OPT_SINCE), NULL, 0},
-    {"suppress", cmd_suppress, OPT_BIT(OPT_NOTE), "address", 1},
-    {"unsuppress", cmd_unsuppress, OPT_BIT(OPT_NOTE), "address", 1},
+    {"suppress", cmd_suppress,
+	OPT_BIT(OPT_NOTE) | OPT_BIT(OPT_REASON) | OPT_BIT(OPT_SOURCE) |
+	    OPT_BIT(OPT_FROM),
+	"address", 1},
+    {"unsuppress", cmd_unsuppress,
+	OPT_BIT(OPT_NOTE) | OPT_BIT(OPT_REASON) | OPT_BIT(OPT_SOURCE) |
+	    OPT_BIT(OPT_FROM),
+	"address", 1},
     {"resends", cmd_resends, OPT_BIT(OPT_STATE), NULL, 0},
     {"resend-now", cmd_resend_now, 0, "resend id", 1},
     {"cancel", cmd_cancel, 0, "resend id", 1},
     {"sent", cmd_sent, 0, "address or Message-ID", 1},
     {"verp", cmd_verp, 0, "sign ADDR or check RETURN-PATH", 2},
-    /* -1: one or more operands */
+    {"check", cmd_check, 0, "address", -1},
+    {"export", cmd_export, OPT_BIT(OPT_POSTFIX), NULL, 0},
     {"forget", cmd_forget, 0, "address", -1},
     {"forgotten", cmd_forgotten, 0, "address", 1},
 };
@@ -61,6 +67,11 @@ static const struct opt_def {
     {"--note", OPT_NOTE, true},
     {"-h", OPT_HELP, false},
     {"--help", OPT_HELP, false},
+    {"--postfix", OPT_POSTFIX, false},
+    {"--from", OPT_FROM, true},
+    {"--source", OPT_SOURCE, true},
+    {"--limit", OPT_LIMIT, true},
+    {"--after", OPT_AFTER, true},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -78,9 +89,21 @@ usage(FILE *out)
 	      "       bouncectl list [--state active|soft|suppressed] "
 	      "[--reason R]\n"
 	      "                      [--domain D] [--since T]\n"
+	      "                      [--limit N [--after CURSOR]]  a page "
+	      "by address\n"
 	      "       bouncectl stats [--by reason|domain|day] [--since T]\n"
-	      "       bouncectl suppress ADDR [--note TEXT]\n"
-	      "       bouncectl unsuppress ADDR [--note TEXT]\n"
+	      "       bouncectl stats --by sender|campaign|remote_mta "
+	      "[--since T]\n"
+	      "       bouncectl suppress ADDR [--reason R] [--source S] "
+	      "[--note TEXT]\n"
+	      "       bouncectl unsuppress ADDR [--reason R] [--source S] "
+	      "[--note TEXT]\n"
+	      "       bouncectl suppress|unsuppress --from FILE|- [--reason "
+	      "R] [--source S]\n"
+	      "                      [--note TEXT]  one address per line, or "
+	      "CSV with a\n"
+	      "                      header naming address (Mailgun's "
+	      "exports): one transaction\n"
 	      "       bouncectl resends [--state S]    the resend queue, "
 	      "newest first\n"
 	      "       bouncectl resend-now ID          a waiting resend: "
@@ -89,12 +112,6 @@ usage(FILE *out)
 	      "cancelled\n"
 	      "       bouncectl sent ADDR|MESSAGE-ID   the copies of what we "
 	      "sent (sent:)\n"
-	      "       bouncectl forget ADDR...         erase each address "
-	      "everywhere, keep its\n"
-	      "                                        keyed hash (still "
-	      "suppressed)\n"
-	      "       bouncectl forgotten ADDR         exit 0 when it was "
-	      "forgotten, 1 when not\n"
 	      "       bouncectl [-c CONFIG] verp sign ADDR\n"
 	      "                                        the signed return path "
 	      "for ADDR\n"
@@ -103,6 +120,17 @@ usage(FILE *out)
 	      "(exit 0 valid,\n"
 	      "                                        1 expired, forged or "
 	      "none, 2 error)\n"
+	      "       bouncectl check ADDR...          may each be mailed? "
+	      "(exit 0 all may,\n"
+	      "                                        1 one is suppressed)\n"
+	      "       bouncectl export --postfix       the suppressed as a "
+	      "postmap(1) map\n"
+	      "       bouncectl forget ADDR...         erase each address "
+	      "everywhere, keep its\n"
+	      "                                        keyed hash (still "
+	      "suppressed)\n"
+	      "       bouncectl forgotten ADDR         exit 0 when it was "
+	      "forgotten, 1 when not\n"
 	      "options of the database verbs, before or after the verb:\n"
 	      "  -d DB | -c CONFIG   the database, or the bounced.yaml naming "
 	      "it (default:\n"
@@ -118,8 +146,11 @@ usage(FILE *out)
 	      "                cancelled\n"
 	      "exit: 0 done, 1 no record (status, history, sent), no waiting "
 	      "resend ID\n"
-	      "      (resend-now, cancel) or a file failed (parse), 2 usage "
-	      "error,\n"
+	      "      (resend-now, cancel), a file failed (parse), lines were "
+	      "not\n"
+	      "      imported (--from), a suppressed address (check) or an "
+	      "address\n"
+	      "      left out (export), 2 usage error,\n"
 	      "      3 database or configuration problem\n",
 	    out);
 }
@@ -206,9 +237,9 @@ parse_args(int argc, char **argv, struct cli_args *a)
 		else if (!opts_done && s[0] == '-' && s[1] != '\0') {
 			if (parse_opt(argc, argv, &i, a) < 0)
 				return -1;
-		} else if (nops++ == 0) {
+		} else if (nops++ == 0)
 			a->verb = s;
-		} else {
+		else {
 			a->ops[a->nops++] = s;
 			if (nops == 2)
 				a->addr = s;
@@ -242,18 +273,24 @@ check_args(const struct verb *v, const struct cli_args *a, int nops)
 		    stderr);
 		return -1;
 	}
-	if (v->nargs == -1) {
-		if (nops >= 2)
+	if (v->nargs < 0 && nops < 2) {
+		fprintf(
+		    stderr, "bouncectl: %s: needs an %s\n", v->name, v->arg);
+		return -1;
+	}
+	/* --from FILE stands for the ADDR operand */
+	if (a->opt[OPT_FROM] != NULL) {
+		if (nops == 1)
 			return 0;
-		fprintf(stderr, "bouncectl: %s: needs an %s\n", v->name,
-		    v->arg);
+		fprintf(stderr, "bouncectl: %s: --from or an address, not "
+				"both\n", v->name);
 		return -1;
 	}
 	if (v->nargs > 1 && nops != v->nargs + 1) {
 		fprintf(stderr, "bouncectl: %s: needs %s\n", v->name, v->arg);
 		return -1;
 	}
-	if (v->nargs <= 1 && v->arg != NULL && nops != 2) {
+	if (v->nargs >= 0 && v->nargs <= 1 && v->arg != NULL && nops != 2) {
 		if (nops < 2)
 			fprintf(stderr, "bouncectl: %s: needs %s %s\n", v->name,
 			    v->arg[0] == 'a' ? "an" : "a", v->arg);
@@ -281,27 +318,14 @@ verb_find(const char *name)
 }
 
 /* The database verbs, and help or a usage error for the rest. */
-static int run_verb(int argc, char **argv, struct cli_args *a);
-
 static int
-run_db_verb(int argc, char **argv)
-{
-	struct cli_args a;
-	int rc = run_verb(argc, argv, &a);
-
-	free(a.ops);
-	return rc;
-}
-
-static int
-run_verb(int argc, char **argv, struct cli_args *ap)
+db_verb(int argc, char **argv, struct cli_args *ap)
 {
 	struct cli_args a;
 	const struct verb *v;
 	int nops = parse_args(argc, argv, &a);
 
-	*ap = a; /* for its ops array, freed by the caller */
-
+	ap->ops = a.ops;
 	if (nops < 0)
 		return CLI_USAGE;
 	if (a.opt[OPT_HELP] != NULL ||
@@ -331,6 +355,16 @@ run_verb(int argc, char **argv, struct cli_args *ap)
 		: a.opt[OPT_CSV] != NULL ? OUT_CSV
 					 : OUT_TABLE;
 	return v->run(&a);
+}
+
+static int
+run_db_verb(int argc, char **argv)
+{
+	struct cli_args a = {0};
+	int rc = db_verb(argc, argv, &a);
+
+	free(a.ops);
+	return rc;
 }
 
 int

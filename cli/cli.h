@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "lifecycle/lifecycle.h"
 #include "output.h"
 
 /*
@@ -36,6 +37,12 @@ enum cli_opt {
 	OPT_BY,     /* --by G */
 	OPT_NOTE,   /* --note TEXT */
 	OPT_HELP,   /* -h, --help */
+	/* --postfix (export) */
+	OPT_POSTFIX,
+	OPT_FROM,   /* --from FILE (suppress, unsuppress) */
+	OPT_SOURCE, /* --source TEXT (suppress, unsuppress) */
+	OPT_LIMIT,  /* --limit N (list) */
+	OPT_AFTER,  /* --after CURSOR (list) */
 	OPT_COUNT
 };
 
@@ -52,8 +59,9 @@ struct cli_args {
 	 * NULL when the option is absent */
 	const char *opt[OPT_COUNT];
 	enum out_format fmt;
-	/* every operand after the verb, in order (forget ADDR...); the
-	 * array owned by the parser, the strings borrowed from argv */
+	/* owned array, borrowed strings (argv): every operand after the
+	 * verb, for the verbs that take a list (check ADDR..., forget
+	 * ADDR...) */
 	const char **ops;
 	int nops;
 };
@@ -71,6 +79,22 @@ int cmd_list(const struct cli_args *a);
 int cmd_stats(const struct cli_args *a);
 int cmd_suppress(const struct cli_args *a);
 int cmd_unsuppress(const struct cli_args *a);
+/* cmd_mgmt.c (issue 15 item 5): suppress/unsuppress --from FILE, and
+ * list --limit N --after CURSOR */
+int cmd_override_from(const struct cli_args *a, enum rcpt_override o);
+int cmd_list_page(const struct cli_args *a);
+/* --reason, --source, --note of suppress and unsuppress: 0, or -1 after
+ * printing why one cannot be stored (too long) */
+int cli_override_texts(const struct cli_args *a);
+/* A malloc'd copy of such a text as it is stored: ill-formed UTF-8
+ * replaced (str_utf8_clean()), control characters blanked; NULL for
+ * NULL */
+char *cli_override_text(const char *s);
+/* cmd_db.c: list's filter options into *f (*domain_r owns f->domain;
+ * the caller frees it). 0, or -1 after printing why. */
+struct store_list_filter;
+int list_filter(const struct cli_args *a, struct store_list_filter *f,
+    char **domain_r);
 /* cmd_resend.c: the resend queue, the same way */
 int cmd_resends(const struct cli_args *a);
 int cmd_resend_now(const struct cli_args *a);
@@ -84,6 +108,10 @@ int cmd_forget(const struct cli_args *a);
 int cmd_forgotten(const struct cli_args *a);
 /* cmd_verp.c: verp sign ADDR, verp check RETURN-PATH (exit 0, 1, 2) */
 int cmd_verp(const struct cli_args *a);
+/* cmd_check.c: check ADDR... (exit 1 when one is suppressed); export
+ * --postfix, a map for postmap(1) (exit 1 when an address was left out) */
+int cmd_check(const struct cli_args *a);
+int cmd_export(const struct cli_args *a);
 
 /* ---- cmd_db.c, for every database verb ---- */
 

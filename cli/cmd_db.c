@@ -20,6 +20,7 @@
 #include "common/xmalloc.h"
 #include "config/config.h"
 #include "storage/store.h"
+#include "storage/store_mgmt.h"
 
 void
 cli_print_lines(const char *text)
@@ -313,13 +314,14 @@ cmd_history(const struct cli_args *a)
 {
 	/* a readable subset; --json and --csv have every column */
 	static const char *const cols[] = {"at", "kind", "action", "status",
-	    "reason", "class", "diagnostic", "note", NULL};
+	    "reason", "class", "diagnostic", "note", "original_from",
+	    "campaign", NULL};
 
 	return addr_query(a, store_query_history, 0, cols);
 }
 
 /* Fills *f from list's options; *domain_r owns f->domain. -1 printed. */
-static int
+int
 list_filter(
     const struct cli_args *a, struct store_list_filter *f, char **domain_r)
 {
@@ -359,6 +361,8 @@ cmd_list(const struct cli_args *a)
 	int qrc;
 	long n;
 
+	if (a->opt[OPT_LIMIT] != NULL || a->opt[OPT_AFTER] != NULL)
+		return cmd_list_page(a);
 	if (list_filter(a, &f, &domain) < 0)
 		return CLI_USAGE;
 	if (cli_db_open(a, STORE_RDONLY, &db) < 0) {
@@ -379,7 +383,13 @@ static const struct {
     {"reason", STATS_REASON},
     {"domain", STATS_DOMAIN},
     {"day", STATS_DAY},
+    /* only with --by: stats alone shows the three above */
+    {"sender", STATS_SENDER},
+    {"campaign", STATS_CAMPAIGN},
+    {"remote_mta", STATS_REMOTE_MTA},
 };
+
+#define NGROUPINGS_ALL 3
 
 #define NGROUPINGS (int)(sizeof(groupings) / sizeof(groupings[0]))
 
@@ -405,8 +415,10 @@ stats_by(const struct cli_args *a)
 	for (i = 0; i < NGROUPINGS; i++)
 		if (strcmp(s, groupings[i].name) == 0)
 			return i;
-	fprintf(
-	    stderr, "bouncectl: --by: %s: not one of reason, domain, day\n", s);
+	fprintf(stderr,
+	    "bouncectl: --by: %s: not one of reason, domain, day, sender, "
+	    "campaign, remote_mta\n",
+	    s);
 	return -2;
 }
 
@@ -427,7 +439,7 @@ cmd_stats(const struct cli_args *a)
 	if (cli_db_open(a, STORE_RDONLY, &db) < 0)
 		return CLI_DB;
 	for (i = 0; i < NGROUPINGS && n >= 0; i++) {
-		if (by >= 0 && i != by)
+		if ((by >= 0 && i != by) || (by < 0 && i >= NGROUPINGS_ALL))
 			continue;
 		if (by < 0 && i > 0)
 			putchar('\n');
@@ -443,19 +455,27 @@ static int
 override(const struct cli_args *a, enum rcpt_override o)
 {
 	struct store_rows *rows = NULL;
+	struct store_override_in in = { .o = o };
 	struct cli_db db;
-	char *addr;
+	char *addr, *texts[3] = { NULL, NULL, NULL };
 	int qrc;
 	long n = -1;
 
+	if (cli_override_texts(a) < 0)
+		return CLI_USAGE;
+	if (a->opt[OPT_FROM] != NULL)
+		return cmd_override_from(a, o);
 	if ((addr = addr_arg(a)) == NULL)
 		return CLI_USAGE;
 	if (cli_db_open(a, STORE_RDWR, &db) < 0) {
 		free(addr);
 		return CLI_DB;
 	}
-	if (store_override(
-		db.st, addr, o, (int64_t)time(NULL), a->opt[OPT_NOTE]) < 0)
+	in.address = addr;
+	in.reason = texts[0] = cli_override_text(a->opt[OPT_REASON]);
+	in.source = texts[1] = cli_override_text(a->opt[OPT_SOURCE]);
+	in.note = texts[2] = cli_override_text(a->opt[OPT_NOTE]);
+	if (store_override_ex(db.st, &in, (int64_t)time(NULL)) < 0)
 		cli_db_error(&db);
 	else {
 		qrc = store_query_status(db.st, addr, &rows);
@@ -463,6 +483,8 @@ override(const struct cli_args *a, enum rcpt_override o)
 	}
 	cli_db_close(&db);
 	free(addr);
+	for (int i = 0; i < 3; i++)
+		free(texts[i]);
 	return n < 0 ? CLI_DB : CLI_OK;
 }
 

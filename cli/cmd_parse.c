@@ -14,11 +14,12 @@
 #include "cli.h"
 #include "common/readfile.h"
 #include "json.h"
+#include "mail/report_attr.h"
 
 
 static void
 print_json(const char *file, struct report *rep, size_t i,
-    const struct verdict *v)
+    const struct verdict *v, const struct report_attr *at)
 {
 	const struct report_rcpt *r = &rep->rcpt[i];
 	bool first = true;
@@ -64,6 +65,18 @@ print_json(const char *file, struct report *rep, size_t i,
 	json_string(stdout, report_utf8(rep, r->remote_mta));
 	json_key(stdout, &first, "original_message_id");
 	json_string(stdout, report_utf8(rep, rep->original.message_id));
+	/* issue 15 item 4: what else identifies the original (the daemon
+	 * also keeps the headers attribution.headers names) */
+	json_key(stdout, &first, "original_from");
+	json_string(stdout, at->from);
+	json_key(stdout, &first, "original_sender");
+	json_string(stdout, at->sender);
+	json_key(stdout, &first, "original_envelope_id");
+	json_string(stdout, at->envelope_id);
+	json_key(stdout, &first, "original_subject");
+	json_string(stdout, at->subject);
+	json_key(stdout, &first, "original_list_id");
+	json_string(stdout, at->list_id);
 	json_key(stdout, &first, "rule");
 	json_string(stdout, v->rule);
 	json_key(stdout, &first, "layer");
@@ -155,6 +168,7 @@ cmd_parse(int argc, char **argv, bool explain)
 	for (; i < argc; i++) {
 		const char *file = argv[i], *err = NULL;
 		struct report *rep = NULL;
+		struct report_attr at;
 		unsigned char *buf;
 		size_t len, k;
 
@@ -169,6 +183,7 @@ cmd_parse(int argc, char **argv, bool explain)
 			failed = 1;
 			continue;
 		}
+		report_attr(rep, NULL, 0, &at);
 		for (k = 0; k < rep->nrcpt; k++) {
 			struct verdict v;
 
@@ -176,7 +191,7 @@ cmd_parse(int argc, char **argv, bool explain)
 			if (explain)
 				print_explain(file, rep, k, &v);
 			else if (json)
-				print_json(file, rep, k, &v);
+				print_json(file, rep, k, &v, &at);
 			else
 				print_text(file, rep, k, &v);
 		}

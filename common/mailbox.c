@@ -194,3 +194,31 @@ mailbox_valid(const char *s, size_t len)
 		return false;
 	return mail_domain(s + l + 1, len - l - 1);
 }
+
+int
+mailbox_key(const char *s, size_t len, char *key, size_t size)
+{
+	const char *at = NULL;
+	size_t i;
+
+	if (size > 0)
+		key[0] = '\0';
+	if (len == 0 || len > MAILBOX_KEY_MAX || len >= size)
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c == 0x7f)
+			goto bad;
+		if (c == '@')
+			at = s + i;
+		key[i] = (char)bd_lower(c);
+	}
+	key[len] = '\0';
+	if (at == NULL || at == s || at == s + len - 1)
+		goto bad;
+	return 0;
+bad:
+	key[0] = '\0';
+	return -1;
+}

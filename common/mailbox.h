@@ -25,4 +25,20 @@
  */
 bool mailbox_valid(const char *s, size_t len);
 
+/* The longest key mailbox_key() writes: RFC 5321 4.5.3.1.1 + .2, 64 @
+ * 255 (RCPT_ADDR_MAX, STORE_ADDR_MAX) */
+#define MAILBOX_KEY_MAX 320
+
+/*
+ * The key an address is stored under (docs/schema.md: lower case), for
+ * looking it up at send time (bouncectl check, the lookup responders):
+ * s[0..len) lower-cased (ASCII only, as str_lower() stores it) into key,
+ * of at least MAILBOX_KEY_MAX + 1 bytes. Looser than mailbox_valid() --
+ * the rule of bouncectl suppress's ADDR: a local part and a domain
+ * around the last '@', at most MAILBOX_KEY_MAX bytes, no NUL, space,
+ * control character or DEL -- so that what a person suppressed is found.
+ * Returns 0, or -1 when s cannot be a stored address (key is then "").
+ */
+int mailbox_key(const char *s, size_t len, char *key, size_t size);
+
 #endif

@@ -160,6 +160,60 @@ struct config_sent {
 };
 
 /*
+ * lookup: the daemon answers "may I send to X?" for the MTA on Unix
+ * sockets (daemon/lookup/, issue 15): Postfix's socketmap and its policy
+ * delegation protocol. Off unless a path is given.
+ */
+struct config_lookup {
+	char *socketmap;       /* owned: lookup.socketmap; NULL: none */
+	char *policy;          /* owned: lookup.policy; NULL: none */
+	char *mode;            /* owned: lookup.mode, octal; default "0660"
+				* (config_parse_mode()) */
+	char *group;           /* owned: lookup.group; NULL: the daemon's */
+	unsigned idle_timeout; /* lookup.idle_timeout, s; default 10m */
+};
+
+/*
+ * events: the outbox's sinks (issue 15 item 3, docs/INTEGRATION.md
+ * "Events"). Either, both or none; events are written to the database
+ * whatever this says (docs/schema.md, events).
+ */
+enum config_events_format {
+	CONFIG_EVENTS_GENERIC,	/* "generic": bounced's own JSON */
+	CONFIG_EVENTS_LISTMONK, /* "listmonk": its POST /webhooks/bounce body */
+};
+
+struct config_events {
+	char *exec;	    /* owned: events.exec, a command for /bin/sh -c;
+			     * NULL: none */
+	char *webhook;	    /* owned: events.webhook, an http(s) URL; NULL */
+	char *format_name;  /* owned: events.format */
+	enum config_events_format format; /* derived from format_name */
+	char *secret_file;  /* owned: events.secret_file: the HMAC key */
+	char *authorization_file; /* owned: events.authorization_file: an
+				   * Authorization header's value */
+	char *ca_file;	    /* owned: events.ca_file; NULL: the system's */
+	unsigned timeout;   /* events.timeout, s: per run or request */
+	unsigned max_attempts; /* events.max_attempts: then dead */
+	unsigned max_age;   /* events.max_age, s: then dead */
+	unsigned batch;	    /* events.batch: events per exec run */
+};
+
+/*
+ * attribution: what of the original message that bounced is kept with
+ * each bounce message besides From, envelope sender, Subject and
+ * List-Id (issue 15 item 4).
+ */
+struct config_attribution {
+	char **headers;	 /* owned: attribution.headers, field names
+			  * (X-Campaign-Id, X-Mailgun-Campaign-Id, ...) */
+	size_t nheaders; /* at most 16 */
+	char *campaign;	 /* owned: attribution.campaign, the field that
+			  * names the campaign (stats --by campaign);
+			  * NULL: none */
+};
+
+/*
  * retention: how long each kind of data is kept (issue 15 item 6;
  * storage/store_upkeep.c says what each purge keeps). Seconds; 0, the
  * default: kept forever -- deleting history is a choice an operator
@@ -200,7 +254,10 @@ struct config {
 	struct config_resend resend;
 	struct config_verp verp;
 	struct config_sent sent;
+	struct config_lookup lookup;
+	struct config_events events; /* issue 15 item 3 */
 	int log_level; /* log.level: enum log_level (common/log.h) */
+	struct config_attribution attribution;
 	struct config_retention retention;
 	struct config_metrics metrics;
 };
@@ -245,6 +302,12 @@ int config_verp_key(const struct config_verp *vc, char *key, size_t size,
  * configured (docs/SECURITY.md). Resending needs it.
  */
 bool config_has_proof(const struct config *conf);
+
+/*
+ * A file mode in octal, "0660" or "660", 0 .. 0777 (lookup.mode).
+ * Returns 0 and *mode_r, or -1.
+ */
+int config_parse_mode(const char *s, unsigned *mode_r);
 
 /*
  * Parses a duration "90", "30s", "15m", "4h", "7d" into seconds.

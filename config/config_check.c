@@ -622,6 +622,84 @@ check_sent(const struct config *conf, const struct config_where *where,
 		check_sent_mailbox(conf, where, smb, e);
 }
 
+int
+config_parse_mode(const char *s, unsigned *mode_r)
+{
+	unsigned v = 0;
+	size_t n = 0;
+
+	for (; *s >= '0' && *s <= '7' && n < 5; s++, n++)
+		v = v * 8 + (unsigned)(*s - '0');
+	if (n == 0 || *s != '\0' || v > 0777)
+		return -1;
+	*mode_r = v;
+	return 0;
+}
+
+/* lookup: the sockets' mode, and two responders on two paths */
+static void
+check_lookup(const struct config_lookup *lc, const struct config_where *where,
+    struct config_errors *e)
+{
+	int km = config_key_find("lookup.mode");
+	int kp = config_key_find("lookup.policy");
+	unsigned mode;
+
+	if (usable(where, km) && config_parse_mode(lc->mode, &mode) < 0)
+		rule_error(e, where, km, "%s: not an octal file mode "
+		    "(0000 .. 0777, e.g. 0660)", lc->mode);
+	if (lc->socketmap != NULL && lc->policy != NULL &&
+	    usable(where, kp) && strcmp(lc->socketmap, lc->policy) == 0)
+		rule_error(e, where, kp, "%s: also lookup.socketmap; each "
+		    "protocol needs a socket of its own", lc->policy);
+}
+
+/*
+ * events: a format we know, a URL libcurl will be allowed to fetch
+ * (http or https only, events.h), the webhook's secret for the generic
+ * format (its receivers verify the signature; listmonk checks its own
+ * Authorization instead), and the files readable.
+ */
+static void
+check_events(const struct config_events *ev, const struct config_where *where,
+    struct config_errors *e)
+{
+	int fmt = config_key_find("events.format");
+	int hook = config_key_find("events.webhook");
+	int secret = config_key_find("events.secret_file");
+
+	if (have(where, fmt) && strcmp(ev->format_name, "generic") != 0 &&
+	    strcmp(ev->format_name, "listmonk") != 0)
+		rule_error(e, where, fmt, "\"%s\": generic or listmonk",
+		    ev->format_name);
+	if (have(where, hook) && strncmp(ev->webhook, "http://", 7) != 0 &&
+	    strncmp(ev->webhook, "https://", 8) != 0)
+		rule_error(e, where, hook, "\"%s\": not an http:// or "
+		    "https:// URL", ev->webhook);
+	if (have(where, hook) && !where[secret].given &&
+	    ev->format == CONFIG_EVENTS_GENERIC)
+		rule_error_at(e, where, hook, secret,
+		    "required with events.webhook (format generic)");
+	check_readable(ev->secret_file, where, secret, e);
+	check_readable(ev->authorization_file, where,
+	    config_key_find("events.authorization_file"), e);
+	check_readable(ev->ca_file, where, config_key_find("events.ca_file"),
+	    e);
+}
+
+/* attribution.campaign names a header field (issue 15 item 4) */
+static void
+check_attribution(const struct config *conf,
+    const struct config_where *where, struct config_errors *e)
+{
+	int k = config_key_find("attribution.campaign");
+
+	if (have(where, k) && conf->attribution.campaign != NULL &&
+	    !config_field_name(conf->attribution.campaign))
+		rule_error(e, where, k, "not a header field name (RFC 5322 "
+		    "3.6.8), like X-Campaign-Id");
+}
+
 /* retention.sent is sent.keep by another name: one of them */
 static void
 check_retention(const struct config_where *where, struct config_errors *e)
@@ -645,6 +723,9 @@ config_check_rules(const struct config *conf, const struct config_where *where,
 	check_effects(&conf->policy, where, e);
 	check_verp(conf, where, sections, e);
 	check_sent(conf, where, sections, e);
+	check_lookup(&conf->lookup, where, e);
+	check_events(&conf->events, where, e);
+	check_attribution(conf, where, e);
 	check_retention(where, e);
 }
 

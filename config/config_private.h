@@ -37,6 +37,8 @@ enum config_type {
 	CFG_PERCENT,       /* "10" or "10%", min..max */
 	CFG_REASON_LIST,   /* a YAML sequence of reason names (classify/
 			    * reason.h) into char **, the count a size_t */
+	CFG_HEADER_LIST,   /* a YAML sequence of header field names (RFC
+			    * 5322 3.6.8), at most max, the same way */
 	CFG_REASON_DURATIONS, /* a YAML mapping reason: duration into
 			       * unsigned[REASON_COUNT], each min..max */
 };
@@ -179,6 +181,10 @@ int config_set_map_item(const struct config_target *t,
     const struct config_key *k, const struct config_record *r);
 /* Frees a string list and zeroes it (resend.reasons). */
 void config_names_free(char ***namesp, size_t *np);
+/* A header field name we read (attribution:): RFC 5322 3.6.8's ftext,
+ * at most CONFIG_FIELD_NAME_MAX bytes. */
+#define CONFIG_FIELD_NAME_MAX 76
+bool config_field_name(const char *s);
 
 /* 127.0.0.0/8, ::1 or "localhost": cleartext stays on this machine. */
 bool config_host_loopback(const char *host);

@@ -148,7 +148,48 @@ const struct config_key config_keys[] = {
     /* the same span as verp.max_age: a bounce may come that late */
     {"sent.keep", CFG_DURATION, OFF(sent.keep), DAY, 1023 * DAY, "30d", 0,
 	NULL},
+    /* issue 15 item 3: the outbox's sinks (docs/INTEGRATION.md) */
+    {"events.exec", CFG_STRING, OFF(events.exec), 0, 0, NULL, 0,
+	"none: no exec hook"},
+    {"events.webhook", CFG_STRING, OFF(events.webhook), 0, 0, NULL, 0,
+	"none: no webhook"},
+    {"events.format", CFG_STRING, OFF(events.format_name), 0, 0, "generic", 0,
+	NULL},
+    {"events.secret_file", CFG_PATH, OFF(events.secret_file), 0, 0, NULL, 0,
+	"none: required for a generic webhook"},
+    {"events.authorization_file", CFG_PATH, OFF(events.authorization_file), 0,
+	0, NULL, 0, "none: no Authorization header"},
+    {"events.ca_file", CFG_PATH, OFF(events.ca_file), 0, 0, NULL, 0,
+	"none: the system's trusted CAs"},
+    /* one run of the hook or one request; the watchdog does not wait on
+     * it (a thread of its own), but a stop does */
+    {"events.timeout", CFG_DURATION, OFF(events.timeout), 1, MINUTE, "10s", 0,
+	NULL},
+    {"events.max_attempts", CFG_UINT, OFF(events.max_attempts), 1, 100000,
+	"100", 0, NULL},
+    {"events.max_age", CFG_DURATION, OFF(events.max_age), MINUTE, 365 * DAY,
+	"3d", 0, NULL},
+    {"events.batch", CFG_UINT, OFF(events.batch), 1, 1000, "100", 0, NULL},
     {"log.level", CFG_ENUM, OFF(log_level), 0, 0, "info", 0, NULL},
+    /* issue 15: the lookup responders (daemon/lookup/) */
+    {"lookup.socketmap", CFG_PATH, OFF(lookup.socketmap), 0, 0, NULL, 0,
+	"none: no socketmap responder"},
+    {"lookup.policy", CFG_PATH, OFF(lookup.policy), 0, 0, NULL, 0,
+	"none: no policy responder"},
+    {"lookup.mode", CFG_STRING, OFF(lookup.mode), 0, 0, "0660", 0, NULL},
+    {"lookup.group", CFG_STRING, OFF(lookup.group), 0, 0, NULL, 0,
+	"none: the daemon's group"},
+    /* longer than Postfix keeps an idle connection: its policy client
+     * closes at smtpd_policy_service_max_idle (300s) */
+    {"lookup.idle_timeout", CFG_DURATION, OFF(lookup.idle_timeout), 1, DAY,
+	"10m", 0, NULL},
+    /* issue 15 item 4: the original's headers kept with each bounce
+     * message (at most STORE_ATTR_HEADERS), and which one names the
+     * campaign */
+    {"attribution.headers", CFG_HEADER_LIST, OFF(attribution.headers), 0, 16,
+	"", OFF(attribution.nheaders), NULL},
+    {"attribution.campaign", CFG_STRING, OFF(attribution.campaign), 0, 0,
+	NULL, 0, "none: no campaign"},
     /* issue 15 item 6: unset is forever (config.h) */
     {"retention.messages", CFG_DURATION, OFF(retention.messages), DAY,
 	36500 * DAY, NULL, 0, "forever"},
@@ -331,7 +372,8 @@ default_record(const struct config_key *k, struct config_record *r)
 	r->path = xstrdup(k->path);
 	r->v.node = CONFIG_NODE_SCALAR;
 	r->v.text = xstrdup(k->def);
-	if (k->type != CFG_DURATION_LIST && k->type != CFG_REASON_LIST)
+	if (k->type != CFG_DURATION_LIST && k->type != CFG_REASON_LIST &&
+	    k->type != CFG_HEADER_LIST)
 		return;
 	for (c = k->def; *c != '\0'; c++)
 		n += *c == ',';
@@ -411,6 +453,9 @@ derive(struct config *conf, const struct config_where *where)
 	if (!given(where, "resend.smtp.port"))
 		sm->port = sm->tls == CONFIG_TLS_IMPLICIT ? 465 : 25;
 	derive_reasons(conf);
+	conf->events.format = conf->events.format_name != NULL &&
+	    strcmp(conf->events.format_name, "listmonk") == 0 ?
+	    CONFIG_EVENTS_LISTMONK : CONFIG_EVENTS_GENERIC;
 }
 
 static struct config *
@@ -518,6 +563,19 @@ config_free(struct config **confp)
 	free(conf->verp.key_file);
 	free(conf->sent.maildir);
 	free(conf->sent.mailbox);
+	free(conf->lookup.socketmap);
+	free(conf->lookup.policy);
+	free(conf->lookup.mode);
+	free(conf->lookup.group);
+	free(conf->events.exec);
+	free(conf->events.webhook);
+	free(conf->events.format_name);
+	free(conf->events.secret_file);
+	free(conf->events.authorization_file);
+	free(conf->events.ca_file);
+	config_names_free(&conf->attribution.headers,
+	    &conf->attribution.nheaders);
+	free(conf->attribution.campaign);
 	free(conf->metrics.file);
 	free(conf);
 	*confp = NULL;

@@ -139,7 +139,8 @@ config_default_text(const struct config_key *k, char *buf, size_t size)
 {
 	if (k->def == NULL)
 		snprintf(buf, size, "%s", k->note != NULL ? k->note : "none");
-	else if (k->type == CFG_DURATION_LIST || k->type == CFG_REASON_LIST)
+	else if (k->type == CFG_DURATION_LIST || k->type == CFG_REASON_LIST ||
+	    k->type == CFG_HEADER_LIST)
 		snprintf(buf, size, "[%s]", k->def);
 	else
 		snprintf(buf, size, "%s", k->def);
@@ -419,6 +420,77 @@ config_names_free(char ***namesp, size_t *np)
 	*np = 0;
 }
 
+bool
+config_field_name(const char *s)
+{
+	size_t n = 0;
+
+	/* RFC 5322 3.6.8: ftext is %d33-57 / %d59-126; bounded by us */
+	for (; s[n] != '\0'; n++)
+		if ((unsigned char)s[n] < 33 || (unsigned char)s[n] > 126 ||
+		    s[n] == ':')
+			return false;
+	return n > 0 && n <= CONFIG_FIELD_NAME_MAX;
+}
+
+/* An item of a CFG_HEADER_LIST (attribution.headers): a field name,
+ * each once whatever its case (RFC 5322 1.2.2). 0, or -1 reported. */
+static int
+header_item(const struct config_target *t, const struct config_key *k,
+    const struct config_value *v, char **names, size_t n)
+{
+	char shown[48];
+	size_t j;
+
+	if (!config_field_name(v->text)) {
+		config_error(t->errs, v->line, v->col,
+		    "%s: \"%s\" is not a header field name (RFC 5322 3.6.8)",
+		    k->path, show(v->text, shown));
+		return -1;
+	}
+	for (j = 0; j < n && strcasecmp(names[j], v->text) != 0; j++)
+		;
+	if (j < n) {
+		config_error(t->errs, v->line, v->col, "%s: %s listed twice",
+		    k->path, v->text);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_headers(const struct config_target *t, const struct config_key *k,
+    const struct config_record *r)
+{
+	char **names = xcalloc(r->nitems + 1, sizeof(*names));
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (r->nitems > k->max) {
+		config_error(t->errs, r->v.line, r->v.col,
+		    "%s: %zu names, at most %u", k->path, r->nitems, k->max);
+		rc = -1;
+	}
+	for (i = 0; i < r->nitems; i++) {
+		const struct config_value *v = &r->items[i];
+
+		if (check_item(t, k, v, "a header field name") < 0 ||
+		    header_item(t, k, v, names, n) < 0) {
+			rc = -1;
+			continue;
+		}
+		names[n++] = xstrdup(v->text);
+	}
+	if (rc < 0) {
+		config_names_free(&names, &n);
+		return -1;
+	}
+	config_names_free(slot(t->conf, k->off), slot(t->conf, k->count_off));
+	*(char ***)slot(t->conf, k->off) = names;
+	*(size_t *)slot(t->conf, k->count_off) = n;
+	return 0;
+}
+
 /*
  * Reason names as classify/reason.h spells them, each once. The names are
  * checked here, where each item's position is known, rather than among
@@ -479,7 +551,8 @@ set_reasons(const struct config_target *t, const struct config_key *k,
 static bool
 is_list(const struct config_key *k)
 {
-	return k->type == CFG_DURATION_LIST || k->type == CFG_REASON_LIST;
+	return k->type == CFG_DURATION_LIST || k->type == CFG_REASON_LIST ||
+	    k->type == CFG_HEADER_LIST;
 }
 
 /* A record of the wrong shape for key k, or empty: reported, -1. */
@@ -488,8 +561,9 @@ check_shape(const struct config_target *t, const struct config_key *k,
     const struct config_record *r)
 {
 	const struct config_value *v = &r->v;
-	const char *items =
-	    k->type == CFG_REASON_LIST ? "reason names" : "durations";
+	const char *items = k->type == CFG_REASON_LIST ? "reason names"
+	    : k->type == CFG_HEADER_LIST		   ? "header field names"
+							   : "durations";
 	char def[128];
 
 	if (v->node == CONFIG_NODE_SCALAR && (v->null || *v->text == '\0')) {
@@ -586,6 +660,8 @@ config_set_value(const struct config_target *t, const struct config_key *k,
 		return set_percent(t, k, &r->v);
 	case CFG_REASON_LIST:
 		return set_reasons(t, k, r);
+	case CFG_HEADER_LIST:
+		return set_headers(t, k, r);
 	case CFG_REASON_DURATIONS:
 		return set_map(t, k, &r->v);
 	}

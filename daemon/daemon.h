@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "daemon/pipeline.h"
 #include "daemon/poison.h"
+#include "daemon/outbound/events.h"
 #include "daemon/outbound/resend.h"
 #include "daemon/sources/source.h"
 #include "daemon/upkeep/upkeep.h"
@@ -50,6 +51,8 @@ struct daemon {
 	 * BOUNCED_TEST_KILL_AFTER_COMMIT; it can only lose time, never data,
 	 * which is what the test proves. */
 	int kill_after_commit;
+	/* the outbox's delivery worker (events.h), NULL: no sink */
+	struct events_worker *events;
 	struct upkeep upkeep; /* retention and metrics (daemon/upkeep/) */
 };
 

@@ -416,9 +416,22 @@ loop_once(struct daemon *d)
 		resends(d);
 	while (!d->stopping && d->resend_at != 0 &&
 	    d->resend_at <= daemon_now());
+	/* and the events due (one round, no waiting for retries) */
+	if (events_start(d->conf, d->conf->database, true, &d->events) == -1)
+		rc = -1;
+	events_finish(&d->events);
+	/* the metrics last: what the events left behind included */
 	if (!d->fatal)
 		upkeep_metrics(d);
 	return d->fatal ? -1 : rc;
+}
+
+/* (Re)starts the outbox's worker for the current configuration. */
+static void
+events_restart(struct daemon *d)
+{
+	events_stop(&d->events);
+	(void)events_start(d->conf, d->conf->database, false, &d->events);
 }
 
 int
@@ -429,16 +442,18 @@ loop_run(struct daemon *d)
 	int64_t t = source_now_ms(), next_wd = t, next_decay = t, retry_at = t;
 	int64_t next_rescan = t + (int64_t)d->conf->rescan_interval * 1000;
 	int64_t next_resend_check = t + RESEND_CHECK_MS;
-	uint64_t resends_before = 0;
+	uint64_t resends_before = 0, events_before = 0;
 	int64_t upkeep_ms;
 	bool need_pass = true, need_full = true; /* full: cur/ too */
 	int rc;
 
+	events_restart(d);
 	while (!d->stopping) {
 		t = source_now_ms();
 		if (d->reload) {
 			d->reload = false;
 			daemon_reload(d);
+			events_restart(d); /* its sinks, secrets, limits */
 			need_pass = need_full = true;
 		}
 		if (t >= next_decay) {
@@ -474,6 +489,9 @@ loop_run(struct daemon *d)
 			if (d->pl.total.resends != resends_before)
 				d->resend_at = -1; /* the pass queued some */
 			resends_before = d->pl.total.resends;
+			if (d->pl.total.events != events_before)
+				events_nudge(d->events); /* committed ones */
+			events_before = d->pl.total.events;
 			if (rc == LOOP_STORE_FAILED && daemon_store_fatal(d))
 				break; /* stopping, exit 1 */
 			if (rc == LOOP_STORE_FAILED) {
@@ -501,5 +519,6 @@ loop_run(struct daemon *d)
 			t = min64(t, retry_at - source_now_ms());
 		wait_events(d, t < 0 ? 0 : t, &need_pass);
 	}
+	events_stop(&d->events);
 	return d->fatal ? -1 : 0;
 }

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 #include "daemon/daemon.h"
+#include "daemon/lookup/lookup_server.h"
 #include "daemon/notify.h"
 
 static void
@@ -172,6 +173,9 @@ daemon_reload(struct daemon *d)
 		notify_ready("reload failed: see the log");
 		return;
 	}
+	if (lookup_config_changed(d->conf, conf))
+		log_warnx("config: lookup: the responders keep their sockets "
+		    "and database until a restart");
 	d->src->ops->free(d->src);
 	if (d->sent != NULL)
 		d->sent->ops->free(d->sent);
@@ -270,6 +274,7 @@ static int
 run(struct daemon *d)
 {
 	char counts[224], rs[128];
+	struct lookup_server *lookup = NULL;
 	int rc;
 
 	/* the sources first: a wrong path fails at once, not after a wait */
@@ -279,6 +284,13 @@ run(struct daemon *d)
 		close_sources(&d->src, &d->sent);
 		/* 1: SIGTERM while waiting */
 		return rc == 1 ? 0 : d->fatal ? BOUNCED_EXIT_DATABASE : 1;
+	}
+	/* after the database is open and migrated: the responders read it
+	 * at this schema (issue 15; read at start, not at a reload) */
+	if (!d->once && lookup_start(d->conf, &lookup) == -1) {
+		close_sources(&d->src, &d->sent);
+		store_close(&d->st);
+		return 1;
 	}
 	poison_start(d);
 	pipeline_init(&d->pl, d->st, d->conf);
@@ -295,6 +307,7 @@ run(struct daemon *d)
 	    sizeof(counts)), d->conf->resend.enabled ? "; " : "",
 	    d->conf->resend.enabled ? resend_counts_text(&d->resends, rs,
 	    sizeof(rs)) : "");
+	lookup_stop(&lookup);
 	pipeline_deinit(&d->pl);
 	upkeep_deinit(&d->upkeep);
 	poison_close(&d->poison);

@@ -11,6 +11,7 @@
 #include "mail/message.h"
 #include "mail/report_verp.h"
 #include "mail/resent.h"
+#include "daemon/attribution.h"
 #include "daemon/pipeline.h"
 #include "daemon/poison.h"
 #include "daemon/outbound/resend.h"
@@ -177,7 +178,7 @@ pipeline_end(struct pipeline *p, int commit)
 	t->not_bounces += b->not_bounces, t->unparsable += b->unparsable;
 	t->duplicates += b->duplicates, t->recipients += b->recipients;
 	t->suppressed += b->suppressed, t->resends += b->resends;
-	t->forged += b->forged;
+	t->forged += b->forged, t->events += b->events;
 	return 0;
 }
 
@@ -190,9 +191,10 @@ or_dash(const char *s)
 int
 pipeline_recipient(struct store *st, const struct config *conf,
     const char *address, const struct lc_bounce *b, int64_t now,
-    struct recipient *r, struct lc_result *res)
+    struct recipient *r, struct lc_result *res, enum outbox_kind *kind_r)
 {
 	struct lc_conf c = pipeline_lc_conf(conf);
+	enum rcpt_state before = STATE_ACTIVE;
 	int found;
 
 	memset(r, 0, sizeof(*r));
@@ -200,7 +202,10 @@ pipeline_recipient(struct store *st, const struct config *conf,
 		return -1;
 	if (found == 0)
 		snprintf(r->address, sizeof(r->address), "%s", address);
+	else
+		before = r->state;
 	lifecycle_recipient(&c, r, found == 1, b, now, res);
+	*kind_r = outbox_bounce_kind(before, res);
 	if (res->write && store_recipient_put(st, r) == -1)
 		return -1;
 	return 0;
@@ -338,6 +343,30 @@ authenticate(struct pipeline *p, struct rcpt_ctx *x)
 	return 0;
 }
 
+/*
+ * The outbox (issue 15 item 3): what the bounce changed, as an event in
+ * the batch's transaction, so that it is committed with the change or
+ * not at all.
+ */
+static int
+add_event(struct pipeline *p, const struct rcpt_ctx *x,
+    const struct recipient *r, enum outbox_kind kind, int64_t bounce)
+{
+	const struct store_bounce *b = &x->b;
+	struct store_event_new e = { .kind = kind,
+		.source = OUTBOX_FROM_BOUNCE, .address = b->recipient,
+		.at = x->now, .state = r->state, .reason = b->reason,
+		.status = b->status, .diagnostic = b->diagnostic,
+		.message = x->msg, .bounce = bounce,
+		.message_id = x->pm->message_id,
+		.original_message_id = b->original_message_id };
+
+	if (store_event_add(p->st, &e, NULL) == -1)
+		return db_fail(p, "event");
+	p->batch.events++;
+	return 0;
+}
+
 /* The recipient's row, the lifecycle, the bounce and the row back, a
  * resend. */
 static int
@@ -350,6 +379,7 @@ record_known(struct pipeline *p, struct rcpt_ctx *x)
 		.action = b->action, .cls = b->cls, .hard = b->hard,
 		.feedback = b->feedback, .at = b->at, .rnd = arc4random() };
 	struct lc_result res;
+	enum outbox_kind kind;
 	int64_t bounce;
 	int linked = 0, gone;
 	char buf[64];
@@ -372,11 +402,13 @@ record_known(struct pipeline *p, struct rcpt_ctx *x)
 		lb.retry_hint = x->pr->retry_hint;
 	/* the row first: the bounce row keeps what it did */
 	if (pipeline_recipient(p->st, p->conf, b->recipient, &lb, x->now, &r,
-	    &res) == -1)
+	    &res, &kind) == -1)
 		return db_fail(p, "recipient");
 	b->effect = res.effect;
 	if (store_bounce_add(p->st, x->msg, b, &bounce) == -1)
 		return db_fail(p, "bounce");
+	if (kind != OUTBOX_NONE && add_event(p, x, &r, kind, bounce) == -1)
+		return -1;
 	if (res.effect == EFFECT_SUPPRESSED)
 		p->batch.suppressed++;
 	/* a bounce of one of our resent copies; believed only when proven,
@@ -672,7 +704,10 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 			    "first 512 KiB of a text part is read", m->ref,
 			    pm->caps);
 	}
-	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt == 0) {
+	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt > 0 &&
+	    attribution_record(p->st, p->conf, pm, id) == -1)
+		rc = db_fail(p, "attribution");
+	if (rc == 0 && rep->nrcpt == 0) {
 		p->batch.not_bounces++;
 		hold(p, "%s: %s: not a bounce%s%s%s: recorded",
 		    or_dash(sm.message_id), m->ref,

@@ -28,6 +28,7 @@ struct pipeline_counts {
 	uint64_t recipients, suppressed, resends;
 	uint64_t forged; /* recipients of bounces with a tag that does not
 			  * verify (docs/SECURITY.md) */
+	uint64_t events; /* outbox rows added (issue 15 item 3) */
 };
 
 struct pipeline {
@@ -106,13 +107,14 @@ struct lc_conf pipeline_lc_conf(const struct config *conf);
 /*
  * The one place a failure meets a recipients row: the row read (or a new
  * one for address), b applied (lifecycle_recipient()), the row written
- * back when it changed; *r and *res say what happened. For the
+ * back when it changed; *r and *res say what happened, *kind_r the
+ * event it is for the outbox (OUTBOX_NONE: none; the caller adds it). For the
  * pipeline's bounces and the resend worker's own verdicts. 0, or -1
  * (store_error()).
  */
 int pipeline_recipient(struct store *st, const struct config *conf,
     const char *address, const struct lc_bounce *b, int64_t now,
-    struct recipient *r, struct lc_result *res);
+    struct recipient *r, struct lc_result *res, enum outbox_kind *kind_r);
 
 void pipeline_init(struct pipeline *p, struct store *st,
     const struct config *conf);

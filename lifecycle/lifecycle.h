@@ -311,7 +311,7 @@ enum resend_step lifecycle_resend_due(const struct config_resend *rc,
     const struct lc_resend *rs, bool suppressed, const struct lc_rate *rate,
     int64_t now, int64_t *at_r, const char **why_r);
 
-/* How the relay answered one attempt (daemon/smtp.h, mapped). */
+/* How the relay answered one attempt (daemon/outbound/smtp.h, mapped). */
 enum lc_delivery {
 	DELIVERY_SENT,	   /* 250 to the end of DATA */
 	DELIVERY_REFUSED,  /* a 5xx reply */

@@ -29,10 +29,17 @@ consider(const struct verp *v, const char *s, size_t len, int64_t now,
 	out->result = r;
 	out->field = field;
 	out->age = r <= VERP_EXPIRED ? age : 0;
-	if (r <= VERP_EXPIRED)
+	if (r <= VERP_EXPIRED) {
 		memcpy(out->rcpt, rcpt, strlen(rcpt) + 1);
-	else
+		/* verp_check() read at most VERP_PATH_MAX of it */
+		if (len > VERP_PATH_MAX)
+			len = VERP_PATH_MAX;
+		memcpy(out->path, s, len);
+		out->path[len] = '\0';
+	} else {
 		out->rcpt[0] = '\0';
+		out->path[0] = '\0';
+	}
 }
 
 struct each {

@@ -20,6 +20,9 @@ struct report_verp {
 	char rcpt[VERP_ADDR_MAX + 1]; /* VALID, EXPIRED: the recipient the
 				       * tag names, lower case; else "" */
 	unsigned age;		      /* VALID, EXPIRED: days */
+	/* VALID, EXPIRED: the return path itself, as found (the original's
+	 * envelope sender: issue 15 item 4); else "" */
+	char path[VERP_PATH_MAX + 1];
 	const char *field; /* static: where it was found ("Delivered-To",
 			    * "X-Original-To", "To", "Original-Mail-From");
 			    * NULL for VERP_NONE */

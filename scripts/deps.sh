@@ -18,6 +18,9 @@ pkgs="gcc make cmake pkg-config libc6-dev python3
 libetpan-dev libgnutls28-dev nettle-dev libsqlite3-dev sqlite3 libyaml-dev
 libcmocka-dev libsystemd-dev systemd
 dovecot-imapd python3-aiosmtpd postfix openssl libsasl2-modules"
+# libcurl4-gnutls-dev: the events' webhook (daemon/outbound/http.c), the
+# GnuTLS build so that one TLS library serves the whole daemon
+pkgs="$pkgs libcurl4-gnutls-dev"
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs libsisimai-perl time"
 # m4 builds the test Sendmail's sendmail.cf from sendmail-cf's macros
 pkgs="$pkgs m4"

@@ -123,11 +123,12 @@ static const char schema_v2[] =
     "PRAGMA user_version = 2;";
 
 /*
- * Version 3: the resend queue daemon/resend.c drains. Only ADD COLUMN and
- * new tables and indexes, so that existing rows stay where they are; an
- * added column with REFERENCES must default to NULL while foreign keys are
- * on, and a CHECK on an added column is tested against the rows already
- * there (https://www.sqlite.org/lang_altertable.html#altertabaddcol).
+ * Version 3: the resend queue daemon/outbound/resend.c drains. Only ADD
+ * COLUMN and new tables and indexes, so that existing rows stay where
+ * they are; an added column with REFERENCES must default to NULL while
+ * foreign keys are on, and a CHECK on an added column is tested against
+ * the rows already there
+ * (https://www.sqlite.org/lang_altertable.html#altertabaddcol).
  * The state CHECK of resends already lists every state the worker uses.
  * Originals are stored once per content: a mailing to many recipients
  * that all defer would otherwise store the same body once per recipient.
@@ -240,7 +241,94 @@ static const char schema_v6[] =
     "PRAGMA user_version = 6;";
 
 /*
- * Version 7: retention and erasure (issue 15, item 6), and the totals the
+ * Version 7 (issue 15 items 4 and 5): attribution and suppression
+ * management. What identifies the original message that bounced is one
+ * per bounce *message* (every recipient of a report returns the same
+ * original), so it goes on messages; bouncectl stats --by sender and
+ * --by campaign join bounces to messages by its primary key, and need
+ * no index. original_from is the From addr-spec (lower case),
+ * original_sender the envelope sender (Return-Path, else our signed
+ * return path the bounce came back to), original_envelope_id RFC 3464
+ * 2.2.1's Original-Envelope-Id, original_subject the decoded Subject,
+ * original_list_id RFC 2919's list-id, campaign the value of the
+ * configured campaign header (attribution.campaign) and original_headers
+ * a JSON object of the configured headers (attribution.headers);
+ * attribution says where they were read: 'sent' (our own copy, the
+ * sent: record) or 'returned' (what the bounce returned). overrides
+ * gets the reason and source of a person's decision (bouncectl suppress
+ * --reason --source, imports), free text.
+ */
+static const char schema_v7[] =
+    "ALTER TABLE messages ADD COLUMN original_from TEXT;"
+    "ALTER TABLE messages ADD COLUMN original_sender TEXT;"
+    "ALTER TABLE messages ADD COLUMN original_envelope_id TEXT;"
+    "ALTER TABLE messages ADD COLUMN original_subject TEXT;"
+    "ALTER TABLE messages ADD COLUMN original_list_id TEXT;"
+    "ALTER TABLE messages ADD COLUMN campaign TEXT;"
+    "ALTER TABLE messages ADD COLUMN original_headers TEXT;"
+    "ALTER TABLE messages ADD COLUMN attribution TEXT"
+    " CHECK (attribution IN ('sent', 'returned'));"
+    "ALTER TABLE overrides ADD COLUMN reason TEXT;"
+    "ALTER TABLE overrides ADD COLUMN source TEXT;"
+    "PRAGMA user_version = 7;";
+
+/*
+ * Version 8: the outbox (issue 15 item 3, docs/INTEGRATION.md "Events").
+ * events holds one row per change the applications hear of, written in
+ * the transaction of the change itself; uuid is the id a receiver
+ * deduplicates by (random: a restored backup reuses row ids, never
+ * uuids); not indexed: 122 random bits do not collide, and a unique
+ * index of random keys made a million-address import (bench_import.sh)
+ * take 103 s instead of 47. AUTOINCREMENT: an id is never reused after a purge, so the
+ * sinks' cursors stay meaningful. message, bounce and resend name rows
+ * without a foreign key, so that retention may purge either side
+ * first. event_sinks is one row per sink the daemon has delivered to
+ * (its cursor: the newest event queued for it); event_deliveries the
+ * state of each event at each sink. Events are written whether or not a
+ * sink is configured; a sink receives those committed after it first
+ * ran.
+ */
+static const char schema_v8[] =
+    "CREATE TABLE events ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " uuid TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('suppressed', 'unsuppressed',"
+    "  'complaint', 'soft_limit', 'resend_sent', 'resend_gave_up')),"
+    " source TEXT NOT NULL CHECK (source IN ('bounce', 'person', 'resend')),"
+    " address TEXT NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " state TEXT,"
+    " reason TEXT,"
+    " status TEXT,"
+    " diagnostic TEXT,"
+    " message INTEGER,"
+    " bounce INTEGER,"
+    " resend INTEGER,"
+    " message_id TEXT,"
+    " original_message_id TEXT,"
+    " note TEXT);"
+    "CREATE INDEX events_at ON events (at);"
+    "CREATE TABLE event_sinks ("
+    " name TEXT NOT NULL PRIMARY KEY CHECK (name IN ('exec', 'webhook')),"
+    " cursor INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE event_deliveries ("
+    " sink TEXT NOT NULL,"
+    " event INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending', 'delivered', 'dead', 'skipped')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt_at INTEGER,"
+    " last_error TEXT,"
+    " updated_at INTEGER NOT NULL,"
+    " PRIMARY KEY (sink, event)) WITHOUT ROWID;"
+    "CREATE INDEX event_deliveries_pending ON event_deliveries (sink, event)"
+    " WHERE state = 'pending';"
+    "CREATE INDEX event_deliveries_event ON event_deliveries (event);"
+    "PRAGMA user_version = 8;";
+
+/*
+ * Version 9: retention and erasure (issue 15, item 6), and the totals the
  * metrics keep across purges (item 7); docs/schema.md.
  *
  * forgotten holds the keyed hash (HMAC-SHA256, common/forget_key.h) of
@@ -263,7 +351,7 @@ static const char schema_v6[] =
  * group from a covering index instead of reading every row (2.5 times
  * less CPU on 100,000 rows; bench/bench_upkeep.sh).
  */
-static const char schema_v7[] =
+static const char schema_v9[] =
     "CREATE TABLE forgotten ("
     " hash TEXT NOT NULL PRIMARY KEY,"
     " at INTEGER NOT NULL) WITHOUT ROWID;"
@@ -288,7 +376,7 @@ static const char schema_v7[] =
     " WHERE state = 'suppressed';"
     "CREATE INDEX messages_outcome ON messages (outcome);"
     "CREATE INDEX bounces_reason_class ON bounces (reason, class);"
-    "PRAGMA user_version = 7;";
+    "PRAGMA user_version = 9;";
 
 /* steps[i] takes a file from version i to version i + 1 */
 static const char *const steps[] = {
@@ -299,6 +387,8 @@ static const char *const steps[] = {
     schema_v5,
     schema_v6,
     schema_v7,
+    schema_v8,
+    schema_v9,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == STORE_SCHEMA_VERSION,

@@ -18,9 +18,10 @@
 
 #include "classify/reason.h"
 #include "lifecycle/lifecycle.h"
+#include "lifecycle/outbox.h"
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 9
 
 #define STORE_ADDR_MAX RCPT_ADDR_MAX
 
@@ -185,7 +186,7 @@ int store_override(struct store *st, const char *address,
  */
 int store_decay_soft(struct store *st, int64_t before, int64_t *n_r);
 
-/* ---- resends: the queue daemon/resend.c drains (schema v3) ---- */
+/* ---- resends: the queue daemon/outbound/resend.c drains (schema v3) ---- */
 
 struct store_resend_new {
 	const char *recipient;		 /* lower case */
@@ -339,7 +340,28 @@ int store_suspect_each(struct store *st,
 /* The message is recorded: no longer a suspect. 0 or -1. */
 int store_suspect_del(struct store *st, const char *sha256);
 
-/* ---- retention, erasure, metrics (schema v7, issue 15 items 6, 7) ---- */
+/* ---- send time: "may I send to X?" (issue 15, store_lookup.c) ---- */
+
+struct rcpt_standing; /* lifecycle/send.h */
+
+/*
+ * What lifecycle_send() needs of address (lower case), by one cached
+ * statement on the primary key: *s filled, s->exists false when the
+ * address has no row. Read-only; on a read-only connection each call is
+ * its own short read transaction, so WAL readers never hold the writer
+ * back. 0 or -1.
+ */
+int store_recipient_standing(
+    struct store *st, const char *address, struct rcpt_standing *s);
+/*
+ * Calls fn for every recipient in state suppressed, by address: a
+ * non-zero return from fn stops the walk and is returned. 0 or -1.
+ */
+int store_suppressed_each(struct store *st,
+    int (*fn)(void *arg, const char *address, const struct rcpt_standing *s),
+    void *arg);
+
+/* ---- retention, erasure, metrics (schema v9, issue 15 items 6, 7) ---- */
 
 /* What a retention purge deletes (store_upkeep.c says what each keeps). */
 enum store_purge {
@@ -409,7 +431,15 @@ struct store_list_filter {
 	int64_t since;	    /* last_bounce_at >= since; 0: any */
 };
 
-enum store_stats_by { STATS_REASON, STATS_DOMAIN, STATS_DAY };
+enum store_stats_by {
+	STATS_REASON,
+	STATS_DOMAIN,
+	STATS_DAY,
+	/* issue 15 item 4 (schema v7) */
+	STATS_SENDER,	 /* the original's From (messages.original_from) */
+	STATS_CAMPAIGN,	 /* messages.campaign */
+	STATS_REMOTE_MTA /* bounces.remote_mta */
+};
 
 /* The recipient_status row of one address (0 or 1 row). */
 int store_query_status(struct store *st, const char *address,
@@ -450,5 +480,96 @@ void store_rows_free(struct store_rows **rowsp);
 
 /* Names as stored (the lifecycle's enums have theirs in lifecycle.h). */
 const char *store_outcome_name(enum store_outcome o);
+
+/* ---- events: the outbox (schema v7, issue 15 item 3) ---- */
+
+/*
+ * One change the applications hear of (lifecycle/outbox.h), added in
+ * the transaction of the change itself -- the caller's, or its own when
+ * none is open -- with a new random uuid. store_override() and
+ * store_resend_record() add theirs; the daemon's pipeline adds those of
+ * bounces. Strings may be NULL; 0 means none for the ids.
+ */
+struct store_event_new {
+	enum outbox_kind kind;
+	enum outbox_source source;
+	const char *address; /* lower case */
+	int64_t at;	     /* when the change was committed (now) */
+	enum rcpt_state state; /* the address's state after it */
+	enum reason reason;    /* REASON_UNDEFINED: none */
+	const char *status, *diagnostic, *note;
+	int64_t message, bounce, resend; /* messages.id, bounces.id, resends.id */
+	const char *message_id, *original_message_id;
+};
+int store_event_add(struct store *st, const struct store_event_new *e,
+    int64_t *id_r);
+
+/* The sinks, stored as event_sinks.name and event_deliveries.sink. */
+enum store_sink { STORE_SINK_EXEC, STORE_SINK_WEBHOOK, STORE_SINK_COUNT };
+const char *store_sink_name(enum store_sink s);
+
+/* An event as a sink's worker reads it; fixed buffers, nothing borrowed
+ * (longer texts are cut at a character boundary). "" for NULL. */
+struct store_event {
+	int64_t id;
+	char uuid[40];
+	enum outbox_kind kind;
+	enum outbox_source source;
+	char address[STORE_ADDR_MAX + 1];
+	int64_t at;
+	char state[16], reason[40], status[16];
+	char diagnostic[1000], note[512];
+	int64_t message, bounce, resend; /* 0: none */
+	char message_id[1000], original_message_id[1000];
+	int64_t attempts;	 /* made so far at this sink */
+	int64_t next_attempt_at; /* 0: at once */
+};
+
+/*
+ * Queues for sink the events committed since its last call (its
+ * cursor), in one short transaction. A sink seen for the first time
+ * starts with the events newer than first_since (Unix s): those a
+ * dead-letter age has not already given up. *n_r events were queued.
+ */
+int store_outbox_enqueue(struct store *st, enum store_sink sink,
+    int64_t now, int64_t first_since, int64_t *n_r);
+/*
+ * Up to max pending events of sink, oldest first, stopping before the
+ * first that is not due at now (deliveries are in order: a failing
+ * event holds back those after it until it is delivered or dead).
+ */
+int store_outbox_due(struct store *st, enum store_sink sink, int64_t now,
+    struct store_event *out, size_t max, size_t *n_r);
+/* The next_attempt_at of sink's oldest pending event: 1 and *at_r (0:
+ * due now), 0 when none is pending, -1. */
+int store_outbox_next_at(struct store *st, enum store_sink sink,
+    int64_t *at_r);
+/*
+ * Sets one delivery's state, attempts (made so far), next_attempt_at
+ * (0: none) and last_error (NULL: cleared), within the caller's
+ * transaction or its own.
+ */
+int store_outbox_mark(struct store *st, enum store_sink sink, int64_t event,
+    enum outbox_state state, int64_t attempts, int64_t next_at,
+    const char *error, int64_t now);
+
+/* For metrics (issue 15 item 7) and bouncectl: the outbox's size. */
+struct store_outbox_backlog {
+	int64_t events;	      /* rows in events */
+	bool seen[STORE_SINK_COUNT]; /* the sink has run at least once */
+	/* deliveries by sink and state; pending includes the events not
+	 * yet queued for the sink (newer than its cursor) */
+	int64_t n[STORE_SINK_COUNT][OUTBOX_STATE_COUNT];
+	int64_t oldest_pending[STORE_SINK_COUNT]; /* events.at, 0: none */
+};
+int store_outbox_backlog(struct store *st, struct store_outbox_backlog *b);
+/*
+ * Retention (issue 15 item 6): deletes up to limit events older than
+ * before that no sink still has to deliver (none pending, every sink's
+ * cursor past them), with their deliveries. *n_r rows went. Call again
+ * while *n_r == limit: small transactions never hold up ingestion.
+ */
+int store_outbox_purge(struct store *st, int64_t before, int64_t limit,
+    int64_t *n_r);
 
 #endif

@@ -57,6 +57,24 @@ enum store_stmt {
 	STMT_BOUNCE_LINK_RESEND,
 	STMT_RESEND_CANCEL,
 	STMT_RESEND_NOW,
+	/* store_lookup.c holds the SQL of these, in store_lookup_sql[] */
+	STMT_RECIPIENT_STANDING,
+	/* store_outbox.c holds the SQL of these, in store_outbox_sql[] */
+	STMT_EVENT_ADD,
+	STMT_OUTBOX_SINK_ADD,
+	STMT_OUTBOX_MAX_ID,
+	STMT_OUTBOX_CURSOR,
+	STMT_OUTBOX_QUEUE,
+	STMT_OUTBOX_ADVANCE,
+	STMT_OUTBOX_DUE,
+	STMT_OUTBOX_NEXT_AT,
+	STMT_OUTBOX_MARK,
+	/* store_mgmt.c holds the SQL of these, in store_mgmt_sql[] */
+	STMT_MGMT_STATE,
+	STMT_MGMT_ATTR,
+	STMT_MGMT_SENT_BY_MID,
+	STMT_MGMT_STAGE,
+	STMT_MGMT_STAGED,
 	/* store_forget.c holds the SQL of these, in store_forget_sql[] */
 	STMT_FORGOTTEN,
 	STMT_COUNT
@@ -67,6 +85,24 @@ enum store_stmt {
 extern const char *const store_resend_sql[STMT_COUNT];
 /* The same for store_sent.c. */
 extern const char *const store_sent_sql[STMT_COUNT];
+/* The same for store_lookup.c. */
+extern const char *const store_lookup_sql[STMT_COUNT];
+/* The same for store_outbox.c. */
+extern const char *const store_outbox_sql[STMT_COUNT];
+/* The same for store_mgmt.c (issue 15 items 4 and 5). */
+extern const char *const store_mgmt_sql[STMT_COUNT];
+
+/*
+ * store_mgmt.c: one person's decision about one address, inside the
+ * caller's transaction: the recipients row (suppressed, or active with
+ * its soft counters cleared) and its overrides log row. Every
+ * suppression or unsuppression a person makes goes through here,
+ * bouncectl suppress ADDR and the bulk import alike (store_mgmt.h).
+ * address is a lower-case mailbox the caller checked.
+ */
+struct store_override_in;
+int store_override_apply(struct store *st, const struct store_override_in *in,
+    int64_t now);
 /* The same for store_forget.c. */
 extern const char *const store_forget_sql[STMT_COUNT];
 

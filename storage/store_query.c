@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/xmalloc.h"
+#include "store_mgmt.h"
 #include "store_private.h"
 
 struct store_rows {
@@ -20,6 +21,8 @@ struct store_rows {
 	unsigned ncols;
 	enum store_col_type *types; /* of the current row */
 	bool done;                  /* SQLITE_DONE seen: step no more */
+	bool track;                 /* keep column 0 of the last row */
+	char *last;                 /* owned: it (store_rows_last_key()) */
 };
 
 static const char sql_status[] =
@@ -35,7 +38,9 @@ static const char sql_status[] =
 static const char sql_history[] =
     "SELECT kind, at, processed_at, action, status, reply_code, reason,"
     " hard, class, diagnostic, remote_mta, original_message_id, rule,"
-    " family, source_ref, note FROM ("
+    " family, source_ref, note, source, original_from, original_sender,"
+    " original_envelope_id, original_subject, original_list_id, campaign,"
+    " original_headers, attribution FROM ("
     "SELECT 'bounce' AS kind,"
     " strftime('%Y-%m-%dT%H:%M:%SZ', b.at, 'unixepoch') AS at,"
     " strftime('%Y-%m-%dT%H:%M:%SZ', m.processed_at, 'unixepoch')"
@@ -45,13 +50,23 @@ static const char sql_history[] =
     " b.diagnostic AS diagnostic, b.remote_mta AS remote_mta,"
     " b.original_message_id AS original_message_id, b.rule AS rule,"
     " b.family AS family, m.source_ref AS source_ref, NULL AS note,"
+    /* schema v7 (issue 15 item 4): what identifies the original */
+    " NULL AS source, m.original_from AS original_from,"
+    " m.original_sender AS original_sender,"
+    " m.original_envelope_id AS original_envelope_id,"
+    " m.original_subject AS original_subject,"
+    " m.original_list_id AS original_list_id, m.campaign AS campaign,"
+    " m.original_headers AS original_headers,"
+    " m.attribution AS attribution,"
     " COALESCE(b.at, m.processed_at) AS t, 0 AS k, b.id AS seq"
     " FROM bounces b JOIN messages m ON m.id = b.message"
     " WHERE b.recipient = lower(?1)"
     " UNION ALL "
+    /* an override's reason is a person's free text (schema v7) */
     "SELECT 'override', strftime('%Y-%m-%dT%H:%M:%SZ', o.at, 'unixepoch'),"
-    " NULL, o.action, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-    " NULL, NULL, o.note, o.at, 1, o.id"
+    " NULL, o.action, NULL, NULL, o.reason, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, NULL, o.note, o.source, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, NULL, o.at, 1, o.id"
     " FROM overrides o WHERE o.address = lower(?1)"
     ") ORDER BY t, k, seq";
 
@@ -88,7 +103,26 @@ static const struct {
 		      " replace(recipient, '@', ''))) + 1) AS domain",
 	"bounces DESC, domain"},
     [STATS_DAY] = {"strftime('%Y-%m-%d', at, 'unixepoch') AS day", "day"},
+    /* schema v7 (issue 15 item 4): the original's From, the configured
+     * campaign header (columns of messages: stats_join), the MTA that
+     * answered */
+    /* not "sender": the count of the sender's problems has that name */
+    [STATS_SENDER] = {"messages.original_from AS original_from",
+	"bounces DESC, original_from"},
+    [STATS_CAMPAIGN] = {"messages.campaign AS campaign",
+	"bounces DESC, campaign"},
+    [STATS_REMOTE_MTA] = {"bounces.remote_mta AS remote_mta",
+	"bounces DESC, remote_mta"},
 };
+
+/* The groupings that read a column of messages: the bounce's message
+ * by its primary key (no index needed; the names used elsewhere in the
+ * query are bounces' alone) */
+static bool
+stats_join(enum store_stats_by by)
+{
+	return by == STATS_SENDER || by == STATS_CAMPAIGN;
+}
 
 /* ---- rows ---- */
 
@@ -174,6 +208,11 @@ store_rows_next(struct store_rows *rows)
 	 * type (https://www.sqlite.org/c3ref/column_blob.html) */
 	for (unsigned i = 0; i < rows->ncols; i++)
 		rows->types[i] = col_type(rows->stmt, (int)i);
+	if (rows->track) {
+		free(rows->last);
+		rows->last = xstrdup(rows->types[0] == STORE_NULL ? "" :
+		    (const char *)sqlite3_column_text(rows->stmt, 0));
+	}
 	return 1;
 }
 
@@ -200,6 +239,7 @@ store_rows_free(struct store_rows **rowsp)
 		return;
 	sqlite3_finalize(rows->stmt);
 	free(rows->types);
+	free(rows->last);
 	free(rows);
 	*rowsp = NULL;
 }
@@ -271,6 +311,49 @@ store_query_list(struct store *st, const struct store_list_filter *f,
 	if (rows == NULL)
 		return -1;
 	return rows_ready(rows, bind_list(rows->stmt, f), rows_r);
+}
+
+const char *
+store_rows_last_key(const struct store_rows *rows)
+{
+	return rows->last;
+}
+
+/*
+ * Keyset pagination (store_mgmt.h): "address > ?5" on the primary key of
+ * recipients, ORDER BY address, LIMIT ?6 -- each page a seek and a short
+ * scan, where OFFSET would read every row before the page.
+ */
+int
+store_query_list_page(struct store *st, const struct store_list_filter *f,
+    const char *after, int64_t limit, struct store_rows **rows_r)
+{
+	struct store_rows *rows;
+	char *sql;
+	int rc;
+
+	*rows_r = NULL;
+	if (limit <= 0)
+		return store_failx(st, "list: a page of %lld rows",
+		    (long long)limit);
+	sql = xasprintf("%s%s%s%s%s%s ORDER BY address LIMIT ?6",
+	    sql_list_head, f->state != NULL ? " AND state = ?1" : "",
+	    f->reason != NULL ? " AND reason = ?2" : "",
+	    f->domain != NULL ? " AND domain = lower(?3)" : "",
+	    f->since != 0 ? " AND last_bounce_at >= ?4" : "",
+	    after != NULL && *after != '\0' ? " AND address > lower(?5)" : "");
+	rows = rows_new(st, sql);
+	free(sql);
+	if (rows == NULL)
+		return -1;
+	rows->track = true;
+	rc = bind_list(rows->stmt, f);
+	if (rc == SQLITE_OK && after != NULL && *after != '\0')
+		rc = sqlite3_bind_text(rows->stmt, 5, after, -1,
+		    SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(rows->stmt, 6, limit);
+	return rows_ready(rows, rc, rows_r);
 }
 
 int
@@ -358,9 +441,12 @@ store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
 			" AS sender,"
 			" count(CASE WHEN effect = 'unverified' THEN 1 END)"
 			" AS unverified"
-			" FROM bounces%s"
+			" FROM bounces%s%s"
 			" GROUP BY 1 ORDER BY %s",
-	    stats_sql[by].key, since != 0 ? " WHERE at >= ?1" : "",
+	    stats_sql[by].key,
+	    stats_join(by) ? " JOIN messages ON messages.id = bounces.message"
+			   : "",
+	    since != 0 ? " WHERE at >= ?1" : "",
 	    stats_sql[by].order);
 	rows = rows_new(st, sql);
 	free(sql);

@@ -1,5 +1,5 @@
 /*
- * The resend queue (schema v3): what daemon/resend.c drains and what
+ * The resend queue (schema v3): what daemon/outbound/resend.c drains and what
  * bouncectl resends/resend-now/cancel show and change. The statements are
  * cached like the rest of the write path (store_stmt()); their SQL is
  * here, in store_resend_sql[].
@@ -319,6 +319,27 @@ attempt_add(struct store *st, const struct store_resend_attempt *a)
 	return store_step_done(st, stmt, "add resend attempt");
 }
 
+/*
+ * The outbox: a resend that went out or was given up is an event, in
+ * this transaction (lifecycle/outbox.h).
+ */
+static int
+resend_event(struct store *st, const struct store_resend *cur,
+    const struct store_resend_attempt *a)
+{
+	struct store_event_new e = { .source = OUTBOX_FROM_RESEND,
+		.address = cur->recipient, .at = a->at, .state = STATE_COUNT,
+		.reason = cur->reason, .diagnostic = a->reply,
+		.message = cur->message, .resend = cur->id,
+		.message_id = a->resent_message_id,
+		.original_message_id = cur->original_message_id };
+
+	e.kind = outbox_resend_kind(cur->state, a->state);
+	if (e.kind == OUTBOX_NONE)
+		return 0;
+	return store_event_add(st, &e, NULL);
+}
+
 static int
 resend_record(struct store *st, const struct store_resend_attempt *a)
 {
@@ -349,7 +370,9 @@ resend_record(struct store *st, const struct store_resend_attempt *a)
 	    (rid_len > 0 &&
 		sqlite3_bind_text(stmt, 8, rid, rid_len, SQLITE_TRANSIENT)))
 		return store_stmt_fail(st, stmt, "record resend");
-	return store_step_done(st, stmt, "record resend");
+	if (store_step_done(st, stmt, "record resend") == -1)
+		return -1;
+	return resend_event(st, &cur, a);
 }
 
 int

@@ -1,7 +1,7 @@
 /*
  * The sent record (schema v5): a copy of each message we sent, as the MTA
  * gave it to the sent: source, with the addresses it was for. The daemon
- * adds copies (daemon/sent_index.c) and prunes them after sent.keep; a
+ * adds copies (daemon/sources/sent_index.c) and prunes them after sent.keep; a
  * bounce naming a Message-ID and a recipient of a copy is verified, and a
  * resend is made from the copy's bytes. The statements are cached like the
  * rest of the write path (store_stmt()); their SQL is here, in

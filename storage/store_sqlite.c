@@ -16,6 +16,7 @@
 #include "common/xmalloc.h"
 #include "classify/reason.h"
 #include "store_private.h"
+#include "store_mgmt.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -75,8 +76,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	" ON CONFLICT (address) DO UPDATE SET state = 'active',"
 	" soft_count = 0, soft_since = NULL, override = 'unsuppressed',"
 	" override_at = excluded.override_at",
-    [STMT_OVERRIDE_LOG] = "INSERT INTO overrides (address, action, at, note)"
-			  " VALUES (?1, ?2, ?3, ?4)",
+    [STMT_OVERRIDE_LOG] =
+	"INSERT INTO overrides (address, action, at, note, reason, source)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [STMT_DECAY] =
 	"UPDATE recipients SET state = 'active', soft_count = 0,"
 	" soft_since = NULL WHERE state = 'soft' AND last_bounce_at < ?1",
@@ -214,6 +216,12 @@ store_stmt(struct store *st, enum store_stmt id)
 
 	if (sql == NULL)
 		sql = store_sent_sql[id];
+	if (sql == NULL)
+		sql = store_lookup_sql[id];
+	if (sql == NULL)
+		sql = store_mgmt_sql[id];
+	if (sql == NULL)
+		sql = store_outbox_sql[id];
 	if (sql == NULL)
 		sql = store_forget_sql[id];
 	if (stmt == NULL) {
@@ -765,52 +773,22 @@ store_recipient_put(struct store *st, const struct recipient *r)
 	return store_step_done(st, stmt, "put recipient");
 }
 
-/* ---- overrides ---- */
+/* ---- overrides: the row and the log are store_mgmt.c's ---- */
 
-static int
-override_row(
-    struct store *st, const char *address, enum rcpt_override o, int64_t now)
-{
-	sqlite3_stmt *stmt = store_stmt(
-	    st, o == OVERRIDE_SUPPRESSED ? STMT_SUPPRESS : STMT_UNSUPPRESS);
-	const char *at = strrchr(address, '@');
-
-	if (stmt == NULL)
-		return -1;
-	if (store_bind_text(stmt, 1, address) ||
-	    store_bind_text(stmt, 2, at != NULL ? at + 1 : "") ||
-	    sqlite3_bind_int64(stmt, 3, now))
-		return store_stmt_fail(st, stmt, "override");
-	return store_step_done(st, stmt, "override");
-}
-
-static int
-override_log(struct store *st, const char *address, enum rcpt_override o,
-    int64_t now, const char *note)
-{
-	sqlite3_stmt *stmt = store_stmt(st, STMT_OVERRIDE_LOG);
-
-	if (stmt == NULL)
-		return -1;
-	if (store_bind_text(stmt, 1, address) ||
-	    store_bind_text(stmt, 2, rcpt_override_name(o)) ||
-	    sqlite3_bind_int64(stmt, 3, now) || store_bind_opt(stmt, 4, note))
-		return store_stmt_fail(st, stmt, "log override");
-	return store_step_done(st, stmt, "log override");
-}
-
-/* One transaction (or a savepoint in the caller's): the row and the log. */
+/* One transaction (or a savepoint in the caller's): the row, the log and
+ * the event (store_override_apply()). */
 static int
 override_tx(struct store *st, const char *address, enum rcpt_override o,
     int64_t now, const char *note)
 {
+	struct store_override_in in = { .address = address, .o = o,
+		.note = note };
 	bool own;
 	int rc;
 
 	if (store_tx_begin(st, &own) == -1)
 		return -1;
-	rc = override_row(st, address, o, now) == -1 ||
-	    override_log(st, address, o, now, note) == -1 ? -1 : 0;
+	rc = store_override_apply(st, &in, now);
 	return store_tx_end(st, own, rc);
 }
 

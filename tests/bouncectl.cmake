@@ -22,3 +22,11 @@ add_test(NAME bouncectl-verp COMMAND sh
 	${CMAKE_CURRENT_SOURCE_DIR}/unit/test_bouncectl_verp.sh
 	$<TARGET_FILE:bouncectl> ${CMAKE_CURRENT_BINARY_DIR}/bouncectl-verp.tmp)
 set_tests_properties(bouncectl-verp PROPERTIES LABELS unit)
+
+# suppress/unsuppress --from FILE, list --limit --after (issue 15 item 5)
+add_test(NAME bouncectl-mgmt COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/unit/test_bouncectl_mgmt.sh
+	$<TARGET_FILE:bouncectl> $<TARGET_FILE:mkdb> ${BD_PYTHON3}
+	${CMAKE_CURRENT_BINARY_DIR}/bouncectl-mgmt.tmp
+	${CMAKE_CURRENT_SOURCE_DIR}/fixtures/import)
+set_tests_properties(bouncectl-mgmt PROPERTIES LABELS unit)

@@ -11,11 +11,18 @@ add_executable(test_maildir_name unit/test_maildir_name.c)
 target_link_libraries(test_maildir_name PRIVATE bd_maildir_name
 	PkgConfig::CMOCKA)
 add_test(NAME maildir_name COMMAND test_maildir_name)
-set_tests_properties(lifecycle sha256 maildir_name PROPERTIES LABELS unit)
+# daemon/sources/imap_filter.c: what libetpan may read (issue 14 item 8)
+add_executable(test_imap_filter unit/test_imap_filter.c)
+target_link_libraries(test_imap_filter PRIVATE bd_imap_filter
+	PkgConfig::CMOCKA)
+add_test(NAME imap_filter COMMAND test_imap_filter)
+set_tests_properties(lifecycle sha256 maildir_name imap_filter PROPERTIES
+	LABELS unit)
 
 # The real binary on temporary Maildirs (tests/integration/).
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
-foreach(t drain watch kill policy xdev verp sent poison special rewatch dbfault)
+foreach(t drain watch kill policy xdev verp sent poison special rewatch dbfault
+		attribution import)
 	add_test(NAME daemon_${t} COMMAND sh ${BD_INTEG}/daemon_${t}.sh
 		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
 		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_${t})
@@ -53,3 +60,28 @@ add_test(NAME daemon_resend_now COMMAND sh
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_resend_now)
 set_tests_properties(daemon_resend_now PROPERTIES LABELS integration
 	TIMEOUT 120 SKIP_RETURN_CODE 77)
+
+# daemon/attribution.c's choice of sources (issue 15 item 4)
+add_executable(test_attribution unit/test_attribution.c
+	${CMAKE_SOURCE_DIR}/daemon/attribution.c)
+target_link_libraries(test_attribution PRIVATE bd_storage bd_config
+	bd_classify bd_mail bd_common PkgConfig::CMOCKA)
+add_test(NAME attribution COMMAND test_attribution)
+set_tests_properties(attribution PROPERTIES LABELS unit)
+
+# The outbox (issue 15 item 3): its decisions, payloads, signature and
+# store side.
+add_executable(test_events unit/test_events.c)
+target_link_libraries(test_events PRIVATE bd_events bd_storage bd_lifecycle
+	bd_common PkgConfig::CMOCKA)
+add_test(NAME events COMMAND test_events)
+set_tests_properties(events PROPERTIES LABELS unit)
+# Events out (issue 15 item 3): a webhook receiver in Debian's Python and
+# an exec hook, on loopback, through kill -9.
+foreach(t events_webhook events_https events_exec)
+	add_test(NAME ${t} COMMAND sh ${BD_INTEG}/${t}.sh
+		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/${t})
+	set_tests_properties(${t} PROPERTIES LABELS integration
+		TIMEOUT 300 SKIP_RETURN_CODE 77)
+endforeach()

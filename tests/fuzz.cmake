@@ -47,10 +47,12 @@ bd_fuzz(smtp SOURCES fuzz/fuzz_stream.c
 # the input
 bd_fuzz(imap SOURCES fuzz/fuzz_stream.c ${CMAKE_SOURCE_DIR}/daemon/sources/source_imap.c
 	${CMAKE_SOURCE_DIR}/daemon/sources/imap_session.c
+	${CMAKE_SOURCE_DIR}/daemon/sources/imap_guard.c
 	${CMAKE_SOURCE_DIR}/daemon/notify.c
-	LIBS bd_net bd_config bd_common
+	LIBS bd_imap_filter bd_net bd_config bd_common
 	INPUTS ${BD_FUZZ_DIR}/imap_inputs/*
-	WRAP mailimap_socket_connect mailimap_ssl_connect_with_callback)
+	WRAP connect mailstream_socket_open_timeout
+	mailstream_ssl_open_with_callback_timeout)
 
 # libetpan's own leaks (lsan.supp): Debian's libetpan.a has no frame
 # pointers, so the slow unwinder is needed to see which function leaked
@@ -65,3 +67,8 @@ set_tests_properties(fuzz-smtp-replay fuzz-imap-replay PROPERTIES TIMEOUT 60
 bd_fuzz(large LIBS bd_classify bd_mail bd_common
 	INPUTS ${BD_FUZZ_DIR}/large_inputs/*)
 set_tests_properties(fuzz-large-replay PROPERTIES TIMEOUT 300)
+
+# daemon/lookup/lookup_proto.c: a client's stream, in reads of any size,
+# as the lookup server feeds it (issue 15)
+bd_fuzz(lookup LIBS bd_lookup_proto
+	INPUTS ${BD_FUZZ_DIR}/lookup_inputs/*)

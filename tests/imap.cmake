@@ -9,3 +9,10 @@ foreach(t tls drain fallback idle kill ready big uidvalidity poll sent)
 	set_tests_properties(imap_${t} PROPERTIES LABELS integration
 		TIMEOUT 300 SKIP_RETURN_CODE 77)
 endforeach()
+
+# Replies no real server sends (issue 14): a scripted server on loopback
+# (tests/integration/imap_peer.py), no Dovecot needed.
+add_test(NAME imap_cut COMMAND sh ${BD_INTEG}/imap_cut.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imap_cut)
+set_tests_properties(imap_cut PROPERTIES LABELS integration TIMEOUT 300)

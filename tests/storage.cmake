@@ -22,3 +22,11 @@ target_link_libraries(test_store_fault PRIVATE bd_storage bd_common
 	PkgConfig::CMOCKA PkgConfig::SQLITE3)
 add_test(NAME store_fault COMMAND test_store_fault)
 set_tests_properties(store_fault PROPERTIES LABELS unit)
+
+# Issue 15 items 4 and 5 (storage/store_mgmt.c, schema v7): bulk
+# decisions, keyset pages, attribution
+add_executable(test_store_mgmt unit/test_store_mgmt.c)
+target_link_libraries(test_store_mgmt PRIVATE bd_storage bd_common
+	PkgConfig::CMOCKA PkgConfig::SQLITE3)
+add_test(NAME store_mgmt COMMAND test_store_mgmt)
+set_tests_properties(store_mgmt PROPERTIES LABELS unit)

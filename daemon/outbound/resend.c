@@ -137,6 +137,8 @@ recipient_hard(struct store *st, const struct config *conf,
 		.cls = CLASS_PERMANENT, .hard = true, .at = now,
 		.final = true, .auth = AUTH_VERIFIED_SENT };
 	struct lc_result res;
+	struct store_event_new e;
+	enum outbox_kind kind;
 	char status[16] = "";
 	enum reason why = REASON_COUNT;
 
@@ -148,7 +150,19 @@ recipient_hard(struct store *st, const struct config *conf,
 	    reply == NULL && rs->reason != REASON_UNDEFINED ? rs->reason :
 	    REASON_REJECTED;
 	b.status = status[0] != '\0' ? status : "5.0.0";
-	return pipeline_recipient(st, conf, rs->recipient, &b, now, &r, &res);
+	if (pipeline_recipient(st, conf, rs->recipient, &b, now, &r, &res,
+	    &kind) == -1)
+		return -1;
+	if (kind == OUTBOX_NONE)
+		return 0;
+	/* the outbox, in this transaction (record_end()) */
+	e = (struct store_event_new){ .kind = kind,
+		.source = OUTBOX_FROM_RESEND, .address = rs->recipient,
+		.at = now, .state = r.state, .reason = b.reason,
+		.status = b.status, .diagnostic = reply,
+		.message = rs->message, .resend = rs->id,
+		.original_message_id = rs->original_message_id };
+	return store_event_add(st, &e, NULL);
 }
 
 /*

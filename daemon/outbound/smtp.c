@@ -21,6 +21,7 @@
 
 #include "common/readfile.h"
 #include "daemon/outbound/smtp.h"
+#include "daemon/outbound/tcp.h"
 #include "daemon/outbound/tls.h"
 
 /*
@@ -124,72 +125,16 @@ step(struct smtp_conv *sc, int r, const char *what, enum smtp_outcome on5xx)
 	return -1;
 }
 
-/* A non-blocking connect() bounded by timeout; blocking fd on success. */
-static int
-connect_one(const struct addrinfo *ai, unsigned timeout)
-{
-	struct pollfd pfd;
-	socklen_t len = sizeof(int);
-	int fd, r, soerr = 0, saved;
-
-	fd = socket(ai->ai_family,
-	    ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
-	if (fd == -1)
-		return -1;
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-		if (errno != EINPROGRESS)
-			goto fail;
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		do
-			r = poll(&pfd, 1, timeout ? (int)timeout * 1000 : -1);
-		while (r == -1 && errno == EINTR);
-		if (r == 0)
-			errno = ETIMEDOUT;
-		if (r <= 0)
-			goto fail;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
-			goto fail;
-		if (soerr != 0) {
-			errno = soerr;
-			goto fail;
-		}
-	}
-	/* libetpan's streams want a blocking descriptor. */
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1)
-		goto fail;
-	return fd;
-fail:
-	saved = errno;
-	(void)close(fd);
-	errno = saved;
-	return -1;
-}
-
 /* Each address of c->host in turn; -1 and the last error in res. */
 static int
-tcp_connect(const struct config_smtp *c, struct smtp_result *res)
+smtp_connect(const struct config_smtp *c, struct smtp_result *res)
 {
-	struct addrinfo hints, *ai0, *ai;
-	char serv[8];
-	int fd = -1, r, saved = 0;
+	char err[256];
+	int fd;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	(void)snprintf(serv, sizeof(serv), "%u", c->port);
-	if ((r = getaddrinfo(c->host, serv, &hints, &ai0)) != 0) {
-		fail(res, SMTP_DEFERRED, "resolve %s: %s", c->host,
-		    gai_strerror(r));
-		return -1;
-	}
-	for (ai = ai0; ai != NULL && fd == -1; ai = ai->ai_next)
-		if ((fd = connect_one(ai, c->timeout)) == -1)
-			saved = errno;
-	freeaddrinfo(ai0);
-	if (fd == -1)
-		fail(res, SMTP_DEFERRED, "connect to %s port %u: %s", c->host,
-		    c->port, strerror(saved));
+	if ((fd = tcp_connect(c->host, c->port, c->timeout, err,
+	    sizeof(err))) == -1)
+		fail(res, SMTP_DEFERRED, "%s", err);
 	return fd;
 }
 
@@ -230,7 +175,7 @@ smtp_open(struct smtp_conv *sc)
 	mailstream *st;
 	int fd;
 
-	if ((fd = tcp_connect(sc->c, sc->res)) == -1)
+	if ((fd = smtp_connect(sc->c, sc->res)) == -1)
 		return -1;
 	if (sc->tick != NULL)
 		sc->tick();

@@ -17,10 +17,12 @@
 #include "common/log.h"
 #include "common/readfile.h"
 #include "common/xmalloc.h"
-#include "daemon/sources/imap_session.h"
 #include "daemon/notify.h"
-#include "daemon/sources/source.h"
+#include "daemon/outbound/tcp.h"
 #include "daemon/outbound/tls.h"
+#include "daemon/sources/imap_guard.h"
+#include "daemon/sources/imap_session.h"
+#include "daemon/sources/source.h"
 
 /* Reconnection waits: doubling from the first to the cap. */
 #define IMAP_BACKOFF_MIN_MS 1000
@@ -229,39 +231,95 @@ tls_name(enum config_tls tls)
 	    tls == CONFIG_TLS_STARTTLS ? "STARTTLS" : "no TLS (loopback)";
 }
 
+/*
+ * TCP, then with implicit TLS (RFC 8314 3.3) the handshake and the
+ * certificate check, so that not one byte of an unverified server is
+ * parsed; then the guard of imap_guard.h around the stream, and the
+ * greeting. Not mailimap_socket_connect() or mailimap_ssl_connect(),
+ * which parse the greeting before anything can be checked. r of libetpan
+ * (a greeting code when fine); err says why when it is our refusal.
+ */
+static int
+open_stream(struct imap_session *s, mailstream **st_r, char *err,
+    size_t errlen)
+{
+	mailstream *st;
+	int fd;
+
+	if ((fd = tcp_connect(s->c->host, s->c->port, s->c->timeout, err,
+	    errlen)) == -1)
+		return MAILIMAP_ERROR_CONNECTION_REFUSED;
+	if (s->c->tls == CONFIG_TLS_IMPLICIT)
+		/* tls_connect_cb() sets SNI (RFC 6066 3) */
+		st = mailstream_ssl_open_with_callback_timeout(fd,
+		    (time_t)s->c->timeout, tls_connect_cb, s->c->host);
+	else
+		st = mailstream_socket_open_timeout(fd, (time_t)s->c->timeout);
+	if (st == NULL) {
+		(void)close(fd);
+		return s->c->tls == CONFIG_TLS_IMPLICIT ? MAILIMAP_ERROR_SSL :
+		    MAILIMAP_ERROR_MEMORY;
+	}
+	if (s->c->tls == CONFIG_TLS_IMPLICIT) {
+		char why[200];
+
+		/* libetpan (Debian's, GnuTLS) accepts any certificate */
+		notify_watchdog();
+		if (tls_verify(st, s->c->host, s->c->ca_file, why,
+		    sizeof(why)) == -1) {
+			snprintf(err, errlen, "certificate refused: %s", why);
+			(void)mailstream_close(st);
+			return MAILIMAP_ERROR_SSL;
+		}
+	}
+	if (imap_guard_wrap(st, true) == -1) {
+		(void)mailstream_close(st);
+		return MAILIMAP_ERROR_MEMORY;
+	}
+	*st_r = st;
+	return MAILIMAP_NO_ERROR;
+}
+
 /* TCP, TLS, the greeting: r of libetpan (a greeting code when fine). */
 static int
 connect_tls(struct imap_session *s, char *err, size_t errlen)
 {
+	mailstream *st;
+	char why[200];
 	int r, greeting;
 
-	switch (s->c->tls) {
-	case CONFIG_TLS_IMPLICIT:
-		/* tls_connect_cb() sets SNI (RFC 6066 3) */
-		return mailimap_ssl_connect_with_callback(s->imap, s->c->host,
-		    (uint16_t)s->c->port, tls_connect_cb, s->c->host);
-	case CONFIG_TLS_STARTTLS:
-		greeting = mailimap_socket_connect(s->imap, s->c->host,
-		    (uint16_t)s->c->port);
-		if (greeting == MAILIMAP_NO_ERROR_AUTHENTICATED) {
-			/* PREAUTH before TLS: the session would run in the
-			 * clear, and a man in the middle can send it (RFC
-			 * 9051 11.1; the "STARTTLS downgrade" of 2020) */
-			snprintf(err, errlen, "the server sent PREAUTH before "
-			    "STARTTLS; refusing an unprotected session");
-			return MAILIMAP_ERROR_STARTTLS;
-		}
-		if (greeting != MAILIMAP_NO_ERROR_NON_AUTHENTICATED)
-			return greeting;
-		/* RFC 3501 6.2.1; no fallback to cleartext when refused */
-		r = mailimap_socket_starttls_with_callback(s->imap,
-		    tls_connect_cb, s->c->host);
-		return r == MAILIMAP_NO_ERROR ? greeting : r;
-	case CONFIG_TLS_NONE:
-	default:
-		return mailimap_socket_connect(s->imap, s->c->host,
-		    (uint16_t)s->c->port);
+	if ((r = open_stream(s, &st, err, errlen)) != MAILIMAP_NO_ERROR)
+		return r;
+	/* on failure the session keeps st, and mailimap_free() closes it */
+	greeting = mailimap_connect(s->imap, st);
+	if (s->c->tls != CONFIG_TLS_STARTTLS)
+		return greeting;
+	if (greeting == MAILIMAP_NO_ERROR_AUTHENTICATED) {
+		/* PREAUTH before TLS: the session would run in the clear,
+		 * and a man in the middle can send it (RFC 9051 11.1; the
+		 * "STARTTLS downgrade" of 2020) */
+		snprintf(err, errlen, "the server sent PREAUTH before "
+		    "STARTTLS; refusing an unprotected session");
+		return MAILIMAP_ERROR_STARTTLS;
 	}
+	if (greeting != MAILIMAP_NO_ERROR_NON_AUTHENTICATED)
+		return greeting;
+	/* RFC 3501 6.2.1; no fallback to cleartext when refused. libetpan
+	 * puts a new TLS stream under the session, without the guard. */
+	r = mailimap_socket_starttls_with_callback(s->imap, tls_connect_cb,
+	    s->c->host);
+	if (r != MAILIMAP_NO_ERROR)
+		return r;
+	notify_watchdog();
+	/* tls_verify() looks at the TLS stream itself: before the guard */
+	if (tls_verify(s->imap->imap_stream, s->c->host, s->c->ca_file, why,
+	    sizeof(why)) == -1) {
+		snprintf(err, errlen, "certificate refused: %s", why);
+		return MAILIMAP_ERROR_SSL;
+	}
+	if (imap_guard_wrap(s->imap->imap_stream, false) == -1)
+		return MAILIMAP_ERROR_MEMORY;
+	return greeting;
 }
 
 /*
@@ -342,6 +400,10 @@ session_open(struct imap_session *s)
 	greeting = connect_tls(s, err, sizeof(err));
 	if (greeting != MAILIMAP_NO_ERROR_AUTHENTICATED &&
 	    greeting != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		/* a server down or unreachable: passing, the usual wait */
+		if (greeting == MAILIMAP_ERROR_CONNECTION_REFUSED &&
+		    err[0] != '\0')
+			return open_failed(s, false, "%s", err);
 		if (err[0] != '\0')
 			return open_failed(s, true, "%s", err);
 		if (greeting == MAILIMAP_ERROR_STARTTLS)
@@ -354,10 +416,8 @@ session_open(struct imap_session *s)
 	/* every step may wait imap.timeout: the watchdog (WatchdogSec=30s)
 	 * hears from us between them */
 	notify_watchdog();
-	/* libetpan (Debian's, GnuTLS) accepts any certificate: tls.h */
-	if (s->c->tls != CONFIG_TLS_NONE && tls_verify(s->imap->imap_stream,
-	    s->c->host, s->c->ca_file, err, sizeof(err)) == -1)
-		return open_failed(s, true, "certificate refused: %s", err);
+	/* libetpan (Debian's, GnuTLS) accepts any certificate: tls.h;
+	 * connect_tls() checked it, before the greeting with implicit TLS */
 	if (greeting == MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
 		notify_watchdog();
 		/* read at each login: a changed file needs no restart */
@@ -495,7 +555,8 @@ imap_session_arm(struct imap_session *s, int64_t now, int64_t *wake_ms)
 	    (int64_t)s->c->poll_interval * 1000);
 	/* libetpan may have read past "+ idling" already: poll(2) would
 	 * not see those bytes */
-	if (s->imap->imap_stream->read_buffer_len > 0)
+	if (s->imap->imap_stream->read_buffer_len > 0 ||
+	    imap_guard_pending(s->imap->imap_stream) > 0)
 		*wake_ms = now;
 	return mailimap_idle_get_fd(s->imap);
 }

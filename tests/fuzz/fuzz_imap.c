@@ -9,9 +9,12 @@
  * results (capabilities, UIDVALIDITY, SEARCH results, FETCH items,
  * NIL bodies, sizes, INTERNALDATE, tagged NO/BAD texts).
  *
- * The seam is at link time: -Wl,--wrap=mailimap_socket_connect (and the
- * TLS twin) makes the connection a fuzz_stream.h stream over the input
- * instead of a socket; nothing in daemon/ changes.
+ * The seam is at link time: -Wl,--wrap=connect and the two stream opens
+ * (socket, TLS) make the connection a fuzz_stream.h stream over the
+ * input instead of a socket; nothing in daemon/ changes,
+ * and the stream passes through the guard of imap_guard.h as a socket's
+ * does. With implicit TLS the input has no certificate, and the session
+ * ends at its check.
  *
  * Input: byte 0 picks the configuration (bits 0-1 tls: none, starttls,
  * implicit, none; bit 2 a processed mailbox, bit 3 a quarantine mailbox,
@@ -20,10 +23,13 @@
  * (bit 3). The rest is what the server says, the same bytes again for
  * each connection.
  */
+#include <sys/socket.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -32,33 +38,42 @@
 #include "fuzz_stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int __wrap_mailimap_socket_connect(
-    mailimap *f, const char *server, uint16_t port);
-int __wrap_mailimap_ssl_connect_with_callback(mailimap *f, const char *server,
-    uint16_t port, void (*cb)(struct mailstream_ssl_context *, void *),
-    void *data);
+int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len);
+mailstream *__wrap_mailstream_socket_open_timeout(int fd, time_t timeout);
+mailstream *__wrap_mailstream_ssl_open_with_callback_timeout(int fd,
+    time_t timeout, void (*cb)(struct mailstream_ssl_context *, void *),
+    void *cb_data);
 
 static char *pwfile;
 static const uint8_t *server;
 static size_t server_len, server_chunk;
 
+/* the socket is made, never connected: the opens below close it */
 int
-__wrap_mailimap_socket_connect(mailimap *f, const char *host, uint16_t port)
+__wrap_connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
-	(void)host;
-	(void)port;
-	return mailimap_connect(
-	    f, fuzz_stream_new(server, server_len, server_chunk));
+	(void)fd;
+	(void)sa;
+	(void)len;
+	return 0;
 }
 
-int
-__wrap_mailimap_ssl_connect_with_callback(mailimap *f, const char *host,
-    uint16_t port, void (*cb)(struct mailstream_ssl_context *, void *),
-    void *data)
+mailstream *
+__wrap_mailstream_socket_open_timeout(int fd, time_t timeout)
+{
+	(void)timeout;
+	(void)close(fd);
+	return fuzz_stream_new(server, server_len, server_chunk);
+}
+
+/* no certificate: tls_verify() refuses it, as it must */
+mailstream *
+__wrap_mailstream_ssl_open_with_callback_timeout(int fd, time_t timeout,
+    void (*cb)(struct mailstream_ssl_context *, void *), void *cb_data)
 {
 	(void)cb;
-	(void)data;
-	return __wrap_mailimap_socket_connect(f, host, port);
+	(void)cb_data;
+	return __wrap_mailstream_socket_open_timeout(fd, timeout);
 }
 
 static void

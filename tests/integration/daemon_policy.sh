@@ -79,4 +79,10 @@ grep -q '^<3>forged' log && fail "a file name forged a log line"
 bad=$(grep -cv '^<[0-7]>' log || true)
 [ "$bad" = 0 ] || { grep -v '^<[0-7]>' log | head -3; fail "$bad log lines without a priority prefix under JOURNAL_STREAM"; }
 grep -q '^<6>.*kim.nobody@example.net 5.1.1 userunknown: suppressed' log || fail "no <6> info line"
+# the outbox (issue 15 item 3), in the order of the changes: kim
+# suppressed, unsuppressed by a person, the old bounce no event, the new
+# one suppressed again; robin at the soft limit (the soft ones no event)
+ev=$(sql db "SELECT kind || ':' || source || ':' || address FROM events ORDER BY id" | tr '\n' ' ')
+[ "$ev" = "suppressed:bounce:kim.nobody@example.net unsuppressed:person:kim.nobody@example.net suppressed:bounce:kim.nobody@example.net soft_limit:bounce:robin@example.net " ] ||
+    fail "events: $ev"
 echo "policy end to end: suppress, override kept against an old bounce, soft limit, one resend; journal prefixes"

@@ -182,6 +182,13 @@ run2 44000
 [ "$("$bouncectl" -d db2 status hank@example.net --csv | awk -F, 'NR == 2 { print $3 }')" = suppressed ] ||
     fail "confirm_hard_bounce: an unconfirmable hard bounce must suppress"
 
+# the outbox (issue 15 item 3): each change came with its event
+[ "$(sql db "SELECT count(*) FROM events WHERE kind = 'resend_sent' AND address = 'alice@timeout.example.net' AND resend IS NOT NULL AND message_id IS NOT NULL")" -ge 1 ] ||
+    fail "events: no resend_sent for alice"
+[ "$(sql db2 "SELECT source FROM events WHERE kind = 'suppressed' AND address = 'gina@example.net'")" = bounce ] ||
+    fail "events: gina's suppression by the second hard bounce"
+[ "$(sql db2 "SELECT source || ' ' || (resend IS NOT NULL) FROM events WHERE kind = 'suppressed' AND address = 'hank@example.net'")" = "resend 1" ] ||
+    fail "events: hank's suppression by the resend worker: $(sql db2 "SELECT * FROM events")"
 "$bouncectl" -d db resends --csv >resends.csv || fail "bouncectl resends"
 grep -q 'alice@timeout.example.net' resends.csv || fail "bouncectl resends does not list alice"
 echo "resend end to end: seed group 5 resent once to one recipient with Resent-* headers and the original byte for byte; user unknown not resent; server down deferred then sent; a resent copy's bounce linked once; spool and cannot_resend"

@@ -438,6 +438,18 @@ static const struct {
     {"imap:\n  host: ''\n",
 	"t.yaml:2:9: imap.host: empty value (leave the key out for the "
 	"default, none: no IMAP source)\n"},
+    /* lookup: (issue 15) */
+    {"lookup:\n  socketmap: /run/b/s\n  mode: 0980\n",
+	"t.yaml:3:9: lookup.mode: 0980: not an octal file mode (0000 .. "
+	"0777, e.g. 0660)\n"},
+    {"lookup:\n  socketmap: /run/b/s\n  mode: 01777\n",
+	"t.yaml:3:9: lookup.mode: 01777: not an octal file mode (0000 .. "
+	"0777, e.g. 0660)\n"},
+    {"lookup:\n  socketmap: /run/b/s\n  policy: /run/b/s\n",
+	"t.yaml:3:11: lookup.policy: /run/b/s: also lookup.socketmap; each "
+	"protocol needs a socket of its own\n"},
+    {"lookup:\n  idle_timeout: 0\n",
+	"t.yaml:2:17: lookup.idle_timeout: 0 not in 1s..1d\n"},
     {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "  port: ''\n",
 	"t.yaml:5:9: imap.port: empty value (leave the key out for the "
 	"default, 993, or 143 unless tls is implicit)\n"},
@@ -571,7 +583,42 @@ static const struct {
     {"resend:\n  smtp:\n    ca_file: /nonexistent/ca.pem\n",
 	"t.yaml:3:14: resend.smtp.ca_file: /nonexistent/ca.pem: No such file "
 	"or directory\n"},
+    /* events (issue 15 item 3) */
+    {"events:\n  format: mailchimp\n",
+	"t.yaml:2:11: events.format: \"mailchimp\": generic or listmonk\n"},
+    {"events:\n  webhook: \"ftp://h/x\"\n  secret_file: /etc/hostname\n",
+	"t.yaml:2:12: events.webhook: \"ftp://h/x\": not an http:// or "
+	"https:// URL\n"},
+    {"events:\n  webhook: \"https://h/x\"\n",
+	"t.yaml:2:12: events.secret_file: required with events.webhook "
+	"(format generic)\n"},
+    {"events:\n  max_attempts: 0\n",
+	"t.yaml:2:17: events.max_attempts: 0 not in 1..100000\n"},
 };
+
+/* events: a listmonk webhook needs no secret; the defaults */
+static void
+test_events(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	c = load_ok("events:\n  webhook: \"http://127.0.0.1:9000/webhooks/"
+		    "bounce\"\n  format: listmonk\n  exec: \"cat >/dev/null\"\n");
+	assert_int_equal(c->events.format, CONFIG_EVENTS_LISTMONK);
+	assert_string_equal(c->events.exec, "cat >/dev/null");
+	assert_null(c->events.secret_file);
+	assert_int_equal(c->events.timeout, 10);
+	assert_int_equal(c->events.max_attempts, 100);
+	assert_int_equal(c->events.max_age, 3 * 86400);
+	assert_int_equal(c->events.batch, 100);
+	config_free(&c);
+	c = load_ok("");
+	assert_null(c->events.exec);
+	assert_null(c->events.webhook);
+	assert_int_equal(c->events.format, CONFIG_EVENTS_GENERIC);
+	config_free(&c);
+}
 
 static void
 test_errors(void **state)
@@ -1043,8 +1090,8 @@ row_text(const struct config_key *k)
 	const char *p = k->path, *dot;
 	char *text = xstrdup(""), *next;
 	int depth = 0;
-	bool list =
-	    k->type == CFG_DURATION_LIST || k->type == CFG_REASON_LIST;
+	bool list = k->type == CFG_DURATION_LIST ||
+	    k->type == CFG_REASON_LIST || k->type == CFG_HEADER_LIST;
 
 	while ((dot = strchr(p, '.')) != NULL) {
 		next = xasprintf("%s%*s%.*s:\n", text, 2 * depth, "",
@@ -1074,6 +1121,32 @@ row_text(const struct config_key *k)
 		text = next;
 	}
 	return text;
+}
+
+/* attribution: (issue 15 item 4): header field names, each once */
+static void
+test_attribution(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	c = load_ok("attribution:\n  headers: [X-Campaign-Id, "
+		    "X-Mailgun-Campaign-Id]\n  campaign: X-Campaign-Id\n");
+	assert_int_equal(c->attribution.nheaders, 2);
+	assert_string_equal(c->attribution.headers[1], "X-Mailgun-Campaign-Id");
+	assert_string_equal(c->attribution.campaign, "X-Campaign-Id");
+	config_free(&c);
+	c = load_ok("log:\n  level: info\n");
+	assert_int_equal(c->attribution.nheaders, 0);
+	assert_null(c->attribution.campaign);
+	config_free(&c);
+	load_fails("attribution:\n  headers: [X-A, x-a, \"Bad Name\"]\n",
+	    "t.yaml:2:18: attribution.headers: x-a listed twice\n"
+	    "t.yaml:2:23: attribution.headers: \"Bad Name\" is not a header "
+	    "field name (RFC 5322 3.6.8)\n");
+	load_fails("attribution:\n  campaign: \"X:Y\"\n",
+	    "t.yaml:2:13: attribution.campaign: not a header field name (RFC "
+	    "5322 3.6.8), like X-Campaign-Id\n");
 }
 
 /* Every row of the table: written out with its default, it loads. */
@@ -1472,6 +1545,7 @@ main(void)
 	    cmocka_unit_test(test_schedule_forms),
 	    cmocka_unit_test(test_log_levels),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_events),
 	    cmocka_unit_test(test_many_errors),
 	    cmocka_unit_test(test_error_cap),
 	    cmocka_unit_test(test_parse_duration),
@@ -1487,6 +1561,7 @@ main(void)
 	    cmocka_unit_test(test_example),
 	    cmocka_unit_test(test_table),
 	    cmocka_unit_test(test_default_reasons),
+	    cmocka_unit_test(test_attribution),
 	    cmocka_unit_test_setup_teardown(
 		test_sender_reasons, tmp_setup, tmp_teardown),
 	    cmocka_unit_test(test_loopback),

@@ -93,6 +93,9 @@ test_fields(void **state)
 	assert_string_equal(r.rcpt, "carol@example.com");
 	assert_int_equal(r.age, 3);
 	assert_string_equal(r.field, "Delivered-To");
+	/* the return path itself: the original's envelope sender (issue 15
+	 * item 4) */
+	assert_string_equal(r.path, rp);
 	/* a later hop's Delivered-To first: every one is read */
 	snprintf(hdrs, sizeof(hdrs),
 	    "Delivered-To: archive@example.org\nDelivered-To: %s\n", rp);
@@ -127,6 +130,7 @@ test_results(void **state)
 	assert_int_equal(r.result, VERP_FORGED);
 	assert_string_equal(r.field, "Delivered-To");
 	assert_string_equal(r.rcpt, "");
+	assert_string_equal(r.path, "");
 	/* a forged Delivered-To and a valid To: the valid one counts */
 	snprintf(hdrs, sizeof(hdrs), "Delivered-To: %s\nTo: <%s>\n", bad, rp);
 	find_dsn(hdrs, T0, &r);

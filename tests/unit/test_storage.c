@@ -2216,7 +2216,9 @@ test_query_status(void **state)
 static const char *const history_cols[] = {"kind", "at", "processed_at",
     "action", "status", "reply_code", "reason", "hard", "class", "diagnostic",
     "remote_mta", "original_message_id", "rule", "family", "source_ref",
-    "note"};
+    "note", "source", "original_from", "original_sender",
+    "original_envelope_id", "original_subject", "original_list_id",
+    "campaign", "original_headers", "attribution"};
 
 static void
 test_query_history(void **state)
@@ -2229,7 +2231,7 @@ test_query_history(void **state)
 			     OVERRIDE_SUPPRESSED, T0 + DAY + 1, NULL),
 	    0);
 	assert_int_equal(store_query_history(f->st, "b@example.org", &rows), 0);
-	expect_cols(rows, history_cols, 16);
+	expect_cols(rows, history_cols, 25);
 	assert_string_equal(next_text(rows, 0), "bounce");
 	assert_string_equal(text_of(rows, "at"), "2023-11-15T22:13:20Z");
 	assert_string_equal(
