@@ -56,6 +56,11 @@ static const struct forget_step forget_steps[] = {
 	" AND r.recipient <> ?1)"},
     {"resends", "DELETE FROM resends WHERE recipient = ?1"},
     {"sent_recipients", "DELETE FROM sent_recipients WHERE address = ?1"},
+    /* the outbox's events about it, delivered or not, with their
+     * deliveries (ON DELETE CASCADE): an application is not told about
+     * an address that is forgotten; AUTOINCREMENT keeps the sinks'
+     * cursors meaningful (docs/schema.md, events) */
+    {"events", "DELETE FROM events WHERE address = ?1"},
     {NULL, "INSERT OR IGNORE INTO forgotten (hash, at) VALUES (?2, ?3)"},
 };
 

@@ -529,6 +529,23 @@ test_forget(void **state)
 	    "INSERT INTO sent_recipients (sent, address) VALUES"
 	    " (1, 'who@example.org'), (1, 'a@b.org'), (2, 'a@b.org');"
 	    "INSERT INTO suspects VALUES ('x', 'who@example.org,S=1', 1, 1, 1);"
+	    /* the attribution and the person's reason (schema v7), the
+	     * outbox (v8): every migration has run */
+	    "UPDATE messages SET original_from = 'who@example.org',"
+	    " original_sender = 'who@example.org',"
+	    " original_subject = 'Hello who@example.org',"
+	    " original_headers = '{\"X-To\":\"who@example.org\"}',"
+	    " original_envelope_id = 'who@example.org' WHERE id = 1;"
+	    "UPDATE overrides SET reason = 'who@example.org asked',"
+	    " source = 'crm:who@example.org' WHERE address = 'xwho@example.org';"
+	    "INSERT INTO events (id, uuid, kind, source, address, at, note)"
+	    " VALUES (1, 'u1', 'suppressed', 'bounce', 'who@example.org', 1,"
+	    "  NULL), (2, 'u2', 'suppressed', 'person', 'xwho@example.org', 1,"
+	    "  'like who@example.org');"
+	    "INSERT INTO event_sinks VALUES ('webhook', 2, 1);"
+	    "INSERT INTO event_deliveries (sink, event, state, last_error,"
+	    " updated_at) VALUES ('webhook', 1, 'pending', NULL, 1),"
+	    " ('webhook', 2, 'dead', 'HTTP 400: who@example.org', 1);"
 	    /* tables another helper adds: covered without being listed */
 	    "CREATE TABLE outbox (id INTEGER PRIMARY KEY, payload TEXT);"
 	    "INSERT INTO outbox (payload) VALUES"
@@ -564,6 +581,18 @@ test_forget(void **state)
 	    " error = 'no <[forgotten]> here'"), 1);
 	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM outbox WHERE"
 	    " payload = '{\"recipient\":\"[forgotten]\",\"n\":1}'"), 1);
+	/* its events go with their deliveries; the others are redacted */
+	assert_int_equal(sql_int(f->st, "SELECT group_concat(id) FROM events"),
+	    2);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM"
+	    " event_deliveries"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM events WHERE"
+	    " note = 'like [forgotten]'"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM overrides WHERE"
+	    " reason = '[forgotten] asked' AND source = 'crm:[forgotten]'"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM messages WHERE"
+	    " original_from = '[forgotten]' AND original_subject ="
+	    " 'Hello [forgotten]'"), 1);
 	/* its resend, attempts and the originals; the others' survive,
 	 * less a body naming it */
 	assert_int_equal(sql_int(f->st, "SELECT group_concat(id) FROM resends"),
