@@ -89,6 +89,7 @@ upkeep_metrics(struct daemon *d)
 {
 	struct upkeep *u = &d->upkeep;
 	struct metric_rows rows = {0};
+	struct store_outbox_backlog ob;
 	struct metrics_times tm = { .start = u->start,
 		.last_pass = u->last_pass };
 	const char *path = d->conf->metrics.file;
@@ -99,7 +100,10 @@ upkeep_metrics(struct daemon *d)
 	if (path == NULL)
 		return;
 	u->metrics_at = daemon_now() + (int64_t)d->conf->metrics.interval;
-	if (store_metrics(d->st, collect, &rows) == -1) {
+	/* the outbox's backlog is a statement of its own: gauges of a
+	 * moment, they need not share the counts' read transaction */
+	if (store_metrics(d->st, collect, &rows) == -1 ||
+	    store_outbox_backlog(d->st, &ob) == -1) {
 		if (!daemon_store_fatal(d) && !u->metrics_failed)
 			log_warnx("metrics: %s", store_error(d->st));
 		u->metrics_failed = true;
@@ -107,7 +111,7 @@ upkeep_metrics(struct daemon *d)
 		return;
 	}
 	tm.collect_s = mono() - t0;
-	text = metrics_format(&rows, &tm, &len);
+	text = metrics_format_outbox(&rows, &ob, &tm, &len);
 	metric_rows_free(&rows);
 	if (write_atomic(path, text, len) == -1) {
 		if (!u->metrics_failed)

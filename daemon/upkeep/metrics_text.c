@@ -166,20 +166,52 @@ resend_at(int i)
 }
 
 /*
- * MERGE (issue 15 item 3): the outbox backlog goes here -- a family
- * bounced_outbox_events{state="pending|delivered|dead"} (gauge) from a
- * STORE_METRIC_OUTBOX group of store_metrics(). Until the outbox table
- * exists nothing is written for it.
+ * The outbox's backlog (issue 15 item 3; docs/INTEGRATION.md "Events"):
+ * its deliveries per sink and state, the events not yet queued for a
+ * sink counted as pending (store_outbox_backlog()), and when the oldest
+ * pending one was committed. Only the sinks that have run: a sink never
+ * configured has no backlog to watch.
  */
 static void
-outbox(struct text *t, const struct metric_rows *rows)
+outbox(struct text *t, const struct store_outbox_backlog *b)
 {
-	(void)t;
-	(void)rows;
+	const char *sink;
+	int s, st;
+
+	if (b == NULL)
+		return;
+	family(t, "bounced_events", "gauge",
+	    "Events in the outbox by sink and delivery state; pending "
+	    "includes those not yet queued for the sink.");
+	for (s = 0; s < STORE_SINK_COUNT; s++) {
+		if (!b->seen[s] || (sink = store_sink_name(s)) == NULL)
+			continue;
+		for (st = 0; st < OUTBOX_STATE_COUNT; st++)
+			sample(t, "bounced_events", "sink", sink, "state",
+			    outbox_state_name((enum outbox_state)st),
+			    b->n[s][st]);
+	}
+	family(t, "bounced_events_oldest_pending_timestamp_seconds", "gauge",
+	    "When the oldest event a sink has still to deliver was "
+	    "committed, Unix time; absent when none is pending.");
+	for (s = 0; s < STORE_SINK_COUNT; s++)
+		if (b->seen[s] && b->oldest_pending[s] > 0 &&
+		    (sink = store_sink_name(s)) != NULL)
+			put(t, "bounced_events_oldest_pending_timestamp_seconds"
+			    "{sink=\"%s\"} %" PRId64 "\n", sink,
+			    b->oldest_pending[s]);
 }
 
 char *
 metrics_format(const struct metric_rows *rows, const struct metrics_times *tm,
+    size_t *len_r)
+{
+	return metrics_format_outbox(rows, NULL, tm, len_r);
+}
+
+char *
+metrics_format_outbox(const struct metric_rows *rows,
+    const struct store_outbox_backlog *ob, const struct metrics_times *tm,
     size_t *len_r)
 {
 	struct text t = { .buf = xmalloc(4096), .cap = 4096 };
@@ -212,7 +244,7 @@ metrics_format(const struct metric_rows *rows, const struct metrics_times *tm,
 	    "Addresses erased by bouncectl forget (their keyed hashes).");
 	n = find(rows, STORE_METRIC_FORGOTTEN, "");
 	put(&t, "bounced_forgotten_addresses %" PRId64 "\n", n < 0 ? 0 : n);
-	outbox(&t, rows);
+	outbox(&t, ob);
 	family(&t, "bounced_start_time_seconds", "gauge",
 	    "When the daemon started, Unix time.");
 	put(&t, "bounced_start_time_seconds %" PRId64 "\n", tm->start);

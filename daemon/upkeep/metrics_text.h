@@ -44,6 +44,12 @@ struct metrics_times {
  */
 char *metrics_format(const struct metric_rows *rows,
     const struct metrics_times *t, size_t *len_r);
+/* The same, with the outbox's backlog (store_outbox_backlog(); NULL:
+ * none read): bounced_events{sink,state} for each sink that has run,
+ * every state present, and the oldest pending event's time per sink. */
+char *metrics_format_outbox(const struct metric_rows *rows,
+    const struct store_outbox_backlog *outbox, const struct metrics_times *t,
+    size_t *len_r);
 
 /* s escaped as a label value into dst (size >= 2 * strlen(s) + 1). */
 void metrics_escape(const char *s, char *dst, size_t size);

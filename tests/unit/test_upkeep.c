@@ -242,7 +242,36 @@ test_metrics_text(void **state)
 	/* one TYPE line per family */
 	assert_null(strstr(strstr(text, "# TYPE bounced_recipients ") + 1,
 	    "# TYPE bounced_recipients "));
+	/* no outbox read: no outbox family */
+	assert_null(strstr(text, "bounced_events"));
 	free(text);
+	/* the outbox: the sinks that ran, every state, the oldest pending */
+	{
+		struct store_outbox_backlog ob = {0};
+
+		ob.seen[STORE_SINK_WEBHOOK] = true;
+		ob.n[STORE_SINK_WEBHOOK][OUTBOX_PENDING] = 3;
+		ob.n[STORE_SINK_WEBHOOK][OUTBOX_DEAD] = 1;
+		ob.oldest_pending[STORE_SINK_WEBHOOK] = T0 + 9;
+		ob.n[STORE_SINK_EXEC][OUTBOX_PENDING] = 99; /* never ran */
+		text = metrics_format_outbox(&r, &ob, &tm, &len);
+		assert_non_null(strstr(text, "# TYPE bounced_events gauge\n"
+		    "bounced_events{sink=\"webhook\",state=\"pending\"} 3\n"
+		    "bounced_events{sink=\"webhook\",state=\"delivered\"} 0\n"
+		    "bounced_events{sink=\"webhook\",state=\"dead\"} 1\n"
+		    "bounced_events{sink=\"webhook\",state=\"skipped\"} 0\n"));
+		assert_non_null(strstr(text, "# TYPE bounced_events_oldest_"
+		    "pending_timestamp_seconds gauge\nbounced_events_oldest_"
+		    "pending_timestamp_seconds{sink=\"webhook\"} 1700000009\n"));
+		assert_null(strstr(text, "sink=\"exec\""));
+		free(text);
+		/* nothing pending: the family without a sample */
+		ob.oldest_pending[STORE_SINK_WEBHOOK] = 0;
+		text = metrics_format_outbox(&r, &ob, &tm, &len);
+		assert_null(strstr(text, "bounced_events_oldest_pending_"
+		    "timestamp_seconds{"));
+		free(text);
+	}
 	metric_rows_free(&r);
 }
 
