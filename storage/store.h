@@ -347,12 +347,15 @@ struct rcpt_standing; /* lifecycle/send.h */
 /*
  * What lifecycle_send() needs of address (lower case), by one cached
  * statement on the primary key: *s filled, s->exists false when the
- * address has no row. Read-only; on a read-only connection each call is
- * its own short read transaction, so WAL readers never hold the writer
+ * address has no row. forget_hash is the address's keyed hash
+ * (forget_hash(), common/forget_key.h), looked up in forgotten (a second
+ * primary-key lookup: s->forgotten); NULL when no key exists, so nothing
+ * was forgotten. Read-only; on a read-only connection each call is its
+ * own short read transaction, so WAL readers never hold the writer
  * back. 0 or -1.
  */
-int store_recipient_standing(
-    struct store *st, const char *address, struct rcpt_standing *s);
+int store_recipient_standing(struct store *st, const char *address,
+    const char *forget_hash, struct rcpt_standing *s);
 /*
  * Calls fn for every recipient in state suppressed, by address: a
  * non-zero return from fn stops the walk and is returned. 0 or -1.

@@ -59,6 +59,7 @@ enum store_stmt {
 	STMT_RESEND_NOW,
 	/* store_lookup.c holds the SQL of these, in store_lookup_sql[] */
 	STMT_RECIPIENT_STANDING,
+	STMT_FORGOTTEN_AT,
 	/* store_outbox.c holds the SQL of these, in store_outbox_sql[] */
 	STMT_EVENT_ADD,
 	STMT_OUTBOX_SINK_ADD,

@@ -4,11 +4,10 @@
 #include "common/log.h"
 #include "daemon/upkeep/forgotten.h"
 
-int
-forgotten_check(struct forgotten *f, struct store *st, const char *database,
-    const char *address)
+const char *
+forgotten_hash(struct forgotten *f, const char *database, const char *address,
+    char hash[SHA256_HEX_LEN + 1])
 {
-	char hash[SHA256_HEX_LEN + 1];
 	const char *why = NULL;
 	int rc;
 
@@ -21,10 +20,21 @@ forgotten_check(struct forgotten *f, struct store *st, const char *database,
 			f->warned = true;
 		}
 		if (rc != 1)
-			return 0;
+			return NULL;
 		f->have_key = true;
 	}
 	forget_hash(f->key, address, hash);
+	return hash;
+}
+
+int
+forgotten_check(struct forgotten *f, struct store *st, const char *database,
+    const char *address)
+{
+	char hash[SHA256_HEX_LEN + 1];
+
+	if (forgotten_hash(f, database, address, hash) == NULL)
+		return 0;
 	return store_forgotten(st, hash);
 }
 

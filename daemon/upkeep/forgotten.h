@@ -28,6 +28,14 @@ struct forgotten {
  */
 int forgotten_check(struct forgotten *f, struct store *st,
     const char *database, const char *address);
+/*
+ * The keyed hash of address into hash, which is returned; NULL while no
+ * key exists (nothing was forgotten), the key read again at the next
+ * call -- the first bouncectl forget makes it while the daemon runs. For
+ * store_recipient_standing() (the lookup responders).
+ */
+const char *forgotten_hash(struct forgotten *f, const char *database,
+    const char *address, char hash[SHA256_HEX_LEN + 1]);
 void forgotten_wipe(struct forgotten *f);
 
 #endif
