@@ -115,6 +115,10 @@ grep -q "$who" bounced.db.forget-key && fail "the key file names the address"
 "$bouncectl" -d bounced.db forgotten "$who" >/dev/null || fail "forgotten says no"
 other=$(sql bounced.db "SELECT address FROM recipients LIMIT 1")
 "$bouncectl" -d bounced.db forgotten "$other" >/dev/null && fail "forgotten says yes for $other"
+# and refused at send time (bouncectl check's rule is the responders')
+rc=0; "$bouncectl" -d bounced.db check --csv "$upper" >check.out || rc=$?
+[ $rc = 1 ] && grep -q "^$who,suppressed,forgotten," check.out ||
+    fail "check of a forgotten address: $rc $(cat check.out)"
 echo "forget: $before values named $who, none after ($(cat forget.out | cut -c1-160))"
 
 # a later bounce for it: suppressed by the hash, nothing of it written
