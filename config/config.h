@@ -227,6 +227,8 @@ struct config_retention {
 	unsigned originals; /* retention.originals: stored originals */
 	unsigned processed; /* retention.processed: Maildir files in cur/
 			     * the daemon acknowledged (flag S) */
+	unsigned events;    /* retention.events: the outbox's events no
+			     * sink still has to deliver */
 	/* retention.suppressions: a mapping reason: duration; a
 	 * suppression for that reason older than it expires (the address
 	 * is active again). 0: never (all by default) */

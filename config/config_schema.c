@@ -199,6 +199,10 @@ const struct config_key config_keys[] = {
 	36500 * DAY, NULL, 0, "forever"},
     {"retention.processed", CFG_DURATION, OFF(retention.processed), HOUR,
 	36500 * DAY, NULL, 0, "forever"},
+    /* the outbox (issue 15 item 3): store_outbox_purge() keeps what a
+     * sink still has to deliver */
+    {"retention.events", CFG_DURATION, OFF(retention.events), HOUR,
+	36500 * DAY, NULL, 0, "forever"},
     /* the same field and range as sent.keep: one setting, two names */
     {"retention.sent", CFG_DURATION, OFF(sent.keep), DAY, 1023 * DAY, NULL, 0,
 	"sent.keep, 30d"},

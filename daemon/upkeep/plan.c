@@ -7,6 +7,7 @@ static const char *const names[UPKEEP_TASK_COUNT] = {
     [UPKEEP_ORIGINALS] = "originals",
     [UPKEEP_SENT] = "sent",
     [UPKEEP_PROCESSED] = "processed",
+    [UPKEEP_EVENTS] = "events",
     [UPKEEP_SUPPRESSIONS] = "suppressions",
 };
 
@@ -33,6 +34,8 @@ upkeep_keep(const struct config *conf, enum upkeep_task t, enum reason r)
 	case UPKEEP_PROCESSED:
 		/* files of a Maildir source; an IMAP server keeps its own */
 		return conf->imap.host == NULL ? conf->retention.processed : 0;
+	case UPKEEP_EVENTS:
+		return conf->retention.events;
 	case UPKEEP_SUPPRESSIONS:
 		return (unsigned)r < REASON_COUNT ?
 		    conf->retention.suppressions[r] : 0;

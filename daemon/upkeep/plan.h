@@ -26,6 +26,7 @@ enum upkeep_task {
 	UPKEEP_ORIGINALS,    /* retention.originals */
 	UPKEEP_SENT,	     /* sent.keep (retention.sent), with a sent: */
 	UPKEEP_PROCESSED,    /* retention.processed, with a Maildir */
+	UPKEEP_EVENTS,	     /* retention.events: the outbox */
 	UPKEEP_SUPPRESSIONS, /* retention.suppressions, one reason a job */
 	UPKEEP_TASK_COUNT
 };

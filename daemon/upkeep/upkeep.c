@@ -1,6 +1,7 @@
 /*
  * Retention's runner (upkeep.h): plan.c decides, this does one job per
- * call -- a store_purge() or store_expire_suppressions() of at most
+ * call -- a store_purge(), store_outbox_purge() or
+ * store_expire_suppressions() of at most
  * UPKEEP_LIMIT rows, or the removal of at most as many processed files
  * from the Maildir's cur/ -- and logs a kind's round once it is over.
  */
@@ -126,6 +127,11 @@ run(struct daemon *d, const struct upkeep_job *job, bool *more)
 	case UPKEEP_SUPPRESSIONS:
 		rc = store_expire_suppressions(d->st, reason_name(r),
 		    job->before, UPKEEP_LIMIT, log_expired, &r, &n);
+		break;
+	case UPKEEP_EVENTS:
+		/* delivered, dead or skipped everywhere: what a sink still
+		 * has to deliver is kept whatever its age (store.h) */
+		rc = store_outbox_purge(d->st, job->before, UPKEEP_LIMIT, &n);
 		break;
 	case UPKEEP_TASK_COUNT:
 		return 0;

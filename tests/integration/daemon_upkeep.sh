@@ -141,17 +141,25 @@ cat >>bounced.yaml <<YAML
 retention:
   messages: 1d
   processed: 1h
+  events: 1d
   suppressions:
     userunknown: 1d
 YAML
 nsup=$(sql bounced.db "SELECT count(*) FROM recipients WHERE state = 'suppressed' AND reason = 'userunknown' AND override IS NULL")
 [ "$nsup" -gt 0 ] || fail "no userunknown suppression to expire"
+nev=$(sql bounced.db "SELECT count(*) FROM events")
+[ "$nev" -gt 0 ] || fail "no events in the outbox to purge"
 [ "$(count_files md/cur)" -gt 0 ] || fail "cur/ is empty"
 BOUNCED_TEST_TIME_OFFSET=$((2 * 86400)) "$bounced" --once -c bounced.yaml 2>log3 ||
     { cat log3; fail "retention run"; }
 [ "$(sql bounced.db 'SELECT count(*) FROM messages')" = 0 ] || fail "messages left"
 [ "$(sql bounced.db 'SELECT count(*) FROM bounces')" = 0 ] || fail "bounces left"
 [ "$(count_files md/cur)" = 0 ] || fail "processed files left in cur/: $(count_files md/cur)"
+# the events of two days ago go (no sink: none is waiting for them); the
+# expiries just now are new events, kept
+[ "$(sql bounced.db "SELECT count(*) FROM events WHERE at < unixepoch() + 86400")" = 0 ] ||
+    fail "old events left"
+grep -q "retention: events: $nev rows older than 86400s removed" log3 || fail "no retention log line for events"
 [ "$(count_files md/.Quarantine/new)" = 3 ] || fail "the quarantine was touched"
 grep -q "retention: messages: [0-9]* rows older than 86400s removed" log3 || fail "no retention log line"
 [ "$(grep -c 'long enough, active again' log3)" = "$nsup" ] || fail "not $nsup expiries logged"
@@ -163,7 +171,7 @@ check
 [ "$(metric 'bounced_messages_total{outcome="bounce"}')" = "$msgs" ] || fail "messages_total went down"
 [ "$(metric_sum bounced_bounces_total)" = "$total" ] || fail "bounces_total went down"
 [ "$(sql bounced.db 'SELECT count(*) FROM pragma_foreign_key_check')" = 0 ] || fail "foreign keys broken"
-echo "retention: messages, bounces and cur/ purged, $nsup suppressions expired, states and totals kept"
+echo "retention: messages, bounces, $nev events and cur/ purged, $nsup suppressions expired, states and totals kept"
 
 # the daemon (not --once): it purges at its start what is old by then, and
 # rewrites the metrics file on its timer with the totals grown

@@ -142,6 +142,13 @@ test_plan(void **state)
 	upkeep_done(&p, &j, 0, false, now);
 	c->imap.host = strdup("imap.example.org");
 	assert_int_equal(upkeep_keep(c, UPKEEP_PROCESSED, REASON_UNDEFINED), 0);
+	/* the outbox */
+	c->retention.events = 14 * DAY;
+	assert_true(upkeep_next(c, &p, now, &j, &wake));
+	assert_int_equal(j.task, UPKEEP_EVENTS);
+	assert_int_equal(j.before, now - 14 * DAY);
+	assert_string_equal(upkeep_task_name(j.task), "events");
+	upkeep_done(&p, &j, 0, false, now);
 	/* suppressions: one job per reason set */
 	c->retention.suppressions[REASON_MAILBOXFULL] = 30 * DAY;
 	assert_true(upkeep_next(c, &p, now, &j, &wake));
@@ -158,7 +165,7 @@ test_config_keys(void **state)
 {
 	static const char text[] =
 	    "retention:\n  messages: 400d\n  bounces: 90d\n"
-	    "  originals: 7d\n  processed: 12h\n  sent: 60d\n"
+	    "  originals: 7d\n  processed: 12h\n  sent: 60d\n  events: 30d\n"
 	    "  suppressions:\n    mailboxfull: 30d\n    expired: 2d\n"
 	    "metrics:\n  file: /run/m.prom\n  interval: 15s\n";
 	struct config *c = NULL;
@@ -171,6 +178,7 @@ test_config_keys(void **state)
 	assert_int_equal(c->retention.bounces, 90 * DAY);
 	assert_int_equal(c->retention.originals, 7 * DAY);
 	assert_int_equal(c->retention.processed, 12 * 3600);
+	assert_int_equal(c->retention.events, 30 * DAY);
 	assert_int_equal(c->sent.keep, 60 * DAY);
 	assert_int_equal(c->retention.suppressions[REASON_MAILBOXFULL],
 	    30 * DAY);
