@@ -484,7 +484,7 @@ void store_rows_free(struct store_rows **rowsp);
 /* Names as stored (the lifecycle's enums have theirs in lifecycle.h). */
 const char *store_outcome_name(enum store_outcome o);
 
-/* ---- events: the outbox (schema v7, issue 15 item 3) ---- */
+/* ---- events: the outbox (schema v8, issue 15 item 3) ---- */
 
 /*
  * One change the applications hear of (lifecycle/outbox.h), added in

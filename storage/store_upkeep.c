@@ -1,5 +1,5 @@
 /*
- * Retention (issue 15 item 6; schema v7, docs/schema.md "Retention"):
+ * Retention (issue 15 item 6; schema v9, docs/schema.md "Retention"):
  * each purge is one small transaction of at most `limit` rows of one
  * kind, the oldest first, so that the daemon's ingestion waits at most
  * for one of them (the caller yields between them, daemon/upkeep/).
