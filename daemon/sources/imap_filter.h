@@ -21,7 +21,10 @@
  * right after the status word, RFC 9051 7.1), and never the inside of a
  * literal ({n} at the end of a line announces n bytes of data, RFC 9051
  * 4.3), so a message body that contains such text reaches libetpan as
- * it is. Pure: no I/O, fed in chunks of any size with the same result.
+ * it is. Where libetpan's grammar would not read a "{n}" at a line's end
+ * as a literal, the line does not parse either, and the session ends
+ * there without parsing more (imap_session.c, close_conn()). Pure: no
+ * I/O, fed in chunks of any size with the same result.
  */
 #ifndef BD_IMAP_FILTER_H
 #define BD_IMAP_FILTER_H

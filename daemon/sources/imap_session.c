@@ -65,8 +65,21 @@ imap_session_init(struct imap_session *s, const struct config_imap *c)
 static void
 close_conn(struct imap_session *s)
 {
-	if (s->imap != NULL)
-		mailimap_free(s->imap); /* closes the stream, no LOGOUT */
+	if (s->imap != NULL) {
+		/*
+		 * mailimap_free() sends LOGOUT and parses the reply while the
+		 * stream is open. After a failure that parses more of what
+		 * failed: a reply libetpan could not parse, whose next line
+		 * imap_filter.h may have taken for a literal's data
+		 * (tests/fuzz/imap_inputs/logout-after-parse-error.bin
+		 * crashed it). So the stream is closed first, no LOGOUT.
+		 */
+		if (s->imap->imap_stream != NULL) {
+			(void)mailstream_close(s->imap->imap_stream);
+			s->imap->imap_stream = NULL;
+		}
+		mailimap_free(s->imap);
+	}
 	s->imap = NULL;
 	s->idling = false;
 }
