@@ -2,13 +2,15 @@
 # Issue 15 items 6 and 7 end to end, on the real bounced and bouncectl:
 # - the metrics file of a run over 300 generated bounces and junk parses
 #   strictly (prom_check.py) and its numbers are those of SQL and
-#   `bouncectl stats`;
+#   `bouncectl stats`; the outbox's backlog is that of an exec hook's
+#   deliveries;
 # - `bouncectl forget` leaves no TEXT or BLOB value of any table naming the
 #   address (every table and column, read from sqlite_master), a later
 #   bounce for it is not recorded and `forgotten` says so; the totals of
 #   the metrics do not go down;
 # - retention, two days later by the test clock: messages, bounces and
-#   the processed files of cur/ go, recipients keep their state, the
+#   the processed files of cur/ and the delivered events go, recipients
+#   keep their state, the
 #   suppressions of an expiring reason end, the totals stay.
 # usage: daemon_upkeep.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
 bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5
@@ -21,6 +23,8 @@ maildir:
   path: md
 metrics:
   file: bounced.prom
+events:
+  exec: "cat >>events.jsonl"
 YAML
 # shellcheck disable=SC2046
 "$python" "$src/tests/integration/gen_bounces.py" --bouncectl "$bouncectl" \
@@ -78,6 +82,15 @@ done <groups.csv
 start=$(metric bounced_start_time_seconds)
 last=$(metric bounced_last_pass_success_timestamp_seconds)
 [ -n "$start" ] && [ "$last" -ge "$start" ] || fail "start $start, last pass $last"
+# the outbox: --once delivered to the hook before the file was written
+nev=$(sql bounced.db "SELECT count(*) FROM events")
+[ "$nev" -gt 0 ] && [ "$(wc -l <events.jsonl)" = "$nev" ] || fail "$nev events, the hook had $(wc -l <events.jsonl)"
+[ "$(metric 'bounced_events{sink="exec",state="delivered"}')" = "$nev" ] &&
+    [ "$(metric 'bounced_events{sink="exec",state="pending"}')" = 0 ] &&
+    [ "$(metric 'bounced_events{sink="exec",state="dead"}')" = 0 ] ||
+    fail "bounced_events: $(grep bounced_events bounced.prom)"
+[ -z "$(metric 'bounced_events_oldest_pending_timestamp_seconds{sink="exec"}')" ] ||
+    fail "an oldest pending event when none is"
 echo "metrics: $(grep -vc '^#' bounced.prom) series parse and match SQL and bouncectl stats"
 
 # forget an address whose bounce names it in its diagnostic too
