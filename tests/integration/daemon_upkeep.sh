@@ -10,8 +10,8 @@
 #   the metrics do not go down;
 # - retention, two days later by the test clock: messages, bounces and
 #   the processed files of cur/ and the delivered events go, recipients
-#   keep their state, the
-#   suppressions of an expiring reason end, the totals stay.
+#   keep their state, the suppressions of an expiring reason end, the
+#   totals stay.
 # usage: daemon_upkeep.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
 bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5
 . "$src/tests/integration/lib.sh"
