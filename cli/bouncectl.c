@@ -21,7 +21,7 @@ static const struct verb {
 	const char *arg; /* its one operand, "address" (ADDR) or "resend
 			  * id" (ID), for messages; NULL: none */
 	int nargs;	 /* operands after the verb: 0, 1 or 2 (verp); -1:
-			  * one or more (check) */
+			  * one or more (check, forget) */
 } verbs[] = {
     {"status", cmd_status, 0, "address", 1},
     {"history", cmd_history, 0, "address", 1},
@@ -45,6 +45,8 @@ static const struct verb {
     {"verp", cmd_verp, 0, "sign ADDR or check RETURN-PATH", 2},
     {"check", cmd_check, 0, "address", -1},
     {"export", cmd_export, OPT_BIT(OPT_POSTFIX), NULL, 0},
+    {"forget", cmd_forget, 0, "address", -1},
+    {"forgotten", cmd_forgotten, 0, "address", 1},
 };
 
 /* The first entry of each id is its name in messages. */
@@ -123,6 +125,12 @@ usage(FILE *out)
 	      "                                        1 one is suppressed)\n"
 	      "       bouncectl export --postfix       the suppressed as a "
 	      "postmap(1) map\n"
+	      "       bouncectl forget ADDR...         erase each address "
+	      "everywhere, keep its\n"
+	      "                                        keyed hash (still "
+	      "suppressed)\n"
+	      "       bouncectl forgotten ADDR         exit 0 when it was "
+	      "forgotten, 1 when not\n"
 	      "options of the database verbs, before or after the verb:\n"
 	      "  -d DB | -c CONFIG   the database, or the bounced.yaml naming "
 	      "it (default:\n"

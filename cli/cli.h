@@ -60,7 +60,8 @@ struct cli_args {
 	const char *opt[OPT_COUNT];
 	enum out_format fmt;
 	/* owned array, borrowed strings (argv): every operand after the
-	 * verb, for the verbs that take a list (check ADDR...) */
+	 * verb, for the verbs that take a list (check ADDR..., forget
+	 * ADDR...) */
 	const char **ops;
 	int nops;
 };
@@ -101,6 +102,10 @@ int cmd_cancel(const struct cli_args *a);
 /* cmd_sent.c: the copies of what we sent, by address or Message-ID
  * (exit 1 when none) */
 int cmd_sent(const struct cli_args *a);
+/* cmd_forget.c: forget ADDR... erases each address everywhere and keeps
+ * its keyed hash; forgotten ADDR: exit 0 when it was forgotten, 1 not */
+int cmd_forget(const struct cli_args *a);
+int cmd_forgotten(const struct cli_args *a);
 /* cmd_verp.c: verp sign ADDR, verp check RETURN-PATH (exit 0, 1, 2) */
 int cmd_verp(const struct cli_args *a);
 /* cmd_check.c: check ADDR... (exit 1 when one is suppressed); export

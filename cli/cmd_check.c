@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "common/forget_key.h"
 #include "common/mailbox.h"
 #include "json.h"
 #include "lifecycle/send.h"
@@ -115,10 +116,13 @@ int
 cmd_check(const struct cli_args *a)
 {
 	char(*keys)[MAILBOX_KEY_MAX + 1];
+	unsigned char fkey[FORGET_KEY_LEN];
+	char hash[SHA256_HEX_LEN + 1];
+	const char *why = NULL;
 	struct rcpt_standing s;
 	struct send_decision d;
 	struct cli_db db;
-	int i, rc = CLI_OK;
+	int i, k, rc = CLI_OK;
 
 	/* every operand is checked before the database is opened: a usage
 	 * error is exit 2 whatever state the database is in */
@@ -128,13 +132,26 @@ cmd_check(const struct cli_args *a)
 		free(keys);
 		return CLI_DB;
 	}
+	/* a forgotten address is refused too (lifecycle_send()); without
+	 * its key, which the daemon's user owns, it cannot be recognised:
+	 * no verdict rather than a wrong "ok". No key: nothing forgotten. */
+	if ((k = forget_key_load(db.path, false, fkey, &why)) == -1) {
+		fprintf(stderr, "bouncectl: %s.forget-key: %s (run as the "
+		    "daemon's user)\n", db.path, why);
+		cli_db_close(&db);
+		free(keys);
+		return CLI_DB;
+	}
 	if (a->fmt == OUT_CSV)
 		fputs("address,verdict,reason,since\r\n", stdout);
 	else if (a->fmt == OUT_TABLE)
 		printf("%-32s %-10s %-14s %s\n", "address", "verdict", "reason",
 		    "since");
 	for (i = 0; i < a->nops; i++) {
-		if (store_recipient_standing(db.st, keys[i], &s) < 0) {
+		if (k == 1)
+			forget_hash(fkey, keys[i], hash);
+		if (store_recipient_standing(db.st, keys[i],
+			k == 1 ? hash : NULL, &s) < 0) {
 			cli_db_error(&db);
 			rc = CLI_DB;
 			break;
@@ -148,6 +165,7 @@ cmd_check(const struct cli_args *a)
 		fprintf(stderr, "bouncectl: stdout: %s\n", strerror(errno));
 		rc = CLI_DB;
 	}
+	explicit_bzero(fkey, sizeof(fkey));
 	cli_db_close(&db);
 	free(keys);
 	return rc;

@@ -27,4 +27,10 @@ void sha256_final(struct sha256 *s, unsigned char digest[32]);
 /* The digest of buf as 64 lower-case hex digits and a NUL in hex. */
 void sha256_hex(const void *buf, size_t len, char hex[SHA256_HEX_LEN + 1]);
 
+/* HMAC-SHA256 (RFC 2104, RFC 4231) of buf under key, as 64 lower-case
+ * hex digits and a NUL: the keyed hash of a forgotten address
+ * (common/forget_key.h). */
+void sha256_hmac_hex(const void *key, size_t keylen, const void *buf,
+    size_t len, char hex[SHA256_HEX_LEN + 1]);
+
 #endif

@@ -213,6 +213,35 @@ struct config_attribution {
 			  * NULL: none */
 };
 
+/*
+ * retention: how long each kind of data is kept (issue 15 item 6;
+ * storage/store_upkeep.c says what each purge keeps). Seconds; 0, the
+ * default: kept forever -- deleting history is a choice an operator
+ * makes, never a surprise after an upgrade. The sent record is
+ * retention.sent, the same field as sent.keep (struct config_sent).
+ */
+struct config_retention {
+	unsigned messages;  /* retention.messages: messages rows, with
+			     * their bounces and finished resends */
+	unsigned bounces;   /* retention.bounces: bounce rows */
+	unsigned originals; /* retention.originals: stored originals */
+	unsigned processed; /* retention.processed: Maildir files in cur/
+			     * the daemon acknowledged (flag S) */
+	unsigned events;    /* retention.events: the outbox's events no
+			     * sink still has to deliver */
+	/* retention.suppressions: a mapping reason: duration; a
+	 * suppression for that reason older than it expires (the address
+	 * is active again). 0: never (all by default) */
+	unsigned suppressions[REASON_COUNT];
+};
+
+/* metrics: a Prometheus text file for node_exporter's textfile
+ * collector (issue 15 item 7; docs/INTEGRATION.md "Metrics"). */
+struct config_metrics {
+	char *file;	   /* owned: metrics.file; NULL: none written */
+	unsigned interval; /* metrics.interval, s; default 60 */
+};
+
 struct config {
 	char *file;	  /* owned: the file read, NULL for config_default() */
 	char *database;	  /* owned: database */
@@ -231,6 +260,8 @@ struct config {
 	struct config_events events; /* issue 15 item 3 */
 	int log_level; /* log.level: enum log_level (common/log.h) */
 	struct config_attribution attribution;
+	struct config_retention retention;
+	struct config_metrics metrics;
 };
 
 /*

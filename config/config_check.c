@@ -700,6 +700,18 @@ check_attribution(const struct config *conf,
 		    "3.6.8), like X-Campaign-Id");
 }
 
+/* retention.sent is sent.keep by another name: one of them */
+static void
+check_retention(const struct config_where *where, struct config_errors *e)
+{
+	int keep = config_key_find("sent.keep");
+	int rs = config_key_find("retention.sent");
+
+	if (where[keep].given && where[rs].given)
+		rule_error(e, where, rs, "given with sent.keep (line %u), the "
+		    "same setting; keep one", where[keep].line);
+}
+
 void
 config_check_rules(const struct config *conf, const struct config_where *where,
     const struct config_where *sections, struct config_errors *e)
@@ -714,6 +726,7 @@ config_check_rules(const struct config *conf, const struct config_where *where,
 	check_lookup(&conf->lookup, where, e);
 	check_events(&conf->events, where, e);
 	check_attribution(conf, where, e);
+	check_retention(where, e);
 }
 
 static int

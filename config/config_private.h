@@ -39,6 +39,8 @@ enum config_type {
 			    * reason.h) into char **, the count a size_t */
 	CFG_HEADER_LIST,   /* a YAML sequence of header field names (RFC
 			    * 5322 3.6.8), at most max, the same way */
+	CFG_REASON_DURATIONS, /* a YAML mapping reason: duration into
+			       * unsigned[REASON_COUNT], each min..max */
 };
 
 struct config_key {
@@ -169,6 +171,14 @@ int config_set_value(const struct config_target *t,
     const struct config_key *k, const struct config_record *r);
 /* How an empty value is answered: "leave the key out for the default, …" */
 void config_default_text(const struct config_key *k, char *buf, size_t size);
+/*
+ * A key of a CFG_REASON_DURATIONS mapping ("retention.suppressions.
+ * mailboxfull"): the index of the mapping's row in config_keys[], or -1.
+ */
+int config_map_key_find(const char *path);
+/* Stores one item of such a mapping (config_value.c): 0 or -1. */
+int config_set_map_item(const struct config_target *t,
+    const struct config_key *k, const struct config_record *r);
 /* Frees a string list and zeroes it (resend.reasons). */
 void config_names_free(char ***namesp, size_t *np);
 /* A header field name we read (attribution:): RFC 5322 3.6.8's ftext,

@@ -190,6 +190,30 @@ const struct config_key config_keys[] = {
 	"", OFF(attribution.nheaders), NULL},
     {"attribution.campaign", CFG_STRING, OFF(attribution.campaign), 0, 0,
 	NULL, 0, "none: no campaign"},
+    /* issue 15 item 6: unset is forever (config.h) */
+    {"retention.messages", CFG_DURATION, OFF(retention.messages), DAY,
+	36500 * DAY, NULL, 0, "forever"},
+    {"retention.bounces", CFG_DURATION, OFF(retention.bounces), DAY,
+	36500 * DAY, NULL, 0, "forever"},
+    {"retention.originals", CFG_DURATION, OFF(retention.originals), DAY,
+	36500 * DAY, NULL, 0, "forever"},
+    {"retention.processed", CFG_DURATION, OFF(retention.processed), HOUR,
+	36500 * DAY, NULL, 0, "forever"},
+    /* the outbox (issue 15 item 3): store_outbox_purge() keeps what a
+     * sink still has to deliver */
+    {"retention.events", CFG_DURATION, OFF(retention.events), HOUR,
+	36500 * DAY, NULL, 0, "forever"},
+    /* the same field and range as sent.keep: one setting, two names */
+    {"retention.sent", CFG_DURATION, OFF(sent.keep), DAY, 1023 * DAY, NULL, 0,
+	"sent.keep, 30d"},
+    {"retention.suppressions", CFG_REASON_DURATIONS,
+	OFF(retention.suppressions), DAY, 36500 * DAY, NULL, 0,
+	"none: a suppression never expires"},
+    /* issue 15 item 7 */
+    {"metrics.file", CFG_PATH, OFF(metrics.file), 0, 0, NULL, 0,
+	"none: no metrics written"},
+    {"metrics.interval", CFG_DURATION, OFF(metrics.interval), 5, HOUR, "60s",
+	0, NULL},
 };
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 
@@ -221,6 +245,22 @@ config_section_find(const char *path)
 		if (strncmp(config_keys[i].path, path, n) == 0 &&
 		    config_keys[i].path[n] == '.')
 			return (int)i;
+	return -1;
+}
+
+int
+config_map_key_find(const char *path)
+{
+	size_t i, n;
+
+	for (i = 0; i < config_nkeys; i++) {
+		if (config_keys[i].type != CFG_REASON_DURATIONS)
+			continue;
+		n = strlen(config_keys[i].path);
+		if (strncmp(config_keys[i].path, path, n) == 0 &&
+		    path[n] == '.' && strchr(path + n + 1, '.') == NULL)
+			return (int)i;
+	}
 	return -1;
 }
 
@@ -293,6 +333,9 @@ apply_record(struct apply *a, const struct config_record *r)
 		apply_key(a, i, r);
 	} else if ((i = config_section_find(r->path)) >= 0) {
 		apply_section(a, i, r);
+	} else if ((i = config_map_key_find(r->path)) >= 0) {
+		/* each item reported on its own */
+		(void)config_set_map_item(&a->t, &config_keys[i], r);
 	} else {
 		config_error(
 		    a->t.errs, r->kline, r->kcol, "%s: unknown key", r->path);
@@ -537,6 +580,7 @@ config_free(struct config **confp)
 	config_names_free(&conf->attribution.headers,
 	    &conf->attribution.nheaders);
 	free(conf->attribution.campaign);
+	free(conf->metrics.file);
 	free(conf);
 	*confp = NULL;
 }

@@ -592,10 +592,52 @@ check_shape(const struct config_target *t, const struct config_key *k,
 	return -1;
 }
 
+/* "retention.suppressions:" is a mapping; its items come as records of
+ * their own (config_set_map_item()) */
+static int
+set_map(const struct config_target *t, const struct config_key *k,
+    const struct config_value *v)
+{
+	if (v->node == CONFIG_NODE_MAP ||
+	    (v->node == CONFIG_NODE_SCALAR && v->null))
+		return 0;
+	config_error(t->errs, v->line, v->col,
+	    "%s: a mapping of reason: duration expected, like "
+	    "{mailboxfull: 30d}", k->path);
+	return -1;
+}
+
+int
+config_set_map_item(const struct config_target *t, const struct config_key *k,
+    const struct config_record *r)
+{
+	const char *name = r->path + strlen(k->path) + 1;
+	unsigned *table = slot(t->conf, k->off);
+	struct config_key item = *k;
+	enum reason re;
+	char shown[48];
+
+	if ((re = reason_from_name(name)) == REASON_COUNT) {
+		config_error(t->errs, r->kline, r->kcol,
+		    "%s: \"%s\" is not a reason (bouncectl parse prints them; "
+		    "docs/CLASSIFICATION.md)", k->path, show(name, shown));
+		return -1;
+	}
+	item.path = r->path;
+	if (r->v.node != CONFIG_NODE_SCALAR || r->v.null) {
+		config_error(t->errs, r->v.line, r->v.col,
+		    "%s: a duration expected " DURATION_HINT, r->path);
+		return -1;
+	}
+	return get_duration(t, &item, &r->v, &table[re]);
+}
+
 int
 config_set_value(const struct config_target *t, const struct config_key *k,
     const struct config_record *r)
 {
+	if (k->type == CFG_REASON_DURATIONS)
+		return set_map(t, k, &r->v);
 	if (check_shape(t, k, r) < 0)
 		return -1;
 	switch (k->type) {
@@ -620,6 +662,8 @@ config_set_value(const struct config_target *t, const struct config_key *k,
 		return set_reasons(t, k, r);
 	case CFG_HEADER_LIST:
 		return set_headers(t, k, r);
+	case CFG_REASON_DURATIONS:
+		return set_map(t, k, &r->v);
 	}
 	return -1;
 }

@@ -11,6 +11,7 @@
 #include "daemon/outbound/events.h"
 #include "daemon/outbound/resend.h"
 #include "daemon/sources/source.h"
+#include "daemon/upkeep/upkeep.h"
 #include "storage/store.h"
 
 /*
@@ -52,6 +53,7 @@ struct daemon {
 	int kill_after_commit;
 	/* the outbox's delivery worker (events.h), NULL: no sink */
 	struct events_worker *events;
+	struct upkeep upkeep; /* retention and metrics (daemon/upkeep/) */
 };
 
 /*
@@ -114,8 +116,6 @@ int loop_pass(struct daemon *d, bool full);
  * LOOP_SOURCE_DOWN (logged by the source).
  */
 int sent_pass(struct daemon *d, bool full);
-/* sent.keep: prunes the copies indexed longer ago (logged). */
-void sent_expire(struct daemon *d);
 /* The test hook of kill_after_commit, after a commit of either pass. */
 void daemon_test_kill(struct daemon *d);
 /* --once: the soft-state decay, then one pass (waiting while the

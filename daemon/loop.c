@@ -396,7 +396,7 @@ loop_once(struct daemon *d)
 	int rc;
 
 	decay(d);
-	sent_expire(d);
+	upkeep_all(d); /* retention, sent.keep included */
 	if (d->fatal)
 		return -1;
 	/* locked by another writer: wait for it (bounded), as at start */
@@ -406,6 +406,8 @@ loop_once(struct daemon *d)
 	if (rc == LOOP_SOURCE_DOWN)
 		log_warnx("%s: not reached, nothing read (see above)",
 		    d->src->ops->describe(d->src));
+	if (rc == 0)
+		upkeep_pass_ok(&d->upkeep, daemon_now());
 	rc = rc == 0 ? 0 : -1;
 	if (d->fatal)
 		return -1;
@@ -418,6 +420,9 @@ loop_once(struct daemon *d)
 	if (events_start(d->conf, d->conf->database, true, &d->events) == -1)
 		rc = -1;
 	events_finish(&d->events);
+	/* the metrics last: what the events left behind included */
+	if (!d->fatal)
+		upkeep_metrics(d);
 	return d->fatal ? -1 : rc;
 }
 
@@ -438,6 +443,7 @@ loop_run(struct daemon *d)
 	int64_t next_rescan = t + (int64_t)d->conf->rescan_interval * 1000;
 	int64_t next_resend_check = t + RESEND_CHECK_MS;
 	uint64_t resends_before = 0, events_before = 0;
+	int64_t upkeep_ms;
 	bool need_pass = true, need_full = true; /* full: cur/ too */
 	int rc;
 
@@ -452,7 +458,6 @@ loop_run(struct daemon *d)
 		}
 		if (t >= next_decay) {
 			decay(d);
-			sent_expire(d);
 			next_decay = t + DECAY_EVERY_MS;
 		}
 		if (t >= next_rescan) {
@@ -495,12 +500,19 @@ loop_run(struct daemon *d)
 			} else if (rc == 0) {
 				d->retry_ms = 0;
 				need_full = false;
+				upkeep_pass_ok(&d->upkeep, daemon_now());
 			}
 			/* LOOP_SOURCE_DOWN: the source logged it and its
 			 * arm() says when to try again */
 			continue;
 		}
+		/* retention (sent.keep too) and metrics: one small step
+		 * when no pass waits (daemon/upkeep/upkeep.h) */
+		upkeep_ms = upkeep_tick(d);
+		if (d->fatal)
+			break;
 		t = min64(min64(next_rescan, next_decay), next_wd) - t;
+		t = min64(t, upkeep_ms);
 		t = min64(t, min64(resend_wait(d),
 		    next_resend_check - source_now_ms()));
 		if (need_pass)

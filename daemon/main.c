@@ -184,6 +184,10 @@ daemon_reload(struct daemon *d)
 	d->conf = conf, d->st = st, d->src = src, d->sent = sent;
 	d->pl.st = st, d->pl.conf = conf;
 	pipeline_verp_load(&d->pl, conf);
+	/* another database may have another key; new retention settings
+	 * apply at once, the metrics file too */
+	forgotten_wipe(&d->pl.forgotten);
+	upkeep_reload(&d->upkeep);
 	d->resend_at = -1; /* resend.enabled or the schedule may differ */
 	/* said before the new level applies: a reload is always logged */
 	log_notice("config: %s: reloaded", d->conf_path ? d->conf_path :
@@ -290,6 +294,7 @@ run(struct daemon *d)
 	}
 	poison_start(d);
 	pipeline_init(&d->pl, d->st, d->conf);
+	upkeep_init(&d->upkeep, daemon_now());
 	log_info("started: %s, database %s%s%s%s",
 	    d->src->ops->describe(d->src), d->conf->database,
 	    d->sent != NULL ? ", sent copies: " : "",
@@ -304,6 +309,7 @@ run(struct daemon *d)
 	    sizeof(rs)) : "");
 	lookup_stop(&lookup);
 	pipeline_deinit(&d->pl);
+	upkeep_deinit(&d->upkeep);
 	poison_close(&d->poison);
 	close_sources(&d->src, &d->sent);
 	store_close(&d->st);

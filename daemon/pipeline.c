@@ -45,6 +45,7 @@ pipeline_deinit(struct pipeline *p)
 {
 	free(p->log);
 	explicit_bzero(p->verp_key, sizeof(p->verp_key));
+	forgotten_wipe(&p->forgotten);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -380,9 +381,19 @@ record_known(struct pipeline *p, struct rcpt_ctx *x)
 	struct lc_result res;
 	enum outbox_kind kind;
 	int64_t bounce;
-	int linked = 0;
+	int linked = 0, gone;
 	char buf[64];
 
+	/* erased by bouncectl forget: suppressed by its hash, and nothing
+	 * of it is written again (daemon/upkeep/forgotten.h) */
+	if ((gone = forgotten_check(&p->forgotten, p->st, p->conf->database,
+	    b->recipient)) == -1)
+		return db_fail(p, "forgotten");
+	if (gone == 1) {
+		hold(p, "%s: a forgotten address: suppressed, not recorded",
+		    or_dash(b->original_message_id));
+		return 0;
+	}
 	if (authenticate(p, x) == -1)
 		return -1;
 	lb.auth = b->authenticity;

@@ -20,6 +20,7 @@
 #include "mail/report_verp.h"
 #include "lifecycle/lifecycle.h"
 #include "daemon/sources/source.h"
+#include "daemon/upkeep/forgotten.h"
 #include "storage/store.h"
 
 struct pipeline_counts {
@@ -42,6 +43,7 @@ struct pipeline {
 	char verp_key[VERP_KEY_MAX + 3];
 	size_t verp_key_len;
 	struct verp verp; /* over verp_key; key NULL: none */
+	struct forgotten forgotten; /* bouncectl forget's hashes */
 };
 
 /*

@@ -33,6 +33,15 @@ lifecycle_send(const struct rcpt_standing *s, struct send_decision *d)
 	d->verdict = SEND_OK;
 	d->cause = CAUSE_NONE;
 	d->reason = REASON_UNDEFINED;
+	/* erased on request: only its keyed hash is left, and what was
+	 * known of it is gone -- it must not be mailed again (issue 15
+	 * item 6; docs/SECURITY.md, "Forgetting an address") */
+	if (s->forgotten) {
+		d->verdict = SEND_SUPPRESSED;
+		d->cause = CAUSE_FORGOTTEN;
+		d->since = s->forgotten_at;
+		return;
+	}
 	if (!s->exists || s->state != STATE_SUPPRESSED)
 		return;
 	d->verdict = SEND_SUPPRESSED;
@@ -68,6 +77,8 @@ send_cause_text(const struct send_decision *d)
 	case CAUSE_PERSON:
 		return d->person_reason[0] != '\0' ? d->person_reason
 						   : "manual";
+	case CAUSE_FORGOTTEN:
+		return "forgotten";
 	case CAUSE_BOUNCE:
 		break;
 	}

@@ -31,6 +31,10 @@ struct rcpt_standing {
 	 * latest suppression (overrides.reason, free text), "" for none;
 	 * cut at SEND_REASON_MAX bytes */
 	char person_reason[SEND_REASON_MAX + 1];
+	/* its keyed hash is in forgotten (bouncectl forget, issue 15 item
+	 * 6): no row names it any more, and it stays suppressed */
+	bool forgotten;
+	int64_t forgotten_at; /* when it was forgotten */
 };
 
 enum send_verdict {
@@ -44,6 +48,7 @@ enum send_cause {
 	CAUSE_BOUNCE, /* the reason of the bounce that suppressed it */
 	CAUSE_PERSON, /* "manual": bouncectl suppress on an address that
 		       * was not suppressed before */
+	CAUSE_FORGOTTEN, /* "forgotten": bouncectl forget erased it */
 };
 
 struct send_decision {
@@ -58,7 +63,8 @@ struct send_decision {
 };
 
 /*
- * The rule: an address may be mailed unless its state is suppressed --
+ * The rule: an address may be mailed unless it was forgotten (whatever
+ * row may have been made for it since) or its state is suppressed --
  * a soft address is still mailed (lifecycle.h table 2: it is stopped at
  * the soft limit), and a person's unsuppression has already made the
  * state active. A suppressed address names its cause: a person when a
@@ -72,6 +78,7 @@ void lifecycle_send(const struct rcpt_standing *s, struct send_decision *d);
 const char *send_verdict_name(enum send_verdict v);
 /* The cause as text: the reason name; for a person's suppression the
  * reason they gave (bouncectl suppress --reason), else "manual";
+ * "forgotten" for an address bouncectl forget erased;
  * "unknown" for a bounce whose reason was not kept; NULL for SEND_OK.
  * Borrowed from d or static. */
 const char *send_cause_text(const struct send_decision *d);

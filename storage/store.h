@@ -21,7 +21,7 @@
 #include "lifecycle/outbox.h"
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 #define STORE_ADDR_MAX RCPT_ADDR_MAX
 
@@ -347,18 +347,78 @@ struct rcpt_standing; /* lifecycle/send.h */
 /*
  * What lifecycle_send() needs of address (lower case), by one cached
  * statement on the primary key: *s filled, s->exists false when the
- * address has no row. Read-only; on a read-only connection each call is
- * its own short read transaction, so WAL readers never hold the writer
+ * address has no row. forget_hash is the address's keyed hash
+ * (forget_hash(), common/forget_key.h), looked up in forgotten (a second
+ * primary-key lookup: s->forgotten); NULL when no key exists, so nothing
+ * was forgotten. Read-only; on a read-only connection each call is its
+ * own short read transaction, so WAL readers never hold the writer
  * back. 0 or -1.
  */
-int store_recipient_standing(
-    struct store *st, const char *address, struct rcpt_standing *s);
+int store_recipient_standing(struct store *st, const char *address,
+    const char *forget_hash, struct rcpt_standing *s);
 /*
  * Calls fn for every recipient in state suppressed, by address: a
  * non-zero return from fn stops the walk and is returned. 0 or -1.
  */
 int store_suppressed_each(struct store *st,
     int (*fn)(void *arg, const char *address, const struct rcpt_standing *s),
+    void *arg);
+
+/* ---- retention, erasure, metrics (schema v9, issue 15 items 6, 7) ---- */
+
+/* What a retention purge deletes (store_upkeep.c says what each keeps). */
+enum store_purge {
+	STORE_PURGE_MESSAGES,  /* messages rows, their bounces and finished
+				* resends: retention.messages */
+	STORE_PURGE_BOUNCES,   /* bounce rows: retention.bounces */
+	STORE_PURGE_ORIGINALS, /* resend_originals: retention.originals */
+	STORE_PURGE_SENT,      /* sent_messages: sent.keep */
+	STORE_PURGE_COUNT
+};
+/* "messages", "bounces", "originals", "sent" (logs) */
+const char *store_purge_name(enum store_purge k);
+/*
+ * One transaction of at most limit rows of kind older than before (Unix
+ * s), the oldest first; *n_r rows of the kind deleted (fewer than limit:
+ * nothing older is left). Never a recipient's state.
+ */
+int store_purge(struct store *st, enum store_purge kind, int64_t before,
+    unsigned limit, int64_t *n_r);
+/*
+ * retention.suppressions: at most limit addresses suppressed for reason
+ * (its name) before `before`, without a person's override, go back to
+ * active, each passed to fn (may be NULL); *n_r of them.
+ */
+int store_expire_suppressions(struct store *st, const char *reason,
+    int64_t before, unsigned limit,
+    void (*fn)(void *arg, const char *address), void *arg, int64_t *n_r);
+
+/*
+ * bouncectl forget: in one transaction, every row naming address goes
+ * (store_forget.c: the list, then a sweep of every TEXT and BLOB column of
+ * every table, which redacts what is left), and hash (forget_hash(),
+ * common/forget_key.h) is kept in forgotten, at now. fn (may be NULL) hears
+ * "table" or "table.column" and how many rows each step changed.
+ */
+int store_forget(struct store *st, const char *address, const char *hash,
+    int64_t now, void (*fn)(void *arg, const char *what, int64_t n),
+    void *arg);
+/* Whether hash is a forgotten address's: 1, 0, -1. */
+int store_forgotten(struct store *st, const char *hash);
+
+/* The metrics' families (daemon/upkeep/metrics.c names them). */
+enum store_metric {
+	STORE_METRIC_MESSAGES,	 /* a = outcome; a total, never down */
+	STORE_METRIC_BOUNCES,	 /* a = reason, b = class; a total */
+	STORE_METRIC_RECIPIENTS, /* a = state; now */
+	STORE_METRIC_RESENDS,	 /* a = state; now */
+	STORE_METRIC_FORGOTTEN,	 /* forgotten addresses; now */
+	STORE_METRIC_COUNT
+};
+/* Calls fn for each group's count (one read transaction). 0 or -1. */
+int store_metrics(struct store *st,
+    void (*fn)(void *arg, enum store_metric m, const char *a, const char *b,
+	int64_t n),
     void *arg);
 
 /* ---- queries (bouncectl): rows of text, SQL stays here ---- */
@@ -424,7 +484,7 @@ void store_rows_free(struct store_rows **rowsp);
 /* Names as stored (the lifecycle's enums have theirs in lifecycle.h). */
 const char *store_outcome_name(enum store_outcome o);
 
-/* ---- events: the outbox (schema v7, issue 15 item 3) ---- */
+/* ---- events: the outbox (schema v8, issue 15 item 3) ---- */
 
 /*
  * One change the applications hear of (lifecycle/outbox.h), added in

@@ -20,6 +20,8 @@ const char *const store_lookup_sql[STMT_COUNT] = {
 	" CASE WHEN override = 'suppressed' THEN EXISTS (SELECT 1 FROM"
 	" overrides o WHERE o.address = ?1 AND o.action = 'suppressed'"
 	" AND o.at = suppressed_at) END FROM recipients WHERE address = ?1",
+    /* bouncectl forget keeps the keyed hash alone (schema v9) */
+    [STMT_FORGOTTEN_AT] = "SELECT at FROM forgotten WHERE hash = ?1",
 };
 
 static const char suppressed_sql[] =
@@ -59,9 +61,30 @@ read_standing(
 	return 0;
 }
 
+/* Whether hash is in forgotten: s->forgotten and s->forgotten_at. */
+static int
+read_forgotten(struct store *st, const char *hash, struct rcpt_standing *s)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_FORGOTTEN_AT);
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	if (store_bind_text(stmt, 1, hash) != SQLITE_OK)
+		return store_stmt_fail(st, stmt, "forgotten");
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		s->forgotten = true;
+		s->forgotten_at = sqlite3_column_int64(stmt, 0);
+	} else if (rc != SQLITE_DONE)
+		return store_stmt_fail(st, stmt, "forgotten");
+	sqlite3_reset(stmt);
+	return 0;
+}
+
 int
-store_recipient_standing(
-    struct store *st, const char *address, struct rcpt_standing *s)
+store_recipient_standing(struct store *st, const char *address,
+    const char *forget_hash, struct rcpt_standing *s)
 {
 	sqlite3_stmt *stmt = store_stmt(st, STMT_RECIPIENT_STANDING);
 	int rc;
@@ -75,13 +98,17 @@ store_recipient_standing(
 	if (rc == SQLITE_ROW) {
 		rc = read_standing(st, stmt, 0, s);
 		sqlite3_reset(stmt);
-		return rc;
-	}
-	if (rc != SQLITE_DONE)
+	} else if (rc != SQLITE_DONE) {
 		return store_stmt_fail(st, stmt, "recipient standing");
-	/* reset at once: a SELECT keeps its read transaction until then */
-	sqlite3_reset(stmt);
-	return 0;
+	} else {
+		/* reset at once: a SELECT keeps its read transaction
+		 * until then */
+		sqlite3_reset(stmt);
+		rc = 0;
+	}
+	if (rc == 0 && forget_hash != NULL)
+		rc = read_forgotten(st, forget_hash, s);
+	return rc;
 }
 
 int

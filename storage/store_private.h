@@ -59,6 +59,7 @@ enum store_stmt {
 	STMT_RESEND_NOW,
 	/* store_lookup.c holds the SQL of these, in store_lookup_sql[] */
 	STMT_RECIPIENT_STANDING,
+	STMT_FORGOTTEN_AT,
 	/* store_outbox.c holds the SQL of these, in store_outbox_sql[] */
 	STMT_EVENT_ADD,
 	STMT_OUTBOX_SINK_ADD,
@@ -75,6 +76,8 @@ enum store_stmt {
 	STMT_MGMT_SENT_BY_MID,
 	STMT_MGMT_STAGE,
 	STMT_MGMT_STAGED,
+	/* store_forget.c holds the SQL of these, in store_forget_sql[] */
+	STMT_FORGOTTEN,
 	STMT_COUNT
 };
 
@@ -101,6 +104,8 @@ extern const char *const store_mgmt_sql[STMT_COUNT];
 struct store_override_in;
 int store_override_apply(struct store *st, const struct store_override_in *in,
     int64_t now);
+/* The same for store_forget.c. */
+extern const char *const store_forget_sql[STMT_COUNT];
 
 struct store {
 	sqlite3 *db;

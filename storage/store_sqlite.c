@@ -222,6 +222,8 @@ store_stmt(struct store *st, enum store_stmt id)
 		sql = store_mgmt_sql[id];
 	if (sql == NULL)
 		sql = store_outbox_sql[id];
+	if (sql == NULL)
+		sql = store_forget_sql[id];
 	if (stmt == NULL) {
 		if (sqlite3_prepare_v3(st->db, sql, -1,
 			SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {

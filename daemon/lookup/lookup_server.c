@@ -24,6 +24,7 @@
 #include "common/xmalloc.h"
 #include "daemon/lookup/lookup_proto.h"
 #include "daemon/lookup/lookup_server.h"
+#include "daemon/upkeep/forgotten.h"
 #include "lifecycle/send.h"
 #include "storage/store.h"
 
@@ -64,6 +65,10 @@ struct lookup_server {
 	struct listener ls[NPROTO];
 	size_t nls;
 	struct store *st; /* owned: read-only, this thread's only */
+	char *database;	  /* owned: its path, for the forget key */
+	/* the forget key (bouncectl forget), this thread's own copy: read
+	 * at start, and again while missing (the first forget makes it) */
+	struct forgotten forgotten;
 	unsigned idle;    /* lookup.idle_timeout */
 	struct conn conns[LOOKUP_CONNS];
 	struct pollfd pfd[1 + NPROTO + LOOKUP_CONNS];
@@ -91,9 +96,14 @@ db_lookup(void *arg, const char *key, struct send_decision *d)
 {
 	struct lookup_server *srv = arg;
 	struct rcpt_standing s;
+	char hash[SHA256_HEX_LEN + 1];
 	int64_t now;
 
-	if (store_recipient_standing(srv->st, key, &s) < 0) {
+	/* a forgotten address is refused too: its keyed hash is all that
+	 * is left of it (lifecycle_send()) */
+	if (store_recipient_standing(srv->st, key,
+		forgotten_hash(&srv->forgotten, srv->database, key, hash),
+		&s) < 0) {
 		/* once a minute: a broken database must not flood the log
 		 * with one line per SMTP recipient */
 		now = mono_now();
@@ -497,6 +507,8 @@ server_free(struct lookup_server *srv)
 	if (srv->stop[1] != -1)
 		close(srv->stop[1]);
 	store_close(&srv->st);
+	forgotten_wipe(&srv->forgotten);
+	free(srv->database);
 	free(srv);
 }
 
@@ -550,6 +562,14 @@ lookup_start(const struct config *conf, struct lookup_server **ls_r)
 		log_warnx("lookup: %s", err);
 		free(err);
 		goto fail;
+	}
+	srv->database = xstrdup(conf->database);
+	{
+		/* the key now, if there is one: its warning at start */
+		char hash[SHA256_HEX_LEN + 1];
+
+		(void)forgotten_hash(&srv->forgotten, srv->database, "",
+		    hash);
 	}
 	if (pipe2(srv->stop, O_CLOEXEC) == -1) {
 		log_warn("lookup: pipe");

@@ -209,20 +209,3 @@ sent_pass(struct daemon *d, bool full)
 		    (unsigned long long)total.known);
 	return rc == -1 ? LOOP_STORE_FAILED : 0;
 }
-
-void
-sent_expire(struct daemon *d)
-{
-	int64_t n = 0;
-
-	if (d->conf->sent.maildir == NULL && d->conf->sent.mailbox == NULL)
-		return;
-	if (store_sent_expire(d->st, daemon_now() - d->conf->sent.keep, &n) ==
-	    -1) {
-		if (!daemon_store_fatal(d))
-			log_warnx("store: sent: expire: %s",
-			    store_error(d->st));
-	} else if (n > 0)
-		log_info("sent: %lld copies older than %us pruned",
-		    (long long)n, d->conf->sent.keep);
-}

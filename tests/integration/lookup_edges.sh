@@ -97,6 +97,19 @@ s.sendall(b"27:suppressed gone@example.net,")
 r = s.recv(100)
 assert r.startswith(b"72:OK REJECT 5.7.1 "), r
 PYEOF
+# bouncectl forget while it runs: the responders read the key it makes
+# and refuse the address, of which only the keyed hash is left
+ctl forget fixture.user@example.org >/dev/null || fail "forget"
+"$python" - "$work/smap" <<'PYEOF' || fail "a forgotten address was not refused"
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+q = b"suppressed fixture.user@example.org"
+s.sendall(b"%d:%s," % (len(q), q))
+r = s.recv(200)
+assert b"OK REJECT 5.7.1 Recipient suppressed by bounced: forgotten since " in r, r
+PYEOF
+rc=0; ctl check fixture.user@example.org >out || rc=$?
+[ $rc = 1 ] && grep -q ' suppressed  *forgotten ' out || fail "check forgotten: $rc $(cat out)"
 # a file that is not a socket is never removed
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
 echo keep >smap
