@@ -39,6 +39,12 @@ static const struct forget_step forget_steps[] = {
 	   " COALESCE(reason, ''), COALESCE(class, ''), count(*) FROM bounces"
 	   " WHERE recipient = ?1 OR original_recipient = ?1 GROUP BY 2, 3"
 	   " ON CONFLICT (kind, a, b) DO UPDATE SET n = n + excluded.n"},
+    /* the envelope of the messages that bounced for it: a signed
+     * return path holds the address in VERP form (common/verp.h),
+     * which the sweep below does not see; an ENVID may too */
+    {NULL, "UPDATE messages SET original_sender = NULL,"
+	   " original_envelope_id = NULL WHERE id IN (SELECT message FROM"
+	   " bounces WHERE recipient = ?1 OR original_recipient = ?1)"},
     {"bounces", "DELETE FROM bounces"
 		" WHERE recipient = ?1 OR original_recipient = ?1"},
     {"recipients", "DELETE FROM recipients WHERE address = ?1"},

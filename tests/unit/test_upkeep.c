@@ -569,7 +569,7 @@ test_forget(void **state)
 	    /* the attribution and the person's reason (schema v7), the
 	     * outbox (v8): every migration has run */
 	    "UPDATE messages SET original_from = 'who@example.org',"
-	    " original_sender = 'who@example.org',"
+	    " original_sender = 'bounces+k1=who=example.org@ours.example',"
 	    " original_subject = 'Hello who@example.org',"
 	    " original_headers = '{\"X-To\":\"who@example.org\"}',"
 	    " original_envelope_id = 'who@example.org' WHERE id = 1;"
@@ -630,6 +630,11 @@ test_forget(void **state)
 	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM messages WHERE"
 	    " original_from = '[forgotten]' AND original_subject ="
 	    " 'Hello [forgotten]'"), 1);
+	/* its VERP form, which the sweep cannot see, goes with the
+	 * envelope of the message that bounced for it */
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM messages WHERE"
+	    " original_sender IS NULL AND original_envelope_id IS NULL AND"
+	    " id = 1"), 1);
 	/* its resend, attempts and the originals; the others' survive,
 	 * less a body naming it */
 	assert_int_equal(sql_int(f->st, "SELECT group_concat(id) FROM resends"),
