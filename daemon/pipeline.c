@@ -529,7 +529,7 @@ poisoned(struct poison *ps, struct prepared *pm, unsigned crashes)
 	char why[128];
 
 	pm->suspect = true;
-	if (crashes >= 2) {
+	if (crashes >= POISON_MAX_DEATHS) {
 		m->error = xasprintf("the daemon died %u times while parsing "
 		    "it (crash, memory or watchdog): not parsed again",
 		    crashes);

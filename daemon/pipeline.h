@@ -85,8 +85,8 @@ struct prepared {
  * Takes m over (m is cleared) and fills *pm; now is for classify_rcpt()
  * and the tag's age; v the signed return paths to look for, or NULL; ps
  * the poison marker and suspects (poison.h), or NULL. A suspect that
- * kills its isolated parse, or has killed the daemon twice, is not
- * parsed: unparsable, with the reason.
+ * kills its isolated parse, or has killed the daemon POISON_MAX_DEATHS
+ * times, is not parsed: unparsable, with the reason.
  */
 struct poison;
 void prepare_message(struct source_msg *m, int64_t now, const struct verp *v,

@@ -12,10 +12,11 @@
  *
  * A suspect is parsed first in a process of its own -- bounced
  * --parse-isolated, exec'd, fed the bytes through a memfd -- with a time
- * limit. If that process dies too, or the suspect has killed the daemon
- * twice already, the message is quarantined with the reason and never
- * parsed in the daemon again. Otherwise it is parsed as usual (the crash
- * was someone else's). The suspect row goes with the message's commit.
+ * limit. If that process dies too, or the daemon has died
+ * POISON_MAX_DEATHS times while parsing it, the message is quarantined
+ * with the reason and never parsed in the daemon again. Otherwise it is
+ * parsed as usual (the crash was someone else's). The suspect row goes
+ * with the message's commit.
  */
 #ifndef BD_POISON_H
 #define BD_POISON_H
@@ -26,6 +27,15 @@
 #include "common/sha256.h"
 
 #define POISON_MAX_SUSPECTS 64
+/*
+ * Deaths while the daemon itself parsed a message (its isolated parse
+ * having passed) after which it is quarantined anyway: a message that
+ * kills the daemon's process but not a fresh one. Not 2: a kill -9 from
+ * outside or the watchdog lands on a harmless message's parse as often
+ * as the reader parses, and the first parse after the restart is that
+ * very message's again (daemon_kill met it: a good message quarantined).
+ */
+#define POISON_MAX_DEATHS 3
 
 struct poison {
 	int fd;	    /* the marker, or -1: none (no file database) */

@@ -150,6 +150,36 @@ grep -q "deep: cut by the parser's limits (depth)" log ||
     { cat log; fail "a report cut by nesting is read without a word"; }
 echo "caps: 99000 recipients dropped and a nesting cut, stored and logged"
 
+# 4b. deaths the message did not cause: a kill -9 from outside (or the
+# watchdog) that lands twice on a harmless message's parse -- the run that
+# died, and the first parse after the restart -- must not quarantine it;
+# a third death does (poison.h, POISON_MAX_DEATHS). The earlier deaths are
+# written as the daemon writes them: the marker and the suspects row.
+setup
+rm md/new/poison
+"$bounced" --once -c bounced.yaml >log 2>&1 || { cat log; fail "a clean run failed"; }
+cp "$ex/1732800001.M1P100Q1.example.org" md/new/poison
+died() { # COUNT: the daemon has died COUNT - 1 times on it, and now again
+	sqlite3 bounced.db "DELETE FROM suspects; INSERT INTO suspects VALUES
+	    ('$sha', 'poison', $(($1 - 1)), 1, 1)" >/dev/null
+	printf '%s poison\n' "$sha" >bounced.db.parsing
+}
+died 2
+"$bounced" --once -c bounced.yaml >log 2>&1 || { cat log; fail "the start after two deaths failed"; }
+[ -e md/cur/poison:2,S ] || { cat log; ls -R md; fail "a harmless message was not recorded after two deaths"; }
+[ "$(sql bounced.db "SELECT outcome FROM messages WHERE source_ref = 'poison'")" = bounce ] ||
+    fail "a harmless message is not a bounce after two deaths"
+sqlite3 bounced.db "DELETE FROM bounces WHERE message IN (SELECT id FROM
+    messages WHERE source_ref = 'poison'); DELETE FROM messages
+    WHERE source_ref = 'poison'" >/dev/null
+mv md/cur/poison:2,S md/new/poison
+died 3
+"$bounced" --once -c bounced.yaml >log 2>&1 || { cat log; fail "the start after three deaths failed"; }
+[ -e md/.Quarantine/new/poison ] || { cat log; ls -R md; fail "not quarantined after three deaths"; }
+sql bounced.db "SELECT error FROM messages WHERE source_ref = 'poison'" |
+    grep -q 'died 3 times' || fail "messages.error does not say how many deaths"
+echo "deaths from outside: parsed after two, quarantined after three"
+
 # 5. memory bombs under an address-space limit
 if grep -q __asan_init "$bounced"; then
 	echo "memory bombs: skipped in this build (ASan reserves terabytes of" \
