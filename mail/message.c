@@ -18,6 +18,7 @@
 
 #include "common/strutil.h"
 #include "mail_limits.h"
+#include "structure.h"
 
 static char *
 normalise(const unsigned char *in, size_t len, size_t *len_r, unsigned *flags)
@@ -55,25 +56,6 @@ normalise(const unsigned char *in, size_t len, size_t *len_r, unsigned *flags)
 }
 
 /*
- * RFC 5322 2.2: a message starts with a header field, a name of printable
- * US-ASCII other than ':' followed by ':' (RFC 822's white space before
- * the colon is tolerated). Anything else is not mail at all.
- */
-static bool
-starts_with_field(const char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len && s[i] > ' ' && s[i] < 127 && s[i] != ':')
-		i++;
-	if (i == 0)
-		return false;
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	return i < len && s[i] == ':';
-}
-
-/*
  * A message saved from an mbox keeps its "From " separator line (RFC 4155
  * 2); it is no header field and hides the real ones from a parser.
  */
@@ -83,7 +65,7 @@ skip_mbox_from(const char *s, size_t len)
 	const char *nl;
 
 	/* "From :" is RFC 822's obsolete From field, not a separator */
-	if (len < 5 || memcmp(s, "From ", 5) != 0 || starts_with_field(s, len))
+	if (len < 5 || memcmp(s, "From ", 5) != 0 || mail_starts_with_field(s, len))
 		return s;
 	nl = memchr(s, '\n', len);
 	return nl != NULL ? nl + 1 : s;
@@ -103,177 +85,6 @@ mail_header_block_len(const char *s, size_t len)
 	return len;
 }
 
-/*
- * What a Content-Type field starting at s[i] (a line start) says, enough
- * for the pre-pass: "Content-Type", optional white space, ':' (RFC 822's
- * obsolete syntax, which libetpan accepts), then a value that may be
- * folded over continuation lines (RFC 5322 2.2.3). The type comes first
- * in the value: a few folded lines suffice.
- */
-enum ctype {
-	CT_OTHER,   /* not a Content-Type, or a discrete type */
-	CT_NESTS,   /* multipart/ or message/: a level of nesting */
-	CT_MESSAGE, /* message/rfc822 or message/global: a header follows */
-	CT_DIGEST,  /* multipart/digest: its parts are messages by default */
-};
-
-static enum ctype
-content_type_at(const char *s, size_t len, size_t i)
-{
-	size_t b = i + 12, e, lim;
-
-	if (!ci_starts(s + i, len - i, "content-type"))
-		return CT_OTHER;
-	while (b < len && (s[b] == ' ' || s[b] == '\t'))
-		b++;
-	if (b >= len || s[b] != ':')
-		return CT_OTHER;
-	lim = b + 512 < len ? b + 512 : len;
-	for (e = b + 1; e < lim; e++) {
-		if (s[e] == '\n' && !(e + 1 < lim &&
-					 (s[e + 1] == ' ' || s[e + 1] == '\t')))
-			break;
-	}
-	if (ci_find(s + b, e - b, "message/rfc822") != NULL ||
-	    ci_find(s + b, e - b, "message/global") != NULL)
-		return CT_MESSAGE;
-	if (ci_find(s + b, e - b, "multipart/digest") != NULL)
-		return CT_DIGEST;
-	if (ci_find(s + b, e - b, "multipart") != NULL ||
-	    ci_find(s + b, e - b, "message/") != NULL)
-		return CT_NESTS;
-	return CT_OTHER;
-}
-
-/*
- * Bounded work before any library sees a message. libetpan builds every
- * MIME part, header field and list item it finds before MAIL_MAX_PARTS
- * can apply, and recurses once per multipart level and per nested
- * comment (RFC 5322 3.2.2). Measured on libetpan 1.9.4: a 5 MB message of
- * a million empty parts took 184 MB, 5 million fields in 20 MB 823 MB,
- * 5 million addresses in one To field 667 MB, 3 million Content-Type
- * parameters 436 MB, and a million nested comments overflowed the stack.
- *
- * So one pass over the lines first counts what it would build: lines that
- * may be a boundary delimiter ("--", RFC 2046 5.1.1); in the header blocks
- * libetpan parses -- the message's, each part's after a delimiter, and a
- * message/rfc822 body's -- the fields (RFC 5322 2.2), the list separators
- * (',' ';') and the comment nesting in them; and multipart or message
- * Content-Types. The text handed to libetpan ends before the line (or
- * the field) that passes a cap (mail_limits.h), and the cut is flagged.
- * A report's own parts come first. A "--" line in a text is taken for a
- * delimiter and the lines after it for a header: that errs on the side
- * of counting. Under multipart/digest, whose parts are messages without
- * saying so (RFC 2046 5.1.5), every line that looks like a field counts.
- */
-struct cut {
-	size_t delims, fields, items, levels;
-	size_t field_at; /* where the current field started */
-	unsigned depth;	 /* its comment nesting */
-	bool in_header;	 /* in a header block libetpan parses */
-	bool in_field;	 /* in a field of it (continuation lines) */
-	bool message;	 /* the block's Content-Type is message/rfc822 */
-	bool digest;	 /* a multipart/digest was seen: count everything */
-};
-
-/* The field's bytes s[0..n): separators and comments. False: over a cap. */
-static bool
-cut_field_bytes(struct cut *c, const char *s, size_t n, unsigned *flags)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case ',':
-		case ';':
-			if (++c->items > MAIL_MAX_FIELD_ITEMS) {
-				*flags |= MAIL_F_TOO_MANY_FIELDS;
-				return false;
-			}
-			break;
-		case '(':
-			if (++c->depth > MAIL_MAX_COMMENT_DEPTH) {
-				*flags |= MAIL_F_TRUNCATED_DEPTH;
-				return false;
-			}
-			break;
-		case ')':
-			if (c->depth > 0)
-				c->depth--;
-			break;
-		}
-	}
-	return true;
-}
-
-/* A header field's first line at s[i..i+n). False: over a cap. */
-static bool
-cut_field(struct cut *c, const char *s, size_t len, size_t i, size_t n,
-    unsigned *flags)
-{
-	if (++c->fields > MAIL_MAX_FIELDS) {
-		*flags |= MAIL_F_TOO_MANY_FIELDS;
-		return false;
-	}
-	if (s[i] == 'c' || s[i] == 'C') {
-		enum ctype t = content_type_at(s, len, i);
-
-		if (t != CT_OTHER && ++c->levels > MAIL_MAX_MULTIPART_HEADERS) {
-			*flags |= MAIL_F_TRUNCATED_DEPTH;
-			return false;
-		}
-		if (t == CT_MESSAGE)
-			c->message = true;
-		else if (t == CT_DIGEST)
-			c->digest = true;
-	}
-	c->in_field = true;
-	c->field_at = i;
-	c->depth = 0;
-	return cut_field_bytes(c, s + i, n, flags);
-}
-
-static size_t
-structure_cut(const char *s, size_t len, unsigned *flags)
-{
-	struct cut c;
-	const char *nl;
-	size_t i, n;
-
-	memset(&c, 0, sizeof(c));
-	c.in_header = true; /* the message's own header */
-	for (i = 0; i < len; i = (size_t)(nl - s) + 1) {
-		size_t rest = len - i;
-
-		nl = memchr(s + i, '\n', rest);
-		n = nl != NULL ? (size_t)(nl - (s + i)) : rest;
-		if (c.in_field && (s[i] == ' ' || s[i] == '\t')) {
-			if (!cut_field_bytes(&c, s + i, n, flags))
-				return c.field_at;
-		} else if (s[i] == '-' && n > 1 && s[i + 1] == '-') {
-			/* a delimiter: a part's header follows */
-			if (++c.delims > MAIL_MAX_DELIMITERS) {
-				*flags |= MAIL_F_TOO_MANY_PARTS;
-				return i;
-			}
-			c.in_header = true;
-			c.in_field = c.message = false;
-		} else if (n == 0 && c.in_header) {
-			/* the header block ends; a message/rfc822 body is one */
-			c.in_header = c.message;
-			c.in_field = c.message = false;
-		} else if ((c.in_header || c.digest) &&
-		    starts_with_field(s + i, n)) {
-			if (!cut_field(&c, s, len, i, n, flags))
-				return i;
-		} else {
-			c.in_field = false;
-		}
-		if (nl == NULL)
-			break;
-	}
-	return len;
-}
 
 static const char *
 discrete_name(const struct mailmime_discrete_type *t)
@@ -489,7 +300,8 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 		return -1;
 	}
 	msg->hdr = skip_mbox_from(msg->buf, msg->len);
-	if (!starts_with_field(msg->hdr, msg->len - (size_t)(msg->hdr - msg->buf))) {
+	if (!mail_starts_with_field(msg->hdr,
+		msg->len - (size_t)(msg->hdr - msg->buf))) {
 		*error_r = "no header field at the start: not a mail message "
 			   "(RFC 5322 2.2)";
 		return -1;
@@ -505,7 +317,7 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 	w.msg = msg;
 	body = msg->hdr;
 	blen = msg->len - (size_t)(body - msg->buf);
-	cut = structure_cut(body, blen, &msg->flags);
+	cut = mail_structure_cut(body, blen, &msg->flags);
 	r = mailmime_parse(body, cut, &idx, &mime);
 	if (r == MAILIMF_NO_ERROR && mime != NULL) {
 		if (mime->mm_type == MAILMIME_MESSAGE &&

@@ -1,0 +1,19 @@
+#ifndef BD_MAIL_STRUCTURE_H
+#define BD_MAIL_STRUCTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* RFC 5322 2.2: s[0..len) begins with a header field's name and colon. */
+bool mail_starts_with_field(const char *s, size_t len);
+
+/*
+ * The length of the prefix of s[0..len) (LF line ends) that libetpan may
+ * be given: len, or the start of the line or field that passes a cap of
+ * mail_limits.h, with the cap's MAIL_F_* flag added to *flags. Every
+ * line that begins inside the prefix is counted as in the whole text, so
+ * the prefix cut again is itself, with no flag.
+ */
+size_t mail_structure_cut(const char *s, size_t len, unsigned *flags);
+
+#endif
