@@ -4,12 +4,7 @@
  * a few KB: a million empty MIME parts, five million header fields,
  * thousands of nested multiparts.
  *
- * The input is a skeleton: segments separated by a 0x00 byte, each a
- * repeat byte and a body. The body is appended repeat times (the repeat
- * byte & 31 indexes reps[] below: 1 to 64 million); in it, 0x01 stands
- * for the repetition's index in decimal and 0x02 for the index counted
- * from the end, so that "--b\x01" opens distinct nested boundaries and
- * "--b\x02--" closes them in reverse order. The message stops growing at
+ * The input is a skeleton (skeleton.h); the message stops growing at
  * SOURCE_MAX_MESSAGE (64 MiB, the most the daemon reads).
  *
  * The memory the parse allocates (its peak, counted with the sanitizer's
@@ -28,6 +23,7 @@
 #include <string.h>
 
 #include "classify/classify.h"
+#include "skeleton.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define BD_COUNT_MEMORY 1
@@ -52,75 +48,6 @@ int __sanitizer_install_malloc_and_free_hooks(
 #define LARGE_MEM_SLACK  32
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const size_t reps[32] = {1, 1, 1, 2, 3, 4, 5, 8, 10, 16, 32, 64, 100,
-    128, 256, 500, 1000, 1001, 2000, 4096, 10000, 32768, 65536, 100000, 200000,
-    500000, 1000000, 2000000, 5000000, 10000000, 20000000, 64000000};
-
-/* The message being built; buf NULL: only its length is counted. */
-struct large {
-	char *buf;
-	size_t len;
-};
-
-/* Appends s[0..n) if it fits; false once the message is full. */
-static bool
-put(struct large *l, const void *s, size_t n)
-{
-	if (n > LARGE_MAX - l->len)
-		return false;
-	if (l->buf != NULL)
-		memcpy(l->buf + l->len, s, n);
-	l->len += n;
-	return true;
-}
-
-static bool
-put_number(struct large *l, size_t v)
-{
-	char num[24];
-	int n = snprintf(num, sizeof(num), "%zu", v);
-
-	return put(l, num, (size_t)n);
-}
-
-/* One repetition of a body; false once the message is full. */
-static bool
-put_body(struct large *l, const uint8_t *b, size_t n, size_t i, size_t r)
-{
-	size_t k, run;
-
-	for (k = 0; k < n; k += run) {
-		if (b[k] == 1 || b[k] == 2) {
-			if (!put_number(l, b[k] == 1 ? i : r - 1 - i))
-				return false;
-			run = 1;
-			continue;
-		}
-		for (run = 0; k + run < n && b[k + run] > 2; run++)
-			;
-		if (!put(l, b + k, run))
-			return false;
-	}
-	return true;
-}
-
-static void
-expand(struct large *l, const uint8_t *data, size_t size)
-{
-	size_t pos = 0, end, i, r;
-
-	while (pos < size) {
-		const uint8_t *z = memchr(data + pos, 0, size - pos);
-
-		end = z != NULL ? (size_t)(z - data) : size;
-		r = reps[data[pos] & 31];
-		for (i = 0; i < r && end > pos + 1; i++)
-			if (!put_body(l, data + pos + 1, end - pos - 1, i, r))
-				return;
-		pos = end + 1;
-	}
-}
 
 #ifdef BD_COUNT_MEMORY
 static size_t mem_now, mem_peak;
@@ -218,20 +145,13 @@ mem_report(size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct large l = {NULL, 0};
 	struct report *rep = NULL;
 	const char *err;
-	size_t i;
+	size_t i, len;
+	char *buf = skeleton_expand(data, size, LARGE_MAX, &len);
 
-	/* twice: the length, then the bytes into a buffer of just that
-	 * size, so that ASan sees a read past the message's end */
-	expand(&l, data, size);
-	if ((l.buf = malloc(l.len + 1)) == NULL)
-		abort();
-	l.len = 0;
-	expand(&l, data, size);
 	mem_start();
-	if (report_parse((const unsigned char *)l.buf, l.len, &rep, &err) ==
+	if (report_parse((const unsigned char *)buf, len, &rep, &err) ==
 	    0) {
 		for (i = 0; i < rep->nrcpt; i++) {
 			struct verdict v;
@@ -240,9 +160,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		report_free(&rep);
 	}
-	mem_check(l.len);
+	mem_check(len);
 	if (getenv("BD_FUZZ_VERBOSE") != NULL)
-		mem_report(l.len);
-	free(l.buf);
+		mem_report(len);
+	free(buf);
 	return 0;
 }

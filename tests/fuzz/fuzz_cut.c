@@ -1,0 +1,71 @@
+/*
+ * Fuzz target: mail_structure_cut() (mail/structure.c), the pre-pass that
+ * bounds what libetpan builds, alone, on large messages expanded from a
+ * small skeleton (skeleton.h) up to CUT_MAX bytes. fuzz_large reaches the
+ * same code through the whole parse at a few executions a second; alone
+ * it runs thousands of times faster, so that every cap and every kind of
+ * line is reached with inputs of megabytes.
+ *
+ * The contract checked, abort() on a breach:
+ * - the cut is within the text, and a cut short of its end falls at a
+ *   line start;
+ * - a cut shorter than the text adds a flag of a cap, and only then;
+ * - the prefix cut again is itself, with no flag: what libetpan is given
+ *   stays within every cap of mail/mail_limits.h.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "mail/message.h"
+#include "mail/structure.h"
+#include "skeleton.h"
+
+/*
+ * 256 KiB: every cap of mail_limits.h is passed within it (50,000 fields
+ * of 3 bytes, 100,000 list items of 1, 4,000 delimiters, 64 levels, 32
+ * comments), and the pass keeps no state that grows with the text but
+ * its counters; a larger text only slows the search down.
+ */
+#define CUT_MAX (256u << 10)
+#define CUT_FLAGS                                                     \
+	(MAIL_F_TRUNCATED_DEPTH | MAIL_F_TOO_MANY_PARTS |             \
+	    MAIL_F_TOO_MANY_FIELDS)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+breach(const char *what, size_t len, size_t cut, unsigned flags)
+{
+	fprintf(stderr, "fuzz_cut: %s (text %zu bytes, cut at %zu, flags %#x)\n",
+	    what, len, cut, flags);
+	abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t len, cut, again;
+	unsigned flags = 0, flags2 = 0;
+	char *buf = skeleton_expand(data, size, CUT_MAX, &len);
+
+	cut = mail_structure_cut(buf, len, &flags);
+	if (cut > len)
+		breach("cut beyond the text", len, cut, flags);
+	if (cut < len && cut > 0 && buf[cut - 1] != '\n')
+		breach("cut inside a line", len, cut, flags);
+	if ((flags & ~CUT_FLAGS) != 0)
+		breach("a flag that is not a cap's", len, cut, flags);
+	if ((cut < len) != (flags != 0))
+		breach("a cut without a flag, or a flag without a cut", len,
+		    cut, flags);
+	again = mail_structure_cut(buf, cut, &flags2);
+	if (again != cut || flags2 != 0)
+		breach("the prefix, cut again, is cut shorter", cut, again,
+		    flags2);
+	if (getenv("BD_FUZZ_VERBOSE") != NULL)
+		fprintf(stderr, "fuzz_cut: %zu bytes, cut at %zu, flags %#x\n",
+		    len, cut, flags);
+	free(buf);
+	return 0;
+}
