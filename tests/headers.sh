@@ -22,11 +22,12 @@ check storage 'libetpan|yaml|systemd|mail/|classify/([^r]|r[^e])|config/|daemon/
 check lifecycle 'libetpan|sqlite3|yaml|systemd|pthread|unistd|fcntl|time\.h|mail/|storage/|daemon/|cli/|common/' "pure: no I/O, no threads, no SQL"
 check config 'libetpan|sqlite3|systemd|mail/|classify/([^r]|r([^e]|e([^a]|a([^s]|s([^o]|o([^n]|n([^.]|\.([^h]|h[^">]))))))))|storage/|daemon/|cli/' "YAML only: common, libyaml and the reason names of classify/reason.h"
 check daemon 'sqlite3|yaml' "the daemon calls store.h and config.h, never SQL or YAML itself"
-# libetpan in daemon/ only for the network: IMAP, SMTP, TLS verification
+# libetpan in daemon/ only for the network: IMAP, SMTP, TLS verification,
+# the guard between the connection and libetpan's readers
 others=$(grep -rlE --include='*.[ch]' '^#[[:space:]]*include[[:space:]]*<libetpan' "$top"/daemon |
-    grep -vE '/(outbound/(tls|smtp)|sources/(source_imap|imap_[a-z_]+))\.[ch]$')
+    grep -vE '/(outbound/(tls|smtp|stream_guard)|sources/(source_imap|imap_[a-z_]+))\.[ch]$')
 if [ -n "$others" ]; then
-	echo "headers: only daemon/outbound/{tls,smtp}.[ch] and daemon/sources/{source_imap,imap_*}.[ch] may include libetpan: $others"
+	echo "headers: only daemon/outbound/{tls,smtp,stream_guard}.[ch] and daemon/sources/{source_imap,imap_*}.[ch] may include libetpan: $others"
 	fail=1
 fi
 check cli 'sqlite3|yaml|libetpan|systemd|daemon/' "bouncectl calls store.h and config.h"

@@ -1,190 +1,65 @@
 /*
- * The guard driver of imap_guard.h. Every operation but read goes to the
- * wrapped driver as it is: the socket's descriptor for poll(2) and IDLE,
- * the certificate chain for tls.h, close and free.
+ * The IMAP guard of imap_guard.h: stream_guard.h's driver with the
+ * filter of imap_filter.h.
  */
 #include "daemon/sources/imap_guard.h"
 
 #include <stdlib.h>
-#include <string.h>
 
+#include "daemon/outbound/stream_guard.h"
 #include "daemon/sources/imap_filter.h"
 
-#define GUARD_CHUNK 8192
-
-struct guard {
-	mailstream_low *inner; /* owned: freed with the guard */
-	struct imap_filter filter;
-	bool eof;
-	size_t out_off, out_len;
-	char in[GUARD_CHUNK];
-	char out[GUARD_CHUNK + IMAP_FILTER_HEAD];
-};
-
-static struct guard *
-guard_of(mailstream_low *s)
+static size_t
+feed(void *f, const char *in, size_t n, char *out)
 {
-	return s->data;
+	return imap_filter_feed(f, in, n, out);
 }
 
-static ssize_t
-g_read(mailstream_low *s, void *buf, size_t count)
+static const char *
+error(const void *f)
 {
-	struct guard *g = guard_of(s);
-	ssize_t r;
-	size_t n;
-
-	while (g->out_off == g->out_len) {
-		/* the end of the stream is an error: nothing more comes,
-		 * and libetpan would wait for it (imap_guard.h) */
-		if (g->eof || g->filter.error != NULL)
-			return -1;
-		r = mailstream_low_read(g->inner, g->in, sizeof(g->in));
-		if (r <= 0) {
-			g->eof = r == 0;
-			return -1;
-		}
-		g->out_off = 0;
-		g->out_len = imap_filter_feed(&g->filter, g->in, (size_t)r,
-		    g->out);
-	}
-	n = g->out_len - g->out_off;
-	if (n > count)
-		n = count;
-	memcpy(buf, g->out + g->out_off, n);
-	g->out_off += n;
-	return (ssize_t)n;
+	return ((const struct imap_filter *)f)->error;
 }
 
-static ssize_t
-g_write(mailstream_low *s, const void *buf, size_t count)
-{
-	return mailstream_low_write(guard_of(s)->inner, buf, count);
-}
-
-static int
-g_close(mailstream_low *s)
-{
-	return mailstream_low_close(guard_of(s)->inner);
-}
-
-static int
-g_get_fd(mailstream_low *s)
-{
-	return mailstream_low_get_fd(guard_of(s)->inner);
-}
-
-static void
-g_free(mailstream_low *s)
-{
-	struct guard *g = guard_of(s);
-
-	mailstream_low_free(g->inner);
-	free(g);
-	free(s);
-}
-
-static void
-g_cancel(mailstream_low *s)
-{
-	mailstream_low_cancel(guard_of(s)->inner);
-}
-
-static struct mailstream_cancel *
-g_get_cancel(mailstream_low *s)
-{
-	mailstream_low *in = guard_of(s)->inner;
-
-	return in->driver->mailstream_get_cancel != NULL ?
-	    in->driver->mailstream_get_cancel(in) : NULL;
-}
-
-static carray *
-g_get_certificate_chain(mailstream_low *s)
-{
-	return mailstream_low_get_certificate_chain(guard_of(s)->inner);
-}
-
-static int
-g_setup_idle(mailstream_low *s)
-{
-	return mailstream_low_setup_idle(guard_of(s)->inner);
-}
-
-static int
-g_unsetup_idle(mailstream_low *s)
-{
-	return mailstream_low_unsetup_idle(guard_of(s)->inner);
-}
-
-static int
-g_interrupt_idle(mailstream_low *s)
-{
-	return mailstream_low_interrupt_idle(guard_of(s)->inner);
-}
-
-static mailstream_low_driver guard_driver = {
-    .mailstream_read = g_read,
-    .mailstream_write = g_write,
-    .mailstream_close = g_close,
-    .mailstream_get_fd = g_get_fd,
-    .mailstream_free = g_free,
-    .mailstream_cancel = g_cancel,
-    .mailstream_get_cancel = g_get_cancel,
-    .mailstream_get_certificate_chain = g_get_certificate_chain,
-    .mailstream_setup_idle = g_setup_idle,
-    .mailstream_unsetup_idle = g_unsetup_idle,
-    .mailstream_interrupt_idle = g_interrupt_idle,
+static const struct stream_filter_ops imap_ops = {
+    .feed = feed,
+    .error = error,
+    .free = free,
+    .out_max = STREAM_GUARD_CHUNK + IMAP_FILTER_HEAD,
 };
 
 int
 imap_guard_wrap(mailstream *st, bool greeting)
 {
-	mailstream_low *inner = mailstream_get_low(st), *low;
-	struct guard *g;
+	struct imap_filter *f;
 
-	if (inner == NULL || (g = calloc(1, sizeof(*g))) == NULL)
+	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -1;
-	g->inner = inner;
-	imap_filter_init(&g->filter);
-	g->filter.greeted = !greeting;
-	if ((low = mailstream_low_new(g, &guard_driver)) == NULL) {
-		free(g);
+	imap_filter_init(f);
+	f->greeted = !greeting;
+	if (stream_guard_wrap(st, &imap_ops, f) == -1) {
+		free(f);
 		return -1;
 	}
-	/* the inner stream's own timeout governs its reads */
-	mailstream_set_low(st, low);
 	return 0;
-}
-
-static struct guard *
-guard_get(mailstream *st)
-{
-	mailstream_low *low = st != NULL ? mailstream_get_low(st) : NULL;
-
-	return low != NULL && low->driver == &guard_driver ? low->data : NULL;
 }
 
 size_t
 imap_guard_pending(mailstream *st)
 {
-	struct guard *g = guard_get(st);
-
-	return g != NULL ? g->out_len - g->out_off : 0;
+	return stream_guard_pending(st);
 }
 
 const char *
 imap_guard_error(mailstream *st)
 {
-	struct guard *g = guard_get(st);
-
-	return g != NULL ? g->filter.error : NULL;
+	return stream_guard_error(st);
 }
 
 unsigned
 imap_guard_stripped(mailstream *st)
 {
-	struct guard *g = guard_get(st);
+	const struct imap_filter *f = stream_guard_filter(st, &imap_ops);
 
-	return g != NULL ? g->filter.stripped : 0;
+	return f != NULL ? f->stripped : 0;
 }
