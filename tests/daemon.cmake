@@ -16,7 +16,12 @@ add_executable(test_imap_filter unit/test_imap_filter.c)
 target_link_libraries(test_imap_filter PRIVATE bd_imap_filter
 	PkgConfig::CMOCKA)
 add_test(NAME imap_filter COMMAND test_imap_filter)
-set_tests_properties(lifecycle sha256 maildir_name imap_filter PROPERTIES
+# daemon/outbound/smtp_filter.c: what libetpan may read of SMTP replies
+add_executable(test_smtp_filter unit/test_smtp_filter.c)
+target_link_libraries(test_smtp_filter PRIVATE bd_net PkgConfig::CMOCKA)
+add_test(NAME smtp_filter COMMAND test_smtp_filter)
+set_tests_properties(lifecycle sha256 maildir_name imap_filter smtp_filter
+	PROPERTIES
 	LABELS unit)
 
 # The real binary on temporary Maildirs (tests/integration/).

@@ -8,7 +8,7 @@ target_link_libraries(smtp_check PRIVATE bd_net bd_config bd_common)
 # tests/integration/smtp_sink.py, Postfix with its own config directory),
 # on free ports, in a per-test directory, and stops them by PID.
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
-foreach(t plain starttls badca hostname down postfix auth timeout)
+foreach(t plain starttls badca hostname down postfix auth timeout flood)
 	add_test(NAME smtp_${t} COMMAND sh ${BD_INTEG}/smtp_${t}.sh
 		$<TARGET_FILE:smtp_check> ${BD_PYTHON3}
 		${CMAKE_CURRENT_BINARY_DIR}/smtp_${t})

@@ -21,6 +21,8 @@
 
 #include "common/readfile.h"
 #include "daemon/outbound/smtp.h"
+#include "daemon/outbound/smtp_filter.h"
+#include "daemon/outbound/stream_guard.h"
 #include "daemon/outbound/tcp.h"
 #include "daemon/outbound/tls.h"
 
@@ -47,6 +49,7 @@ struct smtp_conv {
 	mailsmtp *s;
 	struct smtp_result *res;
 	void (*tick)(void); /* after each step, or NULL */
+	struct smtp_filter filter; /* of the stream's guard */
 };
 
 /*
@@ -107,6 +110,11 @@ step(struct smtp_conv *sc, int r, const char *what, enum smtp_outcome on5xx)
 		sc->tick();
 	if (r == MAILSMTP_NO_ERROR)
 		return 0;
+	if (sc->filter.error != NULL) {
+		fail(sc->res, SMTP_DEFERRED, "%s: %s port %u sent %s", what,
+		    sc->c->host, sc->c->port, sc->filter.error);
+		return -1;
+	}
 	if (r == MAILSMTP_ERROR_STREAM || code == 0) {
 		fail(sc->res, SMTP_DEFERRED,
 		    "%s: connection closed or no reply within %u s", what,
@@ -164,6 +172,41 @@ verify(struct smtp_conv *sc)
 	return -1;
 }
 
+static size_t
+filter_feed(void *f, const char *in, size_t n, char *out)
+{
+	return smtp_filter_feed(f, in, n, out);
+}
+
+static const char *
+filter_error(const void *f)
+{
+	return ((const struct smtp_filter *)f)->error;
+}
+
+static const struct stream_filter_ops smtp_ops = {
+    .feed = filter_feed,
+    .error = filter_error,
+    .free = NULL, /* sc->filter */
+    .out_max = 2 * STREAM_GUARD_CHUNK,
+};
+
+/*
+ * Puts smtp_filter.h's bounds between the connection and libetpan: on
+ * the new stream, and again on the TLS stream after STARTTLS (what the
+ * old guard held unread is dropped with it, as RFC 3207 4.2 wants).
+ */
+static int
+guard(struct smtp_conv *sc, mailstream *st)
+{
+	smtp_filter_init(&sc->filter);
+	if (stream_guard_wrap(st, &smtp_ops, &sc->filter) == -1) {
+		fail(sc->res, SMTP_DEFERRED, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Connects and reads the greeting; with implicit TLS (RFC 8314 3.3) the
  * handshake and verification come first, so not one byte goes to an
@@ -199,6 +242,10 @@ smtp_open(struct smtp_conv *sc)
 		if (verify(sc) == -1)
 			return -1;
 		sc->s->stream = NULL;
+	}
+	if (guard(sc, st) == -1) {
+		(void)mailstream_close(st);
+		return -1;
 	}
 	/* mailsmtp_connect() closes st itself when the greeting is no 220;
 	 * a 554 greeting (RFC 5321 3.1) refuses the connection, not the
@@ -301,8 +348,14 @@ smtp_starttls(struct smtp_conv *sc)
 	}
 	if (step(sc, r, "STARTTLS", SMTP_CONFIG) == -1)
 		return -1;
+	/* verified before the guard goes around the TLS stream (tls.h
+	 * reads the certificate from the TLS driver itself) */
 	if (verify(sc) == -1)
 		return -1;
+	if (guard(sc, sc->s->stream) == -1) {
+		drop(sc);
+		return -1;
+	}
 	return smtp_hello(sc);
 }
 
@@ -396,7 +449,7 @@ int
 smtp_send(const struct config_smtp *c, const char *from, const char *rcpt,
     const char *msg, size_t len, void (*tick)(void), struct smtp_result *res)
 {
-	struct smtp_conv sc = {c, NULL, res, tick};
+	struct smtp_conv sc = {.c = c, .res = res, .tick = tick};
 	char password[SMTP_MAX_PASSWORD];
 	const char *why;
 	int ret = -1;

@@ -17,7 +17,9 @@ Listens on a free port and writes it to DIR/port once listening. Options:
 TLS from the first byte instead (RFC 8314); --auth USER:PASSWORD
 offers AUTH PLAIN/LOGIN after STARTTLS (none without it); --reply ADDR=CODE TEXT answers
 RCPT TO:<ADDR> with that reply; --hang accepts connections and never
-says anything (for timeouts). Stops on SIGTERM.
+says anything (for timeouts); --flood reply greets, then answers EHLO
+with "250-" lines that never end, --flood line greets with one line that
+never ends (64 MiB at most, for the client's bounds). Stops on SIGTERM.
 """
 import argparse
 import asyncio
@@ -81,6 +83,28 @@ class Hang(asyncio.Protocol):
         self.transport = transport
 
 
+async def flood(mode, reader, writer):
+    """Sends what libetpan would hold without a bound, until the client
+    hangs up (or 64 MiB went out)."""
+    sent = 0
+    try:
+        if mode == "line":
+            writer.write(b"220 ")
+            chunk = b"x" * 65536
+        else:
+            writer.write(b"220 flood.test ESMTP\r\n")
+            await reader.readline()
+            chunk = b"250-" + b"y" * 1018 + b"\r\n"
+            chunk *= 64
+        while sent < (64 << 20):
+            writer.write(chunk)
+            sent += len(chunk)
+            await writer.drain()
+    except (ConnectionError, OSError):
+        pass
+    writer.close()
+
+
 async def serve(args):
     loop = asyncio.get_running_loop()
     os.makedirs(os.path.join(args.dir, "new"), exist_ok=True)
@@ -103,13 +127,18 @@ async def serve(args):
         # aiosmtpd offers PLAIN and LOGIN (always failing) by default
         kw["auth_exclude_mechanism"] = ["PLAIN", "LOGIN"]
     handler = Sink(args.dir, replies)
-    if args.hang:
+    if args.flood:
+        server = await asyncio.start_server(
+            lambda r, w: flood(args.flood, r, w), host="127.0.0.1", port=0)
+        factory = None
+    elif args.hang:
         factory = Hang
     else:
         def factory():
             return SMTP(handler, **kw)
-    server = await loop.create_server(factory, host="127.0.0.1", port=0,
-                                      ssl=ctx if args.smtps else None)
+    if factory is not None:
+        server = await loop.create_server(factory, host="127.0.0.1", port=0,
+                                          ssl=ctx if args.smtps else None)
     port = server.sockets[0].getsockname()[1]
     tmp = os.path.join(args.dir, "port.tmp")
     with open(tmp, "w") as f:
@@ -132,6 +161,7 @@ def main():
     p.add_argument("--reply", action="append", default=[],
                    help="ADDR=CODE TEXT for RCPT TO:<ADDR>")
     p.add_argument("--hang", action="store_true")
+    p.add_argument("--flood", choices=["reply", "line"])
     args = p.parse_args()
     asyncio.run(serve(args))
     return 0
