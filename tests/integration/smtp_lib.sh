@@ -28,8 +28,13 @@ need_aiosmtpd() {
 }
 
 smtp_cleanup() {
-	for _d in $SMTP_POSTFIX_DIRS; do
-		postfix_stop "$_d"
+	for _l in $SMTP_POSTFIX_DIRS; do
+		postfix_stop "$_l"
+		# the logs stay in the test's directory, the rest goes
+		_d=$(readlink "$_l") || continue
+		rm -f "$_l" && mkdir -p "$_l"
+		cp -p "$_d/maillog" "$_d/start.log" "$_l/" 2>/dev/null || true
+		rm -rf "${_d:?}"
 	done
 	for _p in $SMTP_PIDS; do
 		kill "$_p" 2>/dev/null || true
@@ -99,7 +104,15 @@ postfix_start() {
 	need postfix postconf script
 	[ "$(id -u)" = 0 ] || skip "Postfix's master must start as root"
 	getent passwd postfix >/dev/null || skip "no postfix user"
-	_d=$(mkdir -p "$1" && cd "$1" && pwd)
+	# Postfix's own users (postfix, and the daemons' setgid postdrop)
+	# must reach its directories, which a build tree in /root (0700)
+	# does not allow: they live in a temporary directory, and DIR is a
+	# symbolic link to it until smtp_cleanup copies the logs back.
+	_l=$(mkdir -p "$(dirname "$1")" && cd "$(dirname "$1")" && pwd)/$(basename "$1")
+	_d=$(mktemp -d "${TMPDIR:-/tmp}/bounced-postfix.XXXXXX")
+	chmod 755 "$_d"
+	rm -rf "$_l" && ln -s "$_d" "$_l"
+	SMTP_POSTFIX_DIRS="$SMTP_POSTFIX_DIRS $_l"
 	for _try in 1 2 3; do
 		rm -rf "${_d:?}/etc" "${_d:?}/queue" "${_d:?}/data"
 		mkdir -p "$_d/etc" "$_d/queue" "$_d/data"
@@ -131,7 +144,6 @@ PFEOF
 		printf '127.0.0.1:%s inet n - n - - smtpd\n' "$PF_PORT" \
 		    >>"$_d/etc/master.cf"
 		postconf -c "$_d/etc" -F '*/*/chroot = n'
-		SMTP_POSTFIX_DIRS="$SMTP_POSTFIX_DIRS $_d"
 		# postfix(1) reports to syslog and a tty only: script gives it one
 		script -qec "postfix -c '$_d/etc' start" /dev/null \
 		    >"$_d/start.log" 2>&1 &&
