@@ -37,6 +37,11 @@ dovecot_setup() {
 		echo "SKIP: dovecot (Debian dovecot-imapd) is not installed"
 		exit 77
 	fi
+	if [ "$(id -u)" != 0 ]; then
+		# its mail processes run as nobody, its auth as dovecot
+		echo "SKIP: the test Dovecot must start as root (it runs its processes as nobody and dovecot)"
+		exit 77
+	fi
 	command -v openssl >/dev/null 2>&1 || fail "openssl is needed"
 	DV=$(mktemp -d "${TMPDIR:-/tmp}/bounced-dovecot.XXXXXX")
 	# the mail processes run as nobody, the auth ones as dovecot
