@@ -38,9 +38,10 @@ libsystemd-dev libcurl4-gnutls-dev"
 # systemd-analyze, which rates the unit's hardening; openssl makes the
 # test certificates; python3-aiosmtpd is a scripted SMTP server;
 # libsasl2-modules holds the PLAIN and LOGIN mechanisms of SMTP AUTH; m4
-# builds the test Sendmail's sendmail.cf from sendmail-cf's macros.
+# builds the test Sendmail's sendmail.cf from sendmail-cf's macros;
+# debhelper, dpkg-dev and lintian build and check the Debian package.
 test_pkgs="libcmocka-dev sqlite3 python3 systemd openssl python3-aiosmtpd
-libsasl2-modules m4"
+libsasl2-modules m4 debhelper dpkg-dev lintian"
 # The real servers the tests start on loopback: Dovecot (the IMAP source)
 # and Postfix (replies to resends, lookups, bounces). Services: see above.
 server_pkgs="dovecot-imapd postfix"

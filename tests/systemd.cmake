@@ -31,3 +31,14 @@ add_test(NAME install
 	${CMAKE_INSTALL_PREFIX} ${CMAKE_INSTALL_FULL_SBINDIR}
 	${BD_CONFIG_FILE})
 set_tests_properties(install PROPERTIES LABELS integration TIMEOUT 120)
+
+# The Debian package (debian/): dpkg-buildpackage, lintian, its contents
+# (issue 17 item 3). It builds the whole tree once more, with Debian's
+# flags, whatever this build's: once, in the build without sanitizers.
+if(NOT BD_SANITIZE)
+	add_test(NAME deb_package
+		COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/deb_package.sh
+		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/deb_package)
+	set_tests_properties(deb_package PROPERTIES LABELS integration
+		TIMEOUT 900 SKIP_RETURN_CODE 77)
+endif()

@@ -10,8 +10,9 @@
 #   PREFIX   the configured CMAKE_INSTALL_PREFIX
 #   SBINDIR  the configured CMAKE_INSTALL_FULL_SBINDIR (ExecStart= path)
 #   CONFIG   the configuration file the unit names (-c)
-# With prefix /usr the example configuration goes to the absolute /etc,
-# which --prefix cannot move: then DESTDIR=TMPDIR is used instead.
+# With prefix /usr the example configuration goes to the absolute /etc.
+# An install under another prefix than the configured one is refused
+# before it writes anything.
 set -u
 
 if [ $# -ne 6 ]; then
@@ -29,13 +30,15 @@ rm -rf "$tmp"
 mkdir -p "$tmp" || exit 1
 tmp=$(cd "$tmp" && pwd)
 
+# staged with DESTDIR, as a package build does: the unit's paths are the
+# configured prefix's, so another --prefix is refused (CMakeLists.txt)
+root=$tmp$prefix
 if [ "$prefix" = /usr ]; then
-	root=$tmp/usr etc=$tmp/etc
-	DESTDIR=$tmp "$cmake" --install "$build" >"$tmp.log" 2>&1
+	etc=$tmp/etc
 else
-	root=$tmp etc=$tmp/etc
-	"$cmake" --install "$build" --prefix "$tmp" >"$tmp.log" 2>&1
+	etc=$root/etc
 fi
+DESTDIR=$tmp "$cmake" --install "$build" >"$tmp.log" 2>&1
 rc=$?
 if [ $rc -ne 0 ]; then
 	cat "$tmp.log"
@@ -60,10 +63,7 @@ want() { # PATH [MODE]: installed, executable with MODE x
 
 want "$root/bin/bouncectl" x
 # bounced where ExecStart= runs it: <prefix>/<sbindir relative to it>
-case "$sbindir" in
-"$prefix"/*) want "$root/${sbindir#"$prefix"/}/bounced" x ;;
-*) want "$tmp$sbindir/bounced" x ;; # an absolute sbindir: only DESTDIR moves it
-esac
+want "$tmp$sbindir/bounced" x
 unit=$root/lib/systemd/system/bounced.service
 want "$unit"
 want "$root/lib/sysusers.d/bounced.conf"
@@ -93,6 +93,23 @@ if [ -f "$unit" ]; then
 		echo "FAIL: ExecStartPre= does not check (-n) the configuration"
 		fails=$((fails + 1))
 	}
+fi
+
+# another prefix: refused, nothing written
+other=$tmp.other
+rm -rf "$other"
+if "$cmake" --install "$build" --prefix "$other" >"$other.log" 2>&1; then
+	echo "FAIL: cmake --install --prefix $other (configured: $prefix) succeeded"
+	fails=$((fails + 1))
+elif ! grep -q "bounced: configured for the prefix $prefix" "$other.log"; then
+	echo "FAIL: --prefix $other refused without saying why:"
+	cat "$other.log"
+	fails=$((fails + 1))
+elif [ -e "$other" ]; then
+	echo "FAIL: --prefix $other refused, but after writing into it"
+	fails=$((fails + 1))
+else
+	echo "ok: --prefix $other refused, nothing written"
 fi
 
 if [ $fails -ne 0 ]; then
