@@ -34,3 +34,12 @@ add_test(NAME lookup_edges COMMAND sh
 	${CMAKE_CURRENT_BINARY_DIR}/lookup_edges
 	${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cli_dsn.eml)
 set_tests_properties(lookup_edges PROPERTIES LABELS integration TIMEOUT 120)
+
+# Issue 17 item 7: docs/QUICKSTART.md's Postfix lines and its test bounce
+add_test(NAME quickstart COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/integration/quickstart.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_CURRENT_BINARY_DIR}/quickstart
+	${CMAKE_SOURCE_DIR}/docs/QUICKSTART.md)
+set_tests_properties(quickstart PROPERTIES LABELS integration TIMEOUT 180
+	SKIP_RETURN_CODE 77)
