@@ -152,11 +152,27 @@ is_inbox(const char *s, size_t n)
 	return n == 5 && strncasecmp(s, "INBOX", 5) == 0;
 }
 
+/* head (server syntax, as the server wrote it) + tail encoded */
+static int
+join(const char *head, const char *tail, char *out, size_t outlen,
+    const char **why_r)
+{
+	size_t h = strlen(head);
+
+	if (h >= outlen) {
+		*why_r = "name too long";
+		return -1;
+	}
+	memcpy(out, head, h);
+	return imap_mutf7_encode(tail, out + h, outlen - h, why_r);
+}
+
 int
 imap_name_server(const char *name, const char *prefix, char sep, char *out,
     size_t outlen, const char **why_r)
 {
 	char raw[IMAP_NAME_MAX + 1];
+	const char *head = prefix;
 	size_t plen = strlen(prefix), n = strlen(name), i, j = 0;
 
 	if (n == 0) {
@@ -164,11 +180,13 @@ imap_name_server(const char *name, const char *prefix, char sep, char *out,
 		return -1;
 	}
 	if (is_inbox(name, n))
-		return imap_mutf7_encode("INBOX", out, outlen, why_r);
-	/* server syntax already: "INBOX.Processed" on a "." server */
-	if ((plen > 0 && strncmp(name, prefix, plen) == 0 && n > plen) ||
-	    (sep != '\0' && n > 6 && is_inbox(name, 5) && name[5] == sep))
-		return imap_mutf7_encode(name, out, outlen, why_r);
+		return join("INBOX", "", out, outlen, why_r);
+	/* server syntax already: "INBOX.Processed" on a "." server; the
+	 * prefix is the server's, encoded already */
+	if (plen > 0 && strncmp(name, prefix, plen) == 0 && n > plen)
+		return join(prefix, name + plen, out, outlen, why_r);
+	if (sep != '\0' && n > 6 && is_inbox(name, 5) && name[5] == sep)
+		return join("", name, out, outlen, why_r);
 	if (name[0] == '/' || name[n - 1] == '/' || strstr(name, "//") !=
 	    NULL) {
 		*why_r = "an empty level (a leading, trailing or double \"/\")";
@@ -181,16 +199,10 @@ imap_name_server(const char *name, const char *prefix, char sep, char *out,
 	}
 	/* "INBOX/x": a level under INBOX itself, not under the prefix */
 	if (strncasecmp(name, "INBOX/", 6) == 0) {
+		head = "";
 		memcpy(raw, "INBOX", 5);
 		j = 5;
 		name += 5;
-	} else {
-		if (plen + n > IMAP_NAME_MAX) {
-			*why_r = "name too long";
-			return -1;
-		}
-		memcpy(raw, prefix, plen);
-		j = plen;
 	}
 	for (i = 0; name[i] != '\0'; i++) {
 		if (j >= IMAP_NAME_MAX) {
@@ -200,5 +212,5 @@ imap_name_server(const char *name, const char *prefix, char sep, char *out,
 		raw[j++] = name[i] == '/' ? sep : name[i];
 	}
 	raw[j] = '\0';
-	return imap_mutf7_encode(raw, out, outlen, why_r);
+	return join(head, raw, out, outlen, why_r);
 }
