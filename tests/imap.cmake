@@ -16,3 +16,15 @@ add_test(NAME imap_cut COMMAND sh ${BD_INTEG}/imap_cut.sh
 	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imap_cut)
 set_tests_properties(imap_cut PROPERTIES LABELS integration TIMEOUT 300)
+
+# Issue 19: Dovecot laid out as Courier and Cyrus are ("INBOX." and ".")
+# and in its default Maildir++ layout; mailbox names, acknowledgements
+# without a second download.
+foreach(l prefixed maildirpp)
+	add_test(NAME imap_layout_${l} COMMAND sh ${BD_INTEG}/imap_layout.sh
+		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imap_layout_${l}
+		${l})
+	set_tests_properties(imap_layout_${l} PROPERTIES LABELS integration
+		TIMEOUT 300 SKIP_RETURN_CODE 77)
+endforeach()
