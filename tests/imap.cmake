@@ -28,3 +28,7 @@ foreach(l prefixed maildirpp)
 	set_tests_properties(imap_layout_${l} PROPERTIES LABELS integration
 		TIMEOUT 300 SKIP_RETURN_CODE 77)
 endforeach()
+add_test(NAME imap_acks COMMAND sh ${BD_INTEG}/imap_acks.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imap_acks)
+set_tests_properties(imap_acks PROPERTIES LABELS integration TIMEOUT 300)

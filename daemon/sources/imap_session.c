@@ -663,8 +663,10 @@ session_open(struct imap_session *s)
 	read_perm(s);
 	if ((r = ensure_target(s, s->c->processed_mailbox, s->processed,
 	    &s->processed_ok)) != MAILIMAP_NO_ERROR ||
+	    (strcmp(s->quarantine, s->processed) == 0 ?
+	    (s->quarantine_ok = s->processed_ok, MAILIMAP_NO_ERROR) :
 	    (r = ensure_target(s, s->c->quarantine_mailbox, s->quarantine,
-	    &s->quarantine_ok)) != MAILIMAP_NO_ERROR)
+	    &s->quarantine_ok))) != MAILIMAP_NO_ERROR)
 		return open_failed(s, false, "CREATE: %s",
 		    imap_session_error(s, r));
 	choose_acks(s);
