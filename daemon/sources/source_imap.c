@@ -167,9 +167,9 @@ search(struct imap_source *is)
 
 	key = mailimap_search_key_new_multiple_empty();
 	if (mark_mode(is->s.ack_done)) {
-		/* keywords are not kept: UID mark+1:* instead (and below
-		 * the RFC 3501 6.4.8 trap: "n:*" past the last UID still
-		 * matches the last message) */
+		/* keywords are not kept: UID mark+1:* instead; what is at
+		 * or below the mark is dropped below, as "n:*" past the
+		 * last UID still matches the last message (RFC 3501 6.4.8) */
 		struct mailimap_set *set = mailimap_set_new_interval(
 		    is->mark + 1, 0);
 

@@ -142,3 +142,34 @@ run cut cut.log
 [ "$RC" = 1 ] || { cat cut.log; fail "cut: status $RC, want 1"; }
 [ "$(sql cut.db 'SELECT count(*) FROM messages')" = 0 ] || fail "cut: recorded"
 echo "connection lost in a FETCH: --once exited 1"
+
+# 5. the daemon: a MOVE refused on 3 passes in a row is in STATUS=
+# (sd_notify, against notify_listener.py), and each later pass only
+# acknowledges again, fetching nothing
+{ head_script 'MOVE UIDPLUS' '\Seen \Deleted \*'
+  printf -- '---\n{tag} OK created\n'; fetch_script
+  printf -- '---\n{tag} NO [TRYCREATE] Mailbox vanished: Done\n'
+  for i in 2 3 4; do
+	printf -- '---\n* SEARCH 5 6\n{tag} OK done\n---\n{tag} NO [TRYCREATE] Mailbox vanished: Done\n'
+  done; } >status.script
+peer status
+printf '  processed_mailbox: Done\n  quarantine_mailbox: Done\n  poll_interval: 10s\n' >>status.yaml
+"$python" "$src/tests/integration/notify_listener.py" "$work/notify.sock" notify.log &
+lpid=$!
+trap '[ -n "$ppid_" ] && kill "$ppid_" 2>/dev/null; kill "$lpid" 2>/dev/null; [ -n "${dpid:-}" ] && kill "$dpid" 2>/dev/null' EXIT
+wait_for 10 test -e notify.log || fail "status: the listener did not start"
+NOTIFY_SOCKET=$work/notify.sock "$bounced" -c status.yaml 2>status.log &
+dpid=$!
+if ! wait_for 60 grep -q 'STATUS=.*FAILING for 3 passes: UID MOVE to Done: the server said no: .*Mailbox vanished' notify.log; then
+	cat status.log notify.log
+	fail "status: no FAILING in STATUS= after 3 failing passes"
+fi
+kill "$dpid" && wait "$dpid" 2>/dev/null || true
+dpid=
+grep -q '3 passes in a row left messages unacknowledged' status.log ||
+    { cat status.log; fail "status: no warning after 3 passes"; }
+[ "$(grep -c 'BODY.PEEK' status.peer.log)" = 1 ] ||
+    { cat status.peer.log; fail "status: the bodies were fetched again"; }
+grep -q 'pass: 0 new, 2 already recorded, 0 acknowledged, 2 ack failures' status.log ||
+    { cat status.log; fail "status: no summary of a re-acknowledging pass"; }
+echo "daemon: 3 passes with the MOVE refused: STATUS= says FAILING, the bodies fetched once"
