@@ -9,7 +9,11 @@
 #          naming PERMANENTFLAGS, and the mark from then on (status 0)
 #   movefail  the MOVE refused: a warning with the server's words, and
 #          --once exits 1
+#   nocreate  the CREATE refused: a warning with the server's words;
+#          acknowledged in place
 #   cut    the connection lost in the middle of a FETCH: --once exits 1
+#   status the daemon: 3 passes in a row with the MOVE refused put
+#          FAILING in sd_notify's STATUS=; nothing is fetched twice
 # usage: imap_acks.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR
 bounced=$1 python=$3 src=$4 work=$5
 . "$src/tests/integration/lib.sh"
@@ -133,6 +137,22 @@ grep -q 'not acknowledged: UID MOVE to Done: the server said no: .*Mailbox vanis
     { cat movefail.log; fail "movefail: the warning does not give the server's reply"; }
 grep -q '2 ack failures' movefail.log || { cat movefail.log; fail "movefail: no summary"; }
 echo "MOVE refused: warned with the server's reply, --once exited 1"
+
+# 3b. the CREATE refused (and LIST does not show it): a warning with the
+# server's words, not a MOVE blamed later; acknowledged in place instead
+{ head_script 'MOVE UIDPLUS' '\Seen \Deleted \*'
+  printf -- '---\n{tag} NO [CANNOT] Invalid mailbox name\n---\n{tag} OK done\n'
+  fetch_script; printf -- '---\n{tag} OK stored\n'; } >nocreate.script
+peer nocreate
+printf '  processed_mailbox: Done\n' >>nocreate.yaml
+run nocreate nocreate.log
+[ "$RC" = 0 ] || { cat nocreate.log; fail "nocreate: status $RC"; }
+grep -q 'CREATE Done ("Done" in the configuration) refused: Invalid mailbox name' nocreate.log ||
+    { cat nocreate.log; fail "nocreate: the refused CREATE is not a warning with the reply"; }
+grep -q 'acknowledging by .Seen + .Bounced because the target mailbox cannot be used' nocreate.log ||
+    { cat nocreate.log; fail "nocreate: the choice is not said"; }
+grep -q 'LIST "" "Done"' nocreate.peer.log || { cat nocreate.peer.log; fail "nocreate: no LIST"; }
+echo "CREATE refused: warned with the server's reply, acknowledged in place"
 
 # 4. the connection lost in the middle of a FETCH: --once exits 1
 { head_script UIDPLUS '\Seen \Deleted \*'
