@@ -32,9 +32,9 @@ imap_ack_choose(const struct imap_ack_in *in, const char **why_r)
 	}
 	if (kw) {
 		if (!in->target)
-			*why_r = in->perm_known ? "no processed mailbox is "
-			    "set; PERMANENTFLAGS has \\*" : "no processed "
-			    "mailbox is set; no PERMANENTFLAGS (all flags are "
+			*why_r = in->perm_known ? "no mailbox to move to is "
+			    "set; PERMANENTFLAGS has \\*" : "no mailbox to "
+			    "move to is set; no PERMANENTFLAGS (all flags are "
 			    "permanent, RFC 3501 7.1)";
 		else if (!in->target_ok)
 			*why_r = "the target mailbox cannot be used (see the "
