@@ -16,16 +16,7 @@ add_executable(test_imap_filter unit/test_imap_filter.c)
 target_link_libraries(test_imap_filter PRIVATE bd_imap_filter
 	PkgConfig::CMOCKA)
 add_test(NAME imap_filter COMMAND test_imap_filter)
-# daemon/sources/imap_names.c, imap_ack.c: mailbox names, which
-# acknowledgement (issue 19 items 1-2)
-add_executable(test_imap_names unit/test_imap_names.c)
-target_link_libraries(test_imap_names PRIVATE bd_imap_names PkgConfig::CMOCKA)
-add_test(NAME imap_names COMMAND test_imap_names)
-add_executable(test_imap_ack unit/test_imap_ack.c)
-target_link_libraries(test_imap_ack PRIVATE bd_imap_names PkgConfig::CMOCKA)
-add_test(NAME imap_ack COMMAND test_imap_ack)
-set_tests_properties(lifecycle sha256 maildir_name imap_filter imap_names
-	imap_ack PROPERTIES
+set_tests_properties(lifecycle sha256 maildir_name imap_filter PROPERTIES
 	LABELS unit)
 
 # The real binary on temporary Maildirs (tests/integration/).

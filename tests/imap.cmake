@@ -32,3 +32,13 @@ add_test(NAME imap_acks COMMAND sh ${BD_INTEG}/imap_acks.sh
 	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imap_acks)
 set_tests_properties(imap_acks PROPERTIES LABELS integration TIMEOUT 300)
+
+# daemon/sources/imap_names.c, imap_ack.c: mailbox names in the server's
+# syntax and which acknowledgement (issue 19 items 1-2), pure
+add_executable(test_imap_names unit/test_imap_names.c)
+target_link_libraries(test_imap_names PRIVATE bd_imap_names PkgConfig::CMOCKA)
+add_test(NAME imap_names COMMAND test_imap_names)
+add_executable(test_imap_ack unit/test_imap_ack.c)
+target_link_libraries(test_imap_ack PRIVATE bd_imap_names PkgConfig::CMOCKA)
+add_test(NAME imap_ack COMMAND test_imap_ack)
+set_tests_properties(imap_names imap_ack PROPERTIES LABELS unit)
