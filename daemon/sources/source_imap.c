@@ -286,6 +286,8 @@ skip_recorded(struct imap_source *is)
 		if (ack_set(is, &is->acks[0], ACK_DONE) == 0 ||
 		    is->s.imap != NULL)
 			(void)ack_set(is, &is->acks[1], ACK_QUARANTINE);
+		/* the connection lost by the first: the second's count */
+		is->pass.failed += is->acks[1].n;
 		is->acks[0].n = is->acks[1].n = 0;
 	}
 }
