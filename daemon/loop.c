@@ -43,6 +43,25 @@ loop_signals(struct daemon *d)
 	}
 }
 
+/*
+ * A source whose passes fail (issue 19 item 3: acknowledgements refused)
+ * says so in STATUS=, after SOURCE_FAIL_PASSES passes in a row.
+ */
+static void
+failing_status(struct daemon *d, char *buf, size_t len)
+{
+	const char *why;
+	unsigned n = 0;
+	size_t used = strlen(buf);
+
+	if (d->src->ops->failing == NULL ||
+	    (why = d->src->ops->failing(d->src, &n)) == NULL ||
+	    n < SOURCE_FAIL_PASSES || used >= len)
+		return;
+	snprintf(buf + used, len - used, "; FAILING for %u passes: %s", n,
+	    why);
+}
+
 static void
 status(struct daemon *d)
 {
@@ -52,6 +71,7 @@ status(struct daemon *d)
 	    pipeline_counts_text(&d->pl.total, counts, sizeof(counts)),
 	    d->conf->resend.enabled ? "; " : "", d->conf->resend.enabled ?
 	    resend_counts_text(&d->resends, rs, sizeof(rs)) : "");
+	failing_status(d, buf, sizeof(buf));
 	notify_status(buf);
 }
 
@@ -236,6 +256,8 @@ loop_pass(struct daemon *d, bool full)
 	 * itself); the bounces are read all the same. */
 	if (sent_pass(d, full) == LOOP_STORE_FAILED)
 		return LOOP_STORE_FAILED;
+	if (d->src->ops->attach != NULL)
+		d->src->ops->attach(d->src, d->st);
 	if (d->src->ops->scan(d->src, full) == -1)
 		return LOOP_SOURCE_DOWN;
 	if (!d->ready && !d->once) {
@@ -389,6 +411,20 @@ resend_wait(const struct daemon *d)
 	return (d->resend_at - now) * 1000;
 }
 
+/* --once: a pass that left work undone (issue 19 item 3) exits 1. */
+static bool
+once_failing(struct daemon *d)
+{
+	const char *why;
+	unsigned n = 0;
+
+	if (d->src->ops->failing == NULL ||
+	    (why = d->src->ops->failing(d->src, &n)) == NULL)
+		return false;
+	log_warnx("%s: %s; exiting 1", d->src->ops->describe(d->src), why);
+	return true;
+}
+
 int
 loop_once(struct daemon *d)
 {
@@ -409,6 +445,8 @@ loop_once(struct daemon *d)
 	if (rc == 0)
 		upkeep_pass_ok(&d->upkeep, daemon_now());
 	rc = rc == 0 ? 0 : -1;
+	if (rc == 0 && once_failing(d))
+		rc = -1;
 	if (d->fatal)
 		return -1;
 	/* then what is due, backlog included */

@@ -666,7 +666,9 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 		return db_fail(p, "message");
 	if (rc == 1) { /* committed before a crash, or a copy */
 		p->batch.duplicates++;
-		hold(p, "%s: already recorded as message %lld", m->ref,
+		/* debug: a source that re-reads (an acknowledgement the
+		 * server refuses) says so once per pass (issue 19) */
+		log_debug("%s: already recorded as message %lld", m->ref,
 		    (long long)id);
 		return 0;
 	}

@@ -378,6 +378,17 @@ static const char schema_v9[] =
     "CREATE INDEX bounces_reason_class ON bounces (reason, class);"
     "PRAGMA user_version = 9;";
 
+/*
+ * Issue 19 item 3: an IMAP source asks, before fetching, whether a UID is
+ * recorded under this UIDVALIDITY ("mailbox/UIDVALIDITY/UID" is the
+ * source_ref), and where keywords are not kept, for the highest UID
+ * recorded (its high-water mark): both an index range on source_ref
+ * instead of a scan of every message.
+ */
+static const char schema_v10[] =
+    "CREATE INDEX messages_source_ref ON messages (source_ref);"
+    "PRAGMA user_version = 10;";
+
 /* steps[i] takes a file from version i to version i + 1 */
 static const char *const steps[] = {
     schema_v1,
@@ -389,6 +400,7 @@ static const char *const steps[] = {
     schema_v7,
     schema_v8,
     schema_v9,
+    schema_v10,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == STORE_SCHEMA_VERSION,

@@ -21,7 +21,7 @@
 #include "lifecycle/outbox.h"
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 #define STORE_ADDR_MAX RCPT_ADDR_MAX
 
@@ -574,5 +574,18 @@ int store_outbox_backlog(struct store *st, struct store_outbox_backlog *b);
  */
 int store_outbox_purge(struct store *st, int64_t before, int64_t limit,
     int64_t *n_r);
+
+/* ---- IMAP: what a mailbox's UIDs left in the database (issue 19) ---- */
+/*
+ * Whether a message was recorded with this source_ref ("mailbox/
+ * UIDVALIDITY/UID"): 1 (and *unparsable_r: it was quarantined), 0, -1.
+ */
+int store_ref_recorded(struct store *st, const char *source_ref,
+    bool *unparsable_r);
+/*
+ * The highest UID recorded under prefix ("mailbox/UIDVALIDITY/") in
+ * *uid_r, 0 for none. 0 or -1.
+ */
+int store_ref_max_uid(struct store *st, const char *prefix, uint32_t *uid_r);
 
 #endif

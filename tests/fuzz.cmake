@@ -49,7 +49,7 @@ bd_fuzz(imap SOURCES fuzz/fuzz_stream.c ${CMAKE_SOURCE_DIR}/daemon/sources/sourc
 	${CMAKE_SOURCE_DIR}/daemon/sources/imap_session.c
 	${CMAKE_SOURCE_DIR}/daemon/sources/imap_guard.c
 	${CMAKE_SOURCE_DIR}/daemon/notify.c
-	LIBS bd_imap_filter bd_net bd_config bd_common
+	LIBS bd_imap_filter bd_imap_names bd_storage bd_net bd_config bd_common
 	INPUTS ${BD_FUZZ_DIR}/imap_inputs/*
 	WRAP connect mailstream_socket_open_timeout
 	mailstream_ssl_open_with_callback_timeout)

@@ -30,3 +30,10 @@ target_link_libraries(test_store_mgmt PRIVATE bd_storage bd_common
 	PkgConfig::CMOCKA PkgConfig::SQLITE3)
 add_test(NAME store_mgmt COMMAND test_store_mgmt)
 set_tests_properties(store_mgmt PROPERTIES LABELS unit)
+
+# An IMAP mailbox's UIDs in the database (storage/store_imap.c, issue 19)
+add_executable(test_store_imap unit/test_store_imap.c)
+target_link_libraries(test_store_imap PRIVATE bd_storage bd_common
+	PkgConfig::CMOCKA)
+add_test(NAME store_imap COMMAND test_store_imap)
+set_tests_properties(store_imap PROPERTIES LABELS unit)

@@ -399,6 +399,197 @@ capability(struct imap_session *s)
 						     MAILIMAP_ERROR_CAPABILITY;
 }
 
+/*
+ * The personal namespace's prefix and separator: NAMESPACE (RFC 2342 5)
+ * when announced, else the separator of LIST "" "" (RFC 3501 6.3.8) and
+ * no prefix. A NO leaves "/" and no prefix: the names go as written.
+ * MAILIMAP_NO_ERROR, or r of libetpan when the connection broke.
+ */
+static int
+learn_namespace(struct imap_session *s)
+{
+	struct mailimap_namespace_data *ns = NULL;
+	struct mailimap_mailbox_list *mb;
+	clist *list = NULL;
+	int r;
+
+	s->ns_prefix[0] = '\0';
+	s->ns_sep = '/';
+	if (mailimap_has_extension(s->imap, "NAMESPACE")) {
+		r = mailimap_namespace(s->imap, &ns);
+		if (r != MAILIMAP_NO_ERROR && imap_session_fatal(r))
+			return r;
+		if (r == MAILIMAP_NO_ERROR && ns->ns_personal != NULL &&
+		    clist_begin(ns->ns_personal->ns_data_list) != NULL) {
+			/* the first personal namespace is the user's own
+			 * (RFC 2342 5: "the default") */
+			struct mailimap_namespace_info *i = clist_content(
+			    clist_begin(ns->ns_personal->ns_data_list));
+			size_t n = strlen(i->ns_prefix);
+
+			if (n < sizeof(s->ns_prefix)) {
+				memcpy(s->ns_prefix, i->ns_prefix, n + 1);
+				s->ns_sep = i->ns_delimiter;
+				mailimap_namespace_data_free(ns);
+				return MAILIMAP_NO_ERROR;
+			}
+		}
+		if (ns != NULL)
+			mailimap_namespace_data_free(ns);
+	}
+	r = mailimap_list(s->imap, "", "", &list);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_session_fatal(r) ? r : MAILIMAP_NO_ERROR;
+	if (list != NULL && clist_begin(list) != NULL) {
+		mb = clist_content(clist_begin(list));
+		s->ns_sep = mb->mb_delimiter;
+	}
+	if (list != NULL)
+		mailimap_list_result_free(list);
+	return MAILIMAP_NO_ERROR;
+}
+
+/* The configured names in server syntax: 0, or -1 and a reason in err. */
+static int
+translate_names(struct imap_session *s, char *err, size_t errlen)
+{
+	const char *conf[3] = { s->c->mailbox, s->c->processed_mailbox,
+		s->c->quarantine_mailbox };
+	char *out[3] = { s->mailbox, s->processed, s->quarantine };
+	const char *why;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		out[i][0] = '\0';
+		if (conf[i] == NULL)
+			continue;
+		if (imap_name_server(conf[i], s->ns_prefix, s->ns_sep, out[i],
+		    IMAP_NAME_MAX + 1, &why) == -1) {
+			snprintf(err, errlen, "mailbox name \"%s\": %s "
+			    "(see bounced.yaml(5), \"Mailbox names\")",
+			    conf[i], why);
+			return -1;
+		}
+	}
+	if (strcmp(s->c->mailbox, s->mailbox) != 0 ||
+	    (s->c->processed_mailbox != NULL &&
+	    strcmp(s->c->processed_mailbox, s->processed) != 0) ||
+	    (s->c->quarantine_mailbox != NULL &&
+	    strcmp(s->c->quarantine_mailbox, s->quarantine) != 0))
+		log_debug("imap: %s: namespace \"%s\", separator %c%c%c: "
+		    "mailbox %s, processed %s, quarantine %s", s->url,
+		    s->ns_prefix, s->ns_sep ? '"' : 'N', s->ns_sep ? s->ns_sep :
+		    'I', s->ns_sep ? '"' : 'L', s->mailbox, s->processed,
+		    s->quarantine);
+	return 0;
+}
+
+/* What SELECT said can be kept (RFC 3501 7.1, PERMANENTFLAGS). */
+static void
+read_perm(struct imap_session *s)
+{
+	struct mailimap_selection_info *sel = s->imap->imap_selection_info;
+	clistiter *it;
+
+	memset(&s->perm, 0, sizeof(s->perm));
+	s->perm.has_move = s->has_move;
+	s->perm.has_uidplus = s->has_uidplus;
+	if (sel == NULL || sel->sel_perm_flags == NULL)
+		return;
+	s->perm.perm_known = true;
+	for (it = clist_begin(sel->sel_perm_flags); it != NULL;
+	    it = clist_next(it)) {
+		struct mailimap_flag_perm *fp = clist_content(it);
+
+		if (fp->fl_type == MAILIMAP_FLAG_PERM_ALL)
+			s->perm.perm_keywords = true;
+		else if (fp->fl_type == MAILIMAP_FLAG_PERM_FLAG &&
+		    fp->fl_flag != NULL) {
+			if (fp->fl_flag->fl_type == MAILIMAP_FLAG_SEEN)
+				s->perm.perm_seen = true;
+			else if (fp->fl_flag->fl_type == MAILIMAP_FLAG_DELETED)
+				s->perm.perm_deleted = true;
+		}
+	}
+}
+
+/*
+ * The target mailbox name (server syntax) exists or is created: *ok.
+ * A refusal is a warning with the server's words (issue 19 item 3), not
+ * left for a MOVE to blame on "Mailbox does not exist". An "already
+ * exists" (RFC 5530 [ALREADYEXISTS], or an older server's own text) is
+ * told apart by LIST. MAILIMAP_NO_ERROR, or r when the connection broke.
+ */
+static int
+ensure_target(struct imap_session *s, const char *conf_name,
+    const char *name, bool *ok)
+{
+	char reply[240];
+	clist *list = NULL;
+	clistiter *it;
+	int r;
+
+	*ok = false;
+	if (*name == '\0')
+		return MAILIMAP_NO_ERROR;
+	notify_watchdog();
+	if ((r = mailimap_create(s->imap, name)) == MAILIMAP_NO_ERROR) {
+		log_info("imap: %s: created mailbox %s", s->url, name);
+		*ok = true;
+		return r;
+	}
+	if (imap_session_fatal(r))
+		return r;
+	(void)server_text(s, reply, sizeof(reply));
+	if ((r = mailimap_list(s->imap, "", name, &list)) != MAILIMAP_NO_ERROR)
+		return imap_session_fatal(r) ? r : MAILIMAP_NO_ERROR;
+	for (it = list != NULL ? clist_begin(list) : NULL; it != NULL;
+	    it = clist_next(it)) {
+		struct mailimap_mailbox_list *mb = clist_content(it);
+
+		if (mb->mb_name != NULL && strcmp(mb->mb_name, name) == 0)
+			*ok = true;
+	}
+	if (list != NULL)
+		mailimap_list_result_free(list);
+	if (!*ok)
+		log_warnx("imap: %s: CREATE %s (\"%s\" in the configuration) "
+		    "refused: %s; the messages are acknowledged in place "
+		    "instead", s->url, name, conf_name, reply);
+	return MAILIMAP_NO_ERROR;
+}
+
+/* The acknowledgement of each kind, said when it is new or changed. */
+static void
+choose_acks(struct imap_session *s)
+{
+	struct imap_ack_in in = s->perm;
+	enum imap_ack_kind d, q;
+	const char *why_d, *why_q;
+
+	in.target = s->processed[0] != '\0';
+	in.target_ok = s->processed_ok;
+	d = imap_ack_choose(&in, &why_d);
+	in.target = s->quarantine[0] != '\0';
+	in.target_ok = s->quarantine_ok;
+	q = imap_ack_choose(&in, &why_q);
+	if (!s->ack_said || d != s->ack_done || q != s->ack_quarantine) {
+		log_info("imap: %s: acknowledging by %s%s%s because %s",
+		    s->url, imap_ack_name(d), d <= IMAP_ACK_COPY_EXPUNGE ?
+		    " to " : "", d <= IMAP_ACK_COPY_EXPUNGE ? s->processed :
+		    "", why_d);
+		if (q != d)
+			log_info("imap: %s: quarantining by %s%s%s because %s",
+			    s->url, imap_ack_name(q),
+			    q <= IMAP_ACK_COPY_EXPUNGE ? " to " : "",
+			    q <= IMAP_ACK_COPY_EXPUNGE ? s->quarantine : "",
+			    why_q);
+	}
+	s->ack_done = d;
+	s->ack_quarantine = q;
+	s->ack_said = true;
+}
+
 static int
 session_open(struct imap_session *s)
 {
@@ -460,9 +651,25 @@ session_open(struct imap_session *s)
 	s->has_uidplus = mailimap_has_uidplus(s->imap) != 0;
 	s->has_idle = mailimap_has_idle(s->imap) != 0;
 	notify_watchdog();
-	if ((r = mailimap_select(s->imap, s->c->mailbox)) != MAILIMAP_NO_ERROR)
-		return open_failed(s, false, "SELECT %s: %s", s->c->mailbox,
+	if ((r = learn_namespace(s)) != MAILIMAP_NO_ERROR)
+		return open_failed(s, false, "NAMESPACE: %s",
 		    imap_session_error(s, r));
+	if (translate_names(s, err, sizeof(err)) == -1)
+		return open_failed(s, true, "%s", err);
+	notify_watchdog();
+	if ((r = mailimap_select(s->imap, s->mailbox)) != MAILIMAP_NO_ERROR)
+		return open_failed(s, false, "SELECT %s: %s", s->mailbox,
+		    imap_session_error(s, r));
+	read_perm(s);
+	if ((r = ensure_target(s, s->c->processed_mailbox, s->processed,
+	    &s->processed_ok)) != MAILIMAP_NO_ERROR ||
+	    (strcmp(s->quarantine, s->processed) == 0 ?
+	    (s->quarantine_ok = s->processed_ok, MAILIMAP_NO_ERROR) :
+	    (r = ensure_target(s, s->c->quarantine_mailbox, s->quarantine,
+	    &s->quarantine_ok))) != MAILIMAP_NO_ERROR)
+		return open_failed(s, false, "CREATE: %s",
+		    imap_session_error(s, r));
+	choose_acks(s);
 	uv = s->imap->imap_selection_info->sel_uidvalidity;
 	if (s->uidvalidity != 0 && uv != s->uidvalidity)
 		/* RFC 3501 2.3.1.1: every UID we knew is void. Nothing to
@@ -473,7 +680,6 @@ session_open(struct imap_session *s)
 		    "restored); reading it again from the start", s->url,
 		    s->uidvalidity, uv);
 	s->uidvalidity = uv;
-	s->created_processed = s->created_quarantine = false;
 	s->connected_at = source_now_ms();
 	s->backoff_ms = 0;
 	if (s->down)
@@ -509,26 +715,6 @@ imap_session_ready(struct imap_session *s)
 	/* an EXISTS from here on is mail the coming SEARCH may miss */
 	s->imap->imap_selection_info->sel_has_exists = 0;
 	return 0;
-}
-
-void
-imap_session_create(struct imap_session *s, const char *mailbox)
-{
-	bool *done = mailbox == s->c->processed_mailbox ?
-	    &s->created_processed : &s->created_quarantine;
-	int r;
-
-	if (*done || s->imap == NULL)
-		return;
-	*done = true;
-	if ((r = mailimap_create(s->imap, mailbox)) == MAILIMAP_NO_ERROR)
-		log_info("imap: %s: created mailbox %s", s->url, mailbox);
-	else if (imap_session_fatal(r))
-		imap_session_drop(s, "CREATE", r);
-	else /* [ALREADYEXISTS] (RFC 5530) or a real refusal, which the
-	      * MOVE or COPY that follows reports */
-		log_debug("imap: %s: CREATE %s: %s", s->url, mailbox,
-		    imap_session_error(s, r));
 }
 
 int

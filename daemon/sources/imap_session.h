@@ -14,6 +14,8 @@
 #include <libetpan/libetpan.h>
 
 #include "config/config.h"
+#include "daemon/sources/imap_ack.h"
+#include "daemon/sources/imap_names.h"
 
 struct imap_session {
 	/* borrowed: the daemon frees a source before its configuration
@@ -26,7 +28,20 @@ struct imap_session {
 	uint32_t uidvalidity; /* of the last SELECT; 0 before the first */
 	bool has_move, has_uidplus, has_idle; /* after LOGIN */
 	bool idling;
-	bool created_processed, created_quarantine; /* on this connection */
+	/*
+	 * Learnt after LOGIN (issue 19): the personal namespace (RFC 2342)
+	 * and the configured names in server syntax (imap_names.h); what
+	 * SELECT said can be kept (PERMANENTFLAGS) and so the
+	 * acknowledgement of each kind (imap_ack.h).
+	 */
+	char ns_prefix[128];
+	char ns_sep; /* '\0': NIL, a flat server */
+	char mailbox[IMAP_NAME_MAX + 1], processed[IMAP_NAME_MAX + 1],
+	    quarantine[IMAP_NAME_MAX + 1]; /* "": not configured */
+	bool processed_ok, quarantine_ok; /* exists or was created */
+	struct imap_ack_in perm;	  /* target fields unset */
+	enum imap_ack_kind ack_done, ack_quarantine;
+	bool ack_said; /* "acknowledging by ..." logged for these */
 	int64_t idle_since;  /* ms, CLOCK_MONOTONIC */
 	int64_t last_search; /* ms: the poll interval counts from it */
 	int64_t connected_at;
@@ -57,8 +72,6 @@ void imap_session_drop(struct imap_session *s, const char *what, int r);
 bool imap_session_fatal(int r);
 /* A text for libetpan error r, with the server's own words for NO/BAD. */
 const char *imap_session_error(const struct imap_session *s, int r);
-/* CREATE mailbox once per connection; "already exists" is fine. */
-void imap_session_create(struct imap_session *s, const char *mailbox);
 /* source_ops.arm: enter IDLE and return its fd, or when to poll/retry. */
 int imap_session_arm(struct imap_session *s, int64_t now_ms,
     int64_t *wake_ms);

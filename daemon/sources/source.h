@@ -13,6 +13,7 @@
 #include <time.h>
 
 struct source;
+struct store;
 
 /* The clock of arm() and the loop's timers: CLOCK_MONOTONIC in ms. */
 static inline int64_t
@@ -92,7 +93,23 @@ struct source_ops {
 	 * "IDLE on imaps://imap.example.org/INBOX" (static or the source's). */
 	const char *(*describe)(struct source *src);
 	void (*free)(struct source *src);
+	/*
+	 * Optional (NULL), issue 19: the daemon's database, lent before each
+	 * pass (an IMAP source asks it which UIDs are recorded already).
+	 */
+	void (*attach)(struct source *src, struct store *st);
+	/*
+	 * Optional (NULL), issue 19: why the last pass did not finish its
+	 * work -- acknowledgements refused, the connection lost in the
+	 * middle -- and on how many passes in a row (*passes_r); NULL when
+	 * the last pass was whole. --once then exits 1; the daemon puts it
+	 * in STATUS= from SOURCE_FAIL_PASSES passes on.
+	 */
+	const char *(*failing)(struct source *src, unsigned *passes_r);
 };
+
+/* Passes in a row that failed before the daemon says so in STATUS= */
+#define SOURCE_FAIL_PASSES 3
 
 struct source {
 	const struct source_ops *ops;

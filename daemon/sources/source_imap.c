@@ -31,6 +31,7 @@
 #include "config/config.h"
 #include "daemon/sources/imap_session.h"
 #include "daemon/sources/source.h"
+#include "storage/store.h"
 
 /*
  * Bodies asked for in one UID FETCH, by their RFC822.SIZE: a chunk of
@@ -68,10 +69,29 @@ struct imap_source {
 	size_t nuids, nextuid;
 	struct imap_msg *chunk; /* the UIDs being handed out */
 	size_t nchunk, ichunk;
-	bool warned_flags; /* "no MOVE, no UIDPLUS: flagging" said */
 	struct imap_acks acks[2]; /* queued by ack(): done, quarantine */
 	char desc[512];
+
+	/* issue 19 */
+	bool sent;	  /* the sent: copies: not asked of the database */
+	struct store *st; /* borrowed (attach()): the daemon's, or NULL */
+	uint32_t mark;	  /* highest UID recorded (IMAP_ACK_*MARK) ... */
+	uint32_t mark_uv; /* ... under this UIDVALIDITY; 0: not known */
+	struct {
+		unsigned long fetched, recorded, acked, failed;
+	} pass;
+	size_t handed; /* handed out by next() since the last flush() */
+	bool ending;   /* next() said the pass is over; flush() ends it */
+	bool broken;   /* the connection was lost in the middle */
+	unsigned fail_passes; /* passes in a row that left work undone */
+	char fail_why[IMAP_NAME_MAX + 512]; /* the last reason */
 };
+
+static bool
+mark_mode(enum imap_ack_kind k)
+{
+	return k == IMAP_ACK_SEEN_MARK || k == IMAP_ACK_MARK;
+}
 
 static void
 chunk_clear(struct imap_source *is)
@@ -146,8 +166,17 @@ search(struct imap_source *is)
 	int r;
 
 	key = mailimap_search_key_new_multiple_empty();
-	not = mailimap_search_key_new_not(
-	    mailimap_search_key_new_keyword(xstrdup(KW_BOUNCED)));
+	if (mark_mode(is->s.ack_done)) {
+		/* keywords are not kept: UID mark+1:* instead; what is at
+		 * or below the mark is dropped below, as "n:*" past the
+		 * last UID still matches the last message (RFC 3501 6.4.8) */
+		struct mailimap_set *set = mailimap_set_new_interval(
+		    is->mark + 1, 0);
+
+		not = set == NULL ? NULL : mailimap_search_key_new_uid(set);
+	} else
+		not = mailimap_search_key_new_not(
+		    mailimap_search_key_new_keyword(xstrdup(KW_BOUNCED)));
 	if (key == NULL || not == NULL ||
 	    mailimap_search_key_multiple_add(key,
 	    key_simple(MAILIMAP_SEARCH_KEY_UNDELETED)) != MAILIMAP_NO_ERROR ||
@@ -161,8 +190,12 @@ search(struct imap_source *is)
 	}
 	is->uids = xreallocarray(NULL, (size_t)clist_count(res) + 1,
 	    sizeof(*is->uids));
-	for (it = clist_begin(res); it != NULL; it = clist_next(it))
-		is->uids[n++] = *(uint32_t *)clist_content(it);
+	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
+		uint32_t uid = *(uint32_t *)clist_content(it);
+
+		if (!mark_mode(is->s.ack_done) || uid > is->mark)
+			is->uids[n++] = uid;
+	}
 	mailimap_search_result_free(res);
 	/* RFC 3501 does not promise an order; oldest (lowest UID) first */
 	if (n > 1)
@@ -172,6 +205,93 @@ search(struct imap_source *is)
 	return 0;
 }
 
+/* The reference next() gives a UID: "<mailbox>/<UIDVALIDITY>/<UID>". */
+static void
+uid_ref(const struct imap_source *is, uint32_t uid, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%" PRIu32 "/%" PRIu32, is->s.c->mailbox,
+	    is->s.uidvalidity, uid);
+}
+
+/*
+ * Where keywords are not kept, the high-water mark is the highest UID
+ * recorded under this UIDVALIDITY: the database knows it across restarts
+ * (--once from cron); in memory it only grows.
+ */
+static void
+load_mark(struct imap_source *is)
+{
+	char prefix[IMAP_NAME_MAX + 32];
+	uint32_t uid = 0;
+
+	if (is->mark_uv != is->s.uidvalidity) {
+		is->mark = 0;
+		is->mark_uv = is->s.uidvalidity;
+	}
+	if (!mark_mode(is->s.ack_done) || is->st == NULL || is->sent)
+		return;
+	snprintf(prefix, sizeof(prefix), "%s/%" PRIu32 "/", is->s.c->mailbox,
+	    is->s.uidvalidity);
+	if (store_ref_max_uid(is->st, prefix, &uid) == -1)
+		log_warnx("imap: %s: the highest UID recorded: %s", is->s.url,
+		    store_error(is->st));
+	else if (uid > is->mark)
+		is->mark = uid;
+}
+
+static int ack_set(struct imap_source *, struct imap_acks *, enum source_ack);
+
+static void
+queue_uid(struct imap_acks *q, uint32_t uid)
+{
+	if (q->n == q->cap) {
+		q->cap = q->cap == 0 ? 64 : q->cap * 2;
+		q->uid = xreallocarray(q->uid, q->cap, sizeof(*q->uid));
+	}
+	q->uid[q->n++] = uid;
+}
+
+/*
+ * Issue 19 item 3: a UID recorded already under this UIDVALIDITY (its
+ * acknowledgement failed before, or we were killed before it) is not
+ * fetched again -- RFC 3501 2.3.1.1: the pair names one message for
+ * good -- only acknowledged again, now.
+ */
+static void
+skip_recorded(struct imap_source *is)
+{
+	char ref[IMAP_NAME_MAX + 32];
+	size_t i, n = 0;
+	bool bad;
+	int rc;
+
+	if (is->st == NULL || is->sent)
+		return;
+	for (i = 0; i < is->nuids; i++) {
+		uid_ref(is, is->uids[i], ref, sizeof(ref));
+		if ((rc = store_ref_recorded(is->st, ref, &bad)) == 1) {
+			log_debug("imap: %s: %s: recorded already, not fetched "
+			    "again", is->s.url, ref);
+			queue_uid(&is->acks[bad ? 1 : 0], is->uids[i]);
+			is->pass.recorded++;
+			continue;
+		}
+		if (rc == -1) /* the SHA-256 will tell after the fetch */
+			log_debug("imap: %s: %s: %s", is->s.url, ref,
+			    store_error(is->st));
+		is->uids[n++] = is->uids[i];
+	}
+	is->nuids = n;
+	if (is->acks[0].n > 0 || is->acks[1].n > 0) {
+		if (ack_set(is, &is->acks[0], ACK_DONE) == 0 ||
+		    is->s.imap != NULL)
+			(void)ack_set(is, &is->acks[1], ACK_QUARANTINE);
+		/* the connection lost by the first: the second's count */
+		is->pass.failed += is->acks[1].n;
+		is->acks[0].n = is->acks[1].n = 0;
+	}
+}
+
 static int
 im_scan(struct source *src, bool full)
 {
@@ -179,15 +299,23 @@ im_scan(struct source *src, bool full)
 
 	(void)full; /* a SEARCH always looks at the whole mailbox */
 	pass_clear(is);
+	memset(&is->pass, 0, sizeof(is->pass));
+	is->handed = 0;
+	is->ending = is->broken = false;
 	if (imap_session_ready(&is->s) == -1)
 		return -1;
-	if (search(is) == 0)
-		return 0;
-	/* the connection broke while it lay idle (a server restart): one
-	 * fresh attempt at once, then the backoff */
-	if (imap_session_ready(&is->s) == -1)
-		return -1;
-	return search(is);
+	load_mark(is);
+	if (search(is) == -1) {
+		/* the connection broke while it lay idle (a server restart):
+		 * one fresh attempt at once, then the backoff */
+		if (imap_session_ready(&is->s) == -1)
+			return -1;
+		load_mark(is);
+		if (search(is) == -1)
+			return -1;
+	}
+	skip_recorded(is);
+	return 0;
 }
 
 static struct imap_msg *
@@ -319,6 +447,10 @@ fetch(struct imap_source *is, const uint32_t *uids, size_t n, bool body,
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(ft);
 	if (r != MAILIMAP_NO_ERROR) {
+		/* --once exits 1: the pass did not read what was there */
+		is->broken = true;
+		snprintf(is->fail_why, sizeof(is->fail_why), "%s: %s; the "
+		    "pass was cut short", what, imap_session_error(&is->s, r));
 		imap_session_drop(&is->s, what, r);
 		return -1;
 	}
@@ -372,6 +504,48 @@ load_bodies(struct imap_source *is)
 	return rc;
 }
 
+/*
+ * The end of a pass: one line instead of one per message (issue 19: a
+ * mailbox re-read every 10 s gave 1,200 "already recorded" lines in
+ * 32 s), and the count of passes in a row that left work undone.
+ */
+static void
+pass_end(struct imap_source *is)
+{
+	bool bad = is->pass.failed > 0 || is->broken;
+
+	is->ending = false;
+	if (bad)
+		is->fail_passes++;
+	else {
+		is->fail_passes = 0;
+		is->fail_why[0] = '\0';
+	}
+	if (is->pass.fetched + is->pass.recorded + is->pass.acked +
+	    is->pass.failed > 0 || bad)
+		log_info("imap: %s: pass: %lu new, %lu already recorded, %lu "
+		    "acknowledged, %lu ack failures%s", is->s.url,
+		    is->pass.fetched, is->pass.recorded, is->pass.acked,
+		    is->pass.failed, is->broken ? "; cut short (connection "
+		    "lost)" : "");
+	if (bad && is->fail_passes == SOURCE_FAIL_PASSES)
+		log_warnx("imap: %s: %u passes in a row left messages "
+		    "unacknowledged or unread: %s", is->s.url, is->fail_passes,
+		    is->fail_why);
+}
+
+/* next()'s last answer of a pass: the pass ends now, or at flush()
+ * when messages it handed out wait for their acknowledgement. */
+static int
+next_end(struct imap_source *is, int rc)
+{
+	if (is->handed > 0)
+		is->ending = true;
+	else
+		pass_end(is);
+	return rc;
+}
+
 static int
 im_next(struct source *src, struct source_msg *m)
 {
@@ -382,15 +556,22 @@ im_next(struct source *src, struct source_msg *m)
 	for (;;) {
 		if (is->ichunk == is->nchunk) {
 			if (is->nextuid == is->nuids)
-				return 0;
-			if (is->s.imap == NULL || load_chunk(is) == -1)
-				return -1;
+				return next_end(is, 0);
+			if (is->s.imap == NULL) {
+				is->broken = true;
+				snprintf(is->fail_why, sizeof(is->fail_why),
+				    "the connection was lost in the middle "
+				    "of the pass");
+				return next_end(is, -1);
+			}
+			if (load_chunk(is) == -1)
+				return next_end(is, -1);
 			continue;
 		}
 		x = &is->chunk[is->ichunk];
 		if (x->meta && x->size <= SOURCE_MAX_MESSAGE && !x->asked &&
 		    load_bodies(is) == -1)
-			return -1;
+			return next_end(is, -1);
 		is->ichunk++;
 		if (!x->meta || (x->size <= SOURCE_MAX_MESSAGE &&
 		    x->buf == NULL)) {
@@ -403,6 +584,8 @@ im_next(struct source *src, struct source_msg *m)
 	}
 	m->ref = xasprintf("%s/%" PRIu32 "/%" PRIu32, is->s.c->mailbox,
 	    is->s.uidvalidity, x->uid);
+	is->pass.fetched++;
+	is->handed++;
 	m->received_at = x->date;
 	if (x->size > SOURCE_MAX_MESSAGE || x->len > SOURCE_MAX_MESSAGE) {
 		m->error = xasprintf("larger than %u MiB",
@@ -480,14 +663,11 @@ store_flags(struct imap_source *is, struct mailimap_set *set,
  */
 static int
 move_to(struct imap_source *is, struct mailimap_set *set, const char *target,
-    const char **what_r)
+    enum imap_ack_kind kind, const char **what_r)
 {
 	int r;
 
-	imap_session_create(&is->s, target);
-	if (is->s.imap == NULL) /* the CREATE lost the connection */
-		return MAILIMAP_ERROR_STREAM;
-	if (is->s.has_move) {
+	if (kind == IMAP_ACK_MOVE) {
 		*what_r = "UID MOVE";
 		return mailimap_uid_move(is->s.imap, set, target);
 	}
@@ -518,6 +698,9 @@ im_ack(struct source *src, const struct source_msg *m, enum source_ack how)
 		/* it stays unflagged: the next pass finds it recorded */
 		log_debug("imap: %s: %s: not acknowledged, disconnected",
 		    is->s.url, m->ref);
+		is->pass.failed++;
+		snprintf(is->fail_why, sizeof(is->fail_why), "the connection "
+		    "was lost before the acknowledgement");
 		return -1;
 	}
 	if (ref_uid(is, m->ref, &uid) == -1) {
@@ -526,58 +709,97 @@ im_ack(struct source *src, const struct source_msg *m, enum source_ack how)
 		    m->ref, is->s.uidvalidity);
 		return -1;
 	}
-	if (q->n == q->cap) {
-		q->cap = q->cap == 0 ? 64 : q->cap * 2;
-		q->uid = xreallocarray(q->uid, q->cap, sizeof(*q->uid));
-	}
-	q->uid[q->n++] = uid;
+	queue_uid(q, uid);
 	return 0;
 }
 
-/* One kind of acknowledgement for the queued UIDs: 0, or -1 (logged). */
+/* The high-water mark, and \Seen where it is kept (IMAP_ACK_*MARK). */
+static int
+ack_mark(struct imap_source *is, struct mailimap_set *set,
+    const struct imap_acks *q, enum imap_ack_kind kind)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < q->n; i++)
+		if (q->uid[i] > is->mark)
+			is->mark = q->uid[i];
+	is->mark_uv = is->s.uidvalidity;
+	if (kind != IMAP_ACK_SEEN_MARK)
+		return MAILIMAP_NO_ERROR;
+	/* \Seen is a courtesy for a person looking: the mark is ours */
+	if ((r = store_flags(is, set, NULL, true, false)) != MAILIMAP_NO_ERROR &&
+	    !imap_session_fatal(r))
+		log_debug("imap: %s: UID STORE +FLAGS (\\Seen): %s", is->s.url,
+		    imap_session_error(&is->s, r));
+	return imap_session_fatal(r) ? r : MAILIMAP_NO_ERROR;
+}
+
+/*
+ * One kind of acknowledgement for the queued UIDs, as imap_ack.h chose
+ * at SELECT: 0, or -1. A refusal is a warning with the server's words
+ * (issue 19 item 3) and counts for the pass; the messages stay and the
+ * next pass acknowledges them without fetching them (skip_recorded()).
+ */
 static int
 ack_set(struct imap_source *is, struct imap_acks *q, enum source_ack how)
 {
 	static const char *const done_kw[] = { KW_BOUNCED, NULL };
 	static const char *const bad_kw[] = { KW_BOUNCED, KW_UNPARSABLE, NULL };
-	const char *target = how == ACK_DONE ? is->s.c->processed_mailbox :
-	    is->s.c->quarantine_mailbox;
+	enum imap_ack_kind *kind = how == ACK_DONE ? &is->s.ack_done :
+	    &is->s.ack_quarantine;
+	const char *target = how == ACK_DONE ? is->s.processed :
+	    is->s.quarantine;
 	const char *what = "UID STORE +FLAGS (\\Seen $Bounced)";
 	struct mailimap_set *set;
 	int r;
 
 	if (q->n == 0)
 		return 0;
-	if (target != NULL && !is->s.has_move && !is->s.has_uidplus) {
-		if (!is->warned_flags)
-			log_warnx("imap: %s: the server has neither MOVE nor "
-			    "UIDPLUS: flagging messages in place instead of "
-			    "moving them to %s (a plain EXPUNGE could remove "
-			    "other clients' deleted mail)", is->s.url, target);
-		is->warned_flags = true;
-		target = NULL;
-	}
 	qsort(q->uid, q->n, sizeof(*q->uid), cmp_uid);
 	set = uid_set(q->uid, q->n);
-	if (target != NULL)
-		r = move_to(is, set, target, &what);
-	else
+	switch (*kind) {
+	case IMAP_ACK_MOVE:
+	case IMAP_ACK_COPY_EXPUNGE:
+		r = move_to(is, set, target, *kind, &what);
+		break;
+	case IMAP_ACK_KEYWORD:
 		r = store_flags(is, set, how == ACK_DONE ? done_kw : bad_kw,
 		    true, false);
+		if (r == MAILIMAP_NO_ERROR || imap_session_fatal(r))
+			break;
+		/* PERMANENTFLAGS said keywords are kept (or said nothing,
+		 * RFC 3501 7.1), the STORE says no: the mark from now on */
+		log_warnx("imap: %s: %s: %s; PERMANENTFLAGS promised keywords: "
+		    "acknowledging by %s from now on", is->s.url, what,
+		    imap_session_error(&is->s, r),
+		    imap_ack_name(IMAP_ACK_SEEN_MARK));
+		*kind = IMAP_ACK_SEEN_MARK;
+		/* FALLTHROUGH */
+	case IMAP_ACK_SEEN_MARK:
+	case IMAP_ACK_MARK:
+		what = "UID STORE +FLAGS (\\Seen)";
+		r = ack_mark(is, set, q, *kind);
+		break;
+	default:
+		r = MAILIMAP_ERROR_PROTOCOL;
+	}
 	mailimap_set_free(set);
 	if (r == MAILIMAP_NO_ERROR) {
+		is->pass.acked += q->n;
 		q->n = 0;
 		return 0;
 	}
+	is->pass.failed += q->n;
+	snprintf(is->fail_why, sizeof(is->fail_why), "%s%s%s: %s", what,
+	    *kind <= IMAP_ACK_COPY_EXPUNGE ? " to " : "",
+	    *kind <= IMAP_ACK_COPY_EXPUNGE ? target : "",
+	    imap_session_error(&is->s, r));
 	if (imap_session_fatal(r))
 		imap_session_drop(&is->s, what, r);
 	else
-		log_warnx("imap: %s: %zu messages: %s%s%s: %s", is->s.url,
-		    q->n, what, target != NULL ? " to " : "",
-		    target != NULL ? target : "",
-		    imap_session_error(&is->s, r));
-	/* they stay: the next pass finds them recorded and acknowledges
-	 * them then */
+		log_warnx("imap: %s: %zu messages not acknowledged: %s",
+		    is->s.url, q->n, is->fail_why);
 	q->n = 0;
 	return -1;
 }
@@ -588,13 +810,37 @@ im_flush(struct source *src)
 	struct imap_source *is = (struct imap_source *)src;
 
 	imap_session_leave_idle(&is->s); /* not in a pass: never, but */
+	is->handed = 0;
 	if (is->s.imap == NULL) {
+		is->pass.failed += is->acks[0].n + is->acks[1].n;
 		is->acks[0].n = is->acks[1].n = 0;
-		return;
+	} else {
+		if (ack_set(is, &is->acks[0], ACK_DONE) == 0 ||
+		    is->s.imap != NULL)
+			(void)ack_set(is, &is->acks[1], ACK_QUARANTINE);
+		/* the connection lost by the first: the second's count */
+		is->pass.failed += is->acks[1].n;
+		is->acks[0].n = is->acks[1].n = 0;
 	}
-	if (ack_set(is, &is->acks[0], ACK_DONE) == 0 || is->s.imap != NULL)
-		(void)ack_set(is, &is->acks[1], ACK_QUARANTINE);
-	is->acks[0].n = is->acks[1].n = 0;
+	if (is->ending)
+		pass_end(is);
+}
+
+static void
+im_attach(struct source *src, struct store *st)
+{
+	struct imap_source *is = (struct imap_source *)src;
+
+	is->st = st;
+}
+
+static const char *
+im_failing(struct source *src, unsigned *passes_r)
+{
+	struct imap_source *is = (struct imap_source *)src;
+
+	*passes_r = is->fail_passes;
+	return is->fail_passes > 0 ? is->fail_why : NULL;
 }
 
 static int
@@ -647,6 +893,8 @@ static const struct source_ops imap_ops = {
 	.flush = im_flush,
 	.describe = im_describe,
 	.free = im_free,
+	.attach = im_attach,
+	.failing = im_failing,
 };
 
 static struct source *
@@ -664,6 +912,7 @@ imap_new(const struct config_imap *conf, char *mailbox, bool sent,
 	is->src.ops = &imap_ops;
 	is->batch = batch_size > 0 ? batch_size : 1;
 	is->conf = *conf;
+	is->sent = sent;
 	if (sent) {
 		is->conf.mailbox = mailbox;
 		is->conf.processed_mailbox = NULL;

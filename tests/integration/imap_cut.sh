@@ -66,6 +66,7 @@ grep -q 'connection lost' cut.log || { cat cut.log; fail "cut: the lost connecti
 [ "$(sql cut.db 'SELECT count(*) FROM messages')" = 0 ] ||
     fail "cut: a message read in part was recorded"
 grep -q 'UID FETCH.*BODY' cut.peer.log || { cat cut.peer.log; fail "cut: the body was never asked for"; }
+[ "$RC" = 1 ] || fail "cut: --once exited $RC, want 1 (issue 19)"
 echo "cut inside a literal: --once ended (status $RC) and said so; nothing recorded"
 
 # 2. the greeting's broken code, then a normal pass over an empty mailbox

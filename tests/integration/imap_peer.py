@@ -4,6 +4,12 @@ for {tag}; after the script, or at a line "CLOSE", the connection is
 closed. Replies that are not valid IMAP on purpose: a connection cut
 inside a literal, a broken response code in the greeting.
 
+Some commands are answered without taking a block (issue 19), so that
+the scripts stay about what they test: LIST "" "" (the hierarchy
+separator, asked after login) gets "/" and no prefix; a UID STORE that
+sets the $Bounced keyword gets NO, as from a server that keeps no
+keywords; LOGOUT gets BYE.
+
 usage: imap_peer.py SCRIPT PORTFILE LOG
 The script's first block is the greeting; blocks are separated by a line
 "---"; "\\r\\n" ends every line sent. The port is written to PORTFILE
@@ -39,8 +45,29 @@ def serve(conn, script, log):
         log.write(line.decode(errors="replace"))
         log.flush()
         tag = line.split(b" ", 1)[0].decode(errors="replace")
+        while automatic(conn, line, tag):
+            line = f.readline()
+            if not line:
+                return
+            log.write(line.decode(errors="replace"))
+            log.flush()
+            tag = line.split(b" ", 1)[0].decode(errors="replace")
         if not send(conn, block, tag):
             return
+
+
+def automatic(conn, line, tag):
+    """Answers the commands every script would need alike; False else."""
+    cmd = line.split(b" ", 1)[1].rstrip(b"\r\n").upper() if b" " in line else b""
+    if cmd == b'LIST "" ""':
+        conn.sendall(b'* LIST (\\Noselect) "/" ""\r\n' + tag.encode() + b" OK done\r\n")
+    elif cmd.startswith(b"UID STORE") and b"$BOUNCED" in cmd:
+        conn.sendall(tag.encode() + b" NO [CANNOT] keywords are not kept here\r\n")
+    elif cmd == b"LOGOUT":
+        conn.sendall(b"* BYE bye\r\n" + tag.encode() + b" OK done\r\n")
+    else:
+        return False
+    return True
 
 
 def main():

@@ -1,0 +1,78 @@
+/*
+ * What an IMAP mailbox's UIDs left in the database (store.h, issue 19):
+ * messages.source_ref is "mailbox/UIDVALIDITY/UID", indexed
+ * (messages_source_ref). Statements prepared per call: one pass asks
+ * about the UIDs its SEARCH found, which are few unless the server
+ * refuses every acknowledgement.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_private.h"
+
+int
+store_ref_recorded(struct store *st, const char *source_ref,
+    bool *unparsable_r)
+{
+	static const char sql[] = "SELECT outcome = 'unparsable' FROM messages"
+				  " WHERE source_ref = ?1 LIMIT 1";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*unparsable_r = false;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return store_fail(st, "message by reference");
+	if (store_bind_text(stmt, 1, source_ref)) {
+		sqlite3_finalize(stmt);
+		return store_fail(st, "message by reference");
+	}
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*unparsable_r = sqlite3_column_int(stmt, 0) != 0;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, "message by reference");
+	return rc == SQLITE_ROW;
+}
+
+int
+store_ref_max_uid(struct store *st, const char *prefix, uint32_t *uid_r)
+{
+	/* a range of the index: prefix <= ref < prefix with its last byte
+	 * one higher ("/" + 1 is "0"); the UIDs are compared as numbers */
+	static const char sql[] =
+	    "SELECT max(CAST(substr(source_ref, ?3) AS INTEGER)) FROM messages"
+	    " WHERE source_ref >= ?1 AND source_ref < ?2";
+	size_t n = strlen(prefix);
+	char *hi;
+	sqlite3_stmt *stmt;
+	int64_t v;
+	int rc;
+
+	*uid_r = 0;
+	if (n == 0 || (unsigned char)prefix[n - 1] == 0xff)
+		return store_fail(st, "highest UID: bad prefix");
+	if ((hi = strdup(prefix)) == NULL)
+		return store_fail(st, "highest UID");
+	hi[n - 1]++;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		free(hi);
+		return store_fail(st, "highest UID");
+	}
+	if (store_bind_text(stmt, 1, prefix) || store_bind_text(stmt, 2, hi) ||
+	    sqlite3_bind_int64(stmt, 3, (int64_t)n + 1)) {
+		sqlite3_finalize(stmt);
+		free(hi);
+		return store_fail(st, "highest UID");
+	}
+	rc = sqlite3_step(stmt);
+	free(hi);
+	if (rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
+		v = sqlite3_column_int64(stmt, 0);
+		*uid_r = v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, "highest UID");
+}
