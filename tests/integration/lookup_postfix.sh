@@ -23,9 +23,13 @@ doc_block() {
 	    found && /^```/ { if (inside) exit; inside = 1; next }
 	    inside { print }' "$doc"
 }
-# the documented paths, moved into the work directory
+# the documented paths, moved into the work directory; the sockets'
+# directory outside the build tree, which Postfix's proxymap may not
+# pass through (a clone in /root), with run/ a link to it
+outside run
+rundir=$OUTSIDE_DIR
 moved() {
-	sed -e "s|/run/bounced/|$work/run/|g" \
+	sed -e "s|/run/bounced/|$rundir/|g" \
 	    -e "s|/var/spool/postfix/|$work/pf/queue/|g" \
 	    -e "s|/etc/postfix/bounced_suppressed|$work/map/bounced_suppressed|g"
 }
@@ -47,7 +51,7 @@ $map"
 # group postfix, as docs/INTEGRATION.md makes them
 mkdir -p db md/new md/cur md/tmp map
 chmod 0700 db
-install -d -g postfix -m 0750 run pf/queue/bounced
+install -d -g postfix -m 0750 "$rundir" pf/queue/bounced
 cat >bounced.yaml <<YEOF
 database: $work/db/bounced.db
 maildir:

@@ -28,9 +28,13 @@ cd "$work"
 need ip
 MTA_NETNS=1
 ns_start Debian-exim:64999:Debian-exim:64999
+# Exim's spool and log outside the build tree, which Exim's own user
+# may not pass through (a clone in /root); exim/ a link to them
+outside exim
+eximdir=$OUTSIDE_DIR
 mkdir -p exim/spool exim/log
-chown -R "$(ns id -u Debian-exim)" exim
-chmod 755 "$work" exim
+chown -R "$(ns id -u Debian-exim)" "$eximdir"
+chmod 755 "$work"
 MTA_RUN="nsenter -t $NS_PID $NS_FLAGS --"
 PEER_DNS=1
 peer_start
@@ -38,9 +42,9 @@ MTA_PORT=$(ns_free_port)
 
 cat >exim/exim.conf <<CONF
 # the test's own Exim: nothing under /etc or /var
-spool_directory = $work/exim/spool
-log_file_path = $work/exim/log/%slog
-pid_file_path = $work/exim/exim.pid
+spool_directory = $eximdir/spool
+log_file_path = $eximdir/log/%slog
+pid_file_path = $eximdir/exim.pid
 keep_environment =
 primary_hostname = exim.test
 qualify_domain = exim.test

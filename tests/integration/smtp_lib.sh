@@ -8,6 +8,19 @@ SMTP_LIB_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$SMTP_LIB_DIR/lib.sh" # fail, wait_for, free_port
 SMTP_PIDS=""
 SMTP_POSTFIX_DIRS=""
+SMTP_OUTSIDE=""
+
+# outside DIR: DIR (in the test's directory) becomes a symbolic link to a
+# new directory outside the build tree, which smtp_cleanup copies back.
+# Servers that drop their privileges (Postfix, Exim) cannot pass through
+# a build tree in /root (0700); they are given OUTSIDE_DIR, the real path.
+outside() {
+	_o=$(mkdir -p "$(dirname "$1")" && cd "$(dirname "$1")" && pwd)/$(basename "$1")
+	OUTSIDE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bounced-$(basename "$1").XXXXXX")
+	chmod 755 "$OUTSIDE_DIR"
+	rm -rf "$_o" && ln -s "$OUTSIDE_DIR" "$_o"
+	SMTP_OUTSIDE="$SMTP_OUTSIDE $_o"
+}
 
 skip() {
 	echo "SKIP: $*" >&2
@@ -30,17 +43,21 @@ need_aiosmtpd() {
 smtp_cleanup() {
 	for _l in $SMTP_POSTFIX_DIRS; do
 		postfix_stop "$_l"
-		# the logs stay in the test's directory, the rest goes
-		_d=$(readlink "$_l") || continue
-		rm -f "$_l" && mkdir -p "$_l"
-		cp -p "$_d/maillog" "$_d/start.log" "$_l/" 2>/dev/null || true
-		rm -rf "${_d:?}"
 	done
 	for _p in $SMTP_PIDS; do
 		kill "$_p" 2>/dev/null || true
 	done
 	for _p in $SMTP_PIDS; do
 		wait "$_p" 2>/dev/null || true
+	done
+	for _l in $SMTP_OUTSIDE; do
+		# the files the servers wrote (logs) come back into the test's
+		# directory; sockets and FIFOs do not
+		_d=$(readlink "$_l") || continue
+		rm -f "$_l" && mkdir -p "$_l"
+		(cd "$_d" && find . -type f | tar -cf - -T - 2>/dev/null) |
+		    (cd "$_l" && tar -xf - 2>/dev/null) || true
+		rm -rf "${_d:?}"
 	done
 }
 trap smtp_cleanup EXIT
@@ -105,14 +122,10 @@ postfix_start() {
 	[ "$(id -u)" = 0 ] || skip "Postfix's master must start as root"
 	getent passwd postfix >/dev/null || skip "no postfix user"
 	# Postfix's own users (postfix, and the daemons' setgid postdrop)
-	# must reach its directories, which a build tree in /root (0700)
-	# does not allow: they live in a temporary directory, and DIR is a
-	# symbolic link to it until smtp_cleanup copies the logs back.
-	_l=$(mkdir -p "$(dirname "$1")" && cd "$(dirname "$1")" && pwd)/$(basename "$1")
-	_d=$(mktemp -d "${TMPDIR:-/tmp}/bounced-postfix.XXXXXX")
-	chmod 755 "$_d"
-	rm -rf "$_l" && ln -s "$_d" "$_l"
-	SMTP_POSTFIX_DIRS="$SMTP_POSTFIX_DIRS $_l"
+	# must reach its directories
+	outside "$1"
+	_d=$OUTSIDE_DIR
+	SMTP_POSTFIX_DIRS="$SMTP_POSTFIX_DIRS $_d"
 	for _try in 1 2 3; do
 		rm -rf "${_d:?}/etc" "${_d:?}/queue" "${_d:?}/data"
 		mkdir -p "$_d/etc" "$_d/queue" "$_d/data"
