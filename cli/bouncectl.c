@@ -144,6 +144,7 @@ usage(FILE *out)
 	      "  S of resends: pending, deferred, sent, failed, gave_up, "
 	      "cannot_resend,\n"
 	      "                cancelled\n"
+	      "bouncectl --version                   the version\n"
 	      "exit: 0 done, 1 no record (status, history, sent), no waiting "
 	      "resend ID\n"
 	      "      (resend-now, cancel), a file failed (parse), lines were "
@@ -370,6 +371,11 @@ run_db_verb(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	/* issue 17 item 4: CMake's project(VERSION) */
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		puts("bouncectl " BD_VERSION);
+		return CLI_OK;
+	}
 	if (argc >= 2 && strcmp(argv[1], "parse") == 0)
 		return cmd_parse(argc - 1, argv + 1, false);
 	if (argc >= 2 && strcmp(argv[1], "explain") == 0)

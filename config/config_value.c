@@ -194,6 +194,12 @@ get_uint(const struct config_target *t, const struct config_key *k,
 	unsigned long long n;
 	char shown[48];
 
+	/* "-3" is a whole number, only out of range (issue 17 item 4) */
+	if (digits[0] == '-' && scan_uint(digits + 1, &n) == 0) {
+		config_error(t->errs, v->line, v->col, "%s: %s not in %u..%u",
+		    k->path, show(v->text, shown), k->min, k->max);
+		return -1;
+	}
 	if (scan_uint(digits, &n) < 0) {
 		config_error(t->errs, v->line, v->col,
 		    k->type == CFG_PERCENT
@@ -242,14 +248,18 @@ get_duration(const struct config_target *t, const struct config_key *k,
 	unsigned long long n;
 	const char *why;
 	char shown[48], lo[16], hi[16];
+	bool neg = false;
 
-	if (scan_duration(v->text, &n, &why) < 0) {
+	/* "-5m": below any range, said as such (issue 17 item 4) */
+	if (v->text[0] == '-' && scan_duration(v->text + 1, &n, &why) == 0)
+		neg = true;
+	else if (scan_duration(v->text, &n, &why) < 0) {
 		config_error(t->errs, v->line, v->col,
 		    "%s: \"%s\" is not a duration " DURATION_HINT, k->path,
 		    show(v->text, shown));
 		return -1;
 	}
-	if (n < k->min || n > k->max) {
+	if (neg || n < k->min || n > k->max) {
 		fmt_duration(k->min, lo, sizeof(lo));
 		fmt_duration(k->max, hi, sizeof(hi));
 		config_error(t->errs, v->line, v->col, "%s: %s not in %s..%s",

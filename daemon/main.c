@@ -21,15 +21,18 @@
 static void
 usage(FILE *out)
 {
-	fputs("usage: bounced [-n] [--once] [-v] [-c FILE] [-d DATABASE] "
-	      "[-m MAILDIR]\n"
+	fputs("usage: bounced [-hnv] [--once] [--version] [-c FILE] "
+	      "[-d DATABASE] [-m MAILDIR]\n"
 	      "  -c FILE     configuration (bounced.yaml(5)); without it the "
 	      "embedded defaults\n"
 	      "  -d PATH     database file (overrides the configuration)\n"
 	      "  -m PATH     Maildir to watch (overrides the configuration)\n"
-	      "  -n          check the configuration and exit\n"
+	      "  -n          check the configuration, print the settings in force, "
+	      "exit\n"
 	      "  --once      process what is waiting, then exit\n"
-	      "  -v          log debug lines too\n",
+	      "  -v          log debug lines too\n"
+	      "  -h, --help  this text\n"
+	      "  --version   the version, then exit\n",
 	    out);
 }
 
@@ -219,6 +222,7 @@ parse_args(struct daemon *d, int argc, char **argv, bool *check_r)
 	static const struct option longopts[] = {
 		{ "once", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -233,6 +237,7 @@ parse_args(struct daemon *d, int argc, char **argv, bool *check_r)
 		case 'o': d->once = true; break;
 		case 'v': d->verbose = true; break;
 		case 'h': usage(stdout); exit(0);
+		case 'V': puts("bounced " BD_VERSION); exit(0);
 		default: usage(stderr); return -1;
 		}
 	}
@@ -332,6 +337,8 @@ main(int argc, char **argv)
 	if ((d.conf = daemon_load_config(&d)) == NULL)
 		return 1;
 	if (check) {
+		/* issue 17 item 4: what is in force, defaults included */
+		config_show(d.conf, stdout);
 		puts("configuration OK");
 		config_free(&d.conf);
 		return 0;

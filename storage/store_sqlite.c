@@ -435,9 +435,13 @@ check_dir(struct store *st)
 		return 0; /* the current directory */
 	dir = xasprintf("%.*s", slash == st->path ? 1 : (int)(slash - st->path),
 	    st->path);
-	if (stat(dir, &sb) == -1)
-		rc = set_error_x(st, SQLITE_CANTOPEN, "directory %s: %s", dir,
-		    errno == ENOENT ? "does not exist" : strerror(errno));
+	/* issue 17 item 4: named as what it is, the state directory */
+	if (stat(dir, &sb) == -1 && errno == ENOENT)
+		rc = set_error_x(st, SQLITE_CANTOPEN,
+		    "database directory %s does not exist", dir);
+	else if (stat(dir, &sb) == -1)
+		rc = set_error_x(st, SQLITE_CANTOPEN,
+		    "database directory %s: %s", dir, strerror(errno));
 	else if (!S_ISDIR(sb.st_mode))
 		rc = set_error_x(st, SQLITE_CANTOPEN, "%s is not a directory",
 		    dir);
