@@ -335,13 +335,20 @@ list_filter(
 		    f->state);
 		return -1;
 	}
-	f->reason = a->opt[OPT_REASON];
-	if (f->reason != NULL && reason_from_name(f->reason) == REASON_COUNT) {
-		fprintf(stderr,
-		    "bouncectl: --reason: %s: no such reason "
-		    "(bouncectl(1) lists them)\n",
-		    f->reason);
-		return -1;
+	if (a->opt[OPT_REASON] != NULL) {
+		enum reason r[REASON_NAME_MAX];
+		size_t n = reason_lookup(a->opt[OPT_REASON], r);
+
+		/* ours or sisimai 5's, as stored: ours (issue 17 item 6) */
+		if (n == 0) {
+			fprintf(stderr,
+			    "bouncectl: --reason: %s: no such reason "
+			    "(bouncectl(1) lists them)\n",
+			    a->opt[OPT_REASON]);
+			return -1;
+		}
+		f->reason = reason_name(r[0]);
+		f->reason2 = n > 1 ? reason_name(r[1]) : NULL;
 	}
 	if (a->opt[OPT_SINCE] != NULL &&
 	    since_arg(a->opt[OPT_SINCE], &f->since) < 0)

@@ -16,6 +16,8 @@
 #include "json.h"
 #include "mail/report_attr.h"
 
+/* --labels (issue 17 item 6): the vocabulary reasons are printed in */
+static enum reason_labels labels = REASON_LABELS_SISIMAI4;
 
 static void
 print_json(const char *file, struct report *rep, size_t i,
@@ -51,7 +53,7 @@ print_json(const char *file, struct report *rep, size_t i,
 	json_string(stdout, r->stage != STAGE_UNKNOWN ?
 		stage_source_name(r->stage_by) : NULL);
 	json_key(stdout, &first, "reason");
-	json_string(stdout, reason_name(v->reason));
+	json_string(stdout, reason_label(v->reason, labels));
 	json_key(stdout, &first, "hard");
 	fputs(v->hard ? "true" : "false", stdout);
 	json_key(stdout, &first, "class");
@@ -94,7 +96,8 @@ print_text(const char *file, struct report *rep, size_t i,
 
 	printf("%s\t%s\t%s\t%s\t%s\t%s\n", file,
 	    r->recipient != NULL ? r->recipient : "-",
-	    v->status[0] != '\0' ? v->status : "-", reason_name(v->reason),
+	    v->status[0] != '\0' ? v->status : "-",
+	    reason_label(v->reason, labels),
 	    v->hard ? "hard" : "soft", class_name(v->cls));
 }
 
@@ -137,7 +140,7 @@ print_explain(const char *file, struct report *rep, size_t i,
 	printf("  layer:      %s\n", decision_layer_name(v->layer));
 	if (v->matched != NULL)
 		printf("  matched:    \"%s\"\n", v->matched);
-	printf("  reason:     %s (%s, %s): %s\n", ri->name,
+	printf("  reason:     %s (%s, %s): %s\n", reason_label(v->reason, labels),
 	    v->hard ? "hard" : "soft", class_name(v->cls), ri->what);
 	printf("  advice:     %s\n", ri->advice);
 }
@@ -152,7 +155,14 @@ cmd_parse(int argc, char **argv, bool explain)
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
-		else if (strcmp(argv[i], "--") == 0) {
+		else if (strcmp(argv[i], "--labels") == 0 && i + 1 < argc &&
+		    reason_labels_from_name(argv[i + 1], &labels) == 0)
+			i++;
+		else if (strncmp(argv[i], "--labels", 8) == 0) {
+			fprintf(stderr, "bouncectl: --labels: sisimai4 or "
+			    "sisimai5\n");
+			return 2;
+		} else if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
 		} else {

@@ -420,12 +420,13 @@ given(const struct config_where *where, const char *path)
 static void
 mark(unsigned char *t, char *const *names, size_t n, unsigned char v)
 {
-	enum reason r;
-	size_t i;
+	enum reason r[REASON_NAME_MAX];
+	size_t i, j, nr;
 
+	/* a sisimai 5 name marks each reason it stands for */
 	for (i = 0; i < n; i++)
-		if ((r = reason_from_name(names[i])) != REASON_COUNT)
-			t[r] = v;
+		for (nr = reason_lookup(names[i], r), j = 0; j < nr; j++)
+			t[r[j]] = v;
 }
 
 /* The reason lists as tables by enum reason (config_check.c refuses a

@@ -511,6 +511,7 @@ set_reasons(const struct config_target *t, const struct config_key *k,
     const struct config_record *r)
 {
 	char **names = xcalloc(r->nitems + 1, sizeof(*names)), shown[48];
+	enum reason found[REASON_NAME_MAX];
 	size_t i, j, n = 0;
 	int rc = 0;
 
@@ -530,7 +531,8 @@ set_reasons(const struct config_target *t, const struct config_key *k,
 			rc = -1;
 			continue;
 		}
-		if (reason_from_name(v->text) == REASON_COUNT) {
+		/* ours or sisimai 5's (issue 17 item 6) */
+		if (reason_lookup(v->text, found) == 0) {
 			config_error(t->errs, v->line, v->col,
 			    "%s: \"%s\" is not a reason name (see "
 			    "bounced.yaml(5))",
@@ -624,10 +626,12 @@ config_set_map_item(const struct config_target *t, const struct config_key *k,
 	const char *name = r->path + strlen(k->path) + 1;
 	unsigned *table = slot(t->conf, k->off);
 	struct config_key item = *k;
-	enum reason re;
+	enum reason re[REASON_NAME_MAX];
+	size_t i, nre;
 	char shown[48];
 
-	if ((re = reason_from_name(name)) == REASON_COUNT) {
+	/* ours or sisimai 5's, which may stand for two (issue 17 item 6) */
+	if ((nre = reason_lookup(name, re)) == 0) {
 		config_error(t->errs, r->kline, r->kcol,
 		    "%s: \"%s\" is not a reason (bouncectl parse prints them; "
 		    "docs/CLASSIFICATION.md)", k->path, show(name, shown));
@@ -639,7 +643,11 @@ config_set_map_item(const struct config_target *t, const struct config_key *k,
 		    "%s: a duration expected " DURATION_HINT, r->path);
 		return -1;
 	}
-	return get_duration(t, &item, &r->v, &table[re]);
+	if (get_duration(t, &item, &r->v, &table[re[0]]) < 0)
+		return -1;
+	for (i = 1; i < nre; i++)
+		table[re[i]] = table[re[0]];
+	return 0;
 }
 
 int

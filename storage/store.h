@@ -432,6 +432,9 @@ struct store_list_filter {
 	const char *reason; /* NULL: any */
 	const char *domain; /* NULL: any; lower case */
 	int64_t since;	    /* last_bounce_at >= since; 0: any */
+	/* NULL, or a second reason name matched beside reason: a sisimai 5
+	 * name stands for two of ours (issue 17 item 6) */
+	const char *reason2;
 };
 
 enum store_stats_by {

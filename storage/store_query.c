@@ -274,6 +274,14 @@ store_query_history(
 	return query_address(st, sql_history, address, rows_r);
 }
 
+static const char *
+reason_sql(const struct store_list_filter *f)
+{
+	if (f->reason == NULL)
+		return "";
+	return f->reason2 != NULL ? " AND reason IN (?2, ?7)" : " AND reason = ?2";
+}
+
 static int
 bind_list(sqlite3_stmt *stmt, const struct store_list_filter *f)
 {
@@ -289,6 +297,9 @@ bind_list(sqlite3_stmt *stmt, const struct store_list_filter *f)
 		    sqlite3_bind_text(stmt, 3, f->domain, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK && f->since != 0)
 		rc = sqlite3_bind_int64(stmt, 4, f->since);
+	if (rc == SQLITE_OK && f->reason != NULL && f->reason2 != NULL)
+		rc = sqlite3_bind_text(stmt, 7, f->reason2, -1,
+		    SQLITE_TRANSIENT);
 	return rc;
 }
 
@@ -302,7 +313,7 @@ store_query_list(struct store *st, const struct store_list_filter *f,
 	/* constant pieces only: the values go through bind_list() */
 	sql = xasprintf("%s%s%s%s%s%s", sql_list_head,
 	    f->state != NULL ? " AND state = ?1" : "",
-	    f->reason != NULL ? " AND reason = ?2" : "",
+	    reason_sql(f),
 	    f->domain != NULL ? " AND domain = lower(?3)" : "",
 	    f->since != 0 ? " AND last_bounce_at >= ?4" : "", sql_list_tail);
 	rows = rows_new(st, sql);
@@ -338,7 +349,7 @@ store_query_list_page(struct store *st, const struct store_list_filter *f,
 		    (long long)limit);
 	sql = xasprintf("%s%s%s%s%s%s ORDER BY address LIMIT ?6",
 	    sql_list_head, f->state != NULL ? " AND state = ?1" : "",
-	    f->reason != NULL ? " AND reason = ?2" : "",
+	    reason_sql(f),
 	    f->domain != NULL ? " AND domain = lower(?3)" : "",
 	    f->since != 0 ? " AND last_bounce_at >= ?4" : "",
 	    after != NULL && *after != '\0' ? " AND address > lower(?5)" : "");
@@ -433,7 +444,9 @@ store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
 		return store_failx(st, "stats: no such grouping %d", (int)by);
 	sql = xasprintf("SELECT %s, count(*) AS bounces,"
 			" count(DISTINCT recipient) AS recipients,"
-			" sum(hard) AS hard,"
+			/* a count: "hard" is a boolean in every other
+			 * command's output (issue 17 item 5) */
+			" sum(hard) AS hard_bounces,"
 			/* issue 13: our problems apart from the recipients'
 			 * (lc_effect_name()); rows from before schema v5 have
 			 * no effect and count in neither */

@@ -331,38 +331,38 @@ run "$BCTL" -d "$DB1" stats
 rc_is "stats" 0
 quiet "stats"
 out_is "stats (three tables)" <<'EOF'
-reason       bounces  recipients  hard  sender  unverified
-mailboxfull        2           1     0       0           0
-expired            1           1     0       0           0
-hostunknown        1           1     1       0           0
-userunknown        1           1     1       0           0
+reason       bounces  recipients  hard_bounces  sender  unverified
+mailboxfull        2           1             0       0           0
+expired            1           1             0       0           0
+hostunknown        1           1             1       0           0
+userunknown        1           1             1       0           0
 
-domain       bounces  recipients  hard  sender  unverified
-example.com        2           2     1       0           0
-example.org        2           1     0       0           0
-example.net        1           1     1       0           0
+domain       bounces  recipients  hard_bounces  sender  unverified
+example.com        2           2             1       0           0
+example.org        2           1             0       0           0
+example.net        1           1             1       0           0
 
-day         bounces  recipients  hard  sender  unverified
-2026-10-15        1           1     1       0           0
-2026-10-20        1           1     0       0           0
-2026-11-01        1           1     1       0           0
-2026-11-02        1           1     0       0           0
-2026-11-03        1           1     0       0           0
+day         bounces  recipients  hard_bounces  sender  unverified
+2026-10-15        1           1             1       0           0
+2026-10-20        1           1             0       0           0
+2026-11-01        1           1             1       0           0
+2026-11-02        1           1             0       0           0
+2026-11-03        1           1             0       0           0
 EOF
 
 run "$BCTL" -d "$DB1" stats --by domain --json
 rc_is "stats --by domain --json" 0
 out_is "stats --by domain --json" <<'EOF'
-{"domain":"example.com","bounces":2,"recipients":2,"hard":1,"sender":0,"unverified":0}
-{"domain":"example.org","bounces":2,"recipients":1,"hard":0,"sender":0,"unverified":0}
-{"domain":"example.net","bounces":1,"recipients":1,"hard":1,"sender":0,"unverified":0}
+{"domain":"example.com","bounces":2,"recipients":2,"hard_bounces":1,"sender":0,"unverified":0}
+{"domain":"example.org","bounces":2,"recipients":1,"hard_bounces":0,"sender":0,"unverified":0}
+{"domain":"example.net","bounces":1,"recipients":1,"hard_bounces":1,"sender":0,"unverified":0}
 EOF
 json_is "stats --by domain --json" 'sum(r["bounces"] for r in rows) == 5'
 
 run "$BCTL" -d "$DB1" stats --csv --by day --since 2026-11-02
 rc_is "stats --by day --since --csv" 0
 out_is "stats --by day --since --csv" <<EOF
-day,bounces,recipients,hard,sender,unverified$CR
+day,bounces,recipients,hard_bounces,sender,unverified$CR
 2026-11-02,1,1,0,0,0$CR
 2026-11-03,1,1,0,0,0$CR
 EOF
@@ -370,12 +370,12 @@ EOF
 run "$BCTL" -d "$DB1" stats --by reason --since 2027-01-01
 rc_is "stats, nothing since" 0
 out_is "stats, nothing since: the header alone" <<'EOF'
-reason  bounces  recipients  hard  sender  unverified
+reason  bounces  recipients  hard_bounces  sender  unverified
 EOF
 
 run "$BCTL" -d "$T/db2.db" stats --by reason --since 1d --json
 out_is "stats --since 1d" <<'EOF'
-{"reason":"blocked","bounces":1,"recipients":1,"hard":0,"sender":0,"unverified":0}
+{"reason":"blocked","bounces":1,"recipients":1,"hard_bounces":0,"sender":0,"unverified":0}
 EOF
 
 # ---- usage errors: exit 2, nothing on stdout ----

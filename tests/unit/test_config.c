@@ -1602,12 +1602,56 @@ test_show(void **state)
 	config_free(&c);
 }
 
+/* issue 17 item 6: sisimai 5's names wherever a reason is named */
+static void
+test_sisimai5_config(void **state)
+{
+	struct config *c = load_ok("policy:\n"
+				   "  hard_reasons: [emailtoolarge]\n"
+				   "  sender_reasons: [blocked]\n"
+				   "resend:\n"
+				   "  reasons: [ratelimited]\n"
+				   "retention:\n"
+				   "  suppressions:\n"
+				   "    ratelimited: 30d\n");
+	struct config *bad = NULL;
+	char *errors = NULL;
+
+	(void)state;
+	assert_int_equal(c->policy.effect[REASON_MESGTOOBIG],
+	    CONFIG_EFFECT_HARD);
+	assert_int_equal(c->policy.effect[REASON_EXCEEDLIMIT],
+	    CONFIG_EFFECT_HARD);
+	assert_true(c->resend.reason[REASON_SPEEDING]);
+	assert_true(c->resend.reason[REASON_TOOMANYCONN]);
+	assert_false(c->resend.reason[REASON_MAILBOXFULL]);
+	assert_int_equal(c->retention.suppressions[REASON_SPEEDING], 30 * 86400);
+	assert_int_equal(c->retention.suppressions[REASON_TOOMANYCONN],
+	    30 * 86400);
+	config_free(&c);
+	/* one reason, two effects, whichever name says it */
+	assert_int_equal(load_text("t.yaml", "policy:\n"
+	    "  hard_reasons: [ratelimited]\n  soft_reasons: [speeding]\n",
+	    &bad, &errors), -1);
+	assert_non_null(strstr(errors, "speeding is also in "
+	    "policy.hard_reasons"));
+	free(errors);
+	config_free(&bad);
+	errors = NULL;
+	assert_int_equal(load_text("t.yaml", "resend:\n  reasons: "
+	    "[suppressed]\n", &bad, &errors), -1);
+	assert_non_null(strstr(errors, "\"suppressed\" is not a reason"));
+	free(errors);
+	config_free(&bad);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_show),
+	    cmocka_unit_test(test_sisimai5_config),
 	    cmocka_unit_test(test_every_key),
 	    cmocka_unit_test(test_schedule_forms),
 	    cmocka_unit_test(test_log_levels),
