@@ -401,8 +401,10 @@ static const struct {
 #define NGROUPINGS (int)(sizeof(groupings) / sizeof(groupings[0]))
 
 /*
- * --by as an index into groupings, -1 for all of them (tables only: JSON
- * Lines and CSV hold one kind of row). -2 after printing why.
+ * --by as an index into groupings, -1 for all of them: tables, and JSON
+ * Lines, whose rows name their grouping by their first key ("reason",
+ * "domain", "day"; issue 17 item 5); CSV holds one kind of record (RFC
+ * 4180 2.3: one header). -2 after printing why.
  */
 static int
 stats_by(const struct cli_args *a)
@@ -410,11 +412,9 @@ stats_by(const struct cli_args *a)
 	const char *s = a->opt[OPT_BY];
 	int i;
 
-	if (s == NULL && a->fmt != OUT_TABLE) {
-		fprintf(stderr,
-		    "bouncectl: stats: %s needs --by reason, "
-		    "domain or day\n",
-		    a->fmt == OUT_JSON ? "--json" : "--csv");
+	if (s == NULL && a->fmt == OUT_CSV) {
+		fputs("bouncectl: stats: --csv needs --by reason, domain or "
+		      "day\n", stderr);
 		return -2;
 	}
 	if (s == NULL)
@@ -448,7 +448,7 @@ cmd_stats(const struct cli_args *a)
 	for (i = 0; i < NGROUPINGS && n >= 0; i++) {
 		if ((by >= 0 && i != by) || (by < 0 && i >= NGROUPINGS_ALL))
 			continue;
-		if (by < 0 && i > 0)
+		if (by < 0 && i > 0 && a->fmt == OUT_TABLE)
 			putchar('\n');
 		qrc = store_query_stats(db.st, groupings[i].by, since, &rows);
 		n = cli_show(&db, qrc, rows, a->fmt, OUT_EMPTY_HEADER, NULL);

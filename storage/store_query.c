@@ -25,10 +25,30 @@ struct store_rows {
 	char *last;                 /* owned: it (store_rows_last_key()) */
 };
 
+/*
+ * Issue 17 item 5: an address with rows elsewhere but none in recipients
+ * -- auto-replies (ignored: they change no state) -- answers too, state
+ * "none", from its bounces; a suppressed_at is shown only while the
+ * address is suppressed (rows written before unsuppress cleared it).
+ */
 static const char sql_status[] =
     "SELECT address, domain, state, reason, status, bounces, soft_bounces,"
-    " first_bounce, last_bounce, suppressed_at, overridden_by, override,"
-    " override_at FROM recipient_status WHERE address = lower(?1)";
+    " first_bounce, last_bounce,"
+    " CASE WHEN state = 'suppressed' THEN suppressed_at END AS suppressed_at,"
+    " overridden_by, override,"
+    " override_at FROM recipient_status WHERE address = lower(?1)"
+    " UNION ALL "
+    "SELECT lower(?1), substr(lower(?1), instr(lower(?1), '@') + 1),"
+    " 'none', (SELECT reason FROM bounces WHERE recipient = lower(?1)"
+    "  ORDER BY COALESCE(at, 0) DESC, id DESC LIMIT 1),"
+    " (SELECT status FROM bounces WHERE recipient = lower(?1)"
+    "  ORDER BY COALESCE(at, 0) DESC, id DESC LIMIT 1),"
+    " count(*), 0,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', min(at), 'unixepoch'),"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', max(at), 'unixepoch'),"
+    " NULL, NULL, NULL, NULL FROM bounces WHERE recipient = lower(?1)"
+    " AND NOT EXISTS (SELECT 1 FROM recipients WHERE address = lower(?1))"
+    " HAVING count(*) > 0";
 
 /*
  * Bounces and overrides in one time line: t orders them (a bounce whose

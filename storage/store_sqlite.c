@@ -74,6 +74,8 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	"INSERT INTO recipients (address, domain, state, override,"
 	" override_at) VALUES (?1, ?2, 'active', 'unsuppressed', ?3)"
 	" ON CONFLICT (address) DO UPDATE SET state = 'active',"
+	/* issue 17 item 5: no longer suppressed, so no time it was */
+	" suppressed_at = NULL,"
 	" soft_count = 0, soft_since = NULL, override = 'unsuppressed',"
 	" override_at = excluded.override_at",
     [STMT_OVERRIDE_LOG] =

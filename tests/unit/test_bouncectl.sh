@@ -416,9 +416,12 @@ usage_error "stats: bad --since" \
 usage_error "bad --by" \
 	"bouncectl: --by: week: not one of reason, domain, day, sender, campaign, remote_mta" \
 	"$BCTL" -d "$DB1" stats --by week
-usage_error "stats --json without --by" \
-	"bouncectl: stats: --json needs --by reason, domain or day" \
-	"$BCTL" -d "$DB1" stats --json
+# issue 17 item 5: JSON Lines without --by: every grouping, each row
+# named by its first key
+run "$BCTL" -d "$DB1" stats --json
+rc_is "stats --json without --by" 0
+json_is "stats --json without --by" \
+	'[next(iter(r)) for r in rows] == ["reason"] * 4 + ["domain"] * 3 + ["day"] * 5 and all(isinstance(r["hard_bounces"], int) for r in rows)'
 usage_error "stats --csv without --by" \
 	"bouncectl: stats: --csv needs --by reason, domain or day" \
 	"$BCTL" -d "$DB1" stats --csv
