@@ -313,9 +313,9 @@ int
 cmd_history(const struct cli_args *a)
 {
 	/* a readable subset; --json and --csv have every column */
-	static const char *const cols[] = {"at", "kind", "action", "status",
-	    "reason", "class", "diagnostic", "note", "original_from",
-	    "campaign", NULL};
+	static const char *const cols[] = {"at", "bounced_at", "kind",
+	    "action", "status", "reason", "class", "diagnostic", "note",
+	    "original_from", "campaign", NULL};
 
 	return addr_query(a, store_query_history, 0, cols);
 }

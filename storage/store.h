@@ -21,7 +21,7 @@
 #include "lifecycle/outbox.h"
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 #define STORE_ADDR_MAX RCPT_ADDR_MAX
 
@@ -154,6 +154,9 @@ struct store_bounce {
 	enum authenticity authenticity; /* docs/SECURITY.md */
 	enum lc_effect effect;		/* what it did to the recipient */
 	int64_t at; /* the message's received_at */
+	/* the bounce's own date (report_bounce_date()), 0: unknown; schema
+	 * v10, issue 17 item 5 */
+	int64_t bounced_at;
 };
 
 int store_bounce_add(struct store *st, int64_t message,

@@ -56,13 +56,17 @@ static const char sql_status[] =
  * overrides of the same second, then insertion order.
  */
 static const char sql_history[] =
-    "SELECT kind, at, processed_at, action, status, reply_code, reason,"
+    "SELECT kind, at, bounced_at, processed_at, action, status, reply_code,"
+    " reason,"
     " hard, class, diagnostic, remote_mta, original_message_id, rule,"
     " family, source_ref, note, source, original_from, original_sender,"
     " original_envelope_id, original_subject, original_list_id, campaign,"
     " original_headers, attribution FROM ("
     "SELECT 'bounce' AS kind,"
     " strftime('%Y-%m-%dT%H:%M:%SZ', b.at, 'unixepoch') AS at,"
+    /* schema v10 (issue 17 item 5): the bounce's own date */
+    " strftime('%Y-%m-%dT%H:%M:%SZ', b.bounced_at, 'unixepoch')"
+    "  AS bounced_at,"
     " strftime('%Y-%m-%dT%H:%M:%SZ', m.processed_at, 'unixepoch')"
     "  AS processed_at,"
     " b.action AS action, b.status AS status, b.reply_code AS reply_code,"
@@ -84,7 +88,7 @@ static const char sql_history[] =
     " UNION ALL "
     /* an override's reason is a person's free text (schema v7) */
     "SELECT 'override', strftime('%Y-%m-%dT%H:%M:%SZ', o.at, 'unixepoch'),"
-    " NULL, o.action, NULL, NULL, o.reason, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, o.action, NULL, NULL, o.reason, NULL, NULL, NULL, NULL, NULL,"
     " NULL, NULL, NULL, o.note, o.source, NULL, NULL, NULL, NULL, NULL,"
     " NULL, NULL, NULL, o.at, 1, o.id"
     " FROM overrides o WHERE o.address = lower(?1)"
@@ -98,7 +102,11 @@ static const char sql_history[] =
 static const char sql_list_head[] =
     "SELECT address, domain, state, reason, status, bounce_count AS bounces,"
     " strftime('%Y-%m-%dT%H:%M:%SZ', last_bounce_at, 'unixepoch')"
-    "  AS last_bounce FROM recipients WHERE 1";
+    "  AS last_bounce,"
+    /* issue 17 item 5: when the newest bounce happened, by its report */
+    " (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(bounced_at), 'unixepoch')"
+    "  FROM bounces WHERE recipient = address) AS last_bounced_at"
+    " FROM recipients WHERE 1";
 static const char sql_list_tail[] = " ORDER BY last_bounce_at DESC, address";
 
 /* The resend queue, newest first; the same piece-wise building as the
@@ -122,7 +130,10 @@ static const struct {
     [STATS_DOMAIN] = {"substr(recipient, length(rtrim(recipient,"
 		      " replace(recipient, '@', ''))) + 1) AS domain",
 	"bounces DESC, domain"},
-    [STATS_DAY] = {"strftime('%Y-%m-%d', at, 'unixepoch') AS day", "day"},
+    /* the day the bounce happened by its report (bounced_at, schema
+     * v10), else the day bounced took it (issue 17 item 5) */
+    [STATS_DAY] = {"strftime('%Y-%m-%d', COALESCE(bounced_at, at),"
+		   " 'unixepoch') AS day", "day"},
     /* schema v7 (issue 15 item 4): the original's From, the configured
      * campaign header (columns of messages: stats_join), the MTA that
      * answered */

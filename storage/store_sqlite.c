@@ -38,9 +38,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
 	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
 	" rule, family, at, original_recipient, stage, stage_source, layer,"
-	" feedback_type, authenticity, effect) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-	" ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-	" ?21)",
+	" feedback_type, authenticity, effect, bounced_at) VALUES (?1, ?2, ?3,"
+	" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	" ?19, ?20, ?21, ?22)",
     [STMT_RECIPIENT_GET] =
 	"SELECT address, domain, state, reason, status, bounce_count,"
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
@@ -693,7 +693,8 @@ store_bounce_add(struct store *st, int64_t message,
 	    store_bind_opt(stmt, 18, b->layer) ||
 	    store_bind_opt(stmt, 19, feedback_name(b->feedback)) ||
 	    store_bind_opt(stmt, 20, authenticity_name(b->authenticity)) ||
-	    store_bind_opt(stmt, 21, lc_effect_name(b->effect)))
+	    store_bind_opt(stmt, 21, lc_effect_name(b->effect)) ||
+	    store_bind_opt_int(stmt, 22, b->bounced_at))
 		return store_stmt_fail(st, stmt, "add bounce");
 	if (store_step_done(st, stmt, "add bounce") == -1)
 		return -1;

@@ -85,6 +85,19 @@ check "history --labels sisimai5" grep -q '"reason":"emailtoolarge"' out
 "$bctl" -d db list >out
 check "list: the default unchanged" grep -q 'mesgtoobig' out
 
+# ---- the bounce's own date beside the time recorded (item 5) ----
+# the 2024 example: its Arrival-Date, not the day the test ran
+"$bctl" -d db history robin@example.net --json >out
+check "history: bounced_at from the report" \
+    grep -q '"bounced_at":"2024-11-28T' out
+"$bctl" -d db list --json >out
+check "list: last_bounced_at beside last_bounce" \
+    grep -q '"address":"robin@example.net".*"last_bounced_at":"2024-11-28T' out
+"$bctl" -d db stats --by day --json >out
+check "stats --by day: by the bounce's date" grep -q '"day":"2024-11-28"' out
+check "stats --by day: not by the day recorded" \
+    sh -c "! grep -q '\"day\":\"$(date -u +%Y-%m-%d)\"' out"
+
 # ---- status of every address with a row (item 5) ----
 "$bctl" -d db history dana@example.com >/dev/null 2>&1 ||
     bad "history of the auto-reply's address"
