@@ -35,10 +35,10 @@ static const struct {
 	enum reason r;
 	const char *v5; /* sisimai 5's name */
 } renamed[] = {
-	{ REASON_MESGTOOBIG, "emailtoolarge" },
-	{ REASON_EXCEEDLIMIT, "emailtoolarge" },
-	{ REASON_TOOMANYCONN, "ratelimited" },
-	{ REASON_SPEEDING, "ratelimited" },
+    {REASON_MESGTOOBIG, "emailtoolarge"},
+    {REASON_EXCEEDLIMIT, "emailtoolarge"},
+    {REASON_TOOMANYCONN, "ratelimited"},
+    {REASON_SPEEDING, "ratelimited"},
 };
 
 #define NRENAMED (sizeof(renamed) / sizeof(renamed[0]))

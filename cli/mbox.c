@@ -40,8 +40,9 @@ next_separator(const unsigned char *buf, size_t len, size_t from)
 	size_t i;
 
 	for (i = from; i + 1 < len; i++)
-		if (buf[i] == '\n' && (buf[i + 1] == '\n' ||
-		    (buf[i + 1] == '\r' && i + 2 < len && buf[i + 2] == '\n'))) {
+		if (buf[i] == '\n' &&
+		    (buf[i + 1] == '\n' || (buf[i + 1] == '\r' && i + 2 < len &&
+					       buf[i + 2] == '\n'))) {
 			size_t s = i + (buf[i + 1] == '\n' ? 2 : 3);
 
 			if (s < len && separator(buf + s, len - s))

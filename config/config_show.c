@@ -20,7 +20,7 @@
  * webhook URL usually carries its token in the path (Slack, Discord) or
  * in user:password@. The *_file keys name a file; the path is no secret.
  */
-static const char *const secret_keys[] = { "events.webhook" };
+static const char *const secret_keys[] = {"events.webhook"};
 
 static const void *
 slot(const struct config *conf, size_t off)
@@ -55,16 +55,16 @@ put_names(FILE *out, char *const *names, size_t n)
 static const char *
 tls_name(enum config_tls t)
 {
-	return t == CONFIG_TLS_IMPLICIT ? "implicit"
-	    : t == CONFIG_TLS_STARTTLS  ? "starttls"
-					: "none";
+	return t == CONFIG_TLS_IMPLICIT   ? "implicit"
+	       : t == CONFIG_TLS_STARTTLS ? "starttls"
+					  : "none";
 }
 
 static const char *
 level_name(int level)
 {
-	static const char *const names[] = { "err", "warning", "notice",
-		"info", "debug" };
+	static const char *const names[] = {
+	    "err", "warning", "notice", "info", "debug"};
 	int i;
 
 	for (i = 0; i < 5; i++)
@@ -169,8 +169,8 @@ config_show(const struct config *conf, FILE *out)
 			continue;
 		}
 		fprintf(out, "%s: ", k->path);
-		if (secret(k->path) && *(char *const *)slot(conf, k->off) !=
-		    NULL)
+		if (secret(k->path) &&
+		    *(char *const *)slot(conf, k->off) != NULL)
 			fputs("(set)", out);
 		else
 			put_value(out, conf, k);

@@ -68,10 +68,9 @@ config_suggest(const char *path, size_t *len_r)
 		const char *k = config_keys[i].path;
 
 		/* the key, and each section above it ("resend.smtp") */
-		for (n = strlen(k); n > 0; n = dot != NULL ?
-		     (size_t)(dot - k) : 0) {
-			if (n < SUGGEST_MAX &&
-			    (d = score(path, k, n)) < best) {
+		for (n = strlen(k); n > 0;
+		     n = dot != NULL ? (size_t)(dot - k) : 0) {
+			if (n < SUGGEST_MAX && (d = score(path, k, n)) < best) {
 				best = d;
 				found = k;
 				*len_r = n;

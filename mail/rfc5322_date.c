@@ -85,9 +85,9 @@ zone(const char *p)
 	static const struct {
 		const char *name;
 		int hours;
-	} obs[] = { { "UT", 0 }, { "GMT", 0 }, { "Z", 0 }, { "EST", -5 },
-		{ "EDT", -4 }, { "CST", -6 }, { "CDT", -5 }, { "MST", -7 },
-		{ "MDT", -6 }, { "PST", -8 }, { "PDT", -7 } };
+	} obs[] = {{"UT", 0}, {"GMT", 0}, {"Z", 0}, {"EST", -5}, {"EDT", -4},
+	    {"CST", -6}, {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8},
+	    {"PDT", -7}};
 	int hhmm, sign;
 	size_t i;
 
@@ -136,5 +136,5 @@ mail_parse_date(const char *s)
 	if (hh > 23 || mm > 59 || ss > 60 || year < 1970)
 		return 0;
 	return days_from_civil(year, (unsigned)mon, (unsigned)day) * 86400 +
-	    hh * 3600 + mm * 60 + ss - zone(skip_space(p));
+	       hh * 3600 + mm * 60 + ss - zone(skip_space(p));
 }
