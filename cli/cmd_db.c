@@ -429,6 +429,20 @@ stats_by(const struct cli_args *a)
 	return -2;
 }
 
+/* By reason with --labels sisimai5: sisimai 5's merged reasons counted
+ * as one row (issue 17 item 6). */
+static enum store_stats_by
+stats_group(const struct cli_args *a, enum store_stats_by by)
+{
+	enum reason_labels l;
+
+	if (by == STATS_REASON && a->opt[OPT_LABELS] != NULL &&
+	    reason_labels_from_name(a->opt[OPT_LABELS], &l) == 0 &&
+	    l == REASON_LABELS_SISIMAI5)
+		return STATS_REASON_SISIMAI5;
+	return by;
+}
+
 int
 cmd_stats(const struct cli_args *a)
 {
@@ -450,7 +464,8 @@ cmd_stats(const struct cli_args *a)
 			continue;
 		if (by < 0 && i > 0 && a->fmt == OUT_TABLE)
 			putchar('\n');
-		qrc = store_query_stats(db.st, groupings[i].by, since, &rows);
+		qrc = store_query_stats(db.st, stats_group(a, groupings[i].by),
+		    since, &rows);
 		n = cli_show(&db, qrc, rows, a->fmt, OUT_EMPTY_HEADER, NULL);
 	}
 	cli_db_close(&db);

@@ -447,7 +447,10 @@ enum store_stats_by {
 	/* issue 15 item 4 (schema v7) */
 	STATS_SENDER,	 /* the original's From (messages.original_from) */
 	STATS_CAMPAIGN,	 /* messages.campaign */
-	STATS_REMOTE_MTA /* bounces.remote_mta */
+	STATS_REMOTE_MTA, /* bounces.remote_mta */
+	/* issue 17 item 6: by reason as sisimai 5 names it, the reasons it
+	 * merged counted as one (emailtoolarge: mesgtoobig and exceedlimit) */
+	STATS_REASON_SISIMAI5
 };
 
 /* The recipient_status row of one address (0 or 1 row). */

@@ -13,6 +13,7 @@
 
 #include "common/xmalloc.h"
 #include "store_mgmt.h"
+#include "classify/reason.h"
 #include "store_private.h"
 
 struct store_rows {
@@ -144,7 +145,36 @@ static const struct {
 	"bounces DESC, campaign"},
     [STATS_REMOTE_MTA] = {"bounces.remote_mta AS remote_mta",
 	"bounces DESC, remote_mta"},
+    /* the key is made by reason_v5_key() */
+    [STATS_REASON_SISIMAI5] = {NULL, "bounces DESC, reason"},
 };
+
+/*
+ * "CASE reason WHEN 'mesgtoobig' THEN 'emailtoolarge' ... ELSE reason END
+ * AS reason": each reason sisimai 5 renamed, from the one table of names
+ * (classify/reason_names.c); constant text, no value of a row in it.
+ */
+static char *
+reason_v5_key(void)
+{
+	char *sql = xstrdup("CASE reason"), *more;
+	int r;
+
+	for (r = 0; r < REASON_COUNT; r++) {
+		const char *v5 = reason_label((enum reason)r,
+		    REASON_LABELS_SISIMAI5);
+
+		if (strcmp(v5, reason_name((enum reason)r)) == 0)
+			continue;
+		more = xasprintf("%s WHEN '%s' THEN '%s'", sql,
+		    reason_name((enum reason)r), v5);
+		free(sql);
+		sql = more;
+	}
+	more = xasprintf("%s ELSE reason END AS reason", sql);
+	free(sql);
+	return more;
+}
 
 /* The groupings that read a column of messages: the bounce's message
  * by its primary key (no index needed; the names used elsewhere in the
@@ -468,11 +498,13 @@ store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
     struct store_rows **rows_r)
 {
 	struct store_rows *rows;
-	char *sql;
+	char *sql, *key;
 
 	*rows_r = NULL;
 	if ((unsigned)by >= sizeof(stats_sql) / sizeof(stats_sql[0]))
 		return store_failx(st, "stats: no such grouping %d", (int)by);
+	key = by == STATS_REASON_SISIMAI5 ? reason_v5_key()
+					  : xstrdup(stats_sql[by].key);
 	sql = xasprintf("SELECT %s, count(*) AS bounces,"
 			" count(DISTINCT recipient) AS recipients,"
 			/* a count: "hard" is a boolean in every other
@@ -487,11 +519,12 @@ store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
 			" AS unverified"
 			" FROM bounces%s%s"
 			" GROUP BY 1 ORDER BY %s",
-	    stats_sql[by].key,
+	    key,
 	    stats_join(by) ? " JOIN messages ON messages.id = bounces.message"
 			   : "",
 	    since != 0 ? " WHERE at >= ?1" : "",
 	    stats_sql[by].order);
+	free(key);
 	rows = rows_new(st, sql);
 	free(sql);
 	if (rows == NULL)

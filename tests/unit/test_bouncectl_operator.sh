@@ -64,13 +64,20 @@ check "parse --labels sisimai6: usage error" [ $? = 2 ]
 
 # ---- a database from the examples ----
 cp "$ex"/* md/new/
+# an exceedlimit (5.2.3) beside the example's mesgtoobig: one
+# emailtoolarge row in sisimai 5's stats
+sed -e 's/5\.3\.4/5.2.3/g' -e 's/robin@example.net/robin2@example.net/g' \
+    -e 's/^Message-ID: </Message-ID: <x/' \
+    "$ex/1732800007.M1P100Q7.example.org" >md/new/1900000001.exceed
 printf 'database: db\nmaildir:\n  path: md\n' >b.yaml
 "$bounced" --once -c b.yaml 2>log || { cat log; bad "bounced --once"; }
 
 "$bctl" -d db list --reason emailtoolarge >out 2>err
 check "list --reason emailtoolarge (sisimai 5)" grep -q '^robin@example.net' out
+check "list --reason emailtoolarge: exceedlimit too" grep -q '^robin2@example.net' out
 "$bctl" -d db list --reason mesgtoobig >out2 2>err
-check "list --reason mesgtoobig: the same" cmp -s out out2
+check "list --reason mesgtoobig: that one only" \
+    sh -c 'grep -q "^robin@" out2 && ! grep -q "^robin2@" out2' 
 "$bctl" -d db list --reason ratelimited >out 2>err
 check "list --reason ratelimited: exit 0" [ $? = 0 ]
 "$bctl" -d db list --reason suppressed >out 2>err
@@ -79,7 +86,14 @@ check "list --reason suppressed (sisimai 5, not ours): exit 2" [ $? = 2 ]
 check "list --labels sisimai5" grep -q '^robin@example.net .* emailtoolarge ' out
 check "list --labels sisimai5: no old name" sh -c '! grep -q mesgtoobig out'
 "$bctl" -d db stats --by reason --json --labels sisimai5 >out
-check "stats --labels sisimai5" grep -q '"reason":"emailtoolarge"' out
+check "stats --labels sisimai5: mesgtoobig and exceedlimit, one row" \
+    grep -q '^{"reason":"emailtoolarge","bounces":2,"recipients":2,' out
+"$bctl" -d db stats --by reason --json >out
+check "stats: ours, two rows" sh -c 'grep -q "\"reason\":\"mesgtoobig\",\"bounces\":1" out &&
+    grep -q "\"reason\":\"exceedlimit\",\"bounces\":1" out'
+"$bctl" -d db list --reason emailtoolarge --json >out
+check "list --reason emailtoolarge: both reasons" \
+    sh -c '[ "$(grep -c address out)" = 2 ]' 
 "$bctl" -d db history robin@example.net --json --labels sisimai5 >out
 check "history --labels sisimai5" grep -q '"reason":"emailtoolarge"' out
 "$bctl" -d db list >out
