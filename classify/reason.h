@@ -6,6 +6,7 @@
 #define BD_REASON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum reason {
 	REASON_UNDEFINED = 0,
@@ -76,5 +77,26 @@ const char *reason_name(enum reason r);
 /* REASON_COUNT when name is not a reason */
 enum reason reason_from_name(const char *name);
 const char *class_name(enum bounce_class c);
+
+/*
+ * sisimai 5's names (reason_names.c, issue 17 item 6). A name may stand
+ * for more than one reason: sisimai 5's "ratelimited" is our speeding and
+ * toomanyconn.
+ */
+#define REASON_NAME_MAX 2
+enum reason_labels {
+	REASON_LABELS_SISIMAI4, /* ours, sisimai 4's: the default */
+	REASON_LABELS_SISIMAI5, /* sisimai 5.x's (emailtoolarge, ratelimited) */
+};
+/* The reasons name stands for, ours or sisimai 5's, into out: their
+ * number, 0 when name is neither. */
+size_t reason_lookup(const char *name, enum reason out[REASON_NAME_MAX]);
+/* r's name in the vocabulary l (static). */
+const char *reason_label(enum reason r, enum reason_labels l);
+/* A stored name in the vocabulary l; name itself when it is no reason
+ * (an override's free text). */
+const char *reason_relabel(const char *name, enum reason_labels l);
+/* "sisimai4" or "sisimai5": 0 and *l_r, or -1. */
+int reason_labels_from_name(const char *s, enum reason_labels *l_r);
 
 #endif

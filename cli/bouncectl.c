@@ -23,13 +23,15 @@ static const struct verb {
 	int nargs;	 /* operands after the verb: 0, 1 or 2 (verp); -1:
 			  * one or more (check, forget) */
 } verbs[] = {
-    {"status", cmd_status, 0, "address", 1},
-    {"history", cmd_history, 0, "address", 1},
+    {"status", cmd_status, OPT_BIT(OPT_LABELS), "address", 1},
+    {"history", cmd_history, OPT_BIT(OPT_LABELS), "address", 1},
     {"list", cmd_list,
 	OPT_BIT(OPT_STATE) | OPT_BIT(OPT_REASON) | OPT_BIT(OPT_DOMAIN) |
-	    OPT_BIT(OPT_SINCE) | OPT_BIT(OPT_LIMIT) | OPT_BIT(OPT_AFTER),
+	    OPT_BIT(OPT_SINCE) | OPT_BIT(OPT_LIMIT) | OPT_BIT(OPT_AFTER) |
+	    OPT_BIT(OPT_LABELS),
 	NULL, 0},
-    {"stats", cmd_stats, OPT_BIT(OPT_BY) | OPT_BIT(OPT_SINCE), NULL, 0},
+    {"stats", cmd_stats,
+	OPT_BIT(OPT_BY) | OPT_BIT(OPT_SINCE) | OPT_BIT(OPT_LABELS), NULL, 0},
     {"suppress", cmd_suppress,
 	OPT_BIT(OPT_NOTE) | OPT_BIT(OPT_REASON) | OPT_BIT(OPT_SOURCE) |
 	    OPT_BIT(OPT_FROM),
@@ -38,7 +40,8 @@ static const struct verb {
 	OPT_BIT(OPT_NOTE) | OPT_BIT(OPT_REASON) | OPT_BIT(OPT_SOURCE) |
 	    OPT_BIT(OPT_FROM),
 	"address", 1},
-    {"resends", cmd_resends, OPT_BIT(OPT_STATE), NULL, 0},
+    {"resends", cmd_resends, OPT_BIT(OPT_STATE) | OPT_BIT(OPT_LABELS), NULL,
+	0},
     {"resend-now", cmd_resend_now, 0, "resend id", 1},
     {"cancel", cmd_cancel, 0, "resend id", 1},
     {"sent", cmd_sent, 0, "address or Message-ID", 1},
@@ -72,6 +75,7 @@ static const struct opt_def {
     {"--source", OPT_SOURCE, true},
     {"--limit", OPT_LIMIT, true},
     {"--after", OPT_AFTER, true},
+    {"--labels", OPT_LABELS, true},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -131,6 +135,7 @@ usage(FILE *out)
 	      "suppressed)\n"
 	      "       bouncectl forgotten ADDR         exit 0 when it was "
 	      "forgotten, 1 when not\n"
+	      "       bouncectl --version              the version\n"
 	      "options of the database verbs, before or after the verb:\n"
 	      "  -d DB | -c CONFIG   the database, or the bounced.yaml naming "
 	      "it (default:\n"
@@ -138,7 +143,14 @@ usage(FILE *out)
 	      ")\n"
 	      "  --json | --csv      JSON Lines or RFC 4180 CSV instead of a "
 	      "table\n"
-	      "                      (stats then needs --by)\n"
+	      "                      (stats --csv then needs --by)\n"
+	      "  --labels sisimai4|sisimai5  reason names as sisimai 4 (ours, "
+	      "the default)\n"
+	      "                      or 5.x spells them (status, history, "
+	      "list, stats,\n"
+	      "                      resends, parse, explain)\n"
+	      "  R: a reason, as sisimai 4 or 5.x names it (ratelimited, "
+	      "emailtoolarge)\n"
 	      "  T: 2026-11-01, 2026-11-01T10:00:00Z (UTC) or a time ago: "
 	      "90, 15m, 12h, 7d\n"
 	      "  S of resends: pending, deferred, sent, failed, gave_up, "
@@ -351,6 +363,16 @@ db_verb(int argc, char **argv, struct cli_args *ap)
 	}
 	if (check_args(v, &a, nops) < 0)
 		return CLI_USAGE;
+	if (a.opt[OPT_LABELS] != NULL) {
+		enum reason_labels l;
+
+		if (reason_labels_from_name(a.opt[OPT_LABELS], &l) < 0) {
+			fprintf(stderr, "bouncectl: --labels: %s: not "
+			    "sisimai4 or sisimai5\n", a.opt[OPT_LABELS]);
+			return CLI_USAGE;
+		}
+		output_set_labels(l);
+	}
 	a.fmt = a.opt[OPT_JSON] != NULL  ? OUT_JSON
 		: a.opt[OPT_CSV] != NULL ? OUT_CSV
 					 : OUT_TABLE;
@@ -370,6 +392,11 @@ run_db_verb(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	/* issue 17 item 4: CMake's project(VERSION) */
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		puts("bouncectl " BD_VERSION);
+		return CLI_OK;
+	}
 	if (argc >= 2 && strcmp(argv[1], "parse") == 0)
 		return cmd_parse(argc - 1, argv + 1, false);
 	if (argc >= 2 && strcmp(argv[1], "explain") == 0)

@@ -43,6 +43,7 @@ enum cli_opt {
 	OPT_SOURCE, /* --source TEXT (suppress, unsuppress) */
 	OPT_LIMIT,  /* --limit N (list) */
 	OPT_AFTER,  /* --after CURSOR (list) */
+	OPT_LABELS, /* --labels sisimai4|sisimai5 (issue 17 item 6) */
 	OPT_COUNT
 };
 

@@ -313,9 +313,9 @@ int
 cmd_history(const struct cli_args *a)
 {
 	/* a readable subset; --json and --csv have every column */
-	static const char *const cols[] = {"at", "kind", "action", "status",
-	    "reason", "class", "diagnostic", "note", "original_from",
-	    "campaign", NULL};
+	static const char *const cols[] = {"at", "bounced_at", "kind",
+	    "action", "status", "reason", "class", "diagnostic", "note",
+	    "original_from", "campaign", NULL};
 
 	return addr_query(a, store_query_history, 0, cols);
 }
@@ -335,13 +335,20 @@ list_filter(
 		    f->state);
 		return -1;
 	}
-	f->reason = a->opt[OPT_REASON];
-	if (f->reason != NULL && reason_from_name(f->reason) == REASON_COUNT) {
-		fprintf(stderr,
-		    "bouncectl: --reason: %s: no such reason "
-		    "(bouncectl(1) lists them)\n",
-		    f->reason);
-		return -1;
+	if (a->opt[OPT_REASON] != NULL) {
+		enum reason r[REASON_NAME_MAX];
+		size_t n = reason_lookup(a->opt[OPT_REASON], r);
+
+		/* ours or sisimai 5's, as stored: ours (issue 17 item 6) */
+		if (n == 0) {
+			fprintf(stderr,
+			    "bouncectl: --reason: %s: no such reason "
+			    "(bouncectl(1) lists them)\n",
+			    a->opt[OPT_REASON]);
+			return -1;
+		}
+		f->reason = reason_name(r[0]);
+		f->reason2 = n > 1 ? reason_name(r[1]) : NULL;
 	}
 	if (a->opt[OPT_SINCE] != NULL &&
 	    since_arg(a->opt[OPT_SINCE], &f->since) < 0)
@@ -394,8 +401,10 @@ static const struct {
 #define NGROUPINGS (int)(sizeof(groupings) / sizeof(groupings[0]))
 
 /*
- * --by as an index into groupings, -1 for all of them (tables only: JSON
- * Lines and CSV hold one kind of row). -2 after printing why.
+ * --by as an index into groupings, -1 for all of them: tables, and JSON
+ * Lines, whose rows name their grouping by their first key ("reason",
+ * "domain", "day"; issue 17 item 5); CSV holds one kind of record (RFC
+ * 4180 2.3: one header). -2 after printing why.
  */
 static int
 stats_by(const struct cli_args *a)
@@ -403,11 +412,9 @@ stats_by(const struct cli_args *a)
 	const char *s = a->opt[OPT_BY];
 	int i;
 
-	if (s == NULL && a->fmt != OUT_TABLE) {
-		fprintf(stderr,
-		    "bouncectl: stats: %s needs --by reason, "
-		    "domain or day\n",
-		    a->fmt == OUT_JSON ? "--json" : "--csv");
+	if (s == NULL && a->fmt == OUT_CSV) {
+		fputs("bouncectl: stats: --csv needs --by reason, domain or "
+		      "day\n", stderr);
 		return -2;
 	}
 	if (s == NULL)
@@ -420,6 +427,20 @@ stats_by(const struct cli_args *a)
 	    "campaign, remote_mta\n",
 	    s);
 	return -2;
+}
+
+/* By reason with --labels sisimai5: sisimai 5's merged reasons counted
+ * as one row (issue 17 item 6). */
+static enum store_stats_by
+stats_group(const struct cli_args *a, enum store_stats_by by)
+{
+	enum reason_labels l;
+
+	if (by == STATS_REASON && a->opt[OPT_LABELS] != NULL &&
+	    reason_labels_from_name(a->opt[OPT_LABELS], &l) == 0 &&
+	    l == REASON_LABELS_SISIMAI5)
+		return STATS_REASON_SISIMAI5;
+	return by;
 }
 
 int
@@ -441,9 +462,10 @@ cmd_stats(const struct cli_args *a)
 	for (i = 0; i < NGROUPINGS && n >= 0; i++) {
 		if ((by >= 0 && i != by) || (by < 0 && i >= NGROUPINGS_ALL))
 			continue;
-		if (by < 0 && i > 0)
+		if (by < 0 && i > 0 && a->fmt == OUT_TABLE)
 			putchar('\n');
-		qrc = store_query_stats(db.st, groupings[i].by, since, &rows);
+		qrc = store_query_stats(db.st, stats_group(a, groupings[i].by),
+		    since, &rows);
 		n = cli_show(&db, qrc, rows, a->fmt, OUT_EMPTY_HEADER, NULL);
 	}
 	cli_db_close(&db);

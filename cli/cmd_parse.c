@@ -14,8 +14,12 @@
 #include "cli.h"
 #include "common/readfile.h"
 #include "json.h"
+#include "mail/mail_limits.h"
 #include "mail/report_attr.h"
+#include "mbox.h"
 
+/* --labels (issue 17 item 6): the vocabulary reasons are printed in */
+static enum reason_labels labels = REASON_LABELS_SISIMAI4;
 
 static void
 print_json(const char *file, struct report *rep, size_t i,
@@ -51,7 +55,7 @@ print_json(const char *file, struct report *rep, size_t i,
 	json_string(stdout, r->stage != STAGE_UNKNOWN ?
 		stage_source_name(r->stage_by) : NULL);
 	json_key(stdout, &first, "reason");
-	json_string(stdout, reason_name(v->reason));
+	json_string(stdout, reason_label(v->reason, labels));
 	json_key(stdout, &first, "hard");
 	fputs(v->hard ? "true" : "false", stdout);
 	json_key(stdout, &first, "class");
@@ -94,7 +98,8 @@ print_text(const char *file, struct report *rep, size_t i,
 
 	printf("%s\t%s\t%s\t%s\t%s\t%s\n", file,
 	    r->recipient != NULL ? r->recipient : "-",
-	    v->status[0] != '\0' ? v->status : "-", reason_name(v->reason),
+	    v->status[0] != '\0' ? v->status : "-",
+	    reason_label(v->reason, labels),
 	    v->hard ? "hard" : "soft", class_name(v->cls));
 }
 
@@ -137,9 +142,71 @@ print_explain(const char *file, struct report *rep, size_t i,
 	printf("  layer:      %s\n", decision_layer_name(v->layer));
 	if (v->matched != NULL)
 		printf("  matched:    \"%s\"\n", v->matched);
-	printf("  reason:     %s (%s, %s): %s\n", ri->name,
+	printf("  reason:     %s (%s, %s): %s\n", reason_label(v->reason, labels),
 	    v->hard ? "hard" : "soft", class_name(v->cls), ri->what);
 	printf("  advice:     %s\n", ri->advice);
+}
+
+/* One message: its recipients printed; 0, or -1 after saying why. */
+static int
+parse_one(const char *name, const unsigned char *buf, size_t len,
+    bool explain, bool json, time_t now)
+{
+	struct report *rep = NULL;
+	struct report_attr at;
+	const char *err = NULL;
+	size_t k;
+
+	/* the daemon's cap (issue 17 item 5): what it quarantines unread
+	 * is an error here too, not a silent nothing */
+	if (len > MAIL_MAX_MESSAGE) {
+		fprintf(stderr, "bouncectl: %s: larger than %u MiB: not "
+		    "parsed (bounced quarantines it)\n", name,
+		    MAIL_MAX_MESSAGE >> 20);
+		return -1;
+	}
+	if (report_parse(buf, len, &rep, &err) < 0) {
+		fprintf(stderr, "bouncectl: %s: unparsable: %s\n", name, err);
+		return -1;
+	}
+	report_attr(rep, NULL, 0, &at);
+	for (k = 0; k < rep->nrcpt; k++) {
+		struct verdict v;
+
+		classify_rcpt(rep, &rep->rcpt[k], now, &v);
+		if (explain)
+			print_explain(name, rep, k, &v);
+		else if (json)
+			print_json(name, rep, k, &v, &at);
+		else
+			print_text(name, rep, k, &v);
+	}
+	report_free(&rep);
+	return 0;
+}
+
+/*
+ * A file: one message, or each message of an mbox (RFC 4155), named
+ * FILE#N when there are several (issue 17 item 5). 0, or -1 when one
+ * could not be parsed (the others are still printed).
+ */
+static int
+parse_file(const char *file, const unsigned char *buf, size_t len,
+    bool explain, bool json, time_t now)
+{
+	const unsigned char *m;
+	size_t off = 0, ml, n = 0, count;
+	char name[4096];
+	int rc = 0;
+
+	if ((count = mbox_count(buf, len)) <= 1)
+		return parse_one(file, buf, len, explain, json, now);
+	while (mbox_next(buf, len, &off, &m, &ml) == 1) {
+		snprintf(name, sizeof(name), "%s#%zu", file, ++n);
+		if (parse_one(name, m, ml, explain, json, now) < 0)
+			rc = -1;
+	}
+	return rc;
 }
 
 int
@@ -152,7 +219,14 @@ cmd_parse(int argc, char **argv, bool explain)
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
-		else if (strcmp(argv[i], "--") == 0) {
+		else if (strcmp(argv[i], "--labels") == 0 && i + 1 < argc &&
+		    reason_labels_from_name(argv[i + 1], &labels) == 0)
+			i++;
+		else if (strncmp(argv[i], "--labels", 8) == 0) {
+			fprintf(stderr, "bouncectl: --labels: sisimai4 or "
+			    "sisimai5\n");
+			return 2;
+		} else if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
 		} else {
@@ -167,35 +241,16 @@ cmd_parse(int argc, char **argv, bool explain)
 	}
 	for (; i < argc; i++) {
 		const char *file = argv[i], *err = NULL;
-		struct report *rep = NULL;
-		struct report_attr at;
 		unsigned char *buf;
-		size_t len, k;
+		size_t len;
 
 		if (readfile(file, &buf, &len, &err) < 0) {
 			fprintf(stderr, "bouncectl: %s: %s\n", file, err);
 			failed = 1;
 			continue;
 		}
-		if (report_parse(buf, len, &rep, &err) < 0) {
-			fprintf(stderr, "bouncectl: %s: unparsable: %s\n", file, err);
-			free(buf);
+		if (parse_file(file, buf, len, explain, json, now) < 0)
 			failed = 1;
-			continue;
-		}
-		report_attr(rep, NULL, 0, &at);
-		for (k = 0; k < rep->nrcpt; k++) {
-			struct verdict v;
-
-			classify_rcpt(rep, &rep->rcpt[k], now, &v);
-			if (explain)
-				print_explain(file, rep, k, &v);
-			else if (json)
-				print_json(file, rep, k, &v, &at);
-			else
-				print_text(file, rep, k, &v);
-		}
-		report_free(&rep);
 		free(buf);
 	}
 	if (fflush(stdout) != 0) {

@@ -8,10 +8,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify/reason.h"
 #include "common/strutil.h"
 #include "common/xmalloc.h"
 #include "json.h"
 #include "output.h"
+
+/* --labels (issue 17 item 6): how a "reason" column is spelt */
+static enum reason_labels labels = REASON_LABELS_SISIMAI4;
+
+void
+output_set_labels(enum reason_labels l)
+{
+	labels = l;
+}
+
+/*
+ * A cell's text as it is shown: a reason in the vocabulary --labels
+ * chose (stored names are ours; an override's free text stays as it is).
+ */
+static const char *
+cell(struct store_rows *rows, unsigned col)
+{
+	const char *s = store_rows_text(rows, col);
+
+	if (s != NULL && labels != REASON_LABELS_SISIMAI4 &&
+	    strcmp(store_rows_name(rows, col), "reason") == 0)
+		return reason_relabel(s, labels);
+	return s;
+}
+
+/*
+ * The columns that are true or false, stored as 0 or 1: JSON booleans,
+ * as bouncectl parse --json writes them (issue 17 item 5: one JSON type
+ * per field across the commands).
+ */
+static bool
+is_boolean(const char *name)
+{
+	return strcmp(name, "hard") == 0;
+}
 
 /* Free-text columns are cut to this many characters in tables. */
 #define TABLE_TEXT_MAX 60
@@ -100,10 +136,13 @@ json_number_ok(const char *s)
 static void
 json_value(FILE *out, struct store_rows *rows, unsigned col)
 {
-	const char *s = store_rows_text(rows, col);
+	const char *s = cell(rows, col);
 	enum store_col_type t = store_rows_type(rows, col);
 
-	if (s != NULL && (t == STORE_INT || t == STORE_REAL) &&
+	if (s != NULL && t == STORE_INT && is_boolean(store_rows_name(rows,
+	    col)) && (strcmp(s, "0") == 0 || strcmp(s, "1") == 0))
+		fputs(s[0] == '1' ? "true" : "false", out);
+	else if (s != NULL && (t == STORE_INT || t == STORE_REAL) &&
 	    json_number_ok(s))
 		fputs(s, out);
 	else
@@ -159,7 +198,7 @@ csv_record(FILE *out, struct store_rows *rows, bool values)
 	for (c = 0; c < ncols; c++) {
 		if (c > 0)
 			fputc(',', out);
-		csv_field(out, values ? store_rows_text(rows, c)
+		csv_field(out, values ? cell(rows, c)
 				      : store_rows_name(rows, c));
 	}
 	fputs("\r\n", out);
@@ -257,7 +296,7 @@ table_add(struct table *t, struct store_rows *rows)
 	row = t->cell + t->nrows++ * t->ncols;
 	for (c = 0; c < t->ncols; c++) {
 		unsigned col = t->col[c];
-		const char *s = store_rows_text(rows, col);
+		const char *s = cell(rows, col);
 		enum store_col_type type = store_rows_type(rows, col);
 		size_t max = is_free_text(store_rows_name(rows, col))
 				 ? TABLE_TEXT_MAX
@@ -347,7 +386,7 @@ record_rows(FILE *out, struct store_rows *rows)
 			fputc('\n', out);
 		for (c = 0; c < ncols; c++) {
 			const char *name = store_rows_name(rows, c);
-			const char *s = store_rows_text(rows, c);
+			const char *s = cell(rows, c);
 			char *v = s != NULL ? text_copy(s, true, 0) : NULL;
 
 			fprintf(out, "%s:", name);

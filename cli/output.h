@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "classify/reason.h"
 #include "storage/store.h"
 
 enum out_format {
@@ -35,5 +36,10 @@ enum out_flags {
  */
 long output_rows(FILE *out, struct store_rows *rows, enum out_format fmt,
     unsigned flags, const char *const *cols);
+/*
+ * How output_rows() spells a column named "reason" from now on (--labels,
+ * issue 17 item 6); sisimai 4's, ours, until set.
+ */
+void output_set_labels(enum reason_labels l);
 
 #endif

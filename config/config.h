@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "classify/reason.h"
 
@@ -317,5 +318,12 @@ int config_parse_mode(const char *s, unsigned *mode_r);
  */
 int config_parse_duration(const char *s, unsigned *secs_r,
     const char **error_r);
+
+/*
+ * Writes the effective settings to out, one "key: value" line per key of
+ * the schema, defaults included; a key whose value is a credential shows
+ * "(set)" (bounced -n, issue 17 item 4). config_show.c.
+ */
+void config_show(const struct config *conf, FILE *out);
 
 #endif

@@ -20,6 +20,7 @@
 #include "common/readfile.h"
 #include "common/verp.h"
 #include "common/xmalloc.h"
+#include "classify/reason.h"
 #include "config_private.h"
 
 void
@@ -487,6 +488,21 @@ check_verp(const struct config *conf, const struct config_where *where,
 	explicit_bzero(key, sizeof(key));
 }
 
+/* Do two reason names share a reason? "ratelimited" (sisimai 5) and
+ * "speeding" do (issue 17 item 6). */
+static bool
+names_overlap(const char *x, const char *y)
+{
+	enum reason rx[REASON_NAME_MAX], ry[REASON_NAME_MAX];
+	size_t nx = reason_lookup(x, rx), ny = reason_lookup(y, ry), i, j;
+
+	for (i = 0; i < nx; i++)
+		for (j = 0; j < ny; j++)
+			if (rx[i] == ry[j])
+				return true;
+	return false;
+}
+
 /*
  * A reason has one effect: it may be in one of the effect lists given
  * only. A list given overrides the default sender_reasons for the reasons
@@ -510,8 +526,8 @@ check_effects(const struct config_policy *pc, const struct config_where *where,
 			for (i = 0; have(where, config_key_find(keys[a])) &&
 			     have(where, config_key_find(keys[b])) && i < n[a]; i++)
 				for (j = 0; j < n[b]; j++)
-					if (strcmp(lists[a][i],
-					    lists[b][j]) == 0)
+					if (names_overlap(lists[a][i],
+					    lists[b][j]))
 						rule_error(e, where,
 						    config_key_find(keys[b]),
 						    "%s is also in %s: a "

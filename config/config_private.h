@@ -186,6 +186,14 @@ void config_names_free(char ***namesp, size_t *np);
 #define CONFIG_FIELD_NAME_MAX 76
 bool config_field_name(const char *s);
 
+/*
+ * The key or section of the table nearest to the unknown path (an edit
+ * distance of about a quarter of its length, or a key that path begins:
+ * imap.password -> imap.password_file), or NULL. The answer is the first
+ * *len_r bytes of a row's path (static). config_suggest.c.
+ */
+const char *config_suggest(const char *path, size_t *len_r);
+
 /* 127.0.0.0/8, ::1 or "localhost": cleartext stays on this machine. */
 bool config_host_loopback(const char *host);
 

@@ -286,7 +286,7 @@ apply_key(struct apply *a, int i, const struct config_record *r)
 	}
 }
 
-/* "maildir:" with its keys below, or with nothing (all defaults). */
+/* "maildir:" with its keys below it. */
 static void
 apply_section(struct apply *a, int i, const struct config_record *r)
 {
@@ -302,10 +302,18 @@ apply_section(struct apply *a, int i, const struct config_record *r)
 	w->given = true;
 	w->line = r->kline;
 	w->col = r->kcol;
-	if (v->node == CONFIG_NODE_MAP ||
-	    (v->node == CONFIG_NODE_SCALAR && v->null))
+	if (v->node == CONFIG_NODE_MAP)
 		return;
 	w->bad = true;
+	/* issue 17 item 4: "maildir:" with its keys not indented below it
+	 * is an empty section whose keys went to the top level; refused
+	 * rather than read as all defaults */
+	if (v->node == CONFIG_NODE_SCALAR && v->null) {
+		config_error(a->t.errs, r->kline, r->kcol,
+		    "%s: an empty section (indent its keys below it, or leave "
+		    "it out for the defaults)", r->path);
+		return;
+	}
 	config_error(a->t.errs, v->line, v->col,
 	    "%s: a mapping expected (its keys indented below it), not a %s",
 	    r->path, v->node == CONFIG_NODE_SEQ ? "sequence" : "scalar");
@@ -337,8 +345,16 @@ apply_record(struct apply *a, const struct config_record *r)
 		/* each item reported on its own */
 		(void)config_set_map_item(&a->t, &config_keys[i], r);
 	} else {
-		config_error(
-		    a->t.errs, r->kline, r->kcol, "%s: unknown key", r->path);
+		const char *near;
+		size_t n;
+
+		if ((near = config_suggest(r->path, &n)) != NULL)
+			config_error(a->t.errs, r->kline, r->kcol,
+			    "%s: unknown key (did you mean %.*s?)", r->path,
+			    (int)n, near);
+		else
+			config_error(a->t.errs, r->kline, r->kcol,
+			    "%s: unknown key", r->path);
 		a->suppress = r->path;
 	}
 }
@@ -404,12 +420,13 @@ given(const struct config_where *where, const char *path)
 static void
 mark(unsigned char *t, char *const *names, size_t n, unsigned char v)
 {
-	enum reason r;
-	size_t i;
+	enum reason r[REASON_NAME_MAX];
+	size_t i, j, nr;
 
+	/* a sisimai 5 name marks each reason it stands for */
 	for (i = 0; i < n; i++)
-		if ((r = reason_from_name(names[i])) != REASON_COUNT)
-			t[r] = v;
+		for (nr = reason_lookup(names[i], r), j = 0; j < nr; j++)
+			t[r[j]] = v;
 }
 
 /* The reason lists as tables by enum reason (config_check.c refuses a

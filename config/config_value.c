@@ -194,6 +194,12 @@ get_uint(const struct config_target *t, const struct config_key *k,
 	unsigned long long n;
 	char shown[48];
 
+	/* "-3" is a whole number, only out of range (issue 17 item 4) */
+	if (digits[0] == '-' && scan_uint(digits + 1, &n) == 0) {
+		config_error(t->errs, v->line, v->col, "%s: %s not in %u..%u",
+		    k->path, show(v->text, shown), k->min, k->max);
+		return -1;
+	}
 	if (scan_uint(digits, &n) < 0) {
 		config_error(t->errs, v->line, v->col,
 		    k->type == CFG_PERCENT
@@ -242,14 +248,18 @@ get_duration(const struct config_target *t, const struct config_key *k,
 	unsigned long long n;
 	const char *why;
 	char shown[48], lo[16], hi[16];
+	bool neg = false;
 
-	if (scan_duration(v->text, &n, &why) < 0) {
+	/* "-5m": below any range, said as such (issue 17 item 4) */
+	if (v->text[0] == '-' && scan_duration(v->text + 1, &n, &why) == 0)
+		neg = true;
+	else if (scan_duration(v->text, &n, &why) < 0) {
 		config_error(t->errs, v->line, v->col,
 		    "%s: \"%s\" is not a duration " DURATION_HINT, k->path,
 		    show(v->text, shown));
 		return -1;
 	}
-	if (n < k->min || n > k->max) {
+	if (neg || n < k->min || n > k->max) {
 		fmt_duration(k->min, lo, sizeof(lo));
 		fmt_duration(k->max, hi, sizeof(hi));
 		config_error(t->errs, v->line, v->col, "%s: %s not in %s..%s",
@@ -501,6 +511,7 @@ set_reasons(const struct config_target *t, const struct config_key *k,
     const struct config_record *r)
 {
 	char **names = xcalloc(r->nitems + 1, sizeof(*names)), shown[48];
+	enum reason found[REASON_NAME_MAX];
 	size_t i, j, n = 0;
 	int rc = 0;
 
@@ -520,7 +531,8 @@ set_reasons(const struct config_target *t, const struct config_key *k,
 			rc = -1;
 			continue;
 		}
-		if (reason_from_name(v->text) == REASON_COUNT) {
+		/* ours or sisimai 5's (issue 17 item 6) */
+		if (reason_lookup(v->text, found) == 0) {
 			config_error(t->errs, v->line, v->col,
 			    "%s: \"%s\" is not a reason name (see "
 			    "bounced.yaml(5))",
@@ -614,10 +626,12 @@ config_set_map_item(const struct config_target *t, const struct config_key *k,
 	const char *name = r->path + strlen(k->path) + 1;
 	unsigned *table = slot(t->conf, k->off);
 	struct config_key item = *k;
-	enum reason re;
+	enum reason re[REASON_NAME_MAX];
+	size_t i, nre;
 	char shown[48];
 
-	if ((re = reason_from_name(name)) == REASON_COUNT) {
+	/* ours or sisimai 5's, which may stand for two (issue 17 item 6) */
+	if ((nre = reason_lookup(name, re)) == 0) {
 		config_error(t->errs, r->kline, r->kcol,
 		    "%s: \"%s\" is not a reason (bouncectl parse prints them; "
 		    "docs/CLASSIFICATION.md)", k->path, show(name, shown));
@@ -629,7 +643,11 @@ config_set_map_item(const struct config_target *t, const struct config_key *k,
 		    "%s: a duration expected " DURATION_HINT, r->path);
 		return -1;
 	}
-	return get_duration(t, &item, &r->v, &table[re]);
+	if (get_duration(t, &item, &r->v, &table[re[0]]) < 0)
+		return -1;
+	for (i = 1; i < nre; i++)
+		table[re[i]] = table[re[0]];
+	return 0;
 }
 
 int

@@ -26,6 +26,9 @@ struct daemon {
 	const char *conf_path;	 /* -c, or NULL: the embedded defaults */
 	const char *opt_db;	 /* -d: overrides database */
 	const char *opt_maildir; /* -m: overrides maildir.path */
+	const char *instance;	 /* -i: one of several daemons on one
+				  * database (bounced@.service): names its
+				  * parse marker; NULL: the only one */
 	bool once;		 /* --once: one pass, then exit */
 	bool verbose;		 /* -v: debug lines, whatever the config says */
 	struct config *conf;	 /* owned */

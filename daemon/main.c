@@ -21,15 +21,21 @@
 static void
 usage(FILE *out)
 {
-	fputs("usage: bounced [-n] [--once] [-v] [-c FILE] [-d DATABASE] "
-	      "[-m MAILDIR]\n"
+	fputs("usage: bounced [-hnv] [--once] [--version] [-c FILE] "
+	      "[-d DATABASE] [-i NAME]\n"
+	      "               [-m MAILDIR]\n"
 	      "  -c FILE     configuration (bounced.yaml(5)); without it the "
 	      "embedded defaults\n"
 	      "  -d PATH     database file (overrides the configuration)\n"
+	      "  -i NAME     one of several daemons sharing the database "
+	      "(bounced@.service)\n"
 	      "  -m PATH     Maildir to watch (overrides the configuration)\n"
-	      "  -n          check the configuration and exit\n"
+	      "  -n          check the configuration, print the settings in force, "
+	      "exit\n"
 	      "  --once      process what is waiting, then exit\n"
-	      "  -v          log debug lines too\n",
+	      "  -v          log debug lines too\n"
+	      "  -h, --help  this text\n"
+	      "  --version   the version, then exit\n",
 	    out);
 }
 
@@ -213,31 +219,54 @@ setup_signals(struct daemon *d)
 	return d->sfd == -1 ? -1 : 0;
 }
 
+/* -i NAME goes into a file name next to the database: no '/', no "..". */
+static bool
+instance_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		    s[i] == '_' || (s[i] == '.' && i > 0)))
+			return false;
+	return i > 0 && i <= 64;
+}
+
 static int
 parse_args(struct daemon *d, int argc, char **argv, bool *check_r)
 {
 	static const struct option longopts[] = {
 		{ "once", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:d:hm:nv", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "c:d:hi:m:nv", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'c': d->conf_path = optarg; break;
 		case 'd': d->opt_db = optarg; break;
+		case 'i': d->instance = optarg; break;
 		case 'm': d->opt_maildir = optarg; break;
 		case 'n': *check_r = true; break;
 		case 'o': d->once = true; break;
 		case 'v': d->verbose = true; break;
 		case 'h': usage(stdout); exit(0);
+		case 'V': puts("bounced " BD_VERSION); exit(0);
 		default: usage(stderr); return -1;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
+		return -1;
+	}
+	if (d->instance != NULL && !instance_name(d->instance)) {
+		fprintf(stderr, "bounced: -i %s: letters, digits, '-', '_' "
+		    "and '.' only, at most 64\n", d->instance);
 		return -1;
 	}
 	return 0;
@@ -252,7 +281,15 @@ poison_start(struct daemon *d)
 {
 	struct poison *ps = &d->poison;
 
-	if (poison_open(ps, d->conf->database) == -1)
+	char *base = d->instance == NULL ? NULL :
+	    xasprintf("%s.%s", d->conf->database, d->instance);
+	int rc;
+
+	/* one marker per daemon: two daemons on one database would write
+	 * over each other's (bounced@.service, issue 17 item 4) */
+	rc = poison_open(ps, base != NULL ? base : d->conf->database);
+	free(base);
+	if (rc == -1)
 		return;
 	if (ps->died_sha[0] != '\0') {
 		log_warnx("%s: the last run ended while parsing it (a crash, "
@@ -332,6 +369,8 @@ main(int argc, char **argv)
 	if ((d.conf = daemon_load_config(&d)) == NULL)
 		return 1;
 	if (check) {
+		/* issue 17 item 4: what is in force, defaults included */
+		config_show(d.conf, stdout);
 		puts("configuration OK");
 		config_free(&d.conf);
 		return 0;

@@ -460,6 +460,7 @@ record_rcpt(struct pipeline *p, const struct prepared *pm, size_t i,
 	b->authenticity = AUTH_UNVERIFIED;
 	b->effect = EFFECT_RECORDED;
 	b->at = at;
+	b->bounced_at = pr->bounced_at;
 	p->batch.recipients++;
 	if (b->recipient[0] != '\0')
 		return record_known(p, &x);
@@ -505,6 +506,7 @@ prepare_rcpt(struct prepared *pm, size_t i)
 		pr->recipient = pm->verp.rcpt;
 	pr->diagnostic = report_utf8(rep, r->diagnostic);
 	pr->remote_mta = report_utf8(rep, r->remote_mta);
+	pr->bounced_at = report_bounce_date(rep, r); /* issue 17 item 5 */
 	pr->original_recipient = report_utf8(rep, r->original_recipient);
 	if (r->stage != STAGE_UNKNOWN) {
 		pr->stage = stage_name(r->stage);

@@ -62,6 +62,7 @@ struct prepared_rcpt {
 	enum dsn_action action;
 	enum feedback feedback;
 	unsigned retry_hint; /* "try again in N" of the diagnostic, s */
+	int64_t bounced_at;  /* report_bounce_date(), 0: unknown */
 };
 
 struct prepared {

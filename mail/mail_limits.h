@@ -9,6 +9,12 @@
 /* Recipients per report (RFC 3464 sets no limit; one per RCPT). */
 #define MAIL_MAX_RCPTS 1000
 /*
+ * The largest message taken at all (64 MiB): a bounce returning a large
+ * attachment whole is under it; past it the daemon quarantines the
+ * message unread (daemon/sources/source.h) and bouncectl parse refuses it.
+ */
+#define MAIL_MAX_MESSAGE (64u << 20)
+/*
  * Distinct addresses recorded per sent copy (mail/sent.c). RFC 5321
  * 4.5.3.1.8 asks servers to take at least 100 recipients per message;
  * Postfix's default smtpd_recipient_limit is 1000.

@@ -5,6 +5,7 @@
  * the message is a delivery report.
  */
 #include "report.h"
+#include "rfc5322_date.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -544,6 +545,9 @@ parse_report(struct report *rep)
 	    "Subject");
 	rep->message_id = mail_header_raw(&rep->arena, msg->hdr, msg->hdr_len,
 	    "Message-ID");
+	if ((text = mail_header(&rep->arena, msg->hdr, msg->hdr_len,
+	    "Date")) != NULL)
+		rep->date = mail_parse_date(text);
 	read_original(rep);
 
 	if ((p = find_part(msg, "message/feedback-report", true)) != NULL) {
@@ -592,6 +596,14 @@ parse_report(struct report *rep)
 	}
 	if (rep->kind == REPORT_DSN || rep->kind == REPORT_LEGACY)
 		rep->gateway = gateway_detect(rep);
+}
+
+int64_t
+report_bounce_date(const struct report *rep, const struct report_rcpt *r)
+{
+	if (r != NULL && r->last_attempt != 0)
+		return r->last_attempt;
+	return rep->arrival != 0 ? rep->arrival : rep->date;
 }
 
 int

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/arena.h"
 #include "message.h"
@@ -66,6 +67,8 @@ struct report_rcpt {
 	enum stage_source stage_by;
 	const char *hint;    /* a family's own reason name, trusted first */
 	const char *feedback_type; /* RFC 5965 3.1 Feedback-Type */
+	/* RFC 3464 2.3.6 Last-Attempt-Date, seconds UTC; 0: none */
+	int64_t last_attempt;
 };
 
 struct report_original {
@@ -87,6 +90,9 @@ struct report {
 	const char *family; /* "rfc3464", "qmail", "exim", … (static) */
 	const char *subject, *from, *message_id; /* of the bounce itself */
 	const char *reporting_mta;
+	/* seconds UTC, 0 when none: RFC 3464 2.2.5 Arrival-Date (when the
+	 * MTA took the original), the bounce's own Date: (RFC 5322 3.6.1) */
+	int64_t arrival, date;
 	const char *gateway; /* a filtering gateway wrote it (gateway.h) */
 	struct report_original original;
 	struct report_rcpt *rcpt; /* arena */
@@ -113,6 +119,13 @@ struct report {
  */
 int report_parse(const unsigned char *buf, size_t len, struct report **rep_r,
     const char **error_r);
+/*
+ * When the delivery failed, by the report's own word (issue 17 item 5):
+ * r's Last-Attempt-Date, else the report's Arrival-Date, else the
+ * bounce's Date:; seconds UTC, 0 when it says nothing.
+ */
+int64_t report_bounce_date(const struct report *rep,
+    const struct report_rcpt *r);
 void report_free(struct report **repp);
 
 /*

@@ -1,4 +1,5 @@
 #include "rfc3464.h"
+#include "rfc5322_date.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -590,6 +591,18 @@ dsn_parse(struct report *rep, const char *s, size_t len)
 			group_end(rep, &g);
 		if (is(&f, "Reporting-MTA")) {
 			rep->reporting_mta = typed_value(&rep->arena, &f, NULL);
+			continue;
+		}
+		/* issue 17 item 5: the dates, RFC 3464 2.2.5 and 2.3.6 */
+		if (is(&f, "Arrival-Date")) {
+			rep->arrival = mail_parse_date(plain_value(&rep->arena,
+			    &f));
+			continue;
+		}
+		if (is(&f, "Last-Attempt-Date")) {
+			if (g.r != NULL)
+				g.r->last_attempt = mail_parse_date(
+				    plain_value(&rep->arena, &f));
 			continue;
 		}
 		if (address_field(rep, &g, &n, &f)) {

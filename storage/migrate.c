@@ -389,6 +389,17 @@ static const char schema_v10[] =
     "CREATE INDEX messages_source_ref ON messages (source_ref);"
     "PRAGMA user_version = 10;";
 
+/*
+ * Version 11 (issue 17 item 5): the bounce's own date, when the delivery
+ * failed by the report's word -- its Last-Attempt-Date, else its
+ * Arrival-Date (RFC 3464 2.3.6, 2.2.5), else the bounce's Date: -- beside
+ * at, when bounced took the message. NULL: the report says nothing, and
+ * for every row from before. stats --by day groups by it where known.
+ */
+static const char schema_v11[] =
+    "ALTER TABLE bounces ADD COLUMN bounced_at INTEGER;"
+    "PRAGMA user_version = 11;";
+
 /* steps[i] takes a file from version i to version i + 1 */
 static const char *const steps[] = {
     schema_v1,
@@ -401,6 +412,7 @@ static const char *const steps[] = {
     schema_v8,
     schema_v9,
     schema_v10,
+    schema_v11,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == STORE_SCHEMA_VERSION,

@@ -21,7 +21,7 @@
 #include "lifecycle/outbox.h"
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 #define STORE_ADDR_MAX RCPT_ADDR_MAX
 
@@ -154,6 +154,9 @@ struct store_bounce {
 	enum authenticity authenticity; /* docs/SECURITY.md */
 	enum lc_effect effect;		/* what it did to the recipient */
 	int64_t at; /* the message's received_at */
+	/* the bounce's own date (report_bounce_date()), 0: unknown; schema
+	 * v10, issue 17 item 5 */
+	int64_t bounced_at;
 };
 
 int store_bounce_add(struct store *st, int64_t message,
@@ -432,6 +435,9 @@ struct store_list_filter {
 	const char *reason; /* NULL: any */
 	const char *domain; /* NULL: any; lower case */
 	int64_t since;	    /* last_bounce_at >= since; 0: any */
+	/* NULL, or a second reason name matched beside reason: a sisimai 5
+	 * name stands for two of ours (issue 17 item 6) */
+	const char *reason2;
 };
 
 enum store_stats_by {
@@ -441,7 +447,10 @@ enum store_stats_by {
 	/* issue 15 item 4 (schema v7) */
 	STATS_SENDER,	 /* the original's From (messages.original_from) */
 	STATS_CAMPAIGN,	 /* messages.campaign */
-	STATS_REMOTE_MTA /* bounces.remote_mta */
+	STATS_REMOTE_MTA, /* bounces.remote_mta */
+	/* issue 17 item 6: by reason as sisimai 5 names it, the reasons it
+	 * merged counted as one (emailtoolarge: mesgtoobig and exceedlimit) */
+	STATS_REASON_SISIMAI5
 };
 
 /* The recipient_status row of one address (0 or 1 row). */

@@ -13,6 +13,7 @@
 
 #include "common/xmalloc.h"
 #include "store_mgmt.h"
+#include "classify/reason.h"
 #include "store_private.h"
 
 struct store_rows {
@@ -25,10 +26,30 @@ struct store_rows {
 	char *last;                 /* owned: it (store_rows_last_key()) */
 };
 
+/*
+ * Issue 17 item 5: an address with rows elsewhere but none in recipients
+ * -- auto-replies (ignored: they change no state) -- answers too, state
+ * "none", from its bounces; a suppressed_at is shown only while the
+ * address is suppressed (rows written before unsuppress cleared it).
+ */
 static const char sql_status[] =
     "SELECT address, domain, state, reason, status, bounces, soft_bounces,"
-    " first_bounce, last_bounce, suppressed_at, overridden_by, override,"
-    " override_at FROM recipient_status WHERE address = lower(?1)";
+    " first_bounce, last_bounce,"
+    " CASE WHEN state = 'suppressed' THEN suppressed_at END AS suppressed_at,"
+    " overridden_by, override,"
+    " override_at FROM recipient_status WHERE address = lower(?1)"
+    " UNION ALL "
+    "SELECT lower(?1), substr(lower(?1), instr(lower(?1), '@') + 1),"
+    " 'none', (SELECT reason FROM bounces WHERE recipient = lower(?1)"
+    "  ORDER BY COALESCE(at, 0) DESC, id DESC LIMIT 1),"
+    " (SELECT status FROM bounces WHERE recipient = lower(?1)"
+    "  ORDER BY COALESCE(at, 0) DESC, id DESC LIMIT 1),"
+    " count(*), 0,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', min(at), 'unixepoch'),"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', max(at), 'unixepoch'),"
+    " NULL, NULL, NULL, NULL FROM bounces WHERE recipient = lower(?1)"
+    " AND NOT EXISTS (SELECT 1 FROM recipients WHERE address = lower(?1))"
+    " HAVING count(*) > 0";
 
 /*
  * Bounces and overrides in one time line: t orders them (a bounce whose
@@ -36,13 +57,17 @@ static const char sql_status[] =
  * overrides of the same second, then insertion order.
  */
 static const char sql_history[] =
-    "SELECT kind, at, processed_at, action, status, reply_code, reason,"
+    "SELECT kind, at, bounced_at, processed_at, action, status, reply_code,"
+    " reason,"
     " hard, class, diagnostic, remote_mta, original_message_id, rule,"
     " family, source_ref, note, source, original_from, original_sender,"
     " original_envelope_id, original_subject, original_list_id, campaign,"
     " original_headers, attribution FROM ("
     "SELECT 'bounce' AS kind,"
     " strftime('%Y-%m-%dT%H:%M:%SZ', b.at, 'unixepoch') AS at,"
+    /* schema v10 (issue 17 item 5): the bounce's own date */
+    " strftime('%Y-%m-%dT%H:%M:%SZ', b.bounced_at, 'unixepoch')"
+    "  AS bounced_at,"
     " strftime('%Y-%m-%dT%H:%M:%SZ', m.processed_at, 'unixepoch')"
     "  AS processed_at,"
     " b.action AS action, b.status AS status, b.reply_code AS reply_code,"
@@ -64,7 +89,7 @@ static const char sql_history[] =
     " UNION ALL "
     /* an override's reason is a person's free text (schema v7) */
     "SELECT 'override', strftime('%Y-%m-%dT%H:%M:%SZ', o.at, 'unixepoch'),"
-    " NULL, o.action, NULL, NULL, o.reason, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, o.action, NULL, NULL, o.reason, NULL, NULL, NULL, NULL, NULL,"
     " NULL, NULL, NULL, o.note, o.source, NULL, NULL, NULL, NULL, NULL,"
     " NULL, NULL, NULL, o.at, 1, o.id"
     " FROM overrides o WHERE o.address = lower(?1)"
@@ -78,7 +103,11 @@ static const char sql_history[] =
 static const char sql_list_head[] =
     "SELECT address, domain, state, reason, status, bounce_count AS bounces,"
     " strftime('%Y-%m-%dT%H:%M:%SZ', last_bounce_at, 'unixepoch')"
-    "  AS last_bounce FROM recipients WHERE 1";
+    "  AS last_bounce,"
+    /* issue 17 item 5: when the newest bounce happened, by its report */
+    " (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(bounced_at), 'unixepoch')"
+    "  FROM bounces WHERE recipient = address) AS last_bounced_at"
+    " FROM recipients WHERE 1";
 static const char sql_list_tail[] = " ORDER BY last_bounce_at DESC, address";
 
 /* The resend queue, newest first; the same piece-wise building as the
@@ -102,7 +131,10 @@ static const struct {
     [STATS_DOMAIN] = {"substr(recipient, length(rtrim(recipient,"
 		      " replace(recipient, '@', ''))) + 1) AS domain",
 	"bounces DESC, domain"},
-    [STATS_DAY] = {"strftime('%Y-%m-%d', at, 'unixepoch') AS day", "day"},
+    /* the day the bounce happened by its report (bounced_at, schema
+     * v10), else the day bounced took it (issue 17 item 5) */
+    [STATS_DAY] = {"strftime('%Y-%m-%d', COALESCE(bounced_at, at),"
+		   " 'unixepoch') AS day", "day"},
     /* schema v7 (issue 15 item 4): the original's From, the configured
      * campaign header (columns of messages: stats_join), the MTA that
      * answered */
@@ -113,7 +145,36 @@ static const struct {
 	"bounces DESC, campaign"},
     [STATS_REMOTE_MTA] = {"bounces.remote_mta AS remote_mta",
 	"bounces DESC, remote_mta"},
+    /* the key is made by reason_v5_key() */
+    [STATS_REASON_SISIMAI5] = {NULL, "bounces DESC, reason"},
 };
+
+/*
+ * "CASE reason WHEN 'mesgtoobig' THEN 'emailtoolarge' ... ELSE reason END
+ * AS reason": each reason sisimai 5 renamed, from the one table of names
+ * (classify/reason_names.c); constant text, no value of a row in it.
+ */
+static char *
+reason_v5_key(void)
+{
+	char *sql = xstrdup("CASE reason"), *more;
+	int r;
+
+	for (r = 0; r < REASON_COUNT; r++) {
+		const char *v5 = reason_label((enum reason)r,
+		    REASON_LABELS_SISIMAI5);
+
+		if (strcmp(v5, reason_name((enum reason)r)) == 0)
+			continue;
+		more = xasprintf("%s WHEN '%s' THEN '%s'", sql,
+		    reason_name((enum reason)r), v5);
+		free(sql);
+		sql = more;
+	}
+	more = xasprintf("%s ELSE reason END AS reason", sql);
+	free(sql);
+	return more;
+}
 
 /* The groupings that read a column of messages: the bounce's message
  * by its primary key (no index needed; the names used elsewhere in the
@@ -274,6 +335,14 @@ store_query_history(
 	return query_address(st, sql_history, address, rows_r);
 }
 
+static const char *
+reason_sql(const struct store_list_filter *f)
+{
+	if (f->reason == NULL)
+		return "";
+	return f->reason2 != NULL ? " AND reason IN (?2, ?7)" : " AND reason = ?2";
+}
+
 static int
 bind_list(sqlite3_stmt *stmt, const struct store_list_filter *f)
 {
@@ -289,6 +358,9 @@ bind_list(sqlite3_stmt *stmt, const struct store_list_filter *f)
 		    sqlite3_bind_text(stmt, 3, f->domain, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK && f->since != 0)
 		rc = sqlite3_bind_int64(stmt, 4, f->since);
+	if (rc == SQLITE_OK && f->reason != NULL && f->reason2 != NULL)
+		rc = sqlite3_bind_text(stmt, 7, f->reason2, -1,
+		    SQLITE_TRANSIENT);
 	return rc;
 }
 
@@ -302,7 +374,7 @@ store_query_list(struct store *st, const struct store_list_filter *f,
 	/* constant pieces only: the values go through bind_list() */
 	sql = xasprintf("%s%s%s%s%s%s", sql_list_head,
 	    f->state != NULL ? " AND state = ?1" : "",
-	    f->reason != NULL ? " AND reason = ?2" : "",
+	    reason_sql(f),
 	    f->domain != NULL ? " AND domain = lower(?3)" : "",
 	    f->since != 0 ? " AND last_bounce_at >= ?4" : "", sql_list_tail);
 	rows = rows_new(st, sql);
@@ -338,7 +410,7 @@ store_query_list_page(struct store *st, const struct store_list_filter *f,
 		    (long long)limit);
 	sql = xasprintf("%s%s%s%s%s%s ORDER BY address LIMIT ?6",
 	    sql_list_head, f->state != NULL ? " AND state = ?1" : "",
-	    f->reason != NULL ? " AND reason = ?2" : "",
+	    reason_sql(f),
 	    f->domain != NULL ? " AND domain = lower(?3)" : "",
 	    f->since != 0 ? " AND last_bounce_at >= ?4" : "",
 	    after != NULL && *after != '\0' ? " AND address > lower(?5)" : "");
@@ -426,14 +498,18 @@ store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
     struct store_rows **rows_r)
 {
 	struct store_rows *rows;
-	char *sql;
+	char *sql, *key;
 
 	*rows_r = NULL;
 	if ((unsigned)by >= sizeof(stats_sql) / sizeof(stats_sql[0]))
 		return store_failx(st, "stats: no such grouping %d", (int)by);
+	key = by == STATS_REASON_SISIMAI5 ? reason_v5_key()
+					  : xstrdup(stats_sql[by].key);
 	sql = xasprintf("SELECT %s, count(*) AS bounces,"
 			" count(DISTINCT recipient) AS recipients,"
-			" sum(hard) AS hard,"
+			/* a count: "hard" is a boolean in every other
+			 * command's output (issue 17 item 5) */
+			" sum(hard) AS hard_bounces,"
 			/* issue 13: our problems apart from the recipients'
 			 * (lc_effect_name()); rows from before schema v5 have
 			 * no effect and count in neither */
@@ -443,11 +519,12 @@ store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
 			" AS unverified"
 			" FROM bounces%s%s"
 			" GROUP BY 1 ORDER BY %s",
-	    stats_sql[by].key,
+	    key,
 	    stats_join(by) ? " JOIN messages ON messages.id = bounces.message"
 			   : "",
 	    since != 0 ? " WHERE at >= ?1" : "",
 	    stats_sql[by].order);
+	free(key);
 	rows = rows_new(st, sql);
 	free(sql);
 	if (rows == NULL)

@@ -38,9 +38,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
 	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
 	" rule, family, at, original_recipient, stage, stage_source, layer,"
-	" feedback_type, authenticity, effect) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-	" ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-	" ?21)",
+	" feedback_type, authenticity, effect, bounced_at) VALUES (?1, ?2, ?3,"
+	" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	" ?19, ?20, ?21, ?22)",
     [STMT_RECIPIENT_GET] =
 	"SELECT address, domain, state, reason, status, bounce_count,"
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
@@ -74,6 +74,8 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	"INSERT INTO recipients (address, domain, state, override,"
 	" override_at) VALUES (?1, ?2, 'active', 'unsuppressed', ?3)"
 	" ON CONFLICT (address) DO UPDATE SET state = 'active',"
+	/* issue 17 item 5: no longer suppressed, so no time it was */
+	" suppressed_at = NULL,"
 	" soft_count = 0, soft_since = NULL, override = 'unsuppressed',"
 	" override_at = excluded.override_at",
     [STMT_OVERRIDE_LOG] =
@@ -435,9 +437,13 @@ check_dir(struct store *st)
 		return 0; /* the current directory */
 	dir = xasprintf("%.*s", slash == st->path ? 1 : (int)(slash - st->path),
 	    st->path);
-	if (stat(dir, &sb) == -1)
-		rc = set_error_x(st, SQLITE_CANTOPEN, "directory %s: %s", dir,
-		    errno == ENOENT ? "does not exist" : strerror(errno));
+	/* issue 17 item 4: named as what it is, the state directory */
+	if (stat(dir, &sb) == -1 && errno == ENOENT)
+		rc = set_error_x(st, SQLITE_CANTOPEN,
+		    "database directory %s does not exist", dir);
+	else if (stat(dir, &sb) == -1)
+		rc = set_error_x(st, SQLITE_CANTOPEN,
+		    "database directory %s: %s", dir, strerror(errno));
 	else if (!S_ISDIR(sb.st_mode))
 		rc = set_error_x(st, SQLITE_CANTOPEN, "%s is not a directory",
 		    dir);
@@ -687,7 +693,8 @@ store_bounce_add(struct store *st, int64_t message,
 	    store_bind_opt(stmt, 18, b->layer) ||
 	    store_bind_opt(stmt, 19, feedback_name(b->feedback)) ||
 	    store_bind_opt(stmt, 20, authenticity_name(b->authenticity)) ||
-	    store_bind_opt(stmt, 21, lc_effect_name(b->effect)))
+	    store_bind_opt(stmt, 21, lc_effect_name(b->effect)) ||
+	    store_bind_opt_int(stmt, 22, b->bounced_at))
 		return store_stmt_fail(st, stmt, "add bounce");
 	if (store_step_done(st, stmt, "add bounce") == -1)
 		return -1;

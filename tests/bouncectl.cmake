@@ -30,3 +30,11 @@ add_test(NAME bouncectl-mgmt COMMAND sh
 	${CMAKE_CURRENT_BINARY_DIR}/bouncectl-mgmt.tmp
 	${CMAKE_CURRENT_SOURCE_DIR}/fixtures/import)
 set_tests_properties(bouncectl-mgmt PROPERTIES LABELS unit)
+
+# issue 17 items 4-6: --version, parse of an mbox and past the cap,
+# sisimai 5 names and --labels, status and JSON types
+add_test(NAME bouncectl-operator COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/unit/test_bouncectl_operator.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/bouncectl-operator.tmp)
+set_tests_properties(bouncectl-operator PROPERTIES LABELS unit)

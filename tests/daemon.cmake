@@ -27,7 +27,7 @@ set_tests_properties(lifecycle sha256 maildir_name imap_filter smtp_filter
 # The real binary on temporary Maildirs (tests/integration/).
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
 foreach(t drain watch kill policy xdev verp sent poison special rewatch dbfault
-		attribution import)
+		attribution import shared)
 	add_test(NAME daemon_${t} COMMAND sh ${BD_INTEG}/daemon_${t}.sh
 		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
 		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_${t})

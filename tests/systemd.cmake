@@ -8,6 +8,12 @@ add_test(NAME systemd_security
 	${CMAKE_BINARY_DIR}/systemd/bounced.service 2.0 $<TARGET_FILE:bounced>)
 set_tests_properties(systemd_security PROPERTIES LABELS integration
 	SKIP_RETURN_CODE 77)
+# the template (issue 17 item 4), as an instance: the same hardening
+add_test(NAME systemd_security_template
+	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/systemd_security.sh
+	${CMAKE_BINARY_DIR}/systemd/bounced@.service 2.0 $<TARGET_FILE:bounced>)
+set_tests_properties(systemd_security_template PROPERTIES LABELS integration
+	SKIP_RETURN_CODE 77)
 
 # READY/STATUS/WATCHDOG/RELOADING/STOPPING against a fake NOTIFY_SOCKET.
 add_test(NAME notify

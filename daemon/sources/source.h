@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "mail/mail_limits.h"
+
 struct source;
 struct store;
 
@@ -30,7 +32,7 @@ source_now_ms(void)
  * (m->error) and quarantined. No MTA returns 64 MiB, and holding it whole
  * would break the memory bound the daemon keeps.
  */
-#define SOURCE_MAX_MESSAGE (64u << 20)
+#define SOURCE_MAX_MESSAGE MAIL_MAX_MESSAGE /* the one cap, bouncectl's too */
 
 struct source_msg {
 	char *ref;	    /* owned: source_ref (Maildir file name, ...) */

@@ -286,10 +286,18 @@ file_type(mode_t mode)
 static void
 special_file(const char *path, mode_t mode)
 {
+	struct stat target;
+	const char *what = file_type(mode);
+
 	switch (special_first(path)) {
 	case 1:
+		/* a link to nothing is named so, rather than by the ELOOP
+		 * of O_NOFOLLOW ("Too many levels of symbolic links") */
+		if (S_ISLNK(mode) && stat(path, &target) == -1 &&
+		    errno == ENOENT)
+			what = "a dangling symbolic link";
 		log_warnx("maildir: %s: %s, not a message: left alone", path,
-		    file_type(mode));
+		    what);
 		break;
 	case 2:
 		log_warnx("maildir: %s: more than %d files that are no "

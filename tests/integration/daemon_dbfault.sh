@@ -197,7 +197,7 @@ done
 
 # ---- a directory that does not exist ----
 fresh
-db=$work/no/such/dir/bounced.db fatal_both "missing directory" 'no/such/dir: does not exist'
+db=$work/no/such/dir/bounced.db fatal_both "missing directory" 'database directory .*/no/such/dir does not exist'
 
 # ---- deleted while running: stops before writing into the lost file ----
 fresh

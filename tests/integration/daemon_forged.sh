@@ -160,7 +160,7 @@ run 3900
 [ "$(sql db "SELECT count(*) FROM bounces WHERE recipient = 'erin@example.com' AND effect = 'sender'")" = 5 ] ||
     fail "the reputation blocks are not recorded as the sender's: $(sql db "SELECT reason, effect FROM bounces WHERE recipient = 'erin@example.com'")"
 "$bouncectl" -d db stats --by reason --csv >stats.csv || fail "bouncectl stats"
-# reason,bounces,recipients,hard,sender,unverified
+# reason,bounces,recipients,hard_bounces,sender,unverified
 [ "$(awk -F, '$1 == "badreputation" { print $5 }' stats.csv)" = 5 ] ||
     { cat stats.csv; fail "stats do not show the sender's problems apart"; }
 

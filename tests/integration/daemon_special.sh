@@ -20,13 +20,14 @@ trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; true' EXIT
 ex=$src/examples/maildir/new
 
 # Names that sort before the messages' (1732...): read first.
-specials="1000000001.fifo 1000000003.sock 1000000004.dir 1000000005.link"
+specials="1000000001.fifo 1000000003.sock 1000000004.dir 1000000005.link 1000000007.dangling"
 mkfifo md/new/1000000001.fifo
 "$python" -c 'import socket, sys
 socket.socket(socket.AF_UNIX).bind(sys.argv[1])' md/new/1000000003.sock
 mkdir md/new/1000000004.dir
 cp "$ex/1732800009.M1P100Q9.example.org" outside
 ln -s ../../outside md/new/1000000005.link  # a message, but not ours
+ln -s ../../nowhere md/new/1000000007.dangling  # issue 17 item 4
 mkfifo md/cur/1000000006.cfifo             # unseen: a full pass reads it
 specials="$specials cur/1000000006.cfifo"
 nodev=
@@ -84,6 +85,9 @@ fi
 grep -q '/md/new/1000000001.fifo: a FIFO' log || fail "the FIFO not named as one"
 grep -q '/md/new/1000000005.link: a symbolic link' log ||
     fail "the link not named as one"
+grep -q '/md/new/1000000007.dangling: a dangling symbolic link' log ||
+    { cat log; fail "the dangling link not named as one"; }
+! grep -q 'Too many levels' log || fail "a link said by its ELOOP"
 [ "$(sql bounced.db "SELECT count(*) FROM messages WHERE source_ref LIKE '10000%'")" = 0 ] ||
     fail "a special file was recorded"
 

@@ -138,7 +138,11 @@ EOF
 
 out=$("$bounced" -n -c "$tmp/bounced.yaml" 2>&1) ||
     fail "bounced -n on a valid configuration: $out"
-[ "$out" = "configuration OK" ] || fail "bounced -n said: $out"
+# the settings in force, then the verdict (issue 17 item 4)
+[ "$(printf '%s\n' "$out" | tail -n 1)" = "configuration OK" ] ||
+    fail "bounced -n said: $out"
+printf '%s\n' "$out" | grep -qx "maildir.rescan_interval: 5m" ||
+    fail "bounced -n: no default maildir.rescan_interval: $out"
 if out=$("$bounced" -n -c "$tmp/bad.yaml" 2>&1); then
 	fail "bounced -n accepted bad.yaml: $out"
 fi

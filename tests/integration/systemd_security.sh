@@ -28,6 +28,24 @@ if ! command -v systemd-analyze >/dev/null 2>&1; then
 fi
 [ -f "$unit" ] || { echo "FAIL: no unit at $unit"; exit 1; }
 
+# A template (bounced@.service) is analysed as an instance of it: a copy
+# named bounced@test.service (systemd.unit(5): a template is not loaded
+# by itself). Its checks below apply to that copy.
+name=$(basename "$unit")
+tdir=
+case $name in
+*@.service)
+	tdir=$(mktemp -d "${TMPDIR:-/tmp}/bounced-tmpl.XXXXXX") || exit 1
+	name=${name%@.service}@test.service
+	cp "$unit" "$tdir/$name"
+	unit=$tdir/$name
+	grep -q -- '-c .*/%i\.yaml' "$unit" ||
+	    { echo "FAIL: the template reads no %i.yaml"; rm -rf "$tdir"; exit 1; }
+	;;
+esac
+grep -qx 'SyslogFacility=mail' "$unit" ||
+    { echo "FAIL: no SyslogFacility=mail in $name"; exit 1; }
+
 # C locale: ASCII marks ("-" for a setting that costs), "." decimals
 out=$(LC_ALL=C systemd-analyze security --no-pager --offline=true "$unit" 2>&1)
 rc=$?
@@ -60,8 +78,8 @@ fi
 if [ -n "$bounced" ]; then
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/bounced-verify.XXXXXX") || exit 1
 	sed -E "s#^(ExecStart(Pre)?=)[^ ]*/bounced #\1$bounced #" "$unit" \
-	    >"$dir/bounced.service"
-	vout=$(LC_ALL=C systemd-analyze verify --man=no "$dir/bounced.service" 2>&1)
+	    >"$dir/$name"
+	vout=$(LC_ALL=C systemd-analyze verify --man=no "$dir/$name" 2>&1)
 	vrc=$?
 	rm -rf "$dir"
 	if [ $vrc -ne 0 ] || [ -n "$vout" ]; then
@@ -73,5 +91,6 @@ if [ -n "$bounced" ]; then
 	fi
 fi
 
+[ -z "$tdir" ] || rm -rf "$tdir"
 [ $fails -eq 0 ] || exit 1
 echo "PASS"

@@ -196,22 +196,22 @@ run "$BCTL" -d "$DB1" history alice@example.com
 rc_is "history" 0
 quiet "history"
 out_is "history (table: subset, diagnostic cut)" <<'EOF'
-at                    kind    action  status  reason       class      diagnostic                                                    note  original_from  campaign
-2026-11-01T10:00:00Z  bounce  failed  5.1.1   userunknown  permanent  550 5.1.1 <alice@example.com>: Recipient address rejected: …  -     -              -
+at                    bounced_at  kind    action  status  reason       class      diagnostic                                                    note  original_from  campaign
+2026-11-01T10:00:00Z  -           bounce  failed  5.1.1   userunknown  permanent  550 5.1.1 <alice@example.com>: Recipient address rejected: …  -     -              -
 EOF
 
 run "$BCTL" -d "$DB1" history bob@example.org
 rc_is "history, two bounces" 0
 out_is "history (table: line break blanked, oldest first)" <<'EOF'
-at                    kind    action  status  reason       class      diagnostic                               note  original_from  campaign
-2026-11-02T09:00:00Z  bounce  failed  4.2.2   mailboxfull  transient  452 4.2.2 Mailbox full                   -     -              -
-2026-11-03T09:30:00Z  bounce  failed  4.2.2   mailboxfull  transient  452 4.2.2 Mailbox full   quota exceeded  -     -              -
+at                    bounced_at  kind    action  status  reason       class      diagnostic                               note  original_from  campaign
+2026-11-02T09:00:00Z  -           bounce  failed  4.2.2   mailboxfull  transient  452 4.2.2 Mailbox full                   -     -              -
+2026-11-03T09:30:00Z  -           bounce  failed  4.2.2   mailboxfull  transient  452 4.2.2 Mailbox full   quota exceeded  -     -              -
 EOF
 
 run "$BCTL" -d "$DB1" history --json bob@example.org
 rc_is "history --json" 0
 json_is "history --json: every column, numbers, the raw diagnostic" '
-len(rows) == 2 and list(rows[0]) == ["kind", "at", "processed_at",
+len(rows) == 2 and list(rows[0]) == ["kind", "at", "bounced_at", "processed_at",
   "action", "status", "reply_code", "reason", "hard", "class",
   "diagnostic", "remote_mta", "original_message_id", "rule", "family",
   "source_ref", "note", "source", "original_from", "original_sender",
@@ -225,15 +225,15 @@ and rows[1]["processed_at"] == "2026-11-03T09:30:01Z"'
 run "$BCTL" -d "$DB1" history --csv alice@example.com
 rc_is "history --csv" 0
 out_is "history --csv: quoted comma and quotes" <<EOF
-kind,at,processed_at,action,status,reply_code,reason,hard,class,diagnostic,remote_mta,original_message_id,rule,family,source_ref,note,source,original_from,original_sender,original_envelope_id,original_subject,original_list_id,campaign,original_headers,attribution$CR
-bounce,2026-11-01T10:00:00Z,2026-11-01T10:00:01Z,failed,5.1.1,550,userunknown,1,permanent,"550 5.1.1 <alice@example.com>: Recipient address rejected: ""no such user"", sorry",mx.example.net,<original@example.com>,userunknown,rfc3464,1793527200.M2.test,,,,,,,,,,$CR
+kind,at,bounced_at,processed_at,action,status,reply_code,reason,hard,class,diagnostic,remote_mta,original_message_id,rule,family,source_ref,note,source,original_from,original_sender,original_envelope_id,original_subject,original_list_id,campaign,original_headers,attribution$CR
+bounce,2026-11-01T10:00:00Z,,2026-11-01T10:00:01Z,failed,5.1.1,550,userunknown,1,permanent,"550 5.1.1 <alice@example.com>: Recipient address rejected: ""no such user"", sorry",mx.example.net,<original@example.com>,userunknown,rfc3464,1793527200.M2.test,,,,,,,,,,$CR
 EOF
 
 run "$BCTL" -d "$DB1" history --csv carol@example.com
 rc_is "history --csv, a comma" 0
 out_is "history --csv: quoted comma" <<EOF
-kind,at,processed_at,action,status,reply_code,reason,hard,class,diagnostic,remote_mta,original_message_id,rule,family,source_ref,note,source,original_from,original_sender,original_envelope_id,original_subject,original_list_id,campaign,original_headers,attribution$CR
-bounce,2026-10-20T12:00:00Z,2026-10-20T12:00:01Z,failed,4.4.7,,expired,0,transient,"Delivery time expired, gave up after 5 days",mx.example.net,<original@example.com>,expired,rfc3464,1792497600.M1.test,,,,,,,,,,$CR
+kind,at,bounced_at,processed_at,action,status,reply_code,reason,hard,class,diagnostic,remote_mta,original_message_id,rule,family,source_ref,note,source,original_from,original_sender,original_envelope_id,original_subject,original_list_id,campaign,original_headers,attribution$CR
+bounce,2026-10-20T12:00:00Z,,2026-10-20T12:00:01Z,failed,4.4.7,,expired,0,transient,"Delivery time expired, gave up after 5 days",mx.example.net,<original@example.com>,expired,rfc3464,1792497600.M1.test,,,,,,,,,,$CR
 EOF
 
 run "$BCTL" -d "$DB1" history --csv bob@example.org
@@ -242,8 +242,8 @@ if "$PY" -c '
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 assert len(rows) == 3, rows
-assert rows[2][9] == "452 4.2.2 Mailbox full\r\n\tquota exceeded", rows[2]
-assert all(len(r) == 25 for r in rows), rows
+assert rows[2][10] == "452 4.2.2 Mailbox full\r\n\tquota exceeded", rows[2]
+assert all(len(r) == 26 for r in rows), rows
 ' "$T/out"; then ok "history --csv: a CR LF inside a field, quoted"
 else bad "history --csv: a CR LF inside a field, quoted"; fi
 
@@ -258,26 +258,26 @@ run "$BCTL" -d "$DB1" list
 rc_is "list" 0
 quiet "list"
 out_is "list (table)" <<'EOF'
-address            domain       state       reason       status  bounces  last_bounce
-bob@example.org    example.org  soft        mailboxfull  4.2.2         2  2026-11-03T09:30:00Z
-alice@example.com  example.com  suppressed  userunknown  5.1.1         1  2026-11-01T10:00:00Z
-carol@example.com  example.com  active      expired      4.4.7         1  2026-10-20T12:00:00Z
-dave@example.net   example.net  suppressed  hostunknown  5.1.2         1  2026-10-15T08:00:00Z
+address            domain       state       reason       status  bounces  last_bounce           last_bounced_at
+bob@example.org    example.org  soft        mailboxfull  4.2.2         2  2026-11-03T09:30:00Z  -
+alice@example.com  example.com  suppressed  userunknown  5.1.1         1  2026-11-01T10:00:00Z  -
+carol@example.com  example.com  active      expired      4.4.7         1  2026-10-20T12:00:00Z  -
+dave@example.net   example.net  suppressed  hostunknown  5.1.2         1  2026-10-15T08:00:00Z  -
 EOF
 
 run "$BCTL" -d "$DB1" list --csv --state suppressed
 rc_is "list --csv" 0
 out_is "list --csv --state suppressed" <<EOF
-address,domain,state,reason,status,bounces,last_bounce$CR
-alice@example.com,example.com,suppressed,userunknown,5.1.1,1,2026-11-01T10:00:00Z$CR
-dave@example.net,example.net,suppressed,hostunknown,5.1.2,1,2026-10-15T08:00:00Z$CR
+address,domain,state,reason,status,bounces,last_bounce,last_bounced_at$CR
+alice@example.com,example.com,suppressed,userunknown,5.1.1,1,2026-11-01T10:00:00Z,$CR
+dave@example.net,example.net,suppressed,hostunknown,5.1.2,1,2026-10-15T08:00:00Z,$CR
 EOF
 
 run "$BCTL" -d "$DB1" list --json
 json_is "list --json" 'len(rows) == 4 and rows[0] == {"address":
   "bob@example.org", "domain": "example.org", "state": "soft", "reason":
   "mailboxfull", "status": "4.2.2", "bounces": 2,
-  "last_bounce": "2026-11-03T09:30:00Z"}'
+  "last_bounce": "2026-11-03T09:30:00Z", "last_bounced_at": None}'
 
 run "$BCTL" -d "$DB1" list --json --state suppressed
 addrs_are "list --state suppressed" alice@example.com dave@example.net
@@ -303,12 +303,12 @@ addrs_are "list, two filters" alice@example.com
 run "$BCTL" -d "$DB1" list --reason vacation
 rc_is "list, no match" 0
 out_is "list, no match: the header alone" <<'EOF'
-address  domain  state  reason  status  bounces  last_bounce
+address  domain  state  reason  status  bounces  last_bounce  last_bounced_at
 EOF
 run "$BCTL" -d "$DB1" list --reason vacation --csv
 rc_is "list --csv, no match" 0
 out_is "list --csv, no match: the header alone" <<EOF
-address,domain,state,reason,status,bounces,last_bounce$CR
+address,domain,state,reason,status,bounces,last_bounce,last_bounced_at$CR
 EOF
 run "$BCTL" -d "$DB1" list --reason vacation --json
 rc_is "list --json, no match" 0
@@ -331,38 +331,38 @@ run "$BCTL" -d "$DB1" stats
 rc_is "stats" 0
 quiet "stats"
 out_is "stats (three tables)" <<'EOF'
-reason       bounces  recipients  hard  sender  unverified
-mailboxfull        2           1     0       0           0
-expired            1           1     0       0           0
-hostunknown        1           1     1       0           0
-userunknown        1           1     1       0           0
+reason       bounces  recipients  hard_bounces  sender  unverified
+mailboxfull        2           1             0       0           0
+expired            1           1             0       0           0
+hostunknown        1           1             1       0           0
+userunknown        1           1             1       0           0
 
-domain       bounces  recipients  hard  sender  unverified
-example.com        2           2     1       0           0
-example.org        2           1     0       0           0
-example.net        1           1     1       0           0
+domain       bounces  recipients  hard_bounces  sender  unverified
+example.com        2           2             1       0           0
+example.org        2           1             0       0           0
+example.net        1           1             1       0           0
 
-day         bounces  recipients  hard  sender  unverified
-2026-10-15        1           1     1       0           0
-2026-10-20        1           1     0       0           0
-2026-11-01        1           1     1       0           0
-2026-11-02        1           1     0       0           0
-2026-11-03        1           1     0       0           0
+day         bounces  recipients  hard_bounces  sender  unverified
+2026-10-15        1           1             1       0           0
+2026-10-20        1           1             0       0           0
+2026-11-01        1           1             1       0           0
+2026-11-02        1           1             0       0           0
+2026-11-03        1           1             0       0           0
 EOF
 
 run "$BCTL" -d "$DB1" stats --by domain --json
 rc_is "stats --by domain --json" 0
 out_is "stats --by domain --json" <<'EOF'
-{"domain":"example.com","bounces":2,"recipients":2,"hard":1,"sender":0,"unverified":0}
-{"domain":"example.org","bounces":2,"recipients":1,"hard":0,"sender":0,"unverified":0}
-{"domain":"example.net","bounces":1,"recipients":1,"hard":1,"sender":0,"unverified":0}
+{"domain":"example.com","bounces":2,"recipients":2,"hard_bounces":1,"sender":0,"unverified":0}
+{"domain":"example.org","bounces":2,"recipients":1,"hard_bounces":0,"sender":0,"unverified":0}
+{"domain":"example.net","bounces":1,"recipients":1,"hard_bounces":1,"sender":0,"unverified":0}
 EOF
 json_is "stats --by domain --json" 'sum(r["bounces"] for r in rows) == 5'
 
 run "$BCTL" -d "$DB1" stats --csv --by day --since 2026-11-02
 rc_is "stats --by day --since --csv" 0
 out_is "stats --by day --since --csv" <<EOF
-day,bounces,recipients,hard,sender,unverified$CR
+day,bounces,recipients,hard_bounces,sender,unverified$CR
 2026-11-02,1,1,0,0,0$CR
 2026-11-03,1,1,0,0,0$CR
 EOF
@@ -370,12 +370,12 @@ EOF
 run "$BCTL" -d "$DB1" stats --by reason --since 2027-01-01
 rc_is "stats, nothing since" 0
 out_is "stats, nothing since: the header alone" <<'EOF'
-reason  bounces  recipients  hard  sender  unverified
+reason  bounces  recipients  hard_bounces  sender  unverified
 EOF
 
 run "$BCTL" -d "$T/db2.db" stats --by reason --since 1d --json
 out_is "stats --since 1d" <<'EOF'
-{"reason":"blocked","bounces":1,"recipients":1,"hard":0,"sender":0,"unverified":0}
+{"reason":"blocked","bounces":1,"recipients":1,"hard_bounces":0,"sender":0,"unverified":0}
 EOF
 
 # ---- usage errors: exit 2, nothing on stdout ----
@@ -416,9 +416,12 @@ usage_error "stats: bad --since" \
 usage_error "bad --by" \
 	"bouncectl: --by: week: not one of reason, domain, day, sender, campaign, remote_mta" \
 	"$BCTL" -d "$DB1" stats --by week
-usage_error "stats --json without --by" \
-	"bouncectl: stats: --json needs --by reason, domain or day" \
-	"$BCTL" -d "$DB1" stats --json
+# issue 17 item 5: JSON Lines without --by: every grouping, each row
+# named by its first key
+run "$BCTL" -d "$DB1" stats --json
+rc_is "stats --json without --by" 0
+json_is "stats --json without --by" \
+	'[next(iter(r)) for r in rows] == ["reason"] * 4 + ["domain"] * 3 + ["day"] * 5 and all(isinstance(r["hard_bounces"], int) for r in rows)'
 usage_error "stats --csv without --by" \
 	"bouncectl: stats: --csv needs --by reason, domain or day" \
 	"$BCTL" -d "$DB1" stats --csv
@@ -593,7 +596,7 @@ json_is "history shows the overrides, oldest first" '
 and rows[1]["at"] <= rows[2]["at"]'
 run "$BCTL" -d "$DB3" history carol@example.com
 rc_is "history with overrides (table)" 0
-if [ "$(sed -n '3p' "$T/out" | awk '{ print $2, $3 }')" = \
+if [ "$(sed -n '3p' "$T/out" | awk '{ print $3, $4 }')" = \
     "override suppressed" ] &&
     sed -n '3p' "$T/out" | grep -q 'asked by support, "ticket" 7  *-  *-$'; then
 	ok "history (table): the override and its note"

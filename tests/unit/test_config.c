@@ -148,7 +148,7 @@ static void
 test_defaults(void **state)
 {
 	static const char *const empty[] = {"", "\n", "# only a comment\n",
-	    "---\n", "~\n", "---\n...\n", "maildir:\npolicy: ~\n", "{}\n"};
+	    "---\n", "~\n", "---\n...\n", "{}\n"};
 	struct config *c = config_default();
 	size_t i;
 
@@ -285,8 +285,35 @@ static const struct {
     {"policy:\n  soft_window: \"7 d\"\n",
 	"t.yaml:2:16: policy.soft_window: \"7 d\" is not a duration (use 90s, "
 	"15m, 4h, 7d)\n"},
+    /* issue 17 item 4: a negative number is out of range, not "no
+     * number"; the range is said */
     {"maildir:\n  batch_size: -1\n",
-	"t.yaml:2:15: maildir.batch_size: \"-1\" is not a whole number\n"},
+	"t.yaml:2:15: maildir.batch_size: -1 not in 1..10000\n"},
+    {"imap:\n  host: h\n" IMAP_LOGIN "  port: -3\n",
+	"t.yaml:5:9: imap.port: -3 not in 1..65535\n"},
+    {"policy:\n  soft_window: -5m\n",
+	"t.yaml:2:16: policy.soft_window: -5m not in 1h..365d\n"},
+    {"maildir:\n  batch_size: --1\n",
+	"t.yaml:2:15: maildir.batch_size: \"--1\" is not a whole number\n"},
+    /* issue 17 item 4: did you mean */
+    {"imap:\n  host: h\n  user: u\n  password: x\n",
+	"t.yaml:2:9: imap.password_file: required with imap.host\n"
+	"t.yaml:4:3: imap.password: unknown key (did you mean "
+	"imap.password_file?)\n"},
+    {"maildr:\n  path: /x\n",
+	"t.yaml:1:1: maildr: unknown key (did you mean maildir?)\n"},
+    {"resend:\n  smtp:\n    hots: x\n    completely_else: 1\n",
+	"t.yaml:3:5: resend.smtp.hots: unknown key (did you mean "
+	"resend.smtp.host?)\n"
+	"t.yaml:4:5: resend.smtp.completely_else: unknown key\n"},
+    /* issue 17 item 4: keys not indented below their section */
+    {"maildir:\npath: /x\n",
+	"t.yaml:1:1: maildir: an empty section (indent its keys below it, "
+	"or leave it out for the defaults)\n"
+	"t.yaml:2:1: path: unknown key\n"},
+    {"database: /a\nlog:\n",
+	"t.yaml:2:1: log: an empty section (indent its keys below it, or "
+	"leave it out for the defaults)\n"},
     {"maildir:\n  batch_size: 1e3\n",
 	"t.yaml:2:15: maildir.batch_size: \"1e3\" is not a whole number\n"},
     {"log:\n  level: verbose\n",
@@ -309,13 +336,15 @@ static const struct {
 	"t.yaml:2:12: resend.schedule: empty value (leave the key out for "
 	"the default, [15m, 1h, 4h])\n"},
     /* unknown and duplicate keys */
-    {"maildir:\n  pth: /x\n", "t.yaml:2:3: maildir.pth: unknown key\n"},
+    {"maildir:\n  pth: /x\n",
+	"t.yaml:2:3: maildir.pth: unknown key (did you mean maildir.path?)\n"},
     {"imap:\n  hots: x\n",
 	"t.yaml:1:1: imap.host: missing; the imap: source needs host, user "
 	"and password_file\n"
-	"t.yaml:2:3: imap.hots: unknown key\n"},
+	"t.yaml:2:3: imap.hots: unknown key (did you mean imap.host?)\n"},
     {"resend:\n  smtp:\n    hots: x\n",
-	"t.yaml:3:5: resend.smtp.hots: unknown key\n"},
+	"t.yaml:3:5: resend.smtp.hots: unknown key (did you mean "
+	"resend.smtp.host?)\n"},
     {"resend:\n  smtp: {}\n  smtp: {}\n",
 	"t.yaml:3:3: resend.smtp: given twice (first at line 2)\n"},
     {"resend:\n  smtp:\n    host: a\n    host: b\n",
@@ -459,9 +488,11 @@ static const struct {
 	"at line 1); run one daemon for each\n"},
     {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN "maildir:\n",
 	"t.yaml:1:1: imap: one source per daemon: imap and maildir (maildir: "
-	"at line 5); run one daemon for each\n"},
-    {"imap:\n", "t.yaml:1:1: imap.host: missing; the imap: source needs "
-		 "host, user and password_file\n"},
+	"at line 5); run one daemon for each\n"
+	"t.yaml:5:1: maildir: an empty section (indent its keys below it, "
+	"or leave it out for the defaults)\n"},
+    {"imap:\n", "t.yaml:1:1: imap: an empty section (indent its keys "
+		 "below it, or leave it out for the defaults)\n"},
     {"imap:\n  user: u\n", "t.yaml:1:1: imap.host: missing; the imap: "
 			    "source needs host, user and password_file\n"},
     {"imap:\n  host: imap.example.org\n",
@@ -649,7 +680,8 @@ test_many_errors(void **state)
 		   "database: /b\n",
 	    "t.yaml:1:11: database: empty value (leave the key out for the "
 	    "default, /var/lib/bounced/bounced.db)\n"
-	    "t.yaml:3:3: maildir.pth: unknown key\n"
+	    "t.yaml:3:3: maildir.pth: unknown key (did you mean "
+	    "maildir.path?)\n"
 	    "t.yaml:4:20: maildir.rescan_interval: 2s not in 10s..1d\n"
 	    "t.yaml:5:15: maildir.batch_size: \"many\" is not a whole number\n"
 	    "t.yaml:7:16: policy.soft_window: \"abc\" is not a duration (use "
@@ -1428,8 +1460,8 @@ test_sent(void **state)
 		"t.yaml:1:1: sent.maildir: missing; the sent: section needs "
 		"maildir or mailbox\n"},
 	    {"sent:\n",
-		"t.yaml:1:1: sent.maildir: missing; the sent: section needs "
-		"maildir or mailbox\n"},
+		"t.yaml:1:1: sent: an empty section (indent its keys below "
+		"it, or leave it out for the defaults)\n"},
 	    {"imap:\n  host: 127.0.0.1\n" IMAP_LOGIN
 	     "sent:\n  maildir: /srv/sent\n  mailbox: Sent\n",
 		"t.yaml:7:12: sent.mailbox: given with sent.maildir (line 6); "
@@ -1536,11 +1568,90 @@ test_prefixes(void **state)
 	free(buf);
 }
 
+/* issue 17 item 4: bounced -n prints every key, a credential as (set) */
+static void
+test_show(void **state)
+{
+	struct config *c = load_ok("events:\n"
+				   "  webhook: https://h.example/T0K3N\n"
+				   "  secret_file: " READABLE "\n"
+				   "maildir:\n  batch_size: 7\n");
+	char *text = NULL, line[160];
+	size_t len = 0, i;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(f);
+	config_show(c, f);
+	fclose(f);
+	for (i = 0; i < config_nkeys; i++) {
+		snprintf(line, sizeof(line), "\n%s: ", config_keys[i].path);
+		if (strncmp(text, line + 1, strlen(line + 1)) != 0 &&
+		    strstr(text, line) == NULL)
+			fail_msg("no line for %s", config_keys[i].path);
+	}
+	assert_non_null(strstr(text, "\nevents.webhook: (set)\n"));
+	assert_null(strstr(text, "T0K3N"));
+	assert_non_null(strstr(text, "\nmaildir.batch_size: 7\n"));
+	assert_non_null(strstr(text, "\nresend.schedule: [15m, 1h, 4h]\n"));
+	assert_non_null(strstr(text, "\nresend.jitter: 10%\n"));
+	assert_non_null(strstr(text, "\nimap.host: (none)\n"));
+	assert_non_null(strstr(text, "\nretention.messages: forever\n"));
+	assert_non_null(strstr(text, "\nlog.level: info\n"));
+	free(text);
+	config_free(&c);
+}
+
+/* issue 17 item 6: sisimai 5's names wherever a reason is named */
+static void
+test_sisimai5_config(void **state)
+{
+	struct config *c = load_ok("policy:\n"
+				   "  hard_reasons: [emailtoolarge]\n"
+				   "  sender_reasons: [blocked]\n"
+				   "resend:\n"
+				   "  reasons: [ratelimited]\n"
+				   "retention:\n"
+				   "  suppressions:\n"
+				   "    ratelimited: 30d\n");
+	struct config *bad = NULL;
+	char *errors = NULL;
+
+	(void)state;
+	assert_int_equal(c->policy.effect[REASON_MESGTOOBIG],
+	    CONFIG_EFFECT_HARD);
+	assert_int_equal(c->policy.effect[REASON_EXCEEDLIMIT],
+	    CONFIG_EFFECT_HARD);
+	assert_true(c->resend.reason[REASON_SPEEDING]);
+	assert_true(c->resend.reason[REASON_TOOMANYCONN]);
+	assert_false(c->resend.reason[REASON_MAILBOXFULL]);
+	assert_int_equal(c->retention.suppressions[REASON_SPEEDING], 30 * 86400);
+	assert_int_equal(c->retention.suppressions[REASON_TOOMANYCONN],
+	    30 * 86400);
+	config_free(&c);
+	/* one reason, two effects, whichever name says it */
+	assert_int_equal(load_text("t.yaml", "policy:\n"
+	    "  hard_reasons: [ratelimited]\n  soft_reasons: [speeding]\n",
+	    &bad, &errors), -1);
+	assert_non_null(strstr(errors, "speeding is also in "
+	    "policy.hard_reasons"));
+	free(errors);
+	config_free(&bad);
+	errors = NULL;
+	assert_int_equal(load_text("t.yaml", "resend:\n  reasons: "
+	    "[suppressed]\n", &bad, &errors), -1);
+	assert_non_null(strstr(errors, "\"suppressed\" is not a reason"));
+	free(errors);
+	config_free(&bad);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_show),
+	    cmocka_unit_test(test_sisimai5_config),
 	    cmocka_unit_test(test_every_key),
 	    cmocka_unit_test(test_schedule_forms),
 	    cmocka_unit_test(test_log_levels),

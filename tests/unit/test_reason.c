@@ -257,11 +257,71 @@ test_status_reason(void **state)
 	assert_int_equal(reason_status(REASON_EXPIRED, true)[0], '4');
 }
 
+/* issue 17 item 6: sisimai 5's names beside ours, both ways */
+static void
+test_sisimai5_names(void **state)
+{
+	static const struct {
+		const char *v5;
+		enum reason r[REASON_NAME_MAX];
+		size_t n;
+	} renamed[] = {
+		{ "emailtoolarge", { REASON_MESGTOOBIG, REASON_EXCEEDLIMIT }, 2 },
+		{ "ratelimited", { REASON_TOOMANYCONN, REASON_SPEEDING }, 2 },
+	};
+	enum reason got[REASON_NAME_MAX], l;
+	enum reason_labels lab;
+	size_t i, j, n;
+	int r;
+
+	(void)state;
+	for (i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++) {
+		n = reason_lookup(renamed[i].v5, got);
+		assert_int_equal(n, renamed[i].n);
+		for (j = 0; j < n; j++) {
+			assert_int_equal(got[j], renamed[i].r[j]);
+			assert_string_equal(reason_label(got[j],
+			    REASON_LABELS_SISIMAI5), renamed[i].v5);
+		}
+		/* no sisimai 5 name is one of ours */
+		assert_int_equal(reason_from_name(renamed[i].v5), REASON_COUNT);
+	}
+	/* every one of ours is still taken and, unless renamed, spelt the
+	 * same in both; each sisimai 5 label leads back to the reason */
+	for (r = 0; r < REASON_COUNT; r++) {
+		const char *v5 = reason_label((enum reason)r,
+		    REASON_LABELS_SISIMAI5);
+
+		assert_int_equal(reason_lookup(reason_name((enum reason)r),
+		    got), 1);
+		assert_int_equal(got[0], r);
+		assert_string_equal(reason_label((enum reason)r,
+		    REASON_LABELS_SISIMAI4), reason_name((enum reason)r));
+		n = reason_lookup(v5, got);
+		for (j = 0, l = REASON_COUNT; j < n; j++)
+			if ((int)got[j] == r)
+				l = got[j];
+		assert_int_equal((int)l, r);
+	}
+	assert_int_equal(reason_lookup("suppressed", got), 0);
+	assert_int_equal(reason_lookup("RateLimited", got), 0);
+	assert_string_equal(reason_relabel("speeding", REASON_LABELS_SISIMAI5),
+	    "ratelimited");
+	assert_string_equal(reason_relabel("a person's note",
+	    REASON_LABELS_SISIMAI5), "a person's note");
+	assert_int_equal(reason_labels_from_name("sisimai5", &lab), 0);
+	assert_int_equal(lab, REASON_LABELS_SISIMAI5);
+	assert_int_equal(reason_labels_from_name("sisimai4", &lab), 0);
+	assert_int_equal(lab, REASON_LABELS_SISIMAI4);
+	assert_int_equal(reason_labels_from_name("5", &lab), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_reason_table),
+	    cmocka_unit_test(test_sisimai5_names),
 	    cmocka_unit_test(test_rule_table),
 	    cmocka_unit_test(test_rules_not_shadowed),
 	    cmocka_unit_test(test_every_reason_reachable),

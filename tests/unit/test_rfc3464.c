@@ -18,6 +18,7 @@
 #include "mail/mail_limits.h"
 #include "mail/report.h"
 #include "mail/rfc3464.h"
+#include "mail/rfc5322_date.h"
 #include "testgen.h"
 
 static struct report *
@@ -1498,11 +1499,72 @@ test_fixture_diagnostics(void **state)
 	report_free(&rep);
 }
 
+/* issue 17 item 5: RFC 5322 3.3 dates, and which one a report gives */
+static void
+test_bounce_dates(void **state)
+{
+	static const struct {
+		const char *in;
+		int64_t want;
+	} dates[] = {
+		{ "Thu, 28 Nov 2024 13:19:58 +0000 (UTC)", 1732799998 },
+		{ "28 Nov 2024 13:19:58 +0000", 1732799998 },
+		{ "Thu, 28 Nov 2024 22:19:58 +0900", 1732799998 },
+		{ "Thu, 28 Nov 2024 08:19:58 EST", 1732799998 },
+		{ "Thu, 28 Nov 2024 13:19 GMT", 1732799940 },
+		{ "Thu, 28 Nov 24 13:19:58 +0000", 1732799998 },
+		{ "Sat, 29 Feb 2020 00:00:00 -0000", 1582934400 },
+		{ "1 Jan 1970 00:00:00 +0000", 0 },
+		{ "", 0 },
+		{ "yesterday", 0 },
+		{ "Thu, 28 Foo 2024 13:19:58 +0000", 0 },
+		{ "Thu, 28 Nov 2024 25:19:58 +0000", 0 },
+		{ "Thu, 28 Nov 2024", 0 },
+	};
+	static const char dsn[] =
+	    "From: MAILER-DAEMON@mx.example.org\n"
+	    "Date: Thu, 28 Nov 2024 14:00:00 +0000\n"
+	    "Subject: Undelivered\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n\nfailed\n\n"
+	    "--b\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example.org\n"
+	    "Arrival-Date: Thu, 28 Nov 2024 13:00:00 +0000\n\n"
+	    "Final-Recipient: rfc822; a@example.net\n"
+	    "Action: failed\nStatus: 5.1.1\n"
+	    "Last-Attempt-Date: Thu, 28 Nov 2024 13:30:00 +0000\n\n"
+	    "Final-Recipient: rfc822; b@example.net\n"
+	    "Action: failed\nStatus: 5.1.1\n\n"
+	    "--b--\n";
+	struct report *rep = NULL;
+	const char *err = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++)
+		if (mail_parse_date(dates[i].in) != dates[i].want)
+			fail_msg("\"%s\": %lld, want %lld", dates[i].in,
+			    (long long)mail_parse_date(dates[i].in),
+			    (long long)dates[i].want);
+	assert_int_equal(report_parse((const unsigned char *)dsn,
+	    sizeof(dsn) - 1, &rep, &err), 0);
+	assert_int_equal(rep->nrcpt, 2);
+	/* Last-Attempt-Date, else Arrival-Date, else Date: */
+	assert_int_equal(report_bounce_date(rep, &rep->rcpt[0]), 1732800600);
+	assert_int_equal(report_bounce_date(rep, &rep->rcpt[1]), 1732798800);
+	rep->arrival = 0;
+	assert_int_equal(report_bounce_date(rep, &rep->rcpt[1]), 1732802400);
+	report_free(&rep);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_groups),
+	    cmocka_unit_test(test_bounce_dates),
 	    cmocka_unit_test(test_folded_diagnostic),
 	    cmocka_unit_test(test_several_recipients),
 	    cmocka_unit_test(test_no_blank_lines),

@@ -2190,8 +2190,8 @@ test_query_status(void **state)
 	assert_int_equal(store_rows_type(rows, 5), STORE_INT);
 	assert_string_equal(
 	    text_of(rows, "first_bounce"), "2023-11-14T22:13:20Z");
-	assert_string_equal(
-	    text_of(rows, "suppressed_at"), "2023-11-14T22:13:20Z");
+	/* issue 17 item 5: unsuppressed, so no longer suppressed since */
+	assert_string_equal(text_of(rows, "suppressed_at"), "NULL");
 	assert_string_equal(text_of(rows, "overridden_by"), "person");
 	assert_string_equal(text_of(rows, "override"), "unsuppressed");
 	assert_string_equal(
@@ -2213,7 +2213,8 @@ test_query_status(void **state)
 	store_rows_free(&rows);
 }
 
-static const char *const history_cols[] = {"kind", "at", "processed_at",
+static const char *const history_cols[] = {"kind", "at", "bounced_at",
+    "processed_at",
     "action", "status", "reply_code", "reason", "hard", "class", "diagnostic",
     "remote_mta", "original_message_id", "rule", "family", "source_ref",
     "note", "source", "original_from", "original_sender",
@@ -2231,13 +2232,13 @@ test_query_history(void **state)
 			     OVERRIDE_SUPPRESSED, T0 + DAY + 1, NULL),
 	    0);
 	assert_int_equal(store_query_history(f->st, "b@example.org", &rows), 0);
-	expect_cols(rows, history_cols, 25);
+	expect_cols(rows, history_cols, 26);
 	assert_string_equal(next_text(rows, 0), "bounce");
 	assert_string_equal(text_of(rows, "at"), "2023-11-15T22:13:20Z");
 	assert_string_equal(
 	    text_of(rows, "processed_at"), "2023-11-15T22:13:25Z");
 	assert_string_equal(text_of(rows, "reply_code"), "452");
-	assert_int_equal(store_rows_type(rows, 5), STORE_INT);
+	assert_int_equal(store_rows_type(rows, 6), STORE_INT);
 	assert_string_equal(text_of(rows, "hard"), "0");
 	assert_string_equal(text_of(rows, "source_ref"), "new/2.M1");
 	assert_string_equal(text_of(rows, "note"), "NULL");
@@ -2259,7 +2260,8 @@ test_query_history(void **state)
 }
 
 static const char *const list_cols[] = {
-    "address", "domain", "state", "reason", "status", "bounces", "last_bounce"};
+    "address", "domain", "state", "reason", "status", "bounces", "last_bounce",
+    "last_bounced_at"};
 
 /* The addresses a filter lists, comma-separated, in order. */
 static void
@@ -2269,7 +2271,7 @@ expect_list(struct store *st, struct store_list_filter flt, const char *want)
 	char got[256] = "";
 
 	assert_int_equal(store_query_list(st, &flt, &rows), 0);
-	expect_cols(rows, list_cols, 7);
+	expect_cols(rows, list_cols, 8);
 	while (store_rows_next(rows) == 1) {
 		if (got[0] != '\0')
 			strcat(got, ",");
@@ -2325,7 +2327,7 @@ expect_stats(struct store *st, enum store_stats_by by, int64_t since,
     const char *key, const char *want)
 {
 	static const char *const tail[] = {
-	    "bounces", "recipients", "hard", "sender", "unverified"};
+	    "bounces", "recipients", "hard_bounces", "sender", "unverified"};
 	struct store_rows *rows;
 	char got[512] = "", line[128];
 

@@ -81,7 +81,9 @@ missing_directory(void **state)
 
 	(void)state;
 	path_of(p, sizeof(p), "no/such/dir/bounced.db");
-	open_fails(p, STORE_FAULT_FATAL, "/no/such/dir: does not exist");
+	/* issue 17 item 4: the state directory named as such */
+	open_fails(p, STORE_FAULT_FATAL, "/no/such/dir does not exist");
+	open_fails(p, STORE_FAULT_FATAL, ": database directory /");
 }
 
 /* a regular file where the directory should be */
