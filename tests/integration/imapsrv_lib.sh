@@ -29,7 +29,7 @@
 # SRV_PWFILE, SRV_LOG (the server's own log: one line per session with
 # the bytes it sent), SRV_DEBS (what fetching cost, or "cached").
 
-SRV= SRV_DIR= SRV_NS= SRV_PIDS= SRV_MAIN=
+SRV= SRV_DIR= SRV_NS= SRV_MAIN=
 
 srv_skip() {
 	echo "SKIP: $*"
@@ -47,6 +47,24 @@ srv_pkgs() {
 		    "libcourier-unicode4 libgamin0 gamin libidn12 libltdl7"
 		;;
 	*) fail "srv_pkgs: unknown server $1" ;;
+	esac
+}
+
+# srv_push_conf NAME: the settings under which the server tells an IDLE
+# client of new mail at once (what bounced.yaml(5) advises): Courier's
+# Debian default IMAP_ENHANCEDIDLE=0 only rescans every
+# IMAP_IDLE_TIMEOUT (60 s); =1 watches the Maildir through FAM (gamin)
+srv_push_conf() {
+	case $1 in
+	courier) echo IMAP_ENHANCEDIDLE=1 ;;
+	esac
+}
+
+# srv_nokw_conf NAME: the settings under which the server keeps no
+# keywords (PERMANENTFLAGS without \*)
+srv_nokw_conf() {
+	case $1 in
+	courier) echo IMAP_KEYWORDS=0 ;;
 	esac
 }
 
@@ -173,16 +191,18 @@ courier_setup() {
 # to SRV_LOG
 courier_start() {
 	if [ -z "$SRV_AUTH" ]; then
-		srv_ns /usr/lib/courier/courier-authlib/authdaemond \
+		# nsenter directly, not srv_ns: $! is then the server
+		# itself (nsenter execs it), which srv_stop kills
+		nsenter -t "$SRV_NS" -m -- \
+		    /usr/lib/courier/courier-authlib/authdaemond \
 		    >>"$SRV_DIR/authdaemond.log" 2>&1 &
 		SRV_AUTH=$!
-		SRV_PIDS="$SRV_PIDS $SRV_AUTH"
 		wait_for 10 srv_ns test -S /run/courier/authdaemon/socket || {
 			cat "$SRV_DIR/authdaemond.log" >&2
 			fail "courier: authdaemond did not start"
 		}
 	fi
-	srv_ns /usr/bin/env -i /bin/sh -c 'set -a
+	nsenter -t "$SRV_NS" -m -- /usr/bin/env -i /bin/sh -c 'set -a
 	    prefix=/usr exec_prefix=/usr sbindir=/usr/sbin bindir=/usr/bin
 	    . /etc/courier/imapd
 	    . /etc/courier/imapd-ssl
