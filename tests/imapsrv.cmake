@@ -4,7 +4,7 @@
 # (tests/integration/imapsrv_lib.sh). Each test skips (77) with the
 # reason when apt, the network or unshare is not available.
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
-foreach(s courier)
+foreach(s courier cyrus)
 	foreach(t drain kill restart)
 		add_test(NAME imapsrv_${s}_${t} COMMAND sh
 			${BD_INTEG}/imapsrv_${t}.sh

@@ -46,6 +46,10 @@ srv_pkgs() {
 		    "courier-authdaemon courier-authlib-userdb" \
 		    "libcourier-unicode4 libgamin0 gamin libidn12 libltdl7"
 		;;
+	cyrus)
+		echo "cyrus-imapd cyrus-common libclamav12 libical3" \
+		    "libxapian30 libzephyr4 libmspack0 libhesiod0"
+		;;
 	*) fail "srv_pkgs: unknown server $1" ;;
 	esac
 }
@@ -57,6 +61,7 @@ srv_pkgs() {
 srv_push_conf() {
 	case $1 in
 	courier) echo IMAP_ENHANCEDIDLE=1 ;;
+	cyrus) echo idled ;;
 	esac
 }
 
@@ -121,8 +126,9 @@ srv_ns_start() {
 	unshare -m true 2>/dev/null ||
 	    srv_skip "no private mount namespace here (unshare -m refused)"
 	mkdir -p "$SRV_DIR/ns"
+	# Cyrus's master drops root for its compiled-in user "cyrus"
 	unshare -m sh "$src/tests/integration/mta_ns.sh" "$SRV_DIR/ns" \
-	    "$SRV_ROOT" >"$SRV_DIR/ns/setup.log" 2>&1 &
+	    "$SRV_ROOT" cyrus:64990:mail:8 >"$SRV_DIR/ns/setup.log" 2>&1 &
 	SRV_NS=$!
 	wait_for 10 test -f "$SRV_DIR/ns/ready" || {
 		cat "$SRV_DIR/ns/setup.log" >&2
@@ -215,24 +221,116 @@ courier_start() {
 }
 SRV_AUTH=
 
+# Cyrus IMAP 3.6: master(8) with our own imapd.conf(5) and cyrus.conf(5)
+# in the namespace's /etc, every path under SRV_DIR. LOGIN goes through Cyrus SASL with
+# sasl_pwcheck_method: alwaystrue (libsasl2's test verifier: any
+# password; a throwaway server on loopback), the admin "cyrus" creates
+# user.bounces. Arguments: "idled" adds idled(8), Cyrus's IDLE push;
+# NAME: VALUE lines are appended to imapd.conf. The server's log of what
+# it sent is its telemetry (imapd.conf(5): a directory named after the
+# user in configdirectory/log makes imapd log that user's sessions).
+cyrus_setup() {
+	_d=$SRV_DIR/cyrus
+	# the directories Debian's postinst makes (cyrus makedirs)
+	for _s in db proc socket log msg user quota lock sync; do
+		mkdir -p "$_d/conf/$_s"
+	done
+	mkdir -p "$_d/conf/log/$SRV_USER" "$_d/spool/stage." "$_d/sieve"
+	{
+		printf 'configdirectory: %s/conf\n' "$_d"
+		printf 'partition-default: %s/spool\n' "$_d"
+		printf 'defaultpartition: default\n'
+		printf 'proc_path: %s/conf/proc\nmboxname_lockpath: %s/conf/lock\n' \
+		    "$_d" "$_d"
+		printf 'sievedir: %s/sieve\n' "$_d"
+		printf 'idlesocket: %s/conf/socket/idle\n' "$_d"
+		printf 'notifysocket: %s/conf/socket/notify\n' "$_d"
+		printf 'lmtpsocket: %s/conf/socket/lmtp\n' "$_d"
+		printf 'admins: cyrus\nallowplaintext: yes\n'
+		printf 'sasl_pwcheck_method: alwaystrue\n'
+		printf 'sasl_mech_list: PLAIN\n'
+		printf 'altnamespace: no\nunixhierarchysep: no\n'
+		printf 'syslog_prefix: bounced-test-cyrus\n'
+	} >"$_d/imapd.conf"
+	_idled=
+	for _l in "$@"; do
+		if [ "$_l" = idled ]; then
+			_idled=1
+		else
+			printf '%s\n' "$_l" >>"$_d/imapd.conf"
+		fi
+	done
+	{
+		printf 'START {\n  recover cmd="/usr/lib/cyrus/bin/ctl_cyrusdb -r"\n}\n'
+		printf 'SERVICES {\n  imap cmd="/usr/lib/cyrus/bin/imapd" listen="127.0.0.1:%s" prefork=0\n}\n' "$SRV_PORT"
+		printf 'EVENTS {\n  checkpoint cmd="/usr/lib/cyrus/bin/ctl_cyrusdb -c" period=30\n}\n'
+		if [ -n "$_idled" ]; then
+			printf 'DAEMON {\n  idled cmd="/usr/lib/cyrus/bin/idled"\n}\n'
+		fi
+	} >"$_d/cyrus.conf"
+	chown -R 64990:8 "$_d"
+	# in the namespace's /etc: master(8)'s -C does not reach the
+	# programs it starts (ctl_cyrusdb read /etc/imapd.conf)
+	srv_ns sh -c 'cp "$1/imapd.conf" "$1/cyrus.conf" /etc/ &&
+	    chmod 644 /etc/imapd.conf /etc/cyrus.conf' sh "$_d" ||
+	    fail "cyrus: /etc/imapd.conf"
+	SRV_CYRUS_FIRST=1
+}
+
+cyrus_start() {
+	nsenter -t "$SRV_NS" -m -- /usr/lib/cyrus/bin/master \
+	    -p "$SRV_DIR/cyrus/master.pid" -D >>"$SRV_LOG" 2>&1 &
+	SRV_MAIN=$!
+}
+
+# after the first start: the user's INBOX, as the admin
+cyrus_started() {
+	[ -n "${SRV_CYRUS_FIRST:-}" ] || return 0
+	SRV_CYRUS_FIRST=
+	"$python" -c 'import imaplib, sys
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+m.login("cyrus", "admin")
+typ, r = m.create("user." + sys.argv[2])
+if typ != "OK":
+    sys.exit("CREATE user.%s: %r" % (sys.argv[2], r))
+m.logout()' "$SRV_PORT" "$SRV_USER" || fail "cyrus: creating user.$SRV_USER"
+}
+
 srv_start() {
 	"${SRV}_start"
 	wait_for 20 port_open "$python" "$SRV_PORT" || {
 		tail -20 "$SRV_LOG" >&2
 		fail "$SRV did not start"
 	}
+	if command -v "${SRV}_started" >/dev/null 2>&1; then
+		"${SRV}_started"
+	fi
 }
 
 # kills PID and its children (the per-session imapd processes), found by
-# parent PID, never by name -- as systemd's KillMode=control-group does
-# on a restart
+# parent PID, never by name -- as a service manager's restart does: TERM,
+# and KILL for what is left after 10 s (Cyrus's master, told TERM while
+# a session is open, was seen spinning instead of exiting)
 srv_kill_tree() {
 	_kids=$(ps -o pid= --ppid "$1" 2>/dev/null || true)
 	kill "$1" 2>/dev/null || true
+	if ! wait_for 10 srv_gone "$1"; then
+		echo "$SRV: PID $1 ignored SIGTERM for 10 s: SIGKILL" >&2
+		kill -9 "$1" 2>/dev/null || true
+	fi
 	wait "$1" 2>/dev/null || true
 	for _k in $_kids; do
-		kill "$_k" 2>/dev/null || true
+		kill -9 "$_k" 2>/dev/null || true
 	done
+}
+
+# srv_gone PID: exited (a zombie not yet waited for counts as gone)
+srv_gone() {
+	_st=$(ps -o stat= -p "$1" 2>/dev/null || true)
+	case $_st in
+	'' | Z*) return 0 ;;
+	esac
+	return 1
 }
 
 srv_stop() {
@@ -269,16 +367,25 @@ srv_cleanup() {
 	fi
 }
 
-# srv_log_mark: where the server's log ends now, for srv_message_bytes
+# srv_log_mark: where the server's log of sessions ends now, for
+# srv_message_bytes
 srv_log_mark() {
-	wc -l <"$SRV_LOG" | tr -d ' '
+	"${SRV}_log_mark"
 }
 
 # srv_message_bytes MARK: the bytes of messages (headers and bodies) the
-# server sent in the sessions logged after MARK, once each has ended:
+# server sent in the sessions logged after MARK, once each has ended
+srv_message_bytes() {
+	"${SRV}_message_bytes" "$1"
+}
+
+courier_log_mark() {
+	wc -l <"$SRV_LOG" | tr -d ' '
+}
+
 # Courier's imapd logs "headers=N, body=N" at LOGOUT, DISCONNECTED and
 # TIMEOUT (imap/imapd.c), one line per session
-srv_message_bytes() {
+courier_message_bytes() {
 	wait_for 10 courier_sessions_ended "$1" ||
 	    fail "$SRV: a session after line $1 of its log did not end"
 	tail -n +"$(($1 + 1))" "$SRV_LOG" | awk '
@@ -297,6 +404,36 @@ courier_sessions_ended() {
 	_in=$(printf '%s\n' "$_t" | grep -c 'LOGIN, user=' || true)
 	_out=$(printf '%s\n' "$_t" | grep -c ', body=' || true)
 	[ "$_in" = "$_out" ]
+}
+
+# Cyrus: the telemetry files (one per imapd process, appended to by each
+# session it serves); the mark is a file of their sizes
+cyrus_log_mark() {
+	_m=$SRV_DIR/mark.$(date +%s%N)
+	: >"$_m"
+	for _f in "$SRV_DIR/cyrus/conf/log/$SRV_USER"/*; do
+		[ -f "$_f" ] || continue
+		echo "${_f##*/} $(stat -c %s "$_f")" >>"$_m"
+	done
+	echo "$_m"
+}
+
+# the sizes of the literals in the FETCH responses written since the
+# mark: the messages' bytes (RFC 3501 7.4.2 BODY[...] {N})
+cyrus_message_bytes() {
+	for _f in "$SRV_DIR/cyrus/conf/log/$SRV_USER"/*; do
+		[ -f "$_f" ] || continue
+		_o=$(awk -v f="${_f##*/}" '$1 == f { print $2 }' "$1")
+		tail -c +"$((${_o:-0} + 1))" "$_f"
+	done | awk '
+	    / FETCH \(/ {
+		s = $0
+		while (match(s, /\{[0-9]+\}/)) {
+			n += substr(s, RSTART + 1, RLENGTH - 2)
+			s = substr(s, RSTART + RLENGTH)
+		}
+	    }
+	    END { print n + 0 }'
 }
 
 # srv_caps LOG: what bounced found the server offers ("logged in" line)
