@@ -86,7 +86,7 @@ srv_fetch() {
 	(
 		flock 9
 		[ "$(cat "$SRV_ROOT/.complete" 2>/dev/null)" = "$_want" ] &&
-		    exit 0
+		    exit 10
 		command -v apt-get >/dev/null 2>&1 || exit 3
 		_t0=$(now_ms)
 		rm -rf "$SRV_ROOT" "$_cache/$1-debs"
@@ -111,12 +111,13 @@ srv_fetch() {
 		exit 0
 	) 9>"$_cache/.lock" || _rc=$?
 	case ${_rc:-0} in
-	0) ;;
+	0) SRV_DEBS=$(cat "$_cache/$1.fetched" 2>/dev/null || echo '?') ;;
+	10) SRV_DEBS="cached ($(cat "$_cache/$1.fetched" 2>/dev/null ||
+	    echo '?') when fetched)" ;;
 	3) srv_skip "$1: no apt-get to fetch $_want, and no cache in $_cache" ;;
 	4) srv_skip "$1: apt-get download failed (no network or no apt sources?): $(tail -1 "$_cache/$1.log")" ;;
 	*) fail "$1: unpacking the .debs into $SRV_ROOT failed" ;;
 	esac
-	[ -f "$_cache/$1.fetched" ] && SRV_DEBS=$(cat "$_cache/$1.fetched")
 }
 
 # the namespace, held by mta_ns.sh's sleep; SRV_NS is its PID
