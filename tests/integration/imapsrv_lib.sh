@@ -458,15 +458,20 @@ srv_yaml() {
 	    "$SRV_PORT" "$SRV_USER" "$SRV_PWFILE" >"$1"
 }
 
-# srv_deliver COUNT SEED PREFIX: COUNT generated bounces APPENDed to
-# INBOX; a copy of each is kept in sent/ for expected_results
-srv_deliver() {
+# srv_gen COUNT SEED PREFIX: COUNT generated bounces in gen/new; a copy
+# of each is kept in sent/ for expected_results
+srv_gen() {
 	rm -rf gen && mk_maildir gen
 	# shellcheck disable=SC2046
 	"$python" "$src/tests/integration/gen_bounces.py" \
 	    --bouncectl "$bouncectl" --count "$1" --out gen --keep sent \
 	    --seed "$2" --prefix "$3" $(templates "$src") ||
 	    fail "gen_bounces.py failed"
+}
+
+# srv_deliver COUNT SEED PREFIX: srv_gen, then each APPENDed to INBOX
+srv_deliver() {
+	srv_gen "$@"
 	srv_tool append INBOX gen/new/* || fail "APPEND failed"
 }
 
