@@ -344,16 +344,27 @@ socket.create_connection((\"127.0.0.1\", int(sys.argv[1])), 1).close()" "$2"' \
 }
 
 # the EXIT trap: every process left in the namespace (only we started
-# any there), by PID, then its holder; then the directory
+# any there), by PID, then its holder; then the directory. Several
+# rounds: Courier's FAM server (gam_server, started by an imapd)
+# detaches from its parent and may appear while we look.
 srv_cleanup() {
 	srv_stop 2>/dev/null || true
 	if [ -n "$SRV_NS" ]; then
 		_mnt=$(readlink "/proc/$SRV_NS/ns/mnt" 2>/dev/null || true)
-		for _p in /proc/[0-9]*; do
-			[ "${_p#/proc/}" != "$SRV_NS" ] || continue
-			[ -n "$_mnt" ] &&
-			    [ "$(readlink "$_p/ns/mnt" 2>/dev/null)" = "$_mnt" ] &&
-			    kill "${_p#/proc/}" 2>/dev/null || true
+		_round=0
+		while [ -n "$_mnt" ] && [ $_round -lt 5 ]; do
+			_left=
+			for _p in /proc/[0-9]*; do
+				[ "${_p#/proc/}" != "$SRV_NS" ] || continue
+				[ "$(readlink "$_p/ns/mnt" 2>/dev/null)" = "$_mnt" ] ||
+				    continue
+				_left="$_left ${_p#/proc/}"
+			done
+			[ -n "$_left" ] || break
+			# shellcheck disable=SC2086
+			kill -9 $_left 2>/dev/null || true
+			sleep 0.2
+			_round=$((_round + 1))
 		done
 		kill "$SRV_NS" 2>/dev/null || true
 		wait "$SRV_NS" 2>/dev/null || true
