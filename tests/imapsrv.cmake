@@ -1,0 +1,34 @@
+# IMAP servers besides Dovecot (issue 19 item 4): Debian's packages are
+# downloaded (never installed) into imapsrv-debs/ here, unpacked, and run
+# as throwaway instances on 127.0.0.1 in a private mount namespace
+# (tests/integration/imapsrv_lib.sh). Each test skips (77) with the
+# reason when apt, the network or unshare is not available.
+set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+foreach(s courier cyrus)
+	foreach(t drain kill restart)
+		add_test(NAME imapsrv_${s}_${t} COMMAND sh
+			${BD_INTEG}/imapsrv_${t}.sh
+			$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl>
+			${BD_PYTHON3} ${CMAKE_SOURCE_DIR}
+			${CMAKE_CURRENT_BINARY_DIR}/imapsrv_${s}_${t} ${s})
+		set_tests_properties(imapsrv_${s}_${t} PROPERTIES
+			LABELS integration TIMEOUT 300 SKIP_RETURN_CODE 77)
+	endforeach()
+endforeach()
+
+# Courier with IMAP_KEYWORDS=0 (issue 19 "done when": a working
+# acknowledgement or a non-zero --once naming PERMANENTFLAGS, never a
+# silent re-download). It fails until items 2-3 (agent-imapns) are
+# merged, so it is shown as "Not Run (Disabled)" unless configured with
+# -DBD_IMAPSRV_PENDING=ON; the lead drops the condition after the merge.
+option(BD_IMAPSRV_PENDING "run imapsrv tests that need issue 19 items 2-3"
+	OFF)
+add_test(NAME imapsrv_courier_nokw COMMAND sh ${BD_INTEG}/imapsrv_nokw.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imapsrv_courier_nokw
+	courier)
+set_tests_properties(imapsrv_courier_nokw PROPERTIES LABELS integration
+	TIMEOUT 300 SKIP_RETURN_CODE 77)
+if(NOT BD_IMAPSRV_PENDING)
+	set_tests_properties(imapsrv_courier_nokw PROPERTIES DISABLED TRUE)
+endif()
