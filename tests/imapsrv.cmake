@@ -18,17 +18,10 @@ endforeach()
 
 # Courier with IMAP_KEYWORDS=0 (issue 19 "done when": a working
 # acknowledgement or a non-zero --once naming PERMANENTFLAGS, never a
-# silent re-download). It fails until items 2-3 (agent-imapns) are
-# merged, so it is shown as "Not Run (Disabled)" unless configured with
-# -DBD_IMAPSRV_PENDING=ON; the lead drops the condition after the merge.
-option(BD_IMAPSRV_PENDING "run imapsrv tests that need issue 19 items 2-3"
-	OFF)
+# silent re-download)
 add_test(NAME imapsrv_courier_nokw COMMAND sh ${BD_INTEG}/imapsrv_nokw.sh
 	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imapsrv_courier_nokw
 	courier)
 set_tests_properties(imapsrv_courier_nokw PROPERTIES LABELS integration
 	TIMEOUT 300 SKIP_RETURN_CODE 77)
-if(NOT BD_IMAPSRV_PENDING)
-	set_tests_properties(imapsrv_courier_nokw PROPERTIES DISABLED TRUE)
-endif()
