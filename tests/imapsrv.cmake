@@ -16,6 +16,19 @@ foreach(s courier cyrus)
 	endforeach()
 endforeach()
 
+# The same drain with the mailboxes named as bounced.yaml(5) says
+# (Processed, not INBOX.Processed): translated into the server's
+# namespace (issue 19 item 1)
+foreach(s courier cyrus)
+	add_test(NAME imapsrv_${s}_names COMMAND sh
+		${BD_INTEG}/imapsrv_drain.sh
+		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl>
+		${BD_PYTHON3} ${CMAKE_SOURCE_DIR}
+		${CMAKE_CURRENT_BINARY_DIR}/imapsrv_${s}_names ${s} 100 canonical)
+	set_tests_properties(imapsrv_${s}_names PROPERTIES
+		LABELS integration TIMEOUT 300 SKIP_RETURN_CODE 77)
+endforeach()
+
 # Courier with IMAP_KEYWORDS=0 (issue 19 "done when": a working
 # acknowledgement or a non-zero --once naming PERMANENTFLAGS, never a
 # silent re-download)

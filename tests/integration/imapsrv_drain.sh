@@ -7,8 +7,12 @@
 # personal namespace is "INBOX." on Courier and Cyrus), leaves INBOX
 # empty. A second --once adds nothing and re-reads nothing: its log says
 # 0 messages and the server's own log says it sent no message bytes.
-# usage: imapsrv_drain.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR SERVER [COUNT]
+# NAMES "canonical": the configuration names them as bounced.yaml(5)
+# says, relative to the personal namespace with "/" (Processed,
+# Quarantine), and bounced translates them (issue 19 item 1).
+# usage: imapsrv_drain.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR SERVER [COUNT [NAMES]]
 bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5 server=$6 count=${7:-100}
+names=${8:-server}
 . "$src/tests/integration/lib.sh"
 . "$src/tests/integration/imapsrv_lib.sh"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
@@ -32,7 +36,11 @@ total=$((count + junk))
 [ "$(srv_tool count INBOX)" = $total ] || fail "APPEND: INBOX has $(srv_tool count INBOX)"
 
 srv_yaml b.yaml
-printf '  processed_mailbox: INBOX.Processed\n  quarantine_mailbox: INBOX.Quarantine\n' >>b.yaml
+if [ "$names" = canonical ]; then
+	printf '  processed_mailbox: Processed\n  quarantine_mailbox: Quarantine\n' >>b.yaml
+else
+	printf '  processed_mailbox: INBOX.Processed\n  quarantine_mailbox: INBOX.Quarantine\n' >>b.yaml
+fi
 mark=$(srv_log_mark)
 t0=$(now_ms)
 "$bounced" --once -c b.yaml 2>log || { tail log; srv_log; fail "bounced --once failed"; }
