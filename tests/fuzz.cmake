@@ -72,3 +72,7 @@ set_tests_properties(fuzz-large-replay PROPERTIES TIMEOUT 300)
 # as the lookup server feeds it (issue 15)
 bd_fuzz(lookup LIBS bd_lookup_proto
 	INPUTS ${BD_FUZZ_DIR}/lookup_inputs/*)
+
+# common/acmatch.c against ci_find(), pattern by pattern (issue 16 item 1)
+bd_fuzz(acmatch LIBS bd_common
+	INPUTS ${BD_FUZZ_DIR}/acmatch_inputs/*)
