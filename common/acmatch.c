@@ -225,6 +225,32 @@ acm_first_any(const struct acm *a, const char *s, size_t len)
 }
 
 bool
+acm_each(const struct acm *a, const char *s, size_t len,
+    bool (*fn)(void *arg, size_t i, size_t off), void *arg)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, ncls = a->ncls;
+	uint32_t st = 0, t, q;
+
+	for (i = 0; i < a->npats; i++) {
+		if (a->plen[i] == 0 && !fn(arg, i, 0))
+			return false;
+	}
+	for (i = 0; i < len; i++) {
+		st = a->delta[(size_t)st * ncls + a->cls[p[i]]];
+		if (!a->flag[st])
+			continue;
+		for (t = st; t != NO_STATE; t = a->dict[t]) {
+			for (q = a->own[t]; q != NO_STATE; q = a->pnext[q]) {
+				if (!fn(arg, q, i + 1 - a->plen[q]))
+					return false;
+			}
+		}
+	}
+	return true;
+}
+
+bool
 acm_any(const struct acm *a, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;

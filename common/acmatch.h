@@ -63,6 +63,17 @@ size_t acm_first_each(const struct acm *a, const char *s, size_t len,
  */
 size_t acm_first_any(const struct acm *a, const char *s, size_t len);
 
+/*
+ * Every occurrence of every pattern in s[0..len), one pass: fn(arg, i,
+ * off) for pattern i at offset off, in the order the occurrences end (at
+ * one end, the longer first; duplicates in index order). Overlapping
+ * occurrences all count, as a loop of ci_find() from each hit + 1 finds
+ * them. Stops when fn returns false; returns false then, else true. An
+ * empty pattern is reported once, at offset 0, before the scan.
+ */
+bool acm_each(const struct acm *a, const char *s, size_t len,
+    bool (*fn)(void *arg, size_t i, size_t off), void *arg);
+
 /* Whether any pattern occurs in s[0..len); stops at the first. */
 bool acm_any(const struct acm *a, const char *s, size_t len);
 

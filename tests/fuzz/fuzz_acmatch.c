@@ -5,7 +5,8 @@
  * a C string is); the rest is the text, handed over exactly (no NUL after
  * it), so that ASan sees any read past the end. Contract: for every
  * pattern, acm_first_each() gives ci_find()'s offset; acm_first_any() the
- * smallest of them; acm_any() whether there is one.
+ * smallest of them; acm_any() whether there is one; acm_each() every
+ * occurrence a loop of ci_find() from each hit + 1 finds.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,26 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_PATS 16
+
+/* acm_each(): occurrences per pattern, and each one really there */
+struct each {
+	const char *text;
+	char **pats;
+	size_t count[MAX_PATS];
+};
+
+static bool
+count_one(void *arg, size_t i, size_t off)
+{
+	struct each *e = arg;
+	size_t l = strlen(e->pats[i]);
+
+	if (i >= MAX_PATS || ci_find(e->text + off, l, e->pats[i]) !=
+	    e->text + off)
+		abort();
+	e->count[i]++;
+	return true;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,6 +94,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (acm_any(a, text, tlen) != (best != ACM_NONE))
 		abort();
+	{
+		struct each e = { .text = text, .pats = pats };
+
+		if (!acm_each(a, text, tlen, count_one, &e))
+			abort();
+		for (i = 0; i < n; i++) {
+			size_t want = 0;
+			const char *p = text, *h;
+
+			if (pats[i][0] == '\0')
+				want = 1;
+			else
+				while ((h = ci_find(p, tlen - (size_t)(p - text),
+					    pats[i])) != NULL) {
+					want++;
+					p = h + 1;
+				}
+			if (e.count[i] != want)
+				abort();
+		}
+	}
 	acm_free(a);
 	for (i = 0; i < n; i++)
 		free(pats[i]);

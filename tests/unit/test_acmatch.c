@@ -17,6 +17,57 @@
 #include "common/strutil.h"
 #include "testgen.h"
 
+/* acm_each()'s occurrences, counted per pattern and offset */
+struct seen {
+	size_t n;
+	size_t pat[4096], off[4096];
+};
+
+static bool
+record(void *arg, size_t i, size_t off)
+{
+	struct seen *sn = arg;
+
+	assert_true(sn->n < 4096);
+	sn->pat[sn->n] = i;
+	sn->off[sn->n] = off;
+	sn->n++;
+	return true;
+}
+
+/* every occurrence ci_find() finds from each hit + 1, and nothing else */
+static void
+check_each(const struct acm *a, const char *const *pats, size_t n,
+    const char *t, size_t len)
+{
+	static struct seen sn;
+	size_t i, k, want = 0;
+
+	sn.n = 0;
+	assert_true(acm_each(a, t, len, record, &sn));
+	for (i = 0; i < n; i++) {
+		const char *p = t, *h;
+
+		if (pats[i][0] == '\0') {
+			want++; /* reported once, at 0 */
+			continue;
+		}
+		while (p <= t + len &&
+		    (h = ci_find(p, len - (size_t)(p - t), pats[i])) != NULL) {
+			for (k = 0; k < sn.n; k++) {
+				if (sn.pat[k] == i && sn.off[k] == (size_t)(h - t))
+					break;
+			}
+			if (k == sn.n)
+				fail_msg("pattern %zu at %zu not reported", i,
+				    (size_t)(h - t));
+			want++;
+			p = h + 1;
+		}
+	}
+	assert_int_equal(sn.n, want);
+}
+
 /* acm against ci_find() for every pattern, over an exact-size copy */
 static void
 check_same(const char *const *pats, size_t n, const char *text, size_t len)
@@ -48,6 +99,7 @@ check_same(const char *const *pats, size_t n, const char *text, size_t len)
 	assert_int_equal(got, found);
 	assert_int_equal(acm_first_any(a, t, len), best);
 	assert_int_equal(acm_any(a, t, len), best != ACM_NONE);
+	check_each(a, pats, n, t, len);
 	free(first);
 	free(copy);
 	acm_free(a);
