@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "common/acmatch.h"
 #include "common/strutil.h"
 #include "common/xmalloc.h"
 #include "legacy.h"
@@ -65,8 +64,11 @@ marks_build(void)
 		add_list((*fp)->body, &pats, &npats, &cap);
 		add_list((*fp)->start, &pats, &npats, &cap);
 		add_list((*fp)->end, &pats, &npats, &cap);
+		add_list((*fp)->intro, &pats, &npats, &cap);
 	}
 	for (l = legacy_own_lists; *l != NULL; l++)
+		add_list(*l, &pats, &npats, &cap);
+	for (l = legacy_scan_lists; *l != NULL; l++)
 		add_list(*l, &pats, &npats, &cap);
 	marks.all = acm_build(pats, npats);
 	free(pats);
@@ -82,6 +84,27 @@ legacy_text_init(struct legacy_text *t, struct arena *a, const char *s,
 	t->arena = a;
 }
 
+static const struct marks_list *
+find_list(const char *const *list)
+{
+	size_t i;
+
+	pthread_once(&marks_once, marks_build);
+	for (i = 0; i < marks.nlists; i++) {
+		if (marks.lists[i].list == list)
+			return &marks.lists[i];
+	}
+	return NULL;
+}
+
+const struct acm *
+legacy_marks_acm(const char *const *list)
+{
+	const struct marks_list *m = list != NULL ? find_list(list) : NULL;
+
+	return m != NULL ? m->own : NULL;
+}
+
 size_t
 legacy_marks_first(struct legacy_text *t, const char *const *list,
     const char *s, size_t len)
@@ -91,12 +114,7 @@ legacy_marks_first(struct legacy_text *t, const char *const *list,
 
 	if (list == NULL || s == NULL)
 		return ACM_NONE;
-	pthread_once(&marks_once, marks_build);
-	for (i = 0; i < marks.nlists && m == NULL; i++) {
-		if (marks.lists[i].list == list)
-			m = &marks.lists[i];
-	}
-	if (m == NULL) {
+	if ((m = find_list(list)) == NULL) {
 		for (; *list != NULL; list++) {
 			const char *p = ci_find(s, len, *list);
 

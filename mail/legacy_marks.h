@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "common/acmatch.h"
 #include "common/arena.h"
 
 /*
@@ -42,7 +43,16 @@ void legacy_text_init(struct legacy_text *t, struct arena *a, const char *s,
 size_t legacy_marks_first(struct legacy_text *t, const char *const *list,
     const char *s, size_t len);
 
-/* legacy.c's own lists, NULL-terminated: compiled with the families'. */
+/*
+ * The automaton of list alone, for questions about a line or another
+ * short piece: NULL for a list that is no family's (body, start, end,
+ * intro) nor in the lists below.
+ */
+const struct acm *legacy_marks_acm(const char *const *list);
+
+/* legacy.c's and legacy_scan.c's own lists, NULL-terminated: compiled
+ * with the families'. */
 extern const char *const *const legacy_own_lists[];
+extern const char *const *const legacy_scan_lists[];
 
 #endif
