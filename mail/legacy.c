@@ -475,7 +475,7 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
 			/* the report's own words: before the returned copy */
 			e = before_marker(&t, common_end, text, len);
 			plen = e != NULL ? (size_t)(e - text) : len;
-			legacy_exim_output(rep, n0, text, len);
+			legacy_exim_output(rep, n0, &t, text, len);
 			if (rep->kind != REPORT_FEEDBACK)
 				reply_lines(rep, n0, text, len, plen);
 			delay_notice(rep, n0, &t, plen);
@@ -569,7 +569,7 @@ legacy_fill_diagnostics(struct report *rep, const char *text, size_t len)
 	/* a report pasted into the text (dsn_in_text()) is no one's prose */
 	if ((e = before_marker(&lt, dsn_fields, text, len)) != NULL)
 		len = (size_t)(e - text);
-	legacy_exim_output(rep, 0, text, len);
+	legacy_exim_output(rep, 0, &lt, text, len);
 	legacy_scan_section(rep, text, len);
 	for (i = n0; i < rep->nrcpt; i++) {
 		struct report_rcpt *t = legacy_find_rcpt(rep, 0,
@@ -601,4 +601,4 @@ legacy_inline_original(const char *text, size_t len, size_t *len_r)
 }
 
 const char *const *const legacy_own_lists[] = { common_end, delay_text,
-	dsn_fields, NULL };
+	dsn_fields, legacy_exim_mark, NULL };

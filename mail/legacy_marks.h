@@ -54,5 +54,7 @@ const struct acm *legacy_marks_acm(const char *const *list);
  * with the families'. */
 extern const char *const *const legacy_own_lists[];
 extern const char *const *const legacy_scan_lists[];
+/* legacy_exim.c: the line before Exim's pipe and file output */
+extern const char *const legacy_exim_mark[];
 
 #endif
