@@ -3,8 +3,9 @@
  * pattern (lower-cased) each get a class of their own, every other byte
  * class 0; upper-case ASCII letters share their lower-case letter's class
  * (bd_lower()). The goto and failure functions are compiled into one dense
- * transition table (states x classes), so that a scan is one table load
- * per input byte and one test of the state's output flag.
+ * transition table (states x classes) whose entries are the next state's
+ * row offset, with OUT_BIT set when a pattern ends there: a scan is two
+ * table loads per input byte (class, then next state) and one bit test.
  */
 #include "acmatch.h"
 
@@ -15,6 +16,8 @@
 #include "xmalloc.h"
 
 #define NO_STATE UINT32_MAX
+#define OUT_BIT 0x80000000u
+#define OFF_MASK 0x7fffffffu
 
 struct acm {
 	size_t npats;
@@ -25,7 +28,7 @@ struct acm {
 	size_t ncls;	    /* classes, class 0 included */
 	uint8_t cls[256];   /* input byte -> class */
 	uint32_t nstates;
-	uint32_t *delta;    /* [state * ncls + class] -> state */
+	uint32_t *delta;    /* [row + class] -> next row | OUT_BIT */
 	uint32_t *own;	    /* first pattern ending at this state, NO_STATE */
 	uint32_t *pnext;    /* the next pattern ending at the same state */
 	uint32_t *dict;	    /* nearest proper suffix state with output */
@@ -141,6 +144,14 @@ acm_build(const char *const *pats, size_t n)
 	}
 	free(queue);
 	free(fail);
+	/* states to row offsets, outputs to a bit: one load per byte */
+	if ((size_t)a->nstates * ncls > OFF_MASK)
+		abort(); /* 8 GiB of table: no table of phrases is that */
+	for (i = 0; i < (size_t)a->nstates * ncls; i++) {
+		uint32_t t = a->delta[i];
+
+		a->delta[i] = (uint32_t)(t * ncls) | (a->flag[t] ? OUT_BIT : 0);
+	}
 	return a;
 }
 
@@ -175,7 +186,7 @@ acm_first_each(const struct acm *a, const char *s, size_t len, size_t *first)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i, found = 0, need = a->nempty + a->nmatchable, ncls = a->ncls;
-	uint32_t st = 0, t, q;
+	uint32_t e, off = 0, t, q;
 
 	for (i = 0; i < a->npats; i++) {
 		first[i] = a->plen[i] == 0 ? 0 : ACM_NONE;
@@ -183,10 +194,11 @@ acm_first_each(const struct acm *a, const char *s, size_t len, size_t *first)
 			found++;
 	}
 	for (i = 0; i < len && found < need; i++) {
-		st = a->delta[(size_t)st * ncls + a->cls[p[i]]];
-		if (!a->flag[st])
+		e = a->delta[off + a->cls[p[i]]];
+		off = e & OFF_MASK;
+		if (!(e & OUT_BIT))
 			continue;
-		for (t = st; t != NO_STATE; t = a->dict[t]) {
+		for (t = (uint32_t)(off / ncls); t != NO_STATE; t = a->dict[t]) {
 			for (q = a->own[t]; q != NO_STATE; q = a->pnext[q]) {
 				if (first[q] == ACM_NONE) {
 					first[q] = i + 1 - a->plen[q];
@@ -203,7 +215,7 @@ acm_first_any(const struct acm *a, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i, best = ACM_NONE, ncls = a->ncls;
-	uint32_t st = 0, t, q;
+	uint32_t e, off = 0, t, q;
 
 	if (a->nempty > 0)
 		return 0;
@@ -211,10 +223,11 @@ acm_first_any(const struct acm *a, const char *s, size_t len)
 	 * that is past best, nothing later can start earlier */
 	for (i = 0; i < len && (best == ACM_NONE || i + 1 < best + a->maxlen);
 	     i++) {
-		st = a->delta[(size_t)st * ncls + a->cls[p[i]]];
-		if (!a->flag[st])
+		e = a->delta[off + a->cls[p[i]]];
+		off = e & OFF_MASK;
+		if (!(e & OUT_BIT))
 			continue;
-		for (t = st; t != NO_STATE; t = a->dict[t]) {
+		for (t = (uint32_t)(off / ncls); t != NO_STATE; t = a->dict[t]) {
 			for (q = a->own[t]; q != NO_STATE; q = a->pnext[q]) {
 				if (i + 1 - a->plen[q] < best)
 					best = i + 1 - a->plen[q];
@@ -230,17 +243,18 @@ acm_each(const struct acm *a, const char *s, size_t len,
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i, ncls = a->ncls;
-	uint32_t st = 0, t, q;
+	uint32_t e, off = 0, t, q;
 
 	for (i = 0; i < a->npats; i++) {
 		if (a->plen[i] == 0 && !fn(arg, i, 0))
 			return false;
 	}
 	for (i = 0; i < len; i++) {
-		st = a->delta[(size_t)st * ncls + a->cls[p[i]]];
-		if (!a->flag[st])
+		e = a->delta[off + a->cls[p[i]]];
+		off = e & OFF_MASK;
+		if (!(e & OUT_BIT))
 			continue;
-		for (t = st; t != NO_STATE; t = a->dict[t]) {
+		for (t = (uint32_t)(off / ncls); t != NO_STATE; t = a->dict[t]) {
 			for (q = a->own[t]; q != NO_STATE; q = a->pnext[q]) {
 				if (!fn(arg, q, i + 1 - a->plen[q]))
 					return false;
@@ -254,15 +268,15 @@ bool
 acm_any(const struct acm *a, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i, ncls = a->ncls;
-	uint32_t st = 0;
+	size_t i;
+	uint32_t off = 0;
 
 	if (a->nempty > 0)
 		return true;
 	for (i = 0; i < len; i++) {
-		st = a->delta[(size_t)st * ncls + a->cls[p[i]]];
-		if (a->flag[st])
+		if (a->delta[off + a->cls[p[i]]] & OUT_BIT)
 			return true;
+		off = a->delta[off + a->cls[p[i]]] & OFF_MASK;
 	}
 	return false;
 }
