@@ -17,14 +17,10 @@
  */
 #include "classify.h"
 
-#include <pthread.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "common/acmatch.h"
 #include "common/strutil.h"
-#include "common/xmalloc.h"
 #include "decision.h"
 #include "mail/mail_limits.h"
 #include "provider.h"
@@ -90,50 +86,22 @@ temporary(const struct report_rcpt *r)
 }
 
 /*
- * The rules' anchors, the first piece of each pattern (up to its first
- * '*'), in one automaton built on first use (issue 16 item 1): one pass
- * over a diagnostic says which anchors occur in it, and a rule whose
- * anchor does not cannot match, which rules out most of the table before
- * any substring search. Only a filter: every rule it lets through is
- * still matched by classify_match(), so the first rule that matches is
- * the one it always was. A table longer than DIAG_MAX_RULES is not
- * filtered.
- */
-#define DIAG_MAX_RULES 1024 /* as much stack as the byte-pair set it replaced */
-
-static struct acm *anchors;
-static pthread_once_t anchors_once = PTHREAD_ONCE_INIT;
-
-static void
-anchors_build(void)
-{
-	char **v = xreallocarray(NULL, classify_nrules + 1, sizeof(*v));
-	unsigned k;
-
-	for (k = 0; k < classify_nrules; k++) {
-		const char *p = classify_rules[k].pattern;
-		const char *star = strchr(p, '*');
-
-		v[k] = xstrndup(p, star != NULL ? (size_t)(star - p) : strlen(p));
-	}
-	/* the automaton keeps no pointer to its patterns */
-	anchors = acm_build((const char *const *)v, classify_nrules);
-	for (k = 0; k < classify_nrules; k++)
-		free(v[k]);
-	free(v);
-}
-
-/*
- * The diagnostic, lower-cased once for both passes of the rules, with
- * where each rule's anchor first occurs in it (ACM_NONE: nowhere). An
- * empty anchor ("*..." patterns) occurs at 0.
+ * The diagnostic, lower-cased once for both passes of the rules, with the
+ * set of byte pairs it contains: a rule whose first piece holds a pair the
+ * text lacks cannot match, which rules out most of the table before any
+ * substring search.
  */
 struct diag {
 	char buf[MAIL_MAX_DIAG + 1];
 	size_t len;
-	bool filtered; /* first[] is filled */
-	size_t first[DIAG_MAX_RULES];
+	uint64_t pairs[65536 / 64];
 };
+
+static unsigned
+pair(const char *p)
+{
+	return (unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1];
+}
 
 static void
 diag_init(struct diag *d, const struct report_rcpt *r)
@@ -142,7 +110,6 @@ diag_init(struct diag *d, const struct report_rcpt *r)
 
 	d->len = 0;
 	d->buf[0] = '\0';
-	d->filtered = false;
 	if (r->diagnostic == NULL)
 		return;
 	d->len = strlen(r->diagnostic);
@@ -151,18 +118,29 @@ diag_init(struct diag *d, const struct report_rcpt *r)
 	for (i = 0; i < d->len; i++)
 		d->buf[i] = (char)bd_lower((unsigned char)r->diagnostic[i]);
 	d->buf[d->len] = '\0';
-	if (classify_nrules <= DIAG_MAX_RULES) {
-		pthread_once(&anchors_once, anchors_build);
-		acm_first_each(anchors, d->buf, d->len, d->first);
-		d->filtered = true;
+	memset(d->pairs, 0, sizeof(d->pairs));
+	for (i = 0; i + 1 < d->len; i++) {
+		unsigned b = pair(d->buf + i);
+
+		d->pairs[b / 64] |= (uint64_t)1 << (b % 64);
 	}
 }
 
-/* False when rule k's anchor does not occur in the text. */
+/* False when the pattern's first piece has a byte pair the text lacks. */
 static bool
-may_match(const struct diag *d, unsigned k)
+may_match(const struct diag *d, const char *pattern)
 {
-	return !d->filtered || d->first[k] != ACM_NONE;
+	const char *p;
+
+	for (p = pattern; p[0] != '\0' && p[0] != '*' && p[1] != '\0' &&
+	     p[1] != '*';
+	     p++) {
+		unsigned b = pair(p);
+
+		if (!(d->pairs[b / 64] & ((uint64_t)1 << (b % 64))))
+			return false;
+	}
+	return true;
 }
 
 static bool
@@ -192,7 +170,7 @@ by_text(const struct report_rcpt *r, const struct diag *d, bool weak,
 	for (k = 0; k < classify_nrules; k++) {
 		const struct classify_rule *ru = &classify_rules[k];
 
-		if (!rule_applies(ru, r, weak) || !may_match(d, k))
+		if (!rule_applies(ru, r, weak) || !may_match(d, ru->pattern))
 			continue;
 		if (!classify_match(d->buf, d->len, ru->pattern))
 			continue;
