@@ -16,23 +16,23 @@
 #include "xmalloc.h"
 
 #define NO_STATE UINT32_MAX
-#define OUT_BIT 0x80000000u
+#define OUT_BIT  0x80000000u
 #define OFF_MASK 0x7fffffffu
 
 struct acm {
 	size_t npats;
-	size_t *plen;	    /* per pattern; ACM_NONE: never matches */
-	size_t nempty;	    /* patterns of length 0: found at offset 0 */
-	size_t nmatchable;  /* patterns of length 1..ACM_MAX_PATTERN */
-	size_t maxlen;	    /* longest matchable pattern */
-	size_t ncls;	    /* classes, class 0 included */
-	uint8_t cls[256];   /* input byte -> class */
+	size_t *plen;      /* per pattern; ACM_NONE: never matches */
+	size_t nempty;     /* patterns of length 0: found at offset 0 */
+	size_t nmatchable; /* patterns of length 1..ACM_MAX_PATTERN */
+	size_t maxlen;     /* longest matchable pattern */
+	size_t ncls;       /* classes, class 0 included */
+	uint8_t cls[256];  /* input byte -> class */
 	uint32_t nstates;
-	uint32_t *delta;    /* [row + class] -> next row | OUT_BIT */
-	uint32_t *own;	    /* first pattern ending at this state, NO_STATE */
-	uint32_t *pnext;    /* the next pattern ending at the same state */
-	uint32_t *dict;	    /* nearest proper suffix state with output */
-	uint8_t *flag;	    /* own or dict: a scan must look here */
+	uint32_t *delta; /* [row + class] -> next row | OUT_BIT */
+	uint32_t *own;   /* first pattern ending at this state, NO_STATE */
+	uint32_t *pnext; /* the next pattern ending at the same state */
+	uint32_t *dict;  /* nearest proper suffix state with output */
+	uint8_t *flag;   /* own or dict: a scan must look here */
 };
 
 struct acm *
@@ -64,8 +64,8 @@ acm_build(const char *const *pats, size_t n)
 		if (l > a->maxlen)
 			a->maxlen = l;
 		for (j = 0; j < l; j++) {
-			unsigned char c = (unsigned char)bd_lower(
-			    (unsigned char)pats[i][j]);
+			unsigned char c =
+			    (unsigned char)bd_lower((unsigned char)pats[i][j]);
 
 			if (a->cls[c] == 0)
 				a->cls[c] = (uint8_t)ncls++;
@@ -198,7 +198,8 @@ acm_first_each(const struct acm *a, const char *s, size_t len, size_t *first)
 		off = e & OFF_MASK;
 		if (!(e & OUT_BIT))
 			continue;
-		for (t = (uint32_t)(off / ncls); t != NO_STATE; t = a->dict[t]) {
+		for (t = (uint32_t)(off / ncls); t != NO_STATE;
+		     t = a->dict[t]) {
 			for (q = a->own[t]; q != NO_STATE; q = a->pnext[q]) {
 				if (first[q] == ACM_NONE) {
 					first[q] = i + 1 - a->plen[q];
@@ -227,7 +228,8 @@ acm_first_any(const struct acm *a, const char *s, size_t len)
 		off = e & OFF_MASK;
 		if (!(e & OUT_BIT))
 			continue;
-		for (t = (uint32_t)(off / ncls); t != NO_STATE; t = a->dict[t]) {
+		for (t = (uint32_t)(off / ncls); t != NO_STATE;
+		     t = a->dict[t]) {
 			for (q = a->own[t]; q != NO_STATE; q = a->pnext[q]) {
 				if (i + 1 - a->plen[q] < best)
 					best = i + 1 - a->plen[q];
@@ -254,7 +256,8 @@ acm_each(const struct acm *a, const char *s, size_t len,
 		off = e & OFF_MASK;
 		if (!(e & OUT_BIT))
 			continue;
-		for (t = (uint32_t)(off / ncls); t != NO_STATE; t = a->dict[t]) {
+		for (t = (uint32_t)(off / ncls); t != NO_STATE;
+		     t = a->dict[t]) {
 			for (q = a->own[t]; q != NO_STATE; q = a->pnext[q]) {
 				if (!fn(arg, q, i + 1 - a->plen[q]))
 					return false;

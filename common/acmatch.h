@@ -53,8 +53,8 @@ size_t acm_patlen(const struct acm *a, size_t i);
  * ACM_NONE. first[] has acm_npats() entries. Returns how many patterns were
  * found. Stops early once every pattern is found.
  */
-size_t acm_first_each(const struct acm *a, const char *s, size_t len,
-    size_t *first);
+size_t acm_first_each(
+    const struct acm *a, const char *s, size_t len, size_t *first);
 
 /*
  * The offset of the earliest-starting occurrence of any pattern in

@@ -10,8 +10,8 @@
 
 struct marks_list {
 	const char *const *list;
-	size_t lo, hi;	      /* its phrases in the combined automaton */
-	struct acm *own;      /* its phrases alone, for a part of a text */
+	size_t lo, hi;   /* its phrases in the combined automaton */
+	struct acm *own; /* its phrases alone, for a part of a text */
 };
 
 /* Built once, then only read: any number of threads may ask. */
@@ -23,8 +23,8 @@ static struct {
 static pthread_once_t marks_once = PTHREAD_ONCE_INIT;
 
 static void
-add_list(const char *const *list, const char ***pats, size_t *npats,
-    size_t *cap)
+add_list(
+    const char *const *list, const char ***pats, size_t *npats, size_t *cap)
 {
 	size_t i, n;
 	struct marks_list *m;
@@ -41,8 +41,8 @@ add_list(const char *const *list, const char ***pats, size_t *npats,
 		*cap = (*npats + n) * 2;
 		*pats = xreallocarray(*pats, *cap, sizeof(**pats));
 	}
-	marks.lists = xreallocarray(marks.lists, marks.nlists + 1,
-	    sizeof(*marks.lists));
+	marks.lists =
+	    xreallocarray(marks.lists, marks.nlists + 1, sizeof(*marks.lists));
 	m = &marks.lists[marks.nlists++];
 	m->list = list;
 	m->lo = *npats;
@@ -75,8 +75,8 @@ marks_build(void)
 }
 
 void
-legacy_text_init(struct legacy_text *t, struct arena *a, const char *s,
-    size_t len)
+legacy_text_init(
+    struct legacy_text *t, struct arena *a, const char *s, size_t len)
 {
 	t->s = s;
 	t->len = len;
@@ -106,8 +106,8 @@ legacy_marks_acm(const char *const *list)
 }
 
 size_t
-legacy_marks_first(struct legacy_text *t, const char *const *list,
-    const char *s, size_t len)
+legacy_marks_first(
+    struct legacy_text *t, const char *const *list, const char *s, size_t len)
 {
 	const struct marks_list *m = NULL;
 	size_t i, best = ACM_NONE;
@@ -126,8 +126,8 @@ legacy_marks_first(struct legacy_text *t, const char *const *list,
 	if (t == NULL || s != t->s || len > t->len)
 		return acm_first_any(m->own, s, len);
 	if (t->first == NULL) {
-		t->first = arena_alloc(t->arena,
-		    acm_npats(marks.all) * sizeof(*t->first));
+		t->first = arena_alloc(
+		    t->arena, acm_npats(marks.all) * sizeof(*t->first));
 		acm_first_each(marks.all, t->s, t->len, t->first);
 	}
 	for (i = m->lo; i < m->hi; i++) {

@@ -30,8 +30,8 @@ struct legacy_text {
 	struct arena *arena;
 };
 
-void legacy_text_init(struct legacy_text *t, struct arena *a, const char *s,
-    size_t len);
+void legacy_text_init(
+    struct legacy_text *t, struct arena *a, const char *s, size_t len);
 
 /*
  * The offset in s[0..len) where the first phrase of list (NULL-terminated,
@@ -40,8 +40,8 @@ void legacy_text_init(struct legacy_text *t, struct arena *a, const char *s,
  * own automaton. A list that is no family's nor legacy.c's own is searched
  * phrase by phrase, as before.
  */
-size_t legacy_marks_first(struct legacy_text *t, const char *const *list,
-    const char *s, size_t len);
+size_t legacy_marks_first(
+    struct legacy_text *t, const char *const *list, const char *s, size_t len);
 
 /*
  * The automaton of list alone, for questions about a line or another

@@ -33,8 +33,8 @@ count_one(void *arg, size_t i, size_t off)
 	struct each *e = arg;
 	size_t l = strlen(e->pats[i]);
 
-	if (i >= MAX_PATS || ci_find(e->text + off, l, e->pats[i]) !=
-	    e->text + off)
+	if (i >= MAX_PATS ||
+	    ci_find(e->text + off, l, e->pats[i]) != e->text + off)
 		abort();
 	e->count[i]++;
 	return true;
@@ -53,10 +53,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	n = data[0] % MAX_PATS;
 	for (i = 0; i < n; i++) {
-		const uint8_t *nl = pos < size ?
-		    memchr(data + pos, '\n', size - pos) : NULL;
-		size_t l = nl != NULL ? (size_t)(nl - data) - pos :
-		    (pos < size ? size - pos : 0);
+		const uint8_t *nl =
+		    pos < size ? memchr(data + pos, '\n', size - pos) : NULL;
+		size_t l = nl != NULL ? (size_t)(nl - data) - pos
+				      : (pos < size ? size - pos : 0);
 
 		pats[i] = malloc(l + 1);
 		if (pats[i] == NULL)
@@ -95,7 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (acm_any(a, text, tlen) != (best != ACM_NONE))
 		abort();
 	{
-		struct each e = { .text = text, .pats = pats };
+		struct each e = {.text = text, .pats = pats};
 
 		if (!acm_each(a, text, tlen, count_one, &e))
 			abort();
@@ -106,8 +106,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (pats[i][0] == '\0')
 				want = 1;
 			else
-				while ((h = ci_find(p, tlen - (size_t)(p - text),
-					    pats[i])) != NULL) {
+				while (
+				    (h = ci_find(p, tlen - (size_t)(p - text),
+					 pats[i])) != NULL) {
 					want++;
 					p = h + 1;
 				}

@@ -52,10 +52,11 @@ check_each(const struct acm *a, const char *const *pats, size_t n,
 			want++; /* reported once, at 0 */
 			continue;
 		}
-		while (p <= t + len &&
-		    (h = ci_find(p, len - (size_t)(p - t), pats[i])) != NULL) {
+		while (p <= t + len && (h = ci_find(p, len - (size_t)(p - t),
+					    pats[i])) != NULL) {
 			for (k = 0; k < sn.n; k++) {
-				if (sn.pat[k] == i && sn.off[k] == (size_t)(h - t))
+				if (sn.pat[k] == i &&
+				    sn.off[k] == (size_t)(h - t))
 					break;
 			}
 			if (k == sn.n)
@@ -87,8 +88,8 @@ check_same(const char *const *pats, size_t n, const char *text, size_t len)
 
 		if (want != first[i])
 			fail_msg("pattern %zu \"%s\" in \"%.*s\": ci_find %zu, "
-				 "acm %zu", i, pats[i], (int)len, text, want,
-			    first[i]);
+				 "acm %zu",
+			    i, pats[i], (int)len, text, want, first[i]);
 		if (want != ACM_NONE) {
 			found++;
 			if (want < best)
@@ -108,8 +109,8 @@ check_same(const char *const *pats, size_t n, const char *text, size_t len)
 static void
 test_basics(void **state)
 {
-	static const char *const pats[] = { "he", "she", "his", "hers",
-		"HERS", "", "s", NULL };
+	static const char *const pats[] = {
+	    "he", "she", "his", "hers", "HERS", "", "s", NULL};
 	(void)state;
 	check_same(pats, 7, "ushers", 6);
 	check_same(pats, 7, "USHERS and his", 14);
@@ -123,7 +124,7 @@ test_basics(void **state)
 static void
 test_earliest_start(void **state)
 {
-	static const char *const pats[] = { "bc", "abcdef", "cd" };
+	static const char *const pats[] = {"bc", "abcdef", "cd"};
 	const char *t = "xxabcdefxx";
 	struct acm *a = acm_build(pats, 3);
 	unsigned char *copy = exact_copy(t, strlen(t));
@@ -140,8 +141,8 @@ test_earliest_start(void **state)
 static void
 test_folding(void **state)
 {
-	static const char *const pats[] = { "\xc3\xa9t\xc3\xa9", "[ok]",
-		"@-_", "mailbox FULL", "x\x7f" };
+	static const char *const pats[] = {
+	    "\xc3\xa9t\xc3\xa9", "[ok]", "@-_", "mailbox FULL", "x\x7f"};
 	static const char text[] = "\xc3\x89T\xc3\x89 \xc3\xa9T\xc3\xa9 "
 				   "\0[OK] @-_ MAILBOX full X\x7f";
 	(void)state;
@@ -178,8 +179,8 @@ test_limits(void **state)
 static void
 test_duplicates(void **state)
 {
-	static const char *const pats[] = { "abc", "ABC", "bc", "c", "abc",
-		"aab", "aaab" };
+	static const char *const pats[] = {
+	    "abc", "ABC", "bc", "c", "abc", "aab", "aaab"};
 	(void)state;
 	check_same(pats, 7, "aaaabcabc", 9);
 	check_same(pats, 7, "zzc", 3);
