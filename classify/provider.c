@@ -5,10 +5,15 @@
  */
 #include "provider.h"
 
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "classify.h"
+#include "common/acmatch.h"
 #include "common/strutil.h"
+#include "common/xmalloc.h"
 #include "mail/mail_limits.h"
 
 static bool
@@ -74,9 +79,20 @@ by_host(const char *s)
 }
 
 /*
+ * Whether hit, in the text that starts at s, starts a word: at the start or
+ * after a character that cannot continue one, and never after '@' (an
+ * address names a mailbox, not the host that spoke).
+ */
+static bool
+starts_word(const char *s, const char *hit)
+{
+	return hit == s ||
+	    (!word_char((unsigned char)hit[-1]) && hit[-1] != '@');
+}
+
+/*
  * The first occurrence of needle (lower case) in s[0..len) that starts a
- * word: at the start or after a character that cannot continue one, and
- * never after '@' (an address names a mailbox, not the host that spoke).
+ * word (starts_word()).
  */
 static const char *
 find_word(const char *s, size_t len, const char *needle, size_t nlen)
@@ -85,16 +101,29 @@ find_word(const char *s, size_t len, const char *needle, size_t nlen)
 
 	while (p < end && (hit = ci_find_lower(
 			       p, (size_t)(end - p), needle, nlen)) != NULL) {
-		if (hit == s ||
-		    (!word_char((unsigned char)hit[-1]) && hit[-1] != '@'))
+		if (starts_word(s, hit))
 			return hit;
 		p = hit + 1;
 	}
 	return NULL;
 }
 
-/* A host of the provider named as one in s: "...cox.net", not "@cox.net"
- * nor "cox.network". */
+/* Whether the m bytes at hit, in s[0..end), name a host as a whole:
+ * "...cox.net", not "@cox.net" nor "cox.network". */
+static bool
+host_at(const char *s, const char *end, const char *hit, size_t m)
+{
+	const char *after = hit + m;
+	bool start_ok = hit == s || hit[-1] == '.' ||
+	    (!word_char((unsigned char)hit[-1]) && hit[-1] != '@');
+	bool end_ok = after == end || (!word_char((unsigned char)*after) &&
+					  !(*after == '.' && after + 1 < end &&
+					      is_alnum((unsigned char)after[1])));
+
+	return start_ok && end_ok;
+}
+
+/* A host of the provider named as one in s (host_at()). */
 static bool
 names_host(const char *s, size_t len, const char *suffix)
 {
@@ -103,28 +132,115 @@ names_host(const char *s, size_t len, const char *suffix)
 
 	while (p < end &&
 	       (hit = ci_find_lower(p, (size_t)(end - p), suffix, m)) != NULL) {
-		const char *after = hit + m;
-		bool start_ok =
-		    hit == s || hit[-1] == '.' ||
-		    (!word_char((unsigned char)hit[-1]) && hit[-1] != '@');
-		bool end_ok =
-		    after == end || (!word_char((unsigned char)*after) &&
-					!(*after == '.' && after + 1 < end &&
-					    is_alnum((unsigned char)after[1])));
-
-		if (start_ok && end_ok)
+		if (host_at(s, end, hit, m))
 			return true;
 		p = hit + 1;
 	}
 	return false;
 }
 
-/* The provider that s names by one of its own codes or one of its hosts. */
+/*
+ * by_text()'s tables in one automaton (issue 16 item 1): every provider's
+ * ids, then every provider's hosts, each pattern knowing its provider and
+ * kind. Built on first use, then only read. A pattern ci_find_lower()
+ * could never match (an upper-case letter: the tables are lower case) is
+ * left out; one too long for the automaton sends by_text() back to the
+ * loops below, so the answer is always theirs.
+ */
+struct text_pat {
+	uint16_t provider;
+	bool host;
+};
+
+static struct {
+	struct acm *acm;
+	struct text_pat *pats;
+	bool usable;
+} text_index;
+static pthread_once_t text_once = PTHREAD_ONCE_INIT;
+
+static void
+add_pats(const char *const *list, size_t prov, bool host, const char ***v,
+    size_t *n)
+{
+	size_t k, j;
+
+	for (k = 0; list != NULL && list[k] != NULL; k++) {
+		const char *w = list[k];
+
+		if (strlen(w) > ACM_MAX_PATTERN)
+			text_index.usable = false;
+		for (j = 0; w[j] != '\0' && !(w[j] >= 'A' && w[j] <= 'Z'); j++)
+			;
+		if (w[j] != '\0')
+			continue;
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		text_index.pats = xreallocarray(text_index.pats, *n + 1,
+		    sizeof(*text_index.pats));
+		(*v)[*n] = w;
+		text_index.pats[*n].provider = (uint16_t)prov;
+		text_index.pats[*n].host = host;
+		(*n)++;
+	}
+}
+
+static void
+text_index_build(void)
+{
+	const char **v = NULL;
+	size_t n = 0, i;
+
+	text_index.usable = provider_count < UINT16_MAX;
+	for (i = 0; i < provider_count; i++)
+		add_pats(provider_table[i].ids, i, false, &v, &n);
+	for (i = 0; i < provider_count; i++)
+		add_pats(provider_table[i].hosts, i, true, &v, &n);
+	text_index.acm = acm_build(v, n);
+	free(v);
+}
+
+struct text_scan {
+	const char *s, *end;
+	size_t by_id, by_host; /* lowest provider index so far */
+};
+
+static bool
+text_hit(void *arg, size_t i, size_t off)
+{
+	struct text_scan *ts = arg;
+	const struct text_pat *tp = &text_index.pats[i];
+	const char *hit = ts->s + off;
+
+	if (!tp->host) {
+		if (tp->provider < ts->by_id && starts_word(ts->s, hit))
+			ts->by_id = tp->provider;
+	} else if (tp->provider < ts->by_host &&
+	    host_at(ts->s, ts->end, hit, acm_patlen(text_index.acm, i))) {
+		ts->by_host = tp->provider;
+	}
+	/* nothing comes before the first provider's id */
+	return ts->by_id != 0;
+}
+
+/*
+ * The provider that s names by one of its own codes or one of its hosts:
+ * the first in the table with an id that starts a word, else the first
+ * with a host named as one. One pass for all of them.
+ */
 static const struct provider *
 by_text(const char *s, size_t len)
 {
+	struct text_scan ts = { s, s + len, SIZE_MAX, SIZE_MAX };
 	size_t i, k;
 
+	pthread_once(&text_once, text_index_build);
+	if (text_index.usable) {
+		acm_each(text_index.acm, s, len, text_hit, &ts);
+		if (ts.by_id != SIZE_MAX)
+			return &provider_table[ts.by_id];
+		return ts.by_host != SIZE_MAX ? &provider_table[ts.by_host]
+					      : NULL;
+	}
 	for (i = 0; i < provider_count; i++) {
 		const struct provider *p = &provider_table[i];
 

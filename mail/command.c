@@ -3,8 +3,10 @@
  * transaction (RFC 5321 3.3) is evidence for the classifier (an unknown
  * user refused after DATA was accepted at RCPT).
  */
+#include <pthread.h>
 #include <string.h>
 
+#include "common/acmatch.h"
 #include "common/strutil.h"
 #include "report.h"
 
@@ -49,17 +51,36 @@ lead_command(const char *s, size_t len, const char *lead, const char **at_r)
 	return STAGE_UNKNOWN;
 }
 
+/* Phrases that name the stage by themselves; a later one wins when it
+ * ends before the one found so far. */
+static const struct phrase_cmd whole[] = {
+	{ "rcpt to response", STAGE_RCPT },
+	{ "while connected to", STAGE_CONN },
+	{ "connect to", STAGE_CONN },
+};
+#define NWHOLE (sizeof(whole) / sizeof(whole[0]))
+
+/* whole[] as one automaton (issue 16 item 1), built on first use */
+static struct acm *whole_acm;
+static pthread_once_t whole_once = PTHREAD_ONCE_INIT;
+
+static void
+whole_build(void)
+{
+	const char *v[NWHOLE];
+	size_t i;
+
+	for (i = 0; i < NWHOLE; i++)
+		v[i] = whole[i].text;
+	whole_acm = acm_build(v, NWHOLE);
+}
+
 static enum smtp_stage
 phrase_command(const char *s, size_t len)
 {
-	static const struct phrase_cmd whole[] = {
-		{ "rcpt to response", STAGE_RCPT },
-		{ "while connected to", STAGE_CONN },
-		{ "connect to", STAGE_CONN },
-	};
 	const char *best = NULL, *p;
 	enum smtp_stage cmd = STAGE_UNKNOWN, c;
-	size_t i;
+	size_t i, first[NWHOLE], lim;
 
 	if ((c = lead_command(s, len, "in reply to ", &p)) != STAGE_UNKNOWN) {
 		best = p;
@@ -70,9 +91,17 @@ phrase_command(const char *s, size_t len)
 		best = p;
 		cmd = c;
 	}
-	for (i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
-		p = ci_find(s, best != NULL ? (size_t)(best - s) : len,
-		    whole[i].text);
+	/* the text read once for all of whole[]; the first occurrence of a
+	 * phrase in s[0..len) is in s[0..lim) when it ends there, and else
+	 * none is, so each step is the ci_find(s, lim, ...) it replaces */
+	pthread_once(&whole_once, whole_build);
+	acm_first_each(whole_acm, s, len, first);
+	for (i = 0; i < NWHOLE; i++) {
+		lim = best != NULL ? (size_t)(best - s) : len;
+		p = first[i] != ACM_NONE && first[i] <= lim &&
+			acm_patlen(whole_acm, i) <= lim - first[i]
+		    ? s + first[i]
+		    : NULL;
 		if (p != NULL) {
 			best = p;
 			cmd = whole[i].stage;

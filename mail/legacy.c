@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/acmatch.h"
 #include "common/strutil.h"
+#include "legacy_marks.h"
 #include "mail_limits.h"
 
 static const char *const common_end[] = {
@@ -23,17 +25,18 @@ static const char *const common_end[] = {
 	NULL,
 };
 
+/* Whether s[0..len) holds a phrase of list; t: what is known of s. */
 static bool
-any_in(const char *const *list, const char *s, size_t len)
+any_in(struct legacy_text *t, const char *const *list, const char *s,
+    size_t len)
 {
-	if (list == NULL || s == NULL)
-		return false;
-	for (; *list != NULL; list++) {
-		if (ci_find(s, len, *list) != NULL)
-			return true;
-	}
-	return false;
+	return legacy_marks_first(t, list, s, len) != ACM_NONE;
 }
+
+/* The lists legacy_marks.c compiles besides the families' (any_in() and
+ * first_of() search other lists phrase by phrase). */
+static const char *const dsn_fields[] = { "Reporting-MTA:",
+	"Final-Recipient:", NULL };
 
 /*
  * A bounce is sent with the null reverse-path (RFC 5321 4.5.5), which the
@@ -74,8 +77,10 @@ legacy_header_has(const struct mail_message *msg, const char *name,
 
 static bool
 family_matches(const struct legacy_family *f, struct report *rep,
-    const struct mail_message *msg, const char *text, size_t len)
+    const struct mail_message *msg, struct legacy_text *t)
 {
+	const char *text = t->s;
+	size_t len = t->len;
 	const char *from = rep->from, *subj = rep->subject;
 
 	if (f->match != NULL && f->match(rep, msg, text, len))
@@ -90,40 +95,39 @@ family_matches(const struct legacy_family *f, struct report *rep,
 				return true;
 		}
 	}
-	if (f->body != NULL && any_in(f->body, text, len))
+	if (f->body != NULL && any_in(t, f->body, text, len))
 		return true;
 	if (f->from != NULL && from != NULL &&
-	    any_in(f->from, from, strlen(from)))
+	    any_in(NULL, f->from, from, strlen(from)))
 		return f->subject == NULL ||
-		    (subj != NULL && any_in(f->subject, subj, strlen(subj)));
+		    (subj != NULL &&
+			any_in(NULL, f->subject, subj, strlen(subj)));
 	/* a subject alone is weak: a reply or forward quoting one is no
 	 * bounce */
 	if (f->from == NULL && f->subject != NULL && subj != NULL &&
 	    !ci_starts(subj, strlen(subj), "Re:") &&
 	    !ci_starts(subj, strlen(subj), "Fw") && null_sender(rep, msg))
-		return any_in(f->subject, subj, strlen(subj));
+		return any_in(NULL, f->subject, subj, strlen(subj));
 	return false;
 }
 
-/* First occurrence of any of list[] in s[0..len), or NULL. */
+/* First occurrence of any of list[] in s[0..len), or NULL; t: what is
+ * known of s (NULL: nothing). */
 static const char *
-first_of(const char *const *list, const char *s, size_t len)
+first_of(struct legacy_text *t, const char *const *list, const char *s,
+    size_t len)
 {
-	const char *best = NULL, *p;
+	size_t f = legacy_marks_first(t, list, s, len);
 
-	for (; *list != NULL; list++) {
-		p = ci_find(s, len, *list);
-		if (p != NULL && (best == NULL || p < best))
-			best = p;
-	}
-	return best;
+	return f != ACM_NONE ? s + f : NULL;
 }
 
 /* Start of the line after the first line holding one of list[]. */
 static const char *
-after_marker(const char *const *list, const char *s, size_t len)
+after_marker(struct legacy_text *t, const char *const *list, const char *s,
+    size_t len)
 {
-	const char *best = first_of(list, s, len), *p;
+	const char *best = first_of(t, list, s, len), *p;
 
 	if (best == NULL)
 		return NULL;
@@ -133,9 +137,10 @@ after_marker(const char *const *list, const char *s, size_t len)
 
 /* Start of the first line holding one of list[], or NULL. */
 static const char *
-before_marker(const char *const *list, const char *s, size_t len)
+before_marker(struct legacy_text *t, const char *const *list, const char *s,
+    size_t len)
 {
-	const char *best = first_of(list, s, len);
+	const char *best = first_of(t, list, s, len);
 
 	if (best == NULL)
 		return NULL;
@@ -352,11 +357,12 @@ static const char *const delay_text[] = {
 };
 
 static void
-delay_notice(struct report *rep, size_t n0, const char *prose, size_t plen)
+delay_notice(struct report *rep, size_t n0, struct legacy_text *t,
+    size_t plen)
 {
 	size_t i;
 
-	if (!any_in(delay_text, prose, plen))
+	if (!any_in(t, delay_text, t->s, plen))
 		return;
 	for (i = n0; i < rep->nrcpt; i++) {
 		if (rep->rcpt[i].action == NULL)
@@ -365,18 +371,18 @@ delay_notice(struct report *rep, size_t n0, const char *prose, size_t plen)
 }
 
 static void prose_diagnostic(struct report *rep, struct report_rcpt *r,
-    const char *text, size_t len);
+    struct legacy_text *t, size_t len);
 
 /* A lone recipient the family's lines said nothing about: the report's
  * own prose (not the returned copy) is all there is to read. */
 static void
-lone_prose(struct report *rep, struct report_rcpt *r, const char *prose,
+lone_prose(struct report *rep, struct report_rcpt *r, struct legacy_text *t,
     size_t plen)
 {
 	const char *d, *a;
 	size_t letters = 0, alen;
 
-	prose_diagnostic(rep, r, prose, plen);
+	prose_diagnostic(rep, r, t, plen);
 	if ((d = r->diagnostic) == NULL)
 		return;
 	/* the address itself and some punctuation say nothing: no text
@@ -418,18 +424,18 @@ family_hints(const struct legacy_family *f, struct report *rep, size_t n0)
 
 static size_t
 try_family(const struct legacy_family *f, struct report *rep,
-    const char *text, size_t len)
+    struct legacy_text *t)
 {
-	const char *b = text, *e = NULL;
-	size_t n, slen;
+	const char *text = t->s, *b = text, *e = NULL;
+	size_t len = t->len, n, slen;
 
 	if (f->start != NULL &&
-	    (b = after_marker(f->start, text, len)) == NULL)
+	    (b = after_marker(t, f->start, text, len)) == NULL)
 		return 0;
 	if (f->end != NULL)
-		e = before_marker(f->end, b, len - (size_t)(b - text));
+		e = before_marker(t, f->end, b, len - (size_t)(b - text));
 	if (e == NULL)
-		e = before_marker(common_end, b, len - (size_t)(b - text));
+		e = before_marker(t, common_end, b, len - (size_t)(b - text));
 	if (e == NULL)
 		e = text + len;
 	b = unquote(&rep->arena, b, (size_t)(e - b), &slen);
@@ -446,16 +452,20 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
 {
 	const struct legacy_family *const *fp;
 	enum report_kind kind0 = rep->kind;
+	struct legacy_text t;
 	const char *e;
 	size_t plen;
 
+	/* the text is read once for every family's markers, on the first
+	 * question (legacy_marks.h) */
+	legacy_text_init(&t, &rep->arena, text, len);
 	for (fp = legacy_families; *fp != NULL; fp++) {
 		const struct legacy_family *f = *fp;
 		size_t n0 = rep->nrcpt, n;
 
-		if (!family_matches(f, rep, msg, text, len))
+		if (!family_matches(f, rep, msg, &t))
 			continue;
-		n = try_family(f, rep, text, len);
+		n = try_family(f, rep, &t);
 		if (n > 0) {
 			rep->family = f->name;
 			/* a complaint in a provider's own format (Amazon SES)
@@ -463,14 +473,14 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
 			if (rep->kind != REPORT_FEEDBACK)
 				rep->kind = REPORT_LEGACY;
 			/* the report's own words: before the returned copy */
-			e = before_marker(common_end, text, len);
+			e = before_marker(&t, common_end, text, len);
 			plen = e != NULL ? (size_t)(e - text) : len;
-			legacy_exim_output(rep, n0, text, len);
+			legacy_exim_output(rep, n0, &t, text, len);
 			if (rep->kind != REPORT_FEEDBACK)
 				reply_lines(rep, n0, text, len, plen);
-			delay_notice(rep, n0, text, plen);
+			delay_notice(rep, n0, &t, plen);
 			if (n == 1 && rep->rcpt[n0].diagnostic == NULL)
-				lone_prose(rep, &rep->rcpt[n0], text, plen);
+				lone_prose(rep, &rep->rcpt[n0], &t, plen);
 			family_hints(f, rep, n0);
 			return n;
 		}
@@ -485,15 +495,15 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
  * all of it: for a lone recipient the report's fields say nothing about.
  */
 static void
-prose_diagnostic(struct report *rep, struct report_rcpt *r, const char *text,
-    size_t len)
+prose_diagnostic(struct report *rep, struct report_rcpt *r,
+    struct legacy_text *t, size_t len)
 {
 	const struct legacy_family *const *fp;
-	const char *b = NULL;
+	const char *text = t->s, *b = NULL;
 
 	for (fp = legacy_families; *fp != NULL && b == NULL; fp++) {
 		if ((*fp)->start != NULL)
-			b = after_marker((*fp)->start, text, len);
+			b = after_marker(t, (*fp)->start, text, len);
 	}
 	if (b != NULL) {
 		len -= (size_t)(b - text);
@@ -549,17 +559,17 @@ fill_one(struct report *rep, struct report_rcpt *r, const char *prose)
 void
 legacy_fill_diagnostics(struct report *rep, const char *text, size_t len)
 {
-	/* a report pasted into the text (dsn_in_text()) is no one's prose */
-	static const char *const fields[] = { "Reporting-MTA:",
-		"Final-Recipient:", NULL };
 	size_t n0 = rep->nrcpt, i;
-	const char *e = before_marker(common_end, text, len);
+	struct legacy_text lt;
+	const char *e;
 
-	if (e != NULL)
+	legacy_text_init(&lt, &rep->arena, text, len);
+	if ((e = before_marker(&lt, common_end, text, len)) != NULL)
 		len = (size_t)(e - text);
-	if ((e = before_marker(fields, text, len)) != NULL)
+	/* a report pasted into the text (dsn_in_text()) is no one's prose */
+	if ((e = before_marker(&lt, dsn_fields, text, len)) != NULL)
 		len = (size_t)(e - text);
-	legacy_exim_output(rep, 0, text, len);
+	legacy_exim_output(rep, 0, &lt, text, len);
 	legacy_scan_section(rep, text, len);
 	for (i = n0; i < rep->nrcpt; i++) {
 		struct report_rcpt *t = legacy_find_rcpt(rep, 0,
@@ -572,13 +582,13 @@ legacy_fill_diagnostics(struct report *rep, const char *text, size_t len)
 	}
 	rep->nrcpt = n0;
 	if (n0 == 1 && rep->rcpt[0].diagnostic == NULL)
-		prose_diagnostic(rep, &rep->rcpt[0], text, len);
+		prose_diagnostic(rep, &rep->rcpt[0], &lt, len);
 }
 
 const char *
 legacy_inline_original(const char *text, size_t len, size_t *len_r)
 {
-	const char *b = after_marker(common_end, text, len);
+	const char *b = after_marker(NULL, common_end, text, len);
 
 	if (b == NULL)
 		return NULL;
@@ -589,3 +599,6 @@ legacy_inline_original(const char *text, size_t len, size_t *len_r)
 	*len_r = len - (size_t)(b - text);
 	return b;
 }
+
+const char *const *const legacy_own_lists[] = { common_end, delay_text,
+	dsn_fields, legacy_exim_mark, NULL };

@@ -148,9 +148,11 @@ size_t legacy_failedrcpt_parse(struct report *rep, const char *text,
 /*
  * Exim's "text generated during the delivery attempt" (a pipe's or a
  * file's output) appended to the diagnostics of recipients n0.. it names.
+ * t: what one pass found in text (legacy_marks.h), or NULL.
  */
-void legacy_exim_output(struct report *rep, size_t n0, const char *text,
-    size_t len);
+struct legacy_text;
+void legacy_exim_output(struct report *rep, size_t n0,
+    struct legacy_text *t, const char *text, size_t len);
 
 /* The families, in the order they are tried; NULL-terminated. */
 extern const struct legacy_family *const legacy_families[];

@@ -1,5 +1,6 @@
 /* Exim's bounce text (deliver.c "A message that you sent could not be"). */
 #include "legacy.h"
+#include "legacy_marks.h"
 
 #include <string.h>
 
@@ -83,18 +84,27 @@ exim_block(struct report *rep, size_t n0, const char *head, size_t head_len,
  * attempt(s):", one block per address under "------ <address> ------"
  * (a long heading folds). That output is the diagnostic.
  */
+const char *const legacy_exim_mark[] = {
+	"The following text was generated during the delivery attempt",
+	NULL,
+};
+
 void
-legacy_exim_output(struct report *rep, size_t n0, const char *text,
-    size_t len)
+legacy_exim_output(struct report *rep, size_t n0, struct legacy_text *t,
+    const char *text, size_t len)
 {
-	const char *p = ci_find(text, len,
-	    "The following text was generated during the delivery attempt");
-	const char *e = text + len, *head = NULL, *out = NULL, *out_end = NULL;
-	size_t head_len = 0;
+	const char *p, *e = text + len, *head = NULL, *out = NULL,
+			*out_end = NULL;
+	size_t head_len = 0, f;
 	bool in_head = false;
 
-	if (p == NULL || n0 >= rep->nrcpt)
+	if (n0 >= rep->nrcpt)
 		return;
+	/* from the pass over the text for every marker, when there is one */
+	if ((f = legacy_marks_first(t, legacy_exim_mark, text, len)) ==
+	    ACM_NONE)
+		return;
+	p = text + f;
 	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL && ++p < e) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		size_t ll = nl != NULL ? (size_t)(nl - p) : (size_t)(e - p);

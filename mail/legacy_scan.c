@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/strutil.h"
+#include "legacy_marks.h"
 
 /*
  * Phrases after which many MTAs name the failed recipient on the same
@@ -115,22 +116,37 @@ struct rcpt_line {
 	bool intro; /* named after a phrase: its reason may follow */
 };
 
+/* Phrases of one intro list read in one pass; a longer list is read
+ * phrase by phrase. */
+#define INTRO_MAX 64
+
 static bool
 intro_address(struct report *rep, const char *const *intro, const char *l,
     size_t ll, struct rcpt_line *rl)
 {
 	const char *p, *as;
-	size_t alen;
+	const struct acm *a;
+	size_t alen, first[INTRO_MAX], k;
 
 	/* every intro is followed by an address: most lines have none */
 	if (memchr(l, '@', ll) == NULL)
 		return false;
-	for (; intro != NULL && *intro != NULL; intro++) {
-		p = ci_find(l, ll, *intro);
+	/* the line read once for all the phrases (legacy_marks.h); then
+	 * they are tried in their order, as one ci_find() each would be */
+	a = legacy_marks_acm(intro);
+	if (a != NULL && acm_npats(a) <= INTRO_MAX)
+		acm_first_each(a, l, ll, first);
+	else
+		a = NULL;
+	for (k = 0; intro != NULL && intro[k] != NULL; k++) {
+		if (a != NULL)
+			p = first[k] != ACM_NONE ? l + first[k] : NULL;
+		else
+			p = ci_find(l, ll, intro[k]);
 		/* a whole word: "Recipient:" is not "Final-Recipient:" */
 		if (p == NULL || (p > l && !bd_isspace((unsigned char)p[-1])))
 			continue;
-		p += strlen(*intro);
+		p += strlen(intro[k]);
 		if (!find_address(p, ll - (size_t)(p - l), &as, &alen))
 			continue;
 		rl->addr = report_address(&rep->arena, as, alen);
@@ -256,8 +272,11 @@ announced_inline(struct report *rep, size_t n0, const char *l, size_t ll)
 static bool
 is_announce(const char *l, size_t ll)
 {
+	const struct acm *m = legacy_marks_acm(announce);
 	const char *const *a;
 
+	if (m != NULL)
+		return acm_any(m, l, ll);
 	for (a = announce; *a != NULL; a++) {
 		if (ci_find(l, ll, *a) != NULL)
 			return true;
@@ -412,3 +431,6 @@ legacy_scan_announced(struct report *rep, const char *text, size_t len)
 	}
 	return 0;
 }
+
+const char *const *const legacy_scan_lists[] = { common_intro, announce,
+	NULL };

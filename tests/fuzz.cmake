@@ -77,3 +77,7 @@ bd_fuzz(cut SOURCES fuzz/skeleton.c LIBS bd_mail bd_common
 # as the lookup server feeds it (issue 15)
 bd_fuzz(lookup LIBS bd_lookup_proto
 	INPUTS ${BD_FUZZ_DIR}/lookup_inputs/*)
+
+# common/acmatch.c against ci_find(), pattern by pattern (issue 16 item 1)
+bd_fuzz(acmatch LIBS bd_common
+	INPUTS ${BD_FUZZ_DIR}/acmatch_inputs/*)

@@ -1,0 +1,142 @@
+#include "legacy_marks.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "common/strutil.h"
+#include "common/xmalloc.h"
+#include "legacy.h"
+
+struct marks_list {
+	const char *const *list;
+	size_t lo, hi;   /* its phrases in the combined automaton */
+	struct acm *own; /* its phrases alone, for a part of a text */
+};
+
+/* Built once, then only read: any number of threads may ask. */
+static struct {
+	struct acm *all;
+	struct marks_list *lists;
+	size_t nlists;
+} marks;
+static pthread_once_t marks_once = PTHREAD_ONCE_INIT;
+
+static void
+add_list(
+    const char *const *list, const char ***pats, size_t *npats, size_t *cap)
+{
+	size_t i, n;
+	struct marks_list *m;
+
+	if (list == NULL)
+		return;
+	for (i = 0; i < marks.nlists; i++) {
+		if (marks.lists[i].list == list)
+			return; /* shared by two families */
+	}
+	for (n = 0; list[n] != NULL; n++)
+		;
+	if (*npats + n > *cap) {
+		*cap = (*npats + n) * 2;
+		*pats = xreallocarray(*pats, *cap, sizeof(**pats));
+	}
+	marks.lists =
+	    xreallocarray(marks.lists, marks.nlists + 1, sizeof(*marks.lists));
+	m = &marks.lists[marks.nlists++];
+	m->list = list;
+	m->lo = *npats;
+	m->hi = *npats + n;
+	m->own = acm_build(list, n);
+	for (i = 0; i < n; i++)
+		(*pats)[(*npats)++] = list[i];
+}
+
+static void
+marks_build(void)
+{
+	const struct legacy_family *const *fp;
+	const char *const *const *l;
+	const char **pats = NULL;
+	size_t npats = 0, cap = 0;
+
+	for (fp = legacy_families; *fp != NULL; fp++) {
+		add_list((*fp)->body, &pats, &npats, &cap);
+		add_list((*fp)->start, &pats, &npats, &cap);
+		add_list((*fp)->end, &pats, &npats, &cap);
+		add_list((*fp)->intro, &pats, &npats, &cap);
+	}
+	for (l = legacy_own_lists; *l != NULL; l++)
+		add_list(*l, &pats, &npats, &cap);
+	for (l = legacy_scan_lists; *l != NULL; l++)
+		add_list(*l, &pats, &npats, &cap);
+	marks.all = acm_build(pats, npats);
+	free(pats);
+}
+
+void
+legacy_text_init(
+    struct legacy_text *t, struct arena *a, const char *s, size_t len)
+{
+	t->s = s;
+	t->len = len;
+	t->first = NULL;
+	t->arena = a;
+}
+
+static const struct marks_list *
+find_list(const char *const *list)
+{
+	size_t i;
+
+	pthread_once(&marks_once, marks_build);
+	for (i = 0; i < marks.nlists; i++) {
+		if (marks.lists[i].list == list)
+			return &marks.lists[i];
+	}
+	return NULL;
+}
+
+const struct acm *
+legacy_marks_acm(const char *const *list)
+{
+	const struct marks_list *m = list != NULL ? find_list(list) : NULL;
+
+	return m != NULL ? m->own : NULL;
+}
+
+size_t
+legacy_marks_first(
+    struct legacy_text *t, const char *const *list, const char *s, size_t len)
+{
+	const struct marks_list *m = NULL;
+	size_t i, best = ACM_NONE;
+
+	if (list == NULL || s == NULL)
+		return ACM_NONE;
+	if ((m = find_list(list)) == NULL) {
+		for (; *list != NULL; list++) {
+			const char *p = ci_find(s, len, *list);
+
+			if (p != NULL && (size_t)(p - s) < best)
+				best = (size_t)(p - s);
+		}
+		return best;
+	}
+	if (t == NULL || s != t->s || len > t->len)
+		return acm_first_any(m->own, s, len);
+	if (t->first == NULL) {
+		t->first = arena_alloc(
+		    t->arena, acm_npats(marks.all) * sizeof(*t->first));
+		acm_first_each(marks.all, t->s, t->len, t->first);
+	}
+	for (i = m->lo; i < m->hi; i++) {
+		size_t f = t->first[i];
+
+		/* in the prefix s[0..len) only if it ends there */
+		if (f != ACM_NONE && f < best && f <= len &&
+		    acm_patlen(marks.all, i) <= len - f)
+			best = f;
+	}
+	return best;
+}

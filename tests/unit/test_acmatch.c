@@ -1,0 +1,236 @@
+/*
+ * common/acmatch.c: the multi-pattern matcher answers what ci_find()
+ * answers, pattern by pattern: the same first offsets, the same earliest
+ * start, the same "any". Texts are handed over in exact-size buffers (no
+ * NUL after the length) so that ASan sees any read past len.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/acmatch.h"
+#include "common/strutil.h"
+#include "testgen.h"
+
+/* acm_each()'s occurrences, counted per pattern and offset */
+struct seen {
+	size_t n;
+	size_t pat[4096], off[4096];
+};
+
+static bool
+record(void *arg, size_t i, size_t off)
+{
+	struct seen *sn = arg;
+
+	assert_true(sn->n < 4096);
+	sn->pat[sn->n] = i;
+	sn->off[sn->n] = off;
+	sn->n++;
+	return true;
+}
+
+/* every occurrence ci_find() finds from each hit + 1, and nothing else */
+static void
+check_each(const struct acm *a, const char *const *pats, size_t n,
+    const char *t, size_t len)
+{
+	static struct seen sn;
+	size_t i, k, want = 0;
+
+	sn.n = 0;
+	assert_true(acm_each(a, t, len, record, &sn));
+	for (i = 0; i < n; i++) {
+		const char *p = t, *h;
+
+		if (pats[i][0] == '\0') {
+			want++; /* reported once, at 0 */
+			continue;
+		}
+		while (p <= t + len && (h = ci_find(p, len - (size_t)(p - t),
+					    pats[i])) != NULL) {
+			for (k = 0; k < sn.n; k++) {
+				if (sn.pat[k] == i &&
+				    sn.off[k] == (size_t)(h - t))
+					break;
+			}
+			if (k == sn.n)
+				fail_msg("pattern %zu at %zu not reported", i,
+				    (size_t)(h - t));
+			want++;
+			p = h + 1;
+		}
+	}
+	assert_int_equal(sn.n, want);
+}
+
+/* acm against ci_find() for every pattern, over an exact-size copy */
+static void
+check_same(const char *const *pats, size_t n, const char *text, size_t len)
+{
+	struct acm *a = acm_build(pats, n);
+	unsigned char *copy = exact_copy(text, len);
+	const char *t = (const char *)copy;
+	size_t *first = calloc(n + 1, sizeof(*first));
+	size_t i, best = ACM_NONE, found = 0, got;
+
+	assert_non_null(first);
+	assert_int_equal(acm_npats(a), n);
+	got = acm_first_each(a, t, len, first);
+	for (i = 0; i < n; i++) {
+		const char *h = ci_find(t, len, pats[i]);
+		size_t want = h != NULL ? (size_t)(h - t) : ACM_NONE;
+
+		if (want != first[i])
+			fail_msg("pattern %zu \"%s\" in \"%.*s\": ci_find %zu, "
+				 "acm %zu",
+			    i, pats[i], (int)len, text, want, first[i]);
+		if (want != ACM_NONE) {
+			found++;
+			if (want < best)
+				best = want;
+		}
+	}
+	/* stopping early when all are found still counts them all */
+	assert_int_equal(got, found);
+	assert_int_equal(acm_first_any(a, t, len), best);
+	assert_int_equal(acm_any(a, t, len), best != ACM_NONE);
+	check_each(a, pats, n, t, len);
+	free(first);
+	free(copy);
+	acm_free(a);
+}
+
+static void
+test_basics(void **state)
+{
+	static const char *const pats[] = {
+	    "he", "she", "his", "hers", "HERS", "", "s", NULL};
+	(void)state;
+	check_same(pats, 7, "ushers", 6);
+	check_same(pats, 7, "USHERS and his", 14);
+	check_same(pats, 7, "", 0);
+	check_same(pats, 4, "nothing matches", 15);
+	check_same(pats, 4, "", 0);
+	check_same(pats, 0, "anything", 8);
+}
+
+/* the first match by start, not by end: "abcdef" starts before "bc" */
+static void
+test_earliest_start(void **state)
+{
+	static const char *const pats[] = {"bc", "abcdef", "cd"};
+	const char *t = "xxabcdefxx";
+	struct acm *a = acm_build(pats, 3);
+	unsigned char *copy = exact_copy(t, strlen(t));
+
+	(void)state;
+	assert_int_equal(acm_first_any(a, (const char *)copy, strlen(t)), 2);
+	free(copy);
+	acm_free(a);
+	check_same(pats, 3, t, strlen(t));
+	check_same(pats, 3, "xxabcdexx bc abcdef", 19);
+}
+
+/* ASCII folding only: other bytes (8-bit, NUL) match themselves */
+static void
+test_folding(void **state)
+{
+	static const char *const pats[] = {
+	    "\xc3\xa9t\xc3\xa9", "[ok]", "@-_", "mailbox FULL", "x\x7f"};
+	static const char text[] = "\xc3\x89T\xc3\x89 \xc3\xa9T\xc3\xa9 "
+				   "\0[OK] @-_ MAILBOX full X\x7f";
+	(void)state;
+	check_same(pats, 5, text, sizeof(text) - 1);
+}
+
+/* ci_find()'s limits: an empty needle is found at 0, one of 256 bytes or
+ * more never */
+static void
+test_limits(void **state)
+{
+	char *long_pat = malloc(300), *text = malloc(600);
+	const char *pats[3];
+
+	(void)state;
+	assert_non_null(long_pat);
+	assert_non_null(text);
+	memset(long_pat, 'a', 299);
+	long_pat[299] = '\0';
+	memset(text, 'A', 600);
+	pats[0] = long_pat;
+	pats[1] = "";
+	pats[2] = "aaa";
+	check_same(pats, 3, text, 600);
+	long_pat[255] = '\0';
+	check_same(pats, 1, text, 600);
+	long_pat[254] = '\0';
+	check_same(pats, 1, text, 600);
+	free(long_pat);
+	free(text);
+}
+
+/* duplicates each get their own answer; overlapping suffixes all report */
+static void
+test_duplicates(void **state)
+{
+	static const char *const pats[] = {
+	    "abc", "ABC", "bc", "c", "abc", "aab", "aaab"};
+	(void)state;
+	check_same(pats, 7, "aaaabcabc", 9);
+	check_same(pats, 7, "zzc", 3);
+}
+
+/* random patterns and texts over a small alphabet, where overlaps and
+ * failure links are everywhere */
+static void
+test_random(void **state)
+{
+	static const char alpha[] = "aAbB c\n";
+	unsigned seed = 12345;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 2000; round++) {
+		char pbuf[12][9], text[200];
+		const char *pats[12];
+		size_t n = 1 + (seed = seed * 1103515245u + 12345u) % 12, i, j;
+		size_t len = (seed = seed * 1103515245u + 12345u) % 200;
+
+		for (i = 0; i < n; i++) {
+			size_t pl = (seed = seed * 1103515245u + 12345u) % 9;
+
+			for (j = 0; j < pl; j++) {
+				seed = seed * 1103515245u + 12345u;
+				pbuf[i][j] = alpha[(seed >> 16) % 7];
+			}
+			pbuf[i][pl] = '\0';
+			pats[i] = pbuf[i];
+		}
+		for (j = 0; j < len; j++) {
+			seed = seed * 1103515245u + 12345u;
+			text[j] = alpha[(seed >> 16) % 7];
+		}
+		check_same(pats, n, text, len);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_basics),
+	    cmocka_unit_test(test_earliest_start),
+	    cmocka_unit_test(test_folding),
+	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_duplicates),
+	    cmocka_unit_test(test_random),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
