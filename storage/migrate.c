@@ -535,6 +535,13 @@ set_wal(struct store *st)
  * database) every few batches; bench/bench_ingest.sh measured 10-25 %
  * more messages/s (pragma.html#pragma_wal_autocheckpoint).
  *
+ * temp_store MEMORY: a bounce's insert fires the stats triggers (schema
+ * v10), and its statement journal -- the pages it changed, kept to undo
+ * the statement alone -- outgrew the 64 KiB SQLite keeps in memory and
+ * went to a temporary file: 22 writes per message, half the ingest's
+ * time (https://www.sqlite.org/tempfiles.html#stmtjrnl). In memory it
+ * is a few pages per statement.
+ *
  * PERSIST_WAL: -wal and -shm stay when the daemon closes, so that
  * bouncectl run by a user who may read the files but not create any next
  * to them can still open the database
@@ -549,7 +556,8 @@ store_configure(struct store *st)
 		return -1;
 	if (sqlite3_exec(st->db,
 		"PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-		" PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 4000;",
+		" PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 4000;"
+		" PRAGMA temp_store = MEMORY;",
 		NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(st, "PRAGMA synchronous, foreign_keys");
 	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL,
