@@ -72,6 +72,6 @@ best() { # command...: the best wall time of $runs runs, in ms
 	echo "$b"
 }
 ctl=("$build/cli/bouncectl" -d "$work/db")
-"${ctl[@]}" stats | head -3
+"${ctl[@]}" stats | sed -n 1,3p
 echo "stats: $(best "${ctl[@]}" stats) ms (best of $runs)"
 echo "stats --since 2023-01-01: $(best "${ctl[@]}" stats --since 2023-01-01) ms (best of $runs)"
