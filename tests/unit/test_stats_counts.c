@@ -217,16 +217,18 @@ follow_changes(void **state)
 			exec(db, "DELETE FROM bounces WHERE id % 3 = 0");
 			break;
 		case 1:
-			exec(db, "UPDATE bounces SET at = NULL WHERE id % 7 = 0;"
-			    "UPDATE bounces SET reason = NULL WHERE id % 5 = 0");
+			exec(db, "UPDATE bounces SET at = NULL"
+			    " WHERE id % 7 = 0; UPDATE bounces"
+			    " SET reason = NULL WHERE id % 5 = 0");
 			break;
 		case 2:
 			exec(db, "DELETE FROM bounces WHERE recipient ="
 			    " 'a@example.org'");
 			break;
 		case 3:
-			exec(db, "UPDATE bounces SET recipient = 'z@example.org',"
-			    " hard = 1 - hard, effect = 'sender'"
+			exec(db, "UPDATE bounces SET recipient ="
+			    " 'z@example.org', hard = 1 - hard,"
+			    " effect = 'sender'"
 			    " WHERE id % 4 = 1;"
 			    "UPDATE bounces SET resend = NULL");
 			break;
@@ -248,8 +250,8 @@ follow_changes(void **state)
 	{
 		sqlite3_stmt *stmt;
 
-		assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT count(*)"
-		    " FROM bounce_stats) + (SELECT count(*) FROM"
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT"
+		    " count(*) FROM bounce_stats) + (SELECT count(*) FROM"
 		    " bounce_stats_rcpt)", -1, &stmt, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
 		assert_int_equal(sqlite3_column_int(stmt, 0), 0);
