@@ -8,6 +8,8 @@ workq_init(struct workq *q)
 	pthread_cond_init(&q->not_full, NULL);
 	q->head = q->n = q->bytes = 0;
 	q->closed = q->cancelled = false;
+	q->cons_waits = q->prod_waits = false;
+	q->wakes = 0;
 }
 
 void
@@ -25,14 +27,30 @@ full(const struct workq *q, size_t size)
 	    (q->n > 0 && q->bytes + size > WORKQ_MAX_BYTES);
 }
 
+/* Called with mu held: wakes the consumer if it sleeps. */
+static void
+wake_consumer(struct workq *q)
+{
+	if (q->cons_waits) {
+		q->cons_waits = false;
+		q->wakes++;
+		pthread_cond_signal(&q->not_empty);
+	}
+}
+
 int
 workq_push(struct workq *q, void *item, size_t size)
 {
 	int rc = 0;
 
 	pthread_mutex_lock(&q->mu);
-	while (full(q, size) && !q->cancelled)
+	while (full(q, size) && !q->cancelled) {
+		/* the consumer may be waiting for a batch that cannot come */
+		wake_consumer(q);
+		q->prod_waits = true;
 		pthread_cond_wait(&q->not_full, &q->mu);
+	}
+	q->prod_waits = false;
 	if (q->cancelled)
 		rc = -1;
 	else {
@@ -41,10 +59,24 @@ workq_push(struct workq *q, void *item, size_t size)
 		q->item[at] = item;
 		q->size[at] = size;
 		q->bytes += size;
-		pthread_cond_signal(&q->not_empty);
+		if (q->n >= WORKQ_WAKE)
+			wake_consumer(q);
 	}
 	pthread_mutex_unlock(&q->mu);
 	return rc;
+}
+
+/* Whether the consumer, which found the queue empty, sleeps on: nothing
+ * yet, or less than a batch while more may come and the producer is not
+ * stuck waiting for room. */
+static bool
+consumer_sleeps(const struct workq *q)
+{
+	if (q->cancelled)
+		return false;
+	if (q->n == 0)
+		return !q->closed;
+	return q->n < WORKQ_WAKE && !q->closed && !q->prod_waits;
 }
 
 void *
@@ -53,14 +85,29 @@ workq_pop(struct workq *q)
 	void *item = NULL;
 
 	pthread_mutex_lock(&q->mu);
-	while (q->n == 0 && !q->closed && !q->cancelled)
-		pthread_cond_wait(&q->not_empty, &q->mu);
+	/* once awake it drains the queue; it waits for a batch only when
+	 * the queue is empty */
+	if (q->n == 0) {
+		while (consumer_sleeps(q)) {
+			q->cons_waits = true;
+			pthread_cond_wait(&q->not_empty, &q->mu);
+		}
+	}
+	q->cons_waits = false;
 	if (q->n > 0) {
 		item = q->item[q->head];
 		q->bytes -= q->size[q->head];
 		q->head = (q->head + 1) % WORKQ_DEPTH;
 		q->n--;
-		pthread_cond_signal(&q->not_full);
+		/* the producer sleeps until there is room for a batch (half
+		 * the queue, by count and by bytes), or the queue is empty,
+		 * which always has room for its item */
+		if (q->prod_waits && (q->n == 0 || (q->n <= WORKQ_DEPTH / 2 &&
+		    q->bytes <= WORKQ_MAX_BYTES / 2))) {
+			q->prod_waits = false;
+			q->wakes++;
+			pthread_cond_signal(&q->not_full);
+		}
 	}
 	pthread_mutex_unlock(&q->mu);
 	return item;
@@ -71,6 +118,7 @@ workq_close(struct workq *q)
 {
 	pthread_mutex_lock(&q->mu);
 	q->closed = true;
+	q->cons_waits = false;
 	pthread_cond_broadcast(&q->not_empty);
 	pthread_mutex_unlock(&q->mu);
 }
@@ -80,6 +128,7 @@ workq_cancel(struct workq *q)
 {
 	pthread_mutex_lock(&q->mu);
 	q->cancelled = true;
+	q->cons_waits = q->prod_waits = false;
 	pthread_cond_broadcast(&q->not_full);
 	pthread_cond_broadcast(&q->not_empty);
 	pthread_mutex_unlock(&q->mu);

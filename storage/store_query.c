@@ -493,6 +493,48 @@ store_query_sent(struct store *st, const char *what,
 	    rows_r);
 }
 
+/*
+ * The groupings schema v10 keeps counters for (bounce_stats, storage/
+ * migrate.c): the same columns, names and order as the query over
+ * bounces, read from one small table instead of every bounce (issue 16
+ * item 3). A NULL reason or day is kept as the key ''.
+ */
+static const struct {
+	const char *grouping, *key, *order;
+} stats_counted[] = {
+    [STATS_REASON] = {"reason", "nullif(key, '') AS reason",
+	"bounces DESC, reason"},
+    [STATS_DOMAIN] = {"domain", "key AS domain", "bounces DESC, domain"},
+    [STATS_DAY] = {"day", "nullif(key, '') AS day", "day"},
+    [STATS_SENDER] = {NULL, NULL, NULL},
+    [STATS_CAMPAIGN] = {NULL, NULL, NULL},
+    [STATS_REMOTE_MTA] = {NULL, NULL, NULL},
+    /* sisimai 5's names merge reasons: from the rows */
+    [STATS_REASON_SISIMAI5] = {NULL, NULL, NULL},
+};
+
+_Static_assert(sizeof(stats_counted) / sizeof(stats_counted[0]) ==
+    sizeof(stats_sql) / sizeof(stats_sql[0]), "one entry per grouping");
+
+static int
+stats_from_counters(struct store *st, enum store_stats_by by,
+    struct store_rows **rows_r)
+{
+	struct store_rows *rows;
+	char *sql;
+
+	sql = xasprintf("SELECT %s, bounces, recipients, hard AS hard_bounces,"
+			" sender, unverified FROM bounce_stats WHERE grouping = '%s'"
+			" ORDER BY %s",
+	    stats_counted[by].key, stats_counted[by].grouping,
+	    stats_counted[by].order);
+	rows = rows_new(st, sql);
+	free(sql);
+	if (rows == NULL)
+		return -1;
+	return rows_ready(rows, SQLITE_OK, rows_r);
+}
+
 int
 store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
     struct store_rows **rows_r)
@@ -503,6 +545,8 @@ store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
 	*rows_r = NULL;
 	if ((unsigned)by >= sizeof(stats_sql) / sizeof(stats_sql[0]))
 		return store_failx(st, "stats: no such grouping %d", (int)by);
+	if (since == 0 && stats_counted[by].grouping != NULL)
+		return stats_from_counters(st, by, rows_r);
 	key = by == STATS_REASON_SISIMAI5 ? reason_v5_key()
 					  : xstrdup(stats_sql[by].key);
 	sql = xasprintf("SELECT %s, count(*) AS bounces,"
