@@ -68,7 +68,7 @@ mark=$(srv_log_mark)
 "$bounced" --once -c b.yaml 2>log.2 || { cat log.2; fail "second run failed"; }
 [ "$(sql bounced.db 'SELECT count(*) FROM messages')" = $total ] || fail "the second run added rows"
 grep -q "stopped: 0 messages" log.2 || { cat log.2; fail "the second run processed something"; }
-! grep -q 'already recorded as message' log.2 || { cat log.2; fail "the second run re-read recorded messages"; }
+! grep -Eq 'pass: [1-9][0-9]* new|[1-9][0-9]* already recorded' log.2 || { cat log.2; fail "the second run re-read recorded messages"; }
 sent=$(srv_message_bytes "$mark")
 [ "$sent" = 0 ] || { srv_log; fail "the second run was sent $sent bytes of messages by $server"; }
 echo "$server: second run: nothing added, nothing re-read ($server's log: $sent message bytes sent, $sent1 in the first run)"

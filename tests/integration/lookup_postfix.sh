@@ -94,8 +94,11 @@ check() {
 
 # one suppressed by a real bounce (5.1.1 userunknown), one by a person
 # delivered as an MDA does: written in tmp/, renamed into new/
+# (asked again at each try: a "$(check ...)" in wait_for's arguments would
+# be asked once, before the daemon had the message)
+suppressed_now() { [ "$(check "$1")" = 1 ]; }
 cp "$fixture" md/tmp/1.M1P1.test && mv md/tmp/1.M1P1.test md/new/
-wait_for 20 test "$(check fixture.user@example.org)" = 1 ||
+wait_for 20 suppressed_now fixture.user@example.org ||
     { cat bounced.log check.out; fail "the bounce did not suppress"; }
 ctl suppress manual@example.net >/dev/null
 # and one with a person's reason (an import's, or --reason)
