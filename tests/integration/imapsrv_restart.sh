@@ -54,6 +54,10 @@ srv_stop
 before=$(wc -l <log)
 sleep 2
 srv_start
+# its port open is not yet a login answered (Cyrus's master starts its
+# services after it listens)
+wait_for 20 srv_tool count INBOX ||
+    { srv_log; fail "$server does not answer a login after its restart"; }
 srv_tool append INBOX gen/new/* || fail "APPEND failed"
 t0=$(now_ms)
 n=$((n + 1))
