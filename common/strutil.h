@@ -34,7 +34,9 @@ bd_isalpha(int c)
 /*
  * The lines of s[0..len), one per call: true with the line at *pos in
  * *l_r, its length without the LF in *ll_r, and *pos moved past it; false
- * once *pos reaches len. Start with *pos = 0.
+ * once *pos reaches len. Start with *pos = 0. *pos never passes len, so
+ * s + *pos and len - *pos stay the rest of the text (a last line without
+ * its LF had put *pos one past len: found by fuzz_report, resent.c).
  */
 static inline bool
 str_line(const char *s, size_t len, size_t *pos, const char **l_r,
@@ -47,7 +49,7 @@ str_line(const char *s, size_t len, size_t *pos, const char **l_r,
 	nl = memchr(l, '\n', len - *pos);
 	*l_r = l;
 	*ll_r = nl != NULL ? (size_t)(nl - l) : len - *pos;
-	*pos += *ll_r + 1;
+	*pos += *ll_r + (nl != NULL);
 	return true;
 }
 
