@@ -2,7 +2,10 @@
 # downloaded (never installed) into imapsrv-debs/ here, unpacked, and run
 # as throwaway instances on 127.0.0.1 in a private mount namespace
 # (tests/integration/imapsrv_lib.sh). Each test skips (77) with the
-# reason when apt, the network or unshare is not available.
+# reason when apt, the network or unshare is not available. Two instances
+# of one server at once disturb each other (two Cyrus: the kill test's
+# server stopped accepting connections, reproduced with ctest -j2), so
+# the tests of one server take turns (RESOURCE_LOCK).
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
 foreach(s courier cyrus)
 	foreach(t drain kill restart)
@@ -12,7 +15,8 @@ foreach(s courier cyrus)
 			${BD_PYTHON3} ${CMAKE_SOURCE_DIR}
 			${CMAKE_CURRENT_BINARY_DIR}/imapsrv_${s}_${t} ${s})
 		set_tests_properties(imapsrv_${s}_${t} PROPERTIES
-			LABELS integration TIMEOUT 300 SKIP_RETURN_CODE 77)
+			LABELS integration TIMEOUT 300 SKIP_RETURN_CODE 77
+			RESOURCE_LOCK imapsrv_${s})
 	endforeach()
 endforeach()
 
@@ -26,7 +30,8 @@ foreach(s courier cyrus)
 		${BD_PYTHON3} ${CMAKE_SOURCE_DIR}
 		${CMAKE_CURRENT_BINARY_DIR}/imapsrv_${s}_names ${s} 100 canonical)
 	set_tests_properties(imapsrv_${s}_names PROPERTIES
-		LABELS integration TIMEOUT 300 SKIP_RETURN_CODE 77)
+		LABELS integration TIMEOUT 300 SKIP_RETURN_CODE 77
+		RESOURCE_LOCK imapsrv_${s})
 endforeach()
 
 # Courier with IMAP_KEYWORDS=0 (issue 19 "done when": a working
@@ -37,4 +42,4 @@ add_test(NAME imapsrv_courier_nokw COMMAND sh ${BD_INTEG}/imapsrv_nokw.sh
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imapsrv_courier_nokw
 	courier)
 set_tests_properties(imapsrv_courier_nokw PROPERTIES LABELS integration
-	TIMEOUT 300 SKIP_RETURN_CODE 77)
+	TIMEOUT 300 SKIP_RETURN_CODE 77 RESOURCE_LOCK imapsrv_courier)
