@@ -223,7 +223,14 @@ struct apply {
 	struct config_where *sections; /* owned: by the section's first key */
 	unsigned *key_line;   /* owned: where each key was first given */
 	const char *suppress; /* borrowed: a refused mapping's path */
+	unsigned nsuggest;    /* "did you mean" searches so far */
 };
+
+/*
+ * A file with more unknown keys than this is not a typo or two: the rest
+ * are reported without the search, which costs a pass over the schema.
+ */
+#define SUGGEST_MAX_KEYS 32
 
 int
 config_key_find(const char *path)
@@ -348,7 +355,8 @@ apply_record(struct apply *a, const struct config_record *r)
 		const char *near;
 		size_t n;
 
-		if ((near = config_suggest(r->path, &n)) != NULL)
+		if (a->nsuggest++ < SUGGEST_MAX_KEYS &&
+		    (near = config_suggest(r->path, &n)) != NULL)
 			config_error(a->t.errs, r->kline, r->kcol,
 			    "%s: unknown key (did you mean %.*s?)", r->path,
 			    (int)n, near);

@@ -37,19 +37,23 @@ distance(const char *a, size_t na, const char *b, size_t nb)
 
 /*
  * How far path is from cand, cut after n bytes (n == strlen(cand) for a
- * key, the length of its section for a section). A name that a key's
- * last part begins with counts as near: "password" for "password_file".
+ * key, the length of its section for a section), or limit + 1 when it is
+ * further than limit. A name that a key's last part begins with counts
+ * as near: "password" for "password_file".
  */
 static size_t
-score(const char *path, const char *cand, size_t n)
+score(const char *path, size_t np, const char *cand, size_t n, size_t limit)
 {
-	size_t np = strlen(path);
 	const char *dot = strrchr(path, '.');
 	size_t pre = dot != NULL ? (size_t)(dot - path) + 1 : 0;
 
 	if (np > pre && n > np && strncmp(cand, path, np) == 0 &&
 	    cand[np] == '_')
 		return 1;
+	/* the distance is at least the difference in length: most keys
+	 * are ruled out without the quadratic table */
+	if ((np > n ? np - n : n - np) > limit)
+		return limit + 1;
 	return distance(path, np, cand, n);
 }
 
@@ -70,7 +74,8 @@ config_suggest(const char *path, size_t *len_r)
 		/* the key, and each section above it ("resend.smtp") */
 		for (n = strlen(k); n > 0;
 		     n = dot != NULL ? (size_t)(dot - k) : 0) {
-			if (n < SUGGEST_MAX && (d = score(path, k, n)) < best) {
+			if (n < SUGGEST_MAX &&
+			    (d = score(path, np, k, n, limit)) < best) {
 				best = d;
 				found = k;
 				*len_r = n;

@@ -716,6 +716,36 @@ test_error_cap(void **state)
 	free(text);
 }
 
+/*
+ * "Did you mean" for the first 32 unknown keys; the rest are reported
+ * without the search (config_schema.c SUGGEST_MAX_KEYS).
+ */
+static void
+test_suggest_cap(void **state)
+{
+	size_t n = 40, i, lines = 0, hints = 0;
+	char *text = xmalloc(16 + n * 16 + 1), *p = text, *errors;
+	struct config *conf;
+
+	(void)state;
+	p += sprintf(p, "maildir:\n");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "  pth%zu: 1\n", i);
+	assert_int_equal(
+	    config_load_buf("t.yaml", text, (size_t)(p - text), &conf, &errors),
+	    -1);
+	for (p = errors; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	for (p = errors; (p = strstr(p, "(did you mean maildir.path?)")) != NULL;
+	     p++)
+		hints++;
+	assert_int_equal(lines, n);
+	assert_int_equal(hints, 32);
+	assert_non_null(strstr(errors, "t.yaml:41:3: maildir.pth39: unknown key\n"));
+	free(errors);
+	free(text);
+}
+
 static const struct {
 	const char *text;
 	unsigned secs; /* when good */
@@ -1659,6 +1689,7 @@ main(void)
 	    cmocka_unit_test(test_events),
 	    cmocka_unit_test(test_many_errors),
 	    cmocka_unit_test(test_error_cap),
+	    cmocka_unit_test(test_suggest_cap),
 	    cmocka_unit_test(test_parse_duration),
 	    cmocka_unit_test(test_relative_paths),
 	    cmocka_unit_test_setup_teardown(
