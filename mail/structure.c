@@ -95,6 +95,7 @@ content_type_at(const char *s, size_t len, size_t i)
  * saying so (RFC 2046 5.1.5), every line that looks like a field counts.
  */
 struct cut {
+	const struct mail_cut_limits *lim;
 	size_t delims, fields, items, levels;
 	size_t field_at; /* where the current field started */
 	unsigned depth;	 /* its comment nesting */
@@ -114,13 +115,13 @@ cut_field_bytes(struct cut *c, const char *s, size_t n, unsigned *flags)
 		switch (s[i]) {
 		case ',':
 		case ';':
-			if (++c->items > MAIL_MAX_FIELD_ITEMS) {
+			if (++c->items > c->lim->field_items) {
 				*flags |= MAIL_F_TOO_MANY_FIELDS;
 				return false;
 			}
 			break;
 		case '(':
-			if (++c->depth > MAIL_MAX_COMMENT_DEPTH) {
+			if (++c->depth > c->lim->comment_depth) {
 				*flags |= MAIL_F_TRUNCATED_DEPTH;
 				return false;
 			}
@@ -139,14 +140,15 @@ static bool
 cut_field(struct cut *c, const char *s, size_t len, size_t i, size_t n,
     unsigned *flags)
 {
-	if (++c->fields > MAIL_MAX_FIELDS) {
+	if (++c->fields > c->lim->fields) {
 		*flags |= MAIL_F_TOO_MANY_FIELDS;
 		return false;
 	}
 	if (s[i] == 'c' || s[i] == 'C') {
 		enum ctype t = content_type_at(s, len, i);
 
-		if (t != CT_OTHER && ++c->levels > MAIL_MAX_MULTIPART_HEADERS) {
+		if (t != CT_OTHER &&
+		    ++c->levels > c->lim->multipart_headers) {
 			*flags |= MAIL_F_TRUNCATED_DEPTH;
 			return false;
 		}
@@ -161,14 +163,31 @@ cut_field(struct cut *c, const char *s, size_t len, size_t i, size_t n,
 	return cut_field_bytes(c, s + i, n, flags);
 }
 
+const struct mail_cut_limits mail_cut_limits_default = {
+	.delimiters = MAIL_MAX_DELIMITERS,
+	.fields = MAIL_MAX_FIELDS,
+	.field_items = MAIL_MAX_FIELD_ITEMS,
+	.multipart_headers = MAIL_MAX_MULTIPART_HEADERS,
+	.comment_depth = MAIL_MAX_COMMENT_DEPTH,
+};
+
 size_t
 mail_structure_cut(const char *s, size_t len, unsigned *flags)
+{
+	return mail_structure_cut_within(s, len, &mail_cut_limits_default,
+	    flags);
+}
+
+size_t
+mail_structure_cut_within(const char *s, size_t len,
+    const struct mail_cut_limits *lim, unsigned *flags)
 {
 	struct cut c;
 	const char *nl;
 	size_t i, n;
 
 	memset(&c, 0, sizeof(c));
+	c.lim = lim;
 	c.in_header = true; /* the message's own header */
 	for (i = 0; i < len; i = (size_t)(nl - s) + 1) {
 		size_t rest = len - i;
@@ -180,7 +199,7 @@ mail_structure_cut(const char *s, size_t len, unsigned *flags)
 				return c.field_at;
 		} else if (s[i] == '-' && n > 1 && s[i + 1] == '-') {
 			/* a delimiter: a part's header follows */
-			if (++c.delims > MAIL_MAX_DELIMITERS) {
+			if (++c.delims > c.lim->delimiters) {
 				*flags |= MAIL_F_TOO_MANY_PARTS;
 				return i;
 			}

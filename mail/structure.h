@@ -16,4 +16,22 @@ bool mail_starts_with_field(const char *s, size_t len);
  */
 size_t mail_structure_cut(const char *s, size_t len, unsigned *flags);
 
+/*
+ * The caps the pass counts against. mail_structure_cut() uses the
+ * defaults (mail_limits.h); fuzz_cut also passes smaller ones, so that
+ * every cap is reached in texts of a few KiB (tests/fuzz/README.md).
+ */
+struct mail_cut_limits {
+	size_t delimiters;	  /* lines that may be a delimiter */
+	size_t fields;		  /* header fields in parsed blocks */
+	size_t field_items;	  /* ',' and ';' in those fields */
+	size_t multipart_headers; /* multipart and message Content-Types */
+	unsigned comment_depth;	  /* nested comments in one field */
+};
+
+extern const struct mail_cut_limits mail_cut_limits_default;
+
+size_t mail_structure_cut_within(const char *s, size_t len,
+    const struct mail_cut_limits *lim, unsigned *flags);
+
 #endif
