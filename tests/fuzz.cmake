@@ -78,6 +78,11 @@ bd_fuzz(cut SOURCES fuzz/skeleton.c LIBS bd_mail bd_common
 bd_fuzz(lookup LIBS bd_lookup_proto
 	INPUTS ${BD_FUZZ_DIR}/lookup_inputs/*)
 
+# daemon/sources/maildir_name.c: a Maildir file name and its info flags,
+# as the Maildir source reads and renames them (issue 14 items 7 and 8)
+bd_fuzz(maildir LIBS bd_maildir_name bd_common
+	INPUTS ${BD_FUZZ_DIR}/maildir_inputs/*)
+
 # common/acmatch.c against ci_find(), pattern by pattern (issue 16 item 1)
 bd_fuzz(acmatch LIBS bd_common
 	INPUTS ${BD_FUZZ_DIR}/acmatch_inputs/*)
