@@ -10,17 +10,25 @@
 
 struct marks_list {
 	const char *const *list;
-	size_t lo, hi;   /* its phrases in the combined automaton */
-	struct acm *own; /* its phrases alone, for a part of a text */
+	size_t n;	 /* its phrases */
+	size_t lo, hi;	 /* their indexes in the combined automaton */
+	struct acm *own; /* its phrases alone, for a part of a text: built
+			  * on first use (own_acm()), most lists never are */
 };
 
-/* Built once, then only read: any number of threads may ask. */
+/*
+ * Built once, then only read: any number of threads may ask. Each
+ * list's own automaton is built when it is first asked for, under
+ * own_lock: a process that parses one message builds only the combined
+ * automaton and the few lists that message's family asks about.
+ */
 static struct {
 	struct acm *all;
 	struct marks_list *lists;
 	size_t nlists;
 } marks;
 static pthread_once_t marks_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t own_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 add_list(
@@ -45,9 +53,10 @@ add_list(
 	    xreallocarray(marks.lists, marks.nlists + 1, sizeof(*marks.lists));
 	m = &marks.lists[marks.nlists++];
 	m->list = list;
+	m->n = n;
 	m->lo = *npats;
 	m->hi = *npats + n;
-	m->own = acm_build(list, n);
+	m->own = NULL;
 	for (i = 0; i < n; i++)
 		(*pats)[(*npats)++] = list[i];
 }
@@ -84,7 +93,7 @@ legacy_text_init(
 	t->arena = a;
 }
 
-static const struct marks_list *
+static struct marks_list *
 find_list(const char *const *list)
 {
 	size_t i;
@@ -97,19 +106,37 @@ find_list(const char *const *list)
 	return NULL;
 }
 
+/* m's own automaton, built by the first thread that asks */
+static const struct acm *
+own_acm(struct marks_list *m)
+{
+	struct acm *a;
+	struct acm **slot = &m->own;
+
+	if ((a = __atomic_load_n(slot, __ATOMIC_ACQUIRE)) != NULL)
+		return a;
+	pthread_mutex_lock(&own_lock);
+	if ((a = *slot) == NULL) {
+		a = acm_build(m->list, m->n);
+		__atomic_store_n(slot, a, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&own_lock);
+	return a;
+}
+
 const struct acm *
 legacy_marks_acm(const char *const *list)
 {
-	const struct marks_list *m = list != NULL ? find_list(list) : NULL;
+	struct marks_list *m = list != NULL ? find_list(list) : NULL;
 
-	return m != NULL ? m->own : NULL;
+	return m != NULL ? own_acm(m) : NULL;
 }
 
 size_t
 legacy_marks_first(
     struct legacy_text *t, const char *const *list, const char *s, size_t len)
 {
-	const struct marks_list *m = NULL;
+	struct marks_list *m = NULL;
 	size_t i, best = ACM_NONE;
 
 	if (list == NULL || s == NULL)
@@ -124,7 +151,7 @@ legacy_marks_first(
 		return best;
 	}
 	if (t == NULL || s != t->s || len > t->len)
-		return acm_first_any(m->own, s, len);
+		return acm_first_any(own_acm(m), s, len);
 	if (t->first == NULL) {
 		t->first = arena_alloc(
 		    t->arena, acm_npats(marks.all) * sizeof(*t->first));
