@@ -39,9 +39,12 @@ libsystemd-dev libcurl4-gnutls-dev"
 # test certificates; python3-aiosmtpd is a scripted SMTP server;
 # libsasl2-modules holds the PLAIN and LOGIN mechanisms of SMTP AUTH; m4
 # builds the test Sendmail's sendmail.cf from sendmail-cf's macros;
-# debhelper, dpkg-dev and lintian build and check the Debian package.
+# debhelper, dpkg-dev and lintian build and check the Debian package;
+# debootstrap and systemd-container (systemd-nspawn) make a fresh Debian 12
+# and boot it to install that package (nothing is enabled: machined starts
+# only when asked over D-Bus, and the test registers nothing with it).
 test_pkgs="libcmocka-dev sqlite3 python3 systemd openssl python3-aiosmtpd
-libsasl2-modules m4 debhelper dpkg-dev lintian"
+libsasl2-modules m4 debhelper dpkg-dev lintian debootstrap systemd-container"
 # The real servers the tests start on loopback: Dovecot (the IMAP source)
 # and Postfix (replies to resends, lookups, bounces). Services: see above.
 server_pkgs="dovecot-imapd postfix"

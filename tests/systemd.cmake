@@ -46,5 +46,16 @@ if(NOT BD_SANITIZE)
 		COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/deb_package.sh
 		${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/deb_package)
 	set_tests_properties(deb_package PROPERTIES LABELS integration
-		TIMEOUT 900 SKIP_RETURN_CODE 77)
+		TIMEOUT 900 SKIP_RETURN_CODE 77 FIXTURES_SETUP deb)
+	# that package on a fresh Debian 12 booted with systemd (debootstrap,
+	# systemd-nspawn): dpkg -i, the service running, a bounce recorded,
+	# systemd-analyze security at most 1.2, stop (issue 17 Done when)
+	add_test(NAME deb_systemd
+		COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/deb_systemd.sh
+		${CMAKE_CURRENT_BINARY_DIR}/deb_package
+		${CMAKE_CURRENT_BINARY_DIR}/deb_systemd 1.2
+		${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cli_dsn.eml
+		fixture.user@example.org)
+	set_tests_properties(deb_systemd PROPERTIES LABELS integration
+		TIMEOUT 1200 SKIP_RETURN_CODE 77 FIXTURES_REQUIRED deb)
 endif()
