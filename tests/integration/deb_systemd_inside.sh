@@ -42,6 +42,42 @@ user=$(getent passwd "$uid" | cut -d: -f1)
 [ "$user" = bounced ] || fail "the daemon runs as uid $uid ($user)"
 echo "ok: enabled and running, PID $pid, as $user"
 
+# docs/QUICKSTART.md, steps 2 and 4, as the page says them: its main.cf
+# lines through postconf -e, its sh blocks as they are
+doc=/bdtest/QUICKSTART.md
+# doc_sh N: the sh blocks of section "## N.", one after the other
+doc_sh() {
+	awk -v n="## $1." '
+	    /^## / { in_sec = index($0, n) == 1 }
+	    in_sec && /^```sh$/ { inside = 1; next }
+	    inside && /^```$/ { inside = 0; next }
+	    inside { print }' "$doc"
+}
+maincf=$(awk '$0 == "<!-- main.cf: quickstart -->" { f = 1; next }
+    f && /^```/ { if (i) exit; i = 1; next } i { print }' "$doc")
+[ -n "$maincf" ] && [ -n "$(doc_sh 2)" ] && [ -n "$(doc_sh 4)" ] ||
+    fail "$doc: a block is missing"
+wait_for 30 postfix status || fail "Postfix is not running"
+printf '%s\n' "$maincf" | while IFS= read -r line; do
+	postconf -e "$line" || exit 1
+done || fail "postconf -e"
+doc_sh 2 | sh -ex || fail "QUICKSTART.md step 2"
+echo "ok: QUICKSTART.md step 2"
+# step 4: the test bounce, then bouncectl list (its last block)
+doc_sh 4 | sed -n '1,/^    sendmail /p' | sh -ex || fail "QUICKSTART.md step 4: sendmail"
+qs_listed() {
+	doc_sh 4 | sed -n '/^bouncectl /p' | sh -e >/bdtest/out/qs-list 2>&1 &&
+	    grep -q 'nosuchuser@.*userunknown' /bdtest/out/qs-list
+}
+wait_for 60 qs_listed || {
+	cat /bdtest/out/qs-list
+	postqueue -p
+	journalctl -u postfix@- --no-pager -n 30 -o cat
+	fail "QUICKSTART.md step 4: the test bounce is not in bouncectl list"
+}
+cat /bdtest/out/qs-list
+echo "ok: QUICKSTART.md step 4: the test bounce is in bouncectl list"
+
 # a bounce delivered as an MTA delivers: written in tmp/, moved to new/
 m=/var/mail/bounces
 name="$(date +%s).P$$.bdtest"

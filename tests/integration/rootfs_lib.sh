@@ -4,14 +4,16 @@
 # Made once by debootstrap from the mirror apt already uses and kept in
 # BD_ROOTFS_CACHE (default /var/cache/bounced-test-rootfs, beside the
 # MTA cache of scripts/deps.sh); the tests boot it with --volatile=overlay,
-# so it stays as debootstrap left it. It holds systemd and the libraries
-# the package links (so that dpkg -i needs no network), nothing of
-# bounced. Its name carries the package list: change the list, get a new
+# so it stays as debootstrap left it. It holds systemd, Postfix and the
+# libraries the package links (so that dpkg -i needs no network),
+# nothing of bounced. Its name carries the package list: change the list, get a new
 # one.
 
-# The packages of the fresh system: systemd as init, and bounced's run-time
-# libraries (debian/control's Build-Depends, their run-time names).
-ROOTFS_PACKAGES="systemd,systemd-sysv,dbus,libetpan20,libsqlite3-0,libyaml-0-2,libsystemd0,libgnutls30,libnettle8,libcurl3-gnutls"
+# The packages of the fresh system: systemd as init; Postfix, the mail
+# host docs/QUICKSTART.md starts from (Debian's defaults: "Internet
+# Site"); and bounced's run-time libraries (debian/control's
+# Build-Depends, their run-time names).
+ROOTFS_PACKAGES="systemd,systemd-sysv,dbus,postfix,libetpan20,libsqlite3-0,libyaml-0-2,libsystemd0,libgnutls30,libnettle8,libcurl3-gnutls"
 
 # rootfs_mirror: the first Debian mirror of apt's sources (deb822 or
 # one-line), else deb.debian.org
@@ -37,7 +39,7 @@ rootfs_ensure() {
 		return 0
 	fi
 	mkdir -p "$_cache" || { echo "cannot create $_cache" >>"$_log"; return 1; }
-	_tmp=$(mktemp -d "$_cache/.new.XXXXXX")
+	_tmp=$(mktemp -d "$_cache/.new.XXXXXX") && chmod 755 "$_tmp"
 	echo "debootstrap bookworm into $_tmp from $(rootfs_mirror)" >>"$_log"
 	if ! debootstrap --variant=minbase --include="$ROOTFS_PACKAGES" \
 	    bookworm "$_tmp" "$(rootfs_mirror)" >>"$_log" 2>&1; then
