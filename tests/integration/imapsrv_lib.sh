@@ -30,6 +30,7 @@
 # the bytes it sent), SRV_DEBS (what fetching cost, or "cached").
 
 SRV= SRV_DIR= SRV_NS= SRV_MAIN=
+. "$(dirname "$0")/debs_lib.sh"
 
 srv_skip() {
 	echo "SKIP: $*"
@@ -73,51 +74,12 @@ srv_nokw_conf() {
 	esac
 }
 
-# srv_fetch NAME: CACHE/NAME-root holds the unpacked packages; done once
-# per cache (NAME-root/.complete lists them), under a lock so that tests
-# run in parallel (ctest -j) download once.
+# srv_fetch NAME: SRV_ROOT holds NAME's packages unpacked (debs_lib.sh)
 srv_fetch() {
-	_cache=${BD_IMAPSRV_CACHE:-$(dirname "$work")/imapsrv-debs}
-	_want=$(echo $(srv_pkgs "$1"))
-	SRV_ROOT=$_cache/$1-root
-	SRV_DEBS=cached _rc=
-	mkdir -p "$_cache" || srv_skip "cannot create $_cache"
-	command -v flock >/dev/null 2>&1 || srv_skip "no flock(1)"
-	(
-		flock 9
-		[ "$(cat "$SRV_ROOT/.complete" 2>/dev/null)" = "$_want" ] &&
-		    exit 10
-		command -v apt-get >/dev/null 2>&1 || exit 3
-		_t0=$(now_ms)
-		rm -rf "$SRV_ROOT" "$_cache/$1-debs"
-		mkdir -p "$_cache/$1-debs"
-		# APT::Sandbox::User=root: the cache may be where _apt
-		# cannot write; the .debs are checked against the signed
-		# index as usual
-		# shellcheck disable=SC2086
-		(cd "$_cache/$1-debs" && apt-get download -qq \
-		    -o APT::Sandbox::User=root $_want) >"$_cache/$1.log" 2>&1 ||
-		    exit 4
-		mkdir "$SRV_ROOT.tmp"
-		for _d in "$_cache/$1-debs"/*.deb; do
-			dpkg-deb -x "$_d" "$SRV_ROOT.tmp" || exit 5
-		done
-		mv "$SRV_ROOT.tmp" "$SRV_ROOT"
-		echo "$_want" >"$SRV_ROOT/.complete"
-		_n=$(ls "$_cache/$1-debs"/*.deb | wc -l)
-		_kb=$(du -sk "$_cache/$1-debs" | cut -f1)
-		echo "$_n .debs, ${_kb} KiB, $(($(now_ms) - _t0)) ms" \
-		    >"$_cache/$1.fetched"
-		exit 0
-	) 9>"$_cache/.lock" || _rc=$?
-	case ${_rc:-0} in
-	0) SRV_DEBS=$(cat "$_cache/$1.fetched" 2>/dev/null || echo '?') ;;
-	10) SRV_DEBS="cached ($(cat "$_cache/$1.fetched" 2>/dev/null ||
-	    echo '?') when fetched)" ;;
-	3) srv_skip "$1: no apt-get to fetch $_want, and no cache in $_cache" ;;
-	4) srv_skip "$1: apt-get download failed (no network or no apt sources?): $(tail -1 "$_cache/$1.log")" ;;
-	*) fail "$1: unpacking the .debs into $SRV_ROOT failed" ;;
-	esac
+	# shellcheck disable=SC2046
+	debs_fetch "${BD_IMAPSRV_CACHE:-$(dirname "$work")/imapsrv-debs}" \
+	    "$1" $(srv_pkgs "$1")
+	SRV_ROOT=$DEBS_ROOT SRV_DEBS=$DEBS_COST
 }
 
 # the namespace, held by mta_ns.sh's sleep; SRV_NS is its PID
@@ -484,8 +446,4 @@ srv_gen() {
 srv_deliver() {
 	srv_gen "$@"
 	srv_tool append INBOX gen/new/* || fail "APPEND failed"
-}
-
-now_ms() {
-	echo $(($(date +%s%N) / 1000000))
 }

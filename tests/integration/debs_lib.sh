@@ -1,0 +1,63 @@
+# Debian packages that tests run without installing them (sourced after
+# lib.sh): the .debs are fetched with `apt-get download` into a cache kept
+# between runs and unpacked with `dpkg-deb -x` into CACHE/NAME-root, once
+# per cache (NAME-root/.complete lists the packages), under a lock so that
+# tests run in parallel (ctest -j) download once. Nothing of the machine
+# changes: no package database entry, no service, no user.
+#
+#   debs_fetch CACHE NAME PKG...
+#       Sets DEBS_ROOT (CACHE/NAME-root) and DEBS_COST (what fetching
+#       cost, or "cached ..."). Skips the test (77) with the reason when
+#       it cannot: no apt-get and no cache, the download fails (no
+#       network, no apt sources); fails when unpacking fails.
+
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+debs_fetch() {
+	_cache=$1 _name=$2
+	shift 2
+	_want=$(echo "$@")
+	DEBS_ROOT=$_cache/$_name-root
+	DEBS_COST=cached _rc=
+	mkdir -p "$_cache" || { echo "SKIP: cannot create $_cache"; exit 77; }
+	command -v flock >/dev/null 2>&1 || { echo "SKIP: no flock(1)"; exit 77; }
+	(
+		flock 9
+		[ "$(cat "$DEBS_ROOT/.complete" 2>/dev/null)" = "$_want" ] &&
+		    exit 10
+		command -v apt-get >/dev/null 2>&1 || exit 3
+		_t0=$(now_ms)
+		rm -rf "$DEBS_ROOT" "$_cache/$_name-debs"
+		mkdir -p "$_cache/$_name-debs"
+		# APT::Sandbox::User=root: the cache may be where _apt
+		# cannot write; the .debs are checked against the signed
+		# index as usual
+		# shellcheck disable=SC2086
+		(cd "$_cache/$_name-debs" && apt-get download -qq \
+		    -o APT::Sandbox::User=root $_want) \
+		    >"$_cache/$_name.log" 2>&1 || exit 4
+		mkdir "$DEBS_ROOT.tmp"
+		for _d in "$_cache/$_name-debs"/*.deb; do
+			dpkg-deb -x "$_d" "$DEBS_ROOT.tmp" || exit 5
+		done
+		mv "$DEBS_ROOT.tmp" "$DEBS_ROOT"
+		echo "$_want" >"$DEBS_ROOT/.complete"
+		_n=$(ls "$_cache/$_name-debs"/*.deb | wc -l)
+		_kb=$(du -sk "$_cache/$_name-debs" | cut -f1)
+		echo "$_n .debs, ${_kb} KiB, $(($(now_ms) - _t0)) ms" \
+		    >"$_cache/$_name.fetched"
+		exit 0
+	) 9>"$_cache/.lock" || _rc=$?
+	case ${_rc:-0} in
+	0) DEBS_COST=$(cat "$_cache/$_name.fetched" 2>/dev/null || echo '?') ;;
+	10) DEBS_COST="cached ($(cat "$_cache/$_name.fetched" 2>/dev/null ||
+	    echo '?') when fetched)" ;;
+	3) echo "SKIP: $_name: no apt-get to fetch $_want, and no cache in $_cache"
+	   exit 77 ;;
+	4) echo "SKIP: $_name: apt-get download failed (no network or no apt sources?): $(tail -1 "$_cache/$_name.log")"
+	   exit 77 ;;
+	*) fail "$_name: unpacking the .debs into $DEBS_ROOT failed" ;;
+	esac
+}
