@@ -98,7 +98,10 @@ static char (*keys_arg(const struct cli_args *a))[MAILBOX_KEY_MAX + 1]
 		return NULL;
 	}
 	for (i = 0; i < a->nops; i++) {
-		if (mailbox_key(a->ops[i], strlen(a->ops[i]), keys[i],
+		/* RFC 5321 4.1.2, as the daemon stores addresses: a@b@c is
+		 * none, though mailbox_key() would take its last '@' */
+		if (mailbox_valid(a->ops[i], strlen(a->ops[i])) &&
+		    mailbox_key(a->ops[i], strlen(a->ops[i]), keys[i],
 			sizeof(keys[i])) == 0)
 			continue;
 		fprintf(stderr, "bouncectl: check: %s: not an address\n",

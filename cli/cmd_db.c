@@ -16,6 +16,7 @@
 
 #include "classify/reason.h"
 #include "cli.h"
+#include "common/mailbox.h"
 #include "common/strutil.h"
 #include "common/xmalloc.h"
 #include "config/config.h"
@@ -158,9 +159,12 @@ cli_show(struct cli_db *db, int qrc, struct store_rows *rows,
  * A lower-case copy of the ADDR operand, or NULL after printing why it
  * cannot be an address: it needs a local part and a domain (RFC 5321
  * 4.1.2), at most STORE_ADDR_MAX bytes and no white space or controls.
+ * strict (an address about to be stored: suppress) holds it to
+ * mailbox_valid() as every other way in does; the others only look a row
+ * up or clear it, so that a row stored before that check can still be.
  */
 static char *
-addr_arg(const struct cli_args *a)
+addr_arg(const struct cli_args *a, bool strict)
 {
 	const char *s = a->addr, *at = strrchr(s, '@'), *p;
 	size_t len = strlen(s);
@@ -170,6 +174,8 @@ addr_arg(const struct cli_args *a)
 	for (p = s; ok && *p != '\0'; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
 			ok = false;
+	if (ok && strict && !mailbox_valid(s, len))
+		ok = false;
 	if (!ok) {
 		fprintf(
 		    stderr, "bouncectl: %s: %s: not an address\n", a->verb, s);
@@ -287,7 +293,7 @@ addr_query(const struct cli_args *a,
 	int qrc;
 	long n;
 
-	if ((addr = addr_arg(a)) == NULL)
+	if ((addr = addr_arg(a, false)) == NULL)
 		return CLI_USAGE;
 	if (cli_db_open(a, STORE_RDONLY, &db) < 0) {
 		free(addr);
@@ -487,7 +493,7 @@ override(const struct cli_args *a, enum rcpt_override o)
 		return CLI_USAGE;
 	if (a->opt[OPT_FROM] != NULL)
 		return cmd_override_from(a, o);
-	if ((addr = addr_arg(a)) == NULL)
+	if ((addr = addr_arg(a, o == OVERRIDE_SUPPRESSED)) == NULL)
 		return CLI_USAGE;
 	if (cli_db_open(a, STORE_RDWR, &db) < 0) {
 		free(addr);

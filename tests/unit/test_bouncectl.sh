@@ -433,6 +433,17 @@ usage_error "status with two addresses" \
 usage_error "status of no address" \
 	"bouncectl: status: alice: not an address" \
 	"$BCTL" -d "$DB1" status alice
+# an address about to be stored is held to RFC 5321 4.1.2 as the daemon's
+# are; check answers 2 for it as for any other non-address
+usage_error "suppress of a@b@c" \
+	"bouncectl: suppress: a@b@c: not an address" \
+	"$BCTL" -d "$DB1" suppress 'a@b@c'
+usage_error "suppress of an open literal" \
+	"bouncectl: suppress: a@[1.2.3: not an address" \
+	"$BCTL" -d "$DB1" suppress 'a@[1.2.3'
+usage_error "check of a@b@c" \
+	"bouncectl: check: a@b@c: not an address" \
+	"$BCTL" -d "$DB1" check 'a@b@c'
 usage_error "list with an operand" "bouncectl: list: takes no operand" \
 	"$BCTL" -d "$DB1" list alice@example.com
 usage_error "-d and -c" "bouncectl: -d, -c: give one or the other" \
