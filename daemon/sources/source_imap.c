@@ -292,6 +292,64 @@ skip_recorded(struct imap_source *is)
 	}
 }
 
+/*
+ * Killed or cut off between UID STORE \Deleted and UID EXPUNGE, a message
+ * recorded and copied already stays in the mailbox with \Deleted set,
+ * and the SEARCH above leaves \Deleted messages alone (someone else's to
+ * expunge): nothing would ever take it away. Those recorded under this
+ * UIDVALIDITY are ours and their copy is made (COPY comes before the
+ * STORE): UID EXPUNGE of just them (RFC 4315 2.1). Only in the COPY +
+ * EXPUNGE mode, the one that sets \Deleted.
+ */
+static void
+expunge_ours(struct imap_source *is)
+{
+	struct mailimap_search_key *key;
+	struct mailimap_set *set;
+	char ref[IMAP_NAME_MAX + 32];
+	uint32_t *uids = NULL;
+	clist *res = NULL;
+	clistiter *it;
+	size_t n = 0;
+	bool bad;
+	int r;
+
+	if ((is->s.ack_done != IMAP_ACK_COPY_EXPUNGE &&
+		is->s.ack_quarantine != IMAP_ACK_COPY_EXPUNGE) ||
+	    is->st == NULL || is->sent || is->s.imap == NULL)
+		return;
+	if ((key = key_simple(MAILIMAP_SEARCH_KEY_DELETED)) == NULL)
+		fatalx("imap: out of memory");
+	r = mailimap_uid_search(is->s.imap, NULL, key, &res);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_session_drop(&is->s, "UID SEARCH DELETED", r);
+		return;
+	}
+	uids = xreallocarray(NULL, (size_t)clist_count(res) + 1,
+	    sizeof(*uids));
+	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
+		uint32_t uid = *(uint32_t *)clist_content(it);
+
+		uid_ref(is, uid, ref, sizeof(ref));
+		if (store_ref_recorded(is->st, ref, &bad) == 1)
+			uids[n++] = uid;
+	}
+	mailimap_search_result_free(res);
+	if (n > 0) {
+		qsort(uids, n, sizeof(*uids), cmp_uid);
+		set = uid_set(uids, n);
+		r = mailimap_uid_expunge(is->s.imap, set);
+		mailimap_set_free(set);
+		if (r != MAILIMAP_NO_ERROR)
+			imap_session_drop(&is->s, "UID EXPUNGE", r);
+		else
+			log_info("imap: %s: %zu recorded and copied before, "
+			    "left \\Deleted: expunged", is->s.url, n);
+	}
+	free(uids);
+}
+
 static int
 im_scan(struct source *src, bool full)
 {
@@ -315,6 +373,7 @@ im_scan(struct source *src, bool full)
 			return -1;
 	}
 	skip_recorded(is);
+	expunge_ours(is);
 	return 0;
 }
 
