@@ -43,3 +43,12 @@ add_test(NAME imapsrv_courier_nokw COMMAND sh ${BD_INTEG}/imapsrv_nokw.sh
 	courier)
 set_tests_properties(imapsrv_courier_nokw PROPERTIES LABELS integration
 	TIMEOUT 300 SKIP_RETURN_CODE 77 RESOURCE_LOCK imapsrv_courier)
+
+# Courier (no MOVE: COPY + UID EXPUNGE): messages left \Deleted by a kill
+# between STORE and EXPUNGE are expunged by the next pass, and only ours
+add_test(NAME imapsrv_courier_deleted COMMAND sh ${BD_INTEG}/imapsrv_deleted.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imapsrv_courier_deleted
+	courier)
+set_tests_properties(imapsrv_courier_deleted PROPERTIES LABELS integration
+	TIMEOUT 300 SKIP_RETURN_CODE 77 RESOURCE_LOCK imapsrv_courier)

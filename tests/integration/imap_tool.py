@@ -13,6 +13,12 @@
       (a message there twice counts once).
   imap_tool.py ... wait-count MAILBOX N SECONDS [SEARCH-KEY...]
       polls until count == N (exit 1 on timeout, printing the last count).
+  imap_tool.py ... copy-delete MAILBOX TARGET [SEARCH-KEY...]
+      UID COPYs the matching messages (default ALL) to TARGET and sets
+      \\Deleted on them, without expunging: what a client killed between
+      STORE and EXPUNGE leaves behind.
+  imap_tool.py ... delete MAILBOX [SEARCH-KEY...]
+      sets \\Deleted on the matching messages, without expunging.
   imap_tool.py ... recreate MAILBOX
       DELETEs MAILBOX (when it exists) and CREATEs it again: a new
       UIDVALIDITY (RFC 3501 2.3.1.1), as after a server-side restore.
@@ -59,7 +65,8 @@ def main():
     ap.add_argument("--rate", type=float, default=0)
     ap.add_argument("--flags", default=None)
     ap.add_argument("cmd", choices=["append", "count", "distinct",
-                                    "wait-count", "recreate"])
+                                    "wait-count", "recreate",
+                                    "copy-delete", "delete"])
     ap.add_argument("mailbox")
     ap.add_argument("args", nargs="*")
     a = ap.parse_args()
@@ -88,6 +95,22 @@ def main():
         if typ != "OK":
             raise SystemExit("CREATE %s: %r" % (a.mailbox, resp))
         m.logout()
+        return 0
+    if a.cmd in ("copy-delete", "delete"):
+        m = connect(a)
+        m.select(quote(a.mailbox))
+        keys = a.args[1:] if a.cmd == "copy-delete" else a.args
+        typ, data = m.uid("SEARCH", *(keys or ["ALL"]))
+        uids = b",".join(data[0].split()).decode()
+        if uids:
+            if a.cmd == "copy-delete":
+                typ, resp = m.uid("COPY", uids, quote(a.args[0]))
+                if typ != "OK":
+                    raise SystemExit("UID COPY: %r" % resp)
+            typ, resp = m.uid("STORE", uids, "+FLAGS.SILENT", "(\\Deleted)")
+            if typ != "OK":
+                raise SystemExit("UID STORE: %r" % resp)
+        m.logout()  # LOGOUT: no EXPUNGE (CLOSE would expunge)
         return 0
     if a.cmd == "count":
         m = connect(a)
