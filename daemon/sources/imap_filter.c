@@ -167,6 +167,18 @@ check_head(struct imap_filter *f, bool complete)
 			return;
 		strip_code(f, i, complete);
 	}
+	/*
+	 * The head ends where the text would start (blanks, or the codes
+	 * removed, filled it): the rest of the line is not looked at, so it
+	 * must not begin the text -- "[PERMANENTFLAGS (" there would be
+	 * parsed as a code after all (fuzz_imap). An "x" begins it instead.
+	 */
+	if (!complete && i >= f->head_len) {
+		if (f->head_len < IMAP_FILTER_HEAD)
+			f->head[f->head_len++] = 'x';
+		else
+			f->head[f->head_len - 1] = 'x';
+	}
 }
 
 /* Tracks "{digits}" [SP] [CR] at the end of the line (libetpan's

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,41 @@ greeting_code_removed(void **state)
 	/* after STARTTLS there is none */
 	EXPECT("* OK [CAPABILITY IMAP4rev1] x\r\n", false,
 	    "* OK [CAPABILITY IMAP4rev1] x\r\n");
+}
+
+/*
+ * A head filled by removed codes or by blanks: what follows it begins
+ * the text, and must not be read as a code (fuzz_imap:
+ * greeting-codes-past-head.bin, a SEGV in libetpan's greeting parser).
+ */
+static void
+head_filled(void **state)
+{
+	const char *rest = "[PERMANENTFLAGS (] x\r\n";
+	char in[2048], want[2048];
+	size_t n = 0, w = 0, i;
+
+	(void)state;
+	/* "* OK " and 254 codes "[A] " and "[B]": 1,024 bytes */
+	n += (size_t)sprintf(in + n, "* OK ");
+	for (i = 0; i < 254; i++)
+		n += (size_t)sprintf(in + n, "[A] ");
+	n += (size_t)sprintf(in + n, "[B]");
+	assert_int_equal(n, IMAP_FILTER_HEAD);
+	n += (size_t)sprintf(in + n, "%s", rest);
+	w = (size_t)sprintf(want, "* OK x%s", rest);
+	expect(in, n, true, want, w);
+
+	/* "* OK" and blanks to the head's end, on any status line */
+	n = (size_t)sprintf(in, "* OK");
+	memset(in + n, ' ', IMAP_FILTER_HEAD - n);
+	memcpy(want, in, IMAP_FILTER_HEAD);
+	want[IMAP_FILTER_HEAD - 1] = 'x';
+	n = IMAP_FILTER_HEAD + (size_t)sprintf(in + IMAP_FILTER_HEAD, "%s",
+	    rest);
+	w = IMAP_FILTER_HEAD + (size_t)sprintf(want + IMAP_FILTER_HEAD, "%s",
+	    rest);
+	expect(in, n, false, want, w);
 }
 
 static void
@@ -231,6 +267,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(greeting_code_removed),
+	    cmocka_unit_test(head_filled),
 	    cmocka_unit_test(permanentflags),
 	    cmocka_unit_test(literals_pass),
 	    cmocka_unit_test(long_lines),
