@@ -20,8 +20,14 @@ add_test(NAME imap_filter COMMAND test_imap_filter)
 add_executable(test_smtp_filter unit/test_smtp_filter.c)
 target_link_libraries(test_smtp_filter PRIVATE bd_net PkgConfig::CMOCKA)
 add_test(NAME smtp_filter COMMAND test_smtp_filter)
+# daemon/outbound/stream_guard.c: a refused stream delivers nothing more
+add_executable(test_stream_guard unit/test_stream_guard.c
+	${CMAKE_SOURCE_DIR}/daemon/sources/imap_guard.c)
+target_link_libraries(test_stream_guard PRIVATE bd_net bd_imap_filter
+	PkgConfig::CMOCKA)
+add_test(NAME stream_guard COMMAND test_stream_guard)
 set_tests_properties(lifecycle sha256 maildir_name imap_filter smtp_filter
-	PROPERTIES
+	stream_guard PROPERTIES
 	LABELS unit)
 
 # The real binary on temporary Maildirs (tests/integration/).

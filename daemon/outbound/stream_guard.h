@@ -23,7 +23,8 @@ struct stream_filter_ops {
 	/* Feeds in[0..n) (n <= STREAM_GUARD_CHUNK), writes what libetpan
 	 * may read to out (out_max bytes of room), returns its length. */
 	size_t (*feed)(void *f, const char *in, size_t n, char *out);
-	/* Why the rest of the stream is refused, or NULL. */
+	/* Why the rest of the stream is refused, or NULL. Once set, the
+	 * guard delivers nothing of the feed that set it either. */
 	const char *(*error)(const void *f);
 	/* Frees the filter with the guard; NULL: the caller owns it. */
 	void (*free)(void *f);
