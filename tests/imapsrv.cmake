@@ -7,48 +7,34 @@
 # server stopped accepting connections, reproduced with ctest -j2), so
 # the tests of one server take turns (RESOURCE_LOCK).
 set(BD_INTEG ${CMAKE_CURRENT_SOURCE_DIR}/integration)
-foreach(s courier cyrus)
-	foreach(t drain kill restart)
-		add_test(NAME imapsrv_${s}_${t} COMMAND sh
-			${BD_INTEG}/imapsrv_${t}.sh
-			$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl>
-			${BD_PYTHON3} ${CMAKE_SOURCE_DIR}
-			${CMAKE_CURRENT_BINARY_DIR}/imapsrv_${s}_${t} ${s})
-		set_tests_properties(imapsrv_${s}_${t} PROPERTIES
-			LABELS integration TIMEOUT 300 SKIP_RETURN_CODE 77
-			RESOURCE_LOCK imapsrv_${s})
-	endforeach()
-endforeach()
-
-# The same drain with the mailboxes named as bounced.yaml(5) says
-# (Processed, not INBOX.Processed): translated into the server's
-# namespace (issue 19 item 1)
-foreach(s courier cyrus)
-	add_test(NAME imapsrv_${s}_names COMMAND sh
-		${BD_INTEG}/imapsrv_drain.sh
+# bd_imapsrv_test(NAME SCRIPT SERVER [ARGS...]): imapsrv_SCRIPT.sh
+# against SERVER as test imapsrv_SERVER_NAME, with the script's own
+# arguments after the server's
+function(bd_imapsrv_test name script server)
+	set(t imapsrv_${server}_${name})
+	add_test(NAME ${t} COMMAND sh ${BD_INTEG}/imapsrv_${script}.sh
 		$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl>
 		${BD_PYTHON3} ${CMAKE_SOURCE_DIR}
-		${CMAKE_CURRENT_BINARY_DIR}/imapsrv_${s}_names ${s} 100 canonical)
-	set_tests_properties(imapsrv_${s}_names PROPERTIES
+		${CMAKE_CURRENT_BINARY_DIR}/${t} ${server} ${ARGN})
+	set_tests_properties(${t} PROPERTIES
 		LABELS integration TIMEOUT 300 SKIP_RETURN_CODE 77
-		RESOURCE_LOCK imapsrv_${s})
+		RESOURCE_LOCK imapsrv_${server})
+endfunction()
+
+foreach(s courier cyrus)
+	foreach(t drain kill restart)
+		bd_imapsrv_test(${t} ${t} ${s})
+	endforeach()
+	# the same drain with the mailboxes named as bounced.yaml(5) says
+	# (Processed, not INBOX.Processed): translated into the server's
+	# namespace (issue 19 item 1)
+	bd_imapsrv_test(names drain ${s} 100 canonical)
 endforeach()
 
 # Courier with IMAP_KEYWORDS=0 (issue 19 "done when": a working
 # acknowledgement or a non-zero --once naming PERMANENTFLAGS, never a
 # silent re-download)
-add_test(NAME imapsrv_courier_nokw COMMAND sh ${BD_INTEG}/imapsrv_nokw.sh
-	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
-	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imapsrv_courier_nokw
-	courier)
-set_tests_properties(imapsrv_courier_nokw PROPERTIES LABELS integration
-	TIMEOUT 300 SKIP_RETURN_CODE 77 RESOURCE_LOCK imapsrv_courier)
-
+bd_imapsrv_test(nokw nokw courier)
 # Courier (no MOVE: COPY + UID EXPUNGE): messages left \Deleted by a kill
 # between STORE and EXPUNGE are expunged by the next pass, and only ours
-add_test(NAME imapsrv_courier_deleted COMMAND sh ${BD_INTEG}/imapsrv_deleted.sh
-	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
-	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/imapsrv_courier_deleted
-	courier)
-set_tests_properties(imapsrv_courier_deleted PROPERTIES LABELS integration
-	TIMEOUT 300 SKIP_RETURN_CODE 77 RESOURCE_LOCK imapsrv_courier)
+bd_imapsrv_test(deleted deleted courier)

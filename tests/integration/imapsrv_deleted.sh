@@ -11,10 +11,7 @@
 bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5 server=$6
 . "$src/tests/integration/lib.sh"
 . "$src/tests/integration/imapsrv_lib.sh"
-rm -rf "$work" && mkdir -p "$work" && cd "$work"
-trap 'srv_cleanup' EXIT
-srv_setup "$server"
-srv_start
+srv_begin "$work" "$server"
 srv_yaml b.yaml
 printf '  processed_mailbox: INBOX.Processed\n' >>b.yaml
 

@@ -15,10 +15,7 @@ bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5 server=$6 count=${7:-100}
 names=${8:-server}
 . "$src/tests/integration/lib.sh"
 . "$src/tests/integration/imapsrv_lib.sh"
-rm -rf "$work" && mkdir -p "$work" && cd "$work"
-trap 'srv_cleanup' EXIT
-srv_setup "$server"
-srv_start
+srv_begin "$work" "$server"
 echo "$server: packages: $SRV_DEBS"
 
 srv_deliver "$count" 11 drain

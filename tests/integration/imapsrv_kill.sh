@@ -13,11 +13,7 @@
 bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5 server=$6 count=${7:-200}
 . "$src/tests/integration/lib.sh"
 . "$src/tests/integration/imapsrv_lib.sh"
-rm -rf "$work" && mkdir -p "$work" && cd "$work"
-pid= app=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "$app" ] && kill "$app" 2>/dev/null; srv_cleanup' EXIT
-srv_setup "$server"
-srv_start
+srv_begin "$work" "$server"
 
 srv_yaml b.yaml
 printf '  processed_mailbox: INBOX.Processed\n  idle: true\n' >>b.yaml

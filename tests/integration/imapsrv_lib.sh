@@ -305,6 +305,29 @@ socket.create_connection((\"127.0.0.1\", int(sys.argv[1])), 1).close()" "$2"' \
 	    sh "$python" "$SRV_PORT" || fail "$SRV did not stop"
 }
 
+# srv_begin WORKDIR SERVER [CONF...]: every imapsrv_*.sh's start. The
+# work directory made afresh and entered; at exit srv_end; the server
+# set up (CONF: the lines srv_setup passes on, srv_push_conf's or
+# srv_nokw_conf's) and started.
+srv_begin() {
+	_work=$1 _srv=$2
+	shift 2
+	rm -rf "$_work" && mkdir -p "$_work" && cd "$_work" || exit 1
+	pid= app=
+	trap 'srv_end' EXIT
+	srv_setup "$_srv" "$@"
+	srv_start
+}
+
+# the EXIT trap of srv_begin: the test's bounced ($pid, killed with -9:
+# it is the process under test, not to be waited for) and its helper
+# ($app), then the server
+srv_end() {
+	[ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true
+	[ -z "$app" ] || kill "$app" 2>/dev/null || true
+	srv_cleanup
+}
+
 # the EXIT trap: every process left in the namespace (only we started
 # any there), by PID, then its holder; then the directory. Several
 # rounds: Courier's FAM server (gam_server, started by an imapd)

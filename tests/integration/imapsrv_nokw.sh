@@ -13,11 +13,8 @@
 bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5 server=$6 count=${7:-20}
 . "$src/tests/integration/lib.sh"
 . "$src/tests/integration/imapsrv_lib.sh"
-rm -rf "$work" && mkdir -p "$work" && cd "$work"
-trap 'srv_cleanup' EXIT
 # shellcheck disable=SC2046
-srv_setup "$server" $(srv_nokw_conf "$server")
-srv_start
+srv_begin "$work" "$server" $(srv_nokw_conf "$server")
 
 srv_deliver "$count" 71 nokw
 srv_yaml b.yaml

@@ -14,12 +14,8 @@
 bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5 server=$6
 . "$src/tests/integration/lib.sh"
 . "$src/tests/integration/imapsrv_lib.sh"
-rm -rf "$work" && mkdir -p "$work" && cd "$work"
-pid=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; srv_cleanup' EXIT
 # shellcheck disable=SC2046
-srv_setup "$server" $(srv_push_conf "$server")
-srv_start
+srv_begin "$work" "$server" $(srv_push_conf "$server")
 
 srv_yaml b.yaml
 printf '  processed_mailbox: INBOX.Processed\n  idle: true\n  poll_interval: 60s\n' >>b.yaml
