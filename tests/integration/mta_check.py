@@ -1,6 +1,7 @@
 """Sends the test cases through a real MTA and checks bounced's verdicts.
 
     mta_check.py send  --mta NAME --port PORT --dir WORK [--cases C,C]
+                       [--extra C,C]
     mta_check.py check --mta NAME --dir WORK --peer PEERDIR --bouncectl BIN
                        [--wait SECONDS] [--known-wrong NAME:CASE ...]
                        [--save DIR]
@@ -77,9 +78,18 @@ EXPECT = {
     # lib/Sisimai/Reason/HostUnknown.pm has it
     "nohost": ("nohost@nxdomain.example.net", {"hostunknown"}, True, None,
                "NXDOMAIN for MX and A: the MTA's own host-not-found bounce"),
+    # a local delivery to a command that fails (exit 1, a line on its
+    # output): no SMTP reply at all, the MTA's own text. sisimai's
+    # lib/Sisimai/Reason/MailerError.pm: "pipe to |/", "command failed",
+    # "x-unix; " (Postfix local(8)'s Diagnostic-Code). Only where the
+    # MTA's test configures the command (send --extra pipe).
+    "pipe": ("pipe@pipe.example.net", {"mailererror"}, False, None,
+             "no peer: the MTA's own pipe delivery exits 1"),
 }
-# "delayed" is no message of its own: fulltemp's warning
-SENT = [c for c in EXPECT if c != "delayed"]
+# "delayed" is no message of its own: fulltemp's warning; the cases of
+# EXTRA need the MTA's own configuration
+EXTRA = ["pipe"]
+SENT = [c for c in EXPECT if c != "delayed" and c not in EXTRA]
 HOPS = 105  # over every MTA's default limit (Postfix 50, Exim 30, ...)
 
 
@@ -112,6 +122,8 @@ def message(mta, case, rcpt):
 
 def send(args):
     cases = args.cases.split(",") if args.cases else SENT
+    if args.extra:
+        cases = cases + args.extra.split(",")
     out = []
     for case in cases:
         rcpt = EXPECT[case][0]
@@ -177,7 +189,7 @@ def bounces(peerdir, mta):
                 continue
         with open(path, "rb") as f:
             data = f.read()
-        for case in SENT:
+        for case in SENT + EXTRA:
             if msgid(mta, case).encode() not in data:
                 continue
             # a delay warning (RFC 3464 2.3.3); only fulltemp's is checked
@@ -222,7 +234,7 @@ def judge(case, results):
 
 def check(args):
     sub = submitted(args.dir)
-    want = [c for c in SENT if sub.get(c) == "accepted"]
+    want = [c for c in SENT + EXTRA if sub.get(c) == "accepted"]
     if "fulltemp" in want and args.delay_warning:
         want.append("delayed")
     deadline = time.time() + args.wait
@@ -303,6 +315,7 @@ def main():
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--dir", required=True)
     s.add_argument("--cases")
+    s.add_argument("--extra", help="cases of EXTRA the MTA is set up for")
     s.add_argument("--auth", help="USER:PASSWORD, after STARTTLS")
     s.add_argument("--local", help="a sendmail(1) command line; the "
                    "recipient is appended, the message is its input")

@@ -40,6 +40,17 @@ PEER_DNS=1
 peer_start
 MTA_PORT=$(ns_free_port)
 
+# the pipe case: a command that fails as a list manager or a mail
+# filter does, one line on its output and exit 1 (not 75, EX_TEMPFAIL,
+# which Exim would retry: spec "The pipe transport", temp_errors)
+cat >"$eximdir/pipe-fail" <<'SH'
+#!/bin/sh
+cat >/dev/null
+echo "list-handler: cannot open /var/lib/list/members.db: Permission denied"
+exit 1
+SH
+chmod 755 "$eximdir/pipe-fail"
+
 cat >exim/exim.conf <<CONF
 # the test's own Exim: nothing under /etc or /var
 spool_directory = $eximdir/spool
@@ -75,6 +86,13 @@ loop:
   route_list = * 127.0.0.1
   transport = to_self
   self = send
+# spec "The redirect router": a pipe item in data goes to
+# pipe_transport; return_fail_output puts what it printed in the bounce
+pipe:
+  driver = redirect
+  domains = pipe.example.net
+  data = |$eximdir/pipe-fail
+  pipe_transport = to_pipe
 nohost:
   driver = dnslookup
   domains = nxdomain.example.net
@@ -105,6 +123,11 @@ to_self:
   allow_localhost
   hosts_avoid_tls = *
 
+to_pipe:
+  driver = pipe
+  user = Debian-exim
+  return_fail_output
+
 begin retry
 * * F,6s,1s
 CONF
@@ -116,4 +139,5 @@ ns_bg "$exim" -bdf -q1s
 wait_for 20 ns_port_open "$MTA_PORT" ||
     { cat exim/log/* >&2; fail "Exim did not start"; }
 MTA_LOCAL="nsenter -t $NS_PID $NS_FLAGS -- $exim -f sender@example.org"
+MTA_EXTRA=pipe
 check_bounces --delay-warning 40

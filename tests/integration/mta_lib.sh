@@ -133,10 +133,12 @@ check_bounces() {
 	fi
 	# MTA_LOCAL: the MTA's sendmail(1) command line, for the hop case
 	# MTA_CASES: only these cases (the others are N/A, said why)
+	# MTA_EXTRA: mta_check.py's EXTRA cases this MTA is set up for
 	# MTA_RUN: a prefix for the client (nsenter into a network namespace)
 	${MTA_RUN:-} "$python" "$MTA_LIB_DIR/mta_check.py" send --mta "$MTA" \
 	    --port "$MTA_PORT" --dir "$work" ${MTA_LOCAL:+--local "$MTA_LOCAL"} \
-	    ${MTA_CASES:+--cases "$MTA_CASES"} ${MTA_AUTH:+--auth "$MTA_AUTH"} ||
+	    ${MTA_CASES:+--cases "$MTA_CASES"} ${MTA_EXTRA:+--extra "$MTA_EXTRA"} \
+	    ${MTA_AUTH:+--auth "$MTA_AUTH"} ||
 	    fail "could not submit"
 	_save=$work/bounces
 	# BD_MTA_SAVE: also keep every bounce there (for the lead's layouts)

@@ -63,9 +63,23 @@ maximal_queue_lifetime = 4s
 bounce_queue_lifetime = 4s
 delay_warning_time = 2s"
 MTA_PORT=$PF_PORT
-# a real loop: loop.example.net is routed back to this Postfix itself
-postconf -c "$work/pf/etc" -e "transport_maps = inline:{ $nohost{ hang.example.net = smtp:[127.0.0.1]:$HANG_PORT }, { loop.example.net = smtp:[127.0.0.1]:$PF_PORT } }"
+# the pipe case: pipe(8) runs a command that prints a line and exits 1
+# (not 75, EX_TEMPFAIL, which pipe(8) defers), as user nobody; the
+# bounce is a DSN with "Diagnostic-Code: x-unix; <its output>"
+cat >"$work/pf/pipe-fail" <<'SH'
+#!/bin/sh
+cat >/dev/null
+echo "list-handler: cannot open /var/lib/list/members.db: Permission denied"
+exit 1
+SH
+chmod 755 "$work/pf/pipe-fail"
+printf 'pipefail unix - n n - - pipe flags=q user=nobody argv=%s\n' \
+    "$work/pf/pipe-fail" >>"$work/pf/etc/master.cf"
+# a real loop: loop.example.net is routed back to this Postfix itself;
+# pipe.example.net goes to the failing command
+postconf -c "$work/pf/etc" -e "transport_maps = inline:{ $nohost{ hang.example.net = smtp:[127.0.0.1]:$HANG_PORT }, { loop.example.net = smtp:[127.0.0.1]:$PF_PORT }, { pipe.example.net = pipefail: } }"
 postfix -c "$work/pf/etc" reload >/dev/null 2>&1
 # the hop case through sendmail(1): smtpd refuses it at once
 MTA_LOCAL="/usr/sbin/sendmail -C $work/pf/etc -f sender@example.org"
+MTA_EXTRA=pipe
 check_bounces --delay-warning 40
