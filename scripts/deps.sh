@@ -39,12 +39,19 @@ libsystemd-dev libcurl4-gnutls-dev"
 # test certificates; python3-aiosmtpd is a scripted SMTP server;
 # libsasl2-modules holds the PLAIN and LOGIN mechanisms of SMTP AUTH; m4
 # builds the test Sendmail's sendmail.cf from sendmail-cf's macros;
-# debhelper, dpkg-dev and lintian build and check the Debian package;
+# debhelper, dpkg-dev, lintian and build-essential (which
+# dpkg-checkbuilddeps requires of every source package: Debian Policy
+# 4.2) build and check the Debian package; libpq5 is the client
+# library the unpacked PostgreSQL's initdb and psql link (pg_lib.sh);
+# iproute2 (ip: loopback up in the MTA tests' network namespaces) and
+# procps (ps: the servers' process trees, stopped by PID) are in every
+# standard Debian but not in a minimal one (debootstrap minbase);
 # debootstrap and systemd-container (systemd-nspawn) make a fresh Debian 12
 # and boot it to install that package (nothing is enabled: machined starts
 # only when asked over D-Bus, and the test registers nothing with it).
 test_pkgs="libcmocka-dev sqlite3 python3 systemd openssl python3-aiosmtpd
-libsasl2-modules m4 debhelper dpkg-dev lintian debootstrap systemd-container"
+libsasl2-modules m4 debhelper dpkg-dev lintian build-essential libpq5
+iproute2 procps debootstrap systemd-container"
 # The real servers the tests start on loopback: Dovecot (the IMAP source)
 # and Postfix (replies to resends, lookups, bounces). Services: see above.
 server_pkgs="dovecot-imapd postfix"
