@@ -21,7 +21,7 @@
 static void
 usage(FILE *out)
 {
-	fputs("usage: bounced [-hnv] [--once] [--version] [-c FILE] "
+	fputs("usage: bounced [-hnqv] [--once] [--version] [-c FILE] "
 	      "[-d DATABASE] [-i NAME]\n"
 	      "               [-m MAILDIR]\n"
 	      "  -c FILE     configuration (bounced.yaml(5)); without it the "
@@ -32,6 +32,8 @@ usage(FILE *out)
 	      "  -m PATH     Maildir to watch (overrides the configuration)\n"
 	      "  -n          check the configuration, print the settings in force, "
 	      "exit\n"
+	      "  -q          with -n: print only the problems, or \"configuration "
+	      "OK\"\n"
 	      "  --once      process what is waiting, then exit\n"
 	      "  -v          log debug lines too\n"
 	      "  -h, --help  this text\n"
@@ -235,7 +237,8 @@ instance_name(const char *s)
 }
 
 static int
-parse_args(struct daemon *d, int argc, char **argv, bool *check_r)
+parse_args(struct daemon *d, int argc, char **argv, bool *check_r,
+    bool *quiet_r)
 {
 	static const struct option longopts[] = {
 		{ "once", no_argument, NULL, 'o' },
@@ -245,7 +248,7 @@ parse_args(struct daemon *d, int argc, char **argv, bool *check_r)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:d:hi:m:nv", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "c:d:hi:m:nqv", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'c': d->conf_path = optarg; break;
@@ -254,6 +257,7 @@ parse_args(struct daemon *d, int argc, char **argv, bool *check_r)
 		case 'm': d->opt_maildir = optarg; break;
 		case 'n': *check_r = true; break;
 		case 'o': d->once = true; break;
+		case 'q': *quiet_r = true; break;
 		case 'v': d->verbose = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': puts("bounced " BD_VERSION); exit(0);
@@ -357,20 +361,28 @@ int
 main(int argc, char **argv)
 {
 	struct daemon d = { .sfd = -1 };
-	bool check = false;
+	bool check = false, quiet = false;
 	int rc;
 
 	log_init("bounced", LOG_LVL_INFO, -1);
 	/* poison.h: one suspect message parsed on its own, from stdin */
 	if (argc == 2 && strcmp(argv[1], "--parse-isolated") == 0)
 		return poison_isolated_main();
-	if (parse_args(&d, argc, argv, &check) == -1)
+	if (parse_args(&d, argc, argv, &check, &quiet) == -1)
 		return 2;
+	if (quiet && !check) {
+		fprintf(stderr, "bounced: -q goes with -n\n");
+		usage(stderr);
+		return 2;
+	}
 	if ((d.conf = daemon_load_config(&d)) == NULL)
 		return 1;
 	if (check) {
-		/* issue 17 item 4: what is in force, defaults included */
-		config_show(d.conf, stdout);
+		/* issue 17 item 4: what is in force, defaults included;
+		 * -q for ExecStartPre=, whose output goes to the journal at
+		 * every start (80 lines of settings there are noise) */
+		if (!quiet)
+			config_show(d.conf, stdout);
 		puts("configuration OK");
 		config_free(&d.conf);
 		return 0;

@@ -146,6 +146,18 @@ printf '%s\n' "$out" | grep -qx "maildir.rescan_interval: 5m" ||
 if out=$("$bounced" -n -c "$tmp/bad.yaml" 2>&1); then
 	fail "bounced -n accepted bad.yaml: $out"
 fi
+# -nq, the unit's ExecStartPre=: the verdict alone, the problems still
+out=$("$bounced" -nq -c "$tmp/bounced.yaml" 2>&1) ||
+    fail "bounced -nq on a valid configuration: $out"
+[ "$out" = "configuration OK" ] || fail "bounced -nq said: $out"
+if out=$("$bounced" -nq -c "$tmp/bad.yaml" 2>&1); then
+	fail "bounced -nq accepted bad.yaml: $out"
+fi
+printf '%s\n' "$out" | grep -q "no_such_key" ||
+    fail "bounced -nq hid the problem: $out"
+if "$bounced" -q -c "$tmp/bounced.yaml" 2>/dev/null; then
+	fail "bounced -q without -n ran"
+fi
 
 # ---- start: WATCHDOG_PID must be bounced's own pid, known only in the
 # shell that execs it ----
