@@ -132,8 +132,22 @@ strip_code(struct imap_filter *f, size_t at, bool complete)
 }
 
 /*
+ * Whether the code at h[at] ('[') goes on past the head of a line that
+ * is longer than the head: what it says cannot be checked, and a
+ * "[PERMANENTFLAGS" that a removed code left at the head's end, its
+ * flag list beyond it, crashed libetpan (fuzz_imap,
+ * imap_inputs/permanentflags-past-head.bin).
+ */
+static bool
+unseen_code(const char *h, size_t at, size_t n, bool complete)
+{
+	return !complete && memchr(h + at, ']', n - at) == NULL;
+}
+
+/*
  * Looks at a line's start: the greeting loses its code, a malformed
- * PERMANENTFLAGS code is removed. Sets f->status_line.
+ * PERMANENTFLAGS code is removed, and so is a code that goes on past
+ * the head. Sets f->status_line.
  */
 static void
 check_head(struct imap_filter *f, bool complete)
@@ -160,7 +174,8 @@ check_head(struct imap_filter *f, bool complete)
 	 * starts with "[": "* OK [A] [PERMANENTFLAGS (" */
 	while (i < f->head_len && f->head[i] == '[') {
 		n = f->head_len;
-		if (!greeting && !(n - i > 16 &&
+		if (!greeting && !unseen_code(h, i, n, complete) &&
+		    !(n - i > 16 &&
 		    strncasecmp(h + i + 1, "PERMANENTFLAGS", 14) == 0 &&
 		    blank(h[i + 15]) &&
 		    !flag_list_ok(h, skip_spaces(h, i + 15, n), n)))

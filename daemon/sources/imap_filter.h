@@ -16,6 +16,8 @@
  *     well-formed list, "[PERMANENTFLAGS (]" say: libetpan frees a NULL
  *     list when no flag parses and no ")" follows. The code is removed
  *     from the response, which then reads as if the server sent none.
+ *   - a code that does not end within IMAP_FILTER_HEAD bytes of a longer
+ *     line: it cannot be checked, and is removed as a malformed one is.
  *
  * Only the start of a response line is looked at (a response code comes
  * right after the status word, RFC 9051 7.1), and never the inside of a

@@ -125,6 +125,32 @@ head_filled(void **state)
 	expect(in, n, false, want, w);
 }
 
+/*
+ * A malformed PERMANENTFLAGS code removed from a line longer than the
+ * head left "[PERMANENTFL" at the head's end, its flag list beyond it:
+ * that code cannot be checked, so it goes too (fuzz_imap,
+ * imap_inputs/permanentflags-past-head.bin crashed libetpan).
+ */
+static void
+code_past_head(void **state)
+{
+	const char *start = "* OK [PERMANENTFLAGS (", *bad = "\\x01] ",
+		   *cut = "[PERMANENTFL", *rest = "AGS (\\Seen \x01)] t\r\n";
+	char in[2048], want[2048];
+	size_t n, w;
+
+	(void)state;
+	n = (size_t)sprintf(in, "%s", start);
+	/* one long flag, so that cut ends exactly at the head's end */
+	memset(in + n, 'F', IMAP_FILTER_HEAD - n - strlen(bad) - strlen(cut));
+	n = IMAP_FILTER_HEAD - strlen(bad) - strlen(cut);
+	n += (size_t)sprintf(in + n, "%s%s", bad, cut);
+	assert_int_equal(n, IMAP_FILTER_HEAD);
+	n += (size_t)sprintf(in + n, "%s", rest);
+	w = (size_t)sprintf(want, "* OK x%s", rest);
+	expect(in, n, false, want, w);
+}
+
 static void
 permanentflags(void **state)
 {
@@ -268,6 +294,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(greeting_code_removed),
 	    cmocka_unit_test(head_filled),
+	    cmocka_unit_test(code_past_head),
 	    cmocka_unit_test(permanentflags),
 	    cmocka_unit_test(literals_pass),
 	    cmocka_unit_test(long_lines),
