@@ -1,6 +1,13 @@
 # Shared by the daemon's integration tests (sourced). Loopback and files
 # only; every background process is stopped by PID in the EXIT trap.
 set -eu
+# Debian puts the sbin directories on root's PATH only; the servers the
+# tests start (postfix, postconf, dovecot) live there, and a user's test
+# run must be told what it lacks, not that they are missing
+case ":$PATH:" in
+*:/usr/sbin:*) ;;
+*) PATH=$PATH:/usr/sbin:/sbin ;;
+esac
 
 fail() {
 	echo "FAIL: $*" >&2
