@@ -215,6 +215,19 @@ db_column_bytes(struct db_stmt *stmt, int col)
 	return stmt->db->ops->column_bytes(stmt, col);
 }
 
+#ifndef BD_HAVE_LIBPQ
+int
+db_pg_open(const char *uri, struct db **db_r, char **error_r,
+    enum db_fault *fault_r)
+{
+	(void)uri;
+	*db_r = NULL;
+	*error_r = xstrdup("built without libpq: no PostgreSQL");
+	*fault_r = DB_FAULT_FATAL;
+	return -1;
+}
+#endif
+
 char *
 db_quote_ident(const char *name)
 {

@@ -7,7 +7,10 @@
  *
  * SQL takes ? (numbered by position) or ?N placeholders; db_pg.c turns
  * them into $N outside string literals and quoted names. Values are
- * always bound, never pasted into the text.
+ * always bound, never pasted into the text. PostgreSQL infers each
+ * parameter's type from where it stands (a column compared, a value
+ * inserted); where nothing says (SELECT ?1 alone) the SQL says
+ * CAST(?1 AS TEXT), which SQLite accepts as well.
  */
 #ifndef BD_STORAGE_DB_H
 #define BD_STORAGE_DB_H
