@@ -74,8 +74,6 @@ lite_fault(struct db *db)
 {
 	switch (sqlite3_extended_errcode(LITE(db)->h) & 0xff) {
 	case SQLITE_OK:
-	case SQLITE_ROW:
-	case SQLITE_DONE:
 		return DB_FAULT_NONE;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
