@@ -28,11 +28,13 @@ esac
 # To build and run: the compiler and CMake; libetpan (IMAP, SMTP, MIME),
 # GnuTLS and nettle (bounced verifies certificates itself, Debian's
 # libetpan does not; SHA-256 and HMACs), SQLite, libyaml, libsystemd
-# (sd_notify, the journal) and libcurl's GnuTLS build (the events'
-# webhook: one TLS library for the whole daemon).
+# (sd_notify, the journal), libcurl's GnuTLS build (the events'
+# webhook: one TLS library for the whole daemon) and libpq (the
+# PostgreSQL client library: the database on another host, issue 18;
+# only the client, never a server).
 build_pkgs="gcc make cmake pkg-config libc6-dev
 libetpan-dev libgnutls28-dev nettle-dev libsqlite3-dev libyaml-dev
-libsystemd-dev libcurl4-gnutls-dev"
+libsystemd-dev libcurl4-gnutls-dev libpq-dev"
 # To test: cmocka (unit tests); sqlite3 (the shell) and Debian's python3
 # (/usr/bin/python3) for the test scripts; systemd brings
 # systemd-analyze, which rates the unit's hardening; openssl makes the

@@ -575,6 +575,10 @@ _Static_assert(sizeof(steps) / sizeof(steps[0]) == STORE_SCHEMA_VERSION,
     "one migration step per schema version");
 
 /*
+ * SQLite only, like the rest of the connection's setup below and the
+ * version in PRAGMA user_version; XXX(#18): PostgreSQL needs none of
+ * these settings, and keeps the version in a table.
+ *
  * WAL lets bouncectl read while the daemon writes
  * (https://www.sqlite.org/wal.html). The mode is stored in the file; the
  * answer says whether it took.
@@ -582,21 +586,20 @@ _Static_assert(sizeof(steps) / sizeof(steps[0]) == STORE_SCHEMA_VERSION,
 static int
 set_wal(struct store *st)
 {
-	sqlite3_stmt *stmt;
-	const unsigned char *mode = NULL;
+	struct db_stmt *stmt;
+	const char *mode = NULL;
 	int ok;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &stmt,
-		NULL) != SQLITE_OK)
+	if (db_prepare(st->db, "PRAGMA journal_mode = WAL", 0, &stmt) != 0)
 		return store_fail(st, "PRAGMA journal_mode");
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		mode = sqlite3_column_text(stmt, 0);
-	ok = mode != NULL && strcmp((const char *)mode, "wal") == 0;
+	if (db_step(stmt) == DB_ROW)
+		mode = db_column_text(stmt, 0);
+	ok = mode != NULL && strcmp(mode, "wal") == 0;
 	if (mode == NULL)
 		store_fail(st, "PRAGMA journal_mode = WAL");
 	else if (!ok)
 		store_failx(st, "journal mode stays %s, not wal", mode);
-	sqlite3_finalize(stmt);
+	db_finalize(&stmt);
 	return ok ? 0 : -1;
 }
 
@@ -633,18 +636,14 @@ set_wal(struct store *st)
 int
 store_configure(struct store *st)
 {
-	int persist = 1;
-
 	if (set_wal(st) == -1)
 		return -1;
-	if (sqlite3_exec(st->db,
+	if (db_exec(st->db,
 		"PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
 		" PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 4000;"
-		" PRAGMA temp_store = MEMORY;",
-		NULL, NULL, NULL) != SQLITE_OK)
+		" PRAGMA temp_store = MEMORY;") != 0)
 		return store_fail(st, "PRAGMA synchronous, foreign_keys");
-	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL,
-		&persist) != SQLITE_OK)
+	if (db_sqlite_persist_wal(st->db) == -1)
 		return store_fail(st, "SQLITE_FCNTL_PERSIST_WAL");
 	return 0;
 }
@@ -676,17 +675,16 @@ store_check_version(struct store *st, int target)
 static int
 check_empty(struct store *st)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc, n;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1,
-		&stmt, NULL) != SQLITE_OK)
+	if (db_prepare(st->db, "SELECT count(*) FROM sqlite_master", 0, &stmt) != 0)
 		return store_fail(st, "read schema");
-	rc = sqlite3_step(stmt);
-	n = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
-	if (rc != SQLITE_ROW)
+	rc = db_step(stmt);
+	n = rc == DB_ROW ? db_column_int64(stmt, 0) : -1;
+	if (rc != DB_ROW)
 		store_fail(st, "read schema");
-	sqlite3_finalize(stmt);
+	db_finalize(&stmt);
 	if (n > 0)
 		return store_failx(st,
 		    "schema version 0 but %d tables or indexes:"
@@ -702,7 +700,7 @@ apply(struct store *st, int from)
 
 	if (from == 0 && check_empty(st) == -1)
 		return -1;
-	if (sqlite3_exec(st->db, steps[from], NULL, NULL, NULL) != SQLITE_OK) {
+	if (db_exec(st->db, steps[from]) != 0) {
 		snprintf(what, sizeof(what), "migrate to version %d", from + 1);
 		return store_fail(st, what);
 	}

@@ -17,6 +17,7 @@
  * printable "=40", base64, RFC 2047) inside stored bodies are not
  * found; the rows that hold bodies for the address go whole instead.
  */
+#include <sqlite3.h> /* SQLite only: the application functions below */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,8 @@ static const struct forget_step forget_steps[] = {
      * an address that is forgotten; AUTOINCREMENT keeps the sinks'
      * cursors meaningful (docs/schema.md, events) */
     {"events", "DELETE FROM events WHERE address = ?1"},
-    {NULL, "INSERT OR IGNORE INTO forgotten (hash, at) VALUES (?2, ?3)"},
+    {NULL, "INSERT INTO forgotten (hash, at) VALUES (?2, ?3)"
+	" ON CONFLICT DO NOTHING"},
 };
 
 /*
@@ -130,6 +132,15 @@ mention(const unsigned char *s, size_t n, size_t from, const char *a,
 	}
 	return NULL;
 }
+
+/*
+ * SQLite only: bd_mentions() and bd_redact() are application functions
+ * of the connection (sqlite3_create_function_v2()), and the sweep reads
+ * SQLite's catalogue (pragma_table_list) and rowids. XXX(#18): on
+ * PostgreSQL the functions become SQL functions the migrations create
+ * and the sweep reads information_schema.columns and a primary key;
+ * until then forget refuses to run there (register_functions()).
+ */
 
 /* bd_mentions(x, address): 1 when the text or blob x mentions it */
 static void
@@ -194,10 +205,13 @@ static int
 register_functions(struct store *st)
 {
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+	sqlite3 *h = db_sqlite_handle(st->db);
 
-	if (sqlite3_create_function_v2(st->db, "bd_mentions", 2, flags, NULL,
+	if (h == NULL)
+		return store_failx(st, "forget: not on PostgreSQL yet");
+	if (sqlite3_create_function_v2(h, "bd_mentions", 2, flags, NULL,
 		fn_mentions, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function_v2(st->db, "bd_redact", 2, flags, NULL,
+	    sqlite3_create_function_v2(h, "bd_redact", 2, flags, NULL,
 		fn_redact, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(st, "forget: functions");
 	return 0;
@@ -209,28 +223,28 @@ static int
 run_sql(struct store *st, const char *sql, const char *address,
     const char *hash, int64_t now, int64_t *changes_r)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+	if (db_prepare(st->db, sql, 0, &stmt) != 0)
 		return store_fail(st, "forget");
 	/* a statement may use fewer parameters than three */
-	if ((sqlite3_bind_parameter_count(stmt) >= 1 &&
+	if ((db_bind_count(stmt) >= 1 &&
 	    store_bind_text(stmt, 1, address)) ||
-	    (sqlite3_bind_parameter_count(stmt) >= 2 &&
+	    (db_bind_count(stmt) >= 2 &&
 	    store_bind_text(stmt, 2, hash)) ||
-	    (sqlite3_bind_parameter_count(stmt) >= 3 &&
-	    sqlite3_bind_int64(stmt, 3, now))) {
-		sqlite3_finalize(stmt);
+	    (db_bind_count(stmt) >= 3 &&
+	    db_bind_int64(stmt, 3, now))) {
+		db_finalize(&stmt);
 		return store_fail(st, "forget");
 	}
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE)
+	rc = db_step(stmt);
+	if (rc != DB_DONE)
 		store_fail(st, "forget");
 	else if (changes_r != NULL)
-		*changes_r = sqlite3_changes64(st->db);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+		*changes_r = db_changes(st->db);
+	db_finalize(&stmt);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 /*
@@ -249,6 +263,7 @@ run_sql(struct store *st, const char *sql, const char *address,
  */
 struct sweep_col {
 	char *table, *column; /* owned */
+	char *qtable, *qcolumn; /* owned: the same as SQL identifiers */
 	bool rowid;	      /* a rowid table */
 	int64_t max;	      /* its largest rowid at the first phase;
 			       * WITHOUT ROWID: 1 when it mentions it */
@@ -267,8 +282,10 @@ sweep_free(struct sweep *sw)
 	size_t i;
 
 	for (i = 0; i < sw->n; i++) {
-		sqlite3_free(sw->v[i].table);
-		sqlite3_free(sw->v[i].column);
+		free(sw->v[i].table);
+		free(sw->v[i].column);
+		free(sw->v[i].qtable);
+		free(sw->v[i].qcolumn);
 		free(sw->v[i].hits);
 	}
 	free(sw->v);
@@ -309,22 +326,22 @@ static int
 each_int(struct store *st, const char *sql, const char *address,
     void (*fn)(struct sweep_col *c, int64_t v), struct sweep_col *c)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+	if (db_prepare(st->db, sql, 0, &stmt) != 0)
 		return store_fail(st, "forget: scan");
-	if (sqlite3_bind_parameter_count(stmt) >= 1 &&
+	if (db_bind_count(stmt) >= 1 &&
 	    store_bind_text(stmt, 1, address)) {
-		sqlite3_finalize(stmt);
+		db_finalize(&stmt);
 		return store_fail(st, "forget: scan");
 	}
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		fn(c, sqlite3_column_int64(stmt, 0));
-	if (rc != SQLITE_DONE)
+	while ((rc = db_step(stmt)) == DB_ROW)
+		fn(c, db_column_int64(stmt, 0));
+	if (rc != DB_DONE)
 		store_fail(st, "forget: scan");
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	db_finalize(&stmt);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 static void
@@ -337,84 +354,80 @@ set_max(struct sweep_col *c, int64_t v)
 static int
 scan(struct store *st, const char *address, struct sweep *sw)
 {
-	sqlite3_stmt *cols = NULL;
+	struct db_stmt *cols = NULL;
 	struct sweep_col *c;
 	char *sql;
-	int rc = 0, step = SQLITE_DONE;
+	int rc = 0, step = DB_DONE;
 
-	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	if (db_exec(st->db, "BEGIN") != 0)
 		return store_fail(st, "forget: begin");
-	if (sqlite3_prepare_v2(st->db, sql_columns, -1, &cols, NULL) !=
-	    SQLITE_OK)
+	if (db_prepare(st->db, sql_columns, 0, &cols) !=
+	    0)
 		rc = store_fail(st, "forget: columns");
-	while (rc == 0 && (step = sqlite3_step(cols)) == SQLITE_ROW) {
+	while (rc == 0 && (step = db_step(cols)) == DB_ROW) {
 		if (sw->n == sw->cap) {
 			sw->cap = sw->cap * 2 + 16;
 			sw->v = xreallocarray(sw->v, sw->cap, sizeof(*sw->v));
 		}
 		c = &sw->v[sw->n++];
 		memset(c, 0, sizeof(*c));
-		c->table = sqlite3_mprintf("%s", sqlite3_column_text(cols, 0));
-		c->column = sqlite3_mprintf("%s", sqlite3_column_text(cols, 1));
-		c->rowid = sqlite3_column_int(cols, 2) == 0;
+		c->table = xstrdup(db_column_text(cols, 0));
+		c->column = xstrdup(db_column_text(cols, 1));
+		/* the names as identifiers, their double quotes doubled */
+		c->qtable = db_quote_ident(c->table);
+		c->qcolumn = db_quote_ident(c->column);
+		c->rowid = db_column_int64(cols, 2) == 0;
 		c->hits = xstrdup("[]");
 		c->len = 1;
 		c->cap = 3;
-		if (c->table == NULL || c->column == NULL) {
-			rc = store_failx(st, "forget: out of memory");
-			break;
-		}
 		if (!c->rowid) {
 			/* swept again only when it mentions it now: there
 			 * is no rowid to tell a later row by */
-			sql = sqlite3_mprintf("SELECT 1 FROM \"%w\" WHERE"
-			    " bd_mentions(\"%w\", ?1) LIMIT 1", c->table,
-			    c->column);
+			sql = xasprintf("SELECT 1 FROM %s WHERE"
+			    " bd_mentions(%s, ?1) LIMIT 1", c->qtable,
+			    c->qcolumn);
 			rc = sql == NULL ? -1 :
 			    each_int(st, sql, address, set_max, c);
-			sqlite3_free(sql);
+			free(sql);
 			continue;
 		}
-		/* %w: the name as an identifier, its double quotes doubled
-		 * (https://www.sqlite.org/printf.html) */
-		sql = sqlite3_mprintf("SELECT max(rowid) FROM \"%w\"", c->table);
+		sql = xasprintf("SELECT max(rowid) FROM %s", c->qtable);
 		rc = sql == NULL ? -1 : each_int(st, sql, NULL, set_max, c);
-		sqlite3_free(sql);
-		sql = sqlite3_mprintf("SELECT rowid FROM \"%w\" WHERE"
-		    " bd_mentions(\"%w\", ?1)", c->table, c->column);
+		free(sql);
+		sql = xasprintf("SELECT rowid FROM %s WHERE"
+		    " bd_mentions(%s, ?1)", c->qtable, c->qcolumn);
 		if (rc == 0)
 			rc = sql == NULL ? -1 :
 			    each_int(st, sql, address, hit_add, c);
-		sqlite3_free(sql);
+		free(sql);
 	}
-	if (rc == 0 && step != SQLITE_DONE)
+	if (rc == 0 && step != DB_DONE)
 		rc = store_fail(st, "forget: columns");
-	sqlite3_finalize(cols);
-	(void)sqlite3_exec(st->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
-	    NULL);
+	db_finalize(&cols);
+	(void)db_exec(st->db, rc == 0 ? "COMMIT" : "ROLLBACK");
 	return rc;
 }
 
 /* The statement of sql, its ?1 the address, ?2 the hits, ?3 the max. */
-static sqlite3_stmt *
+static struct db_stmt *
 prepare_col(struct store *st, const char *sql, const char *address,
     const struct sweep_col *c)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (sql == NULL) {
 		store_failx(st, "forget: out of memory");
 		return NULL;
 	}
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+	if (db_prepare(st->db, sql, 0, &stmt) != 0) {
 		store_fail(st, "forget");
 		return NULL;
 	}
 	if (store_bind_text(stmt, 1, address) ||
 	    (c->rowid && (store_bind_text(stmt, 2, c->hits) ||
-	    sqlite3_bind_int64(stmt, 3, c->max)))) {
+	    db_bind_int64(stmt, 3, c->max)))) {
 		store_fail(st, "forget");
-		sqlite3_finalize(stmt);
+		db_finalize(&stmt);
 		return NULL;
 	}
 	return stmt;
@@ -441,26 +454,26 @@ static int
 drop_row(struct store *st, const struct sweep_col *c,
     const struct forget_whole *w, int64_t id)
 {
-	sqlite3_stmt *stmt;
-	char *sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE rowid = ?1",
-	    c->table);
+	struct db_stmt *stmt;
+	char *sql = xasprintf("DELETE FROM %s WHERE rowid = ?1",
+	    c->qtable);
 	const char *const texts[2] = {w->before, sql};
 	int i, rc = 0;
 
 	for (i = 0; i < 2 && rc == 0; i++) {
 		if (texts[i] == NULL ||
-		    sqlite3_prepare_v2(st->db, texts[i], -1, &stmt, NULL) !=
-		    SQLITE_OK) {
+		    db_prepare(st->db, texts[i], 0, &stmt) !=
+		    0) {
 			rc = texts[i] == NULL ? store_failx(st, "forget: out of"
 			    " memory") : store_fail(st, "forget");
 			break;
 		}
-		if (sqlite3_bind_int64(stmt, 1, id) ||
-		    sqlite3_step(stmt) != SQLITE_DONE)
+		if (db_bind_int64(stmt, 1, id) ||
+		    db_step(stmt) != DB_DONE)
 			rc = store_fail(st, "forget");
-		sqlite3_finalize(stmt);
+		db_finalize(&stmt);
 	}
-	sqlite3_free(sql);
+	free(sql);
 	return rc;
 }
 
@@ -470,7 +483,7 @@ sweep_col(struct store *st, const char *address, const struct sweep_col *c,
     int64_t *n_r)
 {
 	const struct forget_whole *w = c->rowid ? whole_of(c) : NULL;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int64_t *ids = NULL;
 	size_t nids = 0, cap = 0, i;
 	char *sql;
@@ -480,40 +493,40 @@ sweep_col(struct store *st, const char *address, const struct sweep_col *c,
 	if (!c->rowid && c->max == 0) /* no mention at the first phase */
 		return 0;
 	if (w == NULL) {
-		sql = c->rowid ? sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" ="
-		    " bd_redact(\"%w\", ?1) WHERE " AGAIN " AND"
-		    " bd_mentions(\"%w\", ?1)", c->table, c->column, c->column,
-		    c->column) : sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" ="
-		    " bd_redact(\"%w\", ?1) WHERE bd_mentions(\"%w\", ?1)",
-		    c->table, c->column, c->column, c->column);
+		sql = c->rowid ? xasprintf("UPDATE %s SET %s ="
+		    " bd_redact(%s, ?1) WHERE " AGAIN " AND"
+		    " bd_mentions(%s, ?1)", c->qtable, c->qcolumn, c->qcolumn,
+		    c->qcolumn) : xasprintf("UPDATE %s SET %s ="
+		    " bd_redact(%s, ?1) WHERE bd_mentions(%s, ?1)",
+		    c->qtable, c->qcolumn, c->qcolumn, c->qcolumn);
 		stmt = prepare_col(st, sql, address, c);
-		sqlite3_free(sql);
+		free(sql);
 		if (stmt == NULL)
 			return -1;
-		if (sqlite3_step(stmt) != SQLITE_DONE)
+		if (db_step(stmt) != DB_DONE)
 			rc = store_fail(st, "forget");
 		else
-			*n_r = sqlite3_changes64(st->db);
-		sqlite3_finalize(stmt);
+			*n_r = db_changes(st->db);
+		db_finalize(&stmt);
 		return rc;
 	}
 	/* the ids first: the deletes change the table being read */
-	sql = sqlite3_mprintf("SELECT rowid FROM \"%w\" WHERE " AGAIN
-	    " AND bd_mentions(\"%w\", ?1)", c->table, c->column);
+	sql = xasprintf("SELECT rowid FROM %s WHERE " AGAIN
+	    " AND bd_mentions(%s, ?1)", c->qtable, c->qcolumn);
 	stmt = prepare_col(st, sql, address, c);
-	sqlite3_free(sql);
+	free(sql);
 	if (stmt == NULL)
 		return -1;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((step = db_step(stmt)) == DB_ROW) {
 		if (nids == cap) {
 			cap = cap * 2 + 16;
 			ids = xreallocarray(ids, cap, sizeof(*ids));
 		}
-		ids[nids++] = sqlite3_column_int64(stmt, 0);
+		ids[nids++] = db_column_int64(stmt, 0);
 	}
-	if (step != SQLITE_DONE)
+	if (step != DB_DONE)
 		rc = store_fail(st, "forget");
-	sqlite3_finalize(stmt);
+	db_finalize(&stmt);
 	for (i = 0; rc == 0 && i < nids; i++)
 		rc = drop_row(st, c, w, ids[i]);
 	free(ids);
@@ -541,10 +554,10 @@ sweep(struct store *st, const char *address, const struct sweep *sw,
 				continue;
 			rc = sweep_col(st, address, c, &n);
 			if (rc == 0 && n > 0 && fn != NULL &&
-			    (what = sqlite3_mprintf(whole ? "%s" : "%s.%s",
+			    (what = xasprintf(whole ? "%s" : "%s.%s",
 			    c->table, c->column)) != NULL) {
 				fn(arg, what, n);
-				sqlite3_free(what);
+				free(what);
 			}
 		}
 	}
@@ -576,8 +589,7 @@ store_forget(struct store *st, const char *address, const char *hash,
 	}
 	/* checked at COMMIT: an original goes before the resends naming it
 	 * (https://www.sqlite.org/pragma.html#pragma_defer_foreign_keys) */
-	if (sqlite3_exec(st->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL,
-	    NULL) != SQLITE_OK)
+	if (db_exec(st->db, "PRAGMA defer_foreign_keys = ON") != 0)
 		rc = store_fail(st, "forget");
 	for (i = 0; rc == 0 && i < sizeof(forget_steps) /
 	    sizeof(forget_steps[0]); i++) {
@@ -606,7 +618,7 @@ const char *const store_forget_sql[STMT_COUNT] = {
 int
 store_forgotten(struct store *st, const char *hash)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_FORGOTTEN);
+	struct db_stmt *stmt = store_stmt(st, STMT_FORGOTTEN);
 
 	if (stmt == NULL)
 		return -1;

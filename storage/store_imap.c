@@ -18,23 +18,23 @@ store_ref_recorded(struct store *st, const char *source_ref,
 {
 	static const char sql[] = "SELECT outcome = 'unparsable' FROM messages"
 				  " WHERE source_ref = ?1 LIMIT 1";
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	*unparsable_r = false;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+	if (db_prepare(st->db, sql, 0, &stmt) != 0)
 		return store_fail(st, "message by reference");
 	if (store_bind_text(stmt, 1, source_ref)) {
-		sqlite3_finalize(stmt);
+		db_finalize(&stmt);
 		return store_fail(st, "message by reference");
 	}
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*unparsable_r = sqlite3_column_int(stmt, 0) != 0;
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	rc = db_step(stmt);
+	if (rc == DB_ROW)
+		*unparsable_r = db_column_int64(stmt, 0) != 0;
+	db_finalize(&stmt);
+	if (rc != DB_ROW && rc != DB_DONE)
 		return store_fail(st, "message by reference");
-	return rc == SQLITE_ROW;
+	return rc == DB_ROW;
 }
 
 int
@@ -47,7 +47,7 @@ store_ref_max_uid(struct store *st, const char *prefix, uint32_t *uid_r)
 	    " WHERE source_ref >= ?1 AND source_ref < ?2";
 	size_t n = strlen(prefix);
 	char *hi;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int64_t v;
 	int rc;
 
@@ -57,22 +57,22 @@ store_ref_max_uid(struct store *st, const char *prefix, uint32_t *uid_r)
 	if ((hi = strdup(prefix)) == NULL)
 		return store_fail(st, "highest UID");
 	hi[n - 1]++;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+	if (db_prepare(st->db, sql, 0, &stmt) != 0) {
 		free(hi);
 		return store_fail(st, "highest UID");
 	}
 	if (store_bind_text(stmt, 1, prefix) || store_bind_text(stmt, 2, hi) ||
-	    sqlite3_bind_int64(stmt, 3, (int64_t)n + 1)) {
-		sqlite3_finalize(stmt);
+	    db_bind_int64(stmt, 3, (int64_t)n + 1)) {
+		db_finalize(&stmt);
 		free(hi);
 		return store_fail(st, "highest UID");
 	}
-	rc = sqlite3_step(stmt);
+	rc = db_step(stmt);
 	free(hi);
-	if (rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
-		v = sqlite3_column_int64(stmt, 0);
+	if (rc == DB_ROW && !db_column_is_null(stmt, 0)) {
+		v = db_column_int64(stmt, 0);
 		*uid_r = v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 	}
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, "highest UID");
+	db_finalize(&stmt);
+	return rc == DB_ROW ? 0 : store_fail(st, "highest UID");
 }

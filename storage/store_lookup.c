@@ -37,12 +37,12 @@ static const char suppressed_sql[] =
 /* Columns col..col+6 of either statement into *s. */
 static int
 read_standing(
-    struct store *st, sqlite3_stmt *stmt, int col, struct rcpt_standing *s)
+    struct store *st, struct db_stmt *stmt, int col, struct rcpt_standing *s)
 {
 	int state =
-	    rcpt_state_from_name((const char *)sqlite3_column_text(stmt, col));
+	    rcpt_state_from_name(db_column_text(stmt, col));
 	int o = rcpt_override_from_name(
-	    (const char *)sqlite3_column_text(stmt, col + 2));
+	    db_column_text(stmt, col + 2));
 
 	memset(s, 0, sizeof(*s));
 	if (state == -1 || o == -1)
@@ -52,12 +52,12 @@ read_standing(
 	s->reason = store_reason_col(stmt, col + 1);
 	s->override = o;
 	/* NULL reads as 0: never */
-	s->suppressed_at = sqlite3_column_int64(stmt, col + 3);
-	s->override_at = sqlite3_column_int64(stmt, col + 4);
+	s->suppressed_at = db_column_int64(stmt, col + 3);
+	s->override_at = db_column_int64(stmt, col + 4);
 	/* cut: the rule shows only short printable ASCII anyway */
 	store_copy_col(
 	    stmt, col + 5, s->person_reason, sizeof(s->person_reason));
-	s->person_first = sqlite3_column_int(stmt, col + 6) != 0;
+	s->person_first = db_column_int64(stmt, col + 6) != 0;
 	return 0;
 }
 
@@ -65,20 +65,20 @@ read_standing(
 static int
 read_forgotten(struct store *st, const char *hash, struct rcpt_standing *s)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_FORGOTTEN_AT);
+	struct db_stmt *stmt = store_stmt(st, STMT_FORGOTTEN_AT);
 	int rc;
 
 	if (stmt == NULL)
 		return -1;
-	if (store_bind_text(stmt, 1, hash) != SQLITE_OK)
+	if (store_bind_text(stmt, 1, hash) != 0)
 		return store_stmt_fail(st, stmt, "forgotten");
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	rc = db_step(stmt);
+	if (rc == DB_ROW) {
 		s->forgotten = true;
-		s->forgotten_at = sqlite3_column_int64(stmt, 0);
-	} else if (rc != SQLITE_DONE)
+		s->forgotten_at = db_column_int64(stmt, 0);
+	} else if (rc != DB_DONE)
 		return store_stmt_fail(st, stmt, "forgotten");
-	sqlite3_reset(stmt);
+	db_reset(stmt);
 	return 0;
 }
 
@@ -86,24 +86,24 @@ int
 store_recipient_standing(struct store *st, const char *address,
     const char *forget_hash, struct rcpt_standing *s)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_RECIPIENT_STANDING);
+	struct db_stmt *stmt = store_stmt(st, STMT_RECIPIENT_STANDING);
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	if (stmt == NULL)
 		return -1;
-	if (store_bind_text(stmt, 1, address) != SQLITE_OK)
+	if (store_bind_text(stmt, 1, address) != 0)
 		return store_stmt_fail(st, stmt, "recipient standing");
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	rc = db_step(stmt);
+	if (rc == DB_ROW) {
 		rc = read_standing(st, stmt, 0, s);
-		sqlite3_reset(stmt);
-	} else if (rc != SQLITE_DONE) {
+		db_reset(stmt);
+	} else if (rc != DB_DONE) {
 		return store_stmt_fail(st, stmt, "recipient standing");
 	} else {
 		/* reset at once: a SELECT keeps its read transaction
 		 * until then */
-		sqlite3_reset(stmt);
+		db_reset(stmt);
 		rc = 0;
 	}
 	if (rc == 0 && forget_hash != NULL)
@@ -117,29 +117,29 @@ store_suppressed_each(struct store *st,
     void *arg)
 {
 	struct rcpt_standing s;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc, ret = 0;
 
 	/* once per export: not worth a cached statement */
-	if (sqlite3_prepare_v2(st->db, suppressed_sql, -1, &stmt, NULL) !=
-	    SQLITE_OK)
+	if (db_prepare(st->db, suppressed_sql, 0, &stmt) !=
+	    0)
 		return store_fail(st, "suppressed");
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const unsigned char *a = sqlite3_column_text(stmt, 0);
+	while ((rc = db_step(stmt)) == DB_ROW) {
+		const char *a = db_column_text(stmt, 0);
 
 		if (a == NULL)
 			continue;
 		if (read_standing(st, stmt, 1, &s) < 0) {
-			sqlite3_finalize(stmt);
+			db_finalize(&stmt);
 			return -1;
 		}
-		if ((ret = fn(arg, (const char *)a, &s)) != 0)
+		if ((ret = fn(arg, a, &s)) != 0)
 			break;
 	}
-	if (ret == 0 && rc != SQLITE_DONE) {
+	if (ret == 0 && rc != DB_DONE) {
 		store_fail(st, "suppressed");
 		ret = -1;
 	}
-	sqlite3_finalize(stmt);
+	db_finalize(&stmt);
 	return ret;
 }

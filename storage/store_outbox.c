@@ -25,7 +25,7 @@ const char *const store_outbox_sql[STMT_COUNT] = {
 	"INSERT INTO events (uuid, kind, source, address, at, state, reason,"
 	" status, diagnostic, message, bounce, resend, message_id,"
 	" original_message_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	" ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	" ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
     /* first sight: the events older than first_since are past their
      * dead-letter age already */
     [STMT_OUTBOX_SINK_ADD] =
@@ -84,7 +84,7 @@ new_uuid(char out[37])
 static int
 event_add(struct store *st, const struct store_event_new *e, int64_t *id_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_EVENT_ADD);
+	struct db_stmt *stmt = store_stmt(st, STMT_EVENT_ADD);
 	char uuid[37];
 	const char *state = (unsigned)e->state < STATE_COUNT ?
 	    rcpt_state_name(e->state) : NULL;
@@ -96,7 +96,7 @@ event_add(struct store *st, const struct store_event_new *e, int64_t *id_r)
 	    store_bind_text(stmt, 2, outbox_kind_name(e->kind)) ||
 	    store_bind_text(stmt, 3, outbox_source_name(e->source)) ||
 	    store_bind_text(stmt, 4, e->address) ||
-	    sqlite3_bind_int64(stmt, 5, e->at) ||
+	    db_bind_int64(stmt, 5, e->at) ||
 	    store_bind_opt(stmt, 6, state) ||
 	    store_bind_opt(stmt, 7, e->reason == REASON_UNDEFINED ? NULL :
 		reason_name(e->reason)) ||
@@ -109,10 +109,8 @@ event_add(struct store *st, const struct store_event_new *e, int64_t *id_r)
 	    store_bind_opt(stmt, 14, e->original_message_id) ||
 	    store_bind_opt(stmt, 15, e->note))
 		return store_stmt_fail(st, stmt, "add event");
-	if (store_step_done(st, stmt, "add event") == -1)
+	if (store_step_id(st, stmt, "add event", id_r) == -1)
 		return -1;
-	if (id_r != NULL)
-		*id_r = sqlite3_last_insert_rowid(st->db);
 	return 0;
 }
 
@@ -137,7 +135,7 @@ static int
 sink_int(struct store *st, enum store_stmt id, enum store_sink sink,
     const char *what, int64_t *v_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, id);
+	struct db_stmt *stmt = store_stmt(st, id);
 
 	if (stmt == NULL)
 		return -1;
@@ -150,14 +148,14 @@ static int
 enqueue(struct store *st, enum store_sink sink, int64_t now,
     int64_t first_since, int64_t *n_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_OUTBOX_SINK_ADD);
+	struct db_stmt *stmt = store_stmt(st, STMT_OUTBOX_SINK_ADD);
 	int64_t cursor = 0, max = 0;
 
 	if (stmt == NULL)
 		return -1;
 	if (store_bind_text(stmt, 1, sink_names[sink]) ||
-	    sqlite3_bind_int64(stmt, 2, now) ||
-	    sqlite3_bind_int64(stmt, 3, first_since))
+	    db_bind_int64(stmt, 2, now) ||
+	    db_bind_int64(stmt, 3, first_since))
 		return store_stmt_fail(st, stmt, "add sink");
 	if (store_step_done(st, stmt, "add sink") == -1 ||
 	    sink_int(st, STMT_OUTBOX_CURSOR, sink, "sink cursor", &cursor) ==
@@ -171,13 +169,13 @@ enqueue(struct store *st, enum store_sink sink, int64_t now,
 	if ((stmt = store_stmt(st, STMT_OUTBOX_QUEUE)) == NULL)
 		return -1;
 	if (store_bind_text(stmt, 1, sink_names[sink]) ||
-	    sqlite3_bind_int64(stmt, 2, now) ||
-	    sqlite3_bind_int64(stmt, 3, cursor) ||
-	    sqlite3_bind_int64(stmt, 4, QUEUE_MAX))
+	    db_bind_int64(stmt, 2, now) ||
+	    db_bind_int64(stmt, 3, cursor) ||
+	    db_bind_int64(stmt, 4, QUEUE_MAX))
 		return store_stmt_fail(st, stmt, "queue events");
 	if (store_step_done(st, stmt, "queue events") == -1)
 		return -1;
-	*n_r = sqlite3_changes(st->db);
+	*n_r = db_changes(st->db);
 	return sink_int(st, STMT_OUTBOX_ADVANCE, sink, "sink cursor", NULL) ==
 	    -1 ? -1 : 0;
 }
@@ -200,9 +198,9 @@ store_outbox_enqueue(struct store *st, enum store_sink sink, int64_t now,
 
 /* A text column cut to size at a UTF-8 character boundary. */
 static void
-copy_text(sqlite3_stmt *stmt, int col, char *dst, size_t size)
+copy_text(struct db_stmt *stmt, int col, char *dst, size_t size)
 {
-	const char *s = (const char *)sqlite3_column_text(stmt, col);
+	const char *s = db_column_text(stmt, col);
 	size_t n;
 
 	if (s == NULL) {
@@ -220,47 +218,47 @@ copy_text(sqlite3_stmt *stmt, int col, char *dst, size_t size)
 }
 
 static void
-read_event(sqlite3_stmt *stmt, struct store_event *e)
+read_event(struct db_stmt *stmt, struct store_event *e)
 {
 	int k;
 
 	memset(e, 0, sizeof(*e));
-	e->id = sqlite3_column_int64(stmt, 0);
+	e->id = db_column_int64(stmt, 0);
 	copy_text(stmt, 1, e->uuid, sizeof(e->uuid));
 	/* the CHECKs of the schema hold these to the names */
-	k = outbox_kind_from_name((const char *)sqlite3_column_text(stmt, 2));
+	k = outbox_kind_from_name(db_column_text(stmt, 2));
 	e->kind = k > 0 ? (enum outbox_kind)k : OUTBOX_NONE;
 	e->source = OUTBOX_FROM_BOUNCE;
 	for (int i = 0; i < OUTBOX_SOURCE_COUNT; i++) {
-		const char *s = (const char *)sqlite3_column_text(stmt, 3);
+		const char *s = db_column_text(stmt, 3);
 
 		if (s != NULL && strcmp(s, outbox_source_name(i)) == 0)
 			e->source = (enum outbox_source)i;
 	}
 	copy_text(stmt, 4, e->address, sizeof(e->address));
-	e->at = sqlite3_column_int64(stmt, 5);
+	e->at = db_column_int64(stmt, 5);
 	copy_text(stmt, 6, e->state, sizeof(e->state));
 	copy_text(stmt, 7, e->reason, sizeof(e->reason));
 	copy_text(stmt, 8, e->status, sizeof(e->status));
 	copy_text(stmt, 9, e->diagnostic, sizeof(e->diagnostic));
 	copy_text(stmt, 10, e->note, sizeof(e->note));
-	e->message = sqlite3_column_int64(stmt, 11);
-	e->bounce = sqlite3_column_int64(stmt, 12);
-	e->resend = sqlite3_column_int64(stmt, 13);
+	e->message = db_column_int64(stmt, 11);
+	e->bounce = db_column_int64(stmt, 12);
+	e->resend = db_column_int64(stmt, 13);
 	copy_text(stmt, 14, e->message_id, sizeof(e->message_id));
 	copy_text(stmt, 15, e->original_message_id,
 	    sizeof(e->original_message_id));
-	e->attempts = sqlite3_column_int64(stmt, 16);
-	e->next_attempt_at = sqlite3_column_int64(stmt, 17);
+	e->attempts = db_column_int64(stmt, 16);
+	e->next_attempt_at = db_column_int64(stmt, 17);
 }
 
 int
 store_outbox_due(struct store *st, enum store_sink sink, int64_t now,
     struct store_event *out, size_t max, size_t *n_r)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	size_t n = 0;
-	int rc = SQLITE_DONE;
+	int rc = DB_DONE;
 
 	*n_r = 0;
 	if (max == 0)
@@ -270,17 +268,17 @@ store_outbox_due(struct store *st, enum store_sink sink, int64_t now,
 	if ((stmt = store_stmt(st, STMT_OUTBOX_DUE)) == NULL)
 		return -1;
 	if (store_bind_text(stmt, 1, sink_names[sink]) ||
-	    sqlite3_bind_int64(stmt, 2, (int64_t)max))
+	    db_bind_int64(stmt, 2, (int64_t)max))
 		return store_stmt_fail(st, stmt, "due events");
-	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (n < max && (rc = db_step(stmt)) == DB_ROW) {
 		read_event(stmt, &out[n]);
 		if (out[n].next_attempt_at > now)
 			break; /* in order: the rest waits for it */
 		n++;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != DB_ROW && rc != DB_DONE)
 		return store_stmt_fail(st, stmt, "due events");
-	sqlite3_reset(stmt);
+	db_reset(stmt);
 	*n_r = n;
 	return 0;
 }
@@ -298,21 +296,21 @@ mark(struct store *st, enum store_sink sink, int64_t event,
     enum outbox_state state, int64_t attempts, int64_t next_at,
     const char *error, int64_t now)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_OUTBOX_MARK);
+	struct db_stmt *stmt = store_stmt(st, STMT_OUTBOX_MARK);
 
 	if (stmt == NULL)
 		return -1;
 	if (store_bind_text(stmt, 1, sink_names[sink]) ||
-	    sqlite3_bind_int64(stmt, 2, event) ||
+	    db_bind_int64(stmt, 2, event) ||
 	    store_bind_text(stmt, 3, outbox_state_name(state)) ||
-	    sqlite3_bind_int64(stmt, 4, attempts) ||
+	    db_bind_int64(stmt, 4, attempts) ||
 	    store_bind_opt_int(stmt, 5, next_at) ||
 	    store_bind_opt(stmt, 6, error) ||
-	    sqlite3_bind_int64(stmt, 7, now))
+	    db_bind_int64(stmt, 7, now))
 		return store_stmt_fail(st, stmt, "mark event");
 	if (store_step_done(st, stmt, "mark event") == -1)
 		return -1;
-	if (sqlite3_changes(st->db) == 0)
+	if (db_changes(st->db) == 0)
 		return store_failx(st, "mark event: no event %lld for %s",
 		    (long long)event, sink_names[sink]);
 	return 0;
@@ -339,9 +337,9 @@ store_outbox_mark(struct store *st, enum store_sink sink, int64_t event,
 
 /* One-off statements (bouncectl, metrics, retention): not cached. */
 static int
-prepare(struct store *st, const char *sql, sqlite3_stmt **stmt_r)
+prepare(struct store *st, const char *sql, struct db_stmt **stmt_r)
 {
-	if (sqlite3_prepare_v2(st->db, sql, -1, stmt_r, NULL) != SQLITE_OK)
+	if (db_prepare(st->db, sql, 0, stmt_r) != 0)
 		return store_fail(st, "prepare");
 	return 0;
 }
@@ -369,34 +367,34 @@ store_outbox_backlog(struct store *st, struct store_outbox_backlog *b)
 	    " FROM event_sinks s LEFT JOIN events e ON e.id > s.cursor"
 	    " GROUP BY s.name"
 	    " UNION ALL SELECT NULL, NULL, count(*), NULL FROM events";
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc, sink, state;
 	int64_t oldest;
 
 	memset(b, 0, sizeof(*b));
 	if (prepare(st, sql, &stmt) == -1)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (sqlite3_column_type(stmt, 0) == SQLITE_NULL) {
-			b->events = sqlite3_column_int64(stmt, 2);
+	while ((rc = db_step(stmt)) == DB_ROW) {
+		if (db_column_is_null(stmt, 0)) {
+			b->events = db_column_int64(stmt, 2);
 			continue;
 		}
-		sink = sink_of((const char *)sqlite3_column_text(stmt, 0));
+		sink = sink_of(db_column_text(stmt, 0));
 		state = outbox_state_from_name(
-		    (const char *)sqlite3_column_text(stmt, 1));
+		    db_column_text(stmt, 1));
 		if (sink < 0 || state < 0)
 			continue;
 		b->seen[sink] = true;
-		b->n[sink][state] += sqlite3_column_int64(stmt, 2);
-		oldest = sqlite3_column_int64(stmt, 3);
+		b->n[sink][state] += db_column_int64(stmt, 2);
+		oldest = db_column_int64(stmt, 3);
 		if (oldest != 0 && (b->oldest_pending[sink] == 0 ||
 		    oldest < b->oldest_pending[sink]))
 			b->oldest_pending[sink] = oldest;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		store_fail(st, "outbox backlog");
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	db_finalize(&stmt);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int
@@ -412,7 +410,7 @@ store_outbox_purge(struct store *st, int64_t before, int64_t limit,
 	    " AND NOT EXISTS (SELECT 1 FROM event_deliveries d"
 	    "  WHERE d.event = e.id AND d.state = 'pending')"
 	    " ORDER BY e.id LIMIT ?2)";
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	bool own;
 	int rc;
 
@@ -421,13 +419,13 @@ store_outbox_purge(struct store *st, int64_t before, int64_t limit,
 		return -1;
 	rc = prepare(st, sql, &stmt);
 	if (rc == 0) {
-		if (sqlite3_bind_int64(stmt, 1, before) ||
-		    sqlite3_bind_int64(stmt, 2, limit) ||
-		    sqlite3_step(stmt) != SQLITE_DONE)
+		if (db_bind_int64(stmt, 1, before) ||
+		    db_bind_int64(stmt, 2, limit) ||
+		    db_step(stmt) != DB_DONE)
 			rc = store_fail(st, "purge events");
 		else
-			*n_r = sqlite3_changes(st->db);
-		sqlite3_finalize(stmt);
+			*n_r = db_changes(st->db);
+		db_finalize(&stmt);
 	}
 	return store_tx_end(st, own, rc);
 }

@@ -1,14 +1,16 @@
 /*
  * Inside storage/: the connection, its statement cache and the helpers the
- * three .c files share. tests/unit/test_storage.c includes it to reach the
- * connection and to create databases at an older schema version; nothing
- * else may (sqlite3_stmt never leaves storage/, STYLE.md 5).
+ * store's .c files share. Unit tests include it to reach the connection
+ * and to create databases at an older schema version; nothing else may
+ * (a statement never leaves storage/, STYLE.md 5). The SQL goes through
+ * db.h, the statement layer over SQLite and PostgreSQL (issue 18).
  */
 #ifndef BD_STORE_PRIVATE_H
 #define BD_STORE_PRIVATE_H
 
-#include <sqlite3.h>
 #include <sys/stat.h>
+
+#include "db.h"
 
 #include "storage/store.h"
 
@@ -108,33 +110,38 @@ int store_override_apply(struct store *st, const struct store_override_in *in,
 extern const char *const store_forget_sql[STMT_COUNT];
 
 struct store {
-	sqlite3 *db;
+	struct db *db;   /* owned */
 	char *path; /* owned */
 	enum store_mode mode;
 	char *error;                    /* owned: the last error, or NULL */
-	int errcode;                    /* its SQLite result code, 0 for ours */
-	sqlite3_stmt *stmt[STMT_COUNT]; /* prepared on first use, kept */
+	enum db_fault fault;            /* its class; NONE for our refusals */
+	struct db_stmt *stmt[STMT_COUNT]; /* prepared on first use, kept */
 	int64_t data_version;		/* store_changed_elsewhere()'s last */
 	struct stat file;		/* path's at the open (dev, ino) */
 };
 
 /*
  * The cached statement id, prepared on its first use on this connection
- * (SQLITE_PREPARE_PERSISTENT), reset and with its bindings cleared. NULL
+ * (DB_PREPARE_KEEP), reset and with its bindings cleared. NULL
  * on error (store_error()). The caller resets it after use so that a
  * SELECT does not keep its read transaction open.
  */
-sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id);
+struct db_stmt *store_stmt(struct store *st, enum store_stmt id);
 
 /* Steps a statement that returns at most one integer: 1 and *v_r (may be
  * NULL), 0 when no row, -1. NULL reads as 0. */
-int store_step_int(struct store *st, sqlite3_stmt *stmt, const char *what,
+int store_step_int(struct store *st, struct db_stmt *stmt, const char *what,
     int64_t *v_r);
+/* Runs an INSERT ... RETURNING id and resets it: 0 and *id_r (may be
+ * NULL), or -1. RETURNING rather than SQLite's last_insert_rowid(): the
+ * same text works on PostgreSQL. */
+int store_step_id(struct store *st, struct db_stmt *stmt, const char *what,
+    int64_t *id_r);
 /* A text column into dst ("" for NULL). */
-void store_copy_col(sqlite3_stmt *stmt, int col, char *dst, size_t size);
+void store_copy_col(struct db_stmt *stmt, int col, char *dst, size_t size);
 /* A reason column: NULL, or a name this build does not know, reads as
  * REASON_UNDEFINED. */
-enum reason store_reason_col(sqlite3_stmt *stmt, int col);
+enum reason store_reason_col(struct db_stmt *stmt, int col);
 
 /*
  * A write of several statements that callers make both alone (bouncectl,
@@ -149,19 +156,19 @@ int store_tx_begin(struct store *st, bool *own_r);
  * it could not be kept. */
 int store_tx_end(struct store *st, bool own, int rc);
 
-/* Sets the error to "what: <sqlite3_errmsg()>" (copied) and returns -1. */
+/* Sets the error to "what: <db_error()>" (copied) and returns -1. */
 int store_fail(struct store *st, const char *what);
 
-/* Binders return SQLITE_OK (0) or an error, so that they chain with ||. */
-int store_bind_text(sqlite3_stmt *stmt, int i, const char *s);
+/* Binders return 0 or -1, so that they chain with ||. */
+int store_bind_text(struct db_stmt *stmt, int i, const char *s);
 /* NULL and "" are both stored as NULL */
-int store_bind_opt(sqlite3_stmt *stmt, int i, const char *s);
+int store_bind_opt(struct db_stmt *stmt, int i, const char *s);
 /* 0 means none, unknown or never: NULL in the table */
-int store_bind_opt_int(sqlite3_stmt *stmt, int i, int64_t v);
+int store_bind_opt_int(struct db_stmt *stmt, int i, int64_t v);
 /* store_fail(st, what), the statement reset: -1 */
-int store_stmt_fail(struct store *st, sqlite3_stmt *stmt, const char *what);
+int store_stmt_fail(struct store *st, struct db_stmt *stmt, const char *what);
 /* Runs a statement that returns no row and resets it: 0 or -1. */
-int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what);
+int store_step_done(struct store *st, struct db_stmt *stmt, const char *what);
 /* Sets the error to a text of ours and returns -1. */
 int store_failx(struct store *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -200,7 +207,8 @@ int store_open_at(const char *path, enum store_mode mode, int target,
  */
 int store_create_at_version(const char *path, int version, char **error_r);
 
-/* The connection behind st, for tests that check pragmas or write raw SQL. */
-sqlite3 *store_db(struct store *st);
+/* The SQLite connection behind st (NULL on another backend), for tests
+ * that check pragmas or write raw SQL. */
+struct sqlite3 *store_db(struct store *st);
 
 #endif

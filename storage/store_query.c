@@ -18,10 +18,10 @@
 
 struct store_rows {
 	struct store *st;   /* borrowed: freed after these rows */
-	sqlite3_stmt *stmt; /* owned */
+	struct db_stmt *stmt; /* owned */
 	unsigned ncols;
 	enum store_col_type *types; /* of the current row */
-	bool done;                  /* SQLITE_DONE seen: step no more */
+	bool done;                  /* DB_DONE seen: step no more */
 	bool track;                 /* keep column 0 of the last row */
 	char *last;                 /* owned: it (store_rows_last_key()) */
 };
@@ -191,16 +191,16 @@ static struct store_rows *
 rows_new(struct store *st, const char *sql)
 {
 	struct store_rows *rows;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+	if (db_prepare(st->db, sql, 0, &stmt) != 0) {
 		store_fail(st, "prepare query");
 		return NULL;
 	}
 	rows = xcalloc(1, sizeof(*rows));
 	rows->st = st;
 	rows->stmt = stmt;
-	rows->ncols = (unsigned)sqlite3_column_count(stmt);
+	rows->ncols = (unsigned)db_column_count(stmt);
 	rows->types = xcalloc(rows->ncols, sizeof(*rows->types));
 	return rows;
 }
@@ -210,7 +210,7 @@ static int
 rows_ready(struct store_rows *rows, int rc, struct store_rows **rows_r)
 {
 	*rows_r = NULL;
-	if (rc != SQLITE_OK) {
+	if (rc != 0) {
 		store_fail(rows->st, "bind query");
 		store_rows_free(&rows);
 		return -1;
@@ -230,22 +230,24 @@ store_rows_name(const struct store_rows *rows, unsigned col)
 {
 	if (col >= rows->ncols)
 		return NULL;
-	return sqlite3_column_name(rows->stmt, (int)col);
+	return db_column_name(rows->stmt, (int)col);
 }
 
 static enum store_col_type
-col_type(sqlite3_stmt *stmt, int col)
+col_type(struct db_stmt *stmt, int col)
 {
-	switch (sqlite3_column_type(stmt, col)) {
-	case SQLITE_INTEGER:
+	switch (db_column_type(stmt, col)) {
+	case DB_INT:
 		return STORE_INT;
-	case SQLITE_FLOAT:
+	case DB_FLOAT:
 		return STORE_REAL;
-	case SQLITE_NULL:
+	case DB_NULL:
 		return STORE_NULL;
-	default:
-		return STORE_TEXT;
+	case DB_TEXT:
+	case DB_BLOB:
+		break;
 	}
+	return STORE_TEXT;
 }
 
 int
@@ -255,24 +257,24 @@ store_rows_next(struct store_rows *rows)
 
 	if (rows->done)
 		return 0;
-	rc = sqlite3_step(rows->stmt);
-	if (rc == SQLITE_DONE) {
+	rc = db_step(rows->stmt);
+	if (rc == DB_DONE) {
 		rows->done = true;
 		memset(rows->types, 0, rows->ncols * sizeof(*rows->types));
 		return 0;
 	}
-	if (rc != SQLITE_ROW) {
+	if (rc != DB_ROW) {
 		rows->done = true;
 		return store_fail(rows->st, "query");
 	}
-	/* now: sqlite3_column_text() may convert a value and change its
+	/* now: db_column_text() may convert a value and change its
 	 * type (https://www.sqlite.org/c3ref/column_blob.html) */
 	for (unsigned i = 0; i < rows->ncols; i++)
 		rows->types[i] = col_type(rows->stmt, (int)i);
 	if (rows->track) {
 		free(rows->last);
 		rows->last = xstrdup(rows->types[0] == STORE_NULL ? "" :
-		    (const char *)sqlite3_column_text(rows->stmt, 0));
+		    db_column_text(rows->stmt, 0));
 	}
 	return 1;
 }
@@ -288,7 +290,7 @@ store_rows_text(struct store_rows *rows, unsigned col)
 {
 	if (col >= rows->ncols || rows->types[col] == STORE_NULL)
 		return NULL;
-	return (const char *)sqlite3_column_text(rows->stmt, (int)col);
+	return db_column_text(rows->stmt, (int)col);
 }
 
 void
@@ -298,7 +300,7 @@ store_rows_free(struct store_rows **rowsp)
 
 	if (rows == NULL)
 		return;
-	sqlite3_finalize(rows->stmt);
+	db_finalize(&rows->stmt);
 	free(rows->types);
 	free(rows->last);
 	free(rows);
@@ -317,7 +319,7 @@ query_address(struct store *st, const char *sql, const char *address,
 	if (rows == NULL)
 		return -1;
 	return rows_ready(rows,
-	    sqlite3_bind_text(rows->stmt, 1, address, -1, SQLITE_TRANSIENT),
+	    db_bind_text(rows->stmt, 1, address),
 	    rows_r);
 }
 
@@ -344,23 +346,22 @@ reason_sql(const struct store_list_filter *f)
 }
 
 static int
-bind_list(sqlite3_stmt *stmt, const struct store_list_filter *f)
+bind_list(struct db_stmt *stmt, const struct store_list_filter *f)
 {
-	int rc = SQLITE_OK;
+	int rc = 0;
 
 	if (f->state != NULL)
-		rc = sqlite3_bind_text(stmt, 1, f->state, -1, SQLITE_TRANSIENT);
-	if (rc == SQLITE_OK && f->reason != NULL)
+		rc = db_bind_text(stmt, 1, f->state);
+	if (rc == 0 && f->reason != NULL)
 		rc =
-		    sqlite3_bind_text(stmt, 2, f->reason, -1, SQLITE_TRANSIENT);
-	if (rc == SQLITE_OK && f->domain != NULL)
+		    db_bind_text(stmt, 2, f->reason);
+	if (rc == 0 && f->domain != NULL)
 		rc =
-		    sqlite3_bind_text(stmt, 3, f->domain, -1, SQLITE_TRANSIENT);
-	if (rc == SQLITE_OK && f->since != 0)
-		rc = sqlite3_bind_int64(stmt, 4, f->since);
-	if (rc == SQLITE_OK && f->reason != NULL && f->reason2 != NULL)
-		rc = sqlite3_bind_text(stmt, 7, f->reason2, -1,
-		    SQLITE_TRANSIENT);
+		    db_bind_text(stmt, 3, f->domain);
+	if (rc == 0 && f->since != 0)
+		rc = db_bind_int64(stmt, 4, f->since);
+	if (rc == 0 && f->reason != NULL && f->reason2 != NULL)
+		rc = db_bind_text(stmt, 7, f->reason2);
 	return rc;
 }
 
@@ -420,11 +421,10 @@ store_query_list_page(struct store *st, const struct store_list_filter *f,
 		return -1;
 	rows->track = true;
 	rc = bind_list(rows->stmt, f);
-	if (rc == SQLITE_OK && after != NULL && *after != '\0')
-		rc = sqlite3_bind_text(rows->stmt, 5, after, -1,
-		    SQLITE_TRANSIENT);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(rows->stmt, 6, limit);
+	if (rc == 0 && after != NULL && *after != '\0')
+		rc = db_bind_text(rows->stmt, 5, after);
+	if (rc == 0)
+		rc = db_bind_int64(rows->stmt, 6, limit);
 	return rows_ready(rows, rc, rows_r);
 }
 
@@ -444,8 +444,8 @@ store_query_resends(
 		return -1;
 	return rows_ready(rows,
 	    state != NULL
-		? sqlite3_bind_text(rows->stmt, 1, state, -1, SQLITE_TRANSIENT)
-		: SQLITE_OK,
+		? db_bind_text(rows->stmt, 1, state)
+		: 0,
 	    rows_r);
 }
 
@@ -461,7 +461,7 @@ store_query_resend(struct store *st, int64_t id, struct store_rows **rows_r)
 	*rows_r = NULL;
 	if (rows == NULL)
 		return -1;
-	return rows_ready(rows, sqlite3_bind_int64(rows->stmt, 1, id), rows_r);
+	return rows_ready(rows, db_bind_int64(rows->stmt, 1, id), rows_r);
 }
 
 /*
@@ -489,7 +489,7 @@ store_query_sent(struct store *st, const char *what,
 	if (rows == NULL)
 		return -1;
 	return rows_ready(rows,
-	    sqlite3_bind_text(rows->stmt, 1, what, -1, SQLITE_TRANSIENT),
+	    db_bind_text(rows->stmt, 1, what),
 	    rows_r);
 }
 
@@ -532,7 +532,7 @@ stats_from_counters(struct store *st, enum store_stats_by by,
 	free(sql);
 	if (rows == NULL)
 		return -1;
-	return rows_ready(rows, SQLITE_OK, rows_r);
+	return rows_ready(rows, 0, rows_r);
 }
 
 int
@@ -574,7 +574,7 @@ store_query_stats(struct store *st, enum store_stats_by by, int64_t since,
 	if (rows == NULL)
 		return -1;
 	return rows_ready(rows,
-	    since != 0 ? sqlite3_bind_int64(rows->stmt, 1, since) : SQLITE_OK,
+	    since != 0 ? db_bind_int64(rows->stmt, 1, since) : 0,
 	    rows_r);
 }
 

@@ -43,7 +43,7 @@ const char *const store_resend_sql[STMT_COUNT] = {
     [STMT_RESEND_ADD] =
 	"INSERT INTO resends (recipient, original_message_id, message, state,"
 	" next_attempt_at, created_at, updated_at, reason, kind, sent)"
-	" VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5, ?6, ?7, ?8)",
+	" VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5, ?6, ?7, ?8) RETURNING id",
     /* the state test is the WHERE of resends_due, which lets SQLite
      * seek that index to the due rows, in order */
     [STMT_RESEND_DUE] =
@@ -120,39 +120,39 @@ max0(int v)
 
 /* The current row of a RESEND_COLS statement. */
 static void
-read_resend(sqlite3_stmt *stmt, struct store_resend *r)
+read_resend(struct db_stmt *stmt, struct store_resend *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->id = sqlite3_column_int64(stmt, 0);
+	r->id = db_column_int64(stmt, 0);
 	store_copy_col(stmt, 1, r->recipient, sizeof(r->recipient));
 	store_copy_col(
 	    stmt, 2, r->original_message_id, sizeof(r->original_message_id));
 	r->reason = store_reason_col(stmt, 3);
 	/* the CHECKs of the schema hold these to the names */
 	r->kind = (enum resend_kind)max0(resend_kind_from_name(
-	    (const char *)sqlite3_column_text(stmt, 4)));
+	    db_column_text(stmt, 4)));
 	r->state = (enum resend_state)max0(resend_state_from_name(
-	    (const char *)sqlite3_column_text(stmt, 5)));
-	r->message = sqlite3_column_int64(stmt, 6);
-	r->sent = sqlite3_column_int64(stmt, 7); /* NULL: 0 */
-	r->attempts = sqlite3_column_int64(stmt, 8);
-	r->next_attempt_at = sqlite3_column_int64(stmt, 9);
-	r->created_at = sqlite3_column_int64(stmt, 10);
+	    db_column_text(stmt, 5)));
+	r->message = db_column_int64(stmt, 6);
+	r->sent = db_column_int64(stmt, 7); /* NULL: 0 */
+	r->attempts = db_column_int64(stmt, 8);
+	r->next_attempt_at = db_column_int64(stmt, 9);
+	r->created_at = db_column_int64(stmt, 10);
 }
 
 /* Steps a RESEND_COLS statement for one row: 1 and *r, 0, -1. */
 static int
-step_resend(struct store *st, sqlite3_stmt *stmt, const char *what,
+step_resend(struct store *st, struct db_stmt *stmt, const char *what,
     struct store_resend *r)
 {
-	int rc = sqlite3_step(stmt);
+	int rc = db_step(stmt);
 
-	if (rc == SQLITE_ROW)
+	if (rc == DB_ROW)
 		read_resend(stmt, r);
-	else if (rc != SQLITE_DONE)
+	else if (rc != DB_DONE)
 		return store_stmt_fail(st, stmt, what);
-	sqlite3_reset(stmt);
-	return rc == SQLITE_ROW;
+	db_reset(stmt);
+	return rc == DB_ROW;
 }
 
 /* ---- adding ---- */
@@ -160,7 +160,7 @@ step_resend(struct store *st, sqlite3_stmt *stmt, const char *what,
 static int
 resend_add(struct store *st, const struct store_resend_new *r, int64_t *id_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_FIND_PENDING);
+	struct db_stmt *stmt = store_stmt(st, STMT_RESEND_FIND_PENDING);
 	int rc;
 
 	if (stmt == NULL)
@@ -174,16 +174,15 @@ resend_add(struct store *st, const struct store_resend_new *r, int64_t *id_r)
 		return -1;
 	if (store_bind_text(stmt, 1, r->recipient) ||
 	    store_bind_opt(stmt, 2, r->original_message_id) ||
-	    sqlite3_bind_int64(stmt, 3, r->message) ||
-	    sqlite3_bind_int64(stmt, 4, r->next_at) ||
-	    sqlite3_bind_int64(stmt, 5, r->now) ||
+	    db_bind_int64(stmt, 3, r->message) ||
+	    db_bind_int64(stmt, 4, r->next_at) ||
+	    db_bind_int64(stmt, 5, r->now) ||
 	    store_bind_opt(stmt, 6, reason_name(r->reason)) ||
 	    store_bind_text(stmt, 7, resend_kind_name(r->kind)) ||
 	    store_bind_opt_int(stmt, 8, r->sent))
 		return store_stmt_fail(st, stmt, "add resend");
-	if (store_step_done(st, stmt, "add resend") == -1)
+	if (store_step_id(st, stmt, "add resend", id_r) == -1)
 		return -1;
-	*id_r = sqlite3_last_insert_rowid(st->db);
 	return 1;
 }
 
@@ -211,24 +210,24 @@ int
 store_resend_due(struct store *st, int64_t now, struct store_resend *out,
     size_t max, size_t *n_r)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	size_t n = 0;
-	int rc = SQLITE_DONE;
+	int rc = DB_DONE;
 
 	*n_r = 0;
 	if (max == 0)
 		return 0;
 	if ((stmt = store_stmt(st, STMT_RESEND_DUE)) == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, now) ||
-	    sqlite3_bind_int64(
+	if (db_bind_int64(stmt, 1, now) ||
+	    db_bind_int64(
 		stmt, 2, max > INT64_MAX ? INT64_MAX : (int64_t)max))
 		return store_stmt_fail(st, stmt, "due resends");
-	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	while (n < max && (rc = db_step(stmt)) == DB_ROW)
 		read_resend(stmt, &out[n++]);
-	if (n < max && rc != SQLITE_DONE)
+	if (n < max && rc != DB_DONE)
 		return store_stmt_fail(st, stmt, "due resends");
-	sqlite3_reset(stmt);
+	db_reset(stmt);
 	*n_r = n;
 	return 0;
 }
@@ -236,7 +235,7 @@ store_resend_due(struct store *st, int64_t now, struct store_resend *out,
 int
 store_resend_next_at(struct store *st, int64_t *at_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_NEXT_AT);
+	struct db_stmt *stmt = store_stmt(st, STMT_RESEND_NEXT_AT);
 
 	if (stmt == NULL)
 		return -1;
@@ -246,11 +245,11 @@ store_resend_next_at(struct store *st, int64_t *at_r)
 int
 store_resend_get(struct store *st, int64_t id, struct store_resend *r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_GET);
+	struct db_stmt *stmt = store_stmt(st, STMT_RESEND_GET);
 
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, id))
+	if (db_bind_int64(stmt, 1, id))
 		return store_stmt_fail(st, stmt, "get resend");
 	return step_resend(st, stmt, "get resend", r);
 }
@@ -258,11 +257,11 @@ store_resend_get(struct store *st, int64_t id, struct store_resend *r)
 int
 store_resend_other_waiting(struct store *st, int64_t id)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_OTHER_WAITING);
+	struct db_stmt *stmt = store_stmt(st, STMT_RESEND_OTHER_WAITING);
 
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, id))
+	if (db_bind_int64(stmt, 1, id))
 		return store_stmt_fail(st, stmt, "other resend");
 	return store_step_int(st, stmt, "other resend", NULL);
 }
@@ -271,18 +270,18 @@ int
 store_resend_sent_since(struct store *st, int64_t since, const char *domain,
     int64_t *all_r, int64_t *domain_r)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	*all_r = *domain_r = 0;
 	if ((stmt = store_stmt(st, STMT_RESEND_SENT_SINCE)) == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, since))
+	if (db_bind_int64(stmt, 1, since))
 		return store_stmt_fail(st, stmt, "resends sent");
 	if (store_step_int(st, stmt, "resends sent", all_r) == -1)
 		return -1;
 	if ((stmt = store_stmt(st, STMT_RESEND_SENT_SINCE_DOMAIN)) == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, since) ||
+	if (db_bind_int64(stmt, 1, since) ||
 	    store_bind_text(stmt, 2, domain))
 		return store_stmt_fail(st, stmt, "resends sent");
 	return store_step_int(st, stmt, "resends sent", domain_r) == -1 ? -1 : 0;
@@ -291,11 +290,11 @@ store_resend_sent_since(struct store *st, int64_t since, const char *domain,
 int
 store_resend_postpone(struct store *st, int64_t id, int64_t at)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_POSTPONE);
+	struct db_stmt *stmt = store_stmt(st, STMT_RESEND_POSTPONE);
 
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, id) || sqlite3_bind_int64(stmt, 2, at))
+	if (db_bind_int64(stmt, 1, id) || db_bind_int64(stmt, 2, at))
 		return store_stmt_fail(st, stmt, "postpone resend");
 	return store_step_done(st, stmt, "postpone resend");
 }
@@ -305,12 +304,12 @@ store_resend_postpone(struct store *st, int64_t id, int64_t at)
 static int
 attempt_add(struct store *st, const struct store_resend_attempt *a)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_RESEND_ATTEMPT_ADD);
+	struct db_stmt *stmt = store_stmt(st, STMT_RESEND_ATTEMPT_ADD);
 
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, a->resend) ||
-	    sqlite3_bind_int64(stmt, 2, a->at) ||
+	if (db_bind_int64(stmt, 1, a->resend) ||
+	    db_bind_int64(stmt, 2, a->at) ||
 	    store_bind_text(stmt, 3, resend_outcome_name(a->outcome)) ||
 	    store_bind_opt_int(stmt, 4, a->reply_code) ||
 	    store_bind_opt(stmt, 5, a->reply) ||
@@ -345,7 +344,7 @@ resend_record(struct store *st, const struct store_resend_attempt *a)
 {
 	struct store_resend cur;
 	const char *rid;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc, rid_len;
 
 	if ((rc = store_resend_get(st, a->resend, &cur)) != 1)
@@ -360,15 +359,15 @@ resend_record(struct store *st, const struct store_resend_attempt *a)
 	if ((stmt = store_stmt(st, STMT_RESEND_UPDATE)) == NULL)
 		return -1;
 	msgid_bare(a->resent_message_id, &rid, &rid_len);
-	if (sqlite3_bind_int64(stmt, 1, a->resend) ||
+	if (db_bind_int64(stmt, 1, a->resend) ||
 	    store_bind_text(stmt, 2, resend_state_name(a->state)) ||
-	    (a->requeue && sqlite3_bind_int64(stmt, 3, a->next_at)) ||
-	    sqlite3_bind_int(stmt, 4, a->counts ? 1 : 0) ||
+	    (a->requeue && db_bind_int64(stmt, 3, a->next_at)) ||
+	    db_bind_int64(stmt, 4, a->counts ? 1 : 0) ||
 	    store_bind_opt(stmt, 5, a->reply) ||
 	    store_bind_opt_int(stmt, 6, a->reply_code) ||
-	    sqlite3_bind_int64(stmt, 7, a->at) ||
+	    db_bind_int64(stmt, 7, a->at) ||
 	    (rid_len > 0 &&
-		sqlite3_bind_text(stmt, 8, rid, rid_len, SQLITE_TRANSIENT)))
+		db_bind_textn(stmt, 8, rid, rid_len)))
 		return store_stmt_fail(st, stmt, "record resend");
 	if (store_step_done(st, stmt, "record resend") == -1)
 		return -1;
@@ -396,7 +395,7 @@ store_resend_find_sent(struct store *st, const char *recipient,
     const char *resent_message_id, const char *original_message_id,
     struct store_resend *r)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	const char *id;
 	int rc, len;
 
@@ -405,7 +404,7 @@ store_resend_find_sent(struct store *st, const char *recipient,
 		if ((stmt = store_stmt(st, STMT_RESEND_FIND_BY_RESENT_ID)) ==
 		    NULL)
 			return -1;
-		if (sqlite3_bind_text(stmt, 1, id, len, SQLITE_TRANSIENT))
+		if (db_bind_textn(stmt, 1, id, len))
 			return store_stmt_fail(st, stmt, "find resend");
 		if ((rc = step_resend(st, stmt, "find resend", r)) != 0)
 			return rc;
@@ -416,7 +415,7 @@ store_resend_find_sent(struct store *st, const char *recipient,
 	if ((stmt = store_stmt(st, STMT_RESEND_FIND_BY_ORIGINAL)) == NULL)
 		return -1;
 	if (store_bind_text(stmt, 1, recipient) ||
-	    sqlite3_bind_text(stmt, 2, id, len, SQLITE_TRANSIENT))
+	    db_bind_textn(stmt, 2, id, len))
 		return store_stmt_fail(st, stmt, "find resend");
 	return step_resend(st, stmt, "find resend", r);
 }
@@ -424,16 +423,16 @@ store_resend_find_sent(struct store *st, const char *recipient,
 int
 store_bounce_link_resend(struct store *st, int64_t bounce, int64_t resend)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_BOUNCE_LINK_RESEND);
+	struct db_stmt *stmt = store_stmt(st, STMT_BOUNCE_LINK_RESEND);
 
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, bounce) ||
-	    sqlite3_bind_int64(stmt, 2, resend))
+	if (db_bind_int64(stmt, 1, bounce) ||
+	    db_bind_int64(stmt, 2, resend))
 		return store_stmt_fail(st, stmt, "link bounce");
 	if (store_step_done(st, stmt, "link bounce") == -1)
 		return -1;
-	if (sqlite3_changes(st->db) == 0)
+	if (db_changes(st->db) == 0)
 		return store_failx(
 		    st, "link bounce: no bounce %lld", (long long)bounce);
 	return 0;
@@ -447,16 +446,16 @@ static int
 waiting_update(struct store *st, enum store_stmt id, int64_t resend,
     int64_t now, const char *what)
 {
-	sqlite3_stmt *stmt = store_stmt(st, id);
+	struct db_stmt *stmt = store_stmt(st, id);
 
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, resend) ||
-	    sqlite3_bind_int64(stmt, 2, now))
+	if (db_bind_int64(stmt, 1, resend) ||
+	    db_bind_int64(stmt, 2, now))
 		return store_stmt_fail(st, stmt, what);
 	if (store_step_done(st, stmt, what) == -1)
 		return -1;
-	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+	return db_changes(st->db) > 0 ? 1 : 0;
 }
 
 int

@@ -26,11 +26,11 @@ const char *const store_sent_sql[STMT_COUNT] = {
     [STMT_SENT_FIND] = "SELECT id FROM sent_messages WHERE sha256 = ?1",
     [STMT_SENT_ADD] =
 	"INSERT INTO sent_messages (sha256, source_ref, message_id, sent_at,"
-	" indexed_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    /* OR IGNORE: the caller's list has no duplicates, but a second one
+	" indexed_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+    /* DO NOTHING: the caller's list has no duplicates, but a second one
      * would say nothing new */
-    [STMT_SENT_RCPT_ADD] = "INSERT OR IGNORE INTO sent_recipients"
-			   " (sent, address) VALUES (?1, ?2)",
+    [STMT_SENT_RCPT_ADD] = "INSERT INTO sent_recipients (sent, address)"
+			   " VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     /* sent_messages_message_id finds the copies of the Message-ID, the
      * primary key of sent_recipients the address among each one's */
     [STMT_SENT_MATCH] =
@@ -76,7 +76,7 @@ msgid_bare(const char *s, char *buf)
 int
 store_sent_find(struct store *st, const char *sha256, int64_t *id_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_SENT_FIND);
+	struct db_stmt *stmt = store_stmt(st, STMT_SENT_FIND);
 
 	if (stmt == NULL)
 		return -1;
@@ -88,7 +88,7 @@ store_sent_find(struct store *st, const char *sha256, int64_t *id_r)
 static int
 add_copy(struct store *st, const struct store_sent *s, int64_t *id_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_SENT_ADD);
+	struct db_stmt *stmt = store_stmt(st, STMT_SENT_ADD);
 	char mid[SENT_MSGID_MAX + 1];
 
 	if (stmt == NULL)
@@ -99,22 +99,20 @@ add_copy(struct store *st, const struct store_sent *s, int64_t *id_r)
 	if (store_bind_text(stmt, 1, s->sha256) ||
 	    store_bind_text(stmt, 2, s->source_ref) ||
 	    (msgid_bare(s->message_id, mid) > 0 ? store_bind_text(stmt, 3, mid)
-						: sqlite3_bind_null(stmt, 3)) ||
+						: db_bind_null(stmt, 3)) ||
 	    store_bind_opt_int(stmt, 4, s->sent_at) ||
-	    sqlite3_bind_int64(stmt, 5, s->indexed_at) ||
-	    sqlite3_bind_blob(
-		stmt, 6, s->len > 0 ? s->body : "", (int)s->len, SQLITE_STATIC))
+	    db_bind_int64(stmt, 5, s->indexed_at) ||
+	    db_bind_blob(stmt, 6, s->body, s->len))
 		return store_stmt_fail(st, stmt, "add sent copy");
-	if (store_step_done(st, stmt, "add sent copy") == -1)
+	if (store_step_id(st, stmt, "add sent copy", id_r) == -1)
 		return -1;
-	*id_r = sqlite3_last_insert_rowid(st->db);
 	return 0;
 }
 
 static int
 add_rcpts(struct store *st, int64_t id, const char *const *rcpts, size_t n)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -122,7 +120,7 @@ add_rcpts(struct store *st, int64_t id, const char *const *rcpts, size_t n)
 			continue;
 		if ((stmt = store_stmt(st, STMT_SENT_RCPT_ADD)) == NULL)
 			return -1;
-		if (sqlite3_bind_int64(stmt, 1, id) ||
+		if (db_bind_int64(stmt, 1, id) ||
 		    store_bind_text(stmt, 2, rcpts[i]))
 			return store_stmt_fail(st, stmt, "add sent recipient");
 		if (store_step_done(st, stmt, "add sent recipient") == -1)
@@ -155,7 +153,7 @@ store_sent_match(struct store *st, const char *message_id,
     const char *recipient, int64_t *id_r)
 {
 	char mid[SENT_MSGID_MAX + 1], rcpt[STORE_ADDR_MAX + 1];
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	/* no Message-ID, or an address no copy can hold: nothing matches */
 	if (msgid_bare(message_id, mid) == 0 || recipient == NULL ||
@@ -174,7 +172,7 @@ int
 store_sent_body(
     struct store *st, int64_t id, unsigned char **buf_r, size_t *len_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_SENT_BODY);
+	struct db_stmt *stmt = store_stmt(st, STMT_SENT_BODY);
 	const void *body;
 	size_t len;
 	int rc;
@@ -183,19 +181,19 @@ store_sent_body(
 	*len_r = 0;
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, id))
+	if (db_bind_int64(stmt, 1, id))
 		return store_stmt_fail(st, stmt, "get sent copy");
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(stmt);
+	rc = db_step(stmt);
+	if (rc == DB_DONE) {
+		db_reset(stmt);
 		return 0;
 	}
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return store_stmt_fail(st, stmt, "get sent copy");
 	/* the pointer first, then the size
 	 * (https://www.sqlite.org/c3ref/column_blob.html) */
-	body = sqlite3_column_blob(stmt, 0);
-	len = (size_t)sqlite3_column_bytes(stmt, 0);
+	body = db_column_blob(stmt, 0);
+	len = (size_t)db_column_bytes(stmt, 0);
 	if (body == NULL && len > 0)
 		return store_stmt_fail(st, stmt, "get sent copy");
 	/* + 1: a NUL after the bytes, for a caller that wants one */
@@ -204,7 +202,7 @@ store_sent_body(
 		memcpy(*buf_r, body, len);
 	(*buf_r)[len] = '\0';
 	*len_r = len;
-	sqlite3_reset(stmt);
+	db_reset(stmt);
 	return 1;
 }
 
@@ -213,11 +211,11 @@ store_sent_body(
 static int
 expire_run(struct store *st, enum store_stmt id, int64_t before)
 {
-	sqlite3_stmt *stmt = store_stmt(st, id);
+	struct db_stmt *stmt = store_stmt(st, id);
 
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, before))
+	if (db_bind_int64(stmt, 1, before))
 		return store_stmt_fail(st, stmt, "expire sent copies");
 	return store_step_done(st, stmt, "expire sent copies");
 }
@@ -234,7 +232,7 @@ store_sent_expire(struct store *st, int64_t before, int64_t *n_r)
 	/* the recipients first: their subquery reads the copies */
 	rc = expire_run(st, STMT_SENT_EXPIRE_RCPTS, before);
 	if (rc == 0 && (rc = expire_run(st, STMT_SENT_EXPIRE, before)) == 0)
-		n = sqlite3_changes64(st->db);
+		n = db_changes(st->db);
 	if ((rc = store_tx_end(st, own, rc)) == 0 && n_r != NULL)
 		*n_r = n;
 	return rc;

@@ -27,20 +27,23 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_SAVEPOINT] = "SAVEPOINT store_nested",
     [STMT_RELEASE] = "RELEASE store_nested",
     [STMT_ROLLBACK_TO] = "ROLLBACK TO store_nested",
+    /* SQLite only. XXX(#18): on PostgreSQL the version is a row of a
+     * table of ours, and a change by another connection is a counter
+     * row the writers bump (or LISTEN/NOTIFY) */
     [STMT_USER_VERSION] = "PRAGMA user_version",
     [STMT_DATA_VERSION] = "PRAGMA data_version",
     [STMT_MESSAGE_FIND] = "SELECT id FROM messages WHERE sha256 = ?1",
     [STMT_MESSAGE_ADD] =
 	"INSERT INTO messages (sha256, source_ref, message_id, outcome,"
 	" error, received_at, processed_at, authenticity, caps, rcpts_dropped)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
     [STMT_BOUNCE_ADD] =
 	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
 	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
 	" rule, family, at, original_recipient, stage, stage_source, layer,"
 	" feedback_type, authenticity, effect, bounced_at) VALUES (?1, ?2, ?3,"
 	" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-	" ?19, ?20, ?21, ?22)",
+	" ?19, ?20, ?21, ?22) RETURNING id",
     [STMT_RECIPIENT_GET] =
 	"SELECT address, domain, state, reason, status, bounce_count,"
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
@@ -89,52 +92,30 @@ static const char *const stmt_sql[STMT_COUNT] = {
 /* ---- errors ---- */
 
 static void
-set_error(struct store *st, char *text, int code)
+set_error(struct store *st, char *text, enum db_fault fault)
 {
 	free(st->error);
 	st->error = text;
-	st->errcode = code;
-}
-
-/* What SQLite's message leaves out: the system's reason for a file it
- * could not open or write, what a read-only extended code means. */
-static const char *
-fail_hint(struct store *st, int code, char *buf, size_t size)
-{
-	int sys = sqlite3_system_errno(st->db);
-
-	switch (code) {
-	case SQLITE_READONLY_DBMOVED:
-		return " (the file was moved or deleted while open)";
-	case SQLITE_READONLY_DIRECTORY:
-		return " (its directory cannot be written)";
-	}
-	if (sys == 0 || ((code & 0xff) != SQLITE_CANTOPEN &&
-	    (code & 0xff) != SQLITE_IOERR))
-		return "";
-	snprintf(buf, size, " (%s)", strerror(sys));
-	return buf;
+	st->fault = fault;
 }
 
 int
 store_fail(struct store *st, const char *what)
 {
-	int code = sqlite3_extended_errcode(st->db);
-	char hint[128];
-
-	/* a copy: the connection owns errmsg until its next call */
-	set_error(st, xasprintf("%s: %s%s", what, sqlite3_errmsg(st->db),
-	    fail_hint(st, code, hint, sizeof(hint))), code);
+	/* a copy: the connection owns its text until its next call */
+	set_error(st, xasprintf("%s: %s", what, db_error(st->db)),
+	    db_fault(st->db));
 	return -1;
 }
 
 static int __attribute__((format(printf, 3, 0)))
-vset_error(struct store *st, int code, const char *fmt, va_list ap)
+vset_error(struct store *st, enum db_fault fault, const char *fmt,
+    va_list ap)
 {
 	char text[512]; /* our messages are short; an address is 320 */
 
 	vsnprintf(text, sizeof(text), fmt, ap);
-	set_error(st, xstrdup(text), code);
+	set_error(st, xstrdup(text), fault);
 	return -1;
 }
 
@@ -144,19 +125,19 @@ store_failx(struct store *st, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vset_error(st, 0, fmt, ap);
+	vset_error(st, DB_FAULT_NONE, fmt, ap);
 	va_end(ap);
 	return -1;
 }
 
-/* store_failx() that classes the error as SQLite's code would */
+/* store_failx() with the class of the database error it stands for */
 static int __attribute__((format(printf, 3, 4)))
-set_error_x(struct store *st, int code, const char *fmt, ...)
+set_error_x(struct store *st, enum db_fault fault, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vset_error(st, code, fmt, ap);
+	vset_error(st, fault, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -170,29 +151,25 @@ store_error(struct store *st)
 bool
 store_error_busy(struct store *st)
 {
-	int primary = st->errcode & 0xff;
-
-	return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+	return st->fault == DB_FAULT_BUSY;
 }
 
+/* db_sqlite.c classes SQLite's codes as this file did before issue 18;
+ * db_pg.c PostgreSQL's SQLSTATEs */
 enum store_fault
 store_error_fault(struct store *st)
 {
-	switch (st->errcode & 0xff) {
-	case SQLITE_OK:
+	switch (st->fault) {
+	case DB_FAULT_NONE:
 		return STORE_FAULT_NONE;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
+	case DB_FAULT_BUSY:
 		return STORE_FAULT_BUSY;
-	case SQLITE_READONLY:
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-	case SQLITE_PERM:
-	case SQLITE_CANTOPEN:
+	case DB_FAULT_FATAL:
 		return STORE_FAULT_FATAL;
-	default:
-		return STORE_FAULT_PASSING;
+	case DB_FAULT_PASSING:
+		break;
 	}
+	return STORE_FAULT_PASSING;
 }
 
 bool
@@ -201,18 +178,18 @@ store_error_fatal(struct store *st)
 	return store_error_fault(st) == STORE_FAULT_FATAL;
 }
 
-sqlite3 *
+struct sqlite3 *
 store_db(struct store *st)
 {
-	return st->db;
+	return db_sqlite_handle(st->db);
 }
 
 /* ---- statements ---- */
 
-sqlite3_stmt *
+struct db_stmt *
 store_stmt(struct store *st, enum store_stmt id)
 {
-	sqlite3_stmt *stmt = st->stmt[id];
+	struct db_stmt *stmt = st->stmt[id];
 	const char *sql =
 	    stmt_sql[id] != NULL ? stmt_sql[id] : store_resend_sql[id];
 
@@ -227,65 +204,64 @@ store_stmt(struct store *st, enum store_stmt id)
 	if (sql == NULL)
 		sql = store_forget_sql[id];
 	if (stmt == NULL) {
-		if (sqlite3_prepare_v3(st->db, sql, -1,
-			SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
+		if (db_prepare(st->db, sql, DB_PREPARE_KEEP, &stmt) == -1) {
 			store_fail(st, "prepare");
 			return NULL;
 		}
 		st->stmt[id] = stmt;
 	}
-	sqlite3_reset(stmt);
-	sqlite3_clear_bindings(stmt);
+	db_reset(stmt);
+	db_clear_bindings(stmt);
 	return stmt;
 }
 
-/* Binders return SQLITE_OK (0) or an error, so that they chain with ||. */
+/* Binders return 0 or -1, so that they chain with ||. */
 int
-store_bind_text(sqlite3_stmt *stmt, int i, const char *s)
+store_bind_text(struct db_stmt *stmt, int i, const char *s)
 {
-	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
+	return db_bind_text(stmt, i, s);
 }
 
 /* NULL and "" are both stored as NULL */
 int
-store_bind_opt(sqlite3_stmt *stmt, int i, const char *s)
+store_bind_opt(struct db_stmt *stmt, int i, const char *s)
 {
 	if (s == NULL || *s == '\0')
-		return sqlite3_bind_null(stmt, i);
+		return db_bind_null(stmt, i);
 	return store_bind_text(stmt, i, s);
 }
 
 /* 0 means unknown or never: NULL in the table */
 int
-store_bind_opt_int(sqlite3_stmt *stmt, int i, int64_t t)
+store_bind_opt_int(struct db_stmt *stmt, int i, int64_t t)
 {
 	if (t == 0)
-		return sqlite3_bind_null(stmt, i);
-	return sqlite3_bind_int64(stmt, i, t);
+		return db_bind_null(stmt, i);
+	return db_bind_int64(stmt, i, t);
 }
 
 int
-store_stmt_fail(struct store *st, sqlite3_stmt *stmt, const char *what)
+store_stmt_fail(struct store *st, struct db_stmt *stmt, const char *what)
 {
 	store_fail(st, what);
-	sqlite3_reset(stmt);
+	db_reset(stmt);
 	return -1;
 }
 
 /* Runs a statement that returns no row and resets it. */
 int
-store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
+store_step_done(struct store *st, struct db_stmt *stmt, const char *what)
 {
-	if (sqlite3_step(stmt) != SQLITE_DONE)
+	if (db_step(stmt) != DB_DONE)
 		return store_stmt_fail(st, stmt, what);
-	sqlite3_reset(stmt);
+	db_reset(stmt);
 	return 0;
 }
 
 static int
 run(struct store *st, enum store_stmt id, const char *what)
 {
-	sqlite3_stmt *stmt = store_stmt(st, id);
+	struct db_stmt *stmt = store_stmt(st, id);
 
 	return stmt == NULL ? -1 : store_step_done(st, stmt, what);
 }
@@ -295,40 +271,57 @@ run(struct store *st, enum store_stmt id, const char *what)
 static void
 run_quiet(struct store *st, enum store_stmt id)
 {
-	sqlite3_stmt *stmt = store_stmt(st, id);
+	struct db_stmt *stmt = store_stmt(st, id);
 
 	if (stmt != NULL) {
-		(void)sqlite3_step(stmt);
-		sqlite3_reset(stmt);
+		(void)db_step(stmt);
+		db_reset(stmt);
 	}
 }
 
 int
-store_step_int(struct store *st, sqlite3_stmt *stmt, const char *what,
+store_step_int(struct store *st, struct db_stmt *stmt, const char *what,
     int64_t *v_r)
 {
-	int rc = sqlite3_step(stmt);
+	int rc = db_step(stmt);
 
-	if (rc == SQLITE_ROW && v_r != NULL)
-		*v_r = sqlite3_column_int64(stmt, 0);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc == DB_ROW && v_r != NULL)
+		*v_r = db_column_int64(stmt, 0);
+	if (rc != DB_ROW && rc != DB_DONE)
 		return store_stmt_fail(st, stmt, what);
-	sqlite3_reset(stmt);
-	return rc == SQLITE_ROW;
+	db_reset(stmt);
+	return rc == DB_ROW;
+}
+
+int
+store_step_id(struct store *st, struct db_stmt *stmt, const char *what,
+    int64_t *id_r)
+{
+	int64_t id;
+
+	if (db_step(stmt) != DB_ROW)
+		return store_stmt_fail(st, stmt, what);
+	id = db_column_int64(stmt, 0);
+	/* SQLite made the change at the first step, PostgreSQL at once
+	 * (https://www.sqlite.org/lang_returning.html) */
+	db_reset(stmt);
+	if (id_r != NULL)
+		*id_r = id;
+	return 0;
 }
 
 void
-store_copy_col(sqlite3_stmt *stmt, int col, char *dst, size_t size)
+store_copy_col(struct db_stmt *stmt, int col, char *dst, size_t size)
 {
-	const unsigned char *s = sqlite3_column_text(stmt, col);
+	const char *s = db_column_text(stmt, col);
 
-	snprintf(dst, size, "%s", s != NULL ? (const char *)s : "");
+	snprintf(dst, size, "%s", s != NULL ? s : "");
 }
 
 enum reason
-store_reason_col(sqlite3_stmt *stmt, int col)
+store_reason_col(struct db_stmt *stmt, int col)
 {
-	const char *s = (const char *)sqlite3_column_text(stmt, col);
+	const char *s = db_column_text(stmt, col);
 	enum reason r = s != NULL ? reason_from_name(s) : REASON_COUNT;
 
 	return r == REASON_COUNT ? REASON_UNDEFINED : r;
@@ -337,7 +330,7 @@ store_reason_col(sqlite3_stmt *stmt, int col)
 int
 store_tx_begin(struct store *st, bool *own_r)
 {
-	*own_r = sqlite3_get_autocommit(st->db) != 0;
+	*own_r = !db_in_transaction(st->db);
 	if (*own_r)
 		return store_begin(st);
 	return run(st, STMT_SAVEPOINT, "savepoint");
@@ -354,10 +347,11 @@ store_tx_end(struct store *st, bool own, int rc)
 	}
 	if (own) {
 		store_rollback(st);
-	} else if (!sqlite3_get_autocommit(st->db)) {
+	} else if (db_in_transaction(st->db)) {
 		/* ROLLBACK TO keeps the savepoint open; RELEASE ends it.
 		 * Some errors have rolled the whole transaction back
-		 * already (https://www.sqlite.org/lang_transaction.html) */
+		 * already (https://www.sqlite.org/lang_transaction.html);
+		 * on PostgreSQL all of them leave it to be rolled back */
 		run_quiet(st, STMT_ROLLBACK_TO);
 		run_quiet(st, STMT_RELEASE);
 	}
@@ -367,30 +361,30 @@ store_tx_end(struct store *st, bool own, int rc)
 int
 store_read_version(struct store *st, int *v_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_USER_VERSION);
+	struct db_stmt *stmt = store_stmt(st, STMT_USER_VERSION);
 
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_step(stmt) != SQLITE_ROW)
+	if (db_step(stmt) != DB_ROW)
 		return store_stmt_fail(st, stmt, "read user_version");
-	*v_r = sqlite3_column_int(stmt, 0);
-	sqlite3_reset(stmt);
+	*v_r = db_column_int64(stmt, 0);
+	db_reset(stmt);
 	return 0;
 }
 
 int
 store_changed_elsewhere(struct store *st)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_DATA_VERSION);
+	struct db_stmt *stmt = store_stmt(st, STMT_DATA_VERSION);
 	int64_t v;
 	int changed;
 
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_step(stmt) != SQLITE_ROW)
+	if (db_step(stmt) != DB_ROW)
 		return store_stmt_fail(st, stmt, "data_version");
-	v = sqlite3_column_int64(stmt, 0);
-	sqlite3_reset(stmt);
+	v = db_column_int64(stmt, 0);
+	db_reset(stmt);
 	changed = st->data_version != 0 && v != st->data_version;
 	st->data_version = v;
 	return changed;
@@ -406,20 +400,22 @@ store_schema_version(struct store *st)
 
 /* ---- opening ---- */
 
+/*
+ * SQLite only, to the end of store_open_at(): a file, its directory, its
+ * (dev, ino). XXX(#18): a postgresql:// database opens with
+ * db_pg_open(); the checks of the file have no counterpart there.
+ */
+
 static int
 open_db(struct store *st)
 {
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-
-	if (st->mode == STORE_RDONLY)
-		flags = SQLITE_OPEN_READONLY;
-	if (sqlite3_open_v2(st->path, &st->db, flags, NULL) != SQLITE_OK) {
+	if (db_sqlite_open(st->path, st->mode == STORE_RDONLY, &st->db) ==
+	    -1) {
 		if (st->db == NULL)
 			return store_failx(st, "out of memory");
 		return store_fail(st, "open");
 	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	db_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	return 0;
 }
 
@@ -439,13 +435,13 @@ check_dir(struct store *st)
 	    st->path);
 	/* issue 17 item 4: named as what it is, the state directory */
 	if (stat(dir, &sb) == -1 && errno == ENOENT)
-		rc = set_error_x(st, SQLITE_CANTOPEN,
+		rc = set_error_x(st, DB_FAULT_FATAL,
 		    "database directory %s does not exist", dir);
 	else if (stat(dir, &sb) == -1)
-		rc = set_error_x(st, SQLITE_CANTOPEN,
+		rc = set_error_x(st, DB_FAULT_FATAL,
 		    "database directory %s: %s", dir, strerror(errno));
 	else if (!S_ISDIR(sb.st_mode))
-		rc = set_error_x(st, SQLITE_CANTOPEN, "%s is not a directory",
+		rc = set_error_x(st, DB_FAULT_FATAL, "%s is not a directory",
 		    dir);
 	free(dir);
 	return rc;
@@ -456,9 +452,9 @@ check_dir(struct store *st)
 static int
 check_writable(struct store *st)
 {
-	if (sqlite3_db_readonly(st->db, "main") != 1)
+	if (db_sqlite_readonly(st->db) != 1)
 		return 0;
-	return set_error_x(st, SQLITE_READONLY, "cannot be written: %s",
+	return set_error_x(st, DB_FAULT_FATAL, "cannot be written: %s",
 	    access(st->path, W_OK) == -1 ? strerror(errno) :
 	    "opened read-only");
 }
@@ -484,12 +480,12 @@ open_at(const char *path, enum store_mode mode, int target, int busy_ms,
 	if (rc == 0)
 		rc = open_db(st);
 	if (rc == 0 && stat(path, &st->file) == -1) /* the file is open */
-		rc = set_error_x(st, SQLITE_CANTOPEN, "stat: %s",
+		rc = set_error_x(st, DB_FAULT_FATAL, "stat: %s",
 		    strerror(errno));
 	if (rc == 0 && mode == STORE_RDWR)
 		rc = check_writable(st);
 	if (rc == 0)
-		sqlite3_busy_timeout(st->db, busy_ms);
+		db_busy_timeout(st->db, busy_ms);
 	/* the version first: a newer file gets no write, not even WAL mode */
 	if (rc == 0)
 		rc = store_check_version(st, target);
@@ -505,7 +501,7 @@ open_at(const char *path, enum store_mode mode, int target, int busy_ms,
 		store_close(&st);
 		return -1;
 	}
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	db_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	*st_r = st;
 	return 0;
 }
@@ -557,10 +553,10 @@ store_close(struct store **stp)
 	if (st == NULL)
 		return;
 	for (int i = 0; i < STMT_COUNT; i++)
-		sqlite3_finalize(st->stmt[i]);
-	/* _v2: a store_rows still open keeps the connection until
-	 * store_rows_free(), the only call it may still take */
-	sqlite3_close_v2(st->db);
+		db_finalize(&st->stmt[i]);
+	/* a store_rows still open keeps the connection until
+	 * store_rows_free(), the only call it may still take (db.c) */
+	db_close(&st->db);
 	free(st->error);
 	free(st->path);
 	free(st);
@@ -583,7 +579,7 @@ check_same_file(struct store *st)
 	if (stat(st->path, &sb) == 0 && sb.st_dev == st->file.st_dev &&
 	    sb.st_ino == st->file.st_ino)
 		return 0;
-	return set_error_x(st, SQLITE_READONLY_DBMOVED,
+	return set_error_x(st, DB_FAULT_FATAL,
 	    "the file was moved or deleted while open");
 }
 
@@ -604,16 +600,16 @@ store_commit(struct store *st)
 void
 store_rollback(struct store *st)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	/* some errors roll back by themselves
 	 * (https://www.sqlite.org/lang_transaction.html) */
-	if (sqlite3_get_autocommit(st->db))
+	if (!db_in_transaction(st->db))
 		return;
 	stmt = store_stmt(st, STMT_ROLLBACK);
 	if (stmt != NULL) {
-		sqlite3_step(stmt);
-		sqlite3_reset(stmt);
+		db_step(stmt);
+		db_reset(stmt);
 	}
 }
 
@@ -622,27 +618,27 @@ store_rollback(struct store *st)
 int
 store_message_find(struct store *st, const char *sha256, int64_t *id_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_MESSAGE_FIND);
+	struct db_stmt *stmt = store_stmt(st, STMT_MESSAGE_FIND);
 	int rc;
 
 	if (stmt == NULL)
 		return -1;
-	if (store_bind_text(stmt, 1, sha256) != SQLITE_OK)
+	if (store_bind_text(stmt, 1, sha256) != 0)
 		return store_stmt_fail(st, stmt, "find message");
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW && id_r != NULL)
-		*id_r = sqlite3_column_int64(stmt, 0);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	rc = db_step(stmt);
+	if (rc == DB_ROW && id_r != NULL)
+		*id_r = db_column_int64(stmt, 0);
+	if (rc != DB_ROW && rc != DB_DONE)
 		return store_stmt_fail(st, stmt, "find message");
-	sqlite3_reset(stmt);
-	return rc == SQLITE_ROW;
+	db_reset(stmt);
+	return rc == DB_ROW;
 }
 
 int
 store_message_add(
     struct store *st, const struct store_message *m, int64_t *id_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_MESSAGE_ADD);
+	struct db_stmt *stmt = store_stmt(st, STMT_MESSAGE_ADD);
 
 	if (stmt == NULL)
 		return -1;
@@ -652,34 +648,30 @@ store_message_add(
 	    store_bind_text(stmt, 4, store_outcome_name(m->outcome)) ||
 	    store_bind_opt(stmt, 5, m->error) ||
 	    store_bind_opt_int(stmt, 6, m->received_at) ||
-	    sqlite3_bind_int64(stmt, 7, m->processed_at) ||
+	    db_bind_int64(stmt, 7, m->processed_at) ||
 	    store_bind_opt(stmt, 8, authenticity_name(m->authenticity)) ||
 	    store_bind_opt(stmt, 9, m->caps) ||
 	    (m->rcpts_dropped > 0 &&
-	    sqlite3_bind_int64(stmt, 10, m->rcpts_dropped)))
+	    db_bind_int64(stmt, 10, m->rcpts_dropped)))
 		return store_stmt_fail(st, stmt, "add message");
-	if (store_step_done(st, stmt, "add message") == -1)
-		return -1;
-	if (id_r != NULL)
-		*id_r = sqlite3_last_insert_rowid(st->db);
-	return 0;
+	return store_step_id(st, stmt, "add message", id_r);
 }
 
 int
 store_bounce_add(struct store *st, int64_t message,
     const struct store_bounce *b, int64_t *id_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_BOUNCE_ADD);
+	struct db_stmt *stmt = store_stmt(st, STMT_BOUNCE_ADD);
 
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, message) ||
+	if (db_bind_int64(stmt, 1, message) ||
 	    store_bind_text(stmt, 2, b->recipient) ||
 	    store_bind_opt(stmt, 3, dsn_action_name(b->action)) ||
 	    store_bind_opt(stmt, 4, b->status) ||
-	    (b->reply_code != 0 && sqlite3_bind_int(stmt, 5, b->reply_code)) ||
+	    (b->reply_code != 0 && db_bind_int64(stmt, 5, b->reply_code)) ||
 	    store_bind_opt(stmt, 6, reason_name(b->reason)) ||
-	    sqlite3_bind_int(stmt, 7, b->hard ? 1 : 0) ||
+	    db_bind_int64(stmt, 7, b->hard ? 1 : 0) ||
 	    store_bind_opt(stmt, 8, class_name(b->cls)) ||
 	    store_bind_opt(stmt, 9, b->diagnostic) ||
 	    store_bind_opt(stmt, 10, b->remote_mta) ||
@@ -696,17 +688,13 @@ store_bounce_add(struct store *st, int64_t message,
 	    store_bind_opt(stmt, 21, lc_effect_name(b->effect)) ||
 	    store_bind_opt_int(stmt, 22, b->bounced_at))
 		return store_stmt_fail(st, stmt, "add bounce");
-	if (store_step_done(st, stmt, "add bounce") == -1)
-		return -1;
-	if (id_r != NULL)
-		*id_r = sqlite3_last_insert_rowid(st->db);
-	return 0;
+	return store_step_id(st, stmt, "add bounce", id_r);
 }
 
 /* ---- recipients ---- */
 
 static int
-read_recipient(struct store *st, sqlite3_stmt *stmt, struct recipient *r)
+read_recipient(struct store *st, struct db_stmt *stmt, struct recipient *r)
 {
 	int state, o;
 
@@ -714,18 +702,18 @@ read_recipient(struct store *st, sqlite3_stmt *stmt, struct recipient *r)
 	store_copy_col(stmt, 0, r->address, sizeof(r->address));
 	store_copy_col(stmt, 1, r->domain, sizeof(r->domain));
 	state =
-	    rcpt_state_from_name((const char *)sqlite3_column_text(stmt, 2));
+	    rcpt_state_from_name(db_column_text(stmt, 2));
 	r->reason = store_reason_col(stmt, 3);
 	store_copy_col(stmt, 4, r->status, sizeof(r->status));
-	r->bounce_count = sqlite3_column_int64(stmt, 5);
-	r->soft_count = sqlite3_column_int64(stmt, 6);
+	r->bounce_count = db_column_int64(stmt, 5);
+	r->soft_count = db_column_int64(stmt, 6);
 	/* NULL reads as 0: never */
-	r->soft_since = sqlite3_column_int64(stmt, 7);
-	r->first_bounce_at = sqlite3_column_int64(stmt, 8);
-	r->last_bounce_at = sqlite3_column_int64(stmt, 9);
-	r->suppressed_at = sqlite3_column_int64(stmt, 10);
-	o = rcpt_override_from_name((const char *)sqlite3_column_text(stmt, 11));
-	r->override_at = sqlite3_column_int64(stmt, 12);
+	r->soft_since = db_column_int64(stmt, 7);
+	r->first_bounce_at = db_column_int64(stmt, 8);
+	r->last_bounce_at = db_column_int64(stmt, 9);
+	r->suppressed_at = db_column_int64(stmt, 10);
+	o = rcpt_override_from_name(db_column_text(stmt, 11));
+	r->override_at = db_column_int64(stmt, 12);
 	if (state == -1 || o == -1)
 		return store_failx(
 		    st, "recipient %s: unknown state or override", r->address);
@@ -738,26 +726,26 @@ int
 store_recipient_get(
     struct store *st, const char *address, struct recipient *r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_RECIPIENT_GET);
+	struct db_stmt *stmt = store_stmt(st, STMT_RECIPIENT_GET);
 	int rc;
 
 	if (stmt == NULL)
 		return -1;
-	if (store_bind_text(stmt, 1, address) != SQLITE_OK)
+	if (store_bind_text(stmt, 1, address) != 0)
 		return store_stmt_fail(st, stmt, "get recipient");
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW && read_recipient(st, stmt, r) == -1)
-		rc = SQLITE_ERROR;
-	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	rc = db_step(stmt);
+	if (rc == DB_ROW && read_recipient(st, stmt, r) == -1)
+		rc = DB_ERROR;
+	else if (rc != DB_ROW && rc != DB_DONE)
 		return store_stmt_fail(st, stmt, "get recipient");
-	sqlite3_reset(stmt);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	db_reset(stmt);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 int
 store_recipient_put(struct store *st, const struct recipient *r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_RECIPIENT_PUT);
+	struct db_stmt *stmt = store_stmt(st, STMT_RECIPIENT_PUT);
 	const char *o = rcpt_override_name(r->override);
 
 	if (stmt == NULL)
@@ -768,8 +756,8 @@ store_recipient_put(struct store *st, const struct recipient *r)
 	    store_bind_opt(stmt, 4, r->reason == REASON_UNDEFINED ? NULL :
 		reason_name(r->reason)) ||
 	    store_bind_opt(stmt, 5, r->status) ||
-	    sqlite3_bind_int64(stmt, 6, r->bounce_count) ||
-	    sqlite3_bind_int64(stmt, 7, r->soft_count) ||
+	    db_bind_int64(stmt, 6, r->bounce_count) ||
+	    db_bind_int64(stmt, 7, r->soft_count) ||
 	    store_bind_opt_int(stmt, 8, r->soft_since) ||
 	    store_bind_opt_int(stmt, 9, r->first_bounce_at) ||
 	    store_bind_opt_int(stmt, 10, r->last_bounce_at) ||
@@ -824,16 +812,16 @@ store_override(struct store *st, const char *address, enum rcpt_override o,
 int
 store_decay_soft(struct store *st, int64_t before, int64_t *n_r)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_DECAY);
+	struct db_stmt *stmt = store_stmt(st, STMT_DECAY);
 
 	if (stmt == NULL)
 		return -1;
-	if (sqlite3_bind_int64(stmt, 1, before) != SQLITE_OK)
+	if (db_bind_int64(stmt, 1, before) != 0)
 		return store_stmt_fail(st, stmt, "decay soft");
 	if (store_step_done(st, stmt, "decay soft") == -1)
 		return -1;
 	if (n_r != NULL)
-		*n_r = sqlite3_changes(st->db);
+		*n_r = db_changes(st->db);
 	return 0;
 }
 

@@ -124,24 +124,24 @@ static int
 run_step(struct store *st, const char *sql, int64_t before, int64_t limit,
     int64_t *changes_r)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+	if (db_prepare(st->db, sql, 0, &stmt) != 0)
 		return store_fail(st, "purge");
-	if (sqlite3_bind_int64(stmt, 1, before) ||
-	    sqlite3_bind_int64(stmt, 2, limit)) {
+	if (db_bind_int64(stmt, 1, before) ||
+	    db_bind_int64(stmt, 2, limit)) {
 		store_fail(st, "purge");
-		sqlite3_finalize(stmt);
+		db_finalize(&stmt);
 		return -1;
 	}
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE)
+	rc = db_step(stmt);
+	if (rc != DB_DONE)
 		store_fail(st, "purge");
 	else
-		*changes_r = sqlite3_changes64(st->db);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+		*changes_r = db_changes(st->db);
+	db_finalize(&stmt);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int
@@ -184,7 +184,7 @@ store_expire_suppressions(struct store *st, const char *reason,
     int64_t before, unsigned limit,
     void (*fn)(void *arg, const char *address), void *arg, int64_t *n_r)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	int64_t n = 0;
 	int rc = 0, step;
 	bool own;
@@ -192,20 +192,20 @@ store_expire_suppressions(struct store *st, const char *reason,
 	*n_r = 0;
 	if (store_tx_begin(st, &own) == -1)
 		return -1;
-	if (sqlite3_prepare_v2(st->db, sql_expire, -1, &stmt, NULL) !=
-		SQLITE_OK ||
+	if (db_prepare(st->db, sql_expire, 0, &stmt) !=
+		0 ||
 	    store_bind_text(stmt, 1, reason) ||
-	    sqlite3_bind_int64(stmt, 2, before) ||
-	    sqlite3_bind_int64(stmt, 3, limit))
+	    db_bind_int64(stmt, 2, before) ||
+	    db_bind_int64(stmt, 3, limit))
 		rc = store_fail(st, "expire suppressions");
-	while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (rc == 0 && (step = db_step(stmt)) == DB_ROW) {
 		n++;
 		if (fn != NULL)
-			fn(arg, (const char *)sqlite3_column_text(stmt, 0));
+			fn(arg, db_column_text(stmt, 0));
 	}
-	if (rc == 0 && step != SQLITE_DONE)
+	if (rc == 0 && step != DB_DONE)
 		rc = store_fail(st, "expire suppressions");
-	sqlite3_finalize(stmt);
+	db_finalize(&stmt);
 	if ((rc = store_tx_end(st, own, rc)) == 0)
 		*n_r = n;
 	return rc;
@@ -240,23 +240,23 @@ store_metrics(struct store *st,
 	int64_t n),
     void *arg)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, sql_metrics, -1, &stmt, NULL) !=
-	    SQLITE_OK)
+	if (db_prepare(st->db, sql_metrics, 0, &stmt) !=
+	    0)
 		return store_fail(st, "metrics");
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int m = sqlite3_column_int(stmt, 0);
-		const char *a = (const char *)sqlite3_column_text(stmt, 1);
-		const char *b = (const char *)sqlite3_column_text(stmt, 2);
+	while ((rc = db_step(stmt)) == DB_ROW) {
+		int m = db_column_int64(stmt, 0);
+		const char *a = db_column_text(stmt, 1);
+		const char *b = db_column_text(stmt, 2);
 
 		if (m >= 0 && m < STORE_METRIC_COUNT)
 			fn(arg, (enum store_metric)m, a != NULL ? a : "",
-			    b != NULL ? b : "", sqlite3_column_int64(stmt, 3));
+			    b != NULL ? b : "", db_column_int64(stmt, 3));
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		store_fail(st, "metrics");
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	db_finalize(&stmt);
+	return rc == DB_DONE ? 0 : -1;
 }

@@ -31,6 +31,30 @@ if [ -n "$others" ]; then
 	fail=1
 fi
 check cli 'sqlite3|yaml|libetpan|systemd|daemon/' "bouncectl calls store.h and config.h"
+# Issue 18: storage/db.h, the statement layer, is storage/'s own; inside
+# storage/, sqlite3.h for statements in db_sqlite.c only (store_forget.c
+# for its application functions, store_private.h never: the tests that
+# reach the connection include it themselves), libpq-fe.h in db_pg.c only
+# (and its contract test, tests/unit/test_db.c)
+mods="common mail classify lifecycle config daemon cli bench tests"
+others=$(cd "$top" && grep -rlE --include='*.[ch]' '^#[[:space:]]*include[[:space:]]*"(storage/)?db(_private)?\.h"' $mods 2>/dev/null |
+    grep -v '^tests/unit/test_db\.c$')
+if [ -n "$others" ]; then
+	echo "headers: only storage/ (and tests/unit/test_db.c) may include db.h: $others"
+	fail=1
+fi
+others=$(grep -lE '^#[[:space:]]*include[[:space:]]*<sqlite3\.h>' "$top"/storage/*.[ch] |
+    grep -vE '/storage/(db_sqlite|store_forget)\.c$')
+if [ -n "$others" ]; then
+	echo "headers: in storage/ only db_sqlite.c (and store_forget.c's functions) may include sqlite3.h: $others"
+	fail=1
+fi
+others=$(cd "$top" && grep -rlE --include='*.[ch]' '^#[[:space:]]*include[[:space:]]*<libpq-fe\.h>' storage $mods 2>/dev/null |
+    grep -v '^storage/db_pg\.c$')
+if [ -n "$others" ]; then
+	echo "headers: only storage/db_pg.c may include libpq-fe.h: $others"
+	fail=1
+fi
 # sqlite3.h only in storage/, yaml.h only in config/config_yaml.c
 others=$(grep -lE '^#[[:space:]]*include[[:space:]]*<yaml\.h>' "$top"/config/*.[ch] | grep -v '/config_yaml\.c$')
 if [ -n "$others" ]; then

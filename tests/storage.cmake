@@ -47,3 +47,19 @@ add_test(NAME pg_server COMMAND sh
 	${CMAKE_CURRENT_BINARY_DIR}/pg_server)
 set_tests_properties(pg_server PROPERTIES LABELS integration TIMEOUT 180
 	SKIP_RETURN_CODE 77)
+
+# Issue 18: storage/db.h's contract, on SQLite here (a file in a temporary
+# directory); db_pg runs the same program against a real PostgreSQL.
+add_executable(test_db unit/test_db.c)
+target_link_libraries(test_db PRIVATE bd_storage bd_common PkgConfig::CMOCKA)
+add_test(NAME db COMMAND test_db)
+set_tests_properties(db PROPERTIES LABELS unit)
+
+# The same contract on PostgreSQL 15 (pg_lib.sh: Debian's .debs, a Unix
+# socket, stopped by PID), FOR UPDATE SKIP LOCKED included. Skips (77)
+# only when no PostgreSQL can be had or the build has no libpq.
+add_test(NAME db_pg COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/integration/db_pg.sh
+	${CMAKE_CURRENT_BINARY_DIR}/db_pg $<TARGET_FILE:test_db>)
+set_tests_properties(db_pg PROPERTIES LABELS "integration;storage"
+	TIMEOUT 180 SKIP_RETURN_CODE 77)

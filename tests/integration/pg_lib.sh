@@ -8,7 +8,7 @@
 # a build tree that may be under /root).
 #
 #   pg_start NAME   sets PG_DIR (data, socket, log), PG_SOCK, PG_PID,
-#                   PG_BIN, PG_URI (postgresql:///bounced?host=PG_SOCK),
+#                   PG_BIN, PG_URI (postgresql:///bounced?host=PG_SOCK&user=bounced),
 #                   PG_COST (what fetching cost); the superuser is
 #                   "bounced", trusted on the socket.
 #   pg_psql SQL     one statement through psql, unaligned, no header
@@ -57,7 +57,7 @@ pg_start() {
 	pg_as "$PG_BIN/postgres" -D "$PG_DIR/data" -k "$PG_SOCK" \
 	    -c listen_addresses= -c fsync=off \
 	    >"$PG_DIR/postgres.log" 2>&1 &
-	PG_URI="postgresql:///bounced?host=$PG_SOCK"
+	PG_URI="postgresql:///bounced?host=$PG_SOCK&user=bounced"
 	wait_for 30 "$PG_BIN/pg_isready" -q -h "$PG_SOCK" -U bounced ||
 	    { cat "$PG_DIR/postgres.log"; fail "postgres did not start"; }
 	# the postmaster's own PID (the first line of postmaster.pid), not

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sqlite3.h> /* raw SQL: store_db() */
 
 #include "classify/reason.h"
 #include "lifecycle/lifecycle.h"

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sqlite3.h> /* raw SQL: store_db() */
 
 #include "storage/store.h"
 #include "storage/store_private.h"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sqlite3.h> /* raw SQL: store_db() */
 
 #include "storage/store.h"
 #include "storage/store_mgmt.h"

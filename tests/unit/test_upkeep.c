@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sqlite3.h> /* raw SQL: store_db() */
 
 #include "common/forget_key.h"
 #include "common/strutil.h"
