@@ -1,7 +1,7 @@
 /*
  * A message's MIME structure, flattened: mail_parse() normalises line ends,
- * lets libetpan's mailmime find the structure (RFC 2045/2046), and lists
- * every leaf part with its type and where its bytes are. Nothing is decoded
+ * finds the structure in place (RFC 2045/2046, mail/mime_walk.h), and
+ * lists every leaf part with its type and where its bytes are. Nothing is decoded
  * until someone asks for a part's text (mail_part_text()).
  */
 #ifndef BD_MESSAGE_H
@@ -16,7 +16,7 @@ enum mail_flag {
 	MAIL_F_TRUNCATED_DEPTH = 1 << 0, /* nesting over MAIL_MAX_DEPTH */
 	MAIL_F_TOO_MANY_PARTS = 1 << 1,
 	MAIL_F_HAS_NULS = 1 << 2,
-	MAIL_F_NO_STRUCTURE = 1 << 3, /* libetpan gave up: body is one text */
+	MAIL_F_NO_STRUCTURE = 1 << 3, /* no part found: body is one text */
 	MAIL_F_HEADER_CUT = 1 << 4,
 	MAIL_F_TOO_MANY_RCPTS = 1 << 5, /* report_add_rcpt() hit its cap */
 	MAIL_F_TOO_MANY_FIELDS = 1 << 6, /* MAIL_MAX_FIELDS: text cut */
