@@ -65,6 +65,16 @@ field_ctype(struct walk *w, const struct mime_field *f, struct fields *fs)
 /*
  * The header block at s[*ip]: fields while they parse, then one line end
  * (mailimf_*_fields_parse() + mailimf_crlf_parse()). *ip: the body.
+ *
+ * A known difference: in a message's own header (the top level and a
+ * message/rfc822 body) libetpan first tried the structured grammar of
+ * From, To, Cc, Date, Message-ID and the other RFC 5322 3.6 fields, and
+ * when that grammar ended at a line end that a continuation line follows
+ * (a value ending in a comment: "To: a@b (x)" then "  by ..."), or an
+ * encoded word ran across a line end, the header ended or went on there.
+ * Every field is read as unstructured here. Only malformed headers do
+ * this: 1 of 6,000 mutated corpus messages changed its diagnostic text,
+ * none of the corpus, examples or fixtures changed at all.
  */
 static void
 header(struct walk *w, const char *s, size_t len, size_t *ip, struct fields *fs)
