@@ -59,6 +59,38 @@ normalise(const unsigned char *in, size_t len, size_t *len_r, unsigned *flags)
 }
 
 /*
+ * normalise() in the caller's buffer: CR and CRLF to LF, NUL to space.
+ * Only CRLF changes the length, and only shrinks it. Returns the length.
+ */
+static size_t
+normalise_in_place(unsigned char *b, size_t len, unsigned *flags)
+{
+	const unsigned char *cr = memchr(b, '\r', len);
+	const unsigned char *nul = memchr(b, '\0', len);
+	size_t i, o;
+
+	if (cr == NULL && nul == NULL)
+		return len;
+	if (cr == NULL || (nul != NULL && nul < cr))
+		cr = nul;
+	for (i = o = (size_t)(cr - b); i < len; i++) {
+		unsigned char c = b[i];
+
+		if (c == '\r') {
+			b[o++] = '\n';
+			if (i + 1 < len && b[i + 1] == '\n')
+				i++;
+		} else if (c == '\0') {
+			*flags |= MAIL_F_HAS_NULS;
+			b[o++] = ' ';
+		} else {
+			b[o++] = c;
+		}
+	}
+	return o;
+}
+
+/*
  * A message saved from an mbox keeps its "From " separator line (RFC 4155
  * 2); it is no header field and hides the real ones from a parser.
  */
@@ -111,26 +143,15 @@ phrase_decode(struct arena *a, const char *v, size_t len)
 	return out;
 }
 
-int
-mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
-    struct mail_message *msg, const char **error_r)
+/* mail_parse() once msg->buf holds the normalised text */
+static int
+parse_normalised(struct mail_message *msg, const char **error_r)
 {
 	const char *body;
 	size_t cut, blen;
 
 	/* once per process, whatever thread parses first */
 	pthread_once(&charconv_once, charconv_hook);
-	memset(msg, 0, sizeof(*msg));
-	msg->arena = arena;
-	if (len == 0) {
-		*error_r = "empty message";
-		return -1;
-	}
-	msg->buf = normalise(buf, len, &msg->len, &msg->flags);
-	if (msg->buf == NULL) {
-		*error_r = "out of memory";
-		return -1;
-	}
 	msg->hdr = skip_mbox_from(msg->buf, msg->len);
 	if (!mail_starts_with_field(msg->hdr,
 		msg->len - (size_t)(msg->hdr - msg->buf))) {
@@ -151,7 +172,7 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 	mime_walk(msg, body, cut, phrase_decode);
 	if (msg->nparts == 0) {
 		/* no part found: treat the body as plain text */
-		struct mail_part *p = arena_alloc(arena, sizeof(*p));
+		struct mail_part *p = arena_alloc(msg->arena, sizeof(*p));
 
 		memset(p, 0, sizeof(*p));
 		msg->flags |= MAIL_F_NO_STRUCTURE;
@@ -162,6 +183,51 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 		msg->nparts = 1;
 	}
 	return 0;
+}
+
+int
+mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
+    struct mail_message *msg, const char **error_r)
+{
+	memset(msg, 0, sizeof(*msg));
+	msg->arena = arena;
+	if (len == 0) {
+		*error_r = "empty message";
+		return -1;
+	}
+	msg->buf = normalise(buf, len, &msg->len, &msg->flags);
+	if (msg->buf == NULL) {
+		*error_r = "out of memory";
+		return -1;
+	}
+	return parse_normalised(msg, error_r);
+}
+
+int
+mail_parse_owned(unsigned char *buf, size_t len, struct arena *arena,
+    struct mail_message *msg, const char **error_r)
+{
+	unsigned char *nb;
+
+	memset(msg, 0, sizeof(*msg));
+	msg->arena = arena;
+	msg->buf = (char *)buf; /* owned from here on, even on error */
+	if (len == 0) {
+		*error_r = "empty message";
+		return -1;
+	}
+	msg->len = normalise_in_place(buf, len, &msg->flags);
+	/* room for the terminating NUL: realloc() keeps the block (no
+	 * copy) when it has the byte already, as readfile()'s have */
+	if (msg->len == len) {
+		if ((nb = realloc(buf, len + 1)) == NULL) {
+			*error_r = "out of memory";
+			return -1;
+		}
+		msg->buf = (char *)nb;
+	}
+	msg->buf[msg->len] = '\0';
+	return parse_normalised(msg, error_r);
 }
 
 const char *

@@ -43,7 +43,8 @@ struct mail_part {
 };
 
 struct mail_message {
-	char *buf; /* owned: normalised copy of the input, LF line ends */
+	char *buf; /* owned: the normalised input (a copy, or the caller's
+		    * buffer given to mail_parse_owned()), LF line ends */
 	size_t len;
 	const char *hdr; /* borrowed from buf: top-level header block */
 	size_t hdr_len;
@@ -66,6 +67,14 @@ struct mail_message {
  * Malformed MIME is not an error: it sets flags and yields fewer parts.
  */
 int mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
+    struct mail_message *msg_r, const char **error_r);
+/*
+ * mail_parse() without a copy: buf (from malloc(), len bytes) is
+ * normalised in place and belongs to *msg_r from the call on, whatever it
+ * returns; mail_message_deinit() frees it. For callers that own the
+ * bytes and need them no more (the daemon's ingest, bouncectl parse).
+ */
+int mail_parse_owned(unsigned char *buf, size_t len, struct arena *arena,
     struct mail_message *msg_r, const char **error_r);
 void mail_message_deinit(struct mail_message *msg);
 
