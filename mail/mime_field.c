@@ -157,32 +157,65 @@ is_qtext(unsigned char c)
 	return c >= 33 && c != '"' && c != '\\';
 }
 
-/* RFC 5322 3.2.4 quoted-string, unquoted into the arena */
+/*
+ * The content of the quoted string whose opening quote is s[*ip - 1],
+ * unquoted into out when out is not NULL; its length, and *ip past the
+ * closing quote, or -1 when there is none.
+ */
+static long
+qcontent(const char *s, size_t len, size_t *ip, char *out)
+{
+	size_t i = *ip, o = 0;
+
+	for (;;) {
+		if (mime_fws(s, len, &i)) {
+			if (out != NULL)
+				out[o] = ' ';
+			o++;
+		}
+		if (i < len && is_qtext((unsigned char)s[i])) {
+			if (out != NULL)
+				out[o] = s[i];
+			o++;
+			i++;
+		} else if (i + 1 < len && s[i] == '\\') {
+			if (out != NULL)
+				out[o] = s[i + 1];
+			o++;
+			i += 2;
+		} else {
+			break;
+		}
+	}
+	if (i >= len || s[i] != '"')
+		return -1;
+	*ip = i + 1;
+	return (long)o;
+}
+
+/*
+ * RFC 5322 3.2.4 quoted-string, unquoted into the arena. Measured first,
+ * then copied: a value of many parameters costs its length, not its
+ * length for each parameter.
+ */
 static const char *
 quoted_string(struct arena *a, const char *s, size_t len, size_t *ip)
 {
-	size_t i = *ip, o = 0;
+	size_t i = *ip, start;
+	long n;
 	char *out;
 
 	(void)mime_cfws(s, len, &i);
 	if (i >= len || s[i] != '"')
 		return NULL;
-	out = arena_alloc(a, len - i + 1);
-	for (i++;;) {
-		if (mime_fws(s, len, &i))
-			out[o++] = ' ';
-		if (i < len && is_qtext((unsigned char)s[i]))
-			out[o++] = s[i++];
-		else if (i + 1 < len && s[i] == '\\') {
-			out[o++] = s[i + 1];
-			i += 2;
-		} else
-			break;
-	}
-	if (i >= len || s[i] != '"')
+	start = ++i;
+	if ((n = qcontent(s, len, &i, NULL)) < 0)
 		return NULL;
-	out[o] = '\0';
-	*ip = i + 1;
+	out = arena_alloc(a, (size_t)n + 1);
+	i = start;
+	(void)qcontent(s, len, &i, out);
+	out[n] = '\0';
+	*ip = i;
 	return out;
 }
 

@@ -315,6 +315,29 @@ test_part_cap(void **state)
 	free(m);
 }
 
+/* many quoted parameters cost their length once, not once each */
+static void
+test_many_params(void **state)
+{
+	size_t cap = 40000 * 16 + 200, n = 0, i;
+	char *m = malloc(cap);
+	struct fixture f;
+
+	(void)state;
+	assert_non_null(m);
+	n += (size_t)snprintf(
+	    m + n, cap - n, "Subject: x\nContent-Type: text/plain");
+	for (i = 0; i < 40000; i++)
+		n += (size_t)snprintf(m + n, cap - n, ";\n a=\"xxxxx\"");
+	snprintf(m + n, cap - n, "; charset=utf-8\n\nbody\n");
+	parse(&f, m, "\n");
+	assert_int_equal(f.msg.nparts, 1);
+	assert_string_equal(f.msg.parts[0].charset, "utf-8");
+	assert_true(f.arena.used < 16 * cap);
+	done(&f);
+	free(m);
+}
+
 int
 main(void)
 {
@@ -328,6 +351,7 @@ main(void)
 	    cmocka_unit_test(test_field_grammar),
 	    cmocka_unit_test(test_depth_cap),
 	    cmocka_unit_test(test_part_cap),
+	    cmocka_unit_test(test_many_params),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
