@@ -147,9 +147,13 @@ print_explain(const char *file, struct report *rep, size_t i,
 	printf("  advice:     %s\n", ri->advice);
 }
 
-/* One message: its recipients printed; 0, or -1 after saying why. */
+/*
+ * One message: its recipients printed; 0, or -1 after saying why. own:
+ * buf is ours to give to the report (parsed without a copy) and is gone
+ * after the call.
+ */
 static int
-parse_one(const char *name, const unsigned char *buf, size_t len,
+parse_one(const char *name, unsigned char *buf, size_t len, bool own,
     bool explain, bool json, time_t now)
 {
 	struct report *rep = NULL;
@@ -163,9 +167,12 @@ parse_one(const char *name, const unsigned char *buf, size_t len,
 		fprintf(stderr, "bouncectl: %s: larger than %u MiB: not "
 		    "parsed (bounced quarantines it)\n", name,
 		    MAIL_MAX_MESSAGE >> 20);
+		if (own)
+			free(buf);
 		return -1;
 	}
-	if (report_parse(buf, len, &rep, &err) < 0) {
+	if ((own ? report_parse_owned(buf, len, &rep, &err)
+		 : report_parse(buf, len, &rep, &err)) < 0) {
 		fprintf(stderr, "bouncectl: %s: unparsable: %s\n", name, err);
 		return -1;
 	}
@@ -191,21 +198,24 @@ parse_one(const char *name, const unsigned char *buf, size_t len,
  * could not be parsed (the others are still printed).
  */
 static int
-parse_file(const char *file, const unsigned char *buf, size_t len,
-    bool explain, bool json, time_t now)
+parse_file(const char *file, unsigned char *buf, size_t len, bool explain,
+    bool json, time_t now)
 {
 	const unsigned char *m;
 	size_t off = 0, ml, n = 0, count;
 	char name[4096];
 	int rc = 0;
 
+	/* one message: the buffer goes to its report, no second copy */
 	if ((count = mbox_count(buf, len)) <= 1)
-		return parse_one(file, buf, len, explain, json, now);
+		return parse_one(file, buf, len, true, explain, json, now);
 	while (mbox_next(buf, len, &off, &m, &ml) == 1) {
 		snprintf(name, sizeof(name), "%s#%zu", file, ++n);
-		if (parse_one(name, m, ml, explain, json, now) < 0)
+		if (parse_one(name, buf + (m - buf), ml, false, explain, json,
+			now) < 0)
 			rc = -1;
 	}
+	free(buf);
 	return rc;
 }
 
@@ -249,9 +259,9 @@ cmd_parse(int argc, char **argv, bool explain)
 			failed = 1;
 			continue;
 		}
+		/* parse_file() frees buf */
 		if (parse_file(file, buf, len, explain, json, now) < 0)
 			failed = 1;
-		free(buf);
 	}
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "bouncectl: stdout: %s\n", strerror(errno));

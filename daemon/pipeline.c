@@ -555,6 +555,7 @@ void
 prepare_message(struct source_msg *m, int64_t now, const struct verp *v,
     struct poison *ps, struct prepared *pm)
 {
+	unsigned char *buf;
 	size_t i;
 	unsigned crashes;
 
@@ -580,7 +581,10 @@ prepare_message(struct source_msg *m, int64_t now, const struct verp *v,
 	if (ps != NULL)
 		poison_mark(ps, pm->sha256, m->ref);
 	poison_test_hook(pm->sha256);
-	if (report_parse(m->buf, m->len, &pm->rep, &pm->error) == 0) {
+	/* the report takes the buffer: normalised in place, not copied */
+	buf = m->buf;
+	m->buf = NULL;
+	if (report_parse_owned(buf, m->len, &pm->rep, &pm->error) == 0) {
 		struct report *rep = pm->rep;
 
 		/* what the caps dropped is said, never silent (mail_limits.h);
@@ -605,8 +609,6 @@ prepare_message(struct source_msg *m, int64_t now, const struct verp *v,
 	}
 	if (ps != NULL)
 		poison_idle(ps);
-	free(m->buf); /* the report keeps its own normalised copy */
-	m->buf = NULL;
 }
 
 void

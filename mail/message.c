@@ -1,8 +1,10 @@
 /*
- * MIME structure through libetpan (RFC 2045, 2046), flattened into leaf
- * parts. Line ends are normalised to LF first: libetpan accepts LF or CRLF
- * but not the CR-only files old Mac clients wrote, and the classifier must
- * give the same answer for all three.
+ * A message's leaf parts (RFC 2045, 2046), found in place by mime_walk.c
+ * over a copy whose line ends are normalised to LF first: the walk (as
+ * libetpan did) reads LF or CRLF but not the CR-only files old Mac
+ * clients wrote, and the classifier must give the same answer for all
+ * three. libetpan stays for what it is good at: transfer decoding,
+ * charsets, RFC 2047 words and address lists.
  */
 #include "message.h"
 
@@ -18,6 +20,7 @@
 
 #include "common/strutil.h"
 #include "mail_limits.h"
+#include "mime_walk.h"
 #include "structure.h"
 
 static char *
@@ -56,6 +59,38 @@ normalise(const unsigned char *in, size_t len, size_t *len_r, unsigned *flags)
 }
 
 /*
+ * normalise() in the caller's buffer: CR and CRLF to LF, NUL to space.
+ * Only CRLF changes the length, and only shrinks it. Returns the length.
+ */
+static size_t
+normalise_in_place(unsigned char *b, size_t len, unsigned *flags)
+{
+	const unsigned char *cr = memchr(b, '\r', len);
+	const unsigned char *nul = memchr(b, '\0', len);
+	size_t i, o;
+
+	if (cr == NULL && nul == NULL)
+		return len;
+	if (cr == NULL || (nul != NULL && nul < cr))
+		cr = nul;
+	for (i = o = (size_t)(cr - b); i < len; i++) {
+		unsigned char c = b[i];
+
+		if (c == '\r') {
+			b[o++] = '\n';
+			if (i + 1 < len && b[i + 1] == '\n')
+				i++;
+		} else if (c == '\0') {
+			*flags |= MAIL_F_HAS_NULS;
+			b[o++] = ' ';
+		} else {
+			b[o++] = c;
+		}
+	}
+	return o;
+}
+
+/*
  * A message saved from an mbox keeps its "From " separator line (RFC 4155
  * 2); it is no header field and hides the real ones from a parser.
  */
@@ -86,219 +121,37 @@ mail_header_block_len(const char *s, size_t len)
 }
 
 
-static const char *
-discrete_name(const struct mailmime_discrete_type *t)
-{
-	switch (t->dt_type) {
-	case MAILMIME_DISCRETE_TYPE_TEXT:
-		return "text";
-	case MAILMIME_DISCRETE_TYPE_IMAGE:
-		return "image";
-	case MAILMIME_DISCRETE_TYPE_AUDIO:
-		return "audio";
-	case MAILMIME_DISCRETE_TYPE_VIDEO:
-		return "video";
-	case MAILMIME_DISCRETE_TYPE_APPLICATION:
-		return "application";
-	default:
-		return t->dt_extension != NULL ? t->dt_extension : "x-unknown";
-	}
-}
-
-static const char *
-type_string(struct arena *a, const struct mailmime_content *ct)
-{
-	const char *major = "text", *minor = "plain";
-	char *s;
-	size_t n;
-
-	if (ct != NULL && ct->ct_type != NULL) {
-		const struct mailmime_type *t = ct->ct_type;
-
-		if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE)
-			major = discrete_name(t->tp_data.tp_discrete_type);
-		else if (t->tp_data.tp_composite_type->ct_type ==
-		    MAILMIME_COMPOSITE_TYPE_MESSAGE)
-			major = "message";
-		else if (t->tp_data.tp_composite_type->ct_type ==
-		    MAILMIME_COMPOSITE_TYPE_MULTIPART)
-			major = "multipart";
-		else if (t->tp_data.tp_composite_type->ct_token != NULL)
-			major = t->tp_data.tp_composite_type->ct_token;
-		if (ct->ct_subtype != NULL)
-			minor = ct->ct_subtype;
-	}
-	n = strlen(major) + strlen(minor) + 2;
-	s = arena_alloc(a, n);
-	memcpy(s, major, strlen(major));
-	s[strlen(major)] = '/';
-	memcpy(s + strlen(major) + 1, minor, strlen(minor) + 1);
-	return str_lower(s);
-}
-
-static bool
-is_attachment(const struct mailmime *m)
-{
-	clistiter *it;
-
-	if (m->mm_mime_fields == NULL)
-		return false;
-	for (it = clist_begin(m->mm_mime_fields->fld_list); it != NULL;
-	     it = clist_next(it)) {
-		struct mailmime_field *f = clist_content(it);
-
-		if (f->fld_type == MAILMIME_FIELD_DISPOSITION &&
-		    f->fld_data.fld_disposition != NULL &&
-		    f->fld_data.fld_disposition->dsp_type != NULL &&
-		    f->fld_data.fld_disposition->dsp_type->dsp_type ==
-			MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
-			return true;
-	}
-	return false;
-}
-
-static struct mail_part *
-add_part(struct mail_message *msg, size_t *cap)
-{
-	struct mail_part *p;
-
-	if (msg->nparts >= MAIL_MAX_PARTS) {
-		msg->flags |= MAIL_F_TOO_MANY_PARTS;
-		return NULL;
-	}
-	if (msg->nparts == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		struct mail_part *np = arena_alloc(msg->arena, ncap * sizeof(*np));
-
-		if (msg->nparts > 0)
-			memcpy(np, msg->parts, msg->nparts * sizeof(*np));
-		msg->parts = np;
-		*cap = ncap;
-	}
-	p = &msg->parts[msg->nparts++];
-	memset(p, 0, sizeof(*p));
-	return p;
-}
-
-static void
-set_body(struct mail_part *p, const struct mailmime_data *d)
-{
-	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
-		return;
-	p->body = d->dt_data.dt_text.dt_data;
-	p->body_len = d->dt_data.dt_text.dt_length;
-	switch (d->dt_encoding) {
-	case MAILMIME_MECHANISM_QUOTED_PRINTABLE:
-		p->enc = MAIL_ENC_QP;
-		break;
-	case MAILMIME_MECHANISM_BASE64:
-		p->enc = MAIL_ENC_BASE64;
-		break;
-	default:
-		p->enc = MAIL_ENC_IDENTITY;
-	}
-}
-
-static void
-add_original(struct mail_message *msg, const struct mail_part *p)
-{
-	if (msg->noriginals < sizeof(msg->originals) / sizeof(msg->originals[0]))
-		msg->originals[msg->noriginals++] = p;
-}
-
-struct walk {
-	struct mail_message *msg;
-	size_t cap;
-	/* originals[] point into parts[], which moves as it grows: indexes */
-	size_t orig_idx[4];
-	size_t norig;
-};
-
-static void
-walk_mime(struct walk *w, struct mailmime *m, int depth, int in_message)
-{
-	struct mail_message *msg = w->msg;
-	struct mail_part *p;
-	clistiter *it;
-
-	if (depth > MAIL_MAX_DEPTH) {
-		msg->flags |= MAIL_F_TRUNCATED_DEPTH;
-		return;
-	}
-	switch (m->mm_type) {
-	case MAILMIME_MULTIPLE:
-		for (it = clist_begin(m->mm_data.mm_multipart.mm_mp_list);
-		     it != NULL; it = clist_next(it))
-			walk_mime(w, clist_content(it), depth + 1, in_message);
-		break;
-	case MAILMIME_MESSAGE:
-		/* message/rfc822: note the embedded header block, then descend */
-		if ((p = add_part(msg, &w->cap)) == NULL)
-			return;
-		p->type = "message/rfc822";
-		p->depth = depth;
-		p->in_message = in_message;
-		set_body(p, m->mm_body);
-		if (p->body != NULL) {
-			p->hdr = p->body;
-			p->hdr_len = mail_header_block_len(p->body, p->body_len);
-		}
-		if (w->norig < 4)
-			w->orig_idx[w->norig++] = msg->nparts - 1;
-		if (m->mm_data.mm_message.mm_msg_mime != NULL)
-			walk_mime(w, m->mm_data.mm_message.mm_msg_mime, depth + 1,
-			    in_message + 1);
-		break;
-	default:
-		if ((p = add_part(msg, &w->cap)) == NULL)
-			return;
-		p->type = type_string(msg->arena, m->mm_content_type);
-		p->depth = depth;
-		p->in_message = in_message;
-		p->attachment = is_attachment(m);
-		if (m->mm_content_type != NULL) {
-			char *cs = mailmime_content_charset_get(m->mm_content_type);
-
-			if (cs != NULL)
-				p->charset = str_lower(arena_strdup(msg->arena, cs));
-		}
-		set_body(p, m->mm_data.mm_single);
-		if (p->body != NULL && m->mm_mime_start != NULL &&
-		    p->body >= m->mm_mime_start) {
-			p->hdr = m->mm_mime_start;
-			p->hdr_len = (size_t)(p->body - m->mm_mime_start);
-		}
-		if (strcmp(p->type, "text/rfc822-headers") == 0 && w->norig < 4)
-			w->orig_idx[w->norig++] = msg->nparts - 1;
-	}
-}
-
 static pthread_once_t charconv_once = PTHREAD_ONCE_INIT;
 static void charconv_hook(void);
 
-int
-mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
-    struct mail_message *msg, const char **error_r)
+/*
+ * RFC 2047 encoded words in a Content-Type value, decoded as libetpan's
+ * mailmime_field_parse() did before reading the grammar (mime_walk.h).
+ */
+static const char *
+phrase_decode(struct arena *a, const char *v, size_t len)
 {
-	struct mailmime *mime = NULL;
-	struct walk w;
+	char *dec = NULL;
+	const char *out;
+	size_t idx = 0;
+
+	if (mailmime_encoded_phrase_parse("us-ascii", v, len, &idx, "utf-8",
+		&dec) != MAILIMF_NO_ERROR || dec == NULL)
+		return NULL;
+	out = arena_strdup(a, dec);
+	free(dec);
+	return out;
+}
+
+/* mail_parse() once msg->buf holds the normalised text */
+static int
+parse_normalised(struct mail_message *msg, const char **error_r)
+{
 	const char *body;
-	size_t idx = 0, cut, i, blen;
-	int r;
+	size_t cut, blen;
 
 	/* once per process, whatever thread parses first */
 	pthread_once(&charconv_once, charconv_hook);
-	memset(msg, 0, sizeof(*msg));
-	msg->arena = arena;
-	if (len == 0) {
-		*error_r = "empty message";
-		return -1;
-	}
-	msg->buf = normalise(buf, len, &msg->len, &msg->flags);
-	if (msg->buf == NULL) {
-		*error_r = "out of memory";
-		return -1;
-	}
 	msg->hdr = skip_mbox_from(msg->buf, msg->len);
 	if (!mail_starts_with_field(msg->hdr,
 		msg->len - (size_t)(msg->hdr - msg->buf))) {
@@ -313,33 +166,68 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 		msg->hdr_len = MAIL_MAX_HEADER;
 	}
 
-	memset(&w, 0, sizeof(w));
-	w.msg = msg;
 	body = msg->hdr;
 	blen = msg->len - (size_t)(body - msg->buf);
 	cut = mail_structure_cut(body, blen, &msg->flags);
-	r = mailmime_parse(body, cut, &idx, &mime);
-	if (r == MAILIMF_NO_ERROR && mime != NULL) {
-		if (mime->mm_type == MAILMIME_MESSAGE &&
-		    mime->mm_data.mm_message.mm_msg_mime != NULL)
-			walk_mime(&w, mime->mm_data.mm_message.mm_msg_mime, 0, 0);
-		else
-			walk_mime(&w, mime, 0, 0);
-	}
-	if (mime != NULL)
-		mailmime_free(mime);
+	mime_walk(msg, body, cut, phrase_decode);
 	if (msg->nparts == 0) {
-		/* libetpan found nothing usable: treat the body as plain text */
-		struct mail_part *p = add_part(msg, &w.cap);
+		/* no part found: treat the body as plain text */
+		struct mail_part *p = arena_alloc(msg->arena, sizeof(*p));
 
+		memset(p, 0, sizeof(*p));
 		msg->flags |= MAIL_F_NO_STRUCTURE;
 		p->type = "text/plain";
 		p->body = body + msg->hdr_len;
 		p->body_len = blen - msg->hdr_len;
+		msg->parts = p;
+		msg->nparts = 1;
 	}
-	for (i = 0; i < w.norig; i++)
-		add_original(msg, &msg->parts[w.orig_idx[i]]);
 	return 0;
+}
+
+int
+mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
+    struct mail_message *msg, const char **error_r)
+{
+	memset(msg, 0, sizeof(*msg));
+	msg->arena = arena;
+	if (len == 0) {
+		*error_r = "empty message";
+		return -1;
+	}
+	msg->buf = normalise(buf, len, &msg->len, &msg->flags);
+	if (msg->buf == NULL) {
+		*error_r = "out of memory";
+		return -1;
+	}
+	return parse_normalised(msg, error_r);
+}
+
+int
+mail_parse_owned(unsigned char *buf, size_t len, struct arena *arena,
+    struct mail_message *msg, const char **error_r)
+{
+	unsigned char *nb;
+
+	memset(msg, 0, sizeof(*msg));
+	msg->arena = arena;
+	msg->buf = (char *)buf; /* owned from here on, even on error */
+	if (len == 0) {
+		*error_r = "empty message";
+		return -1;
+	}
+	msg->len = normalise_in_place(buf, len, &msg->flags);
+	/* room for the terminating NUL: realloc() keeps the block (no
+	 * copy) when it has the byte already, as readfile()'s have */
+	if (msg->len == len) {
+		if ((nb = realloc(buf, len + 1)) == NULL) {
+			*error_r = "out of memory";
+			return -1;
+		}
+		msg->buf = (char *)nb;
+	}
+	msg->buf[msg->len] = '\0';
+	return parse_normalised(msg, error_r);
 }
 
 const char *

@@ -1,7 +1,7 @@
 /*
  * A message's MIME structure, flattened: mail_parse() normalises line ends,
- * lets libetpan's mailmime find the structure (RFC 2045/2046), and lists
- * every leaf part with its type and where its bytes are. Nothing is decoded
+ * finds the structure in place (RFC 2045/2046, mail/mime_walk.h), and
+ * lists every leaf part with its type and where its bytes are. Nothing is decoded
  * until someone asks for a part's text (mail_part_text()).
  */
 #ifndef BD_MESSAGE_H
@@ -16,7 +16,7 @@ enum mail_flag {
 	MAIL_F_TRUNCATED_DEPTH = 1 << 0, /* nesting over MAIL_MAX_DEPTH */
 	MAIL_F_TOO_MANY_PARTS = 1 << 1,
 	MAIL_F_HAS_NULS = 1 << 2,
-	MAIL_F_NO_STRUCTURE = 1 << 3, /* libetpan gave up: body is one text */
+	MAIL_F_NO_STRUCTURE = 1 << 3, /* no part found: body is one text */
 	MAIL_F_HEADER_CUT = 1 << 4,
 	MAIL_F_TOO_MANY_RCPTS = 1 << 5, /* report_add_rcpt() hit its cap */
 	MAIL_F_TOO_MANY_FIELDS = 1 << 6, /* MAIL_MAX_FIELDS: text cut */
@@ -43,7 +43,8 @@ struct mail_part {
 };
 
 struct mail_message {
-	char *buf; /* owned: normalised copy of the input, LF line ends */
+	char *buf; /* owned: the normalised input (a copy, or the caller's
+		    * buffer given to mail_parse_owned()), LF line ends */
 	size_t len;
 	const char *hdr; /* borrowed from buf: top-level header block */
 	size_t hdr_len;
@@ -66,6 +67,14 @@ struct mail_message {
  * Malformed MIME is not an error: it sets flags and yields fewer parts.
  */
 int mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
+    struct mail_message *msg_r, const char **error_r);
+/*
+ * mail_parse() without a copy: buf (from malloc(), len bytes) is
+ * normalised in place and belongs to *msg_r from the call on, whatever it
+ * returns; mail_message_deinit() frees it. For callers that own the
+ * bytes and need them no more (the daemon's ingest, bouncectl parse).
+ */
+int mail_parse_owned(unsigned char *buf, size_t len, struct arena *arena,
     struct mail_message *msg_r, const char **error_r);
 void mail_message_deinit(struct mail_message *msg);
 

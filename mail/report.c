@@ -606,6 +606,16 @@ report_bounce_date(const struct report *rep, const struct report_rcpt *r)
 	return rep->arrival != 0 ? rep->arrival : rep->date;
 }
 
+/* the report of a parsed message; raw: its bytes as received */
+static void
+report_finish(struct report *rep, const unsigned char *raw, size_t len)
+{
+	rep->mail_flags = rep->msg.flags;
+	parse_report(rep);
+	rep->mail_flags |= rep->msg.flags; /* MAIL_F_TEXT_CUT, as it read */
+	report_valid_addresses(rep, raw, len);
+}
+
 int
 report_parse(const unsigned char *buf, size_t len, struct report **rep_r,
     const char **error_r)
@@ -621,10 +631,36 @@ report_parse(const unsigned char *buf, size_t len, struct report **rep_r,
 		report_free(&rep);
 		return -1;
 	}
-	rep->mail_flags = rep->msg.flags;
-	parse_report(rep);
-	rep->mail_flags |= rep->msg.flags; /* MAIL_F_TEXT_CUT, as it read */
-	report_valid_addresses(rep, buf, len);
+	report_finish(rep, buf, len);
+	*rep_r = rep;
+	return 0;
+}
+
+int
+report_parse_owned(unsigned char *buf, size_t len, struct report **rep_r,
+    const char **error_r)
+{
+	struct report *rep;
+	int r;
+
+	/* report_valid_addresses() reads where the NULs were: keep them */
+	if (memchr(buf, '\0', len) != NULL) {
+		r = report_parse(buf, len, rep_r, error_r);
+		free(buf);
+		return r;
+	}
+	if ((rep = calloc(1, sizeof(*rep))) == NULL) {
+		free(buf);
+		*error_r = "out of memory";
+		return -1;
+	}
+	arena_init(&rep->arena);
+	if (mail_parse_owned(buf, len, &rep->arena, &rep->msg, error_r) < 0) {
+		report_free(&rep);
+		return -1;
+	}
+	/* no NUL: the raw bytes are not read (report_valid.c) */
+	report_finish(rep, NULL, 0);
 	*rep_r = rep;
 	return 0;
 }

@@ -120,6 +120,13 @@ struct report {
 int report_parse(const unsigned char *buf, size_t len, struct report **rep_r,
     const char **error_r);
 /*
+ * report_parse() of a buffer the caller gives up: buf (from malloc(), len
+ * bytes) belongs to the report from the call on and is parsed without a
+ * copy (mail_parse_owned()), whatever is returned.
+ */
+int report_parse_owned(unsigned char *buf, size_t len, struct report **rep_r,
+    const char **error_r);
+/*
  * When the delivery failed, by the report's own word (issue 17 item 5):
  * r's Last-Attempt-Date, else the report's Arrival-Date, else the
  * bounce's Date:; seconds UTC, 0 when it says nothing.
