@@ -36,29 +36,33 @@
 /* One diagnostic kept per recipient, after unfolding. */
 #define MAIL_MAX_DIAG 2048
 /*
- * Nesting that libetpan's recursive MIME parser is given: deeper bodies
- * are cut at the MAIL_MAX_DEPTH-th multipart so a hostile message cannot
- * exhaust the stack.
+ * Nesting the MIME walk is given (mail/mime_walk.c; libetpan's recursive
+ * parser before it): deeper bodies are cut at the MAIL_MAX_DEPTH-th
+ * multipart. The walk searches each level's delimiters once, so depth
+ * times size bounds its work.
  */
 #define MAIL_MAX_MULTIPART_HEADERS 64
 /*
- * What libetpan is given to build, counted in one pass before it sees the
- * text (mail/message.c structure_cut()): lines that may delimit a part
- * ("--", RFC 2046 5.1.1), lines that may start a header field (RFC 5322
- * 2.2), and list items (',' ';') in those fields. libetpan allocates
- * 130-190 bytes for each, so together they bound its structure to about
- * 25 MiB whatever the message. A report with MAIL_MAX_PARTS parts of ten
- * fields each and MAIL_MAX_RCPTS recipients of eight DSN fields each
- * stays well under them; a text part full of dashed rules could reach the
- * first, and then only what follows is cut.
+ * What the structure may hold, counted in one pass before anything parses
+ * the text (mail/structure.c): lines that may delimit a part ("--",
+ * RFC 2046 5.1.1), lines that may start a header field (RFC 5322 2.2),
+ * and list items (',' ';') in those fields. They were set when libetpan
+ * built the tree (130-190 bytes each, about 25 MiB in all). The in-place
+ * walk (mail/mime_walk.c) allocates nothing per field or item: today the
+ * delimiter cap bounds its part lists, and the other two bound no
+ * allocation of the walk; they stay because their MAIL_F_* flags are
+ * part of the output (issue 16: the same output before and after). A report with MAIL_MAX_PARTS parts of ten fields
+ * each and MAIL_MAX_RCPTS recipients of eight DSN fields each stays well
+ * under them; a text part full of dashed rules could reach the first,
+ * and then only what follows is cut.
  */
 #define MAIL_MAX_DELIMITERS (4 * MAIL_MAX_PARTS)
 #define MAIL_MAX_FIELDS 50000
 #define MAIL_MAX_FIELD_ITEMS 100000
 /*
- * Comments nest (RFC 5322 3.2.2) and libetpan parses them recursively:
- * a million levels overflowed an 8 MiB stack. Nothing real nests more
- * than a few.
+ * Comments nest (RFC 5322 3.2.2); libetpan, which still parses address
+ * lists and encoded words, does so recursively: a million levels
+ * overflowed an 8 MiB stack. Nothing real nests more than a few.
  */
 #define MAIL_MAX_COMMENT_DEPTH 32
 

@@ -8,8 +8,8 @@
 bool mail_starts_with_field(const char *s, size_t len);
 
 /*
- * The length of the prefix of s[0..len) (LF line ends) that libetpan may
- * be given: len, or the start of the line or field that passes a cap of
+ * The length of the prefix of s[0..len) (LF line ends) that the MIME walk
+ * (mail/mime_walk.c) may be given: len, or the start of the line or field that passes a cap of
  * mail_limits.h, with the cap's MAIL_F_* flag added to *flags. Every
  * line that begins inside the prefix is counted as in the whole text, so
  * the prefix cut again is itself, with no flag.
