@@ -11,12 +11,9 @@ test_db=$2
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pg_lib.sh"
 set -u
-rm -rf "$work" && mkdir -p "$work"
-work=$(cd "$work" && pwd)
-trap 'pg_stop; [ -z "$PG_DIR" ] || { cp "$PG_DIR/postgres.log" "$work/" 2>/dev/null; rm -rf "$PG_DIR"; }' EXIT
 
 [ -x "$test_db" ] || fail "no $test_db"
-pg_start db
+pg_begin "$work" db
 echo "postgres: $("$PG_BIN/postgres" --version)"
 start=$(date +%s%N)
 rc=0

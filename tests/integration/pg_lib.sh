@@ -82,3 +82,23 @@ pg_stop() {
 	fi
 	PG_PID=
 }
+
+# pg_begin WORKDIR NAME: a test's start. WORKDIR made afresh ($work, now
+# absolute); at exit, pg_end; the server started as NAME.
+pg_begin() {
+	work=$1
+	rm -rf "$work" && mkdir -p "$work"
+	work=$(cd "$work" && pwd)
+	trap 'pg_end' EXIT
+	pg_start "$2"
+}
+
+# pg_end: the EXIT trap of pg_begin. The server stopped, its log kept in
+# $work, its directory removed.
+pg_end() {
+	pg_stop
+	[ -z "$PG_DIR" ] || {
+		cp "$PG_DIR/postgres.log" "$work/" 2>/dev/null || true
+		rm -rf "$PG_DIR"
+	}
+}

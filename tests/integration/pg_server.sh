@@ -9,11 +9,7 @@ work=$1
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pg_lib.sh"
 set -u
-rm -rf "$work" && mkdir -p "$work"
-work=$(cd "$work" && pwd)
-trap 'pg_stop; [ -z "$PG_DIR" ] || { cp "$PG_DIR/postgres.log" "$work/" 2>/dev/null; rm -rf "$PG_DIR"; }' EXIT
-
-pg_start server
+pg_begin "$work" server
 echo "postgres: $("$PG_BIN/postgres" --version), packages: $PG_COST"
 [ "$(pg_psql 'show listen_addresses')" = "" ] || fail "postgres listens on TCP"
 
