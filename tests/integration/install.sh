@@ -89,7 +89,8 @@ if [ -f "$unit" ]; then
 			;;
 		esac
 	done
-	grep -q '^ExecStartPre=.* -n ' "$unit" || {
+	# -n checks; -nq checks and prints only the verdict
+	grep -Eq '^ExecStartPre=.* -nq? ' "$unit" || {
 		echo "FAIL: ExecStartPre= does not check (-n) the configuration"
 		fails=$((fails + 1))
 	}

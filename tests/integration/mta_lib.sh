@@ -94,7 +94,7 @@ ns_start() {
 	SMTP_PIDS="$SMTP_PIDS $NS_PID"
 	wait_for 10 test -f "$work/ns/ready" || {
 		cat "$work/ns/setup.log" >&2
-		skip "no private overlay mounts here: $(head -1 "$work/ns/setup.log")"
+		skip "no private namespace here (overlay mounts, or a loopback of its own): $(head -1 "$work/ns/setup.log")"
 	}
 }
 

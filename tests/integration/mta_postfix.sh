@@ -15,7 +15,9 @@
 # sent and the others run as before.
 # usage: mta_postfix.sh BOUNCECTL PYTHON WORKDIR MTA_ROOT
 if [ -z "${BD_MTA_PF_NS:-}" ] && [ "$(id -u)" = 0 ] &&
-    command -v ip >/dev/null 2>&1 && unshare -mn true 2>/dev/null; then
+    command -v ip >/dev/null 2>&1 &&
+    unshare -mn ip link set lo up 2>/dev/null; then
+	# (a container may grant the namespace but not its loopback: CAP_NET_ADMIN)
 	BD_MTA_PF_NS=1 exec unshare -mn sh "$0" "$@"
 fi
 bouncectl=$1 python=$2 work=$3 MTA_ROOT=$4 MTA=postfix
