@@ -5,11 +5,28 @@
 # tests run in parallel (ctest -j) download once. Nothing of the machine
 # changes: no package database entry, no service, no user.
 #
+# The libraries the packages need and the machine lacks come too: those
+# apt-get would install with them (a simulation, -s: nothing changes)
+# that dpkg does not list as installed -- a minimal Debian has no
+# libpcre3, libglib2.0-0, ... Only libraries, and never a newer version
+# of one the machine has: the machine's own is what runs beside them.
+#
 #   debs_fetch CACHE NAME PKG...
 #       Sets DEBS_ROOT (CACHE/NAME-root) and DEBS_COST (what fetching
 #       cost, or "cached ..."). Skips the test (77) with the reason when
 #       it cannot: no apt-get and no cache, the download fails (no
 #       network, no apt sources); fails when unpacking fails.
+
+# debs_missing_libs PKG...: the lib* packages apt would install with PKG
+# that are not installed here at all
+debs_missing_libs() {
+	apt-get -s -qq --no-install-recommends install "$@" 2>/dev/null |
+	    sed -n 's/^Inst \(lib[^ ]*\) .*/\1/p' | sort -u |
+	    while read -r _p; do
+		dpkg-query -W -f='${Status}\n' "$_p" 2>/dev/null |
+		    grep -q ' installed$' || echo "$_p"
+	    done
+}
 
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
@@ -35,9 +52,13 @@ debs_fetch() {
 		# cannot write; the .debs are checked against the signed
 		# index as usual
 		# shellcheck disable=SC2086
+		_libs=$(debs_missing_libs $_want)
+		echo "libraries this machine lacks:" ${_libs:-none} \
+		    >"$_cache/$_name.log"
+		# shellcheck disable=SC2086
 		(cd "$_cache/$_name-debs" && apt-get download -qq \
-		    -o APT::Sandbox::User=root $_want) \
-		    >"$_cache/$_name.log" 2>&1 || exit 4
+		    -o APT::Sandbox::User=root $_want $_libs) \
+		    >>"$_cache/$_name.log" 2>&1 || exit 4
 		mkdir "$DEBS_ROOT.tmp"
 		for _d in "$_cache/$_name-debs"/*.deb; do
 			dpkg-deb -x "$_d" "$DEBS_ROOT.tmp" || exit 5
