@@ -64,7 +64,10 @@ checked(const char *a, const unsigned char *raw, size_t len, bool nuls)
 void
 report_valid_addresses(struct report *rep, const unsigned char *raw, size_t len)
 {
-	bool nuls = (rep->mail_flags & MAIL_F_HAS_NULS) != 0;
+	/* raw NULL: the text held no NUL (report_parse_owned() parses only
+	 * those in place); the flag then comes from a decoded part, whose
+	 * NULs became SUB, which no address spans (message.c) */
+	bool nuls = raw != NULL && (rep->mail_flags & MAIL_F_HAS_NULS) != 0;
 	size_t i;
 
 	for (i = 0; i < rep->nrcpt; i++) {
