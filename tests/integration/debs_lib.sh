@@ -63,6 +63,17 @@ debs_fetch() {
 		for _d in "$_cache/$_name-debs"/*.deb; do
 			dpkg-deb -x "$_d" "$DEBS_ROOT.tmp" || exit 5
 		done
+		# Debian 12 is merged-/usr (/lib is usr/lib), and the tests
+		# lay the unpacked usr/ over /usr: what a package still ships
+		# under /lib (libpcre3) or /bin goes into usr/ too
+		for _d in bin sbin lib lib32 lib64 libx32; do
+			[ -d "$DEBS_ROOT.tmp/$_d" ] &&
+			    [ ! -L "$DEBS_ROOT.tmp/$_d" ] || continue
+			mkdir -p "$DEBS_ROOT.tmp/usr/$_d"
+			cp -a "$DEBS_ROOT.tmp/$_d/." "$DEBS_ROOT.tmp/usr/$_d/" ||
+			    exit 5
+			rm -rf "${DEBS_ROOT:?}.tmp/$_d"
+		done
 		mv "$DEBS_ROOT.tmp" "$DEBS_ROOT"
 		echo "$_want" >"$DEBS_ROOT/.complete"
 		_n=$(ls "$_cache/$_name-debs"/*.deb | wc -l)
