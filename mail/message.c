@@ -23,44 +23,9 @@
 #include "mime_walk.h"
 #include "structure.h"
 
-static char *
-normalise(const unsigned char *in, size_t len, size_t *len_r, unsigned *flags)
-{
-	char *out = malloc(len + 1);
-	size_t i, o = 0;
-
-	if (out == NULL)
-		return NULL;
-	/* most mail needs no change: one vectorised look for CR and NUL */
-	if (memchr(in, '\r', len) == NULL && memchr(in, '\0', len) == NULL) {
-		memcpy(out, in, len);
-		out[len] = '\0';
-		*len_r = len;
-		return out;
-	}
-	for (i = 0; i < len; i++) {
-		unsigned char c = in[i];
-
-		if (c == '\r') {
-			out[o++] = '\n';
-			if (i + 1 < len && in[i + 1] == '\n')
-				i++;
-		} else if (c == '\0') {
-			/* NUL is not allowed in mail (RFC 5322 2.3); keep a hole */
-			*flags |= MAIL_F_HAS_NULS;
-			out[o++] = ' ';
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-	*len_r = o;
-	return out;
-}
-
 /*
- * normalise() in the caller's buffer: CR and CRLF to LF, NUL to space.
- * Only CRLF changes the length, and only shrinks it. Returns the length.
+ * Line ends to LF (CR and CRLF), NUL to a space, in b[0..len): only CRLF
+ * changes the length, and only shrinks it. Returns the length.
  */
 static size_t
 normalise_in_place(unsigned char *b, size_t len, unsigned *flags)
@@ -81,6 +46,7 @@ normalise_in_place(unsigned char *b, size_t len, unsigned *flags)
 			if (i + 1 < len && b[i + 1] == '\n')
 				i++;
 		} else if (c == '\0') {
+			/* NUL is not allowed in mail (RFC 5322 2.3); keep a hole */
 			*flags |= MAIL_F_HAS_NULS;
 			b[o++] = ' ';
 		} else {
@@ -88,6 +54,20 @@ normalise_in_place(unsigned char *b, size_t len, unsigned *flags)
 		}
 	}
 	return o;
+}
+
+/* normalise_in_place() of a copy, NUL-terminated */
+static char *
+normalise(const unsigned char *in, size_t len, size_t *len_r, unsigned *flags)
+{
+	unsigned char *out = malloc(len + 1);
+
+	if (out == NULL)
+		return NULL;
+	memcpy(out, in, len);
+	*len_r = normalise_in_place(out, len, flags);
+	out[*len_r] = '\0';
+	return (char *)out;
 }
 
 /*
