@@ -1,6 +1,7 @@
 /*
  * A message's leaf parts (RFC 2045, 2046), found in place by mime_walk.c
- * over a copy whose line ends are normalised to LF first: the walk (as
+ * over text whose line ends are normalised to LF first (in a copy, or in
+ * the caller's buffer: mail_parse_owned()): the walk (as
  * libetpan did) reads LF or CRLF but not the CR-only files old Mac
  * clients wrote, and the classifier must give the same answer for all
  * three. libetpan stays for what it is good at: transfer decoding,
