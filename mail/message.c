@@ -300,6 +300,70 @@ iconv_name(const char *charset)
 }
 
 /*
+ * Open conversions kept between calls. glibc loads a charset's gconv
+ * module at iconv_open() and unloads it at the last iconv_close(): a
+ * dlopen() and dlclose() (and a TLB flush on unmapping) for every
+ * ISO-2022-JP or windows-1251 word of every bounce. A descriptor is not
+ * shared by two threads at once (iconv keeps shift state), so one is
+ * taken out of the pool for a conversion and put back after it, reset.
+ */
+#define ICONV_POOL 16
+
+static struct {
+	char to[24], from[40];
+	iconv_t cd;
+	bool used;
+} iconv_pool[ICONV_POOL];
+static pthread_mutex_t iconv_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static iconv_t
+iconv_take(const char *tocode, const char *fromcode)
+{
+	iconv_t cd = (iconv_t)-1;
+	size_t i;
+
+	pthread_mutex_lock(&iconv_pool_lock);
+	for (i = 0; i < ICONV_POOL; i++) {
+		if (iconv_pool[i].used &&
+		    strcasecmp(iconv_pool[i].to, tocode) == 0 &&
+		    strcasecmp(iconv_pool[i].from, fromcode) == 0) {
+			cd = iconv_pool[i].cd;
+			iconv_pool[i].used = false;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&iconv_pool_lock);
+	return cd != (iconv_t)-1 ? cd : iconv_open(tocode, fromcode);
+}
+
+/* back into the pool in its initial shift state, or closed if the pool
+ * is full or the names are too long to key it */
+static void
+iconv_give(iconv_t cd, const char *tocode, const char *fromcode)
+{
+	size_t i;
+
+	(void)iconv(cd, NULL, NULL, NULL, NULL);
+	if (strlen(tocode) < sizeof(iconv_pool[0].to) &&
+	    strlen(fromcode) < sizeof(iconv_pool[0].from)) {
+		pthread_mutex_lock(&iconv_pool_lock);
+		for (i = 0; i < ICONV_POOL; i++) {
+			if (!iconv_pool[i].used) {
+				strcpy(iconv_pool[i].to, tocode);
+				strcpy(iconv_pool[i].from, fromcode);
+				iconv_pool[i].cd = cd;
+				iconv_pool[i].used = true;
+				cd = (iconv_t)-1;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&iconv_pool_lock);
+	}
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+}
+
+/*
  * iconv into result[0..*result_len); a byte that is not valid in fromcode
  * becomes '?' and the conversion goes on, as libetpan's own does.
  */
@@ -307,7 +371,8 @@ static int
 iconv_into(const char *tocode, const char *fromcode, const char *str,
     size_t length, char *result, size_t *result_len)
 {
-	iconv_t cd = iconv_open(tocode, iconv_name(fromcode));
+	const char *from = iconv_name(fromcode);
+	iconv_t cd = iconv_take(tocode, from);
 	char *in = (char *)(uintptr_t)str, *out = result;
 	size_t inl = length, outl = *result_len;
 	int rc = MAIL_CHARCONV_NO_ERROR;
@@ -326,7 +391,7 @@ iconv_into(const char *tocode, const char *fromcode, const char *str,
 	}
 	if (rc == MAIL_CHARCONV_NO_ERROR)
 		(void)iconv(cd, NULL, NULL, &out, &outl); /* shift back */
-	iconv_close(cd);
+	iconv_give(cd, tocode, from);
 	*result_len = (size_t)(out - result);
 	return rc;
 }

@@ -216,6 +216,76 @@ test_encoded_subject(void **state)
 	free(copy);
 }
 
+/* the Subject of msg as report_parse() decodes it, in a static buffer */
+static const char *
+subject_of(const char *msg)
+{
+	static char out[256];
+	struct report *rep = NULL;
+	const char *err;
+	size_t len = strlen(msg);
+	unsigned char *copy = exact_copy(msg, len);
+
+	assert_int_equal(report_parse(copy, len, &rep, &err), 0);
+	assert_non_null(rep->subject);
+	snprintf(out, sizeof(out), "%s", rep->subject);
+	report_free(&rep);
+	free(copy);
+	return out;
+}
+
+/*
+ * message.c keeps iconv descriptors open between conversions (a gconv
+ * module is loaded per iconv_open()). A word that ends in ISO-2022-JP's
+ * JIS X 0208 mode, with no ESC ( B back, must not leave the next
+ * conversion in that mode: the next word's leading "Re" would come out
+ * as a kanji.
+ */
+static void
+test_iconv_state_reset(void **state)
+{
+	(void)state;
+	/* ESC $ B 0 8 (U+5B9B) and no return to ASCII */
+	assert_non_null(strstr(subject_of(
+	    "From: a@example.net\n"
+	    "Subject: =?ISO-2022-JP?B?GyRCMDg=?=\n\nbody\n"), "宛"));
+	/* "Re: " ESC $ B 0 8 ESC ( B */
+	assert_string_equal(subject_of(
+	    "From: a@example.net\n"
+	    "Subject: =?ISO-2022-JP?B?UmU6IBskQjA4GyhC?=\n\nbody\n"),
+	    "Re: 宛");
+}
+
+/* More charsets in a row than descriptors are kept: each still right */
+static void
+test_iconv_many_charsets(void **state)
+{
+	static const char *const cs[] = { "ISO-8859-1", "ISO-8859-2",
+		"ISO-8859-3", "ISO-8859-4", "ISO-8859-9", "ISO-8859-10",
+		"ISO-8859-14", "ISO-8859-15", "ISO-8859-16", "windows-1250",
+		"windows-1252", "windows-1254", "windows-1256", "windows-1257",
+		"windows-1258", "CP850", "CP437", "macintosh", "latin1" };
+	char msg[256];
+	int round;
+	size_t i;
+
+	(void)state;
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < sizeof(cs) / sizeof(cs[0]); i++) {
+			size_t len;
+			char *e = encode("é", cs[i], &len);
+
+			assert_int_equal(len, 1);
+			snprintf(msg, sizeof(msg),
+			    "From: a@example.net\n"
+			    "Subject: =?%s?Q?caf=%02X?=\n\nbody\n",
+			    cs[i], (unsigned char)e[0]);
+			free(e);
+			assert_string_equal(subject_of(msg), "café");
+		}
+	}
+}
+
 /* An unknown charset passes the bytes through rather than failing */
 static void
 test_unknown_charset(void **state)
@@ -258,6 +328,8 @@ main(void)
 	    cmocka_unit_test(test_gbk_base64),
 	    cmocka_unit_test(test_iso2022jp),
 	    cmocka_unit_test(test_encoded_subject),
+	    cmocka_unit_test(test_iconv_state_reset),
+	    cmocka_unit_test(test_iconv_many_charsets),
 	    cmocka_unit_test(test_unknown_charset),
 	};
 
