@@ -164,6 +164,30 @@ test_boundary_prefix(void **state)
 	check(m, w, 3);
 }
 
+/* dashes everywhere but in a delimiter: none of them ends a part */
+static void
+test_dashes(void **state)
+{
+	static const char m[] =
+	    "Subject: x\nContent-Type: multipart/mixed; boundary=b-b\n\n"
+	    "--b-b\nContent-Type: text/plain\n\n"
+	    "-- \n---\n-\n--\n--b\n--b-\n--b-c\n-b-b\nx--b-b\n-- b-b\n"
+	    "--b-b\nContent-Type: text/plain\n\nsecond -- --b-b\n--b-b--\n";
+	static const struct want w[] = {
+	    {"text/plain", 1, 0,
+		"-- \n---\n-\n--\n--b\n--b-\n--b-c\n-b-b\nx--b-b\n-- b-b"},
+	    {"text/plain", 1, 0, "second -- --b-b"},
+	};
+	struct fixture f;
+
+	(void)state;
+	check(m, w, 2);
+	parse(&f, m, "\n");
+	assert_int_equal(f.msg.parts[0].body_len, strlen(w[0].body));
+	assert_int_equal(f.msg.parts[1].body_len, strlen(w[1].body));
+	done(&f);
+}
+
 static void
 test_quoted_boundary(void **state)
 {
@@ -345,6 +369,7 @@ main(void)
 	    cmocka_unit_test(test_nested),
 	    cmocka_unit_test(test_no_close_delimiter),
 	    cmocka_unit_test(test_boundary_prefix),
+	    cmocka_unit_test(test_dashes),
 	    cmocka_unit_test(test_quoted_boundary),
 	    cmocka_unit_test(test_report_original),
 	    cmocka_unit_test(test_libetpan_reading),
