@@ -26,13 +26,15 @@
 
 /*
  * Line ends to LF (CR and CRLF), NUL to a space, in b[0..len): only CRLF
- * changes the length, and only shrinks it. Returns the length.
+ * changes the length, and only shrinks it. Returns the length. NUL is
+ * not looked for when the caller knows there is none (nul_free).
  */
 static size_t
-normalise_in_place(unsigned char *b, size_t len, unsigned *flags)
+normalise_in_place(
+    unsigned char *b, size_t len, bool nul_free, unsigned *flags)
 {
 	const unsigned char *cr = memchr(b, '\r', len);
-	const unsigned char *nul = memchr(b, '\0', len);
+	const unsigned char *nul = nul_free ? NULL : memchr(b, '\0', len);
 	size_t i, o;
 
 	if (cr == NULL && nul == NULL)
@@ -66,7 +68,7 @@ normalise(const unsigned char *in, size_t len, size_t *len_r, unsigned *flags)
 	if (out == NULL)
 		return NULL;
 	memcpy(out, in, len);
-	*len_r = normalise_in_place(out, len, flags);
+	*len_r = normalise_in_place(out, len, false, flags);
 	out[*len_r] = '\0';
 	return (char *)out;
 }
@@ -185,8 +187,8 @@ mail_parse(const unsigned char *buf, size_t len, struct arena *arena,
 }
 
 int
-mail_parse_owned(unsigned char *buf, size_t len, struct arena *arena,
-    struct mail_message *msg, const char **error_r)
+mail_parse_owned(unsigned char *buf, size_t len, bool nul_free,
+    struct arena *arena, struct mail_message *msg, const char **error_r)
 {
 	unsigned char *nb;
 
@@ -197,7 +199,7 @@ mail_parse_owned(unsigned char *buf, size_t len, struct arena *arena,
 		*error_r = "empty message";
 		return -1;
 	}
-	msg->len = normalise_in_place(buf, len, &msg->flags);
+	msg->len = normalise_in_place(buf, len, nul_free, &msg->flags);
 	/* room for the terminating NUL: realloc() keeps the block (no
 	 * copy) when it has the byte already, as readfile()'s have */
 	if (msg->len == len) {

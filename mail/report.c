@@ -655,7 +655,8 @@ report_parse_owned(unsigned char *buf, size_t len, struct report **rep_r,
 		return -1;
 	}
 	arena_init(&rep->arena);
-	if (mail_parse_owned(buf, len, &rep->arena, &rep->msg, error_r) < 0) {
+	if (mail_parse_owned(buf, len, true, &rep->arena, &rep->msg,
+		error_r) < 0) {
 		report_free(&rep);
 		return -1;
 	}
