@@ -48,12 +48,14 @@ readfile(const char *path, unsigned char **buf_r, size_t *len_r,
 		*error_r = strerror(errno);
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		*error_r = strerror(EISDIR);
-		goto fail;
+	if (fstat(fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			*error_r = strerror(EISDIR);
+			goto fail;
+		}
+		if (S_ISREG(st.st_mode) && st.st_size > 0)
+			cap = (size_t)st.st_size + 1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		cap = (size_t)st.st_size + 1;
 	for (;;) {
 		if (buf == NULL || len == cap) {
 			if (cap > SIZE_MAX / 2) {
