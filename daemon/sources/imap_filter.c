@@ -145,24 +145,35 @@ unseen_code(const char *h, size_t at, size_t n, bool complete)
 }
 
 /*
- * Looks at a line's start: the greeting loses its code, a malformed
- * PERMANENTFLAGS code is removed, and so is a code that goes on past
- * the head. Sets f->status_line.
+ * Looks at a line's start: the greeting and a continuation request lose
+ * their codes, a malformed PERMANENTFLAGS code is removed, and so is a
+ * code that goes on past the head. Sets f->status_line.
+ *
+ * libetpan 1.9.4 parses the greeting, and the continuation request that
+ * answers IDLE (mailimap_idle()), with no parser context, and a flag
+ * list in a code there dereferences it: a SEGV (fuzz_imap:
+ * greeting-permanentflags-empty.bin, continuation-code-no-space.bin).
+ * Neither code means anything to bounced. A line that starts with "+"
+ * is a continuation request to libetpan whatever follows the "+" --
+ * "+[PERMANENTFLAGS (" too, with no space.
  */
 static void
 check_head(struct imap_filter *f, bool complete)
 {
 	const char *h = f->head;
 	size_t n = f->head_len, i, w;
-	bool greeting = !f->greeted;
+	bool greeting = !f->greeted, cont;
 
 	f->greeted = true;
 	/* libetpan skips blanks before the tag too */
 	w = skip_spaces(h, 0, n);
-	i = skip_word(h, w, n); /* the tag, "*" or "+" */
-	f->status_line = i == w + 1 && h[w] == '+';
-	i = skip_spaces(h, i, n);
-	if (!f->status_line) {
+	cont = w < n && h[w] == '+';
+	f->status_line = cont;
+	if (cont) {
+		i = skip_spaces(h, w + 1, n);
+	} else {
+		i = skip_word(h, w, n); /* the tag or "*" */
+		i = skip_spaces(h, i, n);
 		w = i;
 		i = skip_word(h, i, n);
 		f->status_line = status_word(h + w, i - w);
@@ -174,7 +185,7 @@ check_head(struct imap_filter *f, bool complete)
 	 * starts with "[": "* OK [A] [PERMANENTFLAGS (" */
 	while (i < f->head_len && f->head[i] == '[') {
 		n = f->head_len;
-		if (!greeting && !unseen_code(h, i, n, complete) &&
+		if (!greeting && !cont && !unseen_code(h, i, n, complete) &&
 		    !(n - i > 16 &&
 		    strncasecmp(h + i + 1, "PERMANENTFLAGS", 14) == 0 &&
 		    blank(h[i + 15]) &&

@@ -192,6 +192,29 @@ permanentflags(void **state)
 	    "* OK text [PERMANENTFLAGS (] x\r\n");
 }
 
+/*
+ * A continuation request loses every code, well-formed or not: libetpan
+ * parses the one that answers IDLE with no parser context (fuzz_imap:
+ * continuation-code-no-space.bin, a SEGV). "+" needs no space after it.
+ */
+static void
+continuation_code_removed(void **state)
+{
+	(void)state;
+	EXPECT("+[PERMANENTFLAGS (\nc\n", false, "+x\nc\n");
+	EXPECT("+[PERMANENTFLAGS (] idling\r\n", false, "+idling\r\n");
+	EXPECT("+ [PERMANENTFLAGS (\\Seen)] idling\r\n", false,
+	    "+ idling\r\n");
+	EXPECT("+ [ALERT] [BADCHARSET (\"x\")] go\r\n", false, "+ go\r\n");
+	EXPECT("\t+\t[A] x\r\n", false, "\t+\tx\r\n");
+	/* base64 and plain text: as they are */
+	EXPECT("+ aGVsbG8=\r\n", false, "+ aGVsbG8=\r\n");
+	EXPECT("+ idling\r\n", false, "+ idling\r\n");
+	EXPECT("+\r\n", false, "+\r\n");
+	/* text right after the "+": no code there, as it is */
+	EXPECT("+abc [A] x\r\n", false, "+abc [A] x\r\n");
+}
+
 static void
 literals_pass(void **state)
 {
@@ -296,6 +319,7 @@ main(void)
 	    cmocka_unit_test(head_filled),
 	    cmocka_unit_test(code_past_head),
 	    cmocka_unit_test(permanentflags),
+	    cmocka_unit_test(continuation_code_removed),
 	    cmocka_unit_test(literals_pass),
 	    cmocka_unit_test(long_lines),
 	    cmocka_unit_test(limits),
