@@ -15,7 +15,8 @@ struct arena {
 };
 
 void arena_init(struct arena *a);
-/* Frees every chunk; the arena may be reused after arena_init(). */
+/* Frees every chunk (the calling thread keeps a few for its next arenas);
+ * the arena may be reused after arena_init(). */
 void arena_deinit(struct arena *a);
 
 /*
@@ -27,5 +28,11 @@ void *arena_alloc(struct arena *a, size_t n);
 /* NUL-terminated copy of s[0..n). */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
+
+/*
+ * Bytes of freed chunks the calling thread keeps to reuse (arena.c: at
+ * most a few MiB; freed when the thread exits). For tests.
+ */
+size_t arena_spare_bytes(void);
 
 #endif
