@@ -3,11 +3,11 @@
  * transaction (RFC 5321 3.3) is evidence for the classifier (an unknown
  * user refused after DATA was accepted at RCPT).
  */
-#include <pthread.h>
 #include <string.h>
 
 #include "common/acmatch.h"
 #include "common/strutil.h"
+#include "legacy_marks.h"
 #include "report.h"
 
 /*
@@ -31,13 +31,42 @@ static const struct phrase_cmd {
 	{ "initial connection", STAGE_CONN },
 };
 
-static enum smtp_stage
-lead_command(const char *s, size_t len, const char *lead, const char **at_r)
-{
-	size_t ll = strlen(lead), i;
-	const char *p = s, *end = s + len;
+/* the lead-ins, and the phrases that name the stage by themselves, as
+ * lists for legacy_marks.c's automaton: the report's text is read once
+ * for them and the families' markers together (issue 16 item 1) */
+static const char *const lead_reply[] = { "in reply to ", NULL };
+static const char *const lead_after[] = { "after ", NULL };
 
-	while ((p = ci_find(p, (size_t)(end - p), lead)) != NULL) {
+/* Phrases that name the stage by themselves; a later one wins when it
+ * ends before the one found so far. */
+static const char *const whole[] = {
+	"rcpt to response",
+	"while connected to",
+	"connect to",
+	NULL,
+};
+static const enum smtp_stage whole_stage[] = {
+	STAGE_RCPT,
+	STAGE_CONN,
+	STAGE_CONN,
+};
+#define NWHOLE (sizeof(whole_stage) / sizeof(whole_stage[0]))
+
+const char *const *const command_lists[] = { lead_reply, lead_after, whole,
+	NULL };
+
+static enum smtp_stage
+lead_command(struct legacy_text *t, const char *s, size_t len,
+    const char *const *lead, const char **at_r)
+{
+	size_t ll = strlen(lead[0]), i, f;
+	const char *p, *end = s + len;
+
+	/* the first from the pass over the text, the others by ci_find() */
+	if ((f = legacy_marks_first(t, lead, s, len)) == ACM_NONE)
+		return STAGE_UNKNOWN;
+	for (p = s + f; p != NULL;
+	     p = ci_find(p + 1, (size_t)(end - p - 1), lead[0])) {
 		const char *w = p + ll;
 
 		for (i = 0; i < sizeof(after_lead) / sizeof(after_lead[0]); i++) {
@@ -46,65 +75,39 @@ lead_command(const char *s, size_t len, const char *lead, const char **at_r)
 				return after_lead[i].stage;
 			}
 		}
-		p++;
 	}
 	return STAGE_UNKNOWN;
 }
 
-/* Phrases that name the stage by themselves; a later one wins when it
- * ends before the one found so far. */
-static const struct phrase_cmd whole[] = {
-	{ "rcpt to response", STAGE_RCPT },
-	{ "while connected to", STAGE_CONN },
-	{ "connect to", STAGE_CONN },
-};
-#define NWHOLE (sizeof(whole) / sizeof(whole[0]))
-
-/* whole[] as one automaton (issue 16 item 1), built on first use */
-static struct acm *whole_acm;
-static pthread_once_t whole_once = PTHREAD_ONCE_INIT;
-
-static void
-whole_build(void)
-{
-	const char *v[NWHOLE];
-	size_t i;
-
-	for (i = 0; i < NWHOLE; i++)
-		v[i] = whole[i].text;
-	whole_acm = acm_build(v, NWHOLE);
-}
-
 static enum smtp_stage
-phrase_command(const char *s, size_t len)
+phrase_command(struct legacy_text *t, const char *s, size_t len)
 {
 	const char *best = NULL, *p;
 	enum smtp_stage cmd = STAGE_UNKNOWN, c;
 	size_t i, first[NWHOLE], lim;
 
-	if ((c = lead_command(s, len, "in reply to ", &p)) != STAGE_UNKNOWN) {
+	if ((c = lead_command(t, s, len, lead_reply, &p)) != STAGE_UNKNOWN) {
 		best = p;
 		cmd = c;
 	}
-	if ((c = lead_command(s, best != NULL ? (size_t)(best - s) : len,
-		 "after ", &p)) != STAGE_UNKNOWN) {
+	if ((c = lead_command(t, s, best != NULL ? (size_t)(best - s) : len,
+		 lead_after, &p)) != STAGE_UNKNOWN) {
 		best = p;
 		cmd = c;
 	}
-	/* the text read once for all of whole[]; the first occurrence of a
-	 * phrase in s[0..len) is in s[0..lim) when it ends there, and else
-	 * none is, so each step is the ci_find(s, lim, ...) it replaces */
-	pthread_once(&whole_once, whole_build);
-	acm_first_each(whole_acm, s, len, first);
+	/* the first occurrence of a phrase in s[0..len) is in s[0..lim)
+	 * when it ends there, and else none is, so each step is the
+	 * ci_find(s, lim, ...) it replaces */
+	legacy_marks_each(t, whole, s, len, first);
 	for (i = 0; i < NWHOLE; i++) {
 		lim = best != NULL ? (size_t)(best - s) : len;
 		p = first[i] != ACM_NONE && first[i] <= lim &&
-			acm_patlen(whole_acm, i) <= lim - first[i]
+			strlen(whole[i]) <= lim - first[i]
 		    ? s + first[i]
 		    : NULL;
 		if (p != NULL) {
 			best = p;
-			cmd = whole[i].stage;
+			cmd = whole_stage[i];
 		}
 	}
 	return cmd;
@@ -161,15 +164,21 @@ transcript_command(const char *s, size_t len)
 }
 
 enum smtp_stage
-report_text_stage(const char *s, size_t len, enum stage_source *by_r)
+report_text_stage(struct marks_scan *scan, const char *s, size_t len,
+    enum stage_source *by_r)
 {
 	enum smtp_stage st;
+	struct legacy_text t;
+
+	/* no arena for a scan of its own: only the shared one is used */
+	legacy_text_init(&t, scan, NULL, s, len);
 
 	if ((st = transcript_command(s, len)) != STAGE_UNKNOWN) {
 		*by_r = STAGE_BY_TRANSCRIPT;
 		return st;
 	}
-	if ((st = phrase_command(s, len)) != STAGE_UNKNOWN) {
+	if ((st = phrase_command(t.scan == scan ? &t : NULL, s, len)) !=
+	    STAGE_UNKNOWN) {
 		*by_r = STAGE_BY_PROSE;
 		return st;
 	}

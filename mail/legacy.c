@@ -458,7 +458,7 @@ legacy_parse(struct report *rep, struct mail_message *msg, const char *text,
 
 	/* the text is read once for every family's markers, on the first
 	 * question (legacy_marks.h) */
-	legacy_text_init(&t, &rep->arena, text, len);
+	legacy_text_init(&t, &rep->text_scan, &rep->arena, text, len);
 	for (fp = legacy_families; *fp != NULL; fp++) {
 		const struct legacy_family *f = *fp;
 		size_t n0 = rep->nrcpt, n;
@@ -563,7 +563,7 @@ legacy_fill_diagnostics(struct report *rep, const char *text, size_t len)
 	struct legacy_text lt;
 	const char *e;
 
-	legacy_text_init(&lt, &rep->arena, text, len);
+	legacy_text_init(&lt, &rep->text_scan, &rep->arena, text, len);
 	if ((e = before_marker(&lt, common_end, text, len)) != NULL)
 		len = (size_t)(e - text);
 	/* a report pasted into the text (dsn_in_text()) is no one's prose */
@@ -586,9 +586,15 @@ legacy_fill_diagnostics(struct report *rep, const char *text, size_t len)
 }
 
 const char *
-legacy_inline_original(const char *text, size_t len, size_t *len_r)
+legacy_inline_original(struct marks_scan *scan, const char *text, size_t len,
+    size_t *len_r)
 {
-	const char *b = after_marker(NULL, common_end, text, len);
+	struct legacy_text t;
+	const char *b;
+
+	legacy_text_init(&t, scan, NULL, text, len);
+	/* no arena for a scan of its own: only the shared one is used */
+	b = after_marker(t.scan == scan ? &t : NULL, common_end, text, len);
 
 	if (b == NULL)
 		return NULL;

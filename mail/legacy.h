@@ -133,10 +133,12 @@ void legacy_fill_diagnostics(struct report *rep, const char *text, size_t len);
 /*
  * The message a free-text bounce returns inline: the text after the first
  * "copy of the message follows" marker line, or NULL. *len_r is the rest
- * of text from there.
+ * of text from there. scan: what one pass found in a text that starts
+ * at text (legacy_marks.h), or NULL.
  */
-const char *legacy_inline_original(const char *text, size_t len,
-    size_t *len_r);
+struct marks_scan;
+const char *legacy_inline_original(struct marks_scan *scan, const char *text,
+    size_t len, size_t *len_r);
 
 /*
  * Recipients from the X-Failed-Recipients header (Exim, Gmail, Google

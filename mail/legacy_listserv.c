@@ -65,7 +65,7 @@ listserv_parse(struct report *rep, const char *text, size_t len)
 		if ((t = mail_part_text(msg, p, &tl)) == NULL)
 			continue;
 		/* not the enclosed bounce's own returned copy */
-		if ((o = legacy_inline_original(t, tl, &ol)) != NULL)
+		if ((o = legacy_inline_original(NULL, t, tl, &ol)) != NULL)
 			tl = (size_t)(o - t);
 		n = legacy_scan_announced(rep, t, tl);
 	}

@@ -79,18 +79,32 @@ marks_build(void)
 		add_list(*l, &pats, &npats, &cap);
 	for (l = legacy_scan_lists; *l != NULL; l++)
 		add_list(*l, &pats, &npats, &cap);
+	for (l = command_lists; *l != NULL; l++)
+		add_list(*l, &pats, &npats, &cap);
 	marks.all = acm_build(pats, npats);
 	free(pats);
 }
 
 void
-legacy_text_init(
-    struct legacy_text *t, struct arena *a, const char *s, size_t len)
+marks_scan_init(
+    struct marks_scan *m, struct arena *a, const char *s, size_t len)
+{
+	m->s = s;
+	m->len = len;
+	m->first = NULL;
+	m->arena = a;
+}
+
+void
+legacy_text_init(struct legacy_text *t, struct marks_scan *shared,
+    struct arena *a, const char *s, size_t len)
 {
 	t->s = s;
 	t->len = len;
-	t->first = NULL;
-	t->arena = a;
+	marks_scan_init(&t->own, a, s, len);
+	t->scan = shared != NULL && shared->s == s && shared->len >= len
+	    ? shared
+	    : &t->own;
 }
 
 static struct marks_list *
@@ -132,11 +146,38 @@ legacy_marks_acm(const char *const *list)
 	return m != NULL ? own_acm(m) : NULL;
 }
 
+/* t's offsets, scanned now if they were not, when t covers s[0..len) */
+static const size_t *
+scanned(struct legacy_text *t, const char *s, size_t len)
+{
+	struct marks_scan *m;
+
+	if (t == NULL || (m = t->scan) == NULL || s != m->s || len > m->len)
+		return NULL;
+	if (m->first == NULL) {
+		m->first = arena_alloc(
+		    m->arena, acm_npats(marks.all) * sizeof(*m->first));
+		acm_first_each(marks.all, m->s, m->len, m->first);
+	}
+	return m->first;
+}
+
+/* the whole text's first offset f of pattern i, if it lies in s[0..len) */
+static size_t
+in_prefix(size_t f, size_t i, size_t len)
+{
+	/* in the prefix s[0..len) only if it ends there */
+	return f != ACM_NONE && f <= len && acm_patlen(marks.all, i) <= len - f
+	    ? f
+	    : ACM_NONE;
+}
+
 size_t
 legacy_marks_first(
     struct legacy_text *t, const char *const *list, const char *s, size_t len)
 {
 	struct marks_list *m = NULL;
+	const size_t *first;
 	size_t i, best = ACM_NONE;
 
 	if (list == NULL || s == NULL)
@@ -150,20 +191,31 @@ legacy_marks_first(
 		}
 		return best;
 	}
-	if (t == NULL || s != t->s || len > t->len)
+	if ((first = scanned(t, s, len)) == NULL)
 		return acm_first_any(own_acm(m), s, len);
-	if (t->first == NULL) {
-		t->first = arena_alloc(
-		    t->arena, acm_npats(marks.all) * sizeof(*t->first));
-		acm_first_each(marks.all, t->s, t->len, t->first);
-	}
 	for (i = m->lo; i < m->hi; i++) {
-		size_t f = t->first[i];
+		size_t f = in_prefix(first[i], i, len);
 
-		/* in the prefix s[0..len) only if it ends there */
-		if (f != ACM_NONE && f < best && f <= len &&
-		    acm_patlen(marks.all, i) <= len - f)
+		if (f < best)
 			best = f;
 	}
 	return best;
+}
+
+void
+legacy_marks_each(struct legacy_text *t, const char *const *list,
+    const char *s, size_t len, size_t *first)
+{
+	struct marks_list *m = find_list(list);
+	const size_t *all;
+	size_t i;
+
+	if (m == NULL)
+		abort(); /* a list that is not compiled here: a bug */
+	if ((all = scanned(t, s, len)) == NULL) {
+		acm_first_each(own_acm(m), s, len, first);
+		return;
+	}
+	for (i = m->lo; i < m->hi; i++)
+		first[i - m->lo] = in_prefix(all[i], i, len);
 }

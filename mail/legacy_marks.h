@@ -19,19 +19,35 @@
 /*
  * What one pass over a text found: the first offset of every phrase of
  * every list. Filled on the first question about that text; the offsets
- * live in the report's arena. Questions about a prefix of the text are
- * answered from it too (the first occurrence of a phrase in the whole text
- * is in the prefix, or none is).
+ * live in the arena. Questions about a prefix of the text are answered
+ * from it too (the first occurrence of a phrase in the whole text is in
+ * the prefix, or none is). A report keeps one for its human-readable
+ * text, which several of its steps question (report.h).
  */
-struct legacy_text {
+struct marks_scan {
 	const char *s;
 	size_t len;
 	size_t *first; /* NULL until scanned; in *arena */
 	struct arena *arena;
 };
 
-void legacy_text_init(
-    struct legacy_text *t, struct arena *a, const char *s, size_t len);
+void marks_scan_init(
+    struct marks_scan *m, struct arena *a, const char *s, size_t len);
+
+/*
+ * A text s[0..len) that a family is asked about, and the scan its
+ * questions are answered from: shared, when shared covers it (the same
+ * start and at least as long), else its own.
+ */
+struct legacy_text {
+	const char *s;
+	size_t len;
+	struct marks_scan *scan; /* shared or &own: never copy the struct */
+	struct marks_scan own;
+};
+
+void legacy_text_init(struct legacy_text *t, struct marks_scan *shared,
+    struct arena *a, const char *s, size_t len);
 
 /*
  * The offset in s[0..len) where the first phrase of list (NULL-terminated,
@@ -42,6 +58,14 @@ void legacy_text_init(
  */
 size_t legacy_marks_first(
     struct legacy_text *t, const char *const *list, const char *s, size_t len);
+
+/*
+ * Each phrase's own first offset in s[0..len), or ACM_NONE, into
+ * first[] (one per phrase of list), by the same rules; list must be one
+ * of the lists compiled here.
+ */
+void legacy_marks_each(struct legacy_text *t, const char *const *list,
+    const char *s, size_t len, size_t *first);
 
 /*
  * The automaton of list alone, for questions about a line or another
@@ -56,5 +80,8 @@ extern const char *const *const legacy_own_lists[];
 extern const char *const *const legacy_scan_lists[];
 /* legacy_exim.c: the line before Exim's pipe and file output */
 extern const char *const legacy_exim_mark[];
+/* command.c's phrases, NULL-terminated lists: asked about the same
+ * text as the families' */
+extern const char *const *const command_lists[];
 
 #endif

@@ -73,7 +73,7 @@ report_rcpt_finish(struct report *rep, struct report_rcpt *r)
 			r->reply_code = find_reply_code(r->diagnostic, len);
 		if (r->stage == STAGE_UNKNOWN)
 			r->stage = report_text_stage(
-			    r->diagnostic, len, &r->stage_by);
+			    NULL, r->diagnostic, len, &r->stage_by);
 	}
 }
 
@@ -127,8 +127,11 @@ find_text(struct report *rep, size_t *len_r)
 static const char *
 first_text(struct report *rep, size_t *len_r)
 {
-	if (rep->text == NULL)
+	if (rep->text == NULL) {
 		rep->text = find_text(rep, &rep->text_len);
+		marks_scan_init(&rep->text_scan, &rep->arena, rep->text,
+		    rep->text_len);
+	}
 	*len_r = rep->text_len;
 	return rep->text;
 }
@@ -203,7 +206,8 @@ read_inline_original(struct report *rep)
 	size_t len, hl;
 
 	text = first_text(rep, &len);
-	if ((h = legacy_inline_original(text, len, &hl)) != NULL)
+	if ((h = legacy_inline_original(&rep->text_scan, text, len, &hl)) !=
+	    NULL)
 		original_headers(rep, h, hl);
 	end = msg->buf + msg->len;
 	for (t = types; rep->original.message_id == NULL && *t != NULL; t++) {
@@ -513,7 +517,8 @@ text_command(struct report *rep)
 	if (rep->nrcpt != 1 || rep->rcpt[0].stage != STAGE_UNKNOWN)
 		return;
 	text = first_text(rep, &len);
-	rep->rcpt[0].stage = report_text_stage(text, len, &rep->rcpt[0].stage_by);
+	rep->rcpt[0].stage = report_text_stage(
+	    &rep->text_scan, text, len, &rep->rcpt[0].stage_by);
 }
 
 /*

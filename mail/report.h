@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "common/arena.h"
+#include "legacy_marks.h"
 #include "message.h"
 
 enum report_kind {
@@ -101,9 +102,12 @@ struct report {
 	 * when MAIL_F_TOO_MANY_RCPTS is set) */
 	size_t rcpt_dropped;
 	unsigned mail_flags; /* enum mail_flag of the parsed message */
-	/* cache: the decoded human-readable text (first_text() in report.c) */
+	/* cache: the decoded human-readable text (first_text() in report.c)
+	 * and what one pass of the phrase automaton found in it: the
+	 * families, the diagnostics' prose and the stage all ask */
 	const char *text;
 	size_t text_len;
+	struct marks_scan text_scan;
 	struct arena arena;  /* owned: every string above */
 	struct mail_message msg; /* owned: the normalised message */
 };
@@ -162,10 +166,11 @@ void report_rcpt_finish(struct report *rep, struct report_rcpt *r);
 /*
  * The SMTP command that a report's text says failed, and how: a session
  * transcript, else the MTA's idioms. STAGE_UNKNOWN (and STAGE_BY_NONE)
- * when the text does not say.
+ * when the text does not say. scan: what one pass found in a text that
+ * starts at s (the report's text_scan), or NULL.
  */
-enum smtp_stage report_text_stage(
-    const char *s, size_t len, enum stage_source *by_r);
+enum smtp_stage report_text_stage(struct marks_scan *scan, const char *s,
+    size_t len, enum stage_source *by_r);
 /* The stage an RFC 3463 code implies (X.1.7/X.1.8 MAIL, other X.1.y RCPT). */
 enum smtp_stage report_status_stage(const char *status);
 /* Names for the edges (JSON, storage, explain): "rcpt", "transcript". */

@@ -381,7 +381,7 @@ inline_original(const struct report *rep, const char **msg, size_t *len)
 	}
 	if (p == NULL || p->body == NULL)
 		return "no original returned";
-	if ((o = legacy_inline_original(p->body, p->body_len, &ol)) == NULL)
+	if ((o = legacy_inline_original(NULL, p->body, p->body_len, &ol)) == NULL)
 		return "no original returned";
 	/* the original's bytes, not a transfer encoding of them */
 	if (p->enc != MAIL_ENC_IDENTITY)
