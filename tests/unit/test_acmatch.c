@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "common/acmatch.h"
+#include "common/arena.h"
 #include "common/strutil.h"
+#include "mail/report.h"
 #include "testgen.h"
 
 /* acm_each()'s occurrences, counted per pattern and offset */
@@ -220,6 +222,71 @@ test_random(void **state)
 	}
 }
 
+/*
+ * command.c answers from a report's one pass over its text what it
+ * answers from its own search, for the whole text and every prefix of
+ * it (legacy_marks.h: a phrase's first offset counts in a prefix only
+ * when it ends there).
+ */
+static void
+test_stage_shared_scan(void **state)
+{
+	static const struct {
+		const char *text;
+		enum smtp_stage want;
+	} cases[] = {
+		{ "host mx.example said: 550 no such user (in reply to RCPT "
+		  "TO command)",
+		    STAGE_RCPT },
+		{ "SMTP error after end of data: 550 rejected", STAGE_EOD },
+		{ "after after DATA", STAGE_DATA },
+		{ "in reply to nothing, then in reply to MAIL FROM command",
+		    STAGE_MAIL },
+		{ "connect to mx.example[192.0.2.1]:25: Connection refused; "
+		  "later in reply to DATA",
+		    STAGE_CONN },
+		{ "Remote host said: 550 (RCPT TO response) after HELO",
+		    STAGE_RCPT },
+		{ "while connected to mx.example: in reply to end of DATA",
+		    STAGE_CONN },
+		{ "no stage here at all", STAGE_UNKNOWN },
+	};
+	size_t i, plen;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = strlen(cases[i].text);
+		unsigned char *copy = exact_copy(cases[i].text, len);
+		const char *t = (const char *)copy;
+		struct arena a;
+		struct marks_scan scan;
+		enum stage_source b1, b2;
+
+		arena_init(&a);
+		marks_scan_init(&scan, &a, t, len);
+		assert_int_equal(report_text_stage(&scan, t, len, &b1),
+		    cases[i].want);
+		for (plen = 0; plen <= len; plen++) {
+			enum smtp_stage own =
+			    report_text_stage(NULL, t, plen, &b2);
+
+			if (report_text_stage(&scan, t, plen, &b1) != own ||
+			    b1 != b2)
+				fail_msg("\"%.*s\": shared %d, own %d",
+				    (int)plen, t,
+				    report_text_stage(&scan, t, plen, &b1),
+				    own);
+		}
+		/* a text the scan does not start: its own search */
+		if (len > 0)
+			assert_int_equal(
+			    report_text_stage(&scan, t + 1, len - 1, &b1),
+			    report_text_stage(NULL, t + 1, len - 1, &b2));
+		arena_deinit(&a);
+		free(copy);
+	}
+}
+
 int
 main(void)
 {
@@ -230,6 +297,7 @@ main(void)
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_duplicates),
 	    cmocka_unit_test(test_random),
+	    cmocka_unit_test(test_stage_shared_scan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
