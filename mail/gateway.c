@@ -31,7 +31,7 @@ gateway_detect(struct report *rep)
 				return gateways[i].name;
 			continue;
 		}
-		v = mail_header_raw(&rep->arena, msg->hdr, msg->hdr_len,
+		v = mail_header_index_raw(&rep->arena, &rep->hdr_index,
 		    gateways[i].field);
 		if (v != NULL && (gateways[i].needle == NULL ||
 				     ci_find(v, strlen(v), gateways[i].needle)))

@@ -44,9 +44,9 @@ static const char *const dsn_fields[] = { "Reporting-MTA:",
  * without an address. Required before a subject alone is believed.
  */
 static bool
-null_sender(struct report *rep, const struct mail_message *msg)
+null_sender(struct report *rep)
 {
-	const char *rp = mail_header_raw(&rep->arena, msg->hdr, msg->hdr_len,
+	const char *rp = mail_header_index_raw(&rep->arena, &rep->hdr_index,
 	    "Return-Path");
 
 	if (rp != NULL && strstr(rp, "<>") != NULL)
@@ -90,8 +90,10 @@ family_matches(const struct legacy_family *f, struct report *rep,
 		const char *const *h;
 
 		for (h = f->headers; *h != NULL; h++) {
-			if (mail_header_raw(&rep->arena, msg->hdr, msg->hdr_len,
-				*h) != NULL)
+			size_t vl;
+
+			if (mail_header_index_find(&rep->hdr_index, *h, &vl) !=
+			    NULL)
 				return true;
 		}
 	}
@@ -106,7 +108,7 @@ family_matches(const struct legacy_family *f, struct report *rep,
 	 * bounce */
 	if (f->from == NULL && f->subject != NULL && subj != NULL &&
 	    !ci_starts(subj, strlen(subj), "Re:") &&
-	    !ci_starts(subj, strlen(subj), "Fw") && null_sender(rep, msg))
+	    !ci_starts(subj, strlen(subj), "Fw") && null_sender(rep))
 		return any_in(NULL, f->subject, subj, strlen(subj));
 	return false;
 }

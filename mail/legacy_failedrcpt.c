@@ -16,8 +16,8 @@ static const char *const headers[] = { "X-Failed-Recipients", NULL };
 size_t
 legacy_failedrcpt_parse(struct report *rep, const char *text, size_t len)
 {
-	const char *h = mail_header_raw(&rep->arena, rep->msg.hdr,
-	    rep->msg.hdr_len, "X-Failed-Recipients");
+	const char *h = mail_header_index_raw(&rep->arena,
+	    &rep->hdr_index, "X-Failed-Recipients");
 	const char *p, *as, *diag = NULL;
 	size_t hl, alen, n = 0;
 	struct report_rcpt *r;

@@ -32,8 +32,8 @@ from_maintainer(const char *from)
 static size_t
 fml_parse(struct report *rep, const char *text, size_t len)
 {
-	const char *ml = mail_header_raw(&rep->arena, rep->msg.hdr,
-	    rep->msg.hdr_len, "X-MLServer");
+	const char *ml = mail_header_index_raw(&rep->arena,
+	    &rep->hdr_index, "X-MLServer");
 	const char *as;
 	struct report_rcpt *r;
 	size_t alen;

@@ -316,8 +316,8 @@ static size_t
 scan(struct report *rep, const char *text, size_t len,
     const char *const *intro)
 {
-	const char *failed = mail_header_raw(&rep->arena, rep->msg.hdr,
-	    rep->msg.hdr_len, "X-Failed-Recipients");
+	const char *failed = mail_header_index_raw(&rep->arena,
+	    &rep->hdr_index, "X-Failed-Recipients");
 	struct report_rcpt *cur = NULL;
 	size_t pos = 0, n0 = rep->nrcpt, added = 0, cur_indent = 0, ll;
 	bool blank = false, gap = false;

@@ -557,24 +557,17 @@ mail_header_find(const char *hdr, size_t len, const char *name,
 }
 
 const char *
-mail_header_raw(struct arena *a, const char *hdr, size_t len,
-    const char *name)
+mail_value_squeezed(struct arena *a, const char *v, size_t vl)
 {
-	const char *v;
-	size_t vl;
-	char *s;
+	char *s = arena_strndup(a, v, vl);
 
-	if ((v = mail_header_find(hdr, len, name, &vl)) == NULL)
-		return NULL;
-	s = arena_strndup(a, v, vl);
 	str_squeeze(s);
 	return s;
 }
 
 const char *
-mail_header(struct arena *a, const char *hdr, size_t len, const char *name)
+mail_value_decoded(struct arena *a, const char *v)
 {
-	const char *v = mail_header_raw(a, hdr, len, name);
 	char *dec = NULL;
 	const char *out;
 	size_t idx = 0;
@@ -587,6 +580,24 @@ mail_header(struct arena *a, const char *hdr, size_t len, const char *name)
 	out = arena_strdup(a, dec);
 	free(dec);
 	return out;
+}
+
+const char *
+mail_header_raw(struct arena *a, const char *hdr, size_t len,
+    const char *name)
+{
+	const char *v;
+	size_t vl;
+
+	if ((v = mail_header_find(hdr, len, name, &vl)) == NULL)
+		return NULL;
+	return mail_value_squeezed(a, v, vl);
+}
+
+const char *
+mail_header(struct arena *a, const char *hdr, size_t len, const char *name)
+{
+	return mail_value_decoded(a, mail_header_raw(a, hdr, len, name));
 }
 
 /*

@@ -114,6 +114,11 @@ const char *mail_header_find(const char *hdr, size_t len, const char *name,
  * and ids): mail_header_find() squeezed into the arena. */
 const char *mail_header_raw(struct arena *arena, const char *hdr, size_t len,
     const char *name);
+/* A field's value v[0..vl) copied into the arena with its white space
+ * squeezed (mail_header_raw()), and such a value with its RFC 2047
+ * encoded words decoded to UTF-8 (mail_header()); NULL gives NULL. */
+const char *mail_value_squeezed(struct arena *a, const char *v, size_t vl);
+const char *mail_value_decoded(struct arena *a, const char *v);
 /* Length of the header block at s (up to and excluding the empty line). */
 size_t mail_header_block_len(const char *s, size_t len);
 

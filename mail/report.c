@@ -161,16 +161,20 @@ count_fields(const char *h, size_t hl, const char *name)
 static void
 original_fields(struct report *rep, const char *h, size_t hl)
 {
-	rep->original.hdr = h;
-	rep->original.hdr_len = hl;
-	rep->original.received = count_fields(h, hl, "Received");
-	rep->original.message_id = mail_header_raw(&rep->arena, h, hl,
+	struct report_original *o = &rep->original;
+
+	o->hdr = h;
+	o->hdr_len = hl;
+	mail_header_index_build(&o->index, &rep->arena, h, hl);
+	o->received = count_fields(h, hl, "Received");
+	o->message_id = mail_header_index_raw(&rep->arena, &o->index,
 	    "Message-ID");
-	rep->original.resent_message_id = mail_header_raw(&rep->arena, h, hl,
+	o->resent_message_id = mail_header_index_raw(&rep->arena, &o->index,
 	    "Resent-Message-ID");
-	rep->original.from = mail_header(&rep->arena, h, hl, "From");
-	rep->original.to = mail_header(&rep->arena, h, hl, "To");
-	rep->original.subject = mail_header(&rep->arena, h, hl, "Subject");
+	o->from = mail_header_index_decoded(&rep->arena, &o->index, "From");
+	o->to = mail_header_index_decoded(&rep->arena, &o->index, "To");
+	o->subject = mail_header_index_decoded(&rep->arena, &o->index,
+	    "Subject");
 }
 
 /*
@@ -545,12 +549,12 @@ parse_report(struct report *rep)
 	const char *text;
 	size_t len, i;
 
-	rep->from = mail_header(&rep->arena, msg->hdr, msg->hdr_len, "From");
-	rep->subject = mail_header(&rep->arena, msg->hdr, msg->hdr_len,
+	rep->from = mail_header_index_decoded(&rep->arena, &rep->hdr_index, "From");
+	rep->subject = mail_header_index_decoded(&rep->arena, &rep->hdr_index,
 	    "Subject");
-	rep->message_id = mail_header_raw(&rep->arena, msg->hdr, msg->hdr_len,
+	rep->message_id = mail_header_index_raw(&rep->arena, &rep->hdr_index,
 	    "Message-ID");
-	if ((text = mail_header(&rep->arena, msg->hdr, msg->hdr_len,
+	if ((text = mail_header_index_decoded(&rep->arena, &rep->hdr_index,
 	    "Date")) != NULL)
 		rep->date = mail_parse_date(text);
 	read_original(rep);
@@ -576,8 +580,8 @@ parse_report(struct report *rep)
 		rep->family = "rfc3834";
 		/* RFC 3834 3.1.5: the reply names what it answers */
 		if (rep->original.message_id == NULL)
-			rep->original.message_id = mail_header_raw(&rep->arena,
-			    msg->hdr, msg->hdr_len, "In-Reply-To");
+			rep->original.message_id = mail_header_index_raw(
+			    &rep->arena, &rep->hdr_index, "In-Reply-To");
 		if (rep->from != NULL)
 			r->recipient = report_address(&rep->arena, rep->from,
 			    strlen(rep->from));
@@ -616,6 +620,8 @@ static void
 report_finish(struct report *rep, const unsigned char *raw, size_t len)
 {
 	rep->mail_flags = rep->msg.flags;
+	mail_header_index_build(&rep->hdr_index, &rep->arena, rep->msg.hdr,
+	    rep->msg.hdr_len);
 	parse_report(rep);
 	rep->mail_flags |= rep->msg.flags; /* MAIL_F_TEXT_CUT, as it read */
 	report_valid_addresses(rep, raw, len);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "common/arena.h"
+#include "header_index.h"
 #include "legacy_marks.h"
 #include "message.h"
 
@@ -80,6 +81,7 @@ struct report_original {
 	const struct mail_part *part; /* borrowed: the returned message */
 	const char *hdr; /* borrowed: its header block, hdr_len bytes */
 	size_t hdr_len;
+	struct mail_header_index index; /* of hdr */
 	/* its Received fields: a message that went round a loop carries as
 	 * many as the MTA's hop limit (RFC 5321 6.3) */
 	unsigned received;
@@ -108,6 +110,8 @@ struct report {
 	const char *text;
 	size_t text_len;
 	struct marks_scan text_scan;
+	/* the message's own header block, its fields found once */
+	struct mail_header_index hdr_index;
 	struct arena arena;  /* owned: every string above */
 	struct mail_message msg; /* owned: the normalised message */
 };

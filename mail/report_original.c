@@ -45,9 +45,9 @@ one_address(struct report *rep, const char *v)
 
 /* RFC 2369 3.4: "List-Post: <mailto:list@example.org>", the list itself */
 static const char *
-list_post(struct report *rep, const char *h, size_t hl)
+list_post(struct report *rep, const struct mail_header_index *x)
 {
-	const char *v = mail_header_raw(&rep->arena, h, hl, "List-Post");
+	const char *v = mail_header_index_raw(&rep->arena, x, "List-Post");
 	const char *m = v != NULL ? ci_find(v, strlen(v), "mailto:") : NULL;
 
 	if (m == NULL)
@@ -116,16 +116,17 @@ const char *
 report_original_rcpt(struct report *rep, const char **from_r)
 {
 	const char *h = rep->original.hdr, *list, *to = NULL, *fr, *cc;
+	const struct mail_header_index *x = &rep->original.index;
 	size_t hl = rep->original.hdr_len, vl;
 	bool listed, seen;
 
 	if (h == NULL || hl == 0)
 		return NULL;
-	list = list_post(rep, h, hl);
-	listed = list != NULL || mail_header_find(h, hl, "List-Id", &vl);
-	cc = mail_header_find(h, hl, "Cc", &vl);
+	list = list_post(rep, x);
+	listed = list != NULL || mail_header_index_find(x, "List-Id", &vl);
+	cc = mail_header_index_find(x, "Cc", &vl);
 	if (cc == NULL || memchr(cc, '@', vl) == NULL)
-		to = mail_header_raw(&rep->arena, h, hl, "To");
+		to = mail_header_index_raw(&rep->arena, x, "To");
 	if (to != NULL && ((to = one_address(rep, to)) == NULL ||
 			      (list != NULL && strcmp(to, list) == 0)))
 		to = NULL;
