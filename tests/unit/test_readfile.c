@@ -1,6 +1,7 @@
 /*
  * common/readfile: read_secret(), the password files of imap: and
- * resend.smtp: one line, one trailing line end dropped, nothing else.
+ * resend.smtp: one line, one trailing line end dropped, nothing else;
+ * and readfile(), a whole message file.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,12 +104,47 @@ refused(void **state)
 	assert_string_equal(why, "No such file or directory");
 }
 
+/* readfile(): a regular file's bytes, whatever its size: empty, one
+ * byte, the first buffer's size and one more, and big enough for huge
+ * pages; a directory is refused */
+static void
+whole_files(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 65535, 65536, 65537,
+		(size_t)5 << 20 };
+	size_t i, j, len;
+	unsigned char *want, *got;
+	const char *err = NULL;
+	FILE *f;
+
+	(void)state;
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		want = malloc(sizes[i] + 1);
+		assert_non_null(want);
+		for (j = 0; j < sizes[i]; j++)
+			want[j] = (unsigned char)(j * 7 + i);
+		assert_non_null(f = fopen(path, "w"));
+		assert_int_equal(fwrite(want, 1, sizes[i], f), sizes[i]);
+		assert_int_equal(fclose(f), 0);
+		got = NULL;
+		assert_int_equal(readfile(path, &got, &len, &err), 0);
+		assert_int_equal(len, sizes[i]);
+		if (len > 0)
+			assert_memory_equal(got, want, len);
+		free(got);
+		free(want);
+	}
+	assert_int_equal(readfile("/", &got, &len, &err), -1);
+	assert_non_null(err);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(one_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(whole_files, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
