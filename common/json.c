@@ -48,6 +48,16 @@ json_string(FILE *out, const char *s)
 	for (i = 0; i < len; i += n) {
 		const unsigned char *p = (const unsigned char *)s + i;
 
+		/* a run of printable ASCII that needs no escape, in one
+		 * write: most of any diagnostic */
+		for (n = 0; i + n < len && p[n] >= 0x20 && p[n] < 0x7f &&
+		     p[n] != '"' && p[n] != '\\';
+		     n++)
+			;
+		if (n > 0) {
+			fwrite(p, 1, n, out);
+			continue;
+		}
 		n = str_utf8_seq(s + i, len - i);
 		if (n == 0) {
 			fputs(REPLACEMENT, out);
