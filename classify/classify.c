@@ -17,10 +17,12 @@
  */
 #include "classify.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "common/strutil.h"
+#include "common/xmalloc.h"
 #include "decision.h"
 #include "mail/mail_limits.h"
 #include "provider.h"
@@ -87,9 +89,9 @@ temporary(const struct report_rcpt *r)
 
 /*
  * The diagnostic, lower-cased once for both passes of the rules, with the
- * set of byte pairs it contains: a rule whose first piece holds a pair the
- * text lacks cannot match, which rules out most of the table before any
- * substring search.
+ * set of byte pairs it contains: a rule needs every pair of each piece of
+ * its pattern, and a few of them looked up (rule_keys below) rule out
+ * most of the table before any substring search.
  */
 struct diag {
 	char buf[MAIL_MAX_DIAG + 1];
@@ -126,16 +128,71 @@ diag_init(struct diag *d, const struct report_rcpt *r)
 	}
 }
 
-/* False when the pattern's first piece has a byte pair the text lacks. */
-static bool
-may_match(const struct diag *d, const char *pattern)
-{
-	const char *p;
+/*
+ * Per rule, up to KEY_PAIRS byte pairs of the longest piece of its
+ * pattern, spread over it (first, last, between), found once: the walk
+ * over the pattern's text per rule and diagnostic was most of the rules'
+ * cost (issue 16).
+ */
+#define KEY_PAIRS 6
+struct rule_key {
+	uint16_t pair[KEY_PAIRS];
+	unsigned n;
+};
+static struct rule_key *rule_keys;
+/* the precise rules' indexes and the weak ones', each in table order:
+ * a pass reads only its own */
+static unsigned *pass_rules[2], pass_n[2];
+static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
 
-	for (p = pattern; p[0] != '\0' && p[0] != '*' && p[1] != '\0' &&
-	     p[1] != '*';
-	     p++) {
-		unsigned b = pair(p);
+static void
+keys_build(void)
+{
+	unsigned k, j;
+
+	rule_keys = xcalloc(classify_nrules + 1, sizeof(*rule_keys));
+	for (j = 0; j < 2; j++)
+		pass_rules[j] = xcalloc(classify_nrules + 1, sizeof(unsigned));
+	for (k = 0; k < classify_nrules; k++) {
+		j = (classify_rules[k].flags & CR_WEAK) != 0;
+		pass_rules[j][pass_n[j]++] = k;
+	}
+	for (k = 0; k < classify_nrules; k++) {
+		const char *p = classify_rules[k].pattern, *best = NULL;
+		size_t bl = 0;
+		struct rule_key *key = &rule_keys[k];
+
+		while (*p != '\0') {
+			const char *star = strchr(p, '*');
+			size_t n = star != NULL ? (size_t)(star - p) : strlen(p);
+
+			if (n > bl) {
+				best = p;
+				bl = n;
+			}
+			if (star == NULL)
+				break;
+			p = star + 1;
+		}
+		for (j = 0; bl >= 2 && j < KEY_PAIRS; j++) {
+			size_t at = (bl - 2) * j / (KEY_PAIRS - 1);
+			uint16_t b = (uint16_t)pair(best + at);
+
+			if (key->n == 0 || key->pair[key->n - 1] != b)
+				key->pair[key->n++] = b;
+		}
+	}
+}
+
+/* False when the rule needs a byte pair the text lacks. */
+static bool
+may_match(const struct diag *d, unsigned k)
+{
+	const struct rule_key *key = &rule_keys[k];
+	unsigned j;
+
+	for (j = 0; j < key->n; j++) {
+		unsigned b = key->pair[j];
 
 		if (!(d->pairs[b / 64] & ((uint64_t)1 << (b % 64))))
 			return false;
@@ -163,14 +220,18 @@ static bool
 by_text(const struct report_rcpt *r, const struct diag *d, bool weak,
     struct verdict *v)
 {
-	unsigned k;
+	unsigned i, k;
 
 	if (d->len == 0)
 		return false;
-	for (k = 0; k < classify_nrules; k++) {
-		const struct classify_rule *ru = &classify_rules[k];
+	pthread_once(&keys_once, keys_build);
+	for (i = 0; i < pass_n[weak]; i++) {
+		const struct classify_rule *ru;
 
-		if (!rule_applies(ru, r, weak) || !may_match(d, ru->pattern))
+		k = pass_rules[weak][i];
+		ru = &classify_rules[k];
+
+		if (!rule_applies(ru, r, weak) || !may_match(d, k))
 			continue;
 		if (!classify_match(d->buf, d->len, ru->pattern))
 			continue;
