@@ -19,6 +19,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/strutil.h"
@@ -198,6 +199,22 @@ may_match(const struct diag *d, unsigned k)
 			return false;
 	}
 	return true;
+}
+
+bool
+classify_rule_candidate(const char *text, size_t len, unsigned k)
+{
+	static _Thread_local struct diag d;
+	struct report_rcpt r = { 0 };
+	char *t = xstrndup(text, len);
+	bool ok;
+
+	pthread_once(&keys_once, keys_build);
+	r.diagnostic = t;
+	diag_init(&d, &r);
+	ok = k < classify_nrules && may_match(&d, k);
+	free(t);
+	return ok;
 }
 
 static bool

@@ -85,6 +85,13 @@ void classify_rcpt(const struct report *rep, const struct report_rcpt *r,
  */
 bool classify_match(const char *text, size_t len, const char *pattern);
 
+/*
+ * Whether rule k of classify_rules[] is still a candidate for the lower
+ * case text after the byte-pair filter that spares most searches; a rule
+ * classify_match() finds must be one. For tests.
+ */
+bool classify_rule_candidate(const char *text, size_t len, unsigned k);
+
 /* The reason an RFC 3463 code implies, or REASON_COUNT when it says
  * nothing specific (x.0.0, 5.7.1 and other catch-alls: decision.c). */
 enum reason status_reason(const char *status);
