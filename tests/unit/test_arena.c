@@ -14,6 +14,14 @@
 
 #include "common/arena.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/asan_interface.h>
+#endif
+#endif
+
 static void
 test_chunk_reused(void **state)
 {
@@ -122,6 +130,36 @@ test_per_thread(void **state)
 	assert_int_equal(arena_spare_bytes(), mine);
 }
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BD_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(BD_ASAN)
+#define BD_ASAN 1
+#endif
+
+/* under ASan (the ci-asan build) a kept chunk reads as freed, and reads as valid again once
+ * the next arena takes it */
+#ifdef BD_ASAN
+static void
+test_kept_is_poisoned(void **state)
+{
+	struct arena a;
+	char *p;
+
+	(void)state;
+	arena_init(&a);
+	p = arena_alloc(&a, 64);
+	arena_deinit(&a);
+	assert_true(__asan_address_is_poisoned(p));
+	arena_init(&a);
+	assert_ptr_equal(arena_alloc(&a, 64), p);
+	assert_false(__asan_address_is_poisoned(p));
+	arena_deinit(&a);
+}
+#endif
+
 int
 main(void)
 {
@@ -130,6 +168,9 @@ main(void)
 		cmocka_unit_test(test_smallest_fit),
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_per_thread),
+#ifdef BD_ASAN /* the ci-asan build runs it */
+		cmocka_unit_test(test_kept_is_poisoned),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
