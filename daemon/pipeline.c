@@ -149,6 +149,7 @@ pipeline_begin(struct pipeline *p)
 {
 	memset(&p->batch, 0, sizeof(p->batch));
 	p->loglen = 0;
+	forgotten_batch(&p->forgotten);
 	if (store_begin(p->st) == -1)
 		return db_fail(p, "begin");
 	return 0;
