@@ -137,6 +137,11 @@ int store_step_int(struct store *st, struct db_stmt *stmt, const char *what,
  * same text works on PostgreSQL. */
 int store_step_id(struct store *st, struct db_stmt *stmt, const char *what,
     int64_t *id_r);
+/* Runs a plain INSERT and resets it: 0 and *id_r (may be NULL: not
+ * asked) by db_last_id(), or -1. For the daemon's rows per bounce, where
+ * RETURNING's temporary table cost more than the insert's indexes. */
+int store_step_insert(struct store *st, struct db_stmt *stmt,
+    const char *what, int64_t *id_r);
 /* A text column into dst ("" for NULL). */
 void store_copy_col(struct db_stmt *stmt, int col, char *dst, size_t size);
 /* A reason column: NULL, or a name this build does not know, reads as

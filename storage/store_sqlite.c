@@ -36,14 +36,14 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_MESSAGE_ADD] =
 	"INSERT INTO messages (sha256, source_ref, message_id, outcome,"
 	" error, received_at, processed_at, authenticity, caps, rcpts_dropped)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [STMT_BOUNCE_ADD] =
 	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
 	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
 	" rule, family, at, original_recipient, stage, stage_source, layer,"
 	" feedback_type, authenticity, effect, bounced_at) VALUES (?1, ?2, ?3,"
 	" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-	" ?19, ?20, ?21, ?22) RETURNING id",
+	" ?19, ?20, ?21, ?22)",
     [STMT_RECIPIENT_GET] =
 	"SELECT address, domain, state, reason, status, bounce_count,"
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
@@ -307,6 +307,18 @@ store_step_id(struct store *st, struct db_stmt *stmt, const char *what,
 	db_reset(stmt);
 	if (id_r != NULL)
 		*id_r = id;
+	return 0;
+}
+
+int
+store_step_insert(struct store *st, struct db_stmt *stmt, const char *what,
+    int64_t *id_r)
+{
+	if (db_step(stmt) != DB_DONE)
+		return store_stmt_fail(st, stmt, what);
+	db_reset(stmt);
+	if (id_r != NULL && db_last_id(st->db, id_r) == -1)
+		return store_fail(st, what);
 	return 0;
 }
 
@@ -654,7 +666,7 @@ store_message_add(
 	    (m->rcpts_dropped > 0 &&
 	    db_bind_int64(stmt, 10, m->rcpts_dropped)))
 		return store_stmt_fail(st, stmt, "add message");
-	return store_step_id(st, stmt, "add message", id_r);
+	return store_step_insert(st, stmt, "add message", id_r);
 }
 
 int
@@ -688,7 +700,7 @@ store_bounce_add(struct store *st, int64_t message,
 	    store_bind_opt(stmt, 21, lc_effect_name(b->effect)) ||
 	    store_bind_opt_int(stmt, 22, b->bounced_at))
 		return store_stmt_fail(st, stmt, "add bounce");
-	return store_step_id(st, stmt, "add bounce", id_r);
+	return store_step_insert(st, stmt, "add bounce", id_r);
 }
 
 /* ---- recipients ---- */
