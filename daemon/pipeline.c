@@ -378,7 +378,7 @@ record_known(struct pipeline *p, struct rcpt_ctx *x)
 	struct lc_conf c = pipeline_lc_conf(p->conf);
 	struct lc_bounce lb = { .reason = b->reason, .status = b->status,
 		.action = b->action, .cls = b->cls, .hard = b->hard,
-		.feedback = b->feedback, .at = b->at, .rnd = arc4random() };
+		.feedback = b->feedback, .at = b->at, .rnd = x->pr->rnd };
 	struct lc_result res;
 	enum outbox_kind kind;
 	int64_t bounce;
@@ -514,6 +514,7 @@ prepare_rcpt(struct prepared *pm, size_t i)
 		pr->stage_source = stage_source_name(r->stage_by);
 	}
 	pr->action = action_of(rep, r);
+	pr->rnd = arc4random();
 	pr->feedback = rep->kind != REPORT_FEEDBACK ? FEEDBACK_NONE :
 	    r->feedback_type != NULL ? feedback_from_name(r->feedback_type) :
 	    FEEDBACK_ABUSE;

@@ -62,6 +62,8 @@ struct prepared_rcpt {
 	enum dsn_action action;
 	enum feedback feedback;
 	unsigned retry_hint; /* "try again in N" of the diagnostic, s */
+	uint32_t rnd;	     /* the lifecycle's jitter (lc_bounce): drawn
+			      * here, a getrandom(2) off the main thread */
 	int64_t bounced_at;  /* report_bounce_date(), 0: unknown */
 };
 

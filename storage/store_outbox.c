@@ -65,13 +65,23 @@ store_sink_name(enum store_sink s)
 	return (unsigned)s < STORE_SINK_COUNT ? sink_names[s] : NULL;
 }
 
-/* RFC 9562 5.4: a version 4 UUID, 122 random bits */
+/* RFC 9562 5.4: a version 4 UUID, 122 random bits. glibc's
+ * arc4random_buf() is a getrandom(2) per call: the bits are drawn for
+ * 32 uuids at once, per thread (one store per thread, store.h; the
+ * daemon's forked children write no events). */
 static void
 new_uuid(char out[37])
 {
+	static _Thread_local unsigned char pool[16 * 32];
+	static _Thread_local size_t used = sizeof(pool);
 	unsigned char b[16];
 
-	arc4random_buf(b, sizeof(b));
+	if (used == sizeof(pool)) {
+		arc4random_buf(pool, sizeof(pool));
+		used = 0;
+	}
+	memcpy(b, pool + used, sizeof(b));
+	used += sizeof(b);
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	snprintf(out, 37,
