@@ -80,6 +80,7 @@ struct prepared {
 	struct report_verp verp; /* its signed return path (VERP_NONE when
 				  * none, or none is configured) */
 	bool suspect; /* the daemon died parsing it before (poison.h) */
+	enum source_ack ack; /* how, once its batch is committed */
 	/* the parser's caps it hit (mail_flags_text()), "" for none */
 	char caps[96];
 };
