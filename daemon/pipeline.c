@@ -147,11 +147,21 @@ db_fail(struct pipeline *p, const char *what)
 int
 pipeline_begin(struct pipeline *p)
 {
+	int rc;
+
 	memset(&p->batch, 0, sizeof(p->batch));
 	p->loglen = 0;
 	forgotten_batch(&p->forgotten);
 	if (store_begin(p->st) == -1)
 		return db_fail(p, "begin");
+	/* once per batch, not per failed recipient: the pipeline sends
+	 * nothing, and the lock keeps the resend worker and bouncectl out */
+	if ((rc = store_resend_any_sent(p->st)) == -1) {
+		db_fail(p, "resend");
+		store_rollback(p->st);
+		return -1;
+	}
+	p->no_sent_resend = rc == 0;
 	return 0;
 }
 
@@ -283,6 +293,8 @@ link_resend(struct pipeline *p, const struct rcpt_ctx *x, int64_t bounce)
 
 	if (b->action != ACTION_NONE && b->action != ACTION_FAILED)
 		return 0; /* delayed, relayed: the resent copy is on its way */
+	if (p->no_sent_resend)
+		return 0;
 	found = store_resend_find_sent(p->st, b->recipient,
 	    x->pm->resent_message_id, b->original_message_id, &rs);
 	if (found == -1)

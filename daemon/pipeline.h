@@ -44,6 +44,8 @@ struct pipeline {
 	size_t verp_key_len;
 	struct verp verp; /* over verp_key; key NULL: none */
 	struct forgotten forgotten; /* bouncectl forget's hashes */
+	bool no_sent_resend; /* none of our resends was sent: no bounce of
+			      * this batch can be of one */
 };
 
 /*

@@ -283,6 +283,13 @@ int store_resend_record(struct store *st, const struct store_resend_attempt *a);
 int store_resend_find_sent(struct store *st, const char *recipient,
     const char *resent_message_id, const char *original_message_id,
     struct store_resend *r);
+/*
+ * Whether store_resend_find_sent() can find anything at all: 1 when some
+ * resend was sent (its state is sent, or it has a Resent-Message-ID), 0
+ * when none ever was, -1. Asked once per batch (the batch's write lock
+ * keeps it true), so that bounces need not look per recipient.
+ */
+int store_resend_any_sent(struct store *st);
 /* bounces.resend = resend for the bounce row `bounce` (schema v3). */
 int store_bounce_link_resend(struct store *st, int64_t bounce, int64_t resend);
 

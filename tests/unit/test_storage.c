@@ -2019,7 +2019,15 @@ test_resend_find_sent(void **state)
 	assert_int_equal(store_resend_find_sent(f->st, "u@example.org", NULL,
 			     "orig@example.com", &r),
 	    0);
+	assert_int_equal(store_resend_any_sent(f->st), 0);
 	record(f->st, a, OUTCOME_SENT, T0 + 10, 250, "ok", true); /* r1@... */
+	assert_int_equal(store_resend_any_sent(f->st), 1);
+	/* a resend that was sent and is no longer in state sent is still
+	 * found by its Resent-Message-ID */
+	sql_exec(store_db(f->st), "UPDATE resends SET state = 'deferred'");
+	assert_int_equal(store_resend_any_sent(f->st), 1);
+	sql_exec(store_db(f->st), "UPDATE resends SET state = 'sent' WHERE"
+				  " resent_message_id IS NOT NULL");
 	s.resend = b;
 	assert_int_equal(store_resend_record(f->st, &s), 0);
 	s.resend = c;
