@@ -672,6 +672,8 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 		.received_at = m->received_at, .processed_at = now,
 		.authenticity = AUTH_COUNT };
 	struct report *rep = pm->rep;
+	struct store_attribution attr;
+	unsigned char *copy = NULL;
 	int64_t id;
 	size_t i;
 	int rc;
@@ -724,9 +726,12 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 			    "first 512 KiB of a text part is read", m->ref,
 			    pm->caps);
 	}
-	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt > 0 &&
-	    attribution_record(p->st, p->conf, pm, id) == -1)
-		rc = db_fail(p, "attribution");
+	/* the attribution goes in with the row, not as an UPDATE of it */
+	if ((rc = attribution_read(p->st, p->conf, pm, &attr, &copy)) == -1)
+		return db_fail(p, "attribution");
+	sm.attr = rc == 1 ? &attr : NULL;
+	rc = add_message(p, &sm, &id);
+	free(copy);
 	if (rc == 0 && rep->nrcpt == 0) {
 		p->batch.not_bounces++;
 		hold(p, "%s: %s: not a bounce%s%s%s: recorded",

@@ -105,6 +105,7 @@ enum store_outcome {
 	STORE_UNPARSABLE, /* "unparsable": error says why; file quarantined */
 };
 
+struct store_attribution;
 struct store_message {
 	const char *sha256;	/* 64 lower-case hex digits of the raw bytes */
 	const char *source_ref; /* Maildir file name, or IMAP
@@ -121,6 +122,9 @@ struct store_message {
 	 * recipients beyond MAIL_MAX_RCPTS, 0 for none (schema v6) */
 	const char *caps;
 	int64_t rcpts_dropped;
+	/* what identifies its original (schema v7, store_mgmt.h), or NULL:
+	 * written with the row, as store_message_attribution() would */
+	const struct store_attribution *attr;
 };
 
 /*

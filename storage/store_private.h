@@ -143,6 +143,12 @@ int store_step_id(struct store *st, struct db_stmt *stmt, const char *what,
  * RETURNING's temporary table cost more than the insert's indexes. */
 int store_step_insert(struct store *st, struct db_stmt *stmt,
     const char *what, int64_t *id_r);
+/* a's eight columns of messages from parameter first on, in the order
+ * original_from, _sender, _envelope_id, _subject, _list_id, campaign,
+ * original_headers, attribution; none bound (NULL) when a holds
+ * nothing. 0 or -1. store_mgmt.c. */
+int store_bind_attribution(struct db_stmt *stmt, int first,
+    const struct store_attribution *a);
 /* A text column into dst ("" for NULL). */
 void store_copy_col(struct db_stmt *stmt, int col, char *dst, size_t size);
 /* A reason column: NULL, or a name this build does not know, reads as

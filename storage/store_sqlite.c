@@ -35,8 +35,11 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_MESSAGE_FIND] = "SELECT id FROM messages WHERE sha256 = ?1",
     [STMT_MESSAGE_ADD] =
 	"INSERT INTO messages (sha256, source_ref, message_id, outcome,"
-	" error, received_at, processed_at, authenticity, caps, rcpts_dropped)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	" error, received_at, processed_at, authenticity, caps, rcpts_dropped,"
+	" original_from, original_sender, original_envelope_id,"
+	" original_subject, original_list_id, campaign, original_headers,"
+	" attribution) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	" ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     [STMT_BOUNCE_ADD] =
 	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
 	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
@@ -664,7 +667,8 @@ store_message_add(
 	    store_bind_opt(stmt, 8, authenticity_name(m->authenticity)) ||
 	    store_bind_opt(stmt, 9, m->caps) ||
 	    (m->rcpts_dropped > 0 &&
-	    db_bind_int64(stmt, 10, m->rcpts_dropped)))
+	    db_bind_int64(stmt, 10, m->rcpts_dropped)) ||
+	    (m->attr != NULL && store_bind_attribution(stmt, 11, m->attr)))
 		return store_stmt_fail(st, stmt, "add message");
 	return store_step_insert(st, stmt, "add message", id_r);
 }
