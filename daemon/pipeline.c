@@ -503,6 +503,22 @@ action_of(const struct report *rep, const struct report_rcpt *r)
 	return a < 0 ? ACTION_NONE : (enum dsn_action)a;
 }
 
+/* The lifecycle's jitter: glibc's arc4random() is a getrandom(2) per
+ * call, so the reader draws 64 at a time (per thread; the daemon's
+ * children exec at once and draw none). */
+static uint32_t
+jitter_random(void)
+{
+	static _Thread_local uint32_t pool[64];
+	static _Thread_local size_t used = 64;
+
+	if (used == 64) {
+		arc4random_buf(pool, sizeof(pool));
+		used = 0;
+	}
+	return pool[used++];
+}
+
 /* Everything the batch writes for one recipient (struct prepared_rcpt). */
 static void
 prepare_rcpt(struct prepared *pm, size_t i)
@@ -526,7 +542,7 @@ prepare_rcpt(struct prepared *pm, size_t i)
 		pr->stage_source = stage_source_name(r->stage_by);
 	}
 	pr->action = action_of(rep, r);
-	pr->rnd = arc4random();
+	pr->rnd = jitter_random();
 	pr->feedback = rep->kind != REPORT_FEEDBACK ? FEEDBACK_NONE :
 	    r->feedback_type != NULL ? feedback_from_name(r->feedback_type) :
 	    FEEDBACK_ABUSE;
