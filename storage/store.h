@@ -134,6 +134,13 @@ struct store_message {
  * here and only acknowledged.
  */
 int store_message_find(struct store *st, const char *sha256, int64_t *id_r);
+/*
+ * The exactly-once check and the insert in one: 1 and *id_r when m was
+ * added, 0 when its sha256 was recorded already (nothing is written),
+ * -1 on error. The daemon's; store_message_find() says which row.
+ */
+int store_message_add_once(struct store *st, const struct store_message *m,
+    int64_t *id_r);
 /* Inserts; a sha256 already present is an error (find first). */
 int store_message_add(struct store *st, const struct store_message *m,
     int64_t *id_r);

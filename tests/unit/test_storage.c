@@ -657,6 +657,24 @@ test_message_add_find(void **state)
 	    1);
 	m.sha256 = NULL; /* NOT NULL */
 	assert_int_equal(store_message_add(f->st, &m, NULL), -1);
+	/* the daemon's: the check and the insert in one statement */
+	m.sha256 = "cd";
+	m.source_ref = "new/y";
+	assert_int_equal(store_message_add_once(f->st, &m, &id), 1);
+	assert_int_equal(store_message_find(f->st, "cd", &found), 1);
+	assert_int_equal(found, id);
+	m.source_ref = "new/z"; /* a copy of the same bytes */
+	found = 0;
+	assert_int_equal(store_message_add_once(f->st, &m, &found), 0);
+	assert_int_equal(found, 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM messages WHERE"
+				     " sha256 = 'cd' AND source_ref ="
+				     " 'new/y'"),
+	    1);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM messages"), 3);
+	/* other constraints still fail */
+	m.sha256 = NULL;
+	assert_int_equal(store_message_add_once(f->st, &m, NULL), -1);
 }
 
 /* Version 5: a message's signed return path, by its name; AUTH_COUNT is
