@@ -79,17 +79,18 @@ normalise(unsigned char *b, size_t len)
 }
 
 int
-attribution_record(struct store *st, const struct config *conf,
-    const struct prepared *pm, int64_t message)
+attribution_read(struct store *st, const struct config *conf,
+    const struct prepared *pm, struct store_attribution *out,
+    unsigned char **copy_r)
 {
 	struct report *rep = pm->rep;
 	const char *names[ATTR_MAX_HEADERS];
 	struct report_attr ret, sent;
-	struct store_attribution out;
 	unsigned char *copy = NULL;
 	size_t n, campaign, clen, hl;
-	int found = 0, rc;
+	int found = 0;
 
+	*copy_r = NULL;
 	if (rep == NULL || rep->nrcpt == 0)
 		return 0;
 	n = header_names(&conf->attribution, names, &campaign);
@@ -109,8 +110,7 @@ attribution_record(struct store *st, const struct config *conf,
 	    pm->verp.result == VERP_VALID || pm->verp.result == VERP_EXPIRED
 		? pm->verp.path
 		: NULL,
-	    names, n, campaign, &out);
-	rc = store_message_attribution(st, message, &out);
-	free(copy);
-	return rc;
+	    names, n, campaign, out);
+	*copy_r = copy;
+	return 1;
 }

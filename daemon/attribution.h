@@ -40,10 +40,14 @@ void attribution_choose(const struct report_attr *ret,
     struct store_attribution *out);
 
 /*
- * Reads the attribution of pm (a bounce, parsed) and writes it on the
- * messages row message. 0, or -1 (store_error()).
+ * Reads the attribution of pm (a bounce, parsed) into *out, for its
+ * messages row (struct store_message's attr): 1, 0 when there is none
+ * (not a bounce), or -1 (store_error()). Strings are borrowed from pm's
+ * report and from *copy_r, our own copy's head (malloc'd, or NULL), which
+ * the caller frees once the row is written.
  */
-int attribution_record(struct store *st, const struct config *conf,
-    const struct prepared *pm, int64_t message);
+int attribution_read(struct store *st, const struct config *conf,
+    const struct prepared *pm, struct store_attribution *out,
+    unsigned char **copy_r);
 
 #endif

@@ -147,10 +147,21 @@ db_fail(struct pipeline *p, const char *what)
 int
 pipeline_begin(struct pipeline *p)
 {
+	int rc;
+
 	memset(&p->batch, 0, sizeof(p->batch));
 	p->loglen = 0;
+	forgotten_batch(&p->forgotten);
 	if (store_begin(p->st) == -1)
 		return db_fail(p, "begin");
+	/* once per batch, not per failed recipient: the pipeline sends
+	 * nothing, and the lock keeps the resend worker and bouncectl out */
+	if ((rc = store_resend_any_sent(p->st)) == -1) {
+		db_fail(p, "resend");
+		store_rollback(p->st);
+		return -1;
+	}
+	p->no_sent_resend = rc == 0;
 	return 0;
 }
 
@@ -282,6 +293,8 @@ link_resend(struct pipeline *p, const struct rcpt_ctx *x, int64_t bounce)
 
 	if (b->action != ACTION_NONE && b->action != ACTION_FAILED)
 		return 0; /* delayed, relayed: the resent copy is on its way */
+	if (p->no_sent_resend)
+		return 0;
 	found = store_resend_find_sent(p->st, b->recipient,
 	    x->pm->resent_message_id, b->original_message_id, &rs);
 	if (found == -1)
@@ -377,7 +390,7 @@ record_known(struct pipeline *p, struct rcpt_ctx *x)
 	struct lc_conf c = pipeline_lc_conf(p->conf);
 	struct lc_bounce lb = { .reason = b->reason, .status = b->status,
 		.action = b->action, .cls = b->cls, .hard = b->hard,
-		.feedback = b->feedback, .at = b->at, .rnd = arc4random() };
+		.feedback = b->feedback, .at = b->at, .rnd = x->pr->rnd };
 	struct lc_result res;
 	enum outbox_kind kind;
 	int64_t bounce;
@@ -472,14 +485,6 @@ record_rcpt(struct pipeline *p, const struct prepared *pm, size_t i,
 	return 0;
 }
 
-static int
-add_message(struct pipeline *p, struct store_message *sm, int64_t *id_r)
-{
-	if (store_message_add(p->st, sm, id_r) == -1)
-		return db_fail(p, "message");
-	return 0;
-}
-
 /* RFC 3464 2.3.3, as classify_action() gives it (lower case) */
 static enum dsn_action
 action_of(const struct report *rep, const struct report_rcpt *r)
@@ -488,6 +493,22 @@ action_of(const struct report *rep, const struct report_rcpt *r)
 
 	/* an Action we do not know is none of the four failures' kin */
 	return a < 0 ? ACTION_NONE : (enum dsn_action)a;
+}
+
+/* The lifecycle's jitter: glibc's arc4random() is a getrandom(2) per
+ * call, so the reader draws 64 at a time (per thread; the daemon's
+ * children exec at once and draw none). */
+static uint32_t
+jitter_random(void)
+{
+	static _Thread_local uint32_t pool[64];
+	static _Thread_local size_t used = 64;
+
+	if (used == 64) {
+		arc4random_buf(pool, sizeof(pool));
+		used = 0;
+	}
+	return pool[used++];
 }
 
 /* Everything the batch writes for one recipient (struct prepared_rcpt). */
@@ -513,6 +534,7 @@ prepare_rcpt(struct prepared *pm, size_t i)
 		pr->stage_source = stage_source_name(r->stage_by);
 	}
 	pr->action = action_of(rep, r);
+	pr->rnd = jitter_random();
 	pr->feedback = rep->kind != REPORT_FEEDBACK ? FEEDBACK_NONE :
 	    r->feedback_type != NULL ? feedback_from_name(r->feedback_type) :
 	    FEEDBACK_ABUSE;
@@ -649,6 +671,75 @@ message_auth(const struct pipeline *p, const struct prepared *pm)
 	return lifecycle_tag_authenticity(tag_of(&pm->verp));
 }
 
+/* What the parser's caps cut, said with the batch (mail_limits.h). */
+static void
+hold_caps(struct pipeline *p, const struct prepared *pm)
+{
+	const struct source_msg *m = &pm->m;
+	const struct report *rep = pm->rep;
+
+	if (rep->rcpt_dropped > 0)
+		hold_warn(p, "%s: cut by the parser's limits (%s): "
+		    "%zu recipients recorded, %zu more beyond "
+		    "MAIL_MAX_RCPTS not", m->ref, pm->caps, rep->nrcpt,
+		    rep->rcpt_dropped);
+	else if (rep->mail_flags & ~(unsigned)(MAIL_F_TEXT_CUT |
+	    MAIL_F_HAS_NULS | MAIL_F_NO_STRUCTURE))
+		hold_warn(p, "%s: cut by the parser's limits (%s): "
+		    "only what came before the cut is read", m->ref,
+		    pm->caps);
+	else /* a long text, read to MAIL_MAX_TEXT: common, benign */
+		hold(p, "%s: cut by the parser's limits (%s): only the "
+		    "first 512 KiB of a text part is read", m->ref,
+		    pm->caps);
+}
+
+/* What is said of a message just recorded, before its recipients. */
+static void
+hold_message(struct pipeline *p, const struct prepared *pm,
+    const struct store_message *sm)
+{
+	const struct source_msg *m = &pm->m;
+	const struct report *rep = pm->rep;
+
+	p->batch.messages++;
+	if (rep == NULL) {
+		p->batch.unparsable++;
+		if (pm->suspect) /* a poison message: someone must look */
+			hold_warn(p, "%s: %s: quarantined", m->ref, sm->error);
+		else
+			hold(p, "%s: unparsable: %s: quarantined", m->ref,
+			    sm->error);
+		return;
+	}
+	log_verp(p, pm);
+	if (pm->caps[0] != '\0')
+		hold_caps(p, pm);
+	if (rep->nrcpt == 0) {
+		p->batch.not_bounces++;
+		hold(p, "%s: %s: not a bounce%s%s%s: recorded",
+		    or_dash(sm->message_id), m->ref,
+		    pm->caps[0] != '\0' ? " (in what the limits left: " : "",
+		    pm->caps, pm->caps[0] != '\0' ? ")" : "");
+	}
+}
+
+/* Committed before a crash, or a copy: only acknowledged. */
+static int
+duplicate(struct pipeline *p, const struct prepared *pm)
+{
+	int64_t id = 0;
+
+	p->batch.duplicates++;
+	if (store_message_find(p->st, pm->sha256, &id) == -1)
+		return db_fail(p, "message");
+	/* debug: a source that re-reads (an acknowledgement the server
+	 * refuses) says so once per pass (issue 19) */
+	log_debug("%s: already recorded as message %lld", pm->m.ref,
+	    (long long)id);
+	return 0;
+}
+
 int
 pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
     enum source_ack *ack_r)
@@ -656,9 +747,12 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 	const struct source_msg *m = &pm->m;
 	struct store_message sm = { .sha256 = pm->sha256, .source_ref = m->ref,
 		.received_at = m->received_at, .processed_at = now,
-		.authenticity = AUTH_COUNT };
+		.authenticity = AUTH_COUNT, .outcome = STORE_UNPARSABLE,
+		.error = pm->error };
 	struct report *rep = pm->rep;
-	int64_t id;
+	struct store_attribution attr;
+	unsigned char *copy = NULL;
+	int64_t id = 0;
 	size_t i;
 	int rc;
 
@@ -666,61 +760,33 @@ pipeline_message(struct pipeline *p, const struct prepared *pm, int64_t now,
 	/* recorded now, quarantined or not: no longer a suspect */
 	if (pm->suspect && store_suspect_del(p->st, pm->sha256) == -1)
 		return db_fail(p, "suspect");
-	if ((rc = store_message_find(p->st, pm->sha256, &id)) == -1)
+	if (rep != NULL) {
+		sm.error = NULL;
+		sm.message_id = pm->message_id;
+		sm.authenticity = message_auth(p, pm);
+		sm.outcome = rep->nrcpt > 0 ? STORE_BOUNCE : STORE_NOT_BOUNCE;
+		if (pm->caps[0] != '\0') {
+			sm.caps = pm->caps;
+			sm.rcpts_dropped = (int64_t)rep->rcpt_dropped;
+		}
+		/* the attribution goes in with the row, not as an UPDATE */
+		if ((rc = attribution_read(p->st, p->conf, pm, &attr,
+		    &copy)) == -1)
+			return db_fail(p, "attribution");
+		sm.attr = rc == 1 ? &attr : NULL;
+	}
+	/* the exactly-once check is the insert's (a recorded sha256 adds
+	 * nothing): one statement, not a look-up and then the insert */
+	rc = store_message_add_once(p->st, &sm, &id);
+	free(copy);
+	if (rc == -1)
 		return db_fail(p, "message");
-	if (rc == 1) { /* committed before a crash, or a copy */
-		p->batch.duplicates++;
-		/* debug: a source that re-reads (an acknowledgement the
-		 * server refuses) says so once per pass (issue 19) */
-		log_debug("%s: already recorded as message %lld", m->ref,
-		    (long long)id);
+	if (rc == 0)
+		return duplicate(p, pm);
+	hold_message(p, pm, &sm);
+	if (rep == NULL)
 		return 0;
-	}
-	p->batch.messages++;
-	if (rep == NULL) {
-		sm.outcome = STORE_UNPARSABLE;
-		sm.error = pm->error;
-		p->batch.unparsable++;
-		if (pm->suspect) /* a poison message: someone must look */
-			hold_warn(p, "%s: %s: quarantined", m->ref, sm.error);
-		else
-			hold(p, "%s: unparsable: %s: quarantined", m->ref,
-			    sm.error);
-		return add_message(p, &sm, &id);
-	}
-	sm.message_id = pm->message_id;
-	sm.authenticity = message_auth(p, pm);
-	log_verp(p, pm);
-	sm.outcome = rep->nrcpt > 0 ? STORE_BOUNCE : STORE_NOT_BOUNCE;
-	if (pm->caps[0] != '\0') {
-		sm.caps = pm->caps;
-		sm.rcpts_dropped = (int64_t)rep->rcpt_dropped;
-		if (rep->rcpt_dropped > 0)
-			hold_warn(p, "%s: cut by the parser's limits (%s): "
-			    "%zu recipients recorded, %zu more beyond "
-			    "MAIL_MAX_RCPTS not", m->ref, pm->caps, rep->nrcpt,
-			    rep->rcpt_dropped);
-		else if (rep->mail_flags & ~(unsigned)(MAIL_F_TEXT_CUT |
-		    MAIL_F_HAS_NULS | MAIL_F_NO_STRUCTURE))
-			hold_warn(p, "%s: cut by the parser's limits (%s): "
-			    "only what came before the cut is read", m->ref,
-			    pm->caps);
-		else /* a long text, read to MAIL_MAX_TEXT: common, benign */
-			hold(p, "%s: cut by the parser's limits (%s): only the "
-			    "first 512 KiB of a text part is read", m->ref,
-			    pm->caps);
-	}
-	if ((rc = add_message(p, &sm, &id)) == 0 && rep->nrcpt > 0 &&
-	    attribution_record(p->st, p->conf, pm, id) == -1)
-		rc = db_fail(p, "attribution");
-	if (rc == 0 && rep->nrcpt == 0) {
-		p->batch.not_bounces++;
-		hold(p, "%s: %s: not a bounce%s%s%s: recorded",
-		    or_dash(sm.message_id), m->ref,
-		    pm->caps[0] != '\0' ? " (in what the limits left: " : "",
-		    pm->caps, pm->caps[0] != '\0' ? ")" : "");
-	}
-	for (i = 0; rc == 0 && i < rep->nrcpt; i++)
+	for (i = 0, rc = 0; rc == 0 && i < rep->nrcpt; i++)
 		rc = record_rcpt(p, pm, i, id,
 		    m->received_at < now ? m->received_at : now, now);
 	if (rc == 0 && rep->nrcpt > 0)

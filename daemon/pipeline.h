@@ -44,6 +44,8 @@ struct pipeline {
 	size_t verp_key_len;
 	struct verp verp; /* over verp_key; key NULL: none */
 	struct forgotten forgotten; /* bouncectl forget's hashes */
+	bool no_sent_resend; /* none of our resends was sent: no bounce of
+			      * this batch can be of one */
 };
 
 /*
@@ -62,6 +64,8 @@ struct prepared_rcpt {
 	enum dsn_action action;
 	enum feedback feedback;
 	unsigned retry_hint; /* "try again in N" of the diagnostic, s */
+	uint32_t rnd;	     /* the lifecycle's jitter (lc_bounce): drawn
+			      * here, a getrandom(2) off the main thread */
 	int64_t bounced_at;  /* report_bounce_date(), 0: unknown */
 };
 
@@ -78,6 +82,7 @@ struct prepared {
 	struct report_verp verp; /* its signed return path (VERP_NONE when
 				  * none, or none is configured) */
 	bool suspect; /* the daemon died parsing it before (poison.h) */
+	enum source_ack ack; /* how, once its batch is committed */
 	/* the parser's caps it hit (mail_flags_text()), "" for none */
 	char caps[96];
 };

@@ -77,6 +77,12 @@ db_changes(struct db *db)
 	return db->ops->changes(db);
 }
 
+int
+db_last_id(struct db *db, int64_t *id_r)
+{
+	return db->ops->last_id(db, id_r);
+}
+
 bool
 db_in_transaction(struct db *db)
 {

@@ -99,6 +99,16 @@ int db_exec(struct db *db, const char *sql);
 /* Rows the last INSERT, UPDATE or DELETE changed. */
 int64_t db_changes(struct db *db);
 
+/*
+ * The key of the row the last INSERT on db added, for a table whose key
+ * is SQLite's rowid (INTEGER PRIMARY KEY) or, on PostgreSQL, taken from
+ * a sequence (an identity column: lastval()); *id_r. 0 or -1. Where the
+ * key is all an INSERT wants back this is cheaper than RETURNING, which
+ * SQLite buffers in a temporary table per statement
+ * (https://www.sqlite.org/lang_returning.html).
+ */
+int db_last_id(struct db *db, int64_t *id_r);
+
 /* Whether a transaction is open on db (BEGIN without its end yet). */
 bool db_in_transaction(struct db *db);
 

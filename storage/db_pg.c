@@ -214,6 +214,29 @@ pg_changes(struct db *db)
 	return PGC(db)->changes;
 }
 
+/* the session's last nextval(): an identity column's, when the INSERT
+ * made no other row by a sequence (a trigger's) */
+static int
+pg_last_id(struct db *db, int64_t *id_r)
+{
+	struct pg *pg = PGC(db);
+	PGresult *res;
+	int rc = -1;
+
+	pg_clear_error(pg);
+	res = PQexecParams(pg->conn, "SELECT lastval()", 0, NULL, NULL, NULL,
+	    NULL, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQntuples(res) != 1)
+		pg_fail_result(pg, res);
+	else {
+		*id_r = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		rc = 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
 static bool
 pg_in_transaction(struct db *db)
 {
@@ -695,6 +718,7 @@ static const struct db_ops pg_ops = {
 	.busy_timeout = pg_busy_timeout,
 	.exec = pg_exec,
 	.changes = pg_changes,
+	.last_id = pg_last_id,
 	.in_transaction = pg_in_transaction,
 	.prepare = pg_prepare,
 	.finalize = pg_finalize,

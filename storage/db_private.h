@@ -18,6 +18,7 @@ struct db_ops {
 	int (*busy_timeout)(struct db *db, int ms);
 	int (*exec)(struct db *db, const char *sql);
 	int64_t (*changes)(struct db *db);
+	int (*last_id)(struct db *db, int64_t *id_r);
 	bool (*in_transaction)(struct db *db);
 	int (*prepare)(struct db *db, const char *sql, unsigned flags,
 	    struct db_stmt **stmt_r);

@@ -111,6 +111,13 @@ lite_changes(struct db *db)
 	return sqlite3_changes64(LITE(db)->h);
 }
 
+static int
+lite_last_id(struct db *db, int64_t *id_r)
+{
+	*id_r = sqlite3_last_insert_rowid(LITE(db)->h);
+	return 0;
+}
+
 static bool
 lite_in_transaction(struct db *db)
 {
@@ -268,6 +275,7 @@ static const struct db_ops lite_ops = {
 	.busy_timeout = lite_busy_timeout,
 	.exec = lite_exec,
 	.changes = lite_changes,
+	.last_id = lite_last_id,
 	.in_transaction = lite_in_transaction,
 	.prepare = lite_prepare,
 	.finalize = lite_finalize,

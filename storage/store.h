@@ -21,7 +21,7 @@
 #include "lifecycle/outbox.h"
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 #define STORE_ADDR_MAX RCPT_ADDR_MAX
 
@@ -105,6 +105,7 @@ enum store_outcome {
 	STORE_UNPARSABLE, /* "unparsable": error says why; file quarantined */
 };
 
+struct store_attribution;
 struct store_message {
 	const char *sha256;	/* 64 lower-case hex digits of the raw bytes */
 	const char *source_ref; /* Maildir file name, or IMAP
@@ -121,6 +122,9 @@ struct store_message {
 	 * recipients beyond MAIL_MAX_RCPTS, 0 for none (schema v6) */
 	const char *caps;
 	int64_t rcpts_dropped;
+	/* what identifies its original (schema v7, store_mgmt.h), or NULL:
+	 * written with the row, as store_message_attribution() would */
+	const struct store_attribution *attr;
 };
 
 /*
@@ -130,6 +134,13 @@ struct store_message {
  * here and only acknowledged.
  */
 int store_message_find(struct store *st, const char *sha256, int64_t *id_r);
+/*
+ * The exactly-once check and the insert in one: 1 and *id_r when m was
+ * added, 0 when its sha256 was recorded already (nothing is written),
+ * -1 on error. The daemon's; store_message_find() says which row.
+ */
+int store_message_add_once(struct store *st, const struct store_message *m,
+    int64_t *id_r);
 /* Inserts; a sha256 already present is an error (find first). */
 int store_message_add(struct store *st, const struct store_message *m,
     int64_t *id_r);
@@ -283,6 +294,13 @@ int store_resend_record(struct store *st, const struct store_resend_attempt *a);
 int store_resend_find_sent(struct store *st, const char *recipient,
     const char *resent_message_id, const char *original_message_id,
     struct store_resend *r);
+/*
+ * Whether store_resend_find_sent() can find anything at all: 1 when some
+ * resend was sent (its state is sent, or it has a Resent-Message-ID), 0
+ * when none ever was, -1. Asked once per batch (the batch's write lock
+ * keeps it true), so that bounces need not look per recipient.
+ */
+int store_resend_any_sent(struct store *st);
 /* bounces.resend = resend for the bounce row `bounce` (schema v3). */
 int store_bounce_link_resend(struct store *st, int64_t bounce, int64_t resend);
 

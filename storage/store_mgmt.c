@@ -375,29 +375,39 @@ attr_empty(const struct store_attribution *a)
 }
 
 int
-store_message_attribution(
-    struct store *st, int64_t id, const struct store_attribution *a)
+store_bind_attribution(struct db_stmt *stmt, int first,
+    const struct store_attribution *a)
 {
-	struct db_stmt *stmt;
 	char *hdrs;
 	int rc;
 
 	if (attr_empty(a))
 		return 0;
+	hdrs = headers_json(a);
+	rc = store_bind_opt(stmt, first, a->from) ||
+	     store_bind_opt(stmt, first + 1, a->sender) ||
+	     store_bind_opt(stmt, first + 2, a->envelope_id) ||
+	     store_bind_opt(stmt, first + 3, a->subject) ||
+	     store_bind_opt(stmt, first + 4, a->list_id) ||
+	     store_bind_opt(stmt, first + 5, a->campaign) ||
+	     store_bind_opt(stmt, first + 6, hdrs) ||
+	     store_bind_text(stmt, first + 7, a->from_sent ? "sent" :
+		"returned");
+	free(hdrs); /* bound as a copy (db.h) */
+	return rc ? -1 : 0;
+}
+
+int
+store_message_attribution(
+    struct store *st, int64_t id, const struct store_attribution *a)
+{
+	struct db_stmt *stmt;
+
+	if (attr_empty(a))
+		return 0;
 	if ((stmt = store_stmt(st, STMT_MGMT_ATTR)) == NULL)
 		return -1;
-	hdrs = headers_json(a);
-	rc = db_bind_int64(stmt, 1, id) ||
-	     store_bind_opt(stmt, 2, a->from) ||
-	     store_bind_opt(stmt, 3, a->sender) ||
-	     store_bind_opt(stmt, 4, a->envelope_id) ||
-	     store_bind_opt(stmt, 5, a->subject) ||
-	     store_bind_opt(stmt, 6, a->list_id) ||
-	     store_bind_opt(stmt, 7, a->campaign) ||
-	     store_bind_opt(stmt, 8, hdrs) ||
-	     store_bind_text(stmt, 9, a->from_sent ? "sent" : "returned");
-	free(hdrs);
-	if (rc)
+	if (db_bind_int64(stmt, 1, id) || store_bind_attribution(stmt, 2, a))
 		return store_stmt_fail(st, stmt, "attribution");
 	return store_step_done(st, stmt, "attribution");
 }

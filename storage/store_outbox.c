@@ -25,7 +25,7 @@ const char *const store_outbox_sql[STMT_COUNT] = {
 	"INSERT INTO events (uuid, kind, source, address, at, state, reason,"
 	" status, diagnostic, message, bounce, resend, message_id,"
 	" original_message_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	" ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
+	" ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     /* first sight: the events older than first_since are past their
      * dead-letter age already */
     [STMT_OUTBOX_SINK_ADD] =
@@ -65,13 +65,23 @@ store_sink_name(enum store_sink s)
 	return (unsigned)s < STORE_SINK_COUNT ? sink_names[s] : NULL;
 }
 
-/* RFC 9562 5.4: a version 4 UUID, 122 random bits */
+/* RFC 9562 5.4: a version 4 UUID, 122 random bits. glibc's
+ * arc4random_buf() is a getrandom(2) per call: the bits are drawn for
+ * 32 uuids at once, per thread (one store per thread, store.h; the
+ * daemon's forked children write no events). */
 static void
 new_uuid(char out[37])
 {
+	static _Thread_local unsigned char pool[16 * 32];
+	static _Thread_local size_t used = sizeof(pool);
 	unsigned char b[16];
 
-	arc4random_buf(b, sizeof(b));
+	if (used == sizeof(pool)) {
+		arc4random_buf(pool, sizeof(pool));
+		used = 0;
+	}
+	memcpy(b, pool + used, sizeof(b));
+	used += sizeof(b);
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	snprintf(out, 37,
@@ -109,7 +119,7 @@ event_add(struct store *st, const struct store_event_new *e, int64_t *id_r)
 	    store_bind_opt(stmt, 14, e->original_message_id) ||
 	    store_bind_opt(stmt, 15, e->note))
 		return store_stmt_fail(st, stmt, "add event");
-	if (store_step_id(st, stmt, "add event", id_r) == -1)
+	if (store_step_insert(st, stmt, "add event", id_r) == -1)
 		return -1;
 	return 0;
 }
@@ -124,6 +134,11 @@ store_event_add(struct store *st, const struct store_event_new *e,
 	    outbox_source_name(e->source) == NULL || e->address == NULL)
 		return store_failx(st, "add event: kind %d, source %d",
 		    (int)e->kind, (int)e->source);
+	/* in the caller's transaction, one INSERT needs no savepoint of its
+	 * own: a failed statement is undone by itself, or leaves the
+	 * transaction to the caller's rollback (PostgreSQL's abort) */
+	if (db_in_transaction(st->db))
+		return event_add(st, e, id_r);
 	if (store_tx_begin(st, &own) == -1)
 		return -1;
 	return store_tx_end(st, own, event_add(st, e, id_r));

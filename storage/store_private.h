@@ -27,6 +27,7 @@ enum store_stmt {
 	STMT_DATA_VERSION,
 	STMT_MESSAGE_FIND,
 	STMT_MESSAGE_ADD,
+	STMT_MESSAGE_ADD_ONCE,
 	STMT_BOUNCE_ADD,
 	STMT_RECIPIENT_GET,
 	STMT_RECIPIENT_PUT,
@@ -56,6 +57,7 @@ enum store_stmt {
 	STMT_RESEND_UPDATE,
 	STMT_RESEND_FIND_BY_RESENT_ID,
 	STMT_RESEND_FIND_BY_ORIGINAL,
+	STMT_RESEND_ANY_SENT,
 	STMT_BOUNCE_LINK_RESEND,
 	STMT_RESEND_CANCEL,
 	STMT_RESEND_NOW,
@@ -137,6 +139,17 @@ int store_step_int(struct store *st, struct db_stmt *stmt, const char *what,
  * same text works on PostgreSQL. */
 int store_step_id(struct store *st, struct db_stmt *stmt, const char *what,
     int64_t *id_r);
+/* Runs a plain INSERT and resets it: 0 and *id_r (may be NULL: not
+ * asked) by db_last_id(), or -1. For the daemon's rows per bounce, where
+ * RETURNING's temporary table cost more than the insert's indexes. */
+int store_step_insert(struct store *st, struct db_stmt *stmt,
+    const char *what, int64_t *id_r);
+/* a's eight columns of messages from parameter first on, in the order
+ * original_from, _sender, _envelope_id, _subject, _list_id, campaign,
+ * original_headers, attribution; none bound (NULL) when a holds
+ * nothing. 0 or -1. store_mgmt.c. */
+int store_bind_attribution(struct db_stmt *stmt, int first,
+    const struct store_attribution *a);
 /* A text column into dst ("" for NULL). */
 void store_copy_col(struct db_stmt *stmt, int col, char *dst, size_t size);
 /* A reason column: NULL, or a name this build does not know, reads as

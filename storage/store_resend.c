@@ -81,6 +81,11 @@ const char *const store_resend_sql[STMT_COUNT] = {
 	RESEND_COLS " WHERE recipient = ?1 AND state = 'sent'"
 		    " AND COALESCE(trim(original_message_id, '<>'), '') = ?2"
 		    " ORDER BY updated_at DESC, id DESC LIMIT 1",
+    /* both from the partial indexes resends_sent and
+     * resends_resent_message_id: the rows find_sent looks among */
+    [STMT_RESEND_ANY_SENT] =
+	"SELECT EXISTS (SELECT 1 FROM resends WHERE state = 'sent') OR"
+	" EXISTS (SELECT 1 FROM resends WHERE resent_message_id IS NOT NULL)",
     [STMT_BOUNCE_LINK_RESEND] = "UPDATE bounces SET resend = ?2 WHERE id = ?1",
     [STMT_RESEND_CANCEL] =
 	"UPDATE resends SET state = 'cancelled', next_attempt_at = NULL,"
@@ -418,6 +423,19 @@ store_resend_find_sent(struct store *st, const char *recipient,
 	    db_bind_textn(stmt, 2, id, len))
 		return store_stmt_fail(st, stmt, "find resend");
 	return step_resend(st, stmt, "find resend", r);
+}
+
+int
+store_resend_any_sent(struct store *st)
+{
+	struct db_stmt *stmt = store_stmt(st, STMT_RESEND_ANY_SENT);
+	int64_t v = 0;
+
+	if (stmt == NULL)
+		return -1;
+	if (store_step_int(st, stmt, "any resend sent", &v) == -1)
+		return -1;
+	return v != 0;
 }
 
 int

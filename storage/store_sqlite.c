@@ -20,6 +20,14 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
+#define MESSAGE_ADD                                                          \
+	"INSERT INTO messages (sha256, source_ref, message_id, outcome,"     \
+	" error, received_at, processed_at, authenticity, caps,"             \
+	" rcpts_dropped, original_from, original_sender,"                    \
+	" original_envelope_id, original_subject, original_list_id,"         \
+	" campaign, original_headers, attribution) VALUES (?1, ?2, ?3, ?4,"  \
+	" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+
 static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_BEGIN] = "BEGIN IMMEDIATE",
     [STMT_COMMIT] = "COMMIT",
@@ -33,17 +41,16 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_USER_VERSION] = "PRAGMA user_version",
     [STMT_DATA_VERSION] = "PRAGMA data_version",
     [STMT_MESSAGE_FIND] = "SELECT id FROM messages WHERE sha256 = ?1",
-    [STMT_MESSAGE_ADD] =
-	"INSERT INTO messages (sha256, source_ref, message_id, outcome,"
-	" error, received_at, processed_at, authenticity, caps, rcpts_dropped)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+    [STMT_MESSAGE_ADD] = MESSAGE_ADD,
+    /* the exactly-once check and the insert in one statement */
+    [STMT_MESSAGE_ADD_ONCE] = MESSAGE_ADD " ON CONFLICT (sha256) DO NOTHING",
     [STMT_BOUNCE_ADD] =
 	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
 	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
 	" rule, family, at, original_recipient, stage, stage_source, layer,"
 	" feedback_type, authenticity, effect, bounced_at) VALUES (?1, ?2, ?3,"
 	" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-	" ?19, ?20, ?21, ?22) RETURNING id",
+	" ?19, ?20, ?21, ?22)",
     [STMT_RECIPIENT_GET] =
 	"SELECT address, domain, state, reason, status, bounce_count,"
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
@@ -307,6 +314,18 @@ store_step_id(struct store *st, struct db_stmt *stmt, const char *what,
 	db_reset(stmt);
 	if (id_r != NULL)
 		*id_r = id;
+	return 0;
+}
+
+int
+store_step_insert(struct store *st, struct db_stmt *stmt, const char *what,
+    int64_t *id_r)
+{
+	if (db_step(stmt) != DB_DONE)
+		return store_stmt_fail(st, stmt, what);
+	db_reset(stmt);
+	if (id_r != NULL && db_last_id(st->db, id_r) == -1)
+		return store_fail(st, what);
 	return 0;
 }
 
@@ -634,14 +653,10 @@ store_message_find(struct store *st, const char *sha256, int64_t *id_r)
 	return rc == DB_ROW;
 }
 
-int
-store_message_add(
-    struct store *st, const struct store_message *m, int64_t *id_r)
+static int
+bind_message(struct store *st, struct db_stmt *stmt,
+    const struct store_message *m)
 {
-	struct db_stmt *stmt = store_stmt(st, STMT_MESSAGE_ADD);
-
-	if (stmt == NULL)
-		return -1;
 	if (store_bind_text(stmt, 1, m->sha256) ||
 	    store_bind_text(stmt, 2, m->source_ref) ||
 	    store_bind_opt(stmt, 3, m->message_id) ||
@@ -652,9 +667,39 @@ store_message_add(
 	    store_bind_opt(stmt, 8, authenticity_name(m->authenticity)) ||
 	    store_bind_opt(stmt, 9, m->caps) ||
 	    (m->rcpts_dropped > 0 &&
-	    db_bind_int64(stmt, 10, m->rcpts_dropped)))
+	    db_bind_int64(stmt, 10, m->rcpts_dropped)) ||
+	    (m->attr != NULL && store_bind_attribution(stmt, 11, m->attr)))
 		return store_stmt_fail(st, stmt, "add message");
-	return store_step_id(st, stmt, "add message", id_r);
+	return 0;
+}
+
+int
+store_message_add(
+    struct store *st, const struct store_message *m, int64_t *id_r)
+{
+	struct db_stmt *stmt = store_stmt(st, STMT_MESSAGE_ADD);
+
+	if (stmt == NULL || bind_message(st, stmt, m) == -1)
+		return -1;
+	return store_step_insert(st, stmt, "add message", id_r);
+}
+
+int
+store_message_add_once(
+    struct store *st, const struct store_message *m, int64_t *id_r)
+{
+	struct db_stmt *stmt = store_stmt(st, STMT_MESSAGE_ADD_ONCE);
+
+	if (stmt == NULL || bind_message(st, stmt, m) == -1)
+		return -1;
+	if (db_step(stmt) != DB_DONE)
+		return store_stmt_fail(st, stmt, "add message");
+	db_reset(stmt);
+	if (db_changes(st->db) == 0)
+		return 0; /* the sha256 is recorded: nothing was written */
+	if (db_last_id(st->db, id_r) == -1)
+		return store_fail(st, "add message");
+	return 1;
 }
 
 int
@@ -688,7 +733,7 @@ store_bounce_add(struct store *st, int64_t message,
 	    store_bind_opt(stmt, 21, lc_effect_name(b->effect)) ||
 	    store_bind_opt_int(stmt, 22, b->bounced_at))
 		return store_stmt_fail(st, stmt, "add bounce");
-	return store_step_id(st, stmt, "add bounce", id_r);
+	return store_step_insert(st, stmt, "add bounce", id_r);
 }
 
 /* ---- recipients ---- */

@@ -5,7 +5,9 @@
  * nothing of the bounce for it is written, so it stays forgotten.
  *
  * The key (common/forget_key.h) exists only once something was
- * forgotten; until then the check is one failed open(2).
+ * forgotten; until then the check is one failed open(2) per batch:
+ * bouncectl forget makes the key before it writes a hash, and cannot
+ * write one while the batch holds the lock (forgotten_batch()).
  */
 #ifndef BD_UPKEEP_FORGOTTEN_H
 #define BD_UPKEEP_FORGOTTEN_H
@@ -18,13 +20,19 @@
 struct forgotten {
 	unsigned char key[FORGET_KEY_LEN]; /* wiped by forgotten_wipe() */
 	bool have_key;
+	bool no_key; /* looked for in this batch and not there */
 	bool warned; /* an unreadable key is said once */
 };
+
+/* A new batch: forgotten_check() looks for the key again. */
+void forgotten_batch(struct forgotten *f);
 
 /*
  * 1 when address (lower case) was forgotten in the database at path
  * database, 0 when not, -1 when the store failed (store_error()). A key
- * file that cannot be read is logged once and reads as 0.
+ * file that cannot be read is logged once and reads as 0. Inside a
+ * batch's transaction only: a key missing at its first call is taken
+ * as missing until the next forgotten_batch().
  */
 int forgotten_check(struct forgotten *f, struct store *st,
     const char *database, const char *address);

@@ -292,7 +292,7 @@ test_returning(void **state)
 {
 	struct db *db = *state;
 	struct db_stmt *s;
-	int64_t id;
+	int64_t id, id2 = 0;
 
 	run(db, db_kind(db) == DB_SQLITE ?
 		"CREATE TABLE m (id INTEGER PRIMARY KEY, h TEXT UNIQUE)" :
@@ -309,6 +309,11 @@ test_returning(void **state)
 	assert_int_equal(db_column_int64(s, 0), id + 1);
 	db_reset(s);
 	assert_int_equal(one_int(db, "SELECT count(*) FROM m"), 2);
+	/* the key without RETURNING, as the daemon's inserts take it */
+	run(db, "INSERT INTO m (h) VALUES ('c')");
+	assert_int_equal(db_last_id(db, &id2), 0);
+	assert_int_equal(id2, id + 2);
+	assert_int_equal(one_int(db, "SELECT id FROM m WHERE h = 'c'"), id2);
 
 	/* a unique violation: the step fails, the text says what */
 	assert_int_equal(db_bind_text(s, 1, "a"), 0);

@@ -512,6 +512,122 @@ test_migrate_from_v1(void **state)
 
 /* ---- messages, bounces, transactions ---- */
 
+/* Opcodes OpenEphemeral in sql's program: a temporary B-tree per run. */
+static int
+ephemeral_tables(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	char *text = sqlite3_mprintf("EXPLAIN %s", sql);
+	int n = 0;
+
+	assert_int_equal(sqlite3_prepare_v2(db, text, -1, &stmt, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		if (strcmp((const char *)sqlite3_column_text(stmt, 1),
+		    "OpenEphemeral") == 0)
+			n++;
+	sqlite3_finalize(stmt);
+	sqlite3_free(text);
+	return n;
+}
+
+/*
+ * Version 13 (migrate.c): the CHECKs of three values or more as ORs, in
+ * place. A version 12 file keeps its rows and counters and stays
+ * intact; the inserts of the write path (and the stats trigger's)
+ * build no temporary table for a list any more; every CHECK still
+ * refuses what is not in its list, and still lets NULL through.
+ */
+static void
+test_migrate_v13_checks(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	char *err = NULL;
+	sqlite3 *db;
+	size_t i;
+	static const char *const ok[] = {
+	    "INSERT INTO messages (sha256, source_ref, outcome, processed_at,"
+	    " authenticity) VALUES ('s2', 'r2', 'not_bounce', 1, 'forged')",
+	    "INSERT INTO bounces (message, recipient, hard, stage,"
+	    " stage_source, authenticity) VALUES (1, 'b@x', 0, 'end-of-data',"
+	    " 'prose', 'verified_sent')",
+	    "INSERT INTO recipients (address, domain, state) VALUES ('c@x',"
+	    " 'x', 'soft')",
+	    "INSERT INTO events (uuid, kind, source, address, at) VALUES"
+	    " ('u', 'resend_gave_up', 'person', 'a@x', 1)",
+	    "INSERT INTO bounce_stats VALUES ('day', '', 1, 1, 0, 0, 0)"
+	    " ON CONFLICT DO UPDATE SET bounces = bounces + 1",
+	    "INSERT INTO resends (recipient, message, state, created_at,"
+	    " updated_at) VALUES ('a@x', 1, 'cannot_resend', 1, 1)",
+	    "INSERT INTO resend_attempts (resend, at, outcome) VALUES (1, 1,"
+	    " 'bounced')",
+	    "INSERT INTO event_deliveries (sink, event, state, updated_at)"
+	    " VALUES ('exec', 1, 'skipped', 1)",
+	};
+	static const char *const refused[] = {
+	    "INSERT INTO messages (sha256, source_ref, outcome, processed_at)"
+	    " VALUES ('s3', 'r3', 'bounced', 1)",
+	    "INSERT INTO messages (sha256, source_ref, outcome, processed_at,"
+	    " authenticity) VALUES ('s3', 'r3', 'bounce', 1, 'verified_sent')",
+	    "INSERT INTO bounces (message, recipient, hard, stage) VALUES (1,"
+	    " 'd@x', 0, 'eod')",
+	    "INSERT INTO bounces (message, recipient, hard, stage_source)"
+	    " VALUES (1, 'd@x', 0, 'guess')",
+	    "INSERT INTO bounces (message, recipient, hard, authenticity)"
+	    " VALUES (1, 'd@x', 0, 'maybe')",
+	    "INSERT INTO recipients (address, domain, state) VALUES ('e@x',"
+	    " 'x', 'gone')",
+	    "INSERT INTO events (uuid, kind, source, address, at) VALUES"
+	    " ('v', 'bounced', 'person', 'a@x', 1)",
+	    "INSERT INTO events (uuid, kind, source, address, at) VALUES"
+	    " ('v', 'complaint', 'robot', 'a@x', 1)",
+	    "INSERT INTO bounce_stats VALUES ('week', '', 1, 1, 0, 0, 0)",
+	    "INSERT INTO resends (recipient, message, state, created_at,"
+	    " updated_at) VALUES ('a@x', 1, 'lost', 1, 1)",
+	    "INSERT INTO resend_attempts (resend, at, outcome) VALUES (1, 1,"
+	    " 'lost')",
+	    "INSERT INTO event_deliveries (sink, event, state, updated_at)"
+	    " VALUES ('webhook', 1, 'lost', 1)",
+	};
+
+	next_path(f, "mig12");
+	assert_int_equal(store_create_at_version(f->path, 12, &err), 0);
+	db = raw_open(f->path);
+	sql_exec(db, "INSERT INTO messages (sha256, source_ref, outcome,"
+		     " processed_at) VALUES ('s1', 'r1', 'bounce', 1);"
+		     "INSERT INTO bounces (message, recipient, hard, reason, at)"
+		     " VALUES (1, 'a@x', 1, 'userunknown', 86400)");
+	assert_true(ephemeral_tables(db, ok[1]) > 0); /* what v13 is for */
+	sqlite3_close(db);
+	if (store_open(f->path, STORE_RDWR, &st, &err) == -1)
+		fail_msg("%s", err);
+	db = store_db(st);
+	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM"
+				     " pragma_integrity_check WHERE"
+				     " integrity_check <> 'ok'"), 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounces"), 1);
+	assert_int_equal(sql_int(db, "SELECT bounces FROM bounce_stats WHERE"
+				     " grouping = 'reason' AND key ="
+				     " 'userunknown'"), 1);
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(ephemeral_tables(db, ok[i]), 0);
+		sql_exec(db, ok[i]);
+	}
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_not_equal(sqlite3_exec(db, refused[i], NULL, NULL,
+		    NULL), SQLITE_OK);
+		assert_non_null(strstr(sqlite3_errmsg(db), "CHECK"));
+	}
+	/* NULL passes as it did */
+	sql_exec(db, "INSERT INTO bounces (message, recipient, hard) VALUES"
+		     " (1, 'f@x', 0)");
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM bounce_stats WHERE"
+				     " grouping = 'reason' AND key = ''"), 1);
+	store_close(&st);
+}
+
 static void
 test_message_add_find(void **state)
 {
@@ -541,6 +657,24 @@ test_message_add_find(void **state)
 	    1);
 	m.sha256 = NULL; /* NOT NULL */
 	assert_int_equal(store_message_add(f->st, &m, NULL), -1);
+	/* the daemon's: the check and the insert in one statement */
+	m.sha256 = "cd";
+	m.source_ref = "new/y";
+	assert_int_equal(store_message_add_once(f->st, &m, &id), 1);
+	assert_int_equal(store_message_find(f->st, "cd", &found), 1);
+	assert_int_equal(found, id);
+	m.source_ref = "new/z"; /* a copy of the same bytes */
+	found = 0;
+	assert_int_equal(store_message_add_once(f->st, &m, &found), 0);
+	assert_int_equal(found, 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM messages WHERE"
+				     " sha256 = 'cd' AND source_ref ="
+				     " 'new/y'"),
+	    1);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM messages"), 3);
+	/* other constraints still fail */
+	m.sha256 = NULL;
+	assert_int_equal(store_message_add_once(f->st, &m, NULL), -1);
 }
 
 /* Version 5: a message's signed return path, by its name; AUTH_COUNT is
@@ -1903,7 +2037,15 @@ test_resend_find_sent(void **state)
 	assert_int_equal(store_resend_find_sent(f->st, "u@example.org", NULL,
 			     "orig@example.com", &r),
 	    0);
+	assert_int_equal(store_resend_any_sent(f->st), 0);
 	record(f->st, a, OUTCOME_SENT, T0 + 10, 250, "ok", true); /* r1@... */
+	assert_int_equal(store_resend_any_sent(f->st), 1);
+	/* a resend that was sent and is no longer in state sent is still
+	 * found by its Resent-Message-ID */
+	sql_exec(store_db(f->st), "UPDATE resends SET state = 'deferred'");
+	assert_int_equal(store_resend_any_sent(f->st), 1);
+	sql_exec(store_db(f->st), "UPDATE resends SET state = 'sent' WHERE"
+				  " resent_message_id IS NOT NULL");
 	s.resend = b;
 	assert_int_equal(store_resend_record(f->st, &s), 0);
 	s.resend = c;
@@ -2566,6 +2708,7 @@ main(void)
 	    T(test_decay),
 	    T(test_resend_dedup),
 	    T(test_migrate_from_v2),
+	    T(test_migrate_v13_checks),
 	    T(test_resend_add),
 	    T(test_resend_sent_ids),
 	    T(test_resend_due),

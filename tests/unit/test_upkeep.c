@@ -22,6 +22,7 @@
 #include "common/forget_key.h"
 #include "common/strutil.h"
 #include "config/config.h"
+#include "daemon/upkeep/forgotten.h"
 #include "daemon/upkeep/metrics_text.h"
 #include "daemon/upkeep/plan.h"
 #include "storage/store.h"
@@ -658,6 +659,43 @@ test_forget(void **state)
 	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM forgotten"), 1);
 }
 
+/*
+ * The recording path's check (daemon/upkeep/forgotten.c): a key missing
+ * at a batch's first look is not looked for again in that batch (no
+ * open(2) per bounce), and is found at the next batch; the lookup
+ * responders' forgotten_hash() sees a new key at once.
+ */
+static void
+test_forgotten_batch(void **state)
+{
+	struct fx *f = *state;
+	struct forgotten fg, lookup;
+	unsigned char key[FORGET_KEY_LEN];
+	char h[SHA256_HEX_LEN + 1], ins[200];
+	const char *why;
+
+	memset(&fg, 0, sizeof(fg));
+	memset(&lookup, 0, sizeof(lookup));
+	forgotten_batch(&fg);
+	assert_int_equal(forgotten_check(&fg, f->st, f->path, ADDR), 0);
+	assert_null(forgotten_hash(&lookup, f->path, ADDR, h));
+	/* what bouncectl forget does, key first, then the hash */
+	assert_int_equal(forget_key_load(f->path, true, key, &why), 1);
+	forget_hash(key, ADDR, h);
+	snprintf(ins, sizeof(ins), "INSERT INTO forgotten VALUES ('%s', 1)",
+	    h);
+	sql(f->st, ins);
+	/* the same batch: no look for the key */
+	assert_int_equal(forgotten_check(&fg, f->st, f->path, ADDR), 0);
+	assert_non_null(forgotten_hash(&lookup, f->path, ADDR, h));
+	forgotten_batch(&fg);
+	assert_int_equal(forgotten_check(&fg, f->st, f->path, ADDR), 1);
+	assert_int_equal(forgotten_check(&fg, f->st, f->path,
+	    "other@example.org"), 0);
+	forgotten_wipe(&fg);
+	forgotten_wipe(&lookup);
+}
+
 int
 main(void)
 {
@@ -672,6 +710,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_expire_suppressions, setup,
 		teardown),
 	    cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_forgotten_batch, setup,
+		teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
