@@ -1,4 +1,5 @@
 #include "arena.h"
+#include "asan.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -6,25 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ASan sees a kept chunk as freed: a pointer into a report already freed
- * is still caught when its chunk waits for the next message. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BD_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(BD_ASAN)
-#define BD_ASAN 1
-#endif
-#ifdef BD_ASAN
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n)   ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define POISON(p, n)   ((void)(p), (void)(n))
-#define UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
 
 #define ARENA_CHUNK_MIN (16 * 1024)
 
@@ -65,7 +47,7 @@ spare_free(void *arg)
 
 	for (c = sp->head; c != NULL; c = next) {
 		next = c->next;
-		UNPOISON(c->data, c->size);
+		BD_UNPOISON(c->data, c->size);
 		free(c);
 	}
 	sp->head = NULL;
@@ -96,7 +78,9 @@ spare_put(struct arena_chunk *c)
 	spare.head = c;
 	spare.n++;
 	spare.bytes += c->size;
-	POISON(c->data, c->size);
+	/* ASan sees a kept chunk as freed: a pointer into a report freed
+	 * already is still caught while its chunk waits for reuse */
+	BD_POISON(c->data, c->size);
 }
 
 /* the smallest kept chunk of at least size bytes, or NULL */
@@ -115,7 +99,7 @@ spare_take(size_t size)
 	*best = c->next;
 	spare.n--;
 	spare.bytes -= c->size;
-	UNPOISON(c->data, c->size);
+	BD_UNPOISON(c->data, c->size);
 	return c;
 }
 

@@ -13,14 +13,7 @@
 #include <string.h>
 
 #include "common/arena.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#include <sanitizer/asan_interface.h>
-#endif
-#endif
+#include "common/asan.h"
 
 static void
 test_chunk_reused(void **state)
@@ -130,17 +123,8 @@ test_per_thread(void **state)
 	assert_int_equal(arena_spare_bytes(), mine);
 }
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BD_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(BD_ASAN)
-#define BD_ASAN 1
-#endif
-
-/* under ASan (the ci-asan build) a kept chunk reads as freed, and reads as valid again once
- * the next arena takes it */
+/* under ASan (the ci-asan build) a kept chunk reads as freed, and as
+ * valid again once the next arena takes it */
 #ifdef BD_ASAN
 static void
 test_kept_is_poisoned(void **state)
