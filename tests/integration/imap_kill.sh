@@ -64,12 +64,17 @@ wait "$app" || fail "APPEND failed"
 app=
 echo "killed $kills times while $count arrived; $(rows) rows so far, $(imap_tool count INBOX) left in INBOX"
 
-"$bounced" -c b.yaml 2>>log &
+"$bounced" -c b.yaml 2>log.last &
 pid=$!
 total=$((100 + count))
-imap_tool wait-count INBOX 0 60 >/dev/null || { tail log; fail "INBOX not emptied after the restart"; }
-kill -TERM "$pid" && wait "$pid" || fail "bounced did not stop cleanly"
+imap_tool wait-count INBOX 0 60 >/dev/null || { tail log.last; fail "INBOX not emptied after the restart"; }
+# The kills may have emptied the inbox already: SIGTERM is only heard
+# once the daemon has blocked it for its signalfd, so wait for its login
+wait_for 30 grep -q 'logged in as' log.last ||
+    { cat log.last; fail "the last run did not log in"; }
+kill -TERM "$pid" && wait "$pid" || { cat log.last; fail "bounced did not stop cleanly"; }
 pid=
+cat log.last >>log
 [ "$(rows)" = $total ] || fail "$(rows) messages rows, want $total"
 [ "$(sql bounced.db 'SELECT count(DISTINCT sha256) FROM messages')" = $total ] ||
     fail "a message was recorded twice"
