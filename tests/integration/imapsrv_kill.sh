@@ -62,11 +62,16 @@ wait "$app" || fail "APPEND failed"
 app=
 echo "$server: killed $kills times while $count arrived; $(rows) rows so far, $(srv_tool count INBOX) left in INBOX"
 
-"$bounced" -c b.yaml 2>>log &
+"$bounced" -c b.yaml 2>log.last &
 pid=$!
 total=$((100 + count))
-srv_tool wait-count INBOX 0 60 >/dev/null || { tail log; fail "INBOX not emptied after the restart"; }
-kill -TERM "$pid" && wait "$pid" || fail "bounced did not stop cleanly"
+srv_tool wait-count INBOX 0 60 >/dev/null || { tail log.last; fail "INBOX not emptied after the restart"; }
+# The kills may have emptied the inbox already: SIGTERM is only heard
+# once the daemon has blocked it for its signalfd, so wait for its login
+wait_for 30 grep -q 'logged in as' log.last ||
+    { cat log.last; fail "the last run did not log in"; }
+kill -TERM "$pid" && wait "$pid" || { cat log.last; fail "bounced did not stop cleanly"; }
+cat log.last >>log
 pid=
 [ "$(rows)" = $total ] || fail "$(rows) messages rows, want $total"
 [ "$(sql bounced.db 'SELECT count(DISTINCT sha256) FROM messages')" = $total ] ||
