@@ -40,6 +40,7 @@
 struct poison {
 	int fd;	    /* the marker, or -1: none (no file database) */
 	char *path; /* owned */
+	char *map;  /* the marker's bytes mapped shared, or NULL: pwrite() */
 	/* what the marker named at start: the message the last run died
 	 * parsing, or "" */
 	char died_sha[SHA256_HEX_LEN + 1];
