@@ -1,8 +1,11 @@
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -60,10 +63,60 @@ sanitize(char *s)
 	}
 }
 
+/*
+ * Lines this thread holds between log_hold() and log_release(). One
+ * write(2) of at most PIPE_BUF bytes of whole lines is as atomic as one
+ * line's: on a pipe no other writer's bytes come between
+ * (pipe(7)); the journal's stream splits it at the newlines.
+ */
+static _Thread_local struct {
+	bool on;
+	size_t len;
+	char buf[PIPE_BUF];
+} held;
+
+static void
+write_out(const char *s, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(STDERR_FILENO, s, len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* nowhere to say it */
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+flush_held(void)
+{
+	write_out(held.buf, held.len);
+	held.len = 0;
+}
+
+void
+log_hold(void)
+{
+	held.on = true;
+}
+
+void
+log_release(void)
+{
+	int saved = errno;
+
+	flush_held();
+	held.on = false;
+	errno = saved;
+}
+
 static void __attribute__((format(printf, 3, 0)))
 vlog(enum log_level lvl, const char *err, const char *fmt, va_list ap)
 {
-	char line[2048];
+	char line[2048], out[sizeof(line) + 256];
 	int n;
 
 	if (lvl > log_max)
@@ -72,13 +125,27 @@ vlog(enum log_level lvl, const char *err, const char *fmt, va_list ap)
 	if (n < 0)
 		return;
 	sanitize(line);
-	/* one write per line: under a journal or a pipe lines never mix */
 	if (log_journal)
-		fprintf(stderr, "<%d>%s%s%s\n", (int)lvl, line,
+		n = snprintf(out, sizeof(out), "<%d>%s%s%s\n", (int)lvl, line,
 		    err != NULL ? ": " : "", err != NULL ? err : "");
 	else
-		fprintf(stderr, "%s: %s%s%s\n", log_prog, line,
+		n = snprintf(out, sizeof(out), "%s: %s%s%s\n", log_prog, line,
 		    err != NULL ? ": " : "", err != NULL ? err : "");
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(out)) { /* a long err: cut, still a line */
+		n = sizeof(out) - 1;
+		out[n - 1] = '\n';
+	}
+	/* one write per line (or per held run): lines never mix */
+	if (!held.on) {
+		write_out(out, (size_t)n);
+		return;
+	}
+	if (held.len + (size_t)n > sizeof(held.buf))
+		flush_held();
+	memcpy(held.buf + held.len, out, (size_t)n);
+	held.len += (size_t)n;
 }
 
 #define LOG_FN(name, lvl)                                                     \
@@ -116,6 +183,7 @@ fatal(const char *fmt, ...)
 	/* the same line as log_warn() would write, at err, then exit */
 	vlog(LOG_LVL_ERR, strerror(errno), fmt, ap);
 	va_end(ap);
+	flush_held();
 	exit(1);
 }
 
@@ -127,5 +195,6 @@ fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_LVL_ERR, NULL, fmt, ap);
 	va_end(ap);
+	flush_held();
 	exit(1);
 }

@@ -40,6 +40,14 @@ void log_debug_(const char *fmt, ...) BD_PRINTF(1, 2);
 		if (log_get_level() >= LOG_LVL_DEBUG)                         \
 			log_debug_(__VA_ARGS__);                              \
 	} while (0)
+/*
+ * Between log_hold() and log_release() this thread's lines are written
+ * together, whole lines at most PIPE_BUF bytes at a time, instead of one
+ * write(2) each: for the lines of a committed batch. Nothing is held
+ * past log_release(), nor past fatal().
+ */
+void log_hold(void);
+void log_release(void);
 /* start-up failures and broken invariants only, in daemon/ */
 void fatal(const char *fmt, ...) BD_PRINTF(1, 2) __attribute__((noreturn));
 void fatalx(const char *fmt, ...) BD_PRINTF(1, 2) __attribute__((noreturn));

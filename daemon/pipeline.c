@@ -178,12 +178,14 @@ pipeline_end(struct pipeline *p, int commit)
 		p->loglen = 0;
 		return commit ? -1 : 0;
 	}
+	log_hold(); /* a line per recipient: not a write(2) each */
 	for (off = 0; off < p->loglen; off += strlen(p->log + off) + 1) {
 		if (p->log[off] == 'w')
 			log_warnx("%s", p->log + off + 1);
 		else
 			log_info("%s", p->log + off + 1);
 	}
+	log_release();
 	p->loglen = 0;
 	t->messages += b->messages, t->bounces += b->bounces;
 	t->not_bounces += b->not_bounces, t->unparsable += b->unparsable;
