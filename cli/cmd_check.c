@@ -18,6 +18,15 @@
 #include "lifecycle/send.h"
 #include "storage/store.h"
 
+/* The key file's name, for a message (common/forget_key.h). */
+static const char *
+key_path(const char *database, char *buf, size_t size)
+{
+	if (forget_key_path(database, buf, size) == -1)
+		snprintf(buf, size, "%s", database);
+	return buf;
+}
+
 /* An ISO 8601 UTC time, as the recipient_status view shows them; "" for
  * 0 (never). */
 static const char *
@@ -120,7 +129,7 @@ cmd_check(const struct cli_args *a)
 {
 	char(*keys)[MAILBOX_KEY_MAX + 1];
 	unsigned char fkey[FORGET_KEY_LEN];
-	char hash[SHA256_HEX_LEN + 1];
+	char hash[SHA256_HEX_LEN + 1], kp[4096];
 	const char *why = NULL;
 	struct rcpt_standing s;
 	struct send_decision d;
@@ -139,8 +148,8 @@ cmd_check(const struct cli_args *a)
 	 * its key, which the daemon's user owns, it cannot be recognised:
 	 * no verdict rather than a wrong "ok". No key: nothing forgotten. */
 	if ((k = forget_key_load(db.path, false, fkey, &why)) == -1) {
-		fprintf(stderr, "bouncectl: %s.forget-key: %s (run as the "
-		    "daemon's user)\n", db.path, why);
+		fprintf(stderr, "bouncectl: %s: %s (run as the daemon's "
+		    "user)\n", key_path(db.path, kp, sizeof(kp)), why);
 		cli_db_close(&db);
 		free(keys);
 		return CLI_DB;

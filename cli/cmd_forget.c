@@ -16,6 +16,15 @@
 #include "common/xmalloc.h"
 #include "storage/store.h"
 
+/* The key file's name, for a message (common/forget_key.h). */
+static const char *
+key_path(const char *database, char *buf, size_t size)
+{
+	if (forget_key_path(database, buf, size) == -1)
+		snprintf(buf, size, "%s", database);
+	return buf;
+}
+
 /* An address as bouncectl takes one (cmd_db.c's rule): lower-cased copy,
  * or NULL after saying why. */
 static char *
@@ -58,7 +67,7 @@ int
 cmd_forget(const struct cli_args *a)
 {
 	unsigned char key[FORGET_KEY_LEN];
-	char hash[SHA256_HEX_LEN + 1];
+	char hash[SHA256_HEX_LEN + 1], kp[4096];
 	const char *why = NULL;
 	struct cli_db db;
 	char **addrs;
@@ -71,8 +80,8 @@ cmd_forget(const struct cli_args *a)
 	if (rc == CLI_OK && cli_db_open(a, STORE_RDWR, &db) < 0)
 		rc = CLI_DB;
 	if (rc == CLI_OK && forget_key_load(db.path, true, key, &why) != 1) {
-		fprintf(stderr, "bouncectl: %s.forget-key: %s\n", db.path,
-		    why);
+		fprintf(stderr, "bouncectl: %s: %s\n",
+		    key_path(db.path, kp, sizeof(kp)), why);
 		cli_db_close(&db);
 		rc = CLI_DB;
 	}
@@ -104,7 +113,7 @@ int
 cmd_forgotten(const struct cli_args *a)
 {
 	unsigned char key[FORGET_KEY_LEN];
-	char hash[SHA256_HEX_LEN + 1];
+	char hash[SHA256_HEX_LEN + 1], kp[4096];
 	const char *why = NULL;
 	struct cli_db db;
 	char *addr;
@@ -118,8 +127,8 @@ cmd_forgotten(const struct cli_args *a)
 	}
 	/* no key: nothing was ever forgotten */
 	if ((k = forget_key_load(db.path, false, key, &why)) == -1) {
-		fprintf(stderr, "bouncectl: %s.forget-key: %s\n", db.path,
-		    why);
+		fprintf(stderr, "bouncectl: %s: %s\n",
+		    key_path(db.path, kp, sizeof(kp)), why);
 		rc = CLI_DB;
 	} else if (k == 0) {
 		rc = CLI_NORECORD;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/forget_key.h"
+#include "common/state_base.h"
 #include "common/strutil.h"
 
 #define SUFFIX ".forget-key"
@@ -21,9 +22,32 @@
 int
 forget_key_path(const char *database, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s" SUFFIX, database);
+	char base[4096];
+	int n;
 
+	if (state_base(database, base, sizeof(base)) == -1)
+		return -1;
+	n = snprintf(buf, size, "%s" SUFFIX, base);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* Whose the key is: the database file's owner, or the state
+ * directory's where the database is a server's. */
+static int
+owner(const char *database, const char *path, struct stat *sb)
+{
+	char dir[4096];
+	const char *slash;
+
+	if (!database_is_uri(database))
+		return stat(database, sb);
+	slash = strrchr(path, '/');
+	if (slash == NULL || slash == path ||
+	    (size_t)(slash - path) >= sizeof(dir))
+		return -1;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return stat(dir, sb);
 }
 
 /* 1 and the key, 0 when there is no file, -1 and *why */
@@ -79,7 +103,7 @@ make_key(const char *database, const char *path, const char **why)
 	    fsync(fd) == -1)
 		*why = strerror(errno);
 	/* the daemon (user bounced) must read what root's bouncectl made */
-	else if (geteuid() == 0 && stat(database, &db) == 0 &&
+	else if (geteuid() == 0 && owner(database, path, &db) == 0 &&
 	    fchown(fd, db.st_uid, db.st_gid) == -1)
 		*why = strerror(errno);
 	/* link(2) fails with EEXIST when another creator was first: its

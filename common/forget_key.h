@@ -1,7 +1,10 @@
 /*
  * The key of the forgotten addresses (bouncectl forget, docs/SECURITY.md):
  * 32 random bytes in a file next to the database, "<database>.forget-key",
- * mode 0600, owned like the database. The database keeps only
+ * mode 0600, owned like the database; for a PostgreSQL database, in the
+ * state directory (common/state_base.h), owned like it. Daemons on
+ * several hosts that share one database need the same key: a copy of the
+ * file on each. The database keeps only
  * HMAC-SHA256(key, address) of an erased address, so that a later bounce
  * for it is still suppressed; without the key a copy of the database
  * cannot be used to test guessed addresses against those hashes (a plain
@@ -18,7 +21,8 @@
 
 #define FORGET_KEY_LEN 32
 
-/* "<database>.forget-key" into buf: 0, or -1 when it does not fit. */
+/* "<state_base(database)>.forget-key" into buf: 0, or -1 when it does
+ * not fit. */
 int forget_key_path(const char *database, char *buf, size_t size);
 
 /*

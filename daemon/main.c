@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/state_base.h"
 #include "common/xmalloc.h"
 #include "daemon/daemon.h"
 #include "daemon/lookup/lookup_server.h"
@@ -285,14 +286,22 @@ poison_start(struct daemon *d)
 {
 	struct poison *ps = &d->poison;
 
-	char *base = d->instance == NULL ? NULL :
-	    xasprintf("%s.%s", d->conf->database, d->instance);
+	char base[4096], *name;
 	int rc;
 
+	/* beside the database file, or in the state directory where the
+	 * database is a server's (issue 18) */
+	if (state_base(d->conf->database, base, sizeof(base)) == -1) {
+		log_warnx("poison: %s: name too long: a message that kills "
+		    "the parser will not be recognised", d->conf->database);
+		return;
+	}
 	/* one marker per daemon: two daemons on one database would write
 	 * over each other's (bounced@.service, issue 17 item 4) */
-	rc = poison_open(ps, base != NULL ? base : d->conf->database);
-	free(base);
+	name = d->instance == NULL ? xstrdup(base) :
+	    xasprintf("%s.%s", base, d->instance);
+	rc = poison_open(ps, name);
+	free(name);
 	if (rc == -1)
 		return;
 	if (ps->died_sha[0] != '\0') {

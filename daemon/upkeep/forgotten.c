@@ -15,8 +15,12 @@ forgotten_hash(struct forgotten *f, const char *database, const char *address,
 		/* created by the first bouncectl forget; read once */
 		rc = forget_key_load(database, false, f->key, &why);
 		if (rc == -1 && !f->warned) {
-			log_warnx("forget: %s.forget-key: %s: forgotten "
-			    "addresses are not recognised", database, why);
+			char path[4096];
+
+			if (forget_key_path(database, path, sizeof(path)) == -1)
+				snprintf(path, sizeof(path), "%s", database);
+			log_warnx("forget: %s: %s: forgotten addresses are "
+			    "not recognised", path, why);
 			f->warned = true;
 		}
 		if (rc != 1)
