@@ -51,6 +51,9 @@ static const enum smtp_stage whole_stage[] = {
 	STAGE_CONN,
 };
 #define NWHOLE (sizeof(whole_stage) / sizeof(whole_stage[0]))
+/* a phrase without its stage would read past whole_stage[] */
+_Static_assert(sizeof(whole) / sizeof(whole[0]) == NWHOLE + 1,
+    "one stage per phrase of whole[]");
 
 const char *const *const command_lists[] = { lead_reply, lead_after, whole,
 	NULL };
