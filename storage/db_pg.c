@@ -271,6 +271,30 @@ connect_fault(const char *msg)
 
 static const struct db_ops pg_ops;
 
+/*
+ * Issue 18: the password is never in the configuration, which is
+ * readable by more people than a password file should be: a URI that
+ * holds one (user:secret@, ?password=) is refused before it is used.
+ * PQconninfoParse() reads the URI as PQconnectdb() would
+ * (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING);
+ * a URI it cannot parse is left for PQconnectdb() to say why.
+ */
+static bool
+holds_password(const char *uri)
+{
+	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+	bool found = false;
+
+	if (opts == NULL)
+		return false;
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
+		    o->val[0] != '\0')
+			found = true;
+	PQconninfoFree(opts);
+	return found;
+}
+
 int
 db_pg_open(const char *uri, struct db **db_r, char **error_r,
     enum db_fault *fault_r)
@@ -281,6 +305,12 @@ db_pg_open(const char *uri, struct db **db_r, char **error_r,
 	size_t n;
 
 	*db_r = NULL;
+	if (holds_password(uri)) {
+		*error_r = xstrdup("the URI holds a password: give it in"
+		    " PGPASSFILE or ~/.pgpass instead (libpq-pgpass)");
+		*fault_r = DB_FAULT_FATAL;
+		return -1;
+	}
 	/* the password: libpq reads PGPASSWORD, PGPASSFILE or ~/.pgpass
 	 * itself when the URI names none (libpq-pgpass) */
 	conn = PQconnectdb(uri);
