@@ -411,6 +411,37 @@ rewrite(const char *sql, int *n_r)
 	return out;
 }
 
+/*
+ * The parameter types PQprepare() is given: 0 (the server infers it
+ * from where it stands) for each $N the text has, text for a number it
+ * skips. The store's statements built from pieces (store_query.c's
+ * list: ?1, ?3 without ?2) bind only the numbers they use; SQLite
+ * leaves a number it never saw alone, PostgreSQL cannot infer its type
+ * and refuses the statement (42P18). Allocated, n entries; the text is
+ * rewrite()'s, where a $ is always a parameter.
+ */
+#define OID_TEXT 25
+static Oid *
+param_types(const char *text, int n)
+{
+	Oid *types = xcalloc((size_t)n + 1, sizeof(*types));
+	char mark[16];
+	const char *p;
+	size_t len;
+
+	for (int i = 1; i <= n; i++) {
+		len = (size_t)snprintf(mark, sizeof(mark), "$%d", i);
+		types[i - 1] = OID_TEXT;
+		for (p = strstr(text, mark); p != NULL;
+		    p = strstr(p + len, mark))
+			if (p[len] < '0' || p[len] > '9') {
+				types[i - 1] = 0;
+				break;
+			}
+	}
+	return types;
+}
+
 static int
 pg_prepare(struct db *db, const char *sql, unsigned flags,
     struct db_stmt **stmt_r)
@@ -419,6 +450,7 @@ pg_prepare(struct db *db, const char *sql, unsigned flags,
 	struct pg_stmt *ps;
 	PGresult *res;
 	char *text;
+	Oid *types;
 	int n;
 
 	(void)flags; /* every prepared statement lives on the server */
@@ -426,7 +458,9 @@ pg_prepare(struct db *db, const char *sql, unsigned flags,
 	text = rewrite(sql, &n);
 	ps = xcalloc(1, sizeof(*ps));
 	snprintf(ps->name, sizeof(ps->name), "bd_%lu", ++pg->names);
-	res = PQprepare(pg->conn, ps->name, text, n, NULL);
+	types = param_types(text, n);
+	res = PQprepare(pg->conn, ps->name, text, n, types);
+	free(types);
 	free(text);
 	if (res == NULL || !result_ok(res)) {
 		pg_fail_result(pg, res);

@@ -75,8 +75,10 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	"INSERT INTO recipients (address, domain, state, suppressed_at,"
 	" override, override_at) VALUES (?1, ?2, 'suppressed', ?3,"
 	" 'suppressed', ?3) ON CONFLICT (address) DO UPDATE SET"
-	" suppressed_at = CASE WHEN state = 'suppressed'"
-	"  THEN COALESCE(suppressed_at, excluded.suppressed_at)"
+	/* the row's columns by the table's name: PostgreSQL reads a bare
+	 * name as ambiguous beside excluded's (SQLite reads the row's) */
+	" suppressed_at = CASE WHEN recipients.state = 'suppressed'"
+	"  THEN COALESCE(recipients.suppressed_at, excluded.suppressed_at)"
 	"  ELSE excluded.suppressed_at END,"
 	" state = 'suppressed', override = 'suppressed',"
 	" override_at = excluded.override_at",
@@ -661,6 +663,11 @@ store_begin(struct store *st)
 	if (st->mode == STORE_RDWR && db_kind(st->db) == DB_SQLITE &&
 	    check_same_file(st) == -1)
 		return -1;
+	/* PostgreSQL warns of a BEGIN in a transaction and goes on; SQLite
+	 * refuses it, and a caller that nests by mistake must hear so */
+	if (db_kind(st->db) == DB_POSTGRESQL && db_in_transaction(st->db))
+		return store_failx(st, "BEGIN: cannot start a transaction"
+		    " within a transaction");
 	return run(st, STMT_BEGIN, db_kind(st->db) == DB_SQLITE ?
 	    "BEGIN IMMEDIATE" : "BEGIN");
 }
@@ -668,6 +675,10 @@ store_begin(struct store *st)
 int
 store_commit(struct store *st)
 {
+	/* as store_begin(): PostgreSQL only warns */
+	if (db_kind(st->db) == DB_POSTGRESQL && !db_in_transaction(st->db))
+		return store_failx(st, "COMMIT: cannot commit - no"
+		    " transaction is active");
 	return run(st, STMT_COMMIT, "COMMIT");
 }
 
