@@ -108,7 +108,8 @@ cli_db_open(const struct cli_args *a, enum store_mode mode, struct cli_db *db)
 	db->st = NULL;
 	if ((db->path = db_path(a)) == NULL)
 		return -1;
-	if (stat(db->path, &sb) < 0) {
+	/* a postgresql:// URI (issue 18) is no file */
+	if (!store_is_uri(db->path) && stat(db->path, &sb) < 0) {
 		fprintf(
 		    stderr, "bouncectl: %s: %s\n", db->path, strerror(errno));
 		goto fail;

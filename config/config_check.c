@@ -199,6 +199,53 @@ same_dir(const char *a, const char *b)
  * quarantine: the two must be apart, or a quarantined message is read
  * again and again; the database must not sit among the messages either.
  */
+bool
+config_database_is_uri(const char *value)
+{
+	return strncmp(value, "postgresql://", 13) == 0 ||
+	    strncmp(value, "postgres://", 11) == 0;
+}
+
+/*
+ * A password in the URI -- user:secret@ before the host, or a password
+ * parameter after '?' -- would sit in a file that more people read than
+ * a password file; libpq reads it from PGPASSFILE or ~/.pgpass instead
+ * (https://www.postgresql.org/docs/15/libpq-pgpass.html). The URI's
+ * form: https://www.postgresql.org/docs/15/libpq-connect.html
+ * #LIBPQ-CONNSTRING-URIS. storage/ refuses it too (db_pg.c).
+ */
+static bool
+uri_has_password(const char *uri)
+{
+	const char *auth = strstr(uri, "://") + 3;
+	size_t alen = strcspn(auth, "/?");
+	const char *at = NULL, *q, *p;
+
+	for (p = auth; p < auth + alen; p++)
+		if (*p == '@')
+			at = p;
+	if (at != NULL && memchr(auth, ':', (size_t)(at - auth)) != NULL)
+		return true;
+	if ((q = strchr(uri, '?')) == NULL)
+		return false;
+	for (p = q + 1; *p != '\0'; p += strcspn(p, "&"), p += *p == '&')
+		if (strncmp(p, "password=", 9) == 0)
+			return true;
+	return false;
+}
+
+static void
+check_database(const struct config *conf, const struct config_where *where,
+    struct config_errors *e)
+{
+	int db = config_key_find("database");
+
+	if (usable(where, db) && config_database_is_uri(conf->database) &&
+	    uri_has_password(conf->database))
+		rule_error(e, where, db, "the URI holds a password: give it in "
+		    "PGPASSFILE or ~/.pgpass instead");
+}
+
 static void
 check_paths(const struct config *conf, const struct config_where *where,
     struct config_errors *e)
@@ -218,7 +265,7 @@ check_paths(const struct config *conf, const struct config_where *where,
 		 (sub = in_scanned(conf->quarantine, conf->maildir)) != NULL)
 		rule_error(e, where, qu,
 		    "inside maildir.path's %s/, which the daemon reads", sub);
-	if (!usable(where, db))
+	if (!usable(where, db) || config_database_is_uri(conf->database))
 		return;
 	if (same_dir(conf->database, conf->maildir))
 		rule_error(e, where, db, "the same path as maildir.path");
@@ -584,7 +631,7 @@ check_sent_maildir(const struct config *conf, const struct config_where *where,
 		 is_under(conf->quarantine, dir))
 		rule_error(e, where, smd, "%s: holds maildir.quarantine %s",
 		    dir, conf->quarantine);
-	if (usable(where, db) &&
+	if (usable(where, db) && !config_database_is_uri(conf->database) &&
 	    (same_dir(conf->database, dir) ||
 	     (sub = in_scanned(conf->database, dir)) != NULL))
 		rule_error(e, where, db, "inside sent.maildir, which the "
@@ -732,6 +779,7 @@ void
 config_check_rules(const struct config *conf, const struct config_where *where,
     const struct config_where *sections, struct config_errors *e)
 {
+	check_database(conf, where, e);
 	check_paths(conf, where, e);
 	check_imap(conf, where, sections, e);
 	check_resend(&conf->resend, where, e);

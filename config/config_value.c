@@ -5,6 +5,7 @@
  * position; a bad value leaves the default in place.
  */
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,7 +183,9 @@ set_string(const struct config_target *t, const struct config_key *k,
 			return -1;
 		}
 	free(*p);
-	*p = k->type == CFG_PATH ? resolve(t->base, v->text) : xstrdup(v->text);
+	*p = k->type == CFG_PATH && !(k->off == offsetof(struct config,
+	    database) && config_database_is_uri(v->text)) ?
+	    resolve(t->base, v->text) : xstrdup(v->text);
 	return 0;
 }
 

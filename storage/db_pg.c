@@ -271,6 +271,30 @@ connect_fault(const char *msg)
 
 static const struct db_ops pg_ops;
 
+/*
+ * Issue 18: the password is never in the configuration, which is
+ * readable by more people than a password file should be: a URI that
+ * holds one (user:secret@, ?password=) is refused before it is used.
+ * PQconninfoParse() reads the URI as PQconnectdb() would
+ * (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING);
+ * a URI it cannot parse is left for PQconnectdb() to say why.
+ */
+static bool
+holds_password(const char *uri)
+{
+	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+	bool found = false;
+
+	if (opts == NULL)
+		return false;
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
+		    o->val[0] != '\0')
+			found = true;
+	PQconninfoFree(opts);
+	return found;
+}
+
 int
 db_pg_open(const char *uri, struct db **db_r, char **error_r,
     enum db_fault *fault_r)
@@ -281,6 +305,12 @@ db_pg_open(const char *uri, struct db **db_r, char **error_r,
 	size_t n;
 
 	*db_r = NULL;
+	if (holds_password(uri)) {
+		*error_r = xstrdup("the URI holds a password: give it in"
+		    " PGPASSFILE or ~/.pgpass instead (libpq-pgpass)");
+		*fault_r = DB_FAULT_FATAL;
+		return -1;
+	}
 	/* the password: libpq reads PGPASSWORD, PGPASSFILE or ~/.pgpass
 	 * itself when the URI names none (libpq-pgpass) */
 	conn = PQconnectdb(uri);
@@ -381,6 +411,37 @@ rewrite(const char *sql, int *n_r)
 	return out;
 }
 
+/*
+ * The parameter types PQprepare() is given: 0 (the server infers it
+ * from where it stands) for each $N the text has, text for a number it
+ * skips. The store's statements built from pieces (store_query.c's
+ * list: ?1, ?3 without ?2) bind only the numbers they use; SQLite
+ * leaves a number it never saw alone, PostgreSQL cannot infer its type
+ * and refuses the statement (42P18). Allocated, n entries; the text is
+ * rewrite()'s, where a $ is always a parameter.
+ */
+#define OID_TEXT 25
+static Oid *
+param_types(const char *text, int n)
+{
+	Oid *types = xcalloc((size_t)n + 1, sizeof(*types));
+	char mark[16];
+	const char *p;
+	size_t len;
+
+	for (int i = 1; i <= n; i++) {
+		len = (size_t)snprintf(mark, sizeof(mark), "$%d", i);
+		types[i - 1] = OID_TEXT;
+		for (p = strstr(text, mark); p != NULL;
+		    p = strstr(p + len, mark))
+			if (p[len] < '0' || p[len] > '9') {
+				types[i - 1] = 0;
+				break;
+			}
+	}
+	return types;
+}
+
 static int
 pg_prepare(struct db *db, const char *sql, unsigned flags,
     struct db_stmt **stmt_r)
@@ -389,6 +450,7 @@ pg_prepare(struct db *db, const char *sql, unsigned flags,
 	struct pg_stmt *ps;
 	PGresult *res;
 	char *text;
+	Oid *types;
 	int n;
 
 	(void)flags; /* every prepared statement lives on the server */
@@ -396,7 +458,9 @@ pg_prepare(struct db *db, const char *sql, unsigned flags,
 	text = rewrite(sql, &n);
 	ps = xcalloc(1, sizeof(*ps));
 	snprintf(ps->name, sizeof(ps->name), "bd_%lu", ++pg->names);
-	res = PQprepare(pg->conn, ps->name, text, n, NULL);
+	types = param_types(text, n);
+	res = PQprepare(pg->conn, ps->name, text, n, types);
+	free(types);
 	free(text);
 	if (res == NULL || !result_ok(res)) {
 		pg_fail_result(pg, res);

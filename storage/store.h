@@ -41,6 +41,13 @@ enum store_mode {
  */
 int store_open(const char *path, enum store_mode mode, struct store **st_r,
     char **error_r);
+/*
+ * Whether path is a PostgreSQL database (issue 18): a libpq URI,
+ * postgresql:// or postgres://, which store_open() connects to instead
+ * of opening a file. Its password is never in it (PGPASSFILE,
+ * ~/.pgpass): one that holds a password is refused.
+ */
+bool store_is_uri(const char *path);
 void store_close(struct store **stp);
 const char *store_error(struct store *st);
 /*

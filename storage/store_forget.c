@@ -39,7 +39,8 @@ static const struct forget_step forget_steps[] = {
     {NULL, "INSERT INTO purged_counts (kind, a, b, n) SELECT 'bounces',"
 	   " COALESCE(reason, ''), COALESCE(class, ''), count(*) FROM bounces"
 	   " WHERE recipient = ?1 OR original_recipient = ?1 GROUP BY 2, 3"
-	   " ON CONFLICT (kind, a, b) DO UPDATE SET n = n + excluded.n"},
+	   " ON CONFLICT (kind, a, b) DO UPDATE SET n = purged_counts.n +"
+	   " excluded.n"},
     /* the envelope of the messages that bounced for it: a signed
      * return path holds the address in VERP form (common/verp.h),
      * which the sweep below does not see; an ENVID may too */

@@ -110,6 +110,8 @@ int store_override_apply(struct store *st, const struct store_override_in *in,
     int64_t now);
 /* The same for store_forget.c. */
 extern const char *const store_forget_sql[STMT_COUNT];
+/* store_pg.c: the texts that differ on PostgreSQL, over the others */
+extern const char *const store_pg_sql[STMT_COUNT];
 
 struct store {
 	struct db *db;   /* owned */
@@ -205,6 +207,9 @@ int store_configure(struct store *st);
  * refused it before).
  */
 int store_migrate(struct store *st, int target);
+/* migrate_pg.c: a PostgreSQL database's schema created (STORE_RDWR,
+ * when empty) or its version checked; target must be the current one */
+int store_pg_schema(struct store *st, int target);
 
 /*
  * Opens like store_open() but migrates a read-write file to target instead

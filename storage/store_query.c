@@ -93,7 +93,7 @@ static const char sql_history[] =
     " NULL, NULL, NULL, o.note, o.source, NULL, NULL, NULL, NULL, NULL,"
     " NULL, NULL, NULL, o.at, 1, o.id"
     " FROM overrides o WHERE o.address = lower(?1)"
-    ") ORDER BY t, k, seq";
+    ") h ORDER BY t, k, seq"; /* a subquery in FROM has a name on PostgreSQL */
 
 /*
  * The list is put together from constant pieces, one per filter given, so
@@ -107,7 +107,7 @@ static const char sql_list_head[] =
     /* issue 17 item 5: when the newest bounce happened, by its report */
     " (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(bounced_at), 'unixepoch')"
     "  FROM bounces WHERE recipient = address) AS last_bounced_at"
-    " FROM recipients WHERE 1";
+    " FROM recipients WHERE 1 = 1"; /* PostgreSQL: a boolean */
 static const char sql_list_tail[] = " ORDER BY last_bounce_at DESC, address";
 
 /* The resend queue, newest first; the same piece-wise building as the

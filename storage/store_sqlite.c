@@ -35,9 +35,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_SAVEPOINT] = "SAVEPOINT store_nested",
     [STMT_RELEASE] = "RELEASE store_nested",
     [STMT_ROLLBACK_TO] = "ROLLBACK TO store_nested",
-    /* SQLite only. XXX(#18): on PostgreSQL the version is a row of a
-     * table of ours, and a change by another connection is a counter
-     * row the writers bump (or LISTEN/NOTIFY) */
+    /* SQLite's; PostgreSQL's version is a row of bounced_schema
+     * (store_pg.c), and its connections are never asked for a change
+     * (store_changed_elsewhere()) */
     [STMT_USER_VERSION] = "PRAGMA user_version",
     [STMT_DATA_VERSION] = "PRAGMA data_version",
     [STMT_MESSAGE_FIND] = "SELECT id FROM messages WHERE sha256 = ?1",
@@ -75,8 +75,10 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	"INSERT INTO recipients (address, domain, state, suppressed_at,"
 	" override, override_at) VALUES (?1, ?2, 'suppressed', ?3,"
 	" 'suppressed', ?3) ON CONFLICT (address) DO UPDATE SET"
-	" suppressed_at = CASE WHEN state = 'suppressed'"
-	"  THEN COALESCE(suppressed_at, excluded.suppressed_at)"
+	/* the row's columns by the table's name: PostgreSQL reads a bare
+	 * name as ambiguous beside excluded's (SQLite reads the row's) */
+	" suppressed_at = CASE WHEN recipients.state = 'suppressed'"
+	"  THEN COALESCE(recipients.suppressed_at, excluded.suppressed_at)"
 	"  ELSE excluded.suppressed_at END,"
 	" state = 'suppressed', override = 'suppressed',"
 	" override_at = excluded.override_at",
@@ -200,6 +202,8 @@ store_stmt(struct store *st, enum store_stmt id)
 	const char *sql =
 	    stmt_sql[id] != NULL ? stmt_sql[id] : store_resend_sql[id];
 
+	if (db_kind(st->db) == DB_POSTGRESQL && store_pg_sql[id] != NULL)
+		sql = store_pg_sql[id];
 	if (sql == NULL)
 		sql = store_sent_sql[id];
 	if (sql == NULL)
@@ -391,13 +395,27 @@ store_read_version(struct store *st, int *v_r)
 	return 0;
 }
 
+/*
+ * On PostgreSQL no connection learns cheaply that another committed:
+ * a counter row every writer bumps would serialise all the writers of
+ * all the daemons on that row. So every call after the first answers
+ * "changed", and the caller looks again (the resend wake-up once a
+ * second, the outbox every 200 ms: a query each), which is what the
+ * answer only ever causes.
+ */
 int
 store_changed_elsewhere(struct store *st)
 {
-	struct db_stmt *stmt = store_stmt(st, STMT_DATA_VERSION);
+	struct db_stmt *stmt;
 	int64_t v;
 	int changed;
 
+	if (db_kind(st->db) == DB_POSTGRESQL) {
+		changed = st->data_version != 0;
+		st->data_version = 1;
+		return changed;
+	}
+	stmt = store_stmt(st, STMT_DATA_VERSION);
 	if (stmt == NULL)
 		return -1;
 	if (db_step(stmt) != DB_ROW)
@@ -419,10 +437,42 @@ store_schema_version(struct store *st)
 
 /* ---- opening ---- */
 
+bool
+store_is_uri(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) == 0 ||
+	    strncmp(path, "postgres://", 11) == 0;
+}
+
 /*
- * SQLite only, to the end of store_open_at(): a file, its directory, its
- * (dev, ino). XXX(#18): a postgresql:// database opens with
- * db_pg_open(); the checks of the file have no counterpart there.
+ * A postgresql:// database (issue 18): the connection, then the schema
+ * (migrate_pg.c) instead of the file, its directory, its pragmas and
+ * its migrations. A read-only open makes every transaction of the
+ * session read-only, so that bouncectl's queries cannot write
+ * (https://www.postgresql.org/docs/15/runtime-config-client.html
+ * #GUC-DEFAULT-TRANSACTION-READ-ONLY).
+ */
+static int
+open_pg(struct store *st, int target, int busy_ms)
+{
+	char *err = NULL;
+	enum db_fault f;
+
+	if (db_pg_open(st->path, &st->db, &err, &f) == -1) {
+		set_error(st, err, f);
+		return -1;
+	}
+	if (db_busy_timeout(st->db, busy_ms) == -1)
+		return store_fail(st, "lock_timeout");
+	if (st->mode == STORE_RDONLY && db_exec(st->db,
+	    "SET default_transaction_read_only = on") == -1)
+		return store_fail(st, "default_transaction_read_only");
+	return store_pg_schema(st, target);
+}
+
+/*
+ * SQLite only, to the end of open_at()'s SQLite part: a file, its
+ * directory, its (dev, ino).
  */
 
 static int
@@ -489,6 +539,10 @@ open_at(const char *path, enum store_mode mode, int target, int busy_ms,
 	st->path = xstrdup(path);
 	st->mode = mode;
 	*st_r = NULL;
+	if (store_is_uri(path)) {
+		rc = open_pg(st, target, busy_ms);
+		goto opened;
+	}
 	if (mode == STORE_RDONLY && stat(path, &sb) == -1 && errno == ENOENT) {
 		*error_r = xasprintf("%s: no such database", path);
 		*fault_r = STORE_FAULT_FATAL;
@@ -512,6 +566,7 @@ open_at(const char *path, enum store_mode mode, int target, int busy_ms,
 		rc = store_configure(st);
 	if (rc == 0 && mode == STORE_RDWR)
 		rc = store_migrate(st, target);
+opened:
 	if (rc == -1) {
 		*error_r = xasprintf("%s: %s", path, store_error(st));
 		*fault_r = store_error_fault(st);
@@ -605,14 +660,25 @@ check_same_file(struct store *st)
 int
 store_begin(struct store *st)
 {
-	if (st->mode == STORE_RDWR && check_same_file(st) == -1)
+	if (st->mode == STORE_RDWR && db_kind(st->db) == DB_SQLITE &&
+	    check_same_file(st) == -1)
 		return -1;
-	return run(st, STMT_BEGIN, "BEGIN IMMEDIATE");
+	/* PostgreSQL warns of a BEGIN in a transaction and goes on; SQLite
+	 * refuses it, and a caller that nests by mistake must hear so */
+	if (db_kind(st->db) == DB_POSTGRESQL && db_in_transaction(st->db))
+		return store_failx(st, "BEGIN: cannot start a transaction"
+		    " within a transaction");
+	return run(st, STMT_BEGIN, db_kind(st->db) == DB_SQLITE ?
+	    "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 int
 store_commit(struct store *st)
 {
+	/* as store_begin(): PostgreSQL only warns */
+	if (db_kind(st->db) == DB_POSTGRESQL && !db_in_transaction(st->db))
+		return store_failx(st, "COMMIT: cannot commit - no"
+		    " transaction is active");
 	return run(st, STMT_COMMIT, "COMMIT");
 }
 

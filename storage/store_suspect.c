@@ -14,7 +14,7 @@ store_suspect_add(struct store *st, const char *sha256,
 	static const char sql[] =
 	    "INSERT INTO suspects (sha256, source_ref, crashes, first_at,"
 	    " last_at) VALUES (?1, ?2, 1, ?3, ?3) ON CONFLICT (sha256) DO"
-	    " UPDATE SET crashes = crashes + 1, last_at = excluded.last_at,"
+	    " UPDATE SET crashes = suspects.crashes + 1, last_at = excluded.last_at,"
 	    " source_ref = excluded.source_ref";
 	struct db_stmt *stmt;
 	int rc;

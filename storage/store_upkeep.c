@@ -58,7 +58,8 @@
 
 /* the upsert of a count into purged_counts (WHERE: the upsert after a
  * SELECT needs one, https://www.sqlite.org/lang_upsert.html 2.2) */
-#define ADD_COUNTS " ON CONFLICT (kind, a, b) DO UPDATE SET n = n + excluded.n"
+#define ADD_COUNTS                                                             \
+	" ON CONFLICT (kind, a, b) DO UPDATE SET n = purged_counts.n + excluded.n"
 #define RETIRE_BOUNCES(where)                                                  \
 	"INSERT INTO purged_counts (kind, a, b, n) SELECT 'bounces',"          \
 	" COALESCE(reason, ''), COALESCE(class, ''), count(*) FROM bounces"    \

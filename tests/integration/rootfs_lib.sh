@@ -13,7 +13,7 @@
 # host docs/QUICKSTART.md starts from (Debian's defaults: "Internet
 # Site"); and bounced's run-time libraries (debian/control's
 # Build-Depends, their run-time names).
-ROOTFS_PACKAGES="systemd,systemd-sysv,dbus,postfix,libetpan20,libsqlite3-0,libyaml-0-2,libsystemd0,libgnutls30,libnettle8,libcurl3-gnutls"
+ROOTFS_PACKAGES="systemd,systemd-sysv,dbus,postfix,libetpan20,libsqlite3-0,libyaml-0-2,libsystemd0,libgnutls30,libnettle8,libcurl3-gnutls,libpq5"
 
 # rootfs_mirror: the first Debian mirror of apt's sources (deb822 or
 # one-line), else deb.debian.org

@@ -258,6 +258,13 @@ test_log_levels(void **state)
 static const struct {
 	const char *text, *want;
 } error_cases[] = {
+    /* issue 18: a password is never in the database URI */
+    {"database: postgresql://bounced:secret@db.example/bounced\n",
+	"t.yaml:1:11: database: the URI holds a password: give it in "
+	"PGPASSFILE or ~/.pgpass instead\n"},
+    {"database: postgres://db.example/b?sslmode=require&password=x\n",
+	"t.yaml:1:11: database: the URI holds a password: give it in "
+	"PGPASSFILE or ~/.pgpass instead\n"},
     /* ranges */
     {"maildir:\n  rescan_interval: 2s\n",
 	"t.yaml:2:20: maildir.rescan_interval: 2s not in 10s..1d\n"},
@@ -828,6 +835,18 @@ test_relative_paths(void **state)
 	/* a bare name has no directory: paths stay as written */
 	c = load_ok("database: b.db\n");
 	assert_string_equal(c->database, "b.db");
+	config_free(&c);
+	/* issue 18: a PostgreSQL URI is no path, taken as it is */
+	assert_int_equal(load_text("/etc/bounced/b.yaml",
+			     "database: postgresql:///bounced?host=/run/pg\n"
+			     "maildir:\n  path: /srv/mail\n",
+			     &c, &errors),
+	    0);
+	assert_string_equal(c->database, "postgresql:///bounced?host=/run/pg");
+	config_free(&c);
+	c = load_ok("database: postgres://db.example/b?sslmode=require\n");
+	assert_string_equal(c->database,
+	    "postgres://db.example/b?sslmode=require");
 	config_free(&c);
 }
 

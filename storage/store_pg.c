@@ -1,0 +1,40 @@
+/*
+ * The cached statements whose text differs on PostgreSQL (issue 18),
+ * all in this one table: store_stmt() takes an entry here over the
+ * SQLite text of the same id when the connection is PostgreSQL's.
+ * Everything else is one text for both (docs/schema.md, "PostgreSQL").
+ */
+#include "store_private.h"
+
+const char *const store_pg_sql[STMT_COUNT] = {
+    /*
+     * SQLite's IMMEDIATE takes the write lock at BEGIN, so that two
+     * writers never deadlock on a lock upgrade; PostgreSQL locks rows,
+     * not the database, and a recipient's read-modify-write is
+     * serialised by STMT_RECIPIENT_GET's FOR UPDATE below. READ
+     * COMMITTED, the default
+     * (https://www.postgresql.org/docs/15/transaction-iso.html).
+     */
+    [STMT_BEGIN] = "BEGIN",
+    /* migrate_pg.c's one-row table instead of PRAGMA user_version */
+    [STMT_USER_VERSION] = "SELECT version FROM bounced_schema",
+    /*
+     * The row is locked until the transaction ends, so that another
+     * daemon's get waits for this one's put instead of both counting
+     * from the same value (issue 18 item 2;
+     * https://www.postgresql.org/docs/15/sql-select.html#SQL-FOR-UPDATE-SHARE).
+     * An address with no row yet locks nothing: two first bounces of
+     * one new address at once both insert, and the second's upsert
+     * wins (XXX(#18), the many-writers step).
+     */
+    [STMT_RECIPIENT_GET] =
+	"SELECT address, domain, state, reason, status, bounce_count,"
+	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
+	" suppressed_at, override, override_at FROM recipients"
+	" WHERE address = ?1 FOR UPDATE",
+    /* SQLite's two-argument max() is PostgreSQL's GREATEST() */
+    [STMT_OUTBOX_ADVANCE] =
+	"UPDATE event_sinks SET cursor = GREATEST(cursor, COALESCE((SELECT"
+	" max(event) FROM event_deliveries WHERE sink = ?1), 0))"
+	" WHERE name = ?1",
+};
