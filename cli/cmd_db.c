@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/state_base.h"
 #include "classify/reason.h"
 #include "cli.h"
 #include "common/mailbox.h"
@@ -109,7 +110,7 @@ cli_db_open(const struct cli_args *a, enum store_mode mode, struct cli_db *db)
 	if ((db->path = db_path(a)) == NULL)
 		return -1;
 	/* a postgresql:// URI (issue 18) is no file */
-	if (!store_is_uri(db->path) && stat(db->path, &sb) < 0) {
+	if (!database_is_uri(db->path) && stat(db->path, &sb) < 0) {
 		fprintf(
 		    stderr, "bouncectl: %s: %s\n", db->path, strerror(errno));
 		goto fail;

@@ -20,6 +20,14 @@
  * 34.1.1.2), not a file name. */
 bool database_is_uri(const char *database);
 
+/*
+ * database as it may be shown (a log line, an error): a file name as it
+ * is; a URI with any password in it -- user:secret@ before the host, a
+ * password= parameter -- replaced by "***", since such a URI is refused
+ * but still named in the refusal. Allocated.
+ */
+char *database_display(const char *database);
+
 /* The base of those file names into buf: database itself for a file,
  * "<state directory>/bounced" for a URI. 0, or -1 when it does not fit. */
 int state_base(const char *database, char *buf, size_t size);

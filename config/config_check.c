@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/state_base.h"
 #include "common/readfile.h"
 #include "common/verp.h"
 #include "common/xmalloc.h"
@@ -199,13 +200,6 @@ same_dir(const char *a, const char *b)
  * quarantine: the two must be apart, or a quarantined message is read
  * again and again; the database must not sit among the messages either.
  */
-bool
-config_database_is_uri(const char *value)
-{
-	return strncmp(value, "postgresql://", 13) == 0 ||
-	    strncmp(value, "postgres://", 11) == 0;
-}
-
 /*
  * A password in the URI -- user:secret@ before the host, or a password
  * parameter after '?' -- would sit in a file that more people read than
@@ -240,7 +234,7 @@ check_database(const struct config *conf, const struct config_where *where,
 {
 	int db = config_key_find("database");
 
-	if (usable(where, db) && config_database_is_uri(conf->database) &&
+	if (usable(where, db) && database_is_uri(conf->database) &&
 	    uri_has_password(conf->database))
 		rule_error(e, where, db, "the URI holds a password: give it in "
 		    "PGPASSFILE or ~/.pgpass instead");
@@ -265,7 +259,7 @@ check_paths(const struct config *conf, const struct config_where *where,
 		 (sub = in_scanned(conf->quarantine, conf->maildir)) != NULL)
 		rule_error(e, where, qu,
 		    "inside maildir.path's %s/, which the daemon reads", sub);
-	if (!usable(where, db) || config_database_is_uri(conf->database))
+	if (!usable(where, db) || database_is_uri(conf->database))
 		return;
 	if (same_dir(conf->database, conf->maildir))
 		rule_error(e, where, db, "the same path as maildir.path");
@@ -631,7 +625,7 @@ check_sent_maildir(const struct config *conf, const struct config_where *where,
 		 is_under(conf->quarantine, dir))
 		rule_error(e, where, smd, "%s: holds maildir.quarantine %s",
 		    dir, conf->quarantine);
-	if (usable(where, db) && !config_database_is_uri(conf->database) &&
+	if (usable(where, db) && !database_is_uri(conf->database) &&
 	    (same_dir(conf->database, dir) ||
 	     (sub = in_scanned(conf->database, dir)) != NULL))
 		rule_error(e, where, db, "inside sent.maildir, which the "

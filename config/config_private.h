@@ -196,13 +196,9 @@ const char *config_suggest(const char *path, size_t *len_r);
 
 /* 127.0.0.0/8, ::1 or "localhost": cleartext stays on this machine. */
 bool config_host_loopback(const char *host);
-/*
- * Whether database: names a PostgreSQL database (issue 18): a libpq URI,
- * postgresql:// or postgres://, as storage/'s store_is_uri() (which
- * this library, below storage/, cannot call) reads it. Such a value is
- * no path: it is taken as it is, and none of the checks of files apply.
- */
-bool config_database_is_uri(const char *value);
+/* A database: that is a libpq URI (common/state_base.h,
+ * database_is_uri(), issue 18) is no path: it is taken as it is, and
+ * none of the checks of files apply. */
 
 /*
  * The rules that span keys; only keys given and valid are compared.

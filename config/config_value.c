@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/state_base.h"
 #include "classify/reason.h"
 #include "common/log.h"
 #include "common/strutil.h"
@@ -184,7 +185,7 @@ set_string(const struct config_target *t, const struct config_key *k,
 		}
 	free(*p);
 	*p = k->type == CFG_PATH && !(k->off == offsetof(struct config,
-	    database) && config_database_is_uri(v->text)) ?
+	    database) && database_is_uri(v->text)) ?
 	    resolve(t->base, v->text) : xstrdup(v->text);
 	return 0;
 }

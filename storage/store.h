@@ -41,13 +41,10 @@ enum store_mode {
  */
 int store_open(const char *path, enum store_mode mode, struct store **st_r,
     char **error_r);
-/*
- * Whether path is a PostgreSQL database (issue 18): a libpq URI,
- * postgresql:// or postgres://, which store_open() connects to instead
- * of opening a file. Its password is never in it (PGPASSFILE,
- * ~/.pgpass): one that holds a password is refused.
- */
-bool store_is_uri(const char *path);
+/* A path that is a libpq URI (common/state_base.h, database_is_uri()) is
+ * a PostgreSQL database (issue 18), which store_open() connects to
+ * instead of opening a file. Its password is never in it (PGPASSFILE,
+ * ~/.pgpass): one that holds a password is refused. */
 void store_close(struct store **stp);
 const char *store_error(struct store *st);
 /*

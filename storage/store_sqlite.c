@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/state_base.h"
 #include "common/strutil.h"
 #include "common/xmalloc.h"
 #include "classify/reason.h"
@@ -437,13 +438,6 @@ store_schema_version(struct store *st)
 
 /* ---- opening ---- */
 
-bool
-store_is_uri(const char *path)
-{
-	return strncmp(path, "postgresql://", 13) == 0 ||
-	    strncmp(path, "postgres://", 11) == 0;
-}
-
 /*
  * A postgresql:// database (issue 18): the connection, then the schema
  * (migrate_pg.c) instead of the file, its directory, its pragmas and
@@ -539,7 +533,7 @@ open_at(const char *path, enum store_mode mode, int target, int busy_ms,
 	st->path = xstrdup(path);
 	st->mode = mode;
 	*st_r = NULL;
-	if (store_is_uri(path)) {
+	if (database_is_uri(path)) {
 		rc = open_pg(st, target, busy_ms);
 		goto opened;
 	}
@@ -568,7 +562,10 @@ open_at(const char *path, enum store_mode mode, int target, int busy_ms,
 		rc = store_migrate(st, target);
 opened:
 	if (rc == -1) {
-		*error_r = xasprintf("%s: %s", path, store_error(st));
+		char *shown = database_display(path);
+
+		*error_r = xasprintf("%s: %s", shown, store_error(st));
+		free(shown);
 		*fault_r = store_error_fault(st);
 		if (*fault_r == STORE_FAULT_NONE)
 			*fault_r = STORE_FAULT_FATAL; /* our refusal */

@@ -99,6 +99,34 @@ test_uri_key(void **state)
 	unsetenv("STATE_DIRECTORY");
 }
 
+static void
+shown(const char *in, const char *want)
+{
+	char *s = database_display(in);
+
+	assert_string_equal(s, want);
+	free(s);
+}
+
+/* What an error may print of a URI: never its password. */
+static void
+test_display(void **state)
+{
+	(void)state;
+	shown("/var/lib/bounced/bounced.db", "/var/lib/bounced/bounced.db");
+	shown(URI, URI);
+	shown("postgresql://u:secret@db.example:5432/b",
+	    "postgresql://u:***@db.example:5432/b");
+	shown("postgres://u:@h/b", "postgres://u:***@h/b");
+	shown("postgresql://u@h/b", "postgresql://u@h/b");
+	shown("postgresql:///b?user=u&password=secret&sslmode=verify-full",
+	    "postgresql:///b?user=u&password=***&sslmode=verify-full");
+	shown("postgresql:///b?password=&password=&password=x",
+	    "postgresql:///b?password=***&password=***&password=***");
+	/* an '@' in the path or query is no user information */
+	shown("postgresql://h/b?user=a:b@c", "postgresql://h/b?user=a:b@c");
+}
+
 int
 main(void)
 {
@@ -107,6 +135,7 @@ main(void)
 		cmocka_unit_test(test_file_database),
 		cmocka_unit_test(test_uri_database),
 		cmocka_unit_test(test_uri_key),
+		cmocka_unit_test(test_display),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
