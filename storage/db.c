@@ -84,6 +84,18 @@ db_last_id(struct db *db, int64_t *id_r)
 }
 
 bool
+db_lost(struct db *db)
+{
+	return db->ops->lost != NULL && db->ops->lost(db);
+}
+
+int
+db_reconnect(struct db *db)
+{
+	return db->ops->reconnect != NULL ? db->ops->reconnect(db) : 0;
+}
+
+bool
 db_in_transaction(struct db *db)
 {
 	return db->ops->in_transaction(db);

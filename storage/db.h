@@ -113,6 +113,21 @@ int db_last_id(struct db *db, int64_t *id_r);
 bool db_in_transaction(struct db *db);
 
 /*
+ * Whether the server ended the connection (a restart, a crash, a
+ * network fault): every statement fails, as DB_FAULT_PASSING, until
+ * db_reconnect(). Never on SQLite, whose database is a file.
+ */
+bool db_lost(struct db *db);
+/*
+ * Connects again with the same parameters and the same settings
+ * (db_busy_timeout() included): 0, or -1 (db_error(), db_fault()) and
+ * still lost. The statements prepared before are void: the caller
+ * finalizes them and prepares again. A transaction open at the loss
+ * went with the session (the server rolled it back).
+ */
+int db_reconnect(struct db *db);
+
+/*
  * One statement of sql into *stmt_r: 0, or -1 (db_error()). The
  * statement keeps db open until db_finalize(): db_close() before that
  * only marks it to be closed.

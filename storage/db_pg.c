@@ -13,9 +13,11 @@
 #include <libpq-fe.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/xmalloc.h"
 #include "db_private.h"
@@ -39,6 +41,7 @@ struct pg {
 	enum db_fault fault;
 	int64_t changes;     /* of the last INSERT, UPDATE or DELETE */
 	unsigned long names; /* statements prepared so far: their names */
+	int lock_ms;	     /* db_busy_timeout()'s, or -1: for a reconnect */
 };
 
 struct pg_stmt {
@@ -50,6 +53,7 @@ struct pg_stmt {
 	bool *borrowed; /* values[i] is the caller's blob */
 	PGresult *desc; /* owned: the columns (PQdescribePrepared) */
 	PGresult *res;	/* owned: the result, from the first step */
+	bool commit;	/* COMMIT or END: see failed_commit() */
 	int row;	/* the current row; ntuples when done */
 	unsigned char **blobs; /* owned: the current row's bytea, decoded */
 	size_t *blob_lens;
@@ -178,6 +182,39 @@ pg_close(struct db *db)
 	free(pg);
 }
 
+/* sql is COMMIT (or its other name, END), after any blanks. */
+static bool
+is_commit(const char *sql)
+{
+	sql += strspn(sql, " \t\r\n");
+	return (strncasecmp(sql, "COMMIT", 6) == 0 &&
+	    (sql[6] == '\0' || strchr(" \t\r\n;", sql[6]) != NULL)) ||
+	    (strncasecmp(sql, "END", 3) == 0 &&
+	    (sql[3] == '\0' || strchr(" \t\r\n;", sql[3]) != NULL));
+}
+
+/*
+ * A COMMIT of a transaction that an error has aborted succeeds on
+ * PostgreSQL, with the command tag ROLLBACK
+ * (https://www.postgresql.org/docs/15/sql-commit.html): nothing was
+ * committed. SQLite's COMMIT after a failure commits what succeeded;
+ * neither may look like a commit to a caller that acknowledges mail
+ * after it. A failure here, PASSING: the work is to be done again.
+ */
+static bool
+failed_commit(struct pg *pg, PGresult *res)
+{
+	if (strcmp(PQcmdStatus(res), "ROLLBACK") != 0)
+		return false;
+	pg_set_error(pg, DB_FAULT_PASSING, xstrdup("COMMIT: the transaction"
+	    " had failed, and was rolled back instead"));
+	return true;
+}
+
+/* What every session of ours is set to, at the start and again after a
+ * reconnect. */
+static int pg_session(struct pg *pg);
+
 static int
 pg_exec(struct db *db, const char *sql)
 {
@@ -191,6 +228,8 @@ pg_exec(struct db *db, const char *sql)
 	if (res == NULL || !result_ok(res)) {
 		pg_fail_result(pg, res);
 		rc = -1;
+	} else if (is_commit(sql) && failed_commit(pg, res)) {
+		rc = -1;
 	} else {
 		count_changes(pg, res); /* the script's last statement */
 	}
@@ -203,6 +242,7 @@ pg_busy_timeout(struct db *db, int ms)
 {
 	char sql[64];
 
+	PGC(db)->lock_ms = ms < 0 ? 0 : ms;
 	/* a lock wait past it fails with 55P03 lock_not_available: BUSY */
 	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", ms < 0 ? 0 : ms);
 	return pg_exec(db, sql);
@@ -235,6 +275,36 @@ pg_last_id(struct db *db, int64_t *id_r)
 	}
 	PQclear(res);
 	return rc;
+}
+
+static bool
+pg_lost(struct db *db)
+{
+	return PQstatus(PGC(db)->conn) == CONNECTION_BAD;
+}
+
+static enum db_fault connect_fault(const char *msg);
+
+/*
+ * PQreset(): the same parameters, a new session, the settings again.
+ * Blocking, as the first connect is: a server that is down answers at
+ * once (the socket refused), one that cannot be reached waits for
+ * connect_timeout when the URI gives one.
+ */
+static int
+pg_reconnect(struct db *db)
+{
+	struct pg *pg = PGC(db);
+
+	pg_clear_error(pg);
+	PQreset(pg->conn);
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		char *msg = xstrdup(PQerrorMessage(pg->conn));
+
+		pg_set_error(pg, connect_fault(msg), msg);
+		return -1;
+	}
+	return pg_session(pg);
 }
 
 static bool
@@ -333,10 +403,8 @@ db_pg_open(const char *uri, struct db **db_r, char **error_r,
 	pg = xcalloc(1, sizeof(*pg));
 	db_init(&pg->db, &pg_ops, DB_POSTGRESQL);
 	pg->conn = conn;
-	/* the placeholder rewrite reads '' as the only escape in a string,
-	 * and the text comes and goes as UTF-8 */
-	if (pg_exec(&pg->db, "SET standard_conforming_strings = on;"
-	    " SET client_encoding = 'UTF8'") == -1) {
+	pg->lock_ms = -1;
+	if (pg_session(pg) == -1) {
 		*error_r = xstrdup(pg->error);
 		*fault_r = pg->fault;
 		pg_close(&pg->db);
@@ -344,6 +412,22 @@ db_pg_open(const char *uri, struct db **db_r, char **error_r,
 	}
 	*db_r = &pg->db;
 	return 0;
+}
+
+static int
+pg_session(struct pg *pg)
+{
+	char sql[64];
+
+	/* the placeholder rewrite reads '' as the only escape in a string,
+	 * and the text comes and goes as UTF-8 */
+	if (pg_exec(&pg->db, "SET standard_conforming_strings = on;"
+	    " SET client_encoding = 'UTF8'") == -1)
+		return -1;
+	if (pg->lock_ms < 0)
+		return 0;
+	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", pg->lock_ms);
+	return pg_exec(&pg->db, sql);
 }
 
 /* ---- statements ---- */
@@ -477,6 +561,7 @@ pg_prepare(struct db *db, const char *sql, unsigned flags,
 		return -1;
 	}
 	ps->nparams = n;
+	ps->commit = is_commit(sql);
 	ps->values = xcalloc((size_t)n + 1, sizeof(*ps->values));
 	ps->lengths = xcalloc((size_t)n + 1, sizeof(*ps->lengths));
 	ps->formats = xcalloc((size_t)n + 1, sizeof(*ps->formats));
@@ -651,6 +736,7 @@ pg_step(struct db_stmt *stmt)
 {
 	struct pg_stmt *ps = PGS(stmt);
 	struct pg *pg = PGC(stmt->db);
+	bool ok = false;
 
 	free_blobs(ps);
 	if (ps->res == NULL) {
@@ -658,8 +744,11 @@ pg_step(struct db_stmt *stmt)
 		ps->res = PQexecPrepared(pg->conn, ps->name, ps->nparams,
 		    (const char *const *)ps->values, ps->lengths, ps->formats,
 		    0);
-		if (ps->res == NULL || !result_ok(ps->res)) {
+		if (ps->res == NULL || !result_ok(ps->res))
 			pg_fail_result(pg, ps->res);
+		else if (!ps->commit || !failed_commit(pg, ps->res))
+			ok = true;
+		if (!ok) {
 			PQclear(ps->res);
 			ps->res = NULL;
 			return DB_ERROR;
@@ -784,6 +873,8 @@ static const struct db_ops pg_ops = {
 	.changes = pg_changes,
 	.last_id = pg_last_id,
 	.in_transaction = pg_in_transaction,
+	.lost = pg_lost,
+	.reconnect = pg_reconnect,
 	.prepare = pg_prepare,
 	.finalize = pg_finalize,
 	.bind_count = pg_bind_count,

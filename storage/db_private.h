@@ -20,6 +20,9 @@ struct db_ops {
 	int64_t (*changes)(struct db *db);
 	int (*last_id)(struct db *db, int64_t *id_r);
 	bool (*in_transaction)(struct db *db);
+	/* NULL where a connection is never lost (SQLite's file) */
+	bool (*lost)(struct db *db);
+	int (*reconnect)(struct db *db);
 	int (*prepare)(struct db *db, const char *sql, unsigned flags,
 	    struct db_stmt **stmt_r);
 	/* frees the statement; db.c drops its hold on the connection */

@@ -426,6 +426,84 @@ test_syntax(void **state)
 	assert_int_equal(db_fault(db), DB_FAULT_NONE);
 }
 
+/*
+ * A COMMIT after a failed statement: SQLite undid the statement alone
+ * and commits the rest; PostgreSQL aborted the whole transaction and
+ * answers COMMIT with ROLLBACK, which must not read as a commit to a
+ * caller that acknowledges mail after it (db_pg.c, failed_commit()).
+ */
+static void
+test_failed_commit(void **state)
+{
+	struct db *db = *state;
+	struct db_stmt *commit;
+	bool pg = db_kind(db) == DB_POSTGRESQL;
+
+	run(db, "CREATE TABLE c (k TEXT PRIMARY KEY)");
+	assert_int_equal(db_prepare(db, "COMMIT", DB_PREPARE_KEEP, &commit),
+	    0);
+	run(db, "BEGIN");
+	run(db, "INSERT INTO c VALUES ('a')");
+	assert_int_equal(db_exec(db, "INSERT INTO c VALUES ('a')"), -1);
+	if (pg) {
+		assert_int_equal(db_step(commit), DB_ERROR);
+		assert_int_equal(db_fault(db), DB_FAULT_PASSING);
+		assert_non_null(strstr(db_error(db), "rolled back"));
+	} else {
+		assert_int_equal(db_step(commit), DB_DONE);
+	}
+	db_reset(commit);
+	assert_false(db_in_transaction(db));
+	assert_int_equal(one_int(db, "SELECT count(*) FROM c"), pg ? 0 : 1);
+	/* the same through db_exec(), and a good transaction commits */
+	run(db, "BEGIN");
+	run(db, "INSERT INTO c VALUES ('b')");
+	assert_int_equal(db_exec(db, "INSERT INTO c VALUES ('b')"), -1);
+	assert_int_equal(db_exec(db, " commit;"), pg ? -1 : 0);
+	run(db, "BEGIN");
+	run(db, "INSERT INTO c VALUES ('z')");
+	assert_int_equal(db_step(commit), DB_DONE);
+	db_finalize(&commit);
+	assert_int_equal(one_int(db, "SELECT count(*) FROM c"), pg ? 1 : 3);
+}
+
+/*
+ * A session the server ended (a restart, an administrator): every
+ * statement fails as PASSING and db_lost() says so; db_reconnect()
+ * opens a new one with the same settings, where new statements run.
+ */
+static void
+test_reconnect(void **state)
+{
+	struct db *a = *state, *b;
+	struct db_stmt *s;
+	int64_t pid;
+	char sql[64];
+
+	if (db_kind(a) != DB_POSTGRESQL)
+		skip(); /* a file is never lost */
+	assert_false(db_lost(a));
+	assert_int_equal(db_busy_timeout(a, 1234), 0);
+	pid = one_int(a, "SELECT pg_backend_pid()");
+	assert_int_equal(db_prepare(a, "SELECT 7", DB_PREPARE_KEEP, &s), 0);
+	b = open_db();
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%lld)",
+	    (long long)pid);
+	assert_int_equal(one_int(b, sql), 1);
+	db_close(&b);
+	assert_int_equal(db_step(s), DB_ERROR);
+	assert_int_equal(db_fault(a), DB_FAULT_PASSING);
+	assert_true(db_lost(a));
+	db_finalize(&s);
+	assert_int_equal(db_reconnect(a), 0);
+	assert_false(db_lost(a));
+	assert_true(one_int(a, "SELECT pg_backend_pid()") != pid);
+	assert_int_equal(one_int(a, "SELECT 41 + 1"), 42);
+	/* lock_timeout as it was set; it is in ms */
+	assert_int_equal(one_int(a, "SELECT CAST(setting AS BIGINT) FROM"
+	    " pg_settings WHERE name = 'lock_timeout'"), 1234);
+}
+
 /* A statement may outlive the db_close() of its connection. */
 static void
 test_close_order(void **state)
@@ -500,6 +578,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syntax, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_commit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reconnect, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_close_order, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_skip_locked, setup,
