@@ -121,6 +121,9 @@ struct store {
 	enum db_fault fault;            /* its class; NONE for our refusals */
 	struct db_stmt *stmt[STMT_COUNT]; /* prepared on first use, kept */
 	int64_t data_version;		/* store_changed_elsewhere()'s last */
+	/* between store_begin() and its commit or rollback: a lost
+	 * connection is not made again inside (store_stmt()) */
+	bool in_tx;
 	struct stat file;		/* path's at the open (dev, ino) */
 };
 

@@ -196,11 +196,41 @@ store_db(struct store *st)
 
 /* ---- statements ---- */
 
+/*
+ * A PostgreSQL connection the server ended -- a restart, a crash, a
+ * network fault -- is made again before the next statement, unless a
+ * transaction was open (issue 18: a lost connection is a passing
+ * fault). That transaction went with the session: its statements fail
+ * until the caller rolls back, as it does after any failure, and only
+ * then does a new session begin -- never one that would run the rest of
+ * the transaction's statements on their own. The cached statements died
+ * with the session: they are prepared again on their next use.
+ */
+static int
+revive(struct store *st)
+{
+	size_t i;
+
+	for (i = 0; i < STMT_COUNT; i++)
+		db_finalize(&st->stmt[i]);
+	if (db_reconnect(st->db) == -1)
+		return store_fail(st, "reconnect");
+	if (st->mode == STORE_RDONLY && db_exec(st->db,
+	    "SET default_transaction_read_only = on") == -1)
+		return store_fail(st, "default_transaction_read_only");
+	return 0;
+}
+
 struct db_stmt *
 store_stmt(struct store *st, enum store_stmt id)
 {
-	struct db_stmt *stmt = st->stmt[id];
-	const char *sql =
+	struct db_stmt *stmt;
+	const char *sql;
+
+	if (!st->in_tx && db_lost(st->db) && revive(st) == -1)
+		return NULL;
+	stmt = st->stmt[id];
+	sql =
 	    stmt_sql[id] != NULL ? stmt_sql[id] : store_resend_sql[id];
 
 	if (db_kind(st->db) == DB_POSTGRESQL && store_pg_sql[id] != NULL)
@@ -665,8 +695,11 @@ store_begin(struct store *st)
 	if (db_kind(st->db) == DB_POSTGRESQL && db_in_transaction(st->db))
 		return store_failx(st, "BEGIN: cannot start a transaction"
 		    " within a transaction");
-	return run(st, STMT_BEGIN, db_kind(st->db) == DB_SQLITE ?
-	    "BEGIN IMMEDIATE" : "BEGIN");
+	if (run(st, STMT_BEGIN, db_kind(st->db) == DB_SQLITE ?
+	    "BEGIN IMMEDIATE" : "BEGIN") == -1)
+		return -1;
+	st->in_tx = true;
+	return 0;
 }
 
 int
@@ -676,7 +709,10 @@ store_commit(struct store *st)
 	if (db_kind(st->db) == DB_POSTGRESQL && !db_in_transaction(st->db))
 		return store_failx(st, "COMMIT: cannot commit - no"
 		    " transaction is active");
-	return run(st, STMT_COMMIT, "COMMIT");
+	if (run(st, STMT_COMMIT, "COMMIT") == -1)
+		return -1; /* still open on SQLite: the caller rolls back */
+	st->in_tx = false;
+	return 0;
 }
 
 void
@@ -684,8 +720,10 @@ store_rollback(struct store *st)
 {
 	struct db_stmt *stmt;
 
+	st->in_tx = false;
 	/* some errors roll back by themselves
-	 * (https://www.sqlite.org/lang_transaction.html) */
+	 * (https://www.sqlite.org/lang_transaction.html), and a lost
+	 * PostgreSQL session took its transaction with it */
 	if (!db_in_transaction(st->db))
 		return;
 	stmt = store_stmt(st, STMT_ROLLBACK);
