@@ -138,9 +138,14 @@ db_fail(struct pipeline *p, const char *what)
 {
 	/* busy is another writer (bouncectl suppress, a second daemon)
 	 * holding the database past the busy timeout: it passes */
-	log_warnx("store: %s: %s%s", what, store_error(p->st),
-	    store_error_busy(p->st) ? " (another writer holds the database; "
-	    "retrying)" : "");
+	const char *busy = store_error_busy(p->st) ? " (another writer holds"
+	    " the database; retrying)" : "";
+
+	if (p->failing)
+		log_debug("store: %s: %s%s", what, store_error(p->st), busy);
+	else
+		log_warnx("store: %s: %s%s", what, store_error(p->st), busy);
+	p->failing = true;
 	return -1;
 }
 
@@ -178,6 +183,9 @@ pipeline_end(struct pipeline *p, int commit)
 		p->loglen = 0;
 		return commit ? -1 : 0;
 	}
+	if (p->failing)
+		log_notice("store: the database takes writes again");
+	p->failing = false;
 	log_hold(); /* a line per recipient: not a write(2) each */
 	for (off = 0; off < p->loglen; off += strlen(p->log + off) + 1) {
 		if (p->log[off] == 'w')

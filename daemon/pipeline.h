@@ -46,6 +46,10 @@ struct pipeline {
 	struct forgotten forgotten; /* bouncectl forget's hashes */
 	bool no_sent_resend; /* none of our resends was sent: no bounce of
 			      * this batch can be of one */
+	/* a store failure was said: the rest of the outage (each retry
+	 * of a restarting server, of a held lock) is said at debug, and
+	 * the first commit after it says that it is over */
+	bool failing;
 };
 
 /*
