@@ -105,7 +105,8 @@ def main():
             data = make(raw, rcpts, n, rng, a.prefix)
             data += (b"x" * 76 + b"\n") * (a.pad_kb * 1024 // 77)
         else:
-            data = JUNK[n % len(JUNK)] + b"%d\n" % n
+            # the prefix too: two Maildirs' junk are two messages
+            data = JUNK[n % len(JUNK)] + b"%s%d\n" % (a.prefix.encode(), n)
         name = "%d.M%dP%d.%s%d" % (1800000000 + n, n, os.getpid(),
                                     a.prefix, n)
         deliver(a.out, name, data, a.mode, rng, a.keep)

@@ -14,6 +14,10 @@
 #   pg_psql SQL     one statement through psql, unaligned, no header
 #   pg_stop         SIGTERM to the postmaster (smart shutdown), then
 #                   waits until the PID is gone
+#   pg_restart [S]  a fast shutdown (SIGINT: every session is ended, as a
+#                   crash or an operator's restart would end it), S seconds
+#                   down (default 0), then the same cluster started again
+#                   on the same socket; PG_PID is the new postmaster
 #
 # Skips (77) with the reason when it cannot run here (debs_lib.sh's, or
 # no setpriv as root).
@@ -54,18 +58,33 @@ pg_start() {
 	pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U bounced -A trust \
 	    -E UTF8 --locale=C --no-sync >"$PG_DIR/initdb.log" 2>&1 ||
 	    { cat "$PG_DIR/initdb.log"; fail "initdb"; }
+	PG_URI="postgresql:///bounced?host=$PG_SOCK&user=bounced"
+	pg_run
+	"$PG_BIN/createdb" -h "$PG_SOCK" -U bounced bounced ||
+	    fail "createdb"
+}
+
+# the postmaster on PG_DIR's cluster, in the background; PG_PID set once
+# it answers
+pg_run() {
 	pg_as "$PG_BIN/postgres" -D "$PG_DIR/data" -k "$PG_SOCK" \
 	    -c listen_addresses= -c fsync=off \
-	    >"$PG_DIR/postgres.log" 2>&1 &
-	PG_URI="postgresql:///bounced?host=$PG_SOCK&user=bounced"
+	    >>"$PG_DIR/postgres.log" 2>&1 &
 	wait_for 30 "$PG_BIN/pg_isready" -q -h "$PG_SOCK" -U bounced ||
 	    { cat "$PG_DIR/postgres.log"; fail "postgres did not start"; }
 	# the postmaster's own PID (the first line of postmaster.pid), not
 	# the background job's: that is the shell that ran pg_as
 	PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")
 	kill -0 "$PG_PID" || fail "no postmaster $PG_PID"
-	"$PG_BIN/createdb" -h "$PG_SOCK" -U bounced bounced ||
-	    fail "createdb"
+}
+
+pg_restart() {
+	kill -INT "$PG_PID" || fail "no postmaster $PG_PID to restart"
+	wait_for 30 sh -c "! kill -0 $PG_PID 2>/dev/null" ||
+	    fail "postgres did not stop (fast shutdown)"
+	PG_PID=
+	sleep "${1:-0}"
+	pg_run
 }
 
 pg_psql() {
