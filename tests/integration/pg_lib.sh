@@ -19,12 +19,16 @@
 #                   down (default 0), then the same cluster started again
 #                   on the same socket; PG_PID is the new postmaster
 #
+# PG_FSYNC=on (a benchmark's) keeps PostgreSQL's fsync; tests turn it off.
+#
 # Skips (77) with the reason when it cannot run here (debs_lib.sh's, or
 # no setpriv as root).
 
 PG_PKGS="postgresql-15 postgresql-client-15"
 PG_DIR= PG_SOCK= PG_PID= PG_BIN= PG_URI= PG_COST=
-. "$(dirname "$0")/debs_lib.sh"
+# (a script outside tests/integration/, bench/bench_pg.sh, names the
+# directory in BD_INTEG_DIR)
+. "${BD_INTEG_DIR:-$(dirname "$0")}/debs_lib.sh"
 
 # pg_as CMD...: as the user the server runs as
 pg_as() {
@@ -67,8 +71,9 @@ pg_start() {
 # the postmaster on PG_DIR's cluster, in the background; PG_PID set once
 # it answers
 pg_run() {
+	# shellcheck disable=SC2086
 	pg_as "$PG_BIN/postgres" -D "$PG_DIR/data" -k "$PG_SOCK" \
-	    -c listen_addresses= -c fsync=off \
+	    -c listen_addresses= -c fsync=${PG_FSYNC:-off} \
 	    >>"$PG_DIR/postgres.log" 2>&1 &
 	wait_for 30 "$PG_BIN/pg_isready" -q -h "$PG_SOCK" -U bounced ||
 	    { cat "$PG_DIR/postgres.log"; fail "postgres did not start"; }
