@@ -217,17 +217,7 @@ postfix_start pf "meta_directory = $maps
 $main"
 
 # rcpt ADDR: "CODE TEXT" of Postfix's reply to RCPT TO:<ADDR>
-rcpt() {
-	"$python" - "$PF_PORT" "$1" <<'PYEOF'
-import smtplib, sys
-s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
-s.ehlo("app.test")
-s.mail("newsletter@example.org")
-code, text = s.rcpt(sys.argv[2])
-print(code, text.decode())
-s.quit()
-PYEOF
-}
+rcpt() { smtp_rcpt "$PF_PORT" "$1"; }
 # refused ADDR: refused with the view's text for the lower-case ADDR
 refused() {
 	_v=$(view "$(echo "$1" | tr 'A-Z' 'a-z')")

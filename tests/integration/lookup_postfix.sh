@@ -134,17 +134,7 @@ wait_for 20 port_open "$python" "$P2" && wait_for 20 port_open "$python" "$P3" &
     fail "Postfix did not open the policy, map and direct ports"
 
 # rcpt PORT ADDR: "CODE TEXT" of Postfix's reply to RCPT TO:<ADDR>
-rcpt() {
-	"$python" - "$1" "$2" <<'PYEOF'
-import smtplib, sys
-s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=20)
-s.ehlo("app.test")
-s.mail("newsletter@example.org")
-code, text = s.rcpt(sys.argv[2])
-print(code, text.decode())
-s.quit()
-PYEOF
-}
+rcpt() { smtp_rcpt "$1" "$2"; }
 # expect PORT ADDR REGEX
 expect() {
 	_r=$(rcpt "$1" "$2") || fail "SMTP to port $1 failed"

@@ -14,6 +14,20 @@ SMTP_OUTSIDE=""
 # new directory outside the build tree, which smtp_cleanup copies back.
 # Servers that drop their privileges (Postfix, Exim) cannot pass through
 # a build tree in /root (0700); they are given OUTSIDE_DIR, the real path.
+# smtp_rcpt PORT ADDR: "CODE TEXT" of the reply to RCPT TO:<ADDR> from
+# the SMTP server on 127.0.0.1:PORT (after EHLO and a MAIL FROM)
+smtp_rcpt() {
+	"$python" - "$1" "$2" <<'PYEOF'
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
+s.ehlo("app.test")
+s.mail("newsletter@example.org")
+code, text = s.rcpt(sys.argv[2])
+print(code, text.decode())
+s.quit()
+PYEOF
+}
+
 outside() {
 	_o=$(mkdir -p "$(dirname "$1")" && cd "$(dirname "$1")" && pwd)/$(basename "$1")
 	OUTSIDE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bounced-$(basename "$1").XXXXXX")
