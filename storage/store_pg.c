@@ -23,28 +23,15 @@ const char *const store_pg_sql[STMT_COUNT] = {
      * daemon's get waits for this one's put instead of both counting
      * from the same value (issue 18 item 2;
      * https://www.postgresql.org/docs/15/sql-select.html#SQL-FOR-UPDATE-SHARE).
-     * An address with no row yet locks nothing here: STMT_RECIPIENT_LOCK
-     * comes first.
+     * An address with no row yet locks nothing: two first bounces of
+     * one new address at once both insert, and the second's upsert
+     * wins (XXX(#18), the many-writers step).
      */
     [STMT_RECIPIENT_GET] =
 	"SELECT address, domain, state, reason, status, bounce_count,"
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
 	" suppressed_at, override, override_at FROM recipients"
 	" WHERE address = ?1 FOR UPDATE",
-    /*
-     * The address itself, locked to the transaction's end before it is
-     * read: FOR UPDATE locks a row, and a new address has none yet, so
-     * two daemons' first bounces of it would both read "none" and the
-     * second's write would undo the first's count. A transaction-level
-     * advisory lock on the address's hash, in the two-key space (which
-     * the schema's one-key creation lock does not share); a hash shared
-     * by two addresses only makes them wait for each other
-     * (https://www.postgresql.org/docs/15/explicit-locking.html
-     * #ADVISORY-LOCKS). Waits past lock_timeout fail as BUSY (55P03).
-     * 0x626f756e: "boun".
-     */
-    [STMT_RECIPIENT_LOCK] =
-	"SELECT pg_advisory_xact_lock(1651471726, hashtext(?1))",
     /* SQLite's two-argument max() is PostgreSQL's GREATEST() */
     [STMT_OUTBOX_ADVANCE] =
 	"UPDATE event_sinks SET cursor = GREATEST(cursor, COALESCE((SELECT"

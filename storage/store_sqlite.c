@@ -872,20 +872,9 @@ int
 store_recipient_get(
     struct store *st, const char *address, struct recipient *r)
 {
-	struct db_stmt *stmt;
+	struct db_stmt *stmt = store_stmt(st, STMT_RECIPIENT_GET);
 	int rc;
 
-	/* SQLite's BEGIN IMMEDIATE has one writer at a time already */
-	if (db_kind(st->db) == DB_POSTGRESQL) {
-		stmt = store_stmt(st, STMT_RECIPIENT_LOCK);
-		if (stmt == NULL)
-			return -1;
-		if (store_bind_text(stmt, 1, address) != 0 ||
-		    db_step(stmt) != DB_ROW)
-			return store_stmt_fail(st, stmt, "lock recipient");
-		db_reset(stmt);
-	}
-	stmt = store_stmt(st, STMT_RECIPIENT_GET);
 	if (stmt == NULL)
 		return -1;
 	if (store_bind_text(stmt, 1, address) != 0)

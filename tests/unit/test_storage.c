@@ -18,7 +18,6 @@
 
 #include <dirent.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2803,65 +2802,6 @@ test_pg_foreign_refused(void **state)
 	free(err);
 }
 
-/* The recipient's read in another connection's thread: rc 99 until it
- * answered (store_recipient_get()'s 1 or 0, or -1) */
-struct getter {
-	const char *path;
-	_Atomic int rc;
-	struct recipient r;
-};
-
-static void *
-get_elsewhere(void *arg)
-{
-	struct getter *g = arg;
-	struct store *st = NULL;
-	char *err = NULL;
-	int rc = -1;
-
-	if (store_open(g->path, STORE_RDWR, &st, &err) == -1) {
-		free(err);
-		g->rc = -1;
-		return NULL;
-	}
-	if (store_begin(st) == 0) {
-		rc = store_recipient_get(st, "new@example.org", &g->r);
-		store_rollback(st);
-	}
-	store_close(&st);
-	g->rc = rc;
-	return NULL;
-}
-
-/*
- * Issue 18 item 2: a recipient's read-modify-write is one writer's at a
- * time, a new address's too. While this connection has read a new
- * address (no row) in its transaction, another's read of it waits, and
- * then sees this one's row, not "none" (whose write would undo this
- * count).
- */
-static void
-test_pg_recipient_lock(void **state)
-{
-	struct fx *f = *state;
-	struct getter g = { .path = f->path, .rc = 99 };
-	struct recipient r;
-	pthread_t t;
-
-	assert_int_equal(store_begin(f->st), 0);
-	assert_int_equal(store_recipient_get(f->st, "new@example.org", &r), 0);
-	assert_int_equal(pthread_create(&t, NULL, get_elsewhere, &g), 0);
-	usleep(300 * 1000);
-	assert_int_equal(g.rc, 99); /* still waiting */
-	put_recipient(f->st, "new@example.org", STATE_SUPPRESSED,
-	    REASON_USERUNKNOWN, T0);
-	assert_int_equal(store_commit(f->st), 0);
-	assert_int_equal(pthread_join(t, NULL), 0);
-	assert_int_equal(g.rc, 1);
-	assert_int_equal(g.r.bounce_count, 1);
-	assert_int_equal(g.r.state, STATE_SUPPRESSED);
-}
-
 /* As test_newer_refused: a later version is neither written nor read */
 static void
 test_pg_newer_refused(void **state)
@@ -2994,7 +2934,6 @@ main(void)
 	    T(test_query_stats),
 	    T(test_names),
 	    T(test_pg_foreign_refused),
-	    T(test_pg_recipient_lock),
 	    T(test_pg_newer_refused),
 	    T(test_pg_password_refused),
 	};
