@@ -25,7 +25,10 @@ const char *const store_pg_sql[STMT_COUNT] = {
      * https://www.postgresql.org/docs/15/sql-select.html#SQL-FOR-UPDATE-SHARE).
      * An address with no row yet locks nothing: two first bounces of
      * one new address at once both insert, and the second's upsert
-     * wins (XXX(#18), the many-writers step).
+     * wins (XXX(#18), the many-writers step). Not an advisory lock per
+     * address: each holds a slot of the shared lock table until the
+     * commit (max_locks_per_transaction), and a few bounces with 1,000
+     * recipients each would fill it (53200) on every retry.
      */
     [STMT_RECIPIENT_GET] =
 	"SELECT address, domain, state, reason, status, bounce_count,"
