@@ -215,21 +215,34 @@ pipeline_recipient(struct store *st, const struct config *conf,
     struct recipient *r, struct lc_result *res, enum outbox_kind *kind_r)
 {
 	struct lc_conf c = pipeline_lc_conf(conf);
-	enum rcpt_state before = STATE_ACTIVE;
-	int found;
+	enum rcpt_state before;
+	int found, tries;
 
-	memset(r, 0, sizeof(*r));
-	if ((found = store_recipient_get(st, address, r)) == -1)
-		return -1;
-	if (found == 0)
-		snprintf(r->address, sizeof(r->address), "%s", address);
-	else
-		before = r->state;
-	lifecycle_recipient(&c, r, found == 1, b, now, res);
-	*kind_r = outbox_bounce_kind(before, res);
-	if (res->write && store_recipient_put(st, r) == -1)
-		return -1;
-	return 0;
+	/*
+	 * A new address has no row to lock (store_pg.c, FOR UPDATE): its
+	 * first row is only added, and when another daemon's came first
+	 * the decision is made again from that row. The third time (a
+	 * row that came and went twice: a forget in between) the row is
+	 * written over, as before the add.
+	 */
+	for (tries = 0;; tries++) {
+		memset(r, 0, sizeof(*r));
+		before = STATE_ACTIVE;
+		if ((found = store_recipient_get(st, address, r)) == -1)
+			return -1;
+		if (found == 0)
+			snprintf(r->address, sizeof(r->address), "%s", address);
+		else
+			before = r->state;
+		lifecycle_recipient(&c, r, found == 1, b, now, res);
+		*kind_r = outbox_bounce_kind(before, res);
+		if (!res->write)
+			return 0;
+		if (found == 1 || tries == 2)
+			return store_recipient_put(st, r);
+		if ((found = store_recipient_add(st, r)) != 0)
+			return found == 1 ? 0 : -1;
+	}
 }
 
 /* The message's tag as the lifecycle names it. */

@@ -187,6 +187,16 @@ int store_recipient_get(struct store *st, const char *address,
     struct recipient *r);
 /* Inserts or replaces the row of r->address. */
 int store_recipient_put(struct store *st, const struct recipient *r);
+/*
+ * Inserts the row of a new address unless one is there: 1 (written), 0
+ * (another writer's row came first; nothing written: read it again and
+ * decide from it), -1. On PostgreSQL a row that another transaction
+ * inserted and has not committed is waited for, so that of two daemons
+ * recording the first bounce of one address the second counts from the
+ * first's row instead of overwriting it (issue 18 item 2). On SQLite the
+ * write lock taken at BEGIN makes 0 impossible within a transaction.
+ */
+int store_recipient_add(struct store *st, const struct recipient *r);
 
 /*
  * A person's decision (bouncectl suppress/unsuppress), in one transaction:

@@ -23,11 +23,13 @@ const char *const store_pg_sql[STMT_COUNT] = {
      * daemon's get waits for this one's put instead of both counting
      * from the same value (issue 18 item 2;
      * https://www.postgresql.org/docs/15/sql-select.html#SQL-FOR-UPDATE-SHARE).
-     * An address with no row yet locks nothing: two first bounces of
-     * one new address at once both insert, and the second's upsert
-     * wins (XXX(#18), the many-writers step). Not an advisory lock per
-     * address: each holds a slot of the shared lock table until the
-     * commit (max_locks_per_transaction), and a few bounces with 1,000
+     * An address with no row yet locks nothing: its first row is
+     * added by STMT_RECIPIENT_ADD, whose insert waits for another
+     * transaction's uncommitted row of the same address and then adds
+     * nothing, and the pipeline reads that row again here
+     * (pipeline_recipient()). Not an advisory lock per address: each
+     * holds a slot of the shared lock table until the commit
+     * (max_locks_per_transaction), and a few bounces with 1,000
      * recipients each would fill it (53200) on every retry.
      */
     [STMT_RECIPIENT_GET] =

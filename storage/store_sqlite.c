@@ -57,11 +57,12 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
 	" suppressed_at, override, override_at FROM recipients"
 	" WHERE address = ?1",
-    [STMT_RECIPIENT_PUT] =
-	"INSERT INTO recipients (address, domain, state, reason, status,"
-	" bounce_count, soft_count, soft_since, first_bounce_at,"
-	" last_bounce_at, suppressed_at, override, override_at)"
+#define RECIPIENT_INSERT                                                     \
+	"INSERT INTO recipients (address, domain, state, reason, status,"    \
+	" bounce_count, soft_count, soft_since, first_bounce_at,"            \
+	" last_bounce_at, suppressed_at, override, override_at)"             \
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    [STMT_RECIPIENT_PUT] = RECIPIENT_INSERT
 	" ON CONFLICT (address) DO UPDATE SET domain = excluded.domain,"
 	" state = excluded.state, reason = excluded.reason,"
 	" status = excluded.status, bounce_count = excluded.bounce_count,"
@@ -70,6 +71,14 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	" last_bounce_at = excluded.last_bounce_at,"
 	" suppressed_at = excluded.suppressed_at,"
 	" override = excluded.override, override_at = excluded.override_at",
+    /*
+     * A new address's first row: written only if no other writer's
+     * row came first (store_recipient_add()). On PostgreSQL the insert
+     * waits for another transaction's uncommitted row of the address
+     * and then does nothing (docs/15/sql-insert.html#SQL-ON-CONFLICT).
+     */
+    [STMT_RECIPIENT_ADD] =
+	RECIPIENT_INSERT " ON CONFLICT (address) DO NOTHING",
     /* suppressed_at keeps the time an address that is already suppressed
      * got suppressed, as daemon/policy.c does */
     [STMT_SUPPRESS] =
@@ -888,14 +897,12 @@ store_recipient_get(
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
-int
-store_recipient_put(struct store *st, const struct recipient *r)
+static int
+bind_recipient(struct store *st, struct db_stmt *stmt,
+    const struct recipient *r)
 {
-	struct db_stmt *stmt = store_stmt(st, STMT_RECIPIENT_PUT);
 	const char *o = rcpt_override_name(r->override);
 
-	if (stmt == NULL)
-		return -1;
 	if (store_bind_text(stmt, 1, r->address) ||
 	    store_bind_text(stmt, 2, r->domain) ||
 	    store_bind_text(stmt, 3, rcpt_state_name(r->state)) ||
@@ -911,7 +918,28 @@ store_recipient_put(struct store *st, const struct recipient *r)
 	    store_bind_opt(stmt, 12, o) ||
 	    store_bind_opt_int(stmt, 13, r->override_at))
 		return store_stmt_fail(st, stmt, "put recipient");
+	return 0;
+}
+
+int
+store_recipient_put(struct store *st, const struct recipient *r)
+{
+	struct db_stmt *stmt = store_stmt(st, STMT_RECIPIENT_PUT);
+
+	if (stmt == NULL || bind_recipient(st, stmt, r) == -1)
+		return -1;
 	return store_step_done(st, stmt, "put recipient");
+}
+
+int
+store_recipient_add(struct store *st, const struct recipient *r)
+{
+	struct db_stmt *stmt = store_stmt(st, STMT_RECIPIENT_ADD);
+
+	if (stmt == NULL || bind_recipient(st, stmt, r) == -1 ||
+	    store_step_done(st, stmt, "add recipient") == -1)
+		return -1;
+	return db_changes(st->db) == 1;
 }
 
 /* ---- overrides: the row and the log are store_mgmt.c's ---- */

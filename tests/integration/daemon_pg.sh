@@ -73,6 +73,39 @@ grep -q "$n already recorded" run-pg2.log ||
 [ "$(pg_psql 'select count(*) from messages')" = "$n" ] ||
     fail "PostgreSQL: messages recorded twice"
 
+# Issue 18 item 2: the first bounce of a new address while another
+# writer (here psql, standing for a second daemon) has inserted the
+# address's row and not committed it. The daemon reads no row, decides
+# as for a new address, and its insert waits for the other transaction
+# (store_recipient_add()); after the other's commit it decides again
+# from that row: two counted bounces, not the other's count overwritten.
+sed -e '1i X-Bounced-Test: race' -e 's/ghost@example\.net/race.new@example.net/g' \
+    "$src"/examples/maildir/new/1732800004.* >md-pg/tmp/race
+mv md-pg/tmp/race md-pg/new/race
+now=$(date +%s)
+{
+	echo "BEGIN; INSERT INTO recipients (address, domain, state, reason,"
+	echo " status, bounce_count, soft_count, soft_since, first_bounce_at,"
+	echo " last_bounce_at) VALUES ('race.new@example.net', 'example.net',"
+	echo " 'soft', 'mailboxfull', '4.2.2', 1, 1, $now, $now, $now);"
+	echo "SELECT pg_sleep(3); COMMIT;"
+} | "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK" -U bounced \
+    -d bounced >holder.log 2>&1 &
+holder=$!
+holding() {
+	[ "$(pg_psql "SELECT count(*) FROM pg_stat_activity WHERE state =
+	    'active' AND query LIKE 'SELECT pg_sleep(3)%'")" = 1 ]
+}
+wait_for 10 holding || fail "the other writer's transaction did not start"
+"$bounced" --once -c pg.yaml >run-race.log 2>&1 ||
+    { cat run-race.log; fail "bounced --once (race)"; }
+wait "$holder" || { cat holder.log; fail "the other writer failed"; }
+got=$(pg_psql "SELECT bounce_count, state FROM recipients
+    WHERE address = 'race.new@example.net'")
+[ "$got" = "2|suppressed" ] ||
+    { cat run-race.log; fail "race.new@example.net: $got, want 2|suppressed"; }
+echo "ok: a new address's first bounce waits for another writer's row (2 counted)"
+
 # a password in the URI is refused before anything connects
 printf 'database: postgresql://bounced:secret@localhost/bounced\nmaildir:\n  path: md-pg\n' >pw.yaml
 if "$bounced" --once -c pw.yaml >pw.log 2>&1; then

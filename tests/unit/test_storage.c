@@ -18,11 +18,13 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <sqlite3.h> /* raw SQL: store_db() */
 
 #include "classify/reason.h"
@@ -988,6 +990,95 @@ test_rollback(void **state)
 }
 
 /* ---- recipients ---- */
+
+/* A new address's row, bounce_count n */
+static void
+new_recipient(struct recipient *r, const char *address, int64_t n)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->address, sizeof(r->address), "%s", address);
+	snprintf(r->domain, sizeof(r->domain), "%s", strchr(address, '@') + 1);
+	r->state = STATE_SOFT;
+	r->reason = REASON_MAILBOXFULL;
+	r->bounce_count = n;
+	r->soft_count = n;
+	r->first_bounce_at = r->last_bounce_at = T0 + n;
+}
+
+/* store_recipient_add(): a row is added only where none is */
+static void
+test_recipient_add(void **state)
+{
+	struct fx *f = *state;
+	struct recipient r, got;
+
+	new_recipient(&r, "first@example.org", 1);
+	assert_int_equal(store_recipient_add(f->st, &r), 1);
+	new_recipient(&r, "first@example.org", 7);
+	assert_int_equal(store_recipient_add(f->st, &r), 0);
+	assert_int_equal(store_recipient_get(f->st, r.address, &got), 1);
+	assert_int_equal(got.bounce_count, 1);
+	/* put still writes over */
+	assert_int_equal(store_recipient_put(f->st, &r), 0);
+	assert_int_equal(store_recipient_get(f->st, r.address, &got), 1);
+	assert_int_equal(got.bounce_count, 7);
+}
+
+/*
+ * Issue 18 item 2, PostgreSQL: two daemons record the first bounce of
+ * one address at once. A child process, on its own connection, adds
+ * the row while the parent's add of it is not committed: its insert
+ * waits for the parent's transaction, then adds nothing (0), and its
+ * read finds the parent's row, locked for it. Without the wait both
+ * would add, and the second's count would undo the first's.
+ */
+static void
+test_pg_recipient_add_race(void **state)
+{
+	struct fx *f = *state;
+	struct recipient r;
+	pid_t pid;
+	int status;
+
+	new_recipient(&r, "race@example.org", 1);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_recipient_get(f->st, r.address, &r), 0);
+	assert_int_equal(store_recipient_add(f->st, &r), 1);
+	if ((pid = fork()) == 0) {
+		/* never the parent's connection; _exit leaves it alone */
+		struct store *st = NULL;
+		struct recipient mine, got;
+		char *err = NULL;
+		int code = 0;
+
+		alarm(20);
+		new_recipient(&mine, "race@example.org", 5);
+		if (store_open(f->path, STORE_RDWR, &st, &err) == -1)
+			_exit(10);
+		if (store_begin(st) == -1)
+			code = 11;
+		else if (store_recipient_get(st, mine.address, &got) != 0)
+			code = 12; /* the parent's row is not committed */
+		else if (store_recipient_add(st, &mine) != 0)
+			code = 13; /* it must wait, then add nothing */
+		else if (store_recipient_get(st, mine.address, &got) != 1 ||
+		    got.bounce_count != 1)
+			code = 14; /* the parent's row */
+		else if (store_commit(st) == -1)
+			code = 15;
+		_exit(code);
+	}
+	assert_true(pid > 0);
+	/* the child waits on the parent's row: still running */
+	usleep(500 * 1000);
+	assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(sql_int(f->st, "SELECT bounce_count FROM recipients"
+	    " WHERE address = 'race@example.org'"), 1);
+}
 
 static void
 test_recipient_roundtrip(void **state)
@@ -2865,6 +2956,7 @@ main(void)
 	    T(test_bounce_add),
 	    T(test_rollback),
 	    T(test_recipient_roundtrip),
+	    T(test_recipient_add),
 	    T(test_override),
 	    T(test_override_in_transaction),
 	    T(test_decay),
@@ -2911,6 +3003,7 @@ main(void)
 	    T(test_bounce_add),
 	    T(test_rollback),
 	    T(test_recipient_roundtrip),
+	    T(test_recipient_add),
 	    T(test_override),
 	    T(test_override_in_transaction),
 	    T(test_decay),
@@ -2936,6 +3029,7 @@ main(void)
 	    T(test_pg_foreign_refused),
 	    T(test_pg_newer_refused),
 	    T(test_pg_password_refused),
+	    T(test_pg_recipient_add_race),
 	};
 	struct db *db;
 	char *err = NULL;
