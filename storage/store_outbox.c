@@ -21,11 +21,7 @@ static const char *const sink_names[STORE_SINK_COUNT] = {
 };
 
 const char *const store_outbox_sql[STMT_COUNT] = {
-    [STMT_EVENT_ADD] =
-	"INSERT INTO events (uuid, kind, source, address, at, state, reason,"
-	" status, diagnostic, message, bounce, resend, message_id,"
-	" original_message_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	" ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    [STMT_EVENT_ADD] = EVENT_ADD,
     /* first sight: the events older than first_since are past their
      * dead-letter age already */
     [STMT_OUTBOX_SINK_ADD] =

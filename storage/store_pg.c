@@ -37,6 +37,11 @@ const char *const store_pg_sql[STMT_COUNT] = {
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
 	" suppressed_at, override, override_at FROM recipients"
 	" WHERE address = ?1 FOR UPDATE",
+    /* the new id in the insert's own round trip (store_step_insert()) */
+    [STMT_MESSAGE_ADD] = MESSAGE_ADD " RETURNING id",
+    [STMT_MESSAGE_ADD_ONCE] = MESSAGE_ADD_ONCE " RETURNING id",
+    [STMT_BOUNCE_ADD] = BOUNCE_ADD " RETURNING id",
+    [STMT_EVENT_ADD] = EVENT_ADD " RETURNING id",
     /* SQLite's two-argument max() is PostgreSQL's GREATEST() */
     [STMT_OUTBOX_ADVANCE] =
 	"UPDATE event_sinks SET cursor = GREATEST(cursor, COALESCE((SELECT"

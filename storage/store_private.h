@@ -111,6 +111,33 @@ int store_override_apply(struct store *st, const struct store_override_in *in,
     int64_t now);
 /* The same for store_forget.c. */
 extern const char *const store_forget_sql[STMT_COUNT];
+/*
+ * The inserts whose new id the caller asks for: SQLite's text here, and
+ * PostgreSQL's the same with RETURNING id (store_pg.c), which gives the
+ * id in the insert's own round trip instead of a second one for
+ * lastval(). On SQLite, RETURNING would cost a temporary table per row
+ * (store_step_insert()).
+ */
+#define MESSAGE_ADD                                                          \
+	"INSERT INTO messages (sha256, source_ref, message_id, outcome,"     \
+	" error, received_at, processed_at, authenticity, caps,"             \
+	" rcpts_dropped, original_from, original_sender,"                    \
+	" original_envelope_id, original_subject, original_list_id,"         \
+	" campaign, original_headers, attribution) VALUES (?1, ?2, ?3, ?4,"  \
+	" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+#define MESSAGE_ADD_ONCE MESSAGE_ADD " ON CONFLICT (sha256) DO NOTHING"
+#define BOUNCE_ADD                                                           \
+	"INSERT INTO bounces (message, recipient, action, status, reply_code,"\
+	" reason, hard, class, diagnostic, remote_mta, original_message_id," \
+	" rule, family, at, original_recipient, stage, stage_source, layer," \
+	" feedback_type, authenticity, effect, bounced_at) VALUES (?1, ?2,"  \
+	" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"    \
+	" ?17, ?18, ?19, ?20, ?21, ?22)"
+#define EVENT_ADD                                                            \
+	"INSERT INTO events (uuid, kind, source, address, at, state, reason,"\
+	" status, diagnostic, message, bounce, resend, message_id,"          \
+	" original_message_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"\
+	" ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
 /* store_pg.c: the texts that differ on PostgreSQL, over the others */
 extern const char *const store_pg_sql[STMT_COUNT];
 
@@ -145,9 +172,11 @@ int store_step_int(struct store *st, struct db_stmt *stmt, const char *what,
  * same text works on PostgreSQL. */
 int store_step_id(struct store *st, struct db_stmt *stmt, const char *what,
     int64_t *id_r);
-/* Runs a plain INSERT and resets it: 0 and *id_r (may be NULL: not
- * asked) by db_last_id(), or -1. For the daemon's rows per bounce, where
- * RETURNING's temporary table cost more than the insert's indexes. */
+/* Runs an INSERT and resets it: 0 and *id_r (may be NULL: not asked),
+ * or -1. The id is the statement's one row when it has RETURNING id
+ * (PostgreSQL's texts), else db_last_id(). For the daemon's rows per
+ * bounce, where on SQLite RETURNING's temporary table cost more than the
+ * insert's indexes. */
 int store_step_insert(struct store *st, struct db_stmt *stmt,
     const char *what, int64_t *id_r);
 /* a's eight columns of messages from parameter first on, in the order

@@ -21,14 +21,6 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
-#define MESSAGE_ADD                                                          \
-	"INSERT INTO messages (sha256, source_ref, message_id, outcome,"     \
-	" error, received_at, processed_at, authenticity, caps,"             \
-	" rcpts_dropped, original_from, original_sender,"                    \
-	" original_envelope_id, original_subject, original_list_id,"         \
-	" campaign, original_headers, attribution) VALUES (?1, ?2, ?3, ?4,"  \
-	" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
-
 static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_BEGIN] = "BEGIN IMMEDIATE",
     [STMT_COMMIT] = "COMMIT",
@@ -44,14 +36,8 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_MESSAGE_FIND] = "SELECT id FROM messages WHERE sha256 = ?1",
     [STMT_MESSAGE_ADD] = MESSAGE_ADD,
     /* the exactly-once check and the insert in one statement */
-    [STMT_MESSAGE_ADD_ONCE] = MESSAGE_ADD " ON CONFLICT (sha256) DO NOTHING",
-    [STMT_BOUNCE_ADD] =
-	"INSERT INTO bounces (message, recipient, action, status, reply_code,"
-	" reason, hard, class, diagnostic, remote_mta, original_message_id,"
-	" rule, family, at, original_recipient, stage, stage_source, layer,"
-	" feedback_type, authenticity, effect, bounced_at) VALUES (?1, ?2, ?3,"
-	" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-	" ?19, ?20, ?21, ?22)",
+    [STMT_MESSAGE_ADD_ONCE] = MESSAGE_ADD_ONCE,
+    [STMT_BOUNCE_ADD] = BOUNCE_ADD,
     [STMT_RECIPIENT_GET] =
 	"SELECT address, domain, state, reason, status, bounce_count,"
 	" soft_count, soft_since, first_bounce_at, last_bounce_at,"
@@ -365,7 +351,15 @@ int
 store_step_insert(struct store *st, struct db_stmt *stmt, const char *what,
     int64_t *id_r)
 {
-	if (db_step(stmt) != DB_DONE)
+	enum db_step rc = db_step(stmt);
+
+	if (rc == DB_ROW) { /* RETURNING id */
+		if (id_r != NULL)
+			*id_r = db_column_int64(stmt, 0);
+		db_reset(stmt);
+		return 0;
+	}
+	if (rc != DB_DONE)
 		return store_stmt_fail(st, stmt, what);
 	db_reset(stmt);
 	if (id_r != NULL && db_last_id(st->db, id_r) == -1)
@@ -800,9 +794,16 @@ store_message_add_once(
 {
 	struct db_stmt *stmt = store_stmt(st, STMT_MESSAGE_ADD_ONCE);
 
+	enum db_step rc;
+
 	if (stmt == NULL || bind_message(st, stmt, m) == -1)
 		return -1;
-	if (db_step(stmt) != DB_DONE)
+	if ((rc = db_step(stmt)) == DB_ROW) { /* RETURNING id: written */
+		*id_r = db_column_int64(stmt, 0);
+		db_reset(stmt);
+		return 1;
+	}
+	if (rc != DB_DONE)
 		return store_stmt_fail(st, stmt, "add message");
 	db_reset(stmt);
 	if (db_changes(st->db) == 0)
