@@ -91,7 +91,9 @@
 	" reason TEXT,"                                                      \
 	" kind TEXT NOT NULL DEFAULT 'transient'"                            \
 	"  CHECK (kind IN ('transient', 'confirm')),"                        \
-	" original BIGINT REFERENCES resend_originals(id),"                  \
+	/* deferred by forget alone (store_forget_pg.c), as SQLite's */     \
+	/* defer_foreign_keys: an original goes before its resends */        \
+	" original BIGINT REFERENCES resend_originals(id) DEFERRABLE,"       \
 	" resent_message_id TEXT,"                                           \
 	" last_reply_code BIGINT,"                                           \
 	" sent BIGINT);"                                                     \

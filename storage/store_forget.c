@@ -25,8 +25,9 @@
 #include "common/strutil.h"
 #include "common/xmalloc.h"
 #include "store_private.h"
+#include "forget_private.h"
 
-#define REDACTED "[forgotten]"
+#define REDACTED FORGET_REDACTED
 
 /* ?1 = the address (lower case), ?2 = its hash, ?3 = now */
 struct forget_step {
@@ -105,10 +106,8 @@ domain_char(unsigned char c)
 	return (bd_isalpha(c) || bd_isdigit(c)) || c == '-' || c >= 0x80;
 }
 
-/* The next mention of a (lower case, alen bytes) in s[0..n) at or after
- * from, or NULL. */
-static const unsigned char *
-mention(const unsigned char *s, size_t n, size_t from, const char *a,
+const unsigned char *
+forget_mention(const unsigned char *s, size_t n, size_t from, const char *a,
     size_t alen)
 {
 	size_t i, j;
@@ -135,12 +134,11 @@ mention(const unsigned char *s, size_t n, size_t from, const char *a,
 }
 
 /*
- * SQLite only: bd_mentions() and bd_redact() are application functions
- * of the connection (sqlite3_create_function_v2()), and the sweep reads
- * SQLite's catalogue (pragma_table_list) and rowids. XXX(#18): on
- * PostgreSQL the functions become SQL functions the migrations create
- * and the sweep reads information_schema.columns and a primary key;
- * until then forget refuses to run there (register_functions()).
+ * SQLite: bd_mentions() and bd_redact() are application functions of
+ * the connection (sqlite3_create_function_v2()), and the sweep reads
+ * SQLite's catalogue (pragma_table_list) and rowids. PostgreSQL's sweep
+ * is store_forget_pg.c, with the same forget_mention() and
+ * forget_redact() run here in C on the rows it reads.
  */
 
 /* bd_mentions(x, address): 1 when the text or blob x mentions it */
@@ -162,39 +160,53 @@ fn_mentions(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	n = sqlite3_value_bytes(argv[0]);
 	a = (const char *)sqlite3_value_text(argv[1]);
 	sqlite3_result_int(ctx, s != NULL && a != NULL &&
-	    mention(s, (size_t)n, 0, a, strlen(a)) != NULL);
+	    forget_mention(s, (size_t)n, 0, a, strlen(a)) != NULL);
+}
+
+unsigned char *
+forget_redact(const unsigned char *s, size_t n, const char *a, size_t *len_r)
+{
+	const unsigned char *m;
+	size_t alen = strlen(a), at = 0, out = 0, cap;
+	unsigned char *buf;
+
+	if (alen == 0 || (m = forget_mention(s, n, 0, a, alen)) == NULL)
+		return NULL;
+	/* each mention is at least as long as REDACTED minus 8 bytes */
+	cap = n + (n / alen + 1) * sizeof(REDACTED) + 1;
+	buf = xmalloc(cap);
+	do {
+		memcpy(buf + out, s + at, (size_t)(m - (s + at)));
+		out += (size_t)(m - (s + at));
+		memcpy(buf + out, REDACTED, sizeof(REDACTED) - 1);
+		out += sizeof(REDACTED) - 1;
+		at = (size_t)(m - s) + alen;
+	} while ((m = forget_mention(s, n, at, a, alen)) != NULL);
+	memcpy(buf + out, s + at, n - at);
+	out += n - at;
+	buf[out] = '\0';
+	*len_r = out;
+	return buf;
 }
 
 /* bd_redact(x, address): x with each mention replaced, same type */
 static void
 fn_redact(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	const unsigned char *s, *m;
+	const unsigned char *s;
 	const char *a;
-	size_t n, alen, at = 0, out = 0, cap;
 	unsigned char *buf;
+	size_t out;
 	bool blob = sqlite3_value_type(argv[0]) == SQLITE_BLOB;
 
 	(void)argc;
 	s = sqlite3_value_blob(argv[0]);
-	n = (size_t)sqlite3_value_bytes(argv[0]);
 	a = (const char *)sqlite3_value_text(argv[1]);
-	if (s == NULL || a == NULL || (alen = strlen(a)) == 0) {
+	if (s == NULL || a == NULL || (buf = forget_redact(s,
+	    (size_t)sqlite3_value_bytes(argv[0]), a, &out)) == NULL) {
 		sqlite3_result_value(ctx, argv[0]);
 		return;
 	}
-	/* each mention is at least as long as REDACTED minus 8 bytes */
-	cap = n + (n / alen + 1) * sizeof(REDACTED) + 1;
-	buf = xmalloc(cap);
-	while ((m = mention(s, n, at, a, alen)) != NULL) {
-		memcpy(buf + out, s + at, (size_t)(m - (s + at)));
-		out += (size_t)(m - (s + at));
-		memcpy(buf + out, REDACTED, sizeof(REDACTED) - 1);
-		out += sizeof(REDACTED) - 1;
-		at = (size_t)(m - s) + alen;
-	}
-	memcpy(buf + out, s + at, n - at);
-	out += n - at;
 	if (blob)
 		sqlite3_result_blob64(ctx, buf, out, free);
 	else
@@ -209,7 +221,7 @@ register_functions(struct store *st)
 	sqlite3 *h = db_sqlite_handle(st->db);
 
 	if (h == NULL)
-		return store_failx(st, "forget: not on PostgreSQL yet");
+		return store_failx(st, "forget: not a SQLite database");
 	if (sqlite3_create_function_v2(h, "bd_mentions", 2, flags, NULL,
 		fn_mentions, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function_v2(h, "bd_redact", 2, flags, NULL,
@@ -438,6 +450,18 @@ prepare_col(struct store *st, const char *sql, const char *address,
 #define AGAIN                                                                  \
 	"(rowid IN (SELECT value FROM json_each(?2)) OR rowid > ?3)"
 
+const char *
+forget_whole_before(const char *table, const char *column)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(forget_whole) / sizeof(forget_whole[0]); i++)
+		if (strcmp(forget_whole[i].table, table) == 0 &&
+		    strcmp(forget_whole[i].column, column) == 0)
+			return forget_whole[i].before;
+	return NULL;
+}
+
 static const struct forget_whole *
 whole_of(const struct sweep_col *c)
 {
@@ -574,6 +598,7 @@ store_forget(struct store *st, const char *address, const char *hash,
 	struct sweep sw = {0};
 	int64_t n;
 	size_t i;
+	bool pg;
 	int rc = 0;
 
 	if (address == NULL || *address == '\0' ||
@@ -581,16 +606,19 @@ store_forget(struct store *st, const char *address, const char *hash,
 		return store_failx(st, "forget: not an address");
 	snprintf(low, sizeof(low), "%s", address);
 	str_lower(low);
-	if (register_functions(st) == -1)
+	pg = db_kind(st->db) == DB_POSTGRESQL;
+	if (!pg && register_functions(st) == -1)
 		return -1;
-	/* the long read, without the write lock */
-	if (scan(st, low, &sw) == -1 || store_begin(st) == -1) {
+	/* SQLite: the long read, without the write lock */
+	if ((!pg && scan(st, low, &sw) == -1) || store_begin(st) == -1) {
 		sweep_free(&sw);
 		return -1;
 	}
+	if (pg)
+		rc = forget_begin_pg(st);
 	/* checked at COMMIT: an original goes before the resends naming it
 	 * (https://www.sqlite.org/pragma.html#pragma_defer_foreign_keys) */
-	if (db_exec(st->db, "PRAGMA defer_foreign_keys = ON") != 0)
+	else if (db_exec(st->db, "PRAGMA defer_foreign_keys = ON") != 0)
 		rc = store_fail(st, "forget");
 	for (i = 0; rc == 0 && i < sizeof(forget_steps) /
 	    sizeof(forget_steps[0]); i++) {
@@ -601,7 +629,8 @@ store_forget(struct store *st, const char *address, const char *hash,
 			fn(arg, forget_steps[i].what, n);
 	}
 	if (rc == 0)
-		rc = sweep(st, low, &sw, fn, arg);
+		rc = pg ? forget_sweep_pg(st, low, fn, arg) :
+			  sweep(st, low, &sw, fn, arg);
 	sweep_free(&sw);
 	if (rc == -1) {
 		store_rollback(st);
@@ -619,7 +648,10 @@ const char *const store_forget_sql[STMT_COUNT] = {
 int
 store_forgotten(struct store *st, const char *hash)
 {
-	struct db_stmt *stmt = store_stmt(st, STMT_FORGOTTEN);
+	/* FOR SHARE on PostgreSQL (store_pg.c), which a read-only session
+	 * may not run: bouncectl forgotten reads the row plainly */
+	struct db_stmt *stmt = store_stmt(st, st->mode == STORE_RDONLY ?
+	    STMT_FORGOTTEN_AT : STMT_FORGOTTEN);
 
 	if (stmt == NULL)
 		return -1;

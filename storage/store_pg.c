@@ -42,6 +42,12 @@ const char *const store_pg_sql[STMT_COUNT] = {
     [STMT_MESSAGE_ADD_ONCE] = MESSAGE_ADD_ONCE " RETURNING id",
     [STMT_BOUNCE_ADD] = BOUNCE_ADD " RETURNING id",
     [STMT_EVENT_ADD] = EVENT_ADD " RETURNING id",
+    /*
+     * The daemon's look before it records a recipient holds the table
+     * in ROW SHARE mode to its commit, which forget's EXCLUSIVE lock
+     * waits for (store_forget_pg.c, forget_begin_pg()).
+     */
+    [STMT_FORGOTTEN] = "SELECT 1 FROM forgotten WHERE hash = ?1 FOR SHARE",
     /* SQLite's two-argument max() is PostgreSQL's GREATEST() */
     [STMT_OUTBOX_ADVANCE] =
 	"UPDATE event_sinks SET cursor = GREATEST(cursor, COALESCE((SELECT"

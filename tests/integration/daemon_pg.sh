@@ -64,6 +64,37 @@ for verb in "list" "list --csv" "list --state soft" "list --domain example.net" 
 	echo "ok: bouncectl $verb ($(wc -l <want.txt) lines)"
 done
 
+# bouncectl forget: the same rows go on both, and the address is then
+# unknown to every verb; PostgreSQL's forget key is in the state
+# directory (common/state_base.h), SQLite's beside the file
+STATE_DIRECTORY=$work/state
+export STATE_DIRECTORY
+mkdir -p state
+for db in "$work/sq.db" "$PG_URI"; do
+	"$bctl" -d "$db" forget "$addr" >forget.txt 2>&1 ||
+	    { cat forget.txt; fail "bouncectl forget on $db"; }
+	cat forget.txt
+	cp forget.txt "forget-$(basename "${db%%\?*}").txt"
+done
+cmp -s forget-sq.db.txt forget-bounced.txt ||
+    { diff forget-sq.db.txt forget-bounced.txt; fail "forget differs"; }
+[ -s state/bounced.forget-key ] || fail "no forget key in the state directory"
+for verb in "list" "stats" "forgotten $addr" "history $addr"; do
+	# shellcheck disable=SC2086
+	show "$work/sq.db" $verb >want.txt
+	# shellcheck disable=SC2086
+	show "$PG_URI" $verb >got.txt
+	cmp -s want.txt got.txt || {
+		diff -u want.txt got.txt
+		fail "bouncectl $verb after forget: PostgreSQL differs from SQLite"
+	}
+done
+"$bctl" -d "$PG_URI" forgotten "$addr" | grep -q "forgotten (suppressed)" ||
+    fail "PostgreSQL: $addr not forgotten"
+[ "$(pg_psql "SELECT count(*) FROM bounces WHERE recipient = '$addr'")" = 0 ] ||
+    fail "PostgreSQL: bounces of $addr left"
+echo "ok: bouncectl forget $addr, the same on both"
+
 # exactly once: the same messages again record nothing
 cp "$src"/examples/maildir/new/* md-pg/new/
 "$bounced" --once -c pg.yaml >run-pg2.log 2>&1 ||

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
 #include <signal.h>
@@ -28,6 +29,7 @@
 #include <sqlite3.h> /* raw SQL: store_db() */
 
 #include "classify/reason.h"
+#include "common/xmalloc.h"
 #include "lifecycle/lifecycle.h"
 #include "storage/store.h"
 #include "storage/store_private.h"
@@ -2935,6 +2937,238 @@ test_pg_password_refused(void **state)
 	free(err);
 }
 
+/* ---- forget on PostgreSQL (store_forget_pg.c) ---- */
+
+#define FADDR "who@example.org"
+#define FHASH "00000000000000000000000000000000000000000000000000000000000000ff"
+
+/* Whether x[0..n) names FADDR as a whole address, ASCII case-insensitive
+ * (the test's own reading of docs/schema.md "Forgetting an address") */
+static bool
+names_faddr(const unsigned char *x, size_t n)
+{
+	size_t a = strlen(FADDR), i, j;
+
+	for (i = 0; i + a <= n; i++) {
+		for (j = 0; j < a && tolower(x[i + j]) == FADDR[j]; j++)
+			;
+		if (j < a)
+			continue;
+		if (i > 0 && (isalnum(x[i - 1]) || strchr(".-_+", x[i - 1])))
+			continue;
+		j = i + a;
+		if (j < n && (isalnum(x[j]) || x[j] == '-' ||
+		    (x[j] == '.' && j + 1 < n && isalpha(x[j + 1]))))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* How many values of any text or bytea column of any table of the
+ * schema name FADDR, each printed when show */
+static int
+pg_mentions(struct store *st, bool show)
+{
+	struct db_stmt *t, *v;
+	char *q, *qt, *qc;
+	int found = 0;
+
+	if (db_prepare(st->db, "SELECT table_name, column_name FROM"
+	    " information_schema.columns WHERE table_schema ="
+	    " current_schema() AND data_type IN ('text', 'bytea')", 0, &t) != 0)
+		fail_msg("columns: %s", db_error(st->db));
+	while (db_step(t) == DB_ROW) {
+		qt = db_quote_ident(db_column_text(t, 0));
+		qc = db_quote_ident(db_column_text(t, 1));
+		q = xasprintf("SELECT %s FROM %s", qc, qt);
+		if (db_prepare(st->db, q, 0, &v) != 0)
+			fail_msg("%s: %s", q, db_error(st->db));
+		while (db_step(v) == DB_ROW) {
+			const unsigned char *x = db_column_blob(v, 0);
+			size_t n = db_column_bytes(v, 0);
+
+			if (x != NULL && names_faddr(x, n)) {
+				if (show)
+					fprintf(stderr, "%s.%s: %.*s\n",
+					    db_column_text(t, 0),
+					    db_column_text(t, 1), (int)n, x);
+				found++;
+			}
+		}
+		db_finalize(&v);
+		free(q);
+		free(qt);
+		free(qc);
+	}
+	db_finalize(&t);
+	return found;
+}
+
+/*
+ * The same rows as test_upkeep's test_forget, in PostgreSQL's SQL: the
+ * steps (rows keyed by the address go), the sweep (mentions anywhere
+ * redacted, a table added later included, stored bodies gone whole),
+ * the deferred constraint (an original deleted before its resends).
+ */
+static void
+test_pg_forget(void **state)
+{
+	struct fx *f = *state;
+
+	sql_exec(f->st,
+	    "INSERT INTO messages (id, sha256, source_ref, outcome,"
+	    " processed_at, error) VALUES (1, 's1', 'f1', 'bounce', 1, NULL),"
+	    " (2, 's2', 'f2', 'bounce', 2, 'no <WHO@Example.org> here');"
+	    "INSERT INTO bounces (message, recipient, hard, diagnostic) VALUES"
+	    " (1, 'who@example.org', 1, '550 who@example.org unknown'),"
+	    " (1, 'other@example.org', 1,"
+	    "  '550 forwarded from WHO@EXAMPLE.ORG. Bye'),"
+	    " (2, 'xwho@example.org', 1, 'xwho@example.org;"
+	    " who@example.org.uk; who@example.organic');"
+	    "UPDATE bounces SET original_recipient = 'who@example.org'"
+	    " WHERE recipient = 'other@example.org';"
+	    "INSERT INTO recipients (address, domain, state) VALUES"
+	    " ('who@example.org', 'example.org', 'suppressed'),"
+	    " ('xwho@example.org', 'example.org', 'suppressed');"
+	    "INSERT INTO overrides (address, action, at, note, reason, source)"
+	    " VALUES ('who@example.org', 'suppressed', 1, 'asked', NULL, NULL),"
+	    " ('xwho@example.org', 'suppressed', 1, 'about who@example.org',"
+	    "  'who@example.org asked', 'crm:who@example.org');"
+	    "INSERT INTO resend_originals (id, sha256, body, created_at) VALUES"
+	    " (1, 'o1', convert_to('To: who@example.org', 'UTF8'), 1),"
+	    " (2, 'o2', convert_to('To: list@example.org', 'UTF8'), 1),"
+	    " (3, 'o3', convert_to('Cc: Who@Example.org', 'UTF8'), 1);"
+	    "INSERT INTO resends (id, recipient, message, state, created_at,"
+	    " updated_at, original) VALUES"
+	    " (1, 'who@example.org', 1, 'pending', 1, 1, 2),"
+	    " (2, 'xwho@example.org', 2, 'pending', 1, 1, 3);"
+	    "INSERT INTO resend_attempts (resend, at, outcome, reply) VALUES"
+	    " (1, 1, 'deferred', '451 who@example.org busy'),"
+	    " (2, 1, 'deferred', '451 later');"
+	    "UPDATE bounces SET resend = 1 WHERE recipient = 'xwho@example.org';"
+	    "INSERT INTO sent_messages (id, sha256, source_ref, indexed_at, body)"
+	    " VALUES (1, 'c1', 'r1', 1, convert_to('To: a@b.org,"
+	    " who@example.org', 'UTF8')), (2, 'c2', 'r2', 1,"
+	    " convert_to('To: a@b.org', 'UTF8'));"
+	    "INSERT INTO sent_recipients (sent, address) VALUES"
+	    " (1, 'who@example.org'), (1, 'a@b.org'), (2, 'a@b.org');"
+	    "INSERT INTO suspects VALUES ('x', 'who@example.org,S=1', 1, 1, 1);"
+	    "UPDATE messages SET original_from = 'who@example.org',"
+	    " original_sender = 'bounces+k1=who=example.org@ours.example',"
+	    " original_subject = 'Hello who@example.org',"
+	    " original_headers = '{\"X-To\":\"who@example.org\"}',"
+	    " original_envelope_id = 'who@example.org' WHERE id = 1;"
+	    "INSERT INTO events (id, uuid, kind, source, address, at, note)"
+	    " VALUES (1, 'u1', 'suppressed', 'bounce', 'who@example.org', 1,"
+	    "  NULL), (2, 'u2', 'suppressed', 'person', 'xwho@example.org', 1,"
+	    "  'like who@example.org');"
+	    "INSERT INTO event_sinks VALUES ('webhook', 2, 1);"
+	    "INSERT INTO event_deliveries (sink, event, state, last_error,"
+	    " updated_at) VALUES ('webhook', 1, 'pending', NULL, 1),"
+	    " ('webhook', 2, 'dead', 'HTTP 400: who@example.org', 1);"
+	    /* tables added later: covered without being listed; a bytea
+	     * holding a UTF-8 text, an address beside it */
+	    "CREATE TABLE outbox (id BIGINT PRIMARY KEY, payload TEXT);"
+	    "INSERT INTO outbox VALUES"
+	    " (1, '{\"recipient\":\"who@example.org\",\"n\":1}');"
+	    "CREATE TABLE notes (k TEXT PRIMARY KEY, v BYTEA);"
+	    "INSERT INTO notes VALUES ('a', convert_to('Grüße an"
+	    " WHO@example.org', 'UTF8'))");
+	assert_true(pg_mentions(f->st, false) > 0);
+	assert_int_equal(store_forgotten(f->st, FHASH), 0);
+	assert_int_equal(store_forget(f->st, "WHO@example.org", FHASH, 77, NULL,
+	    NULL), 0);
+	assert_int_equal(pg_mentions(f->st, true), 0);
+	assert_int_equal(store_forgotten(f->st, FHASH), 1);
+	assert_int_equal(sql_int(f->st, "SELECT at FROM forgotten"), 77);
+	/* the neighbours are untouched, their mentions redacted */
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM recipients"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM bounces WHERE"
+	    " diagnostic = 'xwho@example.org; who@example.org.uk;"
+	    " who@example.organic'"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM overrides WHERE"
+	    " note = 'about [forgotten]' AND reason = '[forgotten] asked' AND"
+	    " source = 'crm:[forgotten]'"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM messages WHERE"
+	    " error = 'no <[forgotten]> here'"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM outbox WHERE"
+	    " payload = '{\"recipient\":\"[forgotten]\",\"n\":1}'"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM notes WHERE"
+	    " v = convert_to('Grüße an [forgotten]', 'UTF8')"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT string_agg(id::text, ',')::int"
+	    " FROM events"), 2);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM"
+	    " event_deliveries"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM messages WHERE"
+	    " original_sender IS NULL AND original_envelope_id IS NULL AND"
+	    " original_from = '[forgotten]' AND id = 1"), 1);
+	/* its resend, attempts and originals; the other resend survives,
+	 * less an original naming it (gone whole) */
+	assert_int_equal(sql_int(f->st, "SELECT string_agg(id::text, ',')::int"
+	    " FROM resends"), 2);
+	assert_int_equal(sql_int(f->st, "SELECT original FROM resends"), -1);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM"
+	    " resend_originals"), 0);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM"
+	    " resend_attempts"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT string_agg(id::text, ',')::int"
+	    " FROM sent_messages"), 2);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM"
+	    " sent_recipients"), 1);
+	/* twice: nothing left, the hash once */
+	assert_int_equal(store_forget(f->st, FADDR, FHASH, 78, NULL, NULL), 0);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM forgotten"), 1);
+}
+
+/*
+ * A daemon's batch that looked for the address's hash before forget
+ * started (store_forgotten(), FOR SHARE) and records a bounce of it
+ * after: forget waits for that batch's commit and sweeps its row too,
+ * instead of leaving it behind (forget_begin_pg()).
+ */
+static void
+test_pg_forget_waits(void **state)
+{
+	struct fx *f = *state;
+	int go[2], status;
+	pid_t pid;
+	char c;
+
+	sql_exec(f->st, "INSERT INTO messages (sha256, source_ref, outcome,"
+	    " processed_at) VALUES ('s1', 'f1', 'bounce', 1)");
+	assert_int_equal(pipe(go), 0);
+	if ((pid = fork()) == 0) {
+		struct store *st = NULL;
+		char *err = NULL;
+		int code = 0;
+
+		alarm(20);
+		if (store_open(f->path, STORE_RDWR, &st, &err) == -1)
+			_exit(10);
+		if (store_begin(st) == -1 || store_forgotten(st, FHASH) != 0)
+			code = 11;
+		if (write(go[1], "x", 1) != 1)
+			code = 12;
+		usleep(700 * 1000);
+		if (code == 0 && (db_exec(st->db, "INSERT INTO bounces"
+		    " (message, recipient, hard) SELECT id, 'who@example.org',"
+		    " 1 FROM messages") != 0 || store_commit(st) == -1))
+			code = 13;
+		_exit(code);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(read(go[0], &c, 1), 1);
+	assert_int_equal(store_forget(f->st, FADDR, FHASH, 77, NULL, NULL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM bounces"), 0);
+	assert_int_equal(pg_mentions(f->st, true), 0);
+	close(go[0]);
+	close(go[1]);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -3030,6 +3264,8 @@ main(void)
 	    T(test_pg_newer_refused),
 	    T(test_pg_password_refused),
 	    T(test_pg_recipient_add_race),
+	    T(test_pg_forget),
+	    T(test_pg_forget_waits),
 	};
 	struct db *db;
 	char *err = NULL;
