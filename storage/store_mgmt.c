@@ -28,6 +28,10 @@ const char *const store_mgmt_sql[STMT_COUNT] = {
     [STMT_MGMT_SENT_BY_MID] =
 	"SELECT id FROM sent_messages WHERE message_id = ?1"
 	" ORDER BY id DESC LIMIT 1",
+    /* PostgreSQL's read_head(): only the chunks of the first ?2 bytes
+     * of a body stored out of line (TOAST) are read and decompressed */
+    [STMT_MGMT_SENT_HEAD] =
+	"SELECT substr(body, 1, ?2) FROM sent_messages WHERE id = ?1",
     [STMT_MGMT_STAGE] = "INSERT INTO temp.store_import (address, reason,"
 			" source, note) VALUES (?1, ?2, ?3, ?4)",
     /* rowid second: of two rows of one address, the file's first wins */
@@ -416,17 +420,44 @@ store_message_attribution(
  * The head of a copy through incremental blob I/O
  * (https://www.sqlite.org/c3ref/blob_open.html): a copy with a 20 MB
  * attachment is not read whole for its header block, as a column value
- * (even substr() of one) would be. SQLite only; XXX(#18): on
- * PostgreSQL, substring(body FROM 1 FOR max) reads only the chunks it
- * needs of a value stored out of line (TOAST).
+ * (even substr() of one) would be. On PostgreSQL substr() of a bytea
+ * fetches and decompresses only the slices it needs of a value stored
+ * out of line (https://www.postgresql.org/docs/15/storage-toast.html).
  */
 static int
 read_head(struct store *st, int64_t id, size_t max, unsigned char **buf_r,
     size_t *len_r)
 {
-	if (db_sqlite_blob_read(st->db, "sent_messages", "body", id, max,
-		buf_r, len_r) == -1)
-		return store_fail(st, "sent copy");
+	struct db_stmt *stmt;
+	size_t len;
+	int rc;
+
+	if (db_kind(st->db) == DB_SQLITE) {
+		if (db_sqlite_blob_read(st->db, "sent_messages", "body", id,
+		    max, buf_r, len_r) == -1)
+			return store_fail(st, "sent copy");
+		return 1;
+	}
+	if ((stmt = store_stmt(st, STMT_MGMT_SENT_HEAD)) == NULL)
+		return -1;
+	if (db_bind_int64(stmt, 1, id) ||
+	    db_bind_int64(stmt, 2, (int64_t)max))
+		return store_stmt_fail(st, stmt, "sent copy");
+	if ((rc = db_step(stmt)) != DB_ROW) {
+		/* gone since the id was read: a purge between */
+		if (rc == DB_DONE) {
+			db_reset(stmt);
+			return 0;
+		}
+		return store_stmt_fail(st, stmt, "sent copy");
+	}
+	len = db_column_bytes(stmt, 0);
+	*buf_r = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(*buf_r, db_column_blob(stmt, 0), len);
+	(*buf_r)[len] = '\0';
+	*len_r = len;
+	db_reset(stmt);
 	return 1;
 }
 

@@ -79,6 +79,7 @@ enum store_stmt {
 	STMT_MGMT_STATE,
 	STMT_MGMT_ATTR,
 	STMT_MGMT_SENT_BY_MID,
+	STMT_MGMT_SENT_HEAD,
 	STMT_MGMT_STAGE,
 	STMT_MGMT_STAGED,
 	/* store_forget.c holds the SQL of these, in store_forget_sql[] */

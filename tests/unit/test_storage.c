@@ -32,6 +32,7 @@
 #include "common/xmalloc.h"
 #include "lifecycle/lifecycle.h"
 #include "storage/store.h"
+#include "storage/store_mgmt.h"
 #include "storage/store_private.h"
 
 #define DAY 86400
@@ -3169,6 +3170,34 @@ test_pg_forget_waits(void **state)
 	close(go[1]);
 }
 
+/* store_sent_head() on PostgreSQL: substr() of the body, not SQLite's
+ * blob I/O (test_store_mgmt's test_sent_head on SQLite) */
+static void
+test_pg_sent_head(void **state)
+{
+	struct fx *f = *state;
+	unsigned char *buf;
+	size_t len;
+
+	sql_exec(f->st, "INSERT INTO sent_messages (sha256, source_ref,"
+	    " message_id, indexed_at, body) VALUES ('cc', '1.M1',"
+	    " 'm1@example.com', 1, convert_to('From: a@example.com' ||"
+	    " chr(10) || 'Subject: x' || chr(10) || chr(10) || 'body' ||"
+	    " repeat('x', 300000), 'UTF8'))");
+	assert_int_equal(
+	    store_sent_head(f->st, " <m1@example.com> ", 10, &buf, &len), 1);
+	assert_int_equal(len, 10);
+	assert_memory_equal(buf, "From: a@ex", 11); /* NUL-terminated */
+	free(buf);
+	assert_int_equal(
+	    store_sent_head(f->st, "m1@example.com", 400000, &buf, &len), 1);
+	assert_int_equal(len, 19 + 1 + 10 + 2 + 4 + 300000);
+	free(buf);
+	assert_int_equal(
+	    store_sent_head(f->st, "<other@example.com>", 10, &buf, &len), 0);
+	assert_null(buf);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -3266,6 +3295,7 @@ main(void)
 	    T(test_pg_recipient_add_race),
 	    T(test_pg_forget),
 	    T(test_pg_forget_waits),
+	    T(test_pg_sent_head),
 	};
 	struct db *db;
 	char *err = NULL;
