@@ -190,8 +190,7 @@ already(struct store *st, const struct store_override_in *in)
  * 1M rows peaked at 166 MB RSS (216 with 64 for both, as fast);
  * the 8 of store_configure() after.
  */
-/* SQLite only (the cache pragmas); XXX(#18): on PostgreSQL a temporary
- * table ON COMMIT DROP, without the pragmas */
+/* SQLite's; PostgreSQL's below */
 #define IMPORT_SETUP                                                           \
 	"PRAGMA main.cache_size = -65536; PRAGMA temp.cache_size = -16384;"    \
 	"CREATE TEMP TABLE IF NOT EXISTS store_import (address TEXT NOT NULL," \
@@ -199,6 +198,17 @@ already(struct store *st, const struct store_override_in *in)
 #define IMPORT_DONE                                                            \
 	"DROP TABLE IF EXISTS temp.store_import;"                              \
 	" PRAGMA main.cache_size = -8192; PRAGMA temp.cache_size = -2000;"
+
+/*
+ * PostgreSQL: no cache to size (the server's shared_buffers serve all),
+ * and the table goes with the transaction, committed or not
+ * (https://www.postgresql.org/docs/15/sql-createtable.html, ON COMMIT
+ * DROP); n keeps the file's order, as SQLite's rowid (store_pg.c).
+ */
+#define IMPORT_SETUP_PG                                                        \
+	"CREATE TEMP TABLE store_import (n BIGINT GENERATED ALWAYS AS"         \
+	" IDENTITY, address TEXT NOT NULL, reason TEXT, source TEXT,"          \
+	" note TEXT) ON COMMIT DROP"
 
 /* The rows of next() into temp.store_import. */
 static int
@@ -277,6 +287,7 @@ store_override_many(struct store *st, enum rcpt_override o,
     store_override_next *next, void *ctx, int64_t now,
     struct store_override_counts *c_r)
 {
+	bool pg;
 	int rc;
 
 	memset(c_r, 0, sizeof(*c_r));
@@ -286,7 +297,8 @@ store_override_many(struct store *st, enum rcpt_override o,
 		return store_failx(st, "override: no decision given");
 	if (store_begin(st) == -1)
 		return -1;
-	rc = db_exec(st->db, IMPORT_SETUP) != 0
+	pg = db_kind(st->db) == DB_POSTGRESQL;
+	rc = db_exec(st->db, pg ? IMPORT_SETUP_PG : IMPORT_SETUP) != 0
 		 ? store_fail(st, "import table")
 		 : 0;
 	if (rc == 0)
@@ -299,7 +311,8 @@ store_override_many(struct store *st, enum rcpt_override o,
 		store_rollback(st);
 		memset(c_r, 0, sizeof(*c_r));
 	}
-	(void)db_exec(st->db, IMPORT_DONE);
+	if (!pg)
+		(void)db_exec(st->db, IMPORT_DONE);
 	return rc;
 }
 

@@ -48,6 +48,12 @@ const char *const store_pg_sql[STMT_COUNT] = {
      * waits for (store_forget_pg.c, forget_begin_pg()).
      */
     [STMT_FORGOTTEN] = "SELECT 1 FROM forgotten WHERE hash = ?1 FOR SHARE",
+    /* the bulk import's table (store_mgmt.c, IMPORT_SETUP_PG): in
+     * pg_temp, ordered by its identity n instead of SQLite's rowid */
+    [STMT_MGMT_STAGE] = "INSERT INTO pg_temp.store_import (address, reason,"
+			" source, note) VALUES (?1, ?2, ?3, ?4)",
+    [STMT_MGMT_STAGED] = "SELECT address, reason, source, note"
+			 " FROM pg_temp.store_import ORDER BY address, n",
     /* SQLite's two-argument max() is PostgreSQL's GREATEST() */
     [STMT_OUTBOX_ADVANCE] =
 	"UPDATE event_sinks SET cursor = GREATEST(cursor, COALESCE((SELECT"

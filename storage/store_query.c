@@ -108,7 +108,11 @@ static const char sql_list_head[] =
     " (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(bounced_at), 'unixepoch')"
     "  FROM bounces WHERE recipient = address) AS last_bounced_at"
     " FROM recipients WHERE 1 = 1"; /* PostgreSQL: a boolean */
-static const char sql_list_tail[] = " ORDER BY last_bounce_at DESC, address";
+/* NULLS LAST: SQLite's order (NULL is the smallest value), which
+ * PostgreSQL reverses by default (NULL the largest): an address a
+ * person suppressed, never bounced, last on both */
+static const char sql_list_tail[] =
+    " ORDER BY last_bounce_at DESC NULLS LAST, address";
 
 /* The resend queue, newest first; the same piece-wise building as the
  * list. */

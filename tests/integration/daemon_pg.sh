@@ -95,6 +95,32 @@ done
     fail "PostgreSQL: bounces of $addr left"
 echo "ok: bouncectl forget $addr, the same on both"
 
+# the bulk import (bouncectl suppress --from): the same summary and rows
+# on both; a repeated address is taken once, the file's first line wins
+printf '%s\n' 'new.one@example.org' 'New.Two@example.org' \
+    'new.one@example.org' 'dana@example.com' >import.txt
+for db in "$work/sq.db" "$PG_URI"; do
+	"$bctl" -d "$db" suppress --from import.txt --note imported \
+	    >"import-$(basename "${db%%\?*}").txt" 2>&1 ||
+	    { cat "import-$(basename "${db%%\?*}").txt"; fail "suppress --from on $db"; }
+done
+cmp -s import-sq.db.txt import-bounced.txt ||
+    { diff import-sq.db.txt import-bounced.txt; fail "suppress --from differs"; }
+cat import-bounced.txt
+for verb in "list" "list --state suppressed" "history new.two@example.org"; do
+	# shellcheck disable=SC2086
+	show "$work/sq.db" $verb >want.txt
+	# shellcheck disable=SC2086
+	show "$PG_URI" $verb >got.txt
+	cmp -s want.txt got.txt || {
+		diff -u want.txt got.txt
+		fail "bouncectl $verb after the import: PostgreSQL differs"
+	}
+done
+[ "$(pg_psql "SELECT count(*) FROM overrides WHERE note = 'imported'")" = 3 ] ||
+    fail "PostgreSQL: not 3 imported overrides"
+echo "ok: bouncectl suppress --from, the same on both"
+
 # exactly once: the same messages again record nothing
 cp "$src"/examples/maildir/new/* md-pg/new/
 "$bounced" --once -c pg.yaml >run-pg2.log 2>&1 ||
