@@ -45,6 +45,18 @@ store_ref_max_uid(struct store *st, const char *prefix, uint32_t *uid_r)
 	static const char sql[] =
 	    "SELECT max(CAST(substr(source_ref, ?3) AS INTEGER)) FROM messages"
 	    " WHERE source_ref >= ?1 AND source_ref < ?2";
+	/*
+	 * PostgreSQL: the range in bytes whatever the database's collation
+	 * (a locale's order would not keep "/" + 1 == "0" next), at the
+	 * cost of the index (once per session of the mailbox); INTEGER is
+	 * 32 bits there and a UID up to 2^32 - 1, and a cast of what is no
+	 * number fails instead of SQLite's leading digits
+	 */
+	static const char sql_pg[] =
+	    "SELECT max(CASE WHEN substr(source_ref, ?3) ~ '^[0-9]{1,18}$'"
+	    " THEN CAST(substr(source_ref, ?3) AS BIGINT) END) FROM messages"
+	    " WHERE source_ref COLLATE \"C\" >= ?1"
+	    " AND source_ref COLLATE \"C\" < ?2";
 	size_t n = strlen(prefix);
 	char *hi;
 	struct db_stmt *stmt;
@@ -57,7 +69,8 @@ store_ref_max_uid(struct store *st, const char *prefix, uint32_t *uid_r)
 	if ((hi = strdup(prefix)) == NULL)
 		return store_fail(st, "highest UID");
 	hi[n - 1]++;
-	if (db_prepare(st->db, sql, 0, &stmt) != 0) {
+	if (db_prepare(st->db, db_kind(st->db) == DB_POSTGRESQL ? sql_pg : sql,
+	    0, &stmt) != 0) {
 		free(hi);
 		return store_fail(st, "highest UID");
 	}

@@ -3198,6 +3198,39 @@ test_pg_sent_head(void **state)
 	assert_null(buf);
 }
 
+/* The IMAP source's high-water mark (store_imap.c), on either backend:
+ * UIDs compared as numbers up to 2^32 - 1, the range of one mailbox
+ * and UIDVALIDITY only (test_store_imap has the rest on SQLite) */
+static void
+test_ref_max_uid(void **state)
+{
+	struct fx *f = *state;
+	static const char *const refs[] = {"INBOX/7/5", "INBOX/7/10",
+	    "INBOX/7/4294967295", "INBOX/8/99", "INBOX/77/500",
+	    "INBOX.Sub/7/600", "INBOX/7x/700", "new/1.M1"};
+	char sha[65];
+	uint32_t uid = 1;
+
+	assert_int_equal(store_ref_max_uid(f->st, "INBOX/7/", &uid), 0);
+	assert_int_equal(uid, 0);
+	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+		struct store_message m = {.sha256 = sha, .source_ref = refs[i],
+		    .outcome = STORE_BOUNCE, .received_at = T0,
+		    .processed_at = T0};
+
+		snprintf(sha, sizeof(sha), "%064zx", i + 1);
+		assert_int_equal(store_message_add(f->st, &m, NULL), 0);
+	}
+	assert_int_equal(store_ref_max_uid(f->st, "INBOX/7/", &uid), 0);
+	assert_int_equal(uid, 4294967295u);
+	assert_int_equal(store_ref_max_uid(f->st, "INBOX/8/", &uid), 0);
+	assert_int_equal(uid, 99);
+	assert_int_equal(store_ref_max_uid(f->st, "INBOX/77/", &uid), 0);
+	assert_int_equal(uid, 500);
+	assert_int_equal(store_ref_max_uid(f->st, "Other/7/", &uid), 0);
+	assert_int_equal(uid, 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -3220,6 +3253,7 @@ main(void)
 	    T(test_rollback),
 	    T(test_recipient_roundtrip),
 	    T(test_recipient_add),
+	    T(test_ref_max_uid),
 	    T(test_override),
 	    T(test_override_in_transaction),
 	    T(test_decay),
@@ -3267,6 +3301,7 @@ main(void)
 	    T(test_rollback),
 	    T(test_recipient_roundtrip),
 	    T(test_recipient_add),
+	    T(test_ref_max_uid),
 	    T(test_override),
 	    T(test_override_in_transaction),
 	    T(test_decay),
