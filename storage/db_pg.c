@@ -289,7 +289,7 @@ static enum db_fault connect_fault(const char *msg);
  * PQreset(): the same parameters, a new session, the settings again.
  * Blocking, as the first connect is: a server that is down answers at
  * once (the socket refused), one that cannot be reached waits for
- * connect_timeout when the URI gives one.
+ * connect_timeout (connect_uri(): 10 s unless the URI says otherwise).
  */
 static int
 pg_reconnect(struct db *db)
@@ -365,6 +365,28 @@ holds_password(const char *uri)
 	return found;
 }
 
+/*
+ * The URI's own connect_timeout, else PGCONNECT_TIMEOUT's, else
+ * PG_CONNECT_TIMEOUT seconds: without one, libpq waits as long as TCP
+ * does for a host that does not answer, and the daemon's loop with it,
+ * at the first connect and at each PQreset() (pg_reconnect()).
+ * PQconnectdbParams() reads its keywords in order and the last wins, so
+ * the URI, expanded from dbname after the default, overrides it
+ * (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-PQCONNECTDBPARAMS).
+ */
+#define PG_CONNECT_TIMEOUT "10"
+
+static PGconn *
+connect_uri(const char *uri)
+{
+	const char *env = getenv("PGCONNECT_TIMEOUT");
+	const char *const keys[] = {"connect_timeout", "dbname", NULL};
+	const char *const values[] = {env != NULL && *env != '\0' ? env :
+	    PG_CONNECT_TIMEOUT, uri, NULL};
+
+	return PQconnectdbParams(keys, values, 1);
+}
+
 int
 db_pg_open(const char *uri, struct db **db_r, char **error_r,
     enum db_fault *fault_r)
@@ -383,7 +405,7 @@ db_pg_open(const char *uri, struct db **db_r, char **error_r,
 	}
 	/* the password: libpq reads PGPASSWORD, PGPASSFILE or ~/.pgpass
 	 * itself when the URI names none (libpq-pgpass) */
-	conn = PQconnectdb(uri);
+	conn = connect_uri(uri);
 	if (conn == NULL) {
 		*error_r = xstrdup("out of memory");
 		*fault_r = DB_FAULT_PASSING;

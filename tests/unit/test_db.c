@@ -13,7 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -559,6 +563,76 @@ test_skip_locked(void **state)
 	assert_int_equal(one_int(a, "SELECT count(*) FROM q"), 1);
 }
 
+/* How long db_pg_open(uri) took to fail, in seconds */
+static double
+failed_open_after(const char *uri)
+{
+	struct db *db = NULL;
+	struct timespec t0, t1;
+	enum db_fault fault;
+	char *err = NULL;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(db_pg_open(uri, &db, &err, &fault), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(fault, DB_FAULT_PASSING); /* the server may come */
+	free(err);
+	return (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+/*
+ * A server that does not answer (a listening socket whose accept queue
+ * is full: the kernel drops the SYNs that follow, and a connect waits
+ * as for an unreachable host). The connect gives up after 10 s by
+ * default instead of TCP's two minutes, after PGCONNECT_TIMEOUT when
+ * that is set, and after the URI's connect_timeout above both
+ * (db_pg.c, connect_uri()). alarm() ends a connect that hangs.
+ */
+static void
+test_connect_timeout(void **state)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t len = sizeof(sa);
+	int l, c[4], i;
+	char uri[128];
+	double t;
+
+	(void)state;
+	if (pg_uri == NULL)
+		skip(); /* a file is never waited for */
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true((l = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(l, 0), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&sa, &len), 0);
+	for (i = 0; i < 4; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		assert_true(c[i] >= 0);
+		(void)connect(c[i], (struct sockaddr *)&sa, sizeof(sa));
+	}
+	usleep(200 * 1000);
+	alarm(40);
+	unsetenv("PGCONNECT_TIMEOUT");
+	snprintf(uri, sizeof(uri), "postgresql://bounced@127.0.0.1:%d/x",
+	    ntohs(sa.sin_port));
+	t = failed_open_after(uri);
+	assert_true(t >= 8 && t < 20);
+	setenv("PGCONNECT_TIMEOUT", "2", 1);
+	t = failed_open_after(uri);
+	assert_true(t >= 1.5 && t < 8);
+	setenv("PGCONNECT_TIMEOUT", "60", 1);
+	snprintf(uri, sizeof(uri), "postgresql://bounced@127.0.0.1:%d/x"
+	    "?connect_timeout=2", ntohs(sa.sin_port));
+	t = failed_open_after(uri);
+	assert_true(t >= 1.5 && t < 8);
+	alarm(0);
+	unsetenv("PGCONNECT_TIMEOUT");
+	for (i = 0; i < 4; i++)
+		close(c[i]);
+	close(l);
+}
+
 int
 main(void)
 {
@@ -586,6 +660,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_skip_locked, setup,
 		    teardown),
+		cmocka_unit_test(test_connect_timeout),
 	};
 	int rc;
 
