@@ -163,6 +163,39 @@ got=$(pg_psql "SELECT bounce_count, state FROM recipients
     { cat run-race.log; fail "race.new@example.net: $got, want 2|suppressed"; }
 echo "ok: a new address's first bounce waits for another writer's row (2 counted)"
 
+# retention two days later (store_upkeep.c's purges and expiries): the
+# messages and bounces go, the suppressions of an expiring reason end,
+# and what is left reads the same on both
+for b in sq pg; do
+	cat >>"$b.yaml" <<YAML
+retention:
+  messages: 1d
+  events: 1d
+  suppressions:
+    userunknown: 1d
+YAML
+	BOUNCED_TEST_TIME_OFFSET=$((2 * 86400)) "$bounced" --once -c "$b.yaml" \
+	    >"run-$b-retention.log" 2>&1 ||
+	    { cat "run-$b-retention.log"; fail "retention run on $b"; }
+done
+grep -q "retention: messages: [0-9]* rows older than 86400s removed" \
+    run-pg-retention.log || { cat run-pg-retention.log; fail "PostgreSQL: no purge"; }
+for t in messages bounces; do
+	[ "$(pg_psql "SELECT count(*) FROM $t")" = 0 ] ||
+	    fail "PostgreSQL: $t left after retention"
+done
+for verb in "list" "stats" "list --state suppressed" "export --postfix"; do
+	# shellcheck disable=SC2086
+	show "$work/sq.db" $verb >want.txt
+	# shellcheck disable=SC2086
+	show "$PG_URI" $verb | grep -v '^race\.new@' >got.txt # PG's alone
+	cmp -s want.txt got.txt || {
+		diff -u want.txt got.txt
+		fail "bouncectl $verb after retention: PostgreSQL differs"
+	}
+done
+echo "ok: retention on both, the same state left"
+
 # a password in the URI is refused before anything connects
 printf 'database: postgresql://bounced:secret@localhost/bounced\nmaildir:\n  path: md-pg\n' >pw.yaml
 if "$bounced" --once -c pw.yaml >pw.log 2>&1; then
