@@ -346,23 +346,44 @@ static const struct db_ops pg_ops;
  * readable by more people than a password file should be: a URI that
  * holds one (user:secret@, ?password=) is refused before it is used.
  * PQconninfoParse() reads the URI as PQconnectdb() would
- * (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING);
- * a URI it cannot parse is left for PQconnectdb() to say why.
+ * (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING).
  */
 static bool
-holds_password(const char *uri)
+holds_password(const PQconninfoOption *opts)
 {
-	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
-	bool found = false;
-
-	if (opts == NULL)
-		return false;
-	for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+	for (const PQconninfoOption *o = opts; o->keyword != NULL; o++)
 		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
 		    o->val[0] != '\0')
-			found = true;
+			return true;
+	return false;
+}
+
+/*
+ * A URI libpq cannot parse is the configuration's fault: it recurs, so
+ * it is fatal at once (PQconnectdb()'s failure would read as a server
+ * not there yet, waited for). NULL, or why, allocated.
+ */
+static char *
+uri_refused(const char *uri)
+{
+	char *perr = NULL, *why;
+	PQconninfoOption *opts = PQconninfoParse(uri, &perr);
+	size_t n;
+
+	if (opts == NULL) {
+		why = perr != NULL ? xasprintf("not a PostgreSQL URI: %s",
+		    perr) : xstrdup("out of memory");
+		PQfreemem(perr);
+		n = strlen(why);
+		while (n > 0 && why[n - 1] == '\n')
+			why[--n] = '\0';
+		return why;
+	}
+	why = holds_password(opts) ? xstrdup("the URI holds a password:"
+	    " give it in PGPASSFILE or ~/.pgpass instead (libpq-pgpass)") :
+	    NULL;
 	PQconninfoFree(opts);
-	return found;
+	return why;
 }
 
 /*
@@ -397,9 +418,7 @@ db_pg_open(const char *uri, struct db **db_r, char **error_r,
 	size_t n;
 
 	*db_r = NULL;
-	if (holds_password(uri)) {
-		*error_r = xstrdup("the URI holds a password: give it in"
-		    " PGPASSFILE or ~/.pgpass instead (libpq-pgpass)");
+	if ((*error_r = uri_refused(uri)) != NULL) {
 		*fault_r = DB_FAULT_FATAL;
 		return -1;
 	}

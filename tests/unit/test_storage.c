@@ -2925,6 +2925,7 @@ test_pg_password_refused(void **state)
 {
 	struct store *st = NULL;
 	char *err = NULL;
+	enum store_fault fault;
 
 	(void)state;
 	assert_int_equal(store_open("postgresql://u:secret@localhost/x",
@@ -2935,6 +2936,13 @@ test_pg_password_refused(void **state)
 	assert_int_equal(store_open("postgres:///x?host=/nowhere&password=s",
 	    STORE_RDONLY, &st, &err), -1);
 	assert_non_null(strstr(err, "holds a password"));
+	free(err);
+	/* a URI libpq cannot parse recurs: fatal, not waited for */
+	err = NULL;
+	assert_int_equal(store_open_try("postgresql:///x?host=/tmp/s"
+	    "database: y=z", STORE_RDWR, 0, &st, &err, &fault), -1);
+	assert_non_null(strstr(err, "not a PostgreSQL URI"));
+	assert_int_equal(fault, STORE_FAULT_FATAL);
 	free(err);
 }
 
