@@ -59,7 +59,7 @@
  *    sent            | -    | deferred, gave_up | that state
  *                    |      |  when another     |
  *                    |      |  waits [5]        |
- *    cancelled       | -    | cancelled         | -
+ *    cancelled [6]   | cancelled | cancelled    | -
  *    failed gave_up  | -    | -                 | -
  *    cannot_resend   |      |                   |
  *
@@ -67,6 +67,9 @@
  *    and followed by the outcome lifecycle_resend_bounced() decides.
  *    [5] one waiting resend per recipient and original Message-ID
  *        (resends_one_pending): the waiting one resends the same copy.
+ *    [6] cancelled by a person while a worker was sending it (issue 18
+ *        item 2): a copy that went out is recorded, the row stays
+ *        cancelled and never waits again.
  */
 #ifndef BD_LIFECYCLE_H
 #define BD_LIFECYCLE_H

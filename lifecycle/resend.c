@@ -160,6 +160,15 @@ lifecycle_resend_state(enum resend_state cur, enum resend_outcome o,
 		*requeue_r = true;
 		return RESEND_DEFERRED;
 	case OUTCOME_SENT:
+		/*
+		 * A person cancelled it while a worker was sending it (the
+		 * claim, store_resend_claim(), holds nothing): the copy went
+		 * out and is recorded (its Resent-Message-ID, so that its
+		 * bounce is found), but the row stays cancelled, so that a
+		 * transient bounce of the copy cannot make it wait again.
+		 */
+		if (cur == RESEND_CANCELLED)
+			return cur;
 		return RESEND_SENT;
 	case OUTCOME_FAILED:
 		return RESEND_FAILED;

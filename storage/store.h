@@ -284,8 +284,8 @@ struct store_resend_attempt {
  * Appends a resend_attempts row and, unless the outcome is
  * OUTCOME_BOUNCED, moves the resend to a->state (next_attempt_at =
  * next_at when a->requeue). Sets last_error (reply), updated_at and, for
- * sent, resent_message_id. Within the caller's transaction or its own
- * when none is open.
+ * the outcome sent, resent_message_id. Within the caller's transaction
+ * or its own when none is open.
  */
 int store_resend_record(struct store *st, const struct store_resend_attempt *a);
 

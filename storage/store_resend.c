@@ -67,8 +67,8 @@ const char *const store_resend_sql[STMT_COUNT] = {
     [STMT_RESEND_UPDATE] =
 	"UPDATE resends SET state = ?2, next_attempt_at = ?3,"
 	" attempts = attempts + ?4, last_error = ?5, last_reply_code = ?6,"
-	" updated_at = ?7, resent_message_id = CASE WHEN ?2 = 'sent'"
-	" THEN ?8 ELSE resent_message_id END WHERE id = ?1",
+	" updated_at = ?7, resent_message_id = COALESCE(?8,"
+	" resent_message_id) WHERE id = ?1",
     /* any state: a copy that bounced may already be deferred or failed,
      * and its next bounce must still find it */
     [STMT_RESEND_FIND_BY_RESENT_ID] =
@@ -338,7 +338,7 @@ resend_event(struct store *st, const struct store_resend *cur,
 		.message_id = a->resent_message_id,
 		.original_message_id = cur->original_message_id };
 
-	e.kind = outbox_resend_kind(cur->state, a->state);
+	e.kind = outbox_resend_kind(cur->state, a->outcome, a->state);
 	if (e.kind == OUTBOX_NONE)
 		return 0;
 	return store_event_add(st, &e, NULL);
@@ -371,7 +371,9 @@ resend_record(struct store *st, const struct store_resend_attempt *a)
 	    store_bind_opt(stmt, 5, a->reply) ||
 	    store_bind_opt_int(stmt, 6, a->reply_code) ||
 	    db_bind_int64(stmt, 7, a->at) ||
-	    (rid_len > 0 &&
+	    /* a copy that went out, into whatever state (a cancelled
+	     * row stays cancelled: lifecycle_resend_state()) */
+	    (rid_len > 0 && a->outcome == OUTCOME_SENT &&
 		db_bind_textn(stmt, 8, rid, rid_len)))
 		return store_stmt_fail(st, stmt, "record resend");
 	if (store_step_done(st, stmt, "record resend") == -1)

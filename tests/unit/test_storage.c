@@ -1876,10 +1876,11 @@ test_resend_sent_deferred(void **state)
 	assert_int_equal(r.state, RESEND_CANCELLED);
 	assert_int_equal(r.next_attempt_at, 0);
 	assert_int_equal(r.attempts, 1);
-	/* but one that went out before the cancel is sent */
+	/* nor one whose copy went out after the cancel: the copy is
+	 * recorded, the row stays cancelled (test_resend_claim_cancel) */
 	record(f->st, c, OUTCOME_SENT, T0 + 3, 250, "ok", true);
 	assert_int_equal(store_resend_get(f->st, c, &r), 1);
-	assert_int_equal(r.state, RESEND_SENT);
+	assert_int_equal(r.state, RESEND_CANCELLED);
 }
 
 /* The store decides nothing: it writes a->state, and next_attempt_at
