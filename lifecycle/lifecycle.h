@@ -358,6 +358,17 @@ enum resend_state lifecycle_resend_state(enum resend_state cur,
 bool lifecycle_resend_waiting(enum resend_state s);
 
 /*
+ * How long a worker's claim of due work lasts (store_resend_claim(),
+ * store_outbox_claim(); issue 18 item 2): `waits` blocking operations
+ * of at most `timeout` seconds each, and LIFECYCLE_CLAIM_SLACK for the
+ * database and the clocks of two hosts. Past it the work is due again
+ * for any daemon: one killed while sending loses nothing, and one
+ * still sending past it may be sending what another takes again.
+ */
+#define LIFECYCLE_CLAIM_SLACK 60
+int64_t lifecycle_claim_lease(unsigned timeout, unsigned waits);
+
+/*
  * Seconds before resend attempt `attempt` (0 for the first): the
  * schedule's entry (its last one beyond its end), or for the first the
  * server's hint when there is one, plus up to resend.jitter percent of

@@ -24,6 +24,13 @@ lifecycle_resend_delay(const struct config_resend *rc, unsigned attempt,
 	return (unsigned)(base + extra);
 }
 
+int64_t
+lifecycle_claim_lease(unsigned timeout, unsigned waits)
+{
+	return (int64_t)timeout * (waits > 0 ? waits : 1) +
+	    LIFECYCLE_CLAIM_SLACK;
+}
+
 bool
 lifecycle_resend_waiting(enum resend_state s)
 {

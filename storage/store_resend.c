@@ -16,10 +16,14 @@
 #include "classify/reason.h"
 #include "store_private.h"
 
-#define RESEND_COLS                                                            \
-	"SELECT id, recipient, original_message_id, reason, kind, state,"      \
-	" message, sent, attempts, next_attempt_at, created_at"            \
-	" FROM resends"
+#define RESEND_COLUMNS                                                         \
+	" id, recipient, original_message_id, reason, kind, state,"            \
+	" message, sent, attempts, next_attempt_at, created_at"
+#define RESEND_COLS "SELECT" RESEND_COLUMNS " FROM resends"
+/* the due rows, in the order the worker takes them (resends_due) */
+#define RESEND_WHERE_DUE                                                       \
+	" WHERE state IN ('pending', 'deferred') AND next_attempt_at <= ?1"   \
+	" ORDER BY next_attempt_at, id LIMIT ?2"
 
 const char *const store_resend_sql[STMT_COUNT] = {
     /* the same expression as resends_one_pending, so that it is used */
@@ -46,10 +50,18 @@ const char *const store_resend_sql[STMT_COUNT] = {
 	" VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5, ?6, ?7, ?8) RETURNING id",
     /* the state test is the WHERE of resends_due, which lets SQLite
      * seek that index to the due rows, in order */
-    [STMT_RESEND_DUE] =
-	RESEND_COLS " WHERE state IN ('pending', 'deferred')"
-		    " AND next_attempt_at <= ?1"
-		    " ORDER BY next_attempt_at, id LIMIT ?2",
+    [STMT_RESEND_DUE] = RESEND_COLS RESEND_WHERE_DUE,
+    /*
+     * A claim: the due rows pushed out of "due" until ?3, returned as
+     * they are after it (https://www.sqlite.org/lang_returning.html,
+     * SQLite >= 3.35; Debian 12 has 3.40). SQLite runs one writer at a
+     * time (BEGIN IMMEDIATE), so a second claim sees these rows no
+     * longer due; PostgreSQL's text adds FOR UPDATE SKIP LOCKED
+     * (store_pg.c).
+     */
+    [STMT_RESEND_CLAIM] =
+	"UPDATE resends SET next_attempt_at = ?3 WHERE id IN (SELECT id"
+	" FROM resends" RESEND_WHERE_DUE ") RETURNING" RESEND_COLUMNS,
     [STMT_RESEND_NEXT_AT] = "SELECT next_attempt_at FROM resends"
 			    " WHERE state IN ('pending', 'deferred')"
 			    " ORDER BY next_attempt_at LIMIT 1",
@@ -235,6 +247,60 @@ store_resend_due(struct store *st, int64_t now, struct store_resend *out,
 	db_reset(stmt);
 	*n_r = n;
 	return 0;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	const struct store_resend *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int
+resend_claim(struct store *st, int64_t now, int64_t until,
+    struct store_resend *out, size_t max, size_t *n_r)
+{
+	struct db_stmt *stmt = store_stmt(st, STMT_RESEND_CLAIM);
+	size_t n = 0;
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	if (db_bind_int64(stmt, 1, now) ||
+	    db_bind_int64(stmt, 2,
+		max > INT64_MAX ? INT64_MAX : (int64_t)max) ||
+	    db_bind_int64(stmt, 3, until))
+		return store_stmt_fail(st, stmt, "claim resends");
+	/* every row is read: an UPDATE's RETURNING is done at its end */
+	while ((rc = db_step(stmt)) == DB_ROW)
+		if (n < max)
+			read_resend(stmt, &out[n++]);
+	if (rc != DB_DONE)
+		return store_stmt_fail(st, stmt, "claim resends");
+	db_reset(stmt);
+	/* RETURNING's order is not the subquery's */
+	qsort(out, n, sizeof(*out), by_id);
+	*n_r = n;
+	return 0;
+}
+
+int
+store_resend_claim(struct store *st, int64_t now, int64_t until,
+    struct store_resend *out, size_t max, size_t *n_r)
+{
+	bool own;
+	int rc;
+
+	*n_r = 0;
+	if (max == 0)
+		return 0;
+	if (store_tx_begin(st, &own) == -1)
+		return -1;
+	rc = store_tx_end(st, own, resend_claim(st, now, until, out, max, n_r));
+	if (rc == -1)
+		*n_r = 0;
+	return rc;
 }
 
 int
