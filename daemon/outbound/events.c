@@ -61,6 +61,8 @@ struct events_worker {
 	struct outbox_retry retry;
 	int kill_after; /* BOUNCED_TEST_EVENTS_KILL_AFTER_DELIVERY */
 	struct store_event *ev; /* owned: batch of them */
+	size_t claimed;		/* of ev[], taken by the claim ... */
+	int64_t until;		/* ... that lasts until then */
 };
 
 /* ---- the test hook ---- */
@@ -125,10 +127,13 @@ record(struct events_worker *w, struct sink *s, const struct store_event *ev,
 {
 	size_t i;
 
-	if (n == 0 && fail == NULL)
-		return 0;
 	if (store_begin(w->st) == -1)
 		return -1;
+	/* what the claim took and is not marked here is due again at
+	 * once, not after the lease: a stop, a failure before the rest */
+	if (w->claimed > 0 && store_outbox_release(w->st, s->id, ev[0].id,
+	    ev[w->claimed - 1].id, w->until) == -1)
+		goto fail;
 	for (i = 0; i < n; i++)
 		if (store_outbox_mark(w->st, s->id, ev[i].id, done[i],
 		    ev[i].attempts + 1, 0, NULL, now) == -1)
@@ -173,7 +178,9 @@ deliver_exec(struct events_worker *w, struct sink *s, size_t n, int64_t now)
 		if (rc == 0)
 			log_debug("events: exec: %zu events delivered", n);
 	} else if (w->stopping) {
-		rc = 1; /* cut short: they stay pending as they were */
+		/* cut short: they stay pending, due at once */
+		rc = record(w, s, w->ev, done, 0, NULL, NULL, now) == -1 ? -1 :
+		    1;
 	} else {
 		/* all of the run failed: each counts an attempt, and the
 		 * first decides when the next run is */
@@ -311,7 +318,10 @@ static int
 round_sink(struct events_worker *w, struct sink *s, int64_t now)
 {
 	size_t n, max = s->id == STORE_SINK_EXEC ? w->batch : WEBHOOK_PER_ROUND;
-	int64_t queued = 0, at = 0;
+	int64_t queued = 0, at = 0, t;
+	/* one exec run, or up to max requests, each within w->timeout */
+	int64_t lease = lifecycle_claim_lease(w->timeout,
+	    s->id == STORE_SINK_EXEC ? 1 : (unsigned)max);
 	int rc;
 
 	if (store_outbox_enqueue(w->st, s->id, now,
@@ -320,14 +330,21 @@ round_sink(struct events_worker *w, struct sink *s, int64_t now)
 		return -1;
 	}
 	do {
-		if (store_outbox_due(w->st, s->id, now, w->ev, max, &n) == -1) {
+		/* taken for this daemon alone (issue 18 item 2): another
+		 * on the database finds the sink's head claimed */
+		t = daemon_now();
+		w->until = (t > now ? t : now) + lease;
+		if (store_outbox_claim(w->st, s->id, now, w->until, w->ev, max,
+		    &n) == -1) {
 			store_trouble(w, s, "due events");
 			return -1;
 		}
+		w->claimed = n;
 		if (n == 0)
 			break;
 		rc = s->id == STORE_SINK_EXEC ? deliver_exec(w, s, n, now) :
 		    deliver_webhook(w, s, n, now);
+		w->claimed = 0;
 		if (rc == -1) {
 			store_trouble(w, s, "mark events");
 			return -1;
