@@ -14,9 +14,11 @@
 #     every event (the suppressions and one resend_sent per resend)
 #     reaches the receiver exactly once and is delivered.
 # Without the claims (store_resend_claim(), store_outbox_claim()) both
-# daemons take the same due rows and send them twice.
-# usage: pg_claim.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR [COUNT]
+# daemons take the same due rows and send them twice. With BACKEND
+# sqlite, the same on one SQLite file (ctest daemon_claim).
+# usage: pg_claim.sh BOUNCED BOUNCECTL PYTHON SRCDIR WORKDIR [COUNT [BACKEND]]
 bounced=$1 bouncectl=$2 python=$3 src=$4 work=$5 count=${6:-24}
+backend=${7:-postgresql}
 . "$src/tests/integration/lib.sh"
 . "$src/tests/integration/pg_lib.sh"
 . "$src/tests/integration/resend_lib.sh"
@@ -25,7 +27,13 @@ set -u
 
 "$python" -c 'import aiosmtpd' 2>/dev/null ||
     { echo "SKIP: $python has no aiosmtpd (python3-aiosmtpd)"; exit 77; }
-pg_begin "$work" claim
+if [ "$backend" = sqlite ]; then
+	rm -rf "$work" && mkdir -p "$work" && work=$(cd "$work" && pwd)
+	db=$work/db
+else
+	pg_begin "$work" claim
+	db=$PG_URI
+fi
 cd "$work"
 pa= pb= smtp=
 trap 'for p in $pa $pb; do kill -9 "$p" 2>/dev/null || true; done; [ -z "$smtp" ] || kill "$smtp" 2>/dev/null || true; web_stop; pg_end' EXIT
@@ -44,7 +52,7 @@ web_start web --threads --delay 0.1 --secret-file secret
 
 # conf NAME MAILDIR [events]: the daemon's configuration
 conf() {
-	printf "database: '%s'\nmaildir:\n  path: %s\n" "$PG_URI" "$2" >"$1.yaml"
+	printf "database: '%s'\nmaildir:\n  path: %s\n" "$db" "$2" >"$1.yaml"
 	cat >>"$1.yaml" <<EOF
 resend:
   enabled: true
@@ -69,6 +77,7 @@ EOF
 	verp_setup "$1.yaml" "$bouncectl"
 }
 sql_pg() {
+	[ "$backend" != sqlite ] || { sql db "$1"; return; }
 	"$PG_BIN/psql" -X -q -A -t -F "	" -v ON_ERROR_STOP=1 \
 	    -h "$PG_SOCK" -U bounced -d bounced -c "$1"
 }
@@ -140,4 +149,4 @@ dups=$(cut -d' ' -f1 received | sort | uniq -d | head -3)
 [ -z "$(awk '$2 != 200' received)" ] || fail "a post was not answered 200"
 took_a=$(grep -c 'resend [0-9]*: .*: sent as' log.a || true)
 took_b=$(grep -c 'resend [0-9]*: .*: sent as' log.b || true)
-echo "two daemons on one PostgreSQL: $count resends sent once each (a $took_a, b $took_b), $want events posted once each"
+echo "two daemons on one $backend database: $count resends sent once each (a $took_a, b $took_b), $want events posted once each"
