@@ -311,6 +311,39 @@ deliver_webhook(struct events_worker *w, struct sink *s, size_t n,
 /* ---- the rounds ---- */
 
 /*
+ * The sink's due head, up to max events, claimed for this daemon until
+ * the lease ends (issue 18 item 2): another on the database finds it
+ * claimed and waits. 0 and *n_r (0: nothing due, or another daemon
+ * claimed it first), -1 (database, logged). A read first: a claim is a
+ * write (SQLite's write lock), and a round comes whenever another
+ * connection committed.
+ */
+static int
+claim_head(struct events_worker *w, struct sink *s, int64_t now, size_t max,
+    int64_t lease, size_t *n_r)
+{
+	int64_t at = 0, t = daemon_now();
+	int rc;
+
+	*n_r = 0;
+	w->claimed = 0;
+	if ((rc = store_outbox_next_at(w->st, s->id, &at)) == -1) {
+		store_trouble(w, s, "next event");
+		return -1;
+	}
+	if (rc == 0 || at > now)
+		return 0;
+	w->until = (t > now ? t : now) + lease;
+	if (store_outbox_claim(w->st, s->id, now, w->until, w->ev, max,
+	    n_r) == -1) {
+		store_trouble(w, s, "due events");
+		return -1;
+	}
+	w->claimed = *n_r;
+	return 0;
+}
+
+/*
  * What is due for s now, delivered until none is or one fails; then
  * when the head is due (s->wake). 0, or -1 (database, logged).
  */
@@ -318,7 +351,7 @@ static int
 round_sink(struct events_worker *w, struct sink *s, int64_t now)
 {
 	size_t n, max = s->id == STORE_SINK_EXEC ? w->batch : WEBHOOK_PER_ROUND;
-	int64_t queued = 0, at = 0, t;
+	int64_t queued = 0, at = 0;
 	/* one exec run, or up to max requests, each within w->timeout */
 	int64_t lease = lifecycle_claim_lease(w->timeout,
 	    s->id == STORE_SINK_EXEC ? 1 : (unsigned)max);
@@ -330,16 +363,8 @@ round_sink(struct events_worker *w, struct sink *s, int64_t now)
 		return -1;
 	}
 	do {
-		/* taken for this daemon alone (issue 18 item 2): another
-		 * on the database finds the sink's head claimed */
-		t = daemon_now();
-		w->until = (t > now ? t : now) + lease;
-		if (store_outbox_claim(w->st, s->id, now, w->until, w->ev, max,
-		    &n) == -1) {
-			store_trouble(w, s, "due events");
+		if (claim_head(w, s, now, max, lease, &n) == -1)
 			return -1;
-		}
-		w->claimed = n;
 		if (n == 0)
 			break;
 		rc = s->id == STORE_SINK_EXEC ? deliver_exec(w, s, n, now) :

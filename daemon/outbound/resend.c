@@ -455,14 +455,39 @@ resend_counts_text(const struct resend_counts *c, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The next due row, claimed for this daemon until the lease ends (issue
+ * 18 item 2): 1 and *rs, 0 when none is due (or another daemon took it
+ * first), -1 (database, logged). A read first: a claim is a write
+ * transaction (SQLite's write lock), and the loop asks whenever another
+ * connection committed.
+ */
+static int
+claim_next(struct store *st, int64_t now, int64_t lease,
+    struct store_resend *rs)
+{
+	int64_t at = 0, t = daemon_now();
+	size_t n = 0;
+	int rc;
+
+	if ((rc = store_resend_next_at(st, &at)) == 0 || (rc == 1 && at > now))
+		return 0;
+	if (rc == -1 || store_resend_claim(st, now,
+	    (t > now ? t : now) + lease, rs, 1, &n) == -1) {
+		log_warnx("store: resends: %s", store_error(st));
+		return -1;
+	}
+	return n == 1;
+}
+
 int
 resend_run(struct store *st, const struct config *conf, const struct verp *v,
     int64_t now, struct resend_counts *c, int64_t *next_r)
 {
 	struct store_resend rs;
 	int64_t lease = lifecycle_claim_lease(conf->resend.smtp.timeout,
-	    SMTP_WAITS_MAX), t;
-	size_t i, n = 0;
+	    SMTP_WAITS_MAX);
+	size_t i;
 	int rc;
 
 	*next_r = 0;
@@ -470,17 +495,12 @@ resend_run(struct store *st, const struct config *conf, const struct verp *v,
 	 * Each due row is claimed before it is sent, one at a time, so
 	 * that a claim lasts one send: another daemon on the database
 	 * takes other rows, and a row whose sender died is due again
-	 * after the lease (issue 18 item 2). Nothing is held while
-	 * sending.
+	 * after the lease. Nothing is held while sending.
 	 */
 	for (i = 0; i < RESEND_PER_RUN; i++) {
-		t = daemon_now();
-		if (store_resend_claim(st, now, (t > now ? t : now) + lease,
-		    &rs, 1, &n) == -1) {
-			log_warnx("store: resends: %s", store_error(st));
+		if ((rc = claim_next(st, now, lease, &rs)) == -1)
 			return -1;
-		}
-		if (n == 0)
+		if (rc == 0)
 			break;
 		if (attempt(st, conf, v, &rs, now, c) == -1) {
 			log_warnx("store: resend %lld: %s", (long long)rs.id,
