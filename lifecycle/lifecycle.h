@@ -59,7 +59,7 @@
  *    sent            | -    | deferred, gave_up | that state
  *                    |      |  when another     |
  *                    |      |  waits [5]        |
- *    cancelled       | -    | cancelled         | -
+ *    cancelled [6]   | cancelled | cancelled    | -
  *    failed gave_up  | -    | -                 | -
  *    cannot_resend   |      |                   |
  *
@@ -67,6 +67,9 @@
  *    and followed by the outcome lifecycle_resend_bounced() decides.
  *    [5] one waiting resend per recipient and original Message-ID
  *        (resends_one_pending): the waiting one resends the same copy.
+ *    [6] cancelled by a person while a worker was sending it (issue 18
+ *        item 2): a copy that went out is recorded, the row stays
+ *        cancelled and never waits again.
  */
 #ifndef BD_LIFECYCLE_H
 #define BD_LIFECYCLE_H
@@ -353,6 +356,17 @@ enum resend_state lifecycle_resend_state(enum resend_state cur,
     enum resend_outcome o, bool other_waiting, bool *requeue_r);
 /* pending or deferred */
 bool lifecycle_resend_waiting(enum resend_state s);
+
+/*
+ * How long a worker's claim of due work lasts (store_resend_claim(),
+ * store_outbox_claim(); issue 18 item 2): `waits` blocking operations
+ * of at most `timeout` seconds each, and LIFECYCLE_CLAIM_SLACK for the
+ * database and the clocks of two hosts. Past it the work is due again
+ * for any daemon: one killed while sending loses nothing, and one
+ * still sending past it may be sending what another takes again.
+ */
+#define LIFECYCLE_CLAIM_SLACK 60
+int64_t lifecycle_claim_lease(unsigned timeout, unsigned waits);
 
 /*
  * Seconds before resend attempt `attempt` (0 for the first): the

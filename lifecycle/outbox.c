@@ -56,12 +56,15 @@ outbox_override_kind(enum rcpt_state before, enum rcpt_override o)
 }
 
 enum outbox_kind
-outbox_resend_kind(enum resend_state before, enum resend_state after)
+outbox_resend_kind(enum resend_state before, enum resend_outcome o,
+    enum resend_state after)
 {
+	/* a copy went out, even of a row a person cancelled meanwhile
+	 * (lifecycle_resend_state()) */
+	if (o == OUTCOME_SENT && before != RESEND_SENT)
+		return OUTBOX_RESEND_SENT;
 	if (before == after)
 		return OUTBOX_NONE;
-	if (after == RESEND_SENT)
-		return OUTBOX_RESEND_SENT;
 	if (after == RESEND_GAVE_UP)
 		return OUTBOX_RESEND_GAVE_UP;
 	return OUTBOX_NONE;

@@ -51,10 +51,10 @@ enum outbox_kind outbox_bounce_kind(enum rcpt_state before,
 enum outbox_kind outbox_override_kind(enum rcpt_state before,
     enum rcpt_override o);
 
-/* A resend that moved from `before` to `after`: resend_sent,
- * resend_gave_up or OUTBOX_NONE. */
+/* A resend that moved from `before` to `after` by outcome o:
+ * resend_sent (a copy went out), resend_gave_up or OUTBOX_NONE. */
 enum outbox_kind outbox_resend_kind(enum resend_state before,
-    enum resend_state after);
+    enum resend_outcome o, enum resend_state after);
 
 /* Delivery to one sink (events.exec, events.webhook). */
 enum outbox_state {

@@ -24,6 +24,13 @@ lifecycle_resend_delay(const struct config_resend *rc, unsigned attempt,
 	return (unsigned)(base + extra);
 }
 
+int64_t
+lifecycle_claim_lease(unsigned timeout, unsigned waits)
+{
+	return (int64_t)timeout * (waits > 0 ? waits : 1) +
+	    LIFECYCLE_CLAIM_SLACK;
+}
+
 bool
 lifecycle_resend_waiting(enum resend_state s)
 {
@@ -160,6 +167,15 @@ lifecycle_resend_state(enum resend_state cur, enum resend_outcome o,
 		*requeue_r = true;
 		return RESEND_DEFERRED;
 	case OUTCOME_SENT:
+		/*
+		 * A person cancelled it while a worker was sending it (the
+		 * claim, store_resend_claim(), holds nothing): the copy went
+		 * out and is recorded (its Resent-Message-ID, so that its
+		 * bounce is found), but the row stays cancelled, so that a
+		 * transient bounce of the copy cannot make it wait again.
+		 */
+		if (cur == RESEND_CANCELLED)
+			return cur;
 		return RESEND_SENT;
 	case OUTCOME_FAILED:
 		return RESEND_FAILED;

@@ -257,6 +257,19 @@ struct store_resend {
  */
 int store_resend_due(struct store *st, int64_t now, struct store_resend *out,
     size_t max, size_t *n_r);
+/*
+ * Takes up to max due resends (as store_resend_due() finds them) for
+ * one worker, in one short committed transaction: their
+ * next_attempt_at becomes `until`, so that no other claim takes them
+ * before then (issue 18 item 2: each due resend is taken by one daemon).
+ * Nothing is held while the caller sends. The recorded outcome
+ * (store_resend_record(), _postpone(), _cancel()) sets the row's next
+ * time; a worker that dies before that leaves the row due again at
+ * `until`. On PostgreSQL, rows another claim has locked are skipped,
+ * not waited for. out[] in id order, next_attempt_at = until.
+ */
+int store_resend_claim(struct store *st, int64_t now, int64_t until,
+    struct store_resend *out, size_t max, size_t *n_r);
 /* The earliest next_attempt_at of a pending or deferred resend: 1 and
  * *at_r, 0 when there is none, -1. The daemon's loop sleeps until then. */
 int store_resend_next_at(struct store *st, int64_t *at_r);
@@ -294,8 +307,8 @@ struct store_resend_attempt {
  * Appends a resend_attempts row and, unless the outcome is
  * OUTCOME_BOUNCED, moves the resend to a->state (next_attempt_at =
  * next_at when a->requeue). Sets last_error (reply), updated_at and, for
- * sent, resent_message_id. Within the caller's transaction or its own
- * when none is open.
+ * the outcome sent, resent_message_id. Within the caller's transaction
+ * or its own when none is open.
  */
 int store_resend_record(struct store *st, const struct store_resend_attempt *a);
 
@@ -584,6 +597,26 @@ int store_outbox_enqueue(struct store *st, enum store_sink sink,
  */
 int store_outbox_due(struct store *st, enum store_sink sink, int64_t now,
     struct store_event *out, size_t max, size_t *n_r);
+/*
+ * store_outbox_due()'s events, taken for one worker in one short
+ * committed transaction: their next_attempt_at becomes `until`, so that
+ * no other claim takes them before then (issue 18 item 2: each event
+ * delivered by one daemon). Deliveries are in order, so a claim holds
+ * the sink's head: another daemon's due read stops there and gets
+ * nothing until the outcome is marked (store_outbox_mark()), the claim
+ * released, or `until` passed (a worker that died). On PostgreSQL a
+ * claim that finds another claim of the sink open gets nothing, at
+ * once. out[] keeps the values from before the claim.
+ */
+int store_outbox_claim(struct store *st, enum store_sink sink, int64_t now,
+    int64_t until, struct store_event *out, size_t max, size_t *n_r);
+/*
+ * The events from first to last a claim with `until` took and nothing
+ * has marked since: due again at once (a stop, a failure that ended the
+ * batch early). Within the caller's transaction or its own.
+ */
+int store_outbox_release(struct store *st, enum store_sink sink,
+    int64_t first, int64_t last, int64_t until);
 /* The next_attempt_at of sink's oldest pending event: 1 and *at_r (0:
  * due now), 0 when none is pending, -1. */
 int store_outbox_next_at(struct store *st, enum store_sink sink,

@@ -46,6 +46,19 @@ const char *const store_outbox_sql[STMT_COUNT] = {
 	" d.next_attempt_at FROM event_deliveries d JOIN events e"
 	" ON e.id = d.event WHERE d.sink = ?1 AND d.state = 'pending'"
 	" ORDER BY d.event LIMIT ?2",
+    /* the sink's claim: SQLite's one writer (BEGIN IMMEDIATE) is the
+     * lock; PostgreSQL locks the sink's row (store_pg.c) */
+    [STMT_OUTBOX_CLAIM_SINK] = "SELECT 1 FROM event_sinks WHERE name = ?1",
+    /* the due rows of a claim are the pending ones from ?2 to ?3: the
+     * due read stops at the first that is not due */
+    [STMT_OUTBOX_CLAIM] =
+	"UPDATE event_deliveries SET next_attempt_at = ?4 WHERE sink = ?1"
+	" AND state = 'pending' AND event BETWEEN ?2 AND ?3",
+    /* what a claim took and nothing marked since: due again at once */
+    [STMT_OUTBOX_RELEASE] =
+	"UPDATE event_deliveries SET next_attempt_at = NULL WHERE sink = ?1"
+	" AND state = 'pending' AND event BETWEEN ?2 AND ?3"
+	" AND next_attempt_at = ?4",
     [STMT_OUTBOX_NEXT_AT] =
 	"SELECT COALESCE(next_attempt_at, 0) FROM event_deliveries"
 	" WHERE sink = ?1 AND state = 'pending' ORDER BY event LIMIT 1",
@@ -263,19 +276,14 @@ read_event(struct db_stmt *stmt, struct store_event *e)
 	e->next_attempt_at = db_column_int64(stmt, 17);
 }
 
-int
-store_outbox_due(struct store *st, enum store_sink sink, int64_t now,
+static int
+due(struct store *st, enum store_sink sink, int64_t now,
     struct store_event *out, size_t max, size_t *n_r)
 {
 	struct db_stmt *stmt;
 	size_t n = 0;
 	int rc = DB_DONE;
 
-	*n_r = 0;
-	if (max == 0)
-		return 0;
-	if ((unsigned)sink >= STORE_SINK_COUNT)
-		return store_failx(st, "due events: no sink %d", (int)sink);
 	if ((stmt = store_stmt(st, STMT_OUTBOX_DUE)) == NULL)
 		return -1;
 	if (store_bind_text(stmt, 1, sink_names[sink]) ||
@@ -292,6 +300,90 @@ store_outbox_due(struct store *st, enum store_sink sink, int64_t now,
 	db_reset(stmt);
 	*n_r = n;
 	return 0;
+}
+
+int
+store_outbox_due(struct store *st, enum store_sink sink, int64_t now,
+    struct store_event *out, size_t max, size_t *n_r)
+{
+	*n_r = 0;
+	if (max == 0)
+		return 0;
+	if ((unsigned)sink >= STORE_SINK_COUNT)
+		return store_failx(st, "due events: no sink %d", (int)sink);
+	return due(st, sink, now, out, max, n_r);
+}
+
+/* An UPDATE of sink's pending rows from first to last, with at. */
+static int
+range_update(struct store *st, enum store_stmt id, enum store_sink sink,
+    int64_t first, int64_t last, int64_t at, const char *what)
+{
+	struct db_stmt *stmt = store_stmt(st, id);
+
+	if (stmt == NULL)
+		return -1;
+	if (store_bind_text(stmt, 1, sink_names[sink]) ||
+	    db_bind_int64(stmt, 2, first) || db_bind_int64(stmt, 3, last) ||
+	    db_bind_int64(stmt, 4, at))
+		return store_stmt_fail(st, stmt, what);
+	return store_step_done(st, stmt, what);
+}
+
+static int
+claim(struct store *st, enum store_sink sink, int64_t now, int64_t until,
+    struct store_event *out, size_t max, size_t *n_r)
+{
+	struct db_stmt *stmt = store_stmt(st, STMT_OUTBOX_CLAIM_SINK);
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	if (store_bind_text(stmt, 1, sink_names[sink]))
+		return store_stmt_fail(st, stmt, "claim events");
+	/* 0: no sink yet, or (PostgreSQL) another daemon's claim has it */
+	if ((rc = store_step_int(st, stmt, "claim events", NULL)) != 1)
+		return rc;
+	if (due(st, sink, now, out, max, n_r) == -1)
+		return -1;
+	if (*n_r == 0)
+		return 0;
+	return range_update(st, STMT_OUTBOX_CLAIM, sink, out[0].id,
+	    out[*n_r - 1].id, until, "claim events");
+}
+
+int
+store_outbox_claim(struct store *st, enum store_sink sink, int64_t now,
+    int64_t until, struct store_event *out, size_t max, size_t *n_r)
+{
+	bool own;
+	int rc;
+
+	*n_r = 0;
+	if (max == 0)
+		return 0;
+	if ((unsigned)sink >= STORE_SINK_COUNT)
+		return store_failx(st, "claim events: no sink %d", (int)sink);
+	if (store_tx_begin(st, &own) == -1)
+		return -1;
+	rc = store_tx_end(st, own, claim(st, sink, now, until, out, max, n_r));
+	if (rc == -1)
+		*n_r = 0;
+	return rc;
+}
+
+int
+store_outbox_release(struct store *st, enum store_sink sink, int64_t first,
+    int64_t last, int64_t until)
+{
+	bool own;
+
+	if ((unsigned)sink >= STORE_SINK_COUNT)
+		return store_failx(st, "release events: no sink %d", (int)sink);
+	if (store_tx_begin(st, &own) == -1)
+		return -1;
+	return store_tx_end(st, own, range_update(st, STMT_OUTBOX_RELEASE, sink,
+	    first, last, until, "release events"));
 }
 
 int

@@ -54,6 +54,35 @@ const char *const store_pg_sql[STMT_COUNT] = {
 			" source, note) VALUES (?1, ?2, ?3, ?4)",
     [STMT_MGMT_STAGED] = "SELECT address, reason, source, note"
 			 " FROM pg_temp.store_import ORDER BY address, n",
+    /*
+     * Each due resend taken by one daemon (issue 18 item 2): a row
+     * another daemon's claim has locked is skipped, not waited for,
+     * and a row it claimed and committed is no longer due when this
+     * claim's FOR UPDATE looks at its newest version (READ COMMITTED
+     * re-checks the WHERE; https://www.postgresql.org/docs/15/
+     * sql-select.html#SQL-FOR-UPDATE-SHARE and transaction-iso.html
+     * 13.2.1). The columns are store_resend.c's RESEND_COLUMNS.
+     */
+    [STMT_RESEND_CLAIM] =
+	"UPDATE resends SET next_attempt_at = ?3 WHERE id IN (SELECT id"
+	" FROM resends WHERE state IN ('pending', 'deferred')"
+	" AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2"
+	" FOR UPDATE SKIP LOCKED) RETURNING id, recipient,"
+	" original_message_id, reason, kind, state, message, sent, attempts,"
+	" next_attempt_at, created_at",
+    /*
+     * The outbox is delivered in order per sink, so a claim takes the
+     * sink, not rows: a daemon whose claim finds the sink's row locked
+     * by another's claim gets nothing this round instead of the events
+     * after the other's (SKIP LOCKED, as above).
+     */
+    [STMT_OUTBOX_CLAIM_SINK] =
+	"SELECT 1 FROM event_sinks WHERE name = ?1 FOR UPDATE SKIP LOCKED",
+    /* the queueing of two daemons at once: the second waits for the
+     * first's cursor instead of queueing the same events again (a
+     * unique violation of event_deliveries' key) */
+    [STMT_OUTBOX_CURSOR] =
+	"SELECT cursor FROM event_sinks WHERE name = ?1 FOR UPDATE",
     /* SQLite's two-argument max() is PostgreSQL's GREATEST() */
     [STMT_OUTBOX_ADVANCE] =
 	"UPDATE event_sinks SET cursor = GREATEST(cursor, COALESCE((SELECT"

@@ -16,10 +16,14 @@
 #include "classify/reason.h"
 #include "store_private.h"
 
-#define RESEND_COLS                                                            \
-	"SELECT id, recipient, original_message_id, reason, kind, state,"      \
-	" message, sent, attempts, next_attempt_at, created_at"            \
-	" FROM resends"
+#define RESEND_COLUMNS                                                         \
+	" id, recipient, original_message_id, reason, kind, state,"            \
+	" message, sent, attempts, next_attempt_at, created_at"
+#define RESEND_COLS "SELECT" RESEND_COLUMNS " FROM resends"
+/* the due rows, in the order the worker takes them (resends_due) */
+#define RESEND_WHERE_DUE                                                       \
+	" WHERE state IN ('pending', 'deferred') AND next_attempt_at <= ?1"   \
+	" ORDER BY next_attempt_at, id LIMIT ?2"
 
 const char *const store_resend_sql[STMT_COUNT] = {
     /* the same expression as resends_one_pending, so that it is used */
@@ -46,10 +50,18 @@ const char *const store_resend_sql[STMT_COUNT] = {
 	" VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5, ?6, ?7, ?8) RETURNING id",
     /* the state test is the WHERE of resends_due, which lets SQLite
      * seek that index to the due rows, in order */
-    [STMT_RESEND_DUE] =
-	RESEND_COLS " WHERE state IN ('pending', 'deferred')"
-		    " AND next_attempt_at <= ?1"
-		    " ORDER BY next_attempt_at, id LIMIT ?2",
+    [STMT_RESEND_DUE] = RESEND_COLS RESEND_WHERE_DUE,
+    /*
+     * A claim: the due rows pushed out of "due" until ?3, returned as
+     * they are after it (https://www.sqlite.org/lang_returning.html,
+     * SQLite >= 3.35; Debian 12 has 3.40). SQLite runs one writer at a
+     * time (BEGIN IMMEDIATE), so a second claim sees these rows no
+     * longer due; PostgreSQL's text adds FOR UPDATE SKIP LOCKED
+     * (store_pg.c).
+     */
+    [STMT_RESEND_CLAIM] =
+	"UPDATE resends SET next_attempt_at = ?3 WHERE id IN (SELECT id"
+	" FROM resends" RESEND_WHERE_DUE ") RETURNING" RESEND_COLUMNS,
     [STMT_RESEND_NEXT_AT] = "SELECT next_attempt_at FROM resends"
 			    " WHERE state IN ('pending', 'deferred')"
 			    " ORDER BY next_attempt_at LIMIT 1",
@@ -67,8 +79,8 @@ const char *const store_resend_sql[STMT_COUNT] = {
     [STMT_RESEND_UPDATE] =
 	"UPDATE resends SET state = ?2, next_attempt_at = ?3,"
 	" attempts = attempts + ?4, last_error = ?5, last_reply_code = ?6,"
-	" updated_at = ?7, resent_message_id = CASE WHEN ?2 = 'sent'"
-	" THEN ?8 ELSE resent_message_id END WHERE id = ?1",
+	" updated_at = ?7, resent_message_id = COALESCE(?8,"
+	" resent_message_id) WHERE id = ?1",
     /* any state: a copy that bounced may already be deferred or failed,
      * and its next bounce must still find it */
     [STMT_RESEND_FIND_BY_RESENT_ID] =
@@ -237,6 +249,60 @@ store_resend_due(struct store *st, int64_t now, struct store_resend *out,
 	return 0;
 }
 
+static int
+by_id(const void *a, const void *b)
+{
+	const struct store_resend *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int
+resend_claim(struct store *st, int64_t now, int64_t until,
+    struct store_resend *out, size_t max, size_t *n_r)
+{
+	struct db_stmt *stmt = store_stmt(st, STMT_RESEND_CLAIM);
+	size_t n = 0;
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	if (db_bind_int64(stmt, 1, now) ||
+	    db_bind_int64(stmt, 2,
+		max > INT64_MAX ? INT64_MAX : (int64_t)max) ||
+	    db_bind_int64(stmt, 3, until))
+		return store_stmt_fail(st, stmt, "claim resends");
+	/* every row is read: an UPDATE's RETURNING is done at its end */
+	while ((rc = db_step(stmt)) == DB_ROW)
+		if (n < max)
+			read_resend(stmt, &out[n++]);
+	if (rc != DB_DONE)
+		return store_stmt_fail(st, stmt, "claim resends");
+	db_reset(stmt);
+	/* RETURNING's order is not the subquery's */
+	qsort(out, n, sizeof(*out), by_id);
+	*n_r = n;
+	return 0;
+}
+
+int
+store_resend_claim(struct store *st, int64_t now, int64_t until,
+    struct store_resend *out, size_t max, size_t *n_r)
+{
+	bool own;
+	int rc;
+
+	*n_r = 0;
+	if (max == 0)
+		return 0;
+	if (store_tx_begin(st, &own) == -1)
+		return -1;
+	rc = store_tx_end(st, own, resend_claim(st, now, until, out, max, n_r));
+	if (rc == -1)
+		*n_r = 0;
+	return rc;
+}
+
 int
 store_resend_next_at(struct store *st, int64_t *at_r)
 {
@@ -338,7 +404,7 @@ resend_event(struct store *st, const struct store_resend *cur,
 		.message_id = a->resent_message_id,
 		.original_message_id = cur->original_message_id };
 
-	e.kind = outbox_resend_kind(cur->state, a->state);
+	e.kind = outbox_resend_kind(cur->state, a->outcome, a->state);
 	if (e.kind == OUTBOX_NONE)
 		return 0;
 	return store_event_add(st, &e, NULL);
@@ -371,7 +437,9 @@ resend_record(struct store *st, const struct store_resend_attempt *a)
 	    store_bind_opt(stmt, 5, a->reply) ||
 	    store_bind_opt_int(stmt, 6, a->reply_code) ||
 	    db_bind_int64(stmt, 7, a->at) ||
-	    (rid_len > 0 &&
+	    /* a copy that went out, into whatever state (a cancelled
+	     * row stays cancelled: lifecycle_resend_state()) */
+	    (rid_len > 0 && a->outcome == OUTCOME_SENT &&
 		db_bind_textn(stmt, 8, rid, rid_len)))
 		return store_stmt_fail(st, stmt, "record resend");
 	if (store_step_done(st, stmt, "record resend") == -1)

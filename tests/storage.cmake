@@ -101,3 +101,23 @@ add_test(NAME pg_restart COMMAND sh
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/pg_restart)
 set_tests_properties(pg_daemons_kill pg_restart PROPERTIES
 	LABELS "integration;storage" TIMEOUT 600 SKIP_RETURN_CODE 77)
+
+# Issue 18 item 2: two daemons with resending and a webhook sink on one
+# PostgreSQL, against a slow SMTP server and webhook receiver the script
+# starts on loopback: each due resend sent once, each event posted once
+# (the claims, FOR UPDATE SKIP LOCKED). Skip (77) without a PostgreSQL or
+# aiosmtpd.
+add_test(NAME pg_claim COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/integration/pg_claim.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/pg_claim)
+set_tests_properties(pg_claim PROPERTIES LABELS "integration;storage"
+	TIMEOUT 300 SKIP_RETURN_CODE 77)
+# ... and the same two daemons on one SQLite file (BEGIN IMMEDIATE
+# serialises the claims).
+add_test(NAME daemon_claim COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/integration/pg_claim.sh
+	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
+	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/daemon_claim 24 sqlite)
+set_tests_properties(daemon_claim PROPERTIES LABELS integration
+	TIMEOUT 300 SKIP_RETURN_CODE 77)

@@ -61,6 +61,8 @@ struct events_worker {
 	struct outbox_retry retry;
 	int kill_after; /* BOUNCED_TEST_EVENTS_KILL_AFTER_DELIVERY */
 	struct store_event *ev; /* owned: batch of them */
+	size_t claimed;		/* of ev[], taken by the claim ... */
+	int64_t until;		/* ... that lasts until then */
 };
 
 /* ---- the test hook ---- */
@@ -125,10 +127,13 @@ record(struct events_worker *w, struct sink *s, const struct store_event *ev,
 {
 	size_t i;
 
-	if (n == 0 && fail == NULL)
-		return 0;
 	if (store_begin(w->st) == -1)
 		return -1;
+	/* what the claim took and is not marked here is due again at
+	 * once, not after the lease: a stop, a failure before the rest */
+	if (w->claimed > 0 && store_outbox_release(w->st, s->id, ev[0].id,
+	    ev[w->claimed - 1].id, w->until) == -1)
+		goto fail;
 	for (i = 0; i < n; i++)
 		if (store_outbox_mark(w->st, s->id, ev[i].id, done[i],
 		    ev[i].attempts + 1, 0, NULL, now) == -1)
@@ -173,7 +178,9 @@ deliver_exec(struct events_worker *w, struct sink *s, size_t n, int64_t now)
 		if (rc == 0)
 			log_debug("events: exec: %zu events delivered", n);
 	} else if (w->stopping) {
-		rc = 1; /* cut short: they stay pending as they were */
+		/* cut short: they stay pending, due at once */
+		rc = record(w, s, w->ev, done, 0, NULL, NULL, now) == -1 ? -1 :
+		    1;
 	} else {
 		/* all of the run failed: each counts an attempt, and the
 		 * first decides when the next run is */
@@ -304,6 +311,39 @@ deliver_webhook(struct events_worker *w, struct sink *s, size_t n,
 /* ---- the rounds ---- */
 
 /*
+ * The sink's due head, up to max events, claimed for this daemon until
+ * the lease ends (issue 18 item 2): another on the database finds it
+ * claimed and waits. 0 and *n_r (0: nothing due, or another daemon
+ * claimed it first), -1 (database, logged). A read first: a claim is a
+ * write (SQLite's write lock), and a round comes whenever another
+ * connection committed.
+ */
+static int
+claim_head(struct events_worker *w, struct sink *s, int64_t now, size_t max,
+    int64_t lease, size_t *n_r)
+{
+	int64_t at = 0, t = daemon_now();
+	int rc;
+
+	*n_r = 0;
+	w->claimed = 0;
+	if ((rc = store_outbox_next_at(w->st, s->id, &at)) == -1) {
+		store_trouble(w, s, "next event");
+		return -1;
+	}
+	if (rc == 0 || at > now)
+		return 0;
+	w->until = (t > now ? t : now) + lease;
+	if (store_outbox_claim(w->st, s->id, now, w->until, w->ev, max,
+	    n_r) == -1) {
+		store_trouble(w, s, "due events");
+		return -1;
+	}
+	w->claimed = *n_r;
+	return 0;
+}
+
+/*
  * What is due for s now, delivered until none is or one fails; then
  * when the head is due (s->wake). 0, or -1 (database, logged).
  */
@@ -312,6 +352,9 @@ round_sink(struct events_worker *w, struct sink *s, int64_t now)
 {
 	size_t n, max = s->id == STORE_SINK_EXEC ? w->batch : WEBHOOK_PER_ROUND;
 	int64_t queued = 0, at = 0;
+	/* one exec run, or up to max requests, each within w->timeout */
+	int64_t lease = lifecycle_claim_lease(w->timeout,
+	    s->id == STORE_SINK_EXEC ? 1 : (unsigned)max);
 	int rc;
 
 	if (store_outbox_enqueue(w->st, s->id, now,
@@ -320,14 +363,13 @@ round_sink(struct events_worker *w, struct sink *s, int64_t now)
 		return -1;
 	}
 	do {
-		if (store_outbox_due(w->st, s->id, now, w->ev, max, &n) == -1) {
-			store_trouble(w, s, "due events");
+		if (claim_head(w, s, now, max, lease, &n) == -1)
 			return -1;
-		}
 		if (n == 0)
 			break;
 		rc = s->id == STORE_SINK_EXEC ? deliver_exec(w, s, n, now) :
 		    deliver_webhook(w, s, n, now);
+		w->claimed = 0;
 		if (rc == -1) {
 			store_trouble(w, s, "mark events");
 			return -1;

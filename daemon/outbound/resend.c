@@ -19,6 +19,7 @@
 #include "common/xmalloc.h"
 #include "mail/resent.h"
 #include "mail/sent.h"
+#include "daemon/daemon.h"
 #include "daemon/notify.h"
 #include "daemon/pipeline.h"
 #include "daemon/outbound/resend.h"
@@ -393,6 +394,12 @@ attempt(struct store *st, const struct config *conf, const struct verp *v,
 	    &sr);
 	free(msg);
 	notify_watchdog();
+	/* the claim's end (store_resend_claim()): past it another daemon
+	 * may have taken the row and sent it too */
+	if (daemon_now() > rs->next_attempt_at)
+		log_warnx("resend %lld: %s: the send outlasted its claim; "
+		    "another daemon may have sent it as well (a slow relay? "
+		    "resend.smtp.timeout)", (long long)rs->id, rs->recipient);
 	lifecycle_resend_result(rc, &lr, delivery_of(sr.outcome), now,
 	    arc4random(), &res);
 	a.outcome = res.outcome;
@@ -448,26 +455,60 @@ resend_counts_text(const struct resend_counts *c, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The next due row, claimed for this daemon until the lease ends (issue
+ * 18 item 2): 1 and *rs, 0 when none is due (or another daemon took it
+ * first), -1 (database, logged). A read first: a claim is a write
+ * transaction (SQLite's write lock), and the loop asks whenever another
+ * connection committed.
+ */
+static int
+claim_next(struct store *st, int64_t now, int64_t lease,
+    struct store_resend *rs)
+{
+	int64_t at = 0, t = daemon_now();
+	size_t n = 0;
+	int rc;
+
+	if ((rc = store_resend_next_at(st, &at)) == 0 || (rc == 1 && at > now))
+		return 0;
+	if (rc == -1 || store_resend_claim(st, now,
+	    (t > now ? t : now) + lease, rs, 1, &n) == -1) {
+		log_warnx("store: resends: %s", store_error(st));
+		return -1;
+	}
+	return n == 1;
+}
+
 int
 resend_run(struct store *st, const struct config *conf, const struct verp *v,
     int64_t now, struct resend_counts *c, int64_t *next_r)
 {
-	struct store_resend due[RESEND_PER_RUN];
-	size_t i, n = 0;
+	struct store_resend rs;
+	int64_t lease = lifecycle_claim_lease(conf->resend.smtp.timeout,
+	    SMTP_WAITS_MAX);
+	size_t i;
 	int rc;
 
 	*next_r = 0;
-	if (store_resend_due(st, now, due, RESEND_PER_RUN, &n) == -1) {
-		log_warnx("store: resends: %s", store_error(st));
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		if (attempt(st, conf, v, &due[i], now, c) == -1) {
-			log_warnx("store: resend %lld: %s",
-			    (long long)due[i].id, store_error(st));
+	/*
+	 * Each due row is claimed before it is sent, one at a time, so
+	 * that a claim lasts one send: another daemon on the database
+	 * takes other rows, and a row whose sender died is due again
+	 * after the lease. Nothing is held while sending.
+	 */
+	for (i = 0; i < RESEND_PER_RUN; i++) {
+		if ((rc = claim_next(st, now, lease, &rs)) == -1)
+			return -1;
+		if (rc == 0)
+			break;
+		if (attempt(st, conf, v, &rs, now, c) == -1) {
+			log_warnx("store: resend %lld: %s", (long long)rs.id,
+			    store_error(st));
 			return -1;
 		}
-	if (n == RESEND_PER_RUN) {
+	}
+	if (i == RESEND_PER_RUN) {
 		*next_r = now; /* more are due: come back at once */
 		return 0;
 	}

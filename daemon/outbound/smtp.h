@@ -22,6 +22,15 @@ enum smtp_outcome {
 			 * again later, but say so loudly */
 };
 
+/*
+ * The blocking waits of one smtp_send(), each up to resend.smtp.timeout:
+ * connect, TLS, greeting, EHLO and HELO, STARTTLS with its TLS and EHLO
+ * again, AUTH's exchanges, MAIL, RCPT, DATA, the message's writes and
+ * the final reply, QUIT; with room for a few more writes of a long
+ * message. A resend's claim lasts that long (lifecycle_claim_lease()).
+ */
+#define SMTP_WAITS_MAX 20
+
 struct smtp_result {
 	enum smtp_outcome outcome;
 	int code;	 /* the last reply code, 0 when none (no connection) */

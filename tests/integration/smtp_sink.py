@@ -19,7 +19,9 @@ offers AUTH PLAIN/LOGIN after STARTTLS (none without it); --reply ADDR=CODE TEXT
 RCPT TO:<ADDR> with that reply; --hang accepts connections and never
 says anything (for timeouts); --flood reply greets, then answers EHLO
 with "250-" lines that never end, --flood line greets with one line that
-never ends (64 MiB at most, for the client's bounds). Stops on SIGTERM.
+never ends (64 MiB at most, for the client's bounds); --delay S waits S
+seconds before it answers the end of DATA (a slow relay, so that the
+sends of two daemons overlap). Stops on SIGTERM.
 """
 import argparse
 import asyncio
@@ -32,9 +34,10 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, outdir, replies):
+    def __init__(self, outdir, replies, delay=0.0):
         self.outdir = outdir
         self.replies = replies
+        self.delay = delay
         self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, options):
@@ -44,6 +47,8 @@ class Sink:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
         self.count += 1
         login = session.auth_data if session.authenticated else None
         if isinstance(login, (bytes, bytearray)):
@@ -126,7 +131,7 @@ async def serve(args):
     else:
         # aiosmtpd offers PLAIN and LOGIN (always failing) by default
         kw["auth_exclude_mechanism"] = ["PLAIN", "LOGIN"]
-    handler = Sink(args.dir, replies)
+    handler = Sink(args.dir, replies, args.delay)
     if args.flood:
         server = await asyncio.start_server(
             lambda r, w: flood(args.flood, r, w), host="127.0.0.1", port=0)
@@ -162,6 +167,8 @@ def main():
                    help="ADDR=CODE TEXT for RCPT TO:<ADDR>")
     p.add_argument("--hang", action="store_true")
     p.add_argument("--flood", choices=["reply", "line"])
+    p.add_argument("--delay", type=float, default=0.0,
+                   help="seconds before the reply to the end of DATA")
     args = p.parse_args()
     asyncio.run(serve(args))
     return 0

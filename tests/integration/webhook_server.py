@@ -4,7 +4,9 @@ written to --port-file once it listens), optionally over TLS, records each
 POST as one JSON line in --log (the event id header, whether the
 signature verified, the body, the status answered) and answers 500 to the
 first --fail-first requests (or to all with --always-fail), else 200
-(or 307 to --redirect).
+(or 307 to --redirect). --threads serves each connection in a thread of
+its own (two daemons' keep-alive connections at once), --delay S waits S
+seconds before each answer.
 
 The signature check is the one docs/INTEGRATION.md gives receivers:
 HMAC-SHA256 of "<X-Bounced-Timestamp>.<body>" with the shared secret,
@@ -17,6 +19,7 @@ import http.server
 import json
 import ssl
 import sys
+import threading
 import time
 
 
@@ -39,6 +42,8 @@ def main():
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--always-fail", action="store_true")
     ap.add_argument("--redirect", help="answer 307 to this Location")
+    ap.add_argument("--threads", action="store_true")
+    ap.add_argument("--delay", type=float, default=0.0)
     ap.add_argument("--cert")
     ap.add_argument("--key")
     args = ap.parse_args()
@@ -48,6 +53,7 @@ def main():
             secret = f.read().rstrip(b"\r\n")
     log = open(args.log, "a", buffering=1)
     state = {"n": 0}
+    lock = threading.Lock()
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as a real server
@@ -58,14 +64,17 @@ def main():
         def do_POST(self):
             n = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(n)
-            state["n"] += 1
-            fail = args.always_fail or state["n"] <= args.fail_first
+            if args.delay > 0:
+                time.sleep(args.delay)
+            with lock:
+                state["n"] += 1
+                fail = args.always_fail or state["n"] <= args.fail_first
             status = 500 if fail else 307 if args.redirect else 200
             try:
                 parsed = json.loads(body)
             except ValueError:
                 parsed = None
-            log.write(json.dumps({
+            line = json.dumps({
                 "path": self.path,
                 "event_id": self.headers.get("X-Bounced-Event-Id"),
                 "type": self.headers.get("X-Bounced-Event-Type"),
@@ -74,7 +83,9 @@ def main():
                 "status": status,
                 "body": parsed,
                 "at": time.time(),
-            }) + "\n")
+            }) + "\n"
+            with lock:
+                log.write(line)
             reply = b"no, try later\n" if fail else b"ok\n"
             self.send_response(status)
             if args.redirect:
@@ -86,7 +97,9 @@ def main():
         def log_message(self, fmt, *a):
             pass
 
-    srv = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    server = (http.server.ThreadingHTTPServer if args.threads else
+              http.server.HTTPServer)
+    srv = server(("127.0.0.1", 0), Handler)
     if args.cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.cert, args.key)

@@ -69,14 +69,18 @@ test_other_kinds(void **state)
 	    OVERRIDE_UNSUPPRESSED), OUTBOX_UNSUPPRESSED);
 	assert_int_equal(outbox_override_kind(STATE_SOFT,
 	    OVERRIDE_UNSUPPRESSED), OUTBOX_NONE);
-	assert_int_equal(outbox_resend_kind(RESEND_PENDING, RESEND_SENT),
-	    OUTBOX_RESEND_SENT);
-	assert_int_equal(outbox_resend_kind(RESEND_DEFERRED, RESEND_GAVE_UP),
-	    OUTBOX_RESEND_GAVE_UP);
-	assert_int_equal(outbox_resend_kind(RESEND_SENT, RESEND_SENT),
-	    OUTBOX_NONE);
-	assert_int_equal(outbox_resend_kind(RESEND_PENDING, RESEND_DEFERRED),
-	    OUTBOX_NONE);
+	assert_int_equal(outbox_resend_kind(RESEND_PENDING, OUTCOME_SENT,
+	    RESEND_SENT), OUTBOX_RESEND_SENT);
+	assert_int_equal(outbox_resend_kind(RESEND_DEFERRED, OUTCOME_GAVE_UP,
+	    RESEND_GAVE_UP), OUTBOX_RESEND_GAVE_UP);
+	assert_int_equal(outbox_resend_kind(RESEND_SENT, OUTCOME_BOUNCED,
+	    RESEND_SENT), OUTBOX_NONE);
+	assert_int_equal(outbox_resend_kind(RESEND_PENDING, OUTCOME_DEFERRED,
+	    RESEND_DEFERRED), OUTBOX_NONE);
+	/* cancelled while it was being sent: it stays cancelled, but the
+	 * copy went out (issue 18 item 2) */
+	assert_int_equal(outbox_resend_kind(RESEND_CANCELLED, OUTCOME_SENT,
+	    RESEND_CANCELLED), OUTBOX_RESEND_SENT);
 	for (int k = 1; k < OUTBOX_COUNT; k++)
 		assert_int_equal(outbox_kind_from_name(outbox_kind_name(k)), k);
 	assert_null(outbox_kind_name(OUTBOX_NONE));

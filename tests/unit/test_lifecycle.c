@@ -854,6 +854,7 @@ static const enum resend_state table3[RESEND_STATE_COUNT][OUTCOME_COUNT][2] = {
 		[OUTCOME_BOUNCED] = { STAYS, STAYS },
 	},
 	[RESEND_CANCELLED] = {
+		[OUTCOME_SENT] = { STAYS, STAYS },
 		[OUTCOME_DEFERRED] = { STAYS, STAYS },
 		[OUTCOME_BOUNCED] = { STAYS, STAYS },
 	},
@@ -879,6 +880,7 @@ walk_resend_table(void **state)
 				    s != RESEND_DEFERRED && s != RESEND_SENT &&
 				    !(s == RESEND_CANCELLED &&
 				      (o == OUTCOME_DEFERRED ||
+				       o == OUTCOME_SENT ||
 				       o == OUTCOME_BOUNCED)))
 					continue;
 				got = lifecycle_resend_state(

@@ -1970,10 +1970,11 @@ test_resend_sent_deferred(void **state)
 	assert_int_equal(r.state, RESEND_CANCELLED);
 	assert_int_equal(r.next_attempt_at, 0);
 	assert_int_equal(r.attempts, 1);
-	/* but one that went out before the cancel is sent */
+	/* nor one whose copy went out after the cancel: the copy is
+	 * recorded, the row stays cancelled (test_resend_claim_cancel) */
 	record(f->st, c, OUTCOME_SENT, T0 + 3, 250, "ok", true);
 	assert_int_equal(store_resend_get(f->st, c, &r), 1);
-	assert_int_equal(r.state, RESEND_SENT);
+	assert_int_equal(r.state, RESEND_CANCELLED);
 }
 
 /* The store decides nothing: it writes a->state, and next_attempt_at
@@ -3239,6 +3240,271 @@ test_ref_max_uid(void **state)
 	assert_int_equal(uid, 0);
 }
 
+/* ---- claims: each due resend and event taken by one daemon (issue 18) ---- */
+
+/* ids of what a claim took, comma-separated */
+static void
+expect_claim(struct store *st, int64_t now, int64_t until, size_t max,
+    const char *want)
+{
+	struct store_resend out[8];
+	char got[128] = "", one[24];
+	size_t n = 99;
+
+	assert_true(max <= 8);
+	if (store_resend_claim(st, now, until, out, max, &n) == -1)
+		fail_msg("claim: %s", store_error(st));
+	assert_true(n <= max);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(one, sizeof(one), "%s%lld", i > 0 ? "," : "",
+		    (long long)out[i].id);
+		strcat(got, one);
+		assert_int_equal(out[i].next_attempt_at, until);
+	}
+	assert_string_equal(got, want);
+}
+
+static void
+test_resend_claim(void **state)
+{
+	struct fx *f = *state;
+	int64_t m1 = add_message(f->st, 1, STORE_BOUNCE, T0);
+	int64_t id, at = 0;
+	struct store *other;
+	struct store_resend r;
+	char *err = NULL;
+
+	add_resend(f->st, "a@example.org", "1@x", m1, 0, T0 + 30, &id);
+	add_resend(f->st, "b@example.org", "2@x", m1, 0, T0 + 10, &id);
+	add_resend(f->st, "c@example.org", "3@x", m1, 0, T0 + 20, &id);
+	add_resend(f->st, "d@example.org", "4@x", m1, 0, T0 + 1000, &id);
+	/* a second daemon: its own connection to the same database */
+	assert_int_equal(store_open(f->path, STORE_RDWR, &other, &err), 0);
+	/* the earliest two, in id order; then the other gets the third
+	 * and nothing of what the first claimed */
+	expect_claim(f->st, T0 + 30, T0 + 90, 2, "2,3");
+	expect_due(f->st, T0 + 30, 8, "1");
+	expect_claim(other, T0 + 30, T0 + 95, 8, "1");
+	expect_claim(other, T0 + 60, T0 + 120, 8, "");
+	expect_claim(f->st, T0 + 89, T0 + 149, 8, "");
+	/* the loop sleeps until the first claim ends */
+	assert_int_equal(store_resend_next_at(f->st, &at), 1);
+	assert_int_equal(at, T0 + 90);
+	/* a claim nobody recorded (its daemon died) ends: due again */
+	expect_claim(other, T0 + 90, T0 + 150, 8, "2,3");
+	record(other, 1, OUTCOME_FAILED, T0 + 91, 550, "550 no", true);
+	/* the outcome recorded after a claim is what it was before */
+	record(other, 2, OUTCOME_SENT, T0 + 95, 250, "250 ok", true);
+	assert_int_equal(store_resend_get(f->st, 2, &r), 1);
+	assert_int_equal(r.state, RESEND_SENT);
+	assert_int_equal(r.attempts, 1);
+	assert_int_equal(sql_int(f->st, "SELECT next_attempt_at FROM resends"
+					" WHERE id = 2"), -1);
+	record(other, 3, OUTCOME_DEFERRED, T0 + 95, 451, "451 later", true);
+	assert_int_equal(store_resend_get(f->st, 3, &r), 1);
+	assert_int_equal(r.state, RESEND_DEFERRED);
+	assert_int_equal(r.next_attempt_at, T0 + 95 + 600);
+	expect_claim(f->st, T0 + 200, T0 + 260, 8, "");
+	expect_claim(f->st, T0 + 1000, T0 + 1060, 8, "3,4");
+	record(f->st, 3, OUTCOME_GAVE_UP, T0 + 1001, 0, "too old", false);
+	/* a postponement (the rate limits) replaces the claim's time */
+	assert_int_equal(store_resend_postpone(f->st, 4, T0 + 2000), 0);
+	expect_claim(other, T0 + 1999, T0 + 2059, 8, "");
+	expect_claim(other, T0 + 2000, T0 + 2060, 8, "4");
+	store_close(&other);
+}
+
+/*
+ * bouncectl cancel while a daemon sends the row it claimed: the copy
+ * that went out is recorded, the row stays cancelled and never waits
+ * again, even when the copy bounces softly (lifecycle.h table 3 [6]).
+ */
+static void
+test_resend_claim_cancel(void **state)
+{
+	struct fx *f = *state;
+	int64_t m1 = add_message(f->st, 1, STORE_BOUNCE, T0);
+	int64_t id;
+	struct store_resend r;
+	struct store_resend_attempt b = {.at = T0 + 300,
+	    .outcome = OUTCOME_BOUNCED, .reply = "452 full"};
+
+	add_resend(f->st, "a@example.org", "1@x", m1, 0, T0 + 10, &id);
+	expect_claim(f->st, T0 + 10, T0 + 70, 8, "1");
+	assert_int_equal(store_resend_cancel(f->st, id, T0 + 11), 1);
+	record(f->st, id, OUTCOME_SENT, T0 + 12, 250, "250 ok", true);
+	assert_int_equal(store_resend_get(f->st, id, &r), 1);
+	assert_int_equal(r.state, RESEND_CANCELLED);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM resends"
+					" WHERE resent_message_id ="
+					" 'r1@bounced.example'"), 1);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM events"
+					" WHERE kind = 'resend_sent'"), 1);
+	/* its bounce finds it and a transient one requeues nothing */
+	assert_int_equal(store_resend_find_sent(f->st, NULL,
+			     "r1@bounced.example", NULL, &r), 1);
+	b.resend = id;
+	assert_int_equal(store_resend_record(f->st, &b), 0);
+	record(f->st, id, OUTCOME_DEFERRED, T0 + 300, 452, "452 full", false);
+	assert_int_equal(store_resend_get(f->st, id, &r), 1);
+	assert_int_equal(r.state, RESEND_CANCELLED);
+	expect_due(f->st, T0 + DAY, 8, "");
+}
+
+/* ids of the events a claim took for the webhook, comma-separated */
+static void
+expect_outbox_claim(struct store *st, int64_t now, int64_t until,
+    size_t max, const char *want)
+{
+	struct store_event out[8];
+	char got[128] = "", one[24];
+	size_t n = 99;
+
+	assert_true(max <= 8);
+	if (store_outbox_claim(st, STORE_SINK_WEBHOOK, now, until, out, max,
+	    &n) == -1)
+		fail_msg("claim events: %s", store_error(st));
+	for (size_t i = 0; i < n; i++) {
+		snprintf(one, sizeof(one), "%s%lld", i > 0 ? "," : "",
+		    (long long)out[i].id);
+		strcat(got, one);
+	}
+	assert_string_equal(got, want);
+}
+
+static void
+add_events(struct store *st, int n)
+{
+	struct store_event_new e = {.kind = OUTBOX_SUPPRESSED,
+	    .source = OUTBOX_FROM_PERSON, .address = "a@example.org",
+	    .at = T0, .state = STATE_SUPPRESSED, .reason = REASON_UNDEFINED};
+	int64_t queued = 0;
+
+	for (int i = 0; i < n; i++)
+		assert_int_equal(store_event_add(st, &e, NULL), 0);
+	assert_int_equal(store_outbox_enqueue(st, STORE_SINK_WEBHOOK, T0,
+			     T0 - DAY, &queued), 0);
+}
+
+static void
+test_outbox_claim(void **state)
+{
+	struct fx *f = *state;
+	struct store *other;
+	char *err = NULL;
+
+	add_events(f->st, 5);
+	assert_int_equal(store_open(f->path, STORE_RDWR, &other, &err), 0);
+	expect_outbox_claim(f->st, T0, T0 + 60, 2, "1,2");
+	/* in order: the head is claimed, so the other gets nothing, not
+	 * the events after it */
+	expect_outbox_claim(other, T0, T0 + 60, 8, "");
+	/* one delivered, the other released (a stop): due at once */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_outbox_release(f->st, STORE_SINK_WEBHOOK, 1, 2,
+			     T0 + 60), 0);
+	assert_int_equal(store_outbox_mark(f->st, STORE_SINK_WEBHOOK, 1,
+			     OUTBOX_DELIVERED, 1, 0, NULL, T0 + 1), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	expect_outbox_claim(other, T0 + 1, T0 + 61, 8, "2,3,4,5");
+	/* a claim nobody marked (its daemon died) ends: due again */
+	expect_outbox_claim(f->st, T0 + 60, T0 + 120, 8, "");
+	expect_outbox_claim(f->st, T0 + 61, T0 + 121, 2, "2,3");
+	/* a failure marked after a claim holds the rest back, as before */
+	assert_int_equal(store_outbox_mark(f->st, STORE_SINK_WEBHOOK, 2,
+			     OUTBOX_PENDING, 2, T0 + 500, "HTTP 500", T0 + 62),
+	    0);
+	assert_int_equal(store_outbox_release(f->st, STORE_SINK_WEBHOOK, 2, 3,
+			     T0 + 121), 0);
+	expect_outbox_claim(other, T0 + 130, T0 + 190, 8, "");
+	expect_outbox_claim(other, T0 + 500, T0 + 560, 8, "2,3,4,5");
+	store_close(&other);
+}
+
+/*
+ * PostgreSQL, two daemons at once: while one's claim transaction is
+ * open (its rows locked), another's claim skips those rows instead of
+ * waiting for them, and gets the others (FOR UPDATE SKIP LOCKED); the
+ * outbox's claim gets nothing while the sink is being claimed. The
+ * other daemon is a child process with its own connection; it reports
+ * through its exit status.
+ */
+static int
+child_claims(const char *uri)
+{
+	struct store *st;
+	struct store_resend r[8];
+	struct store_event ev[4];
+	char *err = NULL;
+	size_t n = 0, ne = 9;
+	struct timespec a, b;
+	int code = 0, failed;
+
+	if (store_open(uri, STORE_RDWR, &st, &err) == -1)
+		return 10;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	failed = store_resend_claim(st, T0 + 100, T0 + 200, r, 8, &n) == -1 ||
+	    store_outbox_claim(st, STORE_SINK_WEBHOOK, T0, T0 + 60, ev, 4,
+		&ne) == -1;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (failed)
+		code = 11;
+	/* the parent's claim: rows 1 and 2; ours: 3 and 4 */
+	else if (n != 2 || r[0].id != 3 || r[1].id != 4)
+		code = 12;
+	else if (ne != 0)
+		code = 13;
+	/* not a wait for the parent's locks (lock_timeout is 5 s) */
+	else if (b.tv_sec - a.tv_sec > 2)
+		code = 14;
+	store_close(&st);
+	return code;
+}
+
+static void
+test_pg_claim_skip_locked(void **state)
+{
+	struct fx *f = *state;
+	int64_t m1 = add_message(f->st, 1, STORE_BOUNCE, T0);
+	int64_t id;
+	struct store_resend out[8];
+	struct store_event ev[4];
+	size_t n = 0;
+	int status = 0;
+	pid_t pid;
+
+	for (int i = 0; i < 4; i++) {
+		char to[32];
+
+		snprintf(to, sizeof(to), "r%d@example.org", i);
+		add_resend(f->st, to, "1@x", m1, 0, T0 + 10 + i, &id);
+	}
+	add_events(f->st, 3);
+	/* the claims inside a transaction that stays open: its locks are
+	 * held while the child claims */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_resend_claim(f->st, T0 + 100, T0 + 200, out, 2,
+			     &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].id, 1);
+	assert_int_equal(out[1].id, 2);
+	assert_int_equal(store_outbox_claim(f->st, STORE_SINK_WEBHOOK, T0,
+			     T0 + 60, ev, 4, &n), 0);
+	assert_int_equal(n, 3);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0)
+		_exit(child_claims(f->path)); /* the parent's connection is
+						* the parent's: no close here */
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* and after the commit, no row is left for anyone */
+	expect_claim(f->st, T0 + 150, T0 + 250, 8, "");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -3279,6 +3545,9 @@ main(void)
 	    T(test_resend_postpone),
 	    T(test_resend_find_sent),
 	    T(test_resend_cancel_now),
+	    T(test_resend_claim),
+	    T(test_resend_claim_cancel),
+	    T(test_outbox_claim),
 	    T(test_bounce_link_resend),
 	    T(test_query_resends),
 	    T(test_query_status),
@@ -3325,6 +3594,9 @@ main(void)
 	    T(test_resend_postpone),
 	    T(test_resend_find_sent),
 	    T(test_resend_cancel_now),
+	    T(test_resend_claim),
+	    T(test_resend_claim_cancel),
+	    T(test_outbox_claim),
 	    T(test_bounce_link_resend),
 	    T(test_query_resends),
 	    T(test_query_status),
@@ -3339,6 +3611,7 @@ main(void)
 	    T(test_pg_forget),
 	    T(test_pg_forget_waits),
 	    T(test_pg_sent_head),
+	    T(test_pg_claim_skip_locked),
 	};
 	struct db *db;
 	char *err = NULL;
