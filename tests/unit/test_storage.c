@@ -2736,8 +2736,8 @@ test_pg_stats_two_writers(void **state)
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_begin(st2), 0);
 	for (int i = 0; i < 10; i++)
-		add_bounces(i % 2 == 0 ? f->st : st2, i % 2 == 0 ? m1 : m2,
-		    "u", i, 1, REASON_USERUNKNOWN, T0);
+		add_bounces(i % 2 == 0 ? f->st : st2, i % 2 == 0 ? m1 : m2, "u",
+		    i, 1, REASON_USERUNKNOWN, T0);
 	assert_int_equal(store_commit(st2), 0);
 	assert_int_equal(store_commit(f->st), 0);
 	expect_stats(f->st, STATS_REASON, 0, "reason",
@@ -2746,10 +2746,8 @@ test_pg_stats_two_writers(void **state)
 				      " bounce_stats"), 2);
 	/* the same recipients again, each from the other session, and a
 	 * reason and a day more: not new to the reason or the domain */
-	add_bounces(st2, m2, "u", 0, 4, REASON_USERUNKNOWN,
-	    T0 + DAY);
-	add_bounces(f->st, m1, "u", 2, 4, REASON_MAILBOXFULL,
-	    T0);
+	add_bounces(st2, m2, "u", 0, 4, REASON_USERUNKNOWN, T0 + DAY);
+	add_bounces(f->st, m1, "u", 2, 4, REASON_MAILBOXFULL, T0);
 	expect_stats(f->st, STATS_REASON, 0, "reason",
 	    "userunknown:14:10:7:0:0;mailboxfull:4:4:2:0:0");
 	expect_stats(st2, STATS_DOMAIN, 0, "domain", "example.org:18:10:9:0:0");
