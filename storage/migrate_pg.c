@@ -229,7 +229,9 @@
 	" hard BIGINT NOT NULL,"                                             \
 	" sender BIGINT NOT NULL,"                                           \
 	" unverified BIGINT NOT NULL,"                                       \
-	" PRIMARY KEY (grouping, key));"                                     \
+	" shard INTEGER NOT NULL,"                                           \
+	" PRIMARY KEY (grouping, key, shard));"                              \
+	"CREATE SEQUENCE bounce_stats_shards;"                               \
 	"CREATE TABLE bounce_stats_rcpt ("                                   \
 	" key TEXT NOT NULL,"                                                \
 	" recipient TEXT NOT NULL,"                                          \
@@ -312,6 +314,22 @@
  * (https://www.postgresql.org/docs/15/plpgsql-implementation.html
  * #PLPGSQL-PLAN-CACHING). Written as SQL, a bounce's insert took 0.74 ms
  * on the development VM, three quarters of the daemon's time.
+ *
+ * Unlike SQLite's, bounce_stats has a row per grouping, key and shard,
+ * and a bounce adds (or takes away) its counts on the shard of the
+ * session that writes it: with one row per key, every writer updated
+ * the day's and the reason's row and held its lock to the commit, so
+ * daemons ran one after the other and crossing orders deadlocked
+ * (bench/README.md). A session takes the sequence's next number, mod
+ * 64, at its first bounce and keeps it in a setting of its own
+ * (https://www.postgresql.org/docs/15/runtime-config-custom.html):
+ * daemons started together get different shards, where
+ * pg_backend_pid() % 64 would pair some by chance. A bounce taken away
+ * may have been added on another shard, so a row may go below zero; it
+ * is deleted only when all of it is 0, since a row with 0 bounces may
+ * still hold a recipient the others count. Readers sum a key's rows
+ * (storage/store_query.c). bounce_stats_rcpt stays one row per pair:
+ * the pipeline holds the recipient's row already.
  */
 #define PG_STATS_HELPERS                                                     \
 	"CREATE FUNCTION bounce_stats_domain(r text) RETURNS text"           \
@@ -338,28 +356,33 @@
 	"CREATE FUNCTION bounce_stats_one(k text, r text) RETURNS boolean"   \
 	" LANGUAGE plpgsql STABLE AS $f$BEGIN RETURN (SELECT n = 1 FROM"     \
 	" bounce_stats_rcpt WHERE key = k AND recipient = r); END$f$;"       \
-	"CREATE FUNCTION bounce_stats_add(g text, k text, b bounces,"        \
-	" isnew boolean) RETURNS void LANGUAGE plpgsql AS $f$BEGIN"          \
-	" INSERT INTO bounce_stats VALUES (g, k, 1, 1, b.hard,"              \
-	" (b.effect IS NOT DISTINCT FROM 'sender')::int,"                    \
-	" (b.effect IS NOT DISTINCT FROM 'unverified')::int)"                \
-	" ON CONFLICT (grouping, key) DO UPDATE SET"                         \
-	" bounces = bounce_stats.bounces + 1,"                               \
-	" hard = bounce_stats.hard + excluded.hard,"                         \
-	" sender = bounce_stats.sender + excluded.sender,"                   \
-	" unverified = bounce_stats.unverified + excluded.unverified,"       \
-	" recipients = bounce_stats.recipients + isnew::int; END$f$;"        \
-	"CREATE FUNCTION bounce_stats_sub(g text, k text, b bounces,"        \
-	" gone boolean) RETURNS void LANGUAGE plpgsql AS $f$BEGIN"           \
-	" UPDATE bounce_stats SET bounces = bounces - 1,"                    \
-	" hard = hard - b.hard,"                                             \
-	" sender = sender - (b.effect IS NOT DISTINCT FROM 'sender')::int,"  \
-	" unverified = unverified -"                                         \
-	"  (b.effect IS NOT DISTINCT FROM 'unverified')::int,"               \
-	" recipients = recipients - gone::int"                               \
-	" WHERE grouping = g AND key = k;"                                   \
-	"DELETE FROM bounce_stats WHERE grouping = g AND key = k"            \
-	" AND bounces <= 0; END$f$;"                                         \
+	/* the session's shard: the sequence's next, kept for the session */ \
+	"CREATE FUNCTION bounce_stats_shard() RETURNS integer"               \
+	" LANGUAGE plpgsql AS $f$DECLARE s text :="                          \
+	" current_setting('bounced.stats_shard', true); BEGIN"               \
+	" IF s IS NULL OR s = '' THEN"                                       \
+	"  s := (nextval('bounce_stats_shards') % 64)::text;"                \
+	"  PERFORM set_config('bounced.stats_shard', s, false); END IF;"     \
+	" RETURN s::integer; END$f$;"                                        \
+	/* adds (d 1) or takes away (d -1) bounce b, and recipient if rc */  \
+	"CREATE FUNCTION bounce_stats_put(g text, k text, s integer,"        \
+	" d integer, b bounces, rc boolean) RETURNS void LANGUAGE plpgsql"   \
+	" AS $f$DECLARE z boolean; BEGIN"                                    \
+	" INSERT INTO bounce_stats AS o (grouping, key, shard, bounces,"     \
+	" recipients, hard, sender, unverified) VALUES (g, k, s, d,"         \
+	" d * rc::int, d * b.hard,"                                          \
+	" d * (b.effect IS NOT DISTINCT FROM 'sender')::int,"                \
+	" d * (b.effect IS NOT DISTINCT FROM 'unverified')::int)"            \
+	" ON CONFLICT (grouping, key, shard) DO UPDATE SET"                  \
+	" bounces = o.bounces + excluded.bounces,"                           \
+	" recipients = o.recipients + excluded.recipients,"                  \
+	" hard = o.hard + excluded.hard,"                                    \
+	" sender = o.sender + excluded.sender,"                              \
+	" unverified = o.unverified + excluded.unverified"                   \
+	" RETURNING o.bounces = 0 AND o.recipients = 0 AND o.hard = 0 AND"   \
+	" o.sender = 0 AND o.unverified = 0 INTO z;"                         \
+	" IF z THEN DELETE FROM bounce_stats WHERE grouping = g AND key = k" \
+	" AND shard = s; END IF; END$f$;"                                    \
 	"CREATE FUNCTION bounce_stats_rcpt_add(k text, r text) RETURNS void" \
 	" LANGUAGE plpgsql AS $f$BEGIN INSERT INTO bounce_stats_rcpt"        \
 	" VALUES (k, r, 1) ON CONFLICT (key, recipient) DO UPDATE"           \
@@ -370,50 +393,92 @@
 	" DELETE FROM bounce_stats_rcpt WHERE key = k AND recipient = r"     \
 	" AND n <= 0; END$f$;"
 
+/*
+ * A DELETE is counted once per statement, from its rows (a transition
+ * table): an AFTER ROW trigger of PostgreSQL runs after the whole
+ * statement and sees all of it, so each of a recipient's bounces that
+ * one DELETE took (retention's, 1,000 at a time) found no other left
+ * and took the recipient away again, where SQLite's trigger, run as
+ * each row goes, takes it once
+ * (https://www.postgresql.org/docs/15/trigger-datachanges.html). The
+ * "still there" tests read the table as the statement left it.
+ */
+#define PG_STATS_GONE                                                        \
+	"CREATE FUNCTION bounce_stats_gone() RETURNS trigger"                \
+	" LANGUAGE plpgsql AS $f$"                                           \
+	"DECLARE s integer := bounce_stats_shard();"                         \
+	"BEGIN"                                                              \
+	" UPDATE bounce_stats_rcpt c SET n = c.n - o.n FROM"                 \
+	"  (SELECT COALESCE(reason, '') AS k, recipient AS r, count(*) AS n" \
+	"  FROM gone GROUP BY 1, 2) o"                                       \
+	"  WHERE c.key = o.k AND c.recipient = o.r;"                         \
+	" DELETE FROM bounce_stats_rcpt c USING gone o"                      \
+	"  WHERE c.key = COALESCE(o.reason, '') AND c.recipient = o.recipient"\
+	"  AND c.n <= 0;"                                                    \
+	" INSERT INTO bounce_stats AS t (grouping, key, shard, bounces,"     \
+	"  recipients, hard, sender, unverified)"                            \
+	"  SELECT g, k, s, -count(*),"                                       \
+	"  -count(DISTINCT recipient) FILTER (WHERE NOT still), -sum(hard),"\
+	"  -count(*) FILTER (WHERE effect = 'sender'),"                      \
+	"  -count(*) FILTER (WHERE effect = 'unverified') FROM ("            \
+	"  SELECT 'reason' AS g, COALESCE(reason, '') AS k, recipient, hard,"\
+	"  effect, EXISTS (SELECT 1 FROM bounce_stats_rcpt c WHERE"          \
+	"  c.key = COALESCE(o.reason, '') AND c.recipient = o.recipient)"    \
+	"  AS still FROM gone o"                                             \
+	"  UNION ALL SELECT 'domain', bounce_stats_domain(recipient),"       \
+	"  recipient, hard, effect, bounce_stats_other(recipient, NULL)"     \
+	"  FROM gone"                                                        \
+	"  UNION ALL SELECT 'day', bounce_stats_day(COALESCE(bounced_at, at)),"\
+	"  recipient, hard, effect, bounce_stats_other_day(recipient,"       \
+	"  COALESCE(bounced_at, at), NULL) FROM gone) x GROUP BY g, k"       \
+	"  ON CONFLICT (grouping, key, shard) DO UPDATE SET"                 \
+	"  bounces = t.bounces + excluded.bounces,"                          \
+	"  recipients = t.recipients + excluded.recipients,"                 \
+	"  hard = t.hard + excluded.hard,"                                   \
+	"  sender = t.sender + excluded.sender,"                             \
+	"  unverified = t.unverified + excluded.unverified;"                 \
+	/* this session's rows that came to nothing: a small table's scan */ \
+	" DELETE FROM bounce_stats WHERE shard = s AND bounces = 0 AND"      \
+	"  recipients = 0 AND hard = 0 AND sender = 0 AND unverified = 0;"   \
+	" RETURN NULL;"                                                      \
+	"END $f$;"
+
 #define PG_STATS_TRIGGER                                                     \
 	"CREATE FUNCTION bounce_stats_row() RETURNS trigger"                 \
 	" LANGUAGE plpgsql AS $f$"                                           \
 	"DECLARE nk text; ok text; nt bigint; ot bigint;"                    \
+	" s integer := bounce_stats_shard();"                                \
 	"BEGIN"                                                              \
-	" IF TG_OP <> 'DELETE' THEN nk := COALESCE(NEW.reason, '');"         \
-	"  nt := COALESCE(NEW.bounced_at, NEW.at); END IF;"                  \
-	" IF TG_OP <> 'INSERT' THEN ok := COALESCE(OLD.reason, '');"         \
+	" nk := COALESCE(NEW.reason, '');"                                   \
+	" nt := COALESCE(NEW.bounced_at, NEW.at);"                           \
+	" IF TG_OP = 'UPDATE' THEN ok := COALESCE(OLD.reason, '');"          \
 	"  ot := COALESCE(OLD.bounced_at, OLD.at); END IF;"                  \
 	" IF TG_OP = 'INSERT' THEN"                                          \
 	"  PERFORM bounce_stats_rcpt_add(nk, NEW.recipient);"                \
-	"  PERFORM bounce_stats_add('reason', nk, NEW,"                      \
+	"  PERFORM bounce_stats_put('reason', nk, s, 1, NEW,"                \
 	"   bounce_stats_one(nk, NEW.recipient));"                           \
-	"  PERFORM bounce_stats_add('domain',"                               \
-	"   bounce_stats_domain(NEW.recipient), NEW,"                        \
+	"  PERFORM bounce_stats_put('domain',"                               \
+	"   bounce_stats_domain(NEW.recipient), s, 1, NEW,"                  \
 	"   NOT bounce_stats_other(NEW.recipient, NEW.id));"                 \
-	"  PERFORM bounce_stats_add('day', bounce_stats_day(nt), NEW,"       \
+	"  PERFORM bounce_stats_put('day', bounce_stats_day(nt), s, 1, NEW," \
 	"   NOT bounce_stats_other_day(NEW.recipient, nt, NEW.id));"         \
-	" ELSIF TG_OP = 'DELETE' THEN"                                       \
-	"  PERFORM bounce_stats_sub('reason', ok, OLD,"                      \
-	"   bounce_stats_one(ok, OLD.recipient));"                           \
-	"  PERFORM bounce_stats_rcpt_sub(ok, OLD.recipient);"                \
-	"  PERFORM bounce_stats_sub('domain',"                               \
-	"   bounce_stats_domain(OLD.recipient), OLD,"                        \
-	"   NOT bounce_stats_other(OLD.recipient, NULL));"                   \
-	"  PERFORM bounce_stats_sub('day', bounce_stats_day(ot), OLD,"       \
-	"   NOT bounce_stats_other_day(OLD.recipient, ot, NULL));"           \
 	" ELSE"                                                              \
-	"  PERFORM bounce_stats_sub('reason', ok, OLD,"                      \
+	"  PERFORM bounce_stats_put('reason', ok, s, -1, OLD,"               \
 	"   bounce_stats_one(ok, OLD.recipient));"                           \
 	"  PERFORM bounce_stats_rcpt_sub(ok, OLD.recipient);"                \
 	"  PERFORM bounce_stats_rcpt_add(nk, NEW.recipient);"                \
-	"  PERFORM bounce_stats_add('reason', nk, NEW,"                      \
+	"  PERFORM bounce_stats_put('reason', nk, s, 1, NEW,"                \
 	"   bounce_stats_one(nk, NEW.recipient));"                           \
-	"  PERFORM bounce_stats_sub('domain',"                               \
-	"   bounce_stats_domain(OLD.recipient), OLD,"                        \
+	"  PERFORM bounce_stats_put('domain',"                               \
+	"   bounce_stats_domain(OLD.recipient), s, -1, OLD,"                 \
 	"   NOT bounce_stats_other(OLD.recipient, NULL));"                   \
-	"  PERFORM bounce_stats_add('domain',"                               \
-	"   bounce_stats_domain(NEW.recipient), NEW,"                        \
+	"  PERFORM bounce_stats_put('domain',"                               \
+	"   bounce_stats_domain(NEW.recipient), s, 1, NEW,"                  \
 	"   OLD.recipient IS DISTINCT FROM NEW.recipient AND"                \
 	"   NOT bounce_stats_other(NEW.recipient, NEW.id));"                 \
-	"  PERFORM bounce_stats_sub('day', bounce_stats_day(ot), OLD,"       \
+	"  PERFORM bounce_stats_put('day', bounce_stats_day(ot), s, -1, OLD,"\
 	"   NOT bounce_stats_other_day(OLD.recipient, ot, NULL));"           \
-	"  PERFORM bounce_stats_add('day', bounce_stats_day(nt), NEW,"       \
+	"  PERFORM bounce_stats_put('day', bounce_stats_day(nt), s, 1, NEW," \
 	"   NOT (OLD.recipient IS NOT DISTINCT FROM NEW.recipient AND"       \
 	"   bounce_stats_day(ot) = bounce_stats_day(nt)) AND"                \
 	"   NOT bounce_stats_other_day(NEW.recipient, nt, NEW.id));"         \
@@ -423,7 +488,8 @@
 	"CREATE TRIGGER bounce_stats_insert AFTER INSERT ON bounces"         \
 	" FOR EACH ROW EXECUTE FUNCTION bounce_stats_row();"                 \
 	"CREATE TRIGGER bounce_stats_delete AFTER DELETE ON bounces"         \
-	" FOR EACH ROW EXECUTE FUNCTION bounce_stats_row();"                 \
+	" REFERENCING OLD TABLE AS gone"                                     \
+	" FOR EACH STATEMENT EXECUTE FUNCTION bounce_stats_gone();"          \
 	"CREATE TRIGGER bounce_stats_update AFTER UPDATE OF recipient,"      \
 	" reason, hard, effect, at, bounced_at ON bounces"                   \
 	" FOR EACH ROW EXECUTE FUNCTION bounce_stats_row();"
@@ -436,7 +502,7 @@
 
 static const char schema_pg[] =
     PG_FUNCTIONS PG_TABLES PG_INDEXES PG_VIEW PG_STATS_HELPERS
-    PG_STATS_TRIGGER PG_VERSION_TABLE;
+    PG_STATS_GONE PG_STATS_TRIGGER PG_VERSION_TABLE;
 
 /*
  * The key of the transaction-level advisory lock under which a database

@@ -527,8 +527,17 @@ stats_from_counters(struct store *st, enum store_stats_by by,
 	struct store_rows *rows;
 	char *sql;
 
-	sql = xasprintf("SELECT %s, bounces, recipients, hard AS hard_bounces,"
-			" sender, unverified FROM bounce_stats WHERE grouping = '%s'"
+	/* PostgreSQL keeps a key's counts on several rows, one per writer
+	 * (migrate_pg.c); on SQLite the key is the primary key and the
+	 * sums change nothing. The CASTs: PostgreSQL's sum() of a BIGINT
+	 * is a NUMERIC. A key whose rows add up to no bounce has none. */
+	sql = xasprintf("SELECT %s, CAST(sum(bounces) AS BIGINT) AS bounces,"
+			" CAST(sum(recipients) AS BIGINT) AS recipients,"
+			" CAST(sum(hard) AS BIGINT) AS hard_bounces,"
+			" CAST(sum(sender) AS BIGINT) AS sender,"
+			" CAST(sum(unverified) AS BIGINT) AS unverified"
+			" FROM bounce_stats WHERE grouping = '%s'"
+			" GROUP BY grouping, key HAVING sum(bounces) > 0"
 			" ORDER BY %s",
 	    stats_counted[by].key, stats_counted[by].grouping,
 	    stats_counted[by].order);
