@@ -128,29 +128,32 @@ static const char sql_resends_tail[] = " ORDER BY created_at DESC, id DESC";
 
 /* The domain of a bounce is the part after the last '@': rtrim() strips
  * all but '@' from the end. */
+/* NULLS FIRST: SQLite's order (NULL the smallest value), which
+ * PostgreSQL reverses by default, so that a NULL key (no reason, no
+ * day, no campaign) is where it is on both backends */
 static const struct {
 	const char *key, *order;
 } stats_sql[] = {
-    [STATS_REASON] = {"reason AS reason", "bounces DESC, reason"},
+    [STATS_REASON] = {"reason AS reason", "bounces DESC, reason NULLS FIRST"},
     [STATS_DOMAIN] = {"substr(recipient, length(rtrim(recipient,"
 		      " replace(recipient, '@', ''))) + 1) AS domain",
 	"bounces DESC, domain"},
     /* the day the bounce happened by its report (bounced_at, schema
      * v10), else the day bounced took it (issue 17 item 5) */
     [STATS_DAY] = {"strftime('%Y-%m-%d', COALESCE(bounced_at, at),"
-		   " 'unixepoch') AS day", "day"},
+		   " 'unixepoch') AS day", "day NULLS FIRST"},
     /* schema v7 (issue 15 item 4): the original's From, the configured
      * campaign header (columns of messages: stats_join), the MTA that
      * answered */
     /* not "sender": the count of the sender's problems has that name */
     [STATS_SENDER] = {"messages.original_from AS original_from",
-	"bounces DESC, original_from"},
+	"bounces DESC, original_from NULLS FIRST"},
     [STATS_CAMPAIGN] = {"messages.campaign AS campaign",
-	"bounces DESC, campaign"},
+	"bounces DESC, campaign NULLS FIRST"},
     [STATS_REMOTE_MTA] = {"bounces.remote_mta AS remote_mta",
-	"bounces DESC, remote_mta"},
+	"bounces DESC, remote_mta NULLS FIRST"},
     /* the key is made by reason_v5_key() */
-    [STATS_REASON_SISIMAI5] = {NULL, "bounces DESC, reason"},
+    [STATS_REASON_SISIMAI5] = {NULL, "bounces DESC, reason NULLS FIRST"},
 };
 
 /*
@@ -507,9 +510,9 @@ static const struct {
 	const char *grouping, *key, *order;
 } stats_counted[] = {
     [STATS_REASON] = {"reason", "nullif(key, '') AS reason",
-	"bounces DESC, reason"},
+	"bounces DESC, reason NULLS FIRST"},
     [STATS_DOMAIN] = {"domain", "key AS domain", "bounces DESC, domain"},
-    [STATS_DAY] = {"day", "nullif(key, '') AS day", "day"},
+    [STATS_DAY] = {"day", "nullif(key, '') AS day", "day NULLS FIRST"},
     [STATS_SENDER] = {NULL, NULL, NULL},
     [STATS_CAMPAIGN] = {NULL, NULL, NULL},
     [STATS_REMOTE_MTA] = {NULL, NULL, NULL},

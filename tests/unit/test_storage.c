@@ -2938,6 +2938,38 @@ test_pg_stats_two_processes(void **state)
 	stats_agree(f->st);
 }
 
+/* A NULL key ties with another: first on both backends, as SQLite
+ * sorts NULL (a bounce without a Remote-MTA, a message without a
+ * campaign) */
+static void
+test_query_stats_null_first(void **state)
+{
+	struct fx *f = *state;
+	static const enum store_stats_by by[] = {STATS_REMOTE_MTA,
+	    STATS_CAMPAIGN};
+	struct store_bounce b = {.recipient = "b@example.org",
+	    .action = ACTION_FAILED, .reason = REASON_MAILBOXFULL,
+	    .remote_mta = "mx.example.org", .at = T0};
+	struct store_rows *rows;
+
+	add_message(f->st, 1, STORE_BOUNCE, T0);
+	add_message(f->st, 2, STORE_BOUNCE, T0);
+	sql_exec(f->st, "UPDATE messages SET campaign = 'spring' WHERE id = 2");
+	assert_int_equal(store_bounce_add(f->st, 2, &b, NULL), 0);
+	b.recipient = "a@example.org";
+	b.remote_mta = NULL;
+	assert_int_equal(store_bounce_add(f->st, 1, &b, NULL), 0);
+	for (size_t i = 0; i < sizeof(by) / sizeof(by[0]); i++) {
+		assert_int_equal(store_query_stats(f->st, by[i], 0, &rows), 0);
+		assert_int_equal(store_rows_next(rows), 1);
+		assert_int_equal(store_rows_type(rows, 0), STORE_NULL);
+		assert_int_equal(store_rows_next(rows), 1);
+		assert_string_equal(store_rows_text(rows, 0),
+		    by[i] == STATS_CAMPAIGN ? "spring" : "mx.example.org");
+		store_rows_free(&rows);
+	}
+}
+
 /* ---- docs/schema.md ---- */
 
 /* Prepares and runs every ```sql block of docs/schema.md: all reads. */
@@ -3755,6 +3787,7 @@ main(void)
 	    T(test_query_history),
 	    T(test_query_list),
 	    T(test_query_stats),
+	    T(test_query_stats_null_first),
 	    T(test_schema_doc_examples),
 	    T(test_names),
 	    T(test_changed_elsewhere),
@@ -3804,6 +3837,7 @@ main(void)
 	    T(test_query_history),
 	    T(test_query_list),
 	    T(test_query_stats),
+	    T(test_query_stats_null_first),
 	    T(test_names),
 	    T(test_pg_stats_two_writers),
 	    T(test_pg_stats_two_processes),
