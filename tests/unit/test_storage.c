@@ -34,6 +34,7 @@
 #include "storage/store.h"
 #include "storage/store_mgmt.h"
 #include "storage/store_private.h"
+#include "forget_case.h"
 
 #define DAY 86400
 #define T0  1700000000 /* 2023-11-14T22:13:20Z */
@@ -3248,68 +3249,22 @@ pg_mentions(struct store *st, bool show)
 	return found;
 }
 
+/* PostgreSQL's blob literal for forget_case.h */
+#define PG_BLOB(s) "convert_to(" s ", 'UTF8')"
+
 /*
- * The same rows as test_upkeep's test_forget, in PostgreSQL's SQL: the
- * steps (rows keyed by the address go), the sweep (mentions anywhere
- * redacted, a table added later included, stored bodies gone whole),
- * the deferred constraint (an original deleted before its resends).
+ * forget_case.h's rows, which test_upkeep's test_forget forgets on
+ * SQLite: the steps (rows keyed by the address go), the sweep (mentions
+ * anywhere redacted, a table added later included, stored bodies gone
+ * whole), the deferred constraint (an original deleted before its
+ * resends), and a bytea of UTF-8 text.
  */
 static void
 test_pg_forget(void **state)
 {
 	struct fx *f = *state;
 
-	sql_exec(f->st,
-	    "INSERT INTO messages (id, sha256, source_ref, outcome,"
-	    " processed_at, error) VALUES (1, 's1', 'f1', 'bounce', 1, NULL),"
-	    " (2, 's2', 'f2', 'bounce', 2, 'no <WHO@Example.org> here');"
-	    "INSERT INTO bounces (message, recipient, hard, diagnostic) VALUES"
-	    " (1, 'who@example.org', 1, '550 who@example.org unknown'),"
-	    " (1, 'other@example.org', 1,"
-	    "  '550 forwarded from WHO@EXAMPLE.ORG. Bye'),"
-	    " (2, 'xwho@example.org', 1, 'xwho@example.org;"
-	    " who@example.org.uk; who@example.organic');"
-	    "UPDATE bounces SET original_recipient = 'who@example.org'"
-	    " WHERE recipient = 'other@example.org';"
-	    "INSERT INTO recipients (address, domain, state) VALUES"
-	    " ('who@example.org', 'example.org', 'suppressed'),"
-	    " ('xwho@example.org', 'example.org', 'suppressed');"
-	    "INSERT INTO overrides (address, action, at, note, reason, source)"
-	    " VALUES ('who@example.org', 'suppressed', 1, 'asked', NULL, NULL),"
-	    " ('xwho@example.org', 'suppressed', 1, 'about who@example.org',"
-	    "  'who@example.org asked', 'crm:who@example.org');"
-	    "INSERT INTO resend_originals (id, sha256, body, created_at) VALUES"
-	    " (1, 'o1', convert_to('To: who@example.org', 'UTF8'), 1),"
-	    " (2, 'o2', convert_to('To: list@example.org', 'UTF8'), 1),"
-	    " (3, 'o3', convert_to('Cc: Who@Example.org', 'UTF8'), 1);"
-	    "INSERT INTO resends (id, recipient, message, state, created_at,"
-	    " updated_at, original) VALUES"
-	    " (1, 'who@example.org', 1, 'pending', 1, 1, 2),"
-	    " (2, 'xwho@example.org', 2, 'pending', 1, 1, 3);"
-	    "INSERT INTO resend_attempts (resend, at, outcome, reply) VALUES"
-	    " (1, 1, 'deferred', '451 who@example.org busy'),"
-	    " (2, 1, 'deferred', '451 later');"
-	    "UPDATE bounces SET resend = 1 WHERE recipient = 'xwho@example.org';"
-	    "INSERT INTO sent_messages (id, sha256, source_ref, indexed_at, body)"
-	    " VALUES (1, 'c1', 'r1', 1, convert_to('To: a@b.org,"
-	    " who@example.org', 'UTF8')), (2, 'c2', 'r2', 1,"
-	    " convert_to('To: a@b.org', 'UTF8'));"
-	    "INSERT INTO sent_recipients (sent, address) VALUES"
-	    " (1, 'who@example.org'), (1, 'a@b.org'), (2, 'a@b.org');"
-	    "INSERT INTO suspects VALUES ('x', 'who@example.org,S=1', 1, 1, 1);"
-	    "UPDATE messages SET original_from = 'who@example.org',"
-	    " original_sender = 'bounces+k1=who=example.org@ours.example',"
-	    " original_subject = 'Hello who@example.org',"
-	    " original_headers = '{\"X-To\":\"who@example.org\"}',"
-	    " original_envelope_id = 'who@example.org' WHERE id = 1;"
-	    "INSERT INTO events (id, uuid, kind, source, address, at, note)"
-	    " VALUES (1, 'u1', 'suppressed', 'bounce', 'who@example.org', 1,"
-	    "  NULL), (2, 'u2', 'suppressed', 'person', 'xwho@example.org', 1,"
-	    "  'like who@example.org');"
-	    "INSERT INTO event_sinks VALUES ('webhook', 2, 1);"
-	    "INSERT INTO event_deliveries (sink, event, state, last_error,"
-	    " updated_at) VALUES ('webhook', 1, 'pending', NULL, 1),"
-	    " ('webhook', 2, 'dead', 'HTTP 400: who@example.org', 1);"
+	sql_exec(f->st, FORGET_CASE_ROWS(PG_BLOB)
 	    /* tables added later: covered without being listed; a bytea
 	     * holding a UTF-8 text, an address beside it */
 	    "CREATE TABLE outbox (id BIGINT PRIMARY KEY, payload TEXT);"
@@ -3324,41 +3279,9 @@ test_pg_forget(void **state)
 	    NULL), 0);
 	assert_int_equal(pg_mentions(f->st, true), 0);
 	assert_int_equal(store_forgotten(f->st, FHASH), 1);
-	assert_int_equal(sql_int(f->st, "SELECT at FROM forgotten"), 77);
-	/* the neighbours are untouched, their mentions redacted */
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM recipients"), 1);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM bounces WHERE"
-	    " diagnostic = 'xwho@example.org; who@example.org.uk;"
-	    " who@example.organic'"), 1);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM overrides WHERE"
-	    " note = 'about [forgotten]' AND reason = '[forgotten] asked' AND"
-	    " source = 'crm:[forgotten]'"), 1);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM messages WHERE"
-	    " error = 'no <[forgotten]> here'"), 1);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM outbox WHERE"
-	    " payload = '{\"recipient\":\"[forgotten]\",\"n\":1}'"), 1);
+	forget_case_check(sql_int, f->st);
 	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM notes WHERE"
 	    " v = convert_to('Grüße an [forgotten]', 'UTF8')"), 1);
-	assert_int_equal(sql_int(f->st, "SELECT string_agg(id::text, ',')::int"
-	    " FROM events"), 2);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM"
-	    " event_deliveries"), 1);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM messages WHERE"
-	    " original_sender IS NULL AND original_envelope_id IS NULL AND"
-	    " original_from = '[forgotten]' AND id = 1"), 1);
-	/* its resend, attempts and originals; the other resend survives,
-	 * less an original naming it (gone whole) */
-	assert_int_equal(sql_int(f->st, "SELECT string_agg(id::text, ',')::int"
-	    " FROM resends"), 2);
-	assert_int_equal(sql_int(f->st, "SELECT original FROM resends"), -1);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM"
-	    " resend_originals"), 0);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM"
-	    " resend_attempts"), 1);
-	assert_int_equal(sql_int(f->st, "SELECT string_agg(id::text, ',')::int"
-	    " FROM sent_messages"), 2);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM"
-	    " sent_recipients"), 1);
 	/* twice: nothing left, the hash once */
 	assert_int_equal(store_forget(f->st, FADDR, FHASH, 78, NULL, NULL), 0);
 	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM forgotten"), 1);
