@@ -30,6 +30,15 @@ target_link_libraries(test_store_mgmt PRIVATE bd_storage bd_common
 	PkgConfig::CMOCKA PkgConfig::SQLITE3)
 add_test(NAME store_mgmt COMMAND test_store_mgmt)
 set_tests_properties(store_mgmt PROPERTIES LABELS unit)
+# The same on PostgreSQL 15 (storage_pg.sh's harness), all but the
+# migration from SQLite's previous version. Skips (77) only when no
+# PostgreSQL can be had or the build has no libpq.
+add_test(NAME store_mgmt_pg COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/integration/storage_pg.sh
+	${CMAKE_CURRENT_BINARY_DIR}/store_mgmt_pg
+	$<TARGET_FILE:test_store_mgmt>)
+set_tests_properties(store_mgmt_pg PROPERTIES LABELS "integration;storage"
+	TIMEOUT 300 SKIP_RETURN_CODE 77)
 
 # An IMAP mailbox's UIDs in the database (storage/store_imap.c, issue 19)
 add_executable(test_store_imap unit/test_store_imap.c)

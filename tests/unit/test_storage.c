@@ -35,6 +35,7 @@
 #include "storage/store_mgmt.h"
 #include "storage/store_private.h"
 #include "forget_case.h"
+#include "pg_reset.h"
 
 #define DAY 86400
 #define T0  1700000000 /* 2023-11-14T22:13:20Z */
@@ -304,32 +305,6 @@ group_teardown(void **state)
 	return rmdir(tmpdir);
 }
 
-/*
- * A PostgreSQL test starts on an empty database: the schema public
- * dropped with all it holds, and made again (the store then creates
- * its tables in it, as on a new database).
- */
-static int
-pg_reset(void)
-{
-	struct db *db;
-	char *err = NULL;
-	enum db_fault fault;
-	int rc;
-
-	if (db_pg_open(pg_uri, &db, &err, &fault) == -1) {
-		fprintf(stderr, "%s: %s\n", pg_uri, err);
-		free(err);
-		return -1;
-	}
-	rc = db_exec(db, "SET client_min_messages = warning;"
-	    " DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
-	if (rc == -1)
-		fprintf(stderr, "reset: %s\n", db_error(db));
-	db_close(&db);
-	return rc;
-}
-
 static int
 setup(void **state)
 {
@@ -338,7 +313,7 @@ setup(void **state)
 
 	if (pg_uri != NULL) {
 		snprintf(f->path, sizeof(f->path), "%s", pg_uri);
-		if (pg_reset() == -1) {
+		if (pg_reset(pg_uri) == -1) {
 			free(f);
 			return -1;
 		}

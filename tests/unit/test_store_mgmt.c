@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sqlite3.h> /* raw SQL: store_db() */
 
 #include "storage/store.h"
 #include "storage/store_mgmt.h"
 #include "storage/store_private.h"
+#include "pg_reset.h"
 
 #define T0 1700000000 /* 2023-11-14T22:13:20Z */
 
@@ -28,19 +28,22 @@ struct fx {
 	struct store *st;
 };
 
+/* BD_TEST_PG_URI: the PostgreSQL the tests run on, or NULL for SQLite */
+static const char *pg_uri;
+
+/* Raw SQL through db.h, either backend: -1 for NULL */
 static int64_t
 sql_int(struct store *st, const char *sql)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int64_t v;
 
-	assert_int_equal(
-	    sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	v = sqlite3_column_type(stmt, 0) == SQLITE_NULL
-		? -1
-		: sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	if (db_prepare(st->db, sql, 0, &stmt) != 0)
+		fail_msg("%s: %s", sql, db_error(st->db));
+	if (db_step(stmt) != DB_ROW)
+		fail_msg("%s: no row: %s", sql, db_error(st->db));
+	v = db_column_is_null(stmt, 0) ? -1 : db_column_int64(stmt, 0);
+	db_finalize(&stmt);
 	return v;
 }
 
@@ -48,16 +51,24 @@ sql_int(struct store *st, const char *sql)
 static const char *
 sql_text(struct store *st, const char *sql, char *buf, size_t size)
 {
-	sqlite3_stmt *stmt;
-	const unsigned char *s;
+	struct db_stmt *stmt;
+	const char *s;
 
-	assert_int_equal(
-	    sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	s = sqlite3_column_text(stmt, 0);
-	snprintf(buf, size, "%s", s != NULL ? (const char *)s : "NULL");
-	sqlite3_finalize(stmt);
+	if (db_prepare(st->db, sql, 0, &stmt) != 0)
+		fail_msg("%s: %s", sql, db_error(st->db));
+	if (db_step(stmt) != DB_ROW)
+		fail_msg("%s: no row: %s", sql, db_error(st->db));
+	s = db_column_text(stmt, 0);
+	snprintf(buf, size, "%s", s != NULL ? s : "NULL");
+	db_finalize(&stmt);
 	return buf;
+}
+
+static void
+sql_exec(struct store *st, const char *sql)
+{
+	if (db_exec(st->db, sql) != 0)
+		fail_msg("%s: %s", sql, db_error(st->db));
 }
 
 static int
@@ -73,7 +84,15 @@ setup(void **state)
 		free(f);
 		return -1;
 	}
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
+	if (pg_uri != NULL) {
+		snprintf(f->path, sizeof(f->path), "%s", pg_uri);
+		if (pg_reset(pg_uri) == -1) {
+			rmdir(f->dir);
+			free(f);
+			return -1;
+		}
+	} else
+		snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
 	if (store_open(f->path, STORE_RDWR, &f->st, &err) == -1) {
 		fprintf(stderr, "%s\n", err);
 		free(err);
@@ -92,7 +111,7 @@ teardown(void **state)
 	char p[PATH_MAX + 32];
 
 	store_close(&f->st);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; pg_uri == NULL && i < 3; i++) {
 		snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
 		unlink(p);
 	}
@@ -163,11 +182,13 @@ test_many_suppress(void **state)
 				buf, sizeof(buf)),
 	    "example.net");
 	/* the temporary table is gone, the connection back to normal */
-	assert_int_equal(
-	    sql_int(f->st, "SELECT count(*) FROM temp.sqlite_master"
-			   " WHERE name = 'store_import'"),
-	    0);
-	assert_int_equal(sql_int(f->st, "PRAGMA main.cache_size"), -8192);
+	assert_int_equal(sql_int(f->st, pg_uri != NULL ?
+	    "SELECT count(*) FROM pg_tables WHERE tablename = 'store_import'" :
+	    "SELECT count(*) FROM temp.sqlite_master"
+	    " WHERE name = 'store_import'"), 0);
+	if (pg_uri == NULL)
+		assert_int_equal(sql_int(f->st, "PRAGMA main.cache_size"),
+		    -8192);
 
 	/* run twice: nothing written again */
 	fd.i = 0;
@@ -327,11 +348,8 @@ test_pages(void **state)
 
 	suppress_n(f->st, 0, 200);
 	/* start with the even half only: the odd ones come between pages */
-	assert_int_equal(sqlite3_exec(store_db(f->st),
-			     "DELETE FROM recipients WHERE"
-			     " CAST(substr(address, 2, 3) AS INTEGER) % 2 = 1",
-			     NULL, NULL, NULL),
-	    SQLITE_OK);
+	sql_exec(f->st, "DELETE FROM recipients WHERE"
+	    " CAST(substr(address, 2, 3) AS INTEGER) % 2 = 1");
 	for (;;) {
 		assert_int_equal(
 		    store_query_list_page(f->st, &flt, cursor, 7, &rows), 0);
@@ -416,12 +434,12 @@ test_attribution(void **state)
 				buf, sizeof(buf)),
 	    "news@example.com|bounces@example.com|env-1|Grüße \"quoted\"|"
 	    "news.example.com|spring-26|sent");
-	/* the headers are JSON SQLite can read */
-	assert_string_equal(sql_text(f->st,
-				"SELECT json_extract(original_headers,"
-				" '$.X-Mailer') FROM messages WHERE id = 1",
-				buf, sizeof(buf)),
-	    "a\\b");
+	/* the headers are JSON the database can read */
+	assert_string_equal(sql_text(f->st, pg_uri != NULL ?
+	    "SELECT CAST(original_headers AS json) ->> 'X-Mailer' FROM"
+	    " messages WHERE id = 1" :
+	    "SELECT json_extract(original_headers, '$.X-Mailer') FROM"
+	    " messages WHERE id = 1", buf, sizeof(buf)), "a\\b");
 	assert_string_equal(
 	    sql_text(f->st, "SELECT attribution FROM messages WHERE id = 2",
 		buf, sizeof(buf)),
@@ -528,14 +546,10 @@ test_migrate(void **state)
 	assert_int_equal(store_open_at(path, STORE_RDWR,
 			     STORE_SCHEMA_VERSION - 1, &st, &err),
 	    0);
-	assert_int_equal(
-	    sqlite3_exec(store_db(st),
-		"INSERT INTO messages (sha256, source_ref, outcome,"
-		" processed_at) VALUES ('m', 'new/1', 'bounce', 1);"
-		"INSERT INTO overrides (address, action, at, note)"
-		" VALUES ('a@example.org', 'suppressed', 1, 'n');",
-		NULL, NULL, NULL),
-	    SQLITE_OK);
+	sql_exec(st, "INSERT INTO messages (sha256, source_ref, outcome,"
+	    " processed_at) VALUES ('m', 'new/1', 'bounce', 1);"
+	    "INSERT INTO overrides (address, action, at, note)"
+	    " VALUES ('a@example.org', 'suppressed', 1, 'n');");
 	store_close(&st);
 	assert_int_equal(store_open(path, STORE_RDWR, &st, &err), 0);
 	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
@@ -577,5 +591,39 @@ main(void)
 	    T(test_migrate),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* on PostgreSQL all but the migration from SQLite's previous
+	 * version (PostgreSQL starts at its current one) */
+	const struct CMUnitTest pg_tests[] = {
+	    T(test_many_suppress),
+	    T(test_many_already),
+	    T(test_many_unsuppress),
+	    T(test_many_abandoned),
+	    T(test_override_ex),
+	    T(test_pages),
+	    T(test_attribution),
+	    T(test_sent_head),
+	    T(test_stats_by),
+	};
+	struct db *db;
+	char *err = NULL;
+	enum db_fault fault;
+
+	pg_uri = getenv("BD_TEST_PG_URI");
+	if (pg_uri == NULL || *pg_uri == '\0') {
+		pg_uri = NULL;
+		return cmocka_run_group_tests(tests, NULL, NULL);
+	}
+	/* a build without libpq cannot run them: a skip, never a pass */
+	if (db_pg_open(pg_uri, &db, &err, &fault) == -1) {
+		fprintf(stderr, "%s: %s\n", pg_uri, err);
+		if (strstr(err, "without libpq") != NULL) {
+			free(err);
+			return 77;
+		}
+		free(err);
+		return 1;
+	}
+	db_close(&db);
+	return cmocka_run_group_tests_name("store_mgmt on PostgreSQL",
+	    pg_tests, NULL, NULL);
 }

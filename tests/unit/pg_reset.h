@@ -1,0 +1,36 @@
+/*
+ * The tests of the store that run on PostgreSQL too (BD_TEST_PG_URI:
+ * tests/integration/storage_pg.sh): each case starts on an empty
+ * database, the schema public dropped with all it holds and made again
+ * (the store then creates its tables in it, as on a new database).
+ */
+#ifndef BOUNCED_TEST_PG_RESET_H
+#define BOUNCED_TEST_PG_RESET_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "storage/db.h"
+
+static int
+pg_reset(const char *uri)
+{
+	struct db *db;
+	char *err = NULL;
+	enum db_fault fault;
+	int rc;
+
+	if (db_pg_open(uri, &db, &err, &fault) == -1) {
+		fprintf(stderr, "%s: %s\n", uri, err);
+		free(err);
+		return -1;
+	}
+	rc = db_exec(db, "SET client_min_messages = warning;"
+	    " DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+	if (rc == -1)
+		fprintf(stderr, "reset: %s\n", db_error(db));
+	db_close(&db);
+	return rc;
+}
+
+#endif
