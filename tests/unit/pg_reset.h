@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "storage/db.h"
+#include "storage/store_private.h" /* db.h, as the tests reach it */
 
 static int
 pg_reset(const char *uri)
