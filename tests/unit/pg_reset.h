@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "storage/store_private.h" /* db.h, as the tests reach it */
 
@@ -31,6 +32,28 @@ pg_reset(const char *uri)
 		fprintf(stderr, "reset: %s\n", db_error(db));
 	db_close(&db);
 	return rc;
+}
+
+/*
+ * Whether the tests can run on uri: 0, 77 (a skip, never a pass: the
+ * build has no libpq), or 1 (no server there: a failure).
+ */
+static int
+pg_reachable(const char *uri)
+{
+	struct db *db;
+	char *err = NULL;
+	enum db_fault fault;
+	int rc = 0;
+
+	if (db_pg_open(uri, &db, &err, &fault) == -1) {
+		fprintf(stderr, "%s: %s\n", uri, err);
+		rc = strstr(err, "without libpq") != NULL ? 77 : 1;
+		free(err);
+		return rc;
+	}
+	db_close(&db);
+	return 0;
 }
 
 #endif

@@ -3748,9 +3748,7 @@ main(void)
 	    T(test_pg_sent_head),
 	    T(test_pg_claim_skip_locked),
 	};
-	struct db *db;
-	char *err = NULL;
-	enum db_fault fault;
+	int rc;
 
 	pg_uri = getenv("BD_TEST_PG_URI");
 	if (pg_uri == NULL || *pg_uri == '\0') {
@@ -3758,17 +3756,8 @@ main(void)
 		return cmocka_run_group_tests(tests, group_setup,
 		    group_teardown);
 	}
-	/* a build without libpq cannot run them: a skip, never a pass */
-	if (db_pg_open(pg_uri, &db, &err, &fault) == -1) {
-		fprintf(stderr, "%s: %s\n", pg_uri, err);
-		if (strstr(err, "without libpq") != NULL) {
-			free(err);
-			return 77;
-		}
-		free(err);
-		return 1;
-	}
-	db_close(&db);
+	if ((rc = pg_reachable(pg_uri)) != 0)
+		return rc;
 	return cmocka_run_group_tests_name("storage on PostgreSQL", pg_tests,
 	    group_setup, group_teardown);
 }

@@ -604,26 +604,15 @@ main(void)
 	    T(test_sent_head),
 	    T(test_stats_by),
 	};
-	struct db *db;
-	char *err = NULL;
-	enum db_fault fault;
+	int rc;
 
 	pg_uri = getenv("BD_TEST_PG_URI");
 	if (pg_uri == NULL || *pg_uri == '\0') {
 		pg_uri = NULL;
 		return cmocka_run_group_tests(tests, NULL, NULL);
 	}
-	/* a build without libpq cannot run them: a skip, never a pass */
-	if (db_pg_open(pg_uri, &db, &err, &fault) == -1) {
-		fprintf(stderr, "%s: %s\n", pg_uri, err);
-		if (strstr(err, "without libpq") != NULL) {
-			free(err);
-			return 77;
-		}
-		free(err);
-		return 1;
-	}
-	db_close(&db);
+	if ((rc = pg_reachable(pg_uri)) != 0)
+		return rc;
 	return cmocka_run_group_tests_name("store_mgmt on PostgreSQL",
 	    pg_tests, NULL, NULL);
 }
