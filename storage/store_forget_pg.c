@@ -127,59 +127,59 @@ escaped(const char *a)
 	return out;
 }
 
-/* A row that goes whole: what refers to it by ?1 = its id, then it. */
-static int
-drop_whole(struct store *st, const char *before, const char *qtable,
-    int64_t id)
-{
-	char *del = xasprintf("DELETE FROM %s WHERE id = ?1", qtable);
-	const char *const texts[2] = {before, del};
-	struct db_stmt *stmt;
-	int i, rc = 0;
-
-	for (i = 0; i < 2 && rc == 0; i++) {
-		if (db_prepare(st->db, texts[i], 0, &stmt) != 0) {
-			rc = store_fail(st, "forget");
-			break;
-		}
-		if (db_bind_int64(stmt, 1, id) || db_step(stmt) != DB_DONE)
-			rc = store_fail(st, "forget");
-		db_finalize(&stmt);
-	}
-	free(del);
-	return rc;
-}
-
-/* One rewrite: the redacted value into the row at ctid. */
-static int
-rewrite(struct store *st, const char *qtable, const char *qcolumn,
-    bool bytes, const char *ctid, const unsigned char *v, size_t len)
-{
-	char *sql = xasprintf("UPDATE %s SET %s = ?2 WHERE ctid = ?1::tid",
-	    qtable, qcolumn);
-	struct db_stmt *stmt;
-	int rc = 0;
-
-	if (db_prepare(st->db, sql, 0, &stmt) != 0) {
-		free(sql);
-		return store_fail(st, "forget");
-	}
-	free(sql);
-	if (store_bind_text(stmt, 1, ctid) ||
-	    (bytes ? db_bind_blob(stmt, 2, v, len) :
-		     db_bind_textn(stmt, 2, (const char *)v, len)) ||
-	    db_step(stmt) != DB_DONE || db_changes(st->db) != 1)
-		rc = store_fail(st, "forget");
-	db_finalize(&stmt);
-	return rc;
-}
-
 struct hit {
 	char *ctid;	    /* owned */
 	int64_t id;	    /* whole rows: their id */
 	unsigned char *new; /* owned: the redacted value, or NULL */
 	size_t len;
 };
+
+/*
+ * One column's changes, each statement prepared once: a row that goes
+ * whole (what refers to it, by ?1 = its id, then the row), or the
+ * redacted value written into the row at its ctid.
+ */
+static int
+apply_hits(struct store *st, const char *before, const char *qt,
+    const char *qc, bool bytes, const struct hit *hits, size_t n)
+{
+	char *sql[2] = {before != NULL ? xstrdup(before) :
+	    xasprintf("UPDATE %s SET %s = ?2 WHERE ctid = ?1::tid", qt, qc),
+	    before != NULL ? xasprintf("DELETE FROM %s WHERE id = ?1", qt) :
+	    NULL};
+	struct db_stmt *stmt[2] = {NULL, NULL};
+	size_t i;
+	int k, rc = 0;
+
+	for (k = 0; k < 2 && rc == 0; k++)
+		if (sql[k] != NULL &&
+		    db_prepare(st->db, sql[k], 0, &stmt[k]) != 0)
+			rc = store_fail(st, "forget");
+	for (i = 0; rc == 0 && i < n; i++) {
+		for (k = 0; before != NULL && k < 2 && rc == 0; k++) {
+			if (db_bind_int64(stmt[k], 1, hits[i].id) ||
+			    db_step(stmt[k]) != DB_DONE)
+				rc = store_fail(st, "forget");
+			else
+				db_reset(stmt[k]);
+		}
+		if (before != NULL || rc != 0)
+			continue;
+		if (store_bind_text(stmt[0], 1, hits[i].ctid) ||
+		    (bytes ? db_bind_blob(stmt[0], 2, hits[i].new, hits[i].len) :
+		    db_bind_textn(stmt[0], 2, (const char *)hits[i].new,
+		    hits[i].len)) || db_step(stmt[0]) != DB_DONE ||
+		    db_changes(st->db) != 1)
+			rc = store_fail(st, "forget");
+		else
+			db_reset(stmt[0]);
+	}
+	for (k = 0; k < 2; k++) {
+		db_finalize(&stmt[k]);
+		free(sql[k]);
+	}
+	return rc;
+}
 
 /*
  * One column: the candidates read and locked, tested in C, then either
@@ -240,10 +240,8 @@ sweep_col(struct store *st, const char *address, const char *esc,
 	if (step != DB_DONE)
 		rc = store_fail(st, "forget: scan");
 	db_finalize(&stmt);
-	for (i = 0; rc == 0 && i < nhits; i++)
-		rc = before != NULL ? drop_whole(st, before, qt, hits[i].id) :
-		    rewrite(st, qt, qc, c->bytes, hits[i].ctid, hits[i].new,
-		    hits[i].len);
+	if (rc == 0)
+		rc = apply_hits(st, before, qt, qc, c->bytes, hits, nhits);
 	if (rc == 0)
 		*n_r = (int64_t)nhits;
 	for (i = 0; i < nhits; i++) {
@@ -252,6 +250,7 @@ sweep_col(struct store *st, const char *address, const char *esc,
 	}
 	free(hits);
 out:
+	db_finalize(&stmt); /* a failed bind left it open */
 	free(qt);
 	free(qc);
 	return rc;
