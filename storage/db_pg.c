@@ -1,5 +1,6 @@
 /*
- * db.h on PostgreSQL through libpq (issue 18). The one libpq-fe.h user.
+ * db.h on PostgreSQL through libpq (issue 18). The one libpq-fe.h user;
+ * libpq is loaded at the first open (pq_load.h), so its calls are pq.*.
  *
  * A statement is prepared on the server at db_prepare() (PQprepare, so a
  * syntax error shows there, as on SQLite), its ? and ?N turned into $N.
@@ -21,6 +22,7 @@
 
 #include "common/xmalloc.h"
 #include "db_private.h"
+#include "pq_load.h"
 
 /* Type OIDs of the columns we tell apart: fixed since they were added
  * (PostgreSQL's src/include/catalog/pg_type.dat) */
@@ -125,24 +127,24 @@ pg_fail_result(struct pg *pg, const PGresult *res)
 {
 	const char *state, *msg;
 
-	if (res == NULL || PQstatus(pg->conn) == CONNECTION_BAD) {
+	if (res == NULL || pq.PQstatus(pg->conn) == CONNECTION_BAD) {
 		pg_set_error(pg, DB_FAULT_PASSING,
-		    xasprintf("%s", PQerrorMessage(pg->conn)));
+		    xasprintf("%s", pq.PQerrorMessage(pg->conn)));
 		return;
 	}
-	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	state = pq.PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	msg = pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	/* no DETAIL: it quotes the values (an address) of the row */
 	pg_set_error(pg, sqlstate_fault(state),
 	    msg != NULL ? xasprintf("%s (SQLSTATE %s)", msg,
 	    state != NULL ? state : "?") :
-	    xasprintf("%s", PQresultErrorMessage(res)));
+	    xasprintf("%s", pq.PQresultErrorMessage(res)));
 }
 
 static bool
 result_ok(const PGresult *res)
 {
-	ExecStatusType s = PQresultStatus(res);
+	ExecStatusType s = pq.PQresultStatus(res);
 
 	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
 }
@@ -177,7 +179,7 @@ pg_close(struct db *db)
 {
 	struct pg *pg = PGC(db);
 
-	PQfinish(pg->conn);
+	pq.PQfinish(pg->conn);
 	free(pg->error);
 	free(pg);
 }
@@ -204,7 +206,7 @@ is_commit(const char *sql)
 static bool
 failed_commit(struct pg *pg, PGresult *res)
 {
-	if (strcmp(PQcmdStatus(res), "ROLLBACK") != 0)
+	if (strcmp(pq.PQcmdStatus(res), "ROLLBACK") != 0)
 		return false;
 	pg_set_error(pg, DB_FAULT_PASSING, xstrdup("COMMIT: the transaction"
 	    " had failed, and was rolled back instead"));
@@ -224,7 +226,7 @@ pg_exec(struct db *db, const char *sql)
 
 	pg_clear_error(pg);
 	/* the simple query protocol: several statements, no parameters */
-	res = PQexec(pg->conn, sql);
+	res = pq.PQexec(pg->conn, sql);
 	if (res == NULL || !result_ok(res)) {
 		pg_fail_result(pg, res);
 		rc = -1;
@@ -233,7 +235,7 @@ pg_exec(struct db *db, const char *sql)
 	} else {
 		count_changes(pg, res); /* the script's last statement */
 	}
-	PQclear(res);
+	pq.PQclear(res);
 	return rc;
 }
 
@@ -264,23 +266,23 @@ pg_last_id(struct db *db, int64_t *id_r)
 	int rc = -1;
 
 	pg_clear_error(pg);
-	res = PQexecParams(pg->conn, "SELECT lastval()", 0, NULL, NULL, NULL,
+	res = pq.PQexecParams(pg->conn, "SELECT lastval()", 0, NULL, NULL, NULL,
 	    NULL, 0);
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK ||
-	    PQntuples(res) != 1)
+	if (res == NULL || pq.PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    pq.PQntuples(res) != 1)
 		pg_fail_result(pg, res);
 	else {
-		*id_r = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		*id_r = strtoll(pq.PQgetvalue(res, 0, 0), NULL, 10);
 		rc = 0;
 	}
-	PQclear(res);
+	pq.PQclear(res);
 	return rc;
 }
 
 static bool
 pg_lost(struct db *db)
 {
-	return PQstatus(PGC(db)->conn) == CONNECTION_BAD;
+	return pq.PQstatus(PGC(db)->conn) == CONNECTION_BAD;
 }
 
 static enum db_fault connect_fault(const char *msg);
@@ -297,9 +299,9 @@ pg_reconnect(struct db *db)
 	struct pg *pg = PGC(db);
 
 	pg_clear_error(pg);
-	PQreset(pg->conn);
-	if (PQstatus(pg->conn) != CONNECTION_OK) {
-		char *msg = xstrdup(PQerrorMessage(pg->conn));
+	pq.PQreset(pg->conn);
+	if (pq.PQstatus(pg->conn) != CONNECTION_OK) {
+		char *msg = xstrdup(pq.PQerrorMessage(pg->conn));
 
 		pg_set_error(pg, connect_fault(msg), msg);
 		return -1;
@@ -310,7 +312,7 @@ pg_reconnect(struct db *db)
 static bool
 pg_in_transaction(struct db *db)
 {
-	switch (PQtransactionStatus(PGC(db)->conn)) {
+	switch (pq.PQtransactionStatus(PGC(db)->conn)) {
 	case PQTRANS_ACTIVE:
 	case PQTRANS_INTRANS:
 	case PQTRANS_INERROR:
@@ -367,13 +369,13 @@ static char *
 uri_refused(const char *uri)
 {
 	char *perr = NULL, *why;
-	PQconninfoOption *opts = PQconninfoParse(uri, &perr);
+	PQconninfoOption *opts = pq.PQconninfoParse(uri, &perr);
 	size_t n;
 
 	if (opts == NULL) {
 		why = perr != NULL ? xasprintf("not a PostgreSQL URI: %s",
 		    perr) : xstrdup("out of memory");
-		PQfreemem(perr);
+		pq.PQfreemem(perr);
 		n = strlen(why);
 		while (n > 0 && why[n - 1] == '\n')
 			why[--n] = '\0';
@@ -382,7 +384,7 @@ uri_refused(const char *uri)
 	why = holds_password(opts) ? xstrdup("the URI holds a password:"
 	    " give it in PGPASSFILE or ~/.pgpass instead (libpq-pgpass)") :
 	    NULL;
-	PQconninfoFree(opts);
+	pq.PQconninfoFree(opts);
 	return why;
 }
 
@@ -405,7 +407,7 @@ connect_uri(const char *uri)
 	const char *const values[] = {env != NULL && *env != '\0' ? env :
 	    PG_CONNECT_TIMEOUT, uri, NULL};
 
-	return PQconnectdbParams(keys, values, 1);
+	return pq.PQconnectdbParams(keys, values, 1);
 }
 
 int
@@ -418,6 +420,10 @@ db_pg_open(const char *uri, struct db **db_r, char **error_r,
 	size_t n;
 
 	*db_r = NULL;
+	if (pq_load(error_r) == -1) {
+		*fault_r = DB_FAULT_FATAL;
+		return -1;
+	}
 	if ((*error_r = uri_refused(uri)) != NULL) {
 		*fault_r = DB_FAULT_FATAL;
 		return -1;
@@ -430,17 +436,17 @@ db_pg_open(const char *uri, struct db **db_r, char **error_r,
 		*fault_r = DB_FAULT_PASSING;
 		return -1;
 	}
-	if (PQstatus(conn) != CONNECTION_OK) {
-		msg = xstrdup(PQerrorMessage(conn));
+	if (pq.PQstatus(conn) != CONNECTION_OK) {
+		msg = xstrdup(pq.PQerrorMessage(conn));
 		n = strlen(msg);
 		while (n > 0 && msg[n - 1] == '\n')
 			msg[--n] = '\0';
 		*fault_r = connect_fault(msg);
 		*error_r = msg;
-		PQfinish(conn);
+		pq.PQfinish(conn);
 		return -1;
 	}
-	PQsetNoticeProcessor(conn, pg_notice, NULL);
+	pq.PQsetNoticeProcessor(conn, pg_notice, NULL);
 	pg = xcalloc(1, sizeof(*pg));
 	db_init(&pg->db, &pg_ops, DB_POSTGRESQL);
 	pg->conn = conn;
@@ -584,20 +590,20 @@ pg_prepare(struct db *db, const char *sql, unsigned flags,
 	ps = xcalloc(1, sizeof(*ps));
 	snprintf(ps->name, sizeof(ps->name), "bd_%lu", ++pg->names);
 	types = param_types(text, n);
-	res = PQprepare(pg->conn, ps->name, text, n, types);
+	res = pq.PQprepare(pg->conn, ps->name, text, n, types);
 	free(types);
 	free(text);
 	if (res == NULL || !result_ok(res)) {
 		pg_fail_result(pg, res);
-		PQclear(res);
+		pq.PQclear(res);
 		free(ps);
 		return -1;
 	}
-	PQclear(res);
-	ps->desc = PQdescribePrepared(pg->conn, ps->name);
+	pq.PQclear(res);
+	ps->desc = pq.PQdescribePrepared(pg->conn, ps->name);
 	if (ps->desc == NULL || !result_ok(ps->desc)) {
 		pg_fail_result(pg, ps->desc);
-		PQclear(ps->desc);
+		pq.PQclear(ps->desc);
 		free(ps);
 		return -1;
 	}
@@ -607,9 +613,9 @@ pg_prepare(struct db *db, const char *sql, unsigned flags,
 	ps->lengths = xcalloc((size_t)n + 1, sizeof(*ps->lengths));
 	ps->formats = xcalloc((size_t)n + 1, sizeof(*ps->formats));
 	ps->borrowed = xcalloc((size_t)n + 1, sizeof(*ps->borrowed));
-	ps->blobs = xcalloc((size_t)PQnfields(ps->desc) + 1,
+	ps->blobs = xcalloc((size_t)pq.PQnfields(ps->desc) + 1,
 	    sizeof(*ps->blobs));
-	ps->blob_lens = xcalloc((size_t)PQnfields(ps->desc) + 1,
+	ps->blob_lens = xcalloc((size_t)pq.PQnfields(ps->desc) + 1,
 	    sizeof(*ps->blob_lens));
 	db_stmt_init(&ps->stmt, db);
 	*stmt_r = &ps->stmt;
@@ -619,8 +625,8 @@ pg_prepare(struct db *db, const char *sql, unsigned flags,
 static void
 free_blobs(struct pg_stmt *ps)
 {
-	for (int i = 0; i < PQnfields(ps->desc); i++) {
-		PQfreemem(ps->blobs[i]);
+	for (int i = 0; i < pq.PQnfields(ps->desc); i++) {
+		pq.PQfreemem(ps->blobs[i]);
 		ps->blobs[i] = NULL;
 	}
 }
@@ -631,7 +637,7 @@ pg_reset(struct db_stmt *stmt)
 	struct pg_stmt *ps = PGS(stmt);
 
 	free_blobs(ps);
-	PQclear(ps->res);
+	pq.PQclear(ps->res);
 	ps->res = NULL;
 	ps->row = 0;
 }
@@ -668,12 +674,12 @@ pg_finalize(struct db_stmt *stmt)
 	/* outside a failed transaction, which refuses every command but
 	 * ROLLBACK: there the name stays until the connection closes (it
 	 * is never reused); a result of its own, the last error kept */
-	if (PQtransactionStatus(pg->conn) == PQTRANS_IDLE ||
-	    PQtransactionStatus(pg->conn) == PQTRANS_INTRANS) {
+	if (pq.PQtransactionStatus(pg->conn) == PQTRANS_IDLE ||
+	    pq.PQtransactionStatus(pg->conn) == PQTRANS_INTRANS) {
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", ps->name);
-		PQclear(PQexec(pg->conn, sql));
+		pq.PQclear(pq.PQexec(pg->conn, sql));
 	}
-	PQclear(ps->desc);
+	pq.PQclear(ps->desc);
 	free(ps->values);
 	free(ps->lengths);
 	free(ps->formats);
@@ -765,11 +771,11 @@ pg_bind_blob(struct db_stmt *stmt, int i, const void *p, size_t len)
 static void
 count_changes(struct pg *pg, PGresult *res)
 {
-	const char *cmd = PQcmdStatus(res);
+	const char *cmd = pq.PQcmdStatus(res);
 
 	if (strncmp(cmd, "INSERT", 6) == 0 || strncmp(cmd, "UPDATE", 6) == 0 ||
 	    strncmp(cmd, "DELETE", 6) == 0 || strncmp(cmd, "MERGE", 5) == 0)
-		pg->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		pg->changes = strtoll(pq.PQcmdTuples(res), NULL, 10);
 }
 
 static enum db_step
@@ -782,7 +788,7 @@ pg_step(struct db_stmt *stmt)
 	free_blobs(ps);
 	if (ps->res == NULL) {
 		pg_clear_error(pg);
-		ps->res = PQexecPrepared(pg->conn, ps->name, ps->nparams,
+		ps->res = pq.PQexecPrepared(pg->conn, ps->name, ps->nparams,
 		    (const char *const *)ps->values, ps->lengths, ps->formats,
 		    0);
 		if (ps->res == NULL || !result_ok(ps->res))
@@ -790,16 +796,16 @@ pg_step(struct db_stmt *stmt)
 		else if (!ps->commit || !failed_commit(pg, ps->res))
 			ok = true;
 		if (!ok) {
-			PQclear(ps->res);
+			pq.PQclear(ps->res);
 			ps->res = NULL;
 			return DB_ERROR;
 		}
 		count_changes(pg, ps->res);
 		ps->row = -1;
 	}
-	if (ps->row < PQntuples(ps->res))
+	if (ps->row < pq.PQntuples(ps->res))
 		ps->row++;
-	return ps->row < PQntuples(ps->res) ? DB_ROW : DB_DONE;
+	return ps->row < pq.PQntuples(ps->res) ? DB_ROW : DB_DONE;
 }
 
 /* ---- columns ---- */
@@ -807,13 +813,13 @@ pg_step(struct db_stmt *stmt)
 static int
 pg_column_count(struct db_stmt *stmt)
 {
-	return PQnfields(PGS(stmt)->desc);
+	return pq.PQnfields(PGS(stmt)->desc);
 }
 
 static const char *
 pg_column_name(struct db_stmt *stmt, int col)
 {
-	return PQfname(PGS(stmt)->desc, col);
+	return pq.PQfname(PGS(stmt)->desc, col);
 }
 
 /* Whether the current row has column col: a row, a column it has. */
@@ -821,8 +827,8 @@ static bool
 has(struct pg_stmt *ps, int col)
 {
 	return ps->res != NULL && ps->row >= 0 &&
-	    ps->row < PQntuples(ps->res) && col >= 0 &&
-	    col < PQnfields(ps->res);
+	    ps->row < pq.PQntuples(ps->res) && col >= 0 &&
+	    col < pq.PQnfields(ps->res);
 }
 
 static enum db_type
@@ -830,9 +836,9 @@ pg_column_type(struct db_stmt *stmt, int col)
 {
 	struct pg_stmt *ps = PGS(stmt);
 
-	if (!has(ps, col) || PQgetisnull(ps->res, ps->row, col))
+	if (!has(ps, col) || pq.PQgetisnull(ps->res, ps->row, col))
 		return DB_NULL;
-	switch (PQftype(ps->res, col)) {
+	switch (pq.PQftype(ps->res, col)) {
 	case OID_BOOL:
 	case OID_INT2:
 	case OID_INT4:
@@ -855,9 +861,9 @@ pg_column_text(struct db_stmt *stmt, int col)
 {
 	struct pg_stmt *ps = PGS(stmt);
 
-	if (!has(ps, col) || PQgetisnull(ps->res, ps->row, col))
+	if (!has(ps, col) || pq.PQgetisnull(ps->res, ps->row, col))
 		return NULL;
-	return PQgetvalue(ps->res, ps->row, col);
+	return pq.PQgetvalue(ps->res, ps->row, col);
 }
 
 static int64_t
@@ -867,7 +873,7 @@ pg_column_int64(struct db_stmt *stmt, int col)
 
 	if (s == NULL)
 		return 0;
-	if (PQftype(PGS(stmt)->res, col) == OID_BOOL)
+	if (pq.PQftype(PGS(stmt)->res, col) == OID_BOOL)
 		return s[0] == 't';
 	/* a float's text reads up to its point, as SQLite truncates */
 	return strtoll(s, NULL, 10);
@@ -881,10 +887,10 @@ pg_column_blob(struct db_stmt *stmt, int col)
 	struct pg_stmt *ps = PGS(stmt);
 	const char *s = pg_column_text(stmt, col);
 
-	if (s == NULL || PQftype(ps->res, col) != OID_BYTEA)
+	if (s == NULL || pq.PQftype(ps->res, col) != OID_BYTEA)
 		return s;
 	if (ps->blobs[col] == NULL) {
-		ps->blobs[col] = PQunescapeBytea((const unsigned char *)s,
+		ps->blobs[col] = pq.PQunescapeBytea((const unsigned char *)s,
 		    &ps->blob_lens[col]);
 		if (ps->blobs[col] == NULL)
 			ps->blob_lens[col] = 0;
@@ -897,10 +903,10 @@ pg_column_bytes(struct db_stmt *stmt, int col)
 {
 	struct pg_stmt *ps = PGS(stmt);
 
-	if (!has(ps, col) || PQgetisnull(ps->res, ps->row, col))
+	if (!has(ps, col) || pq.PQgetisnull(ps->res, ps->row, col))
 		return 0;
-	if (PQftype(ps->res, col) != OID_BYTEA)
-		return (size_t)PQgetlength(ps->res, ps->row, col);
+	if (pq.PQftype(ps->res, col) != OID_BYTEA)
+		return (size_t)pq.PQgetlength(ps->res, ps->row, col);
 	(void)pg_column_blob(stmt, col);
 	return ps->blob_lens[col];
 }

@@ -34,8 +34,8 @@ check cli 'sqlite3|yaml|libetpan|systemd|daemon/' "bouncectl calls store.h and c
 # Issue 18: storage/db.h, the statement layer, is storage/'s own; inside
 # storage/, sqlite3.h for statements in db_sqlite.c only (store_forget.c
 # for its application functions, store_private.h never: the tests that
-# reach the connection include it themselves), libpq-fe.h in db_pg.c only
-# (and its contract test, tests/unit/test_db.c)
+# reach the connection include it themselves), libpq-fe.h in db_pg.c and
+# pq_load.h (which loads libpq) only, and pq_load.h in those two files
 mods="common mail classify lifecycle config daemon cli bench tests"
 others=$(cd "$top" && grep -rlE --include='*.[ch]' '^#[[:space:]]*include[[:space:]]*"(storage/)?db(_private)?\.h"' $mods 2>/dev/null |
     grep -v '^tests/unit/test_db\.c$')
@@ -50,9 +50,15 @@ if [ -n "$others" ]; then
 	fail=1
 fi
 others=$(cd "$top" && grep -rlE --include='*.[ch]' '^#[[:space:]]*include[[:space:]]*<libpq-fe\.h>' storage $mods 2>/dev/null |
-    grep -v '^storage/db_pg\.c$')
+    grep -vE '^storage/(db_pg\.c|pq_load\.h)$')
 if [ -n "$others" ]; then
-	echo "headers: only storage/db_pg.c may include libpq-fe.h: $others"
+	echo "headers: only storage/db_pg.c and pq_load.h may include libpq-fe.h: $others"
+	fail=1
+fi
+others=$(cd "$top" && grep -rlE --include='*.[ch]' '^#[[:space:]]*include[[:space:]]*"(storage/)?pq_load\.h"' storage $mods 2>/dev/null |
+    grep -vE '^storage/(db_pg|pq_load)\.c$')
+if [ -n "$others" ]; then
+	echo "headers: only storage/db_pg.c and pq_load.c may include pq_load.h: $others"
 	fail=1
 fi
 # sqlite3.h only in storage/, yaml.h only in config/config_yaml.c
