@@ -84,11 +84,12 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }';
 
 # best_of OUT ERR CMD...: the best (lowest seconds) of $runs timed runs of
 # CMD, each with stdout to OUT (and appended to OUT.all) and stderr to ERR;
-# sets best_s, best_rss
+# sets best_s, best_rss, best_cpu (the best run's CPU seconds, "-" without
+# bench_rss)
 best_of() {
 	local out=$1 err=$2 i s rc
 	shift 2
-	best_s='' best_rss=''
+	best_s='' best_rss='' best_cpu=-
 	: >"$out.all"
 	for ((i = 0; i < runs; i++)); do
 		rc=0
@@ -101,6 +102,8 @@ best_of() {
 		if [[ -z $best_s ]] ||
 		    awk -v a="$s" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then
 			best_s=$s
+			best_cpu=$(field cpu_seconds "$tmp/res")
+			best_cpu=${best_cpu:--}
 		fi
 		best_rss=$(field peak_rss_kib "$tmp/res")
 	done
@@ -117,11 +120,20 @@ mem_rate=$(awk '$1 == "best" { print $5 }' "$tmp/mem.out")
 echo
 
 echo "## (b) whole process: bouncectl parse --json, all files in one run (best of $runs)"
+# -j 1: one thread, as sisimai works; then the default, one thread per CPU
+best_of "$tmp/ours1.json" "$tmp/ours1.err" "$bouncectl" parse --json -j 1 \
+    "${files[@]}"
+one_s=$best_s one_cpu=$best_cpu
+one_rate=$(rate "$nfiles" "$one_s")
 best_of "$tmp/ours.json" "$tmp/ours.err" "$bouncectl" parse --json "${files[@]}"
 ours_s=$best_s
 ours_rate=$(rate "$nfiles" "$ours_s")
-printf 'seconds:         %s\n' "$ours_s"
-printf 'messages/s:      %s\n' "$ours_rate"
+cmp -s "$tmp/ours1.json" "$tmp/ours.json" ||
+    echo "WARNING: -j 1 and the default printed different output"
+printf 'seconds:         %s (-j 1: %s)\n' "$ours_s" "$one_s"
+printf 'messages/s:      %s on %s threads (-j 1: %s)\n' "$ours_rate" \
+    "$(nproc)" "$one_rate"
+printf 'CPU seconds:     %s (-j 1: %s)\n' "$best_cpu" "$one_cpu"
 printf 'recipients:      %s JSON lines\n' "$(wc -l <"$tmp/ours.json")"
 printf 'peak RSS:        %s KiB\n' "$best_rss"
 if [[ -s $tmp/ours.err ]]; then
@@ -148,7 +160,7 @@ best_of "$tmp/sisimai.out" "$tmp/sisimai.err" \
 sis_s=$best_s
 sis_rate=$(rate "$nfiles" "$sis_s")
 sed -n '1,3p' "$tmp/sisimai.out"
-printf 'seconds:         %s whole process\n' "$sis_s"
+printf 'seconds:         %s whole process (CPU %s)\n' "$sis_s" "$best_cpu"
 printf 'messages/s:      %s whole process\n' "$sis_rate"
 printf 'peak RSS:        %s KiB\n' "$best_rss"
 # in-process and warm, as bench_parse measures: one more run, 4 passes
@@ -162,9 +174,11 @@ if [[ -s $tmp/sisimai.err ]]; then
 fi
 echo
 awk -v a="$ours_rate" -v b="$sis_rate" -v c="$mem_rate" -v d="$sis_warm_rate" \
-    'BEGIN {
+    -v e="$one_rate" 'BEGIN {
 	if (a > 0 && b > 0)
 		printf "ratio:           %.1fx whole process (bouncectl / sisimai, messages/s)\n", a / b
+	if (e > 0 && b > 0)
+		printf "ratio:           %.1fx whole process, one thread (bouncectl -j 1 / sisimai)\n", e / b
 	if (c > 0 && d > 0)
 		printf "ratio:           %.1fx in-process, warm (bench_parse best pass / sisimai warm pass)\n", c / d
 }'

@@ -86,6 +86,10 @@ main(int argc, char **argv)
 
 	fprintf(fp, "seconds %.3f\n", secs);
 	fprintf(fp, "peak_rss_kib %ld\n", (long)ru.ru_maxrss);
+	/* CPU of every thread of it: a parallel run's cost, not its wait */
+	fprintf(fp, "cpu_seconds %.3f\n",
+	    (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		(double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
 	fprintf(fp, "exit %d\n", rc);
 	if (fp != stderr && fclose(fp) != 0) {
 		fprintf(stderr, "bench_rss: %s: %s\n", out, strerror(errno));

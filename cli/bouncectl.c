@@ -87,6 +87,8 @@ usage(FILE *out)
 	      "(- reads stdin)\n"
 	      "       bouncectl explain FILE...        show the rule and "
 	      "advice per recipient\n"
+	      "                      (both: -j N threads, 0: one per CPU, "
+	      "the default)\n"
 	      "       bouncectl status ADDR            the recipient's state\n"
 	      "       bouncectl history ADDR           its bounces and "
 	      "overrides, oldest first\n"

@@ -38,3 +38,11 @@ add_test(NAME bouncectl-operator COMMAND sh
 	$<TARGET_FILE:bounced> $<TARGET_FILE:bouncectl> ${BD_PYTHON3}
 	${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/bouncectl-operator.tmp)
 set_tests_properties(bouncectl-operator PROPERTIES LABELS unit)
+
+# issue 16: parse/explain -j N print what -j 1 prints, in file order,
+# errors and exit status included, with a slow first file (a FIFO)
+add_test(NAME bouncectl-jobs COMMAND sh
+	${CMAKE_CURRENT_SOURCE_DIR}/unit/test_bouncectl_jobs.sh
+	$<TARGET_FILE:bouncectl> ${CMAKE_SOURCE_DIR}
+	${CMAKE_CURRENT_BINARY_DIR}/bouncectl-jobs.tmp)
+set_tests_properties(bouncectl-jobs PROPERTIES LABELS unit TIMEOUT 120)
