@@ -98,6 +98,9 @@ struct diag {
 	char buf[MAIL_MAX_DIAG + 1];
 	size_t len;
 	uint64_t pairs[65536 / 64];
+	/* the distinct pairs, in the order first seen */
+	uint16_t seen[MAIL_MAX_DIAG];
+	size_t nseen;
 };
 
 static unsigned
@@ -112,6 +115,7 @@ diag_init(struct diag *d, const struct report_rcpt *r)
 	size_t i;
 
 	d->len = 0;
+	d->nseen = 0;
 	d->buf[0] = '\0';
 	if (r->diagnostic == NULL)
 		return;
@@ -124,8 +128,11 @@ diag_init(struct diag *d, const struct report_rcpt *r)
 	memset(d->pairs, 0, sizeof(d->pairs));
 	for (i = 0; i + 1 < d->len; i++) {
 		unsigned b = pair(d->buf + i);
+		uint64_t bit = (uint64_t)1 << (b % 64);
 
-		d->pairs[b / 64] |= (uint64_t)1 << (b % 64);
+		if (!(d->pairs[b / 64] & bit))
+			d->seen[d->nseen++] = (uint16_t)b;
+		d->pairs[b / 64] |= bit;
 	}
 }
 
@@ -145,6 +152,86 @@ static struct rule_key *rule_keys;
  * a pass reads only its own */
 static unsigned *pass_rules[2], pass_n[2];
 static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Per pass, its rules by one of their key pairs (hashed into KEY_BUCKETS):
+ * a diagnostic visits the buckets of the pairs it has, a hundred or two,
+ * instead of every rule of the pass; the candidates are then tried in
+ * table order, so the first that matches is the one the whole table
+ * would give (test_rule_keys). Rules without a key (a pattern without two
+ * bytes in a row) are candidates always. A pass of more than CAND_MAX
+ * rules reads them all, as before.
+ */
+#define KEY_BUCKETS 2048
+#define CAND_MAX 1024
+struct pass_index {
+	uint32_t start[KEY_BUCKETS + 1]; /* bucket b: at[start[b]..start[b+1]) */
+	uint16_t *at;			 /* positions in pass_rules[] */
+	uint16_t *keyless;
+	unsigned nkeyless;
+	bool usable;
+};
+static struct pass_index pass_index[2];
+
+static unsigned
+key_bucket(unsigned pair)
+{
+	return (pair * 40503u & 0xffffu) >> 5;
+}
+
+/* Of a rule's key pairs, the one fewest rules' keys have: likely rarer in
+ * text too, so fewer diagnostics make the rule a candidate. */
+static unsigned
+index_pair(const struct rule_key *key, const unsigned *uses)
+{
+	unsigned j, best = key->pair[0];
+
+	for (j = 1; j < key->n; j++) {
+		if (uses[key_bucket(key->pair[j])] < uses[key_bucket(best)])
+			best = key->pair[j];
+	}
+	return best;
+}
+
+static void
+index_build(unsigned j)
+{
+	struct pass_index *x = &pass_index[j];
+	unsigned i, k, b, *fill, *uses;
+
+	x->usable = pass_n[j] <= CAND_MAX;
+	if (!x->usable)
+		return;
+	x->at = xcalloc(pass_n[j] + 1, sizeof(*x->at));
+	x->keyless = xcalloc(pass_n[j] + 1, sizeof(*x->keyless));
+	fill = xcalloc(KEY_BUCKETS + 1, sizeof(*fill));
+	uses = xcalloc(KEY_BUCKETS, sizeof(*uses));
+	for (k = 0; k < classify_nrules; k++) {
+		for (i = 0; i < rule_keys[k].n; i++)
+			uses[key_bucket(rule_keys[k].pair[i])]++;
+	}
+	for (i = 0; i < pass_n[j]; i++) {
+		const struct rule_key *key = &rule_keys[pass_rules[j][i]];
+
+		if (key->n > 0)
+			x->start[key_bucket(index_pair(key, uses)) + 1]++;
+	}
+	for (b = 0; b < KEY_BUCKETS; b++)
+		x->start[b + 1] += x->start[b];
+	/* ascending positions within each bucket */
+	for (i = 0; i < pass_n[j]; i++) {
+		const struct rule_key *key = &rule_keys[pass_rules[j][i]];
+
+		if (key->n == 0) {
+			x->keyless[x->nkeyless++] = (uint16_t)i;
+			continue;
+		}
+		b = key_bucket(index_pair(key, uses));
+		x->at[x->start[b] + fill[b]++] = (uint16_t)i;
+	}
+	free(uses);
+	free(fill);
+}
 
 static void
 keys_build(void)
@@ -183,6 +270,8 @@ keys_build(void)
 				key->pair[key->n++] = b;
 		}
 	}
+	index_build(0);
+	index_build(1);
 }
 
 /* False when the rule needs a byte pair the text lacks. */
@@ -232,31 +321,62 @@ rule_applies(
 	return true;
 }
 
+/* Rule k of the table when it applies and its pattern occurs. */
+static bool
+try_rule(const struct report_rcpt *r, const struct diag *d, bool weak,
+    unsigned k, struct verdict *v)
+{
+	const struct classify_rule *ru = &classify_rules[k];
+
+	if (!rule_applies(ru, r, weak) || !may_match(d, k))
+		return false;
+	if (!classify_match(d->buf, d->len, ru->pattern))
+		return false;
+	set(v, ru->reason, weak ? LAYER_WEAK : LAYER_RULES, ru->name,
+	    ru->pattern);
+	if (ru->cls >= 0)
+		v->cls = (enum bounce_class)ru->cls;
+	return true;
+}
+
 /* The first rule of one pass (weak or not) whose pattern occurs. */
 static bool
 by_text(const struct report_rcpt *r, const struct diag *d, bool weak,
     struct verdict *v)
 {
-	unsigned i, k;
+	const struct pass_index *x = &pass_index[weak];
+	uint64_t cand[CAND_MAX / 64];
+	unsigned i, w;
+	size_t s;
 
 	if (d->len == 0)
 		return false;
 	pthread_once(&keys_once, keys_build);
-	for (i = 0; i < pass_n[weak]; i++) {
-		const struct classify_rule *ru;
+	if (!x->usable) {
+		for (i = 0; i < pass_n[weak]; i++) {
+			if (try_rule(r, d, weak, pass_rules[weak][i], v))
+				return true;
+		}
+		return false;
+	}
+	/* the pass's rules whose first key pair the text has, and those
+	 * without a key, as bits by position: table order */
+	memset(cand, 0, sizeof(cand[0]) * ((pass_n[weak] + 63) / 64));
+	for (i = 0; i < x->nkeyless; i++)
+		cand[x->keyless[i] / 64] |= (uint64_t)1 << (x->keyless[i] % 64);
+	for (s = 0; s < d->nseen; s++) {
+		unsigned b = key_bucket(d->seen[s]);
 
-		k = pass_rules[weak][i];
-		ru = &classify_rules[k];
-
-		if (!rule_applies(ru, r, weak) || !may_match(d, k))
-			continue;
-		if (!classify_match(d->buf, d->len, ru->pattern))
-			continue;
-		set(v, ru->reason, weak ? LAYER_WEAK : LAYER_RULES, ru->name,
-		    ru->pattern);
-		if (ru->cls >= 0)
-			v->cls = (enum bounce_class)ru->cls;
-		return true;
+		for (i = x->start[b]; i < x->start[b + 1]; i++)
+			cand[x->at[i] / 64] |= (uint64_t)1 << (x->at[i] % 64);
+	}
+	for (w = 0; w < (pass_n[weak] + 63) / 64; w++) {
+		while (cand[w] != 0) {
+			i = w * 64 + (unsigned)__builtin_ctzll(cand[w]);
+			cand[w] &= cand[w] - 1;
+			if (try_rule(r, d, weak, pass_rules[weak][i], v))
+				return true;
+		}
 	}
 	return false;
 }
