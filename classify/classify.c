@@ -146,6 +146,7 @@ diag_init(struct diag *d, const struct report_rcpt *r)
 struct rule_key {
 	uint16_t pair[KEY_PAIRS];
 	unsigned n;
+	unsigned bucket; /* its pass_index bucket, when n > 0 */
 };
 static struct rule_key *rule_keys;
 /* the precise rules' indexes and the weak ones', each in table order:
@@ -220,7 +221,7 @@ index_build(unsigned j)
 		x->start[b + 1] += x->start[b];
 	/* ascending positions within each bucket */
 	for (i = 0; i < pass_n[j]; i++) {
-		const struct rule_key *key = &rule_keys[pass_rules[j][i]];
+		struct rule_key *key = &rule_keys[pass_rules[j][i]];
 
 		if (key->n == 0) {
 			x->keyless[x->nkeyless++] = (uint16_t)i;
@@ -228,6 +229,7 @@ index_build(unsigned j)
 		}
 		b = key_bucket(index_pair(key, uses));
 		x->at[x->start[b] + fill[b]++] = (uint16_t)i;
+		rule_keys[pass_rules[j][i]].bucket = b;
 	}
 	free(uses);
 	free(fill);
@@ -302,6 +304,15 @@ classify_rule_candidate(const char *text, size_t len, unsigned k)
 	r.diagnostic = t;
 	diag_init(&d, &r);
 	ok = k < classify_nrules && may_match(&d, k);
+	/* and by_text() visits its bucket */
+	if (ok && rule_keys[k].n > 0 &&
+	    pass_index[(classify_rules[k].flags & CR_WEAK) != 0].usable) {
+		size_t s;
+
+		ok = false;
+		for (s = 0; s < d.nseen && !ok; s++)
+			ok = key_bucket(d.seen[s]) == rule_keys[k].bucket;
+	}
 	free(t);
 	return ok;
 }

@@ -87,8 +87,9 @@ bool classify_match(const char *text, size_t len, const char *pattern);
 
 /*
  * Whether rule k of classify_rules[] is still a candidate for the lower
- * case text after the byte-pair filter that spares most searches; a rule
- * classify_match() finds must be one. For tests.
+ * case text after the filters that spare most searches (the bucket of
+ * its key pair, then all its key pairs); a rule classify_match() finds
+ * must be one. For tests.
  */
 bool classify_rule_candidate(const char *text, size_t len, unsigned k);
 

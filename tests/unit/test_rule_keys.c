@@ -1,5 +1,6 @@
 /*
- * classify.c's byte-pair filter rules out only rules that cannot match:
+ * classify.c's filters (the key-pair buckets, then the byte pairs) rule
+ * out only rules that cannot match:
  * for every rule and text, classify_match() true implies a candidate.
  * The texts are every rule's own pattern with its stars filled in, alone
  * and inside other text, and random mixes of the rules' patterns.
