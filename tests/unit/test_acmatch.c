@@ -223,6 +223,64 @@ test_random(void **state)
 }
 
 /*
+ * Texts long enough for acm_first_each()'s two chains (256 bytes and
+ * more, at least four patterns long): patterns planted around the middle,
+ * where the second chain starts, across it, at the ends, and more than
+ * once (the lower start must win), over an alphabet where they are rare.
+ */
+static void
+test_random_long(void **state)
+{
+	static const char alpha[] = "abcdefgh ABC\n";
+	unsigned seed = 777;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 1500; round++) {
+		char pbuf[16][41], text[4096];
+		const char *pats[16];
+		size_t n = 1 + (seed = seed * 1103515245u + 12345u) % 16, i, j;
+		size_t len = 256 + (seed = seed * 1103515245u + 12345u) % 3800;
+		size_t mid = len / 2;
+
+		for (i = 0; i < n; i++) {
+			size_t pl = 1 + (seed = seed * 1103515245u + 12345u) % 40;
+
+			for (j = 0; j < pl; j++) {
+				seed = seed * 1103515245u + 12345u;
+				pbuf[i][j] = alpha[(seed >> 16) % 13];
+			}
+			pbuf[i][pl] = '\0';
+			pats[i] = pbuf[i];
+		}
+		for (j = 0; j < len; j++) {
+			seed = seed * 1103515245u + 12345u;
+			text[j] = alpha[(seed >> 16) % 13];
+		}
+		/* plant some: near the middle (within a pattern's length of
+		 * it, either side), at the ends, anywhere */
+		for (i = 0; i < n; i++) {
+			size_t pl = strlen(pats[i]), at;
+			unsigned where = (seed = seed * 1103515245u + 12345u) % 5;
+
+			seed = seed * 1103515245u + 12345u;
+			if (where <= 1)
+				at = mid + (seed >> 8) % 82 - 41;
+			else if (where == 2)
+				at = (seed >> 8) % 2 == 0 ? 0 : len - pl;
+			else if (where == 3)
+				at = (seed >> 8) % len;
+			else
+				continue;
+			if (at > len - pl)
+				at = len - pl;
+			memcpy(text + at, pats[i], pl);
+		}
+		check_same(pats, n, text, len);
+	}
+}
+
+/*
  * command.c answers from a report's one pass over its text what it
  * answers from its own search, for the whole text and every prefix of
  * it (legacy_marks.h: a phrase's first offset counts in a prefix only
@@ -297,6 +355,7 @@ main(void)
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_duplicates),
 	    cmocka_unit_test(test_random),
+	    cmocka_unit_test(test_random_long),
 	    cmocka_unit_test(test_stage_shared_scan),
 	};
 
