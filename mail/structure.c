@@ -105,13 +105,29 @@ struct cut {
 	bool digest;	 /* a multipart/digest was seen: count everything */
 };
 
+/* The bytes cut_field_bytes() counts; a field has few of them. */
+static const unsigned char field_special[256] = {
+	[','] = 1, [';'] = 1, ['('] = 1, [')'] = 1,
+};
+
 /* The field's bytes s[0..n): separators and comments. False: over a cap. */
 static bool
 cut_field_bytes(struct cut *c, const char *s, size_t n, unsigned *flags)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		/* eight bytes of none of them at a time: the pass's most
+		 * common step over a header (issue 16) */
+		while (i + 8 <= n &&
+		    (field_special[u[i]] | field_special[u[i + 1]] |
+			field_special[u[i + 2]] | field_special[u[i + 3]] |
+			field_special[u[i + 4]] | field_special[u[i + 5]] |
+			field_special[u[i + 6]] | field_special[u[i + 7]]) == 0)
+			i += 8;
+		if (i >= n)
+			break;
 		switch (s[i]) {
 		case ',':
 		case ';':
