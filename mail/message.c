@@ -25,38 +25,58 @@
 #include "structure.h"
 
 /*
- * Line ends to LF (CR and CRLF), NUL to a space, in b[0..len): only CRLF
+ * Line ends to LF (CR and CRLF), NUL to nul_to, in b[0..len): only CRLF
  * changes the length, and only shrinks it. Returns the length. NUL is
- * not looked for when the caller knows there is none (nul_free).
+ * not looked for when the caller knows there is none (nul_free). The
+ * text between two such bytes moves as one run (memchr(), memmove()): a
+ * CRLF message is a run per line, not a step per byte (issue 16).
  */
+static size_t
+normalise_run(unsigned char *b, size_t len, bool nul_free,
+    unsigned char nul_to, unsigned *flags)
+{
+	const unsigned char *cr = memchr(b, '\r', len);
+	const unsigned char *nul = nul_free ? NULL : memchr(b, '\0', len);
+	size_t i, o, next;
+
+	if (cr == NULL && nul == NULL)
+		return len;
+	i = o = (size_t)((cr == NULL || (nul != NULL && nul < cr) ? nul : cr) -
+	    b);
+	while (i < len) {
+		/* b[i] is a CR or a NUL */
+		if (b[i] == '\r') {
+			b[o++] = '\n';
+			i += i + 1 < len && b[i + 1] == '\n' ? 2 : 1;
+		} else {
+			/* NUL is not allowed in mail (RFC 5322 2.3) */
+			*flags |= MAIL_F_HAS_NULS;
+			b[o++] = nul_to;
+			i++;
+		}
+		/* the next of either, each searched again only once passed */
+		if (cr != NULL && cr < b + i)
+			cr = memchr(b + i, '\r', len - i);
+		if (nul != NULL && nul < b + i)
+			nul = memchr(b + i, '\0', len - i);
+		next = cr == NULL && nul == NULL ? len :
+		    (size_t)((cr == NULL || (nul != NULL && nul < cr) ? nul :
+									 cr) -
+			b);
+		if (next > i && o < i)
+			memmove(b + o, b + i, next - i);
+		o += next - i;
+		i = next;
+	}
+	return o;
+}
+
+/* A message's text: NUL keeps a hole, a space */
 static size_t
 normalise_in_place(
     unsigned char *b, size_t len, bool nul_free, unsigned *flags)
 {
-	const unsigned char *cr = memchr(b, '\r', len);
-	const unsigned char *nul = nul_free ? NULL : memchr(b, '\0', len);
-	size_t i, o;
-
-	if (cr == NULL && nul == NULL)
-		return len;
-	if (cr == NULL || (nul != NULL && nul < cr))
-		cr = nul;
-	for (i = o = (size_t)(cr - b); i < len; i++) {
-		unsigned char c = b[i];
-
-		if (c == '\r') {
-			b[o++] = '\n';
-			if (i + 1 < len && b[i + 1] == '\n')
-				i++;
-		} else if (c == '\0') {
-			/* NUL is not allowed in mail (RFC 5322 2.3); keep a hole */
-			*flags |= MAIL_F_HAS_NULS;
-			b[o++] = ' ';
-		} else {
-			b[o++] = c;
-		}
-	}
-	return o;
+	return normalise_run(b, len, nul_free, ' ', flags);
 }
 
 /* normalise_in_place() of a copy, NUL-terminated */
@@ -493,27 +513,11 @@ mail_part_text(struct mail_message *msg, const struct mail_part *part,
 	if (r != MAILIMF_NO_ERROR || dec == NULL)
 		return to_utf8(msg->arena, part->charset, part->body, in_len,
 		    len_r);
-	/* decoded text may carry CRLF or NUL again */
-	{
-		size_t i, o = 0;
-
-		for (i = 0; i < dlen; i++) {
-			if (dec[i] == '\r') {
-				if (i + 1 < dlen && dec[i + 1] == '\n')
-					continue;
-				dec[o++] = '\n';
-			} else if (dec[i] == '\0') {
-				/* a hole no address can span: SUB, a control
-				 * character (RFC 20), not a space that would
-				 * split "us\0er@x" into a shorter address */
-				msg->flags |= MAIL_F_HAS_NULS;
-				dec[o++] = 0x1a;
-			} else {
-				dec[o++] = dec[i];
-			}
-		}
-		dlen = o;
-	}
+	/* decoded text may carry CRLF or NUL again; a NUL becomes a hole no
+	 * address can span: SUB, a control character (RFC 20), not a space
+	 * that would split "us\0er@x" into a shorter address */
+	dlen = normalise_run((unsigned char *)dec, dlen, false, 0x1a,
+	    &msg->flags);
 	out = to_utf8(msg->arena, part->charset, dec, dlen, len_r);
 	mailmime_decoded_part_free(dec);
 	return out;

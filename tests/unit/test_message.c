@@ -318,6 +318,91 @@ test_unknown_charset(void **state)
 	}
 }
 
+/* What message.c's line-end pass must give: CRLF and CR to LF, NUL to
+ * nul_to, byte by byte (the definition the runs of memmove() keep). */
+static size_t
+ref_normalise(const unsigned char *in, size_t len, unsigned char nul_to,
+    unsigned char *out, int *nuls)
+{
+	size_t i, o = 0;
+
+	*nuls = 0;
+	for (i = 0; i < len; i++) {
+		if (in[i] == '\r') {
+			out[o++] = '\n';
+			if (i + 1 < len && in[i + 1] == '\n')
+				i++;
+		} else if (in[i] == '\0') {
+			*nuls = 1;
+			out[o++] = nul_to;
+		} else {
+			out[o++] = in[i];
+		}
+	}
+	return o;
+}
+
+/*
+ * Random runs of text, CR, LF, CRLF and NUL (at the start, the end and
+ * side by side): the message's buffer after parsing is ref_normalise()
+ * of it, and a quoted-printable part carrying the same bytes decodes to
+ * them with NUL as SUB (0x1a); MAIL_F_HAS_NULS exactly when a NUL was in.
+ */
+static void
+test_line_ends_random(void **state)
+{
+	static const unsigned char alpha[] = { 'a', 'b', ' ', '\r', '\n',
+		'\0', 'x', '\r', '\n' };
+	unsigned seed = 4242;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 400; round++) {
+		struct tbuf b;
+		unsigned char body[600], want[700];
+		size_t n = (seed = seed * 1103515245u + 12345u) % 600, i, wl;
+		struct report *rep = NULL;
+		const char *err = NULL, *text;
+		unsigned char *copy, *ref;
+		int nuls, bnuls;
+		size_t tl;
+
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			body[i] = alpha[(seed >> 16) % sizeof(alpha)];
+		}
+		tbuf_init(&b);
+		tbuf_add(&b, "From: MAILER-DAEMON@mx.example.net\r\n"
+			     "Subject: failure notice\r\n"
+			     "Content-Type: text/plain; charset=utf-8\r\n"
+			     "Content-Transfer-Encoding: quoted-printable\r\n"
+			     "\r\n");
+		for (i = 0; i < n; i++)
+			tbuf_addf(&b, "=%02X", body[i]);
+		tbuf_add(&b, "\r\n");
+		tbuf_addn(&b, (const char *)body, n);
+		copy = exact_copy(b.p, b.len);
+		ref = malloc(b.len + 1);
+		assert_non_null(ref);
+		wl = ref_normalise(copy, b.len, ' ', ref, &nuls);
+		assert_int_equal(report_parse(copy, b.len, &rep, &err), 0);
+		assert_int_equal(rep->msg.len, wl);
+		assert_memory_equal(rep->msg.buf, ref, wl);
+		assert_int_equal((rep->msg.flags & MAIL_F_HAS_NULS) != 0, nuls);
+		/* the part: its QP line holds the bytes, then comes the raw
+		 * copy (text of the part too, with its own line ends) */
+		assert_true(rep->msg.nparts >= 1);
+		text = mail_part_text(&rep->msg, &rep->msg.parts[0], &tl);
+		wl = ref_normalise(body, n, 0x1a, want, &bnuls);
+		assert_true(tl >= wl);
+		assert_memory_equal(text, want, wl);
+		report_free(&rep);
+		free(ref);
+		free(copy);
+		tbuf_free(&b);
+	}
+}
+
 int
 main(void)
 {
@@ -331,6 +416,7 @@ main(void)
 	    cmocka_unit_test(test_iconv_state_reset),
 	    cmocka_unit_test(test_iconv_many_charsets),
 	    cmocka_unit_test(test_unknown_charset),
+	    cmocka_unit_test(test_line_ends_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
