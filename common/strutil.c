@@ -11,24 +11,62 @@ next_byte(const char *p, const char *end, int c)
 	return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
 }
 
+/*
+ * Which byte of a lower-case needle to look for first: the one least
+ * likely in text, so that memchr() stops at fewer candidates. A byte
+ * that is no letter has one case (one cursor) and is rarer in prose than
+ * any letter but a few; among letters, the rarest by English frequency.
+ */
+static size_t
+anchor_of(const char *needle, size_t nlen)
+{
+	/* rank by byte: letters from most (1) to least (26) frequent in
+	 * English text, "etaoinshrdlcumwfgypbvkjxqz"; space 0; any other
+	 * byte 27 (no letter: one case) */
+	static const unsigned char rank[256] = {
+		[' '] = 0, ['e'] = 1, ['t'] = 2, ['a'] = 3, ['o'] = 4,
+		['i'] = 5, ['n'] = 6, ['s'] = 7, ['h'] = 8, ['r'] = 9,
+		['d'] = 10, ['l'] = 11, ['c'] = 12, ['u'] = 13, ['m'] = 14,
+		['w'] = 15, ['f'] = 16, ['g'] = 17, ['y'] = 18, ['p'] = 19,
+		['b'] = 20, ['v'] = 21, ['k'] = 22, ['j'] = 23, ['x'] = 24,
+		['q'] = 25, ['z'] = 26,
+	};
+	size_t j, best = 0;
+	int r, top = -1;
+
+	for (j = 0; j < nlen; j++) {
+		unsigned char c = (unsigned char)needle[j];
+
+		r = rank[c] != 0 || c == ' ' ? rank[c] : 27;
+		if (r > top) {
+			top = r;
+			best = j;
+		}
+	}
+	return best;
+}
+
 const char *
 ci_find_lower(const char *hay, size_t len, const char *needle, size_t nlen)
 {
 	const char *end, *lo, *up, *p;
 	int first, upper;
-	size_t j;
+	size_t j, k;
 
 	if (nlen == 0)
 		return hay;
 	if (nlen > len)
 		return NULL;
-	/* candidates are the first byte in either case: two memchr cursors,
-	 * each advanced only past what it found, keep this linear */
-	end = hay + len - nlen + 1;
-	first = (unsigned char)needle[0];
+	/* candidates are the anchor byte (needle[k]) in either case: two
+	 * memchr cursors, each advanced only past what it found, keep this
+	 * linear; a candidate's start is k bytes before, so they come in
+	 * the order of their starts and the first match is the leftmost */
+	k = anchor_of(needle, nlen);
+	end = hay + len - nlen + 1 + k;
+	first = (unsigned char)needle[k];
 	upper = (first >= 'a' && first <= 'z') ? first - ('a' - 'A') : first;
-	lo = next_byte(hay, end, first);
-	up = upper != first ? next_byte(hay, end, upper) : NULL;
+	lo = next_byte(hay + k, end, first);
+	up = upper != first ? next_byte(hay + k, end, upper) : NULL;
 	while (lo != NULL || up != NULL) {
 		if (up == NULL || (lo != NULL && lo < up)) {
 			p = lo;
@@ -37,8 +75,9 @@ ci_find_lower(const char *hay, size_t len, const char *needle, size_t nlen)
 			p = up;
 			up = next_byte(p + 1, end, upper);
 		}
-		for (j = 1; j < nlen; j++) {
-			if (bd_lower((unsigned char)p[j]) !=
+		p -= k;
+		for (j = 0; j < nlen; j++) {
+			if (j != k && bd_lower((unsigned char)p[j]) !=
 			    (unsigned char)needle[j])
 				break;
 		}

@@ -456,6 +456,75 @@ test_ci_find(void **state)
 	assert_false(ci_equal("delivered", "delivere"));
 }
 
+/* the definition: the leftmost start where every byte agrees, cased */
+static const char *
+ref_ci_find(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i, j;
+
+	for (i = 0; i + n <= len; i++) {
+		for (j = 0; j < n; j++) {
+			unsigned char a = (unsigned char)hay[i + j];
+			unsigned char b = (unsigned char)needle[j];
+
+			if ((a >= 'A' && a <= 'Z' ? a + 32 : a) !=
+			    (b >= 'A' && b <= 'Z' ? b + 32 : b))
+				break;
+		}
+		if (j == n)
+			return hay + i;
+	}
+	return NULL;
+}
+
+/*
+ * ci_find() looks for a needle's rarest byte first (a non-letter, else
+ * the least frequent letter): random needles and texts over a small
+ * alphabet of both cases, spaces and punctuation, exact-size copies (ASan
+ * sees a read past either end), against the byte-by-byte definition.
+ */
+static void
+test_ci_find_random(void **state)
+{
+	static const char alpha[] = "aAeEzZ q-Q.";
+	unsigned seed = 31337;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 20000; round++) {
+		char needle[10], text[80];
+		size_t nl = (seed = seed * 1103515245u + 12345u) % 9;
+		size_t tl = (seed = seed * 1103515245u + 12345u) % 80, i;
+		unsigned char *copy;
+		const char *got, *want;
+
+		for (i = 0; i < nl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			needle[i] = alpha[(seed >> 16) % (sizeof(alpha) - 1)];
+		}
+		needle[nl] = '\0';
+		for (i = 0; i < tl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			text[i] = alpha[(seed >> 16) % (sizeof(alpha) - 1)];
+		}
+		/* now and then the needle itself, at a random place */
+		if (nl > 0 && nl <= tl && round % 3 == 0) {
+			size_t at = (seed >> 8) % (tl - nl + 1);
+
+			memcpy(text + at, needle, nl);
+		}
+		copy = exact_copy(text, tl);
+		got = ci_find((const char *)copy, tl, needle);
+		want = ref_ci_find((const char *)copy, tl, needle);
+		if (got != want)
+			fail_msg("\"%s\" in \"%.*s\": at %td, want %td", needle,
+			    (int)tl, text,
+			    got != NULL ? got - (const char *)copy : -1,
+			    want != NULL ? want - (const char *)copy : -1);
+		free(copy);
+	}
+}
+
 static void
 test_str_squeeze(void **state)
 {
@@ -499,6 +568,7 @@ main(void)
 	    cmocka_unit_test(test_utf8_seq),
 	    cmocka_unit_test(test_utf8_clean),
 	    cmocka_unit_test(test_ci_find),
+	    cmocka_unit_test(test_ci_find_random),
 	    cmocka_unit_test(test_str_squeeze),
 	};
 
