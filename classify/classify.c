@@ -27,6 +27,7 @@
 #include "decision.h"
 #include "mail/mail_limits.h"
 #include "provider.h"
+#include "textkey.h"
 
 bool
 classify_match(const char *text, size_t len, const char *pattern)
@@ -89,64 +90,14 @@ temporary(const struct report_rcpt *r)
 }
 
 /*
- * The diagnostic, lower-cased once for both passes of the rules, with the
- * set of byte pairs it contains: a rule needs every pair of each piece of
- * its pattern, and a few of them looked up (rule_keys below) rule out
- * most of the table before any substring search.
+ * The diagnostic is lower-cased once for both passes of the rules, with
+ * the set of byte pairs it contains (textkey.h); per rule, the key pairs
+ * of its pattern, found once: the walk over the pattern's text per rule
+ * and diagnostic was most of the rules' cost (issue 16).
  */
-struct diag {
-	char buf[MAIL_MAX_DIAG + 1];
-	size_t len;
-	uint64_t pairs[65536 / 64];
-	/* the distinct pairs, in the order first seen */
-	uint16_t seen[MAIL_MAX_DIAG];
-	size_t nseen;
-};
-
-static unsigned
-pair(const char *p)
-{
-	return (unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1];
-}
-
-static void
-diag_init(struct diag *d, const struct report_rcpt *r)
-{
-	size_t i;
-
-	d->len = 0;
-	d->nseen = 0;
-	d->buf[0] = '\0';
-	if (r->diagnostic == NULL)
-		return;
-	d->len = strlen(r->diagnostic);
-	if (d->len > MAIL_MAX_DIAG)
-		d->len = MAIL_MAX_DIAG;
-	for (i = 0; i < d->len; i++)
-		d->buf[i] = (char)bd_lower((unsigned char)r->diagnostic[i]);
-	d->buf[d->len] = '\0';
-	memset(d->pairs, 0, sizeof(d->pairs));
-	for (i = 0; i + 1 < d->len; i++) {
-		unsigned b = pair(d->buf + i);
-		uint64_t bit = (uint64_t)1 << (b % 64);
-
-		if (!(d->pairs[b / 64] & bit))
-			d->seen[d->nseen++] = (uint16_t)b;
-		d->pairs[b / 64] |= bit;
-	}
-}
-
-/*
- * Per rule, up to KEY_PAIRS byte pairs of the longest piece of its
- * pattern, spread over it (first, last, between), found once: the walk
- * over the pattern's text per rule and diagnostic was most of the rules'
- * cost (issue 16).
- */
-#define KEY_PAIRS 6
 struct rule_key {
-	uint16_t pair[KEY_PAIRS];
-	unsigned n;
-	unsigned bucket; /* its pass_index bucket, when n > 0 */
+	struct textkey key;
+	unsigned bucket; /* its pass_index bucket, when key.n > 0 */
 };
 static struct rule_key *rule_keys;
 /* the precise rules' indexes and the weak ones', each in table order:
@@ -185,11 +136,11 @@ key_bucket(unsigned pair)
 static unsigned
 index_pair(const struct rule_key *key, const unsigned *uses)
 {
-	unsigned j, best = key->pair[0];
+	unsigned j, best = key->key.pair[0];
 
-	for (j = 1; j < key->n; j++) {
-		if (uses[key_bucket(key->pair[j])] < uses[key_bucket(best)])
-			best = key->pair[j];
+	for (j = 1; j < key->key.n; j++) {
+		if (uses[key_bucket(key->key.pair[j])] < uses[key_bucket(best)])
+			best = key->key.pair[j];
 	}
 	return best;
 }
@@ -208,13 +159,13 @@ index_build(unsigned j)
 	fill = xcalloc(KEY_BUCKETS + 1, sizeof(*fill));
 	uses = xcalloc(KEY_BUCKETS, sizeof(*uses));
 	for (k = 0; k < classify_nrules; k++) {
-		for (i = 0; i < rule_keys[k].n; i++)
-			uses[key_bucket(rule_keys[k].pair[i])]++;
+		for (i = 0; i < rule_keys[k].key.n; i++)
+			uses[key_bucket(rule_keys[k].key.pair[i])]++;
 	}
 	for (i = 0; i < pass_n[j]; i++) {
 		const struct rule_key *key = &rule_keys[pass_rules[j][i]];
 
-		if (key->n > 0)
+		if (key->key.n > 0)
 			x->start[key_bucket(index_pair(key, uses)) + 1]++;
 	}
 	for (b = 0; b < KEY_BUCKETS; b++)
@@ -223,7 +174,7 @@ index_build(unsigned j)
 	for (i = 0; i < pass_n[j]; i++) {
 		struct rule_key *key = &rule_keys[pass_rules[j][i]];
 
-		if (key->n == 0) {
+		if (key->key.n == 0) {
 			x->keyless[x->nkeyless++] = (uint16_t)i;
 			continue;
 		}
@@ -247,65 +198,33 @@ keys_build(void)
 		j = (classify_rules[k].flags & CR_WEAK) != 0;
 		pass_rules[j][pass_n[j]++] = k;
 	}
-	for (k = 0; k < classify_nrules; k++) {
-		const char *p = classify_rules[k].pattern, *best = NULL;
-		size_t bl = 0;
-		struct rule_key *key = &rule_keys[k];
-
-		while (*p != '\0') {
-			const char *star = strchr(p, '*');
-			size_t n = star != NULL ? (size_t)(star - p) : strlen(p);
-
-			if (n > bl) {
-				best = p;
-				bl = n;
-			}
-			if (star == NULL)
-				break;
-			p = star + 1;
-		}
-		for (j = 0; bl >= 2 && j < KEY_PAIRS; j++) {
-			size_t at = (bl - 2) * j / (KEY_PAIRS - 1);
-			uint16_t b = (uint16_t)pair(best + at);
-
-			if (key->n == 0 || key->pair[key->n - 1] != b)
-				key->pair[key->n++] = b;
-		}
-	}
+	for (k = 0; k < classify_nrules; k++)
+		textkey_of(classify_rules[k].pattern, &rule_keys[k].key);
 	index_build(0);
 	index_build(1);
 }
 
 /* False when the rule needs a byte pair the text lacks. */
 static bool
-may_match(const struct diag *d, unsigned k)
+may_match(const struct diagtext *d, unsigned k)
 {
-	const struct rule_key *key = &rule_keys[k];
-	unsigned j;
-
-	for (j = 0; j < key->n; j++) {
-		unsigned b = key->pair[j];
-
-		if (!(d->pairs[b / 64] & ((uint64_t)1 << (b % 64))))
-			return false;
-	}
-	return true;
+	return textkey_may(d, &rule_keys[k].key);
 }
 
 bool
 classify_rule_candidate(const char *text, size_t len, unsigned k)
 {
-	static _Thread_local struct diag d;
+	static _Thread_local struct diagtext d;
 	struct report_rcpt r = { 0 };
 	char *t = xstrndup(text, len);
 	bool ok;
 
 	pthread_once(&keys_once, keys_build);
 	r.diagnostic = t;
-	diag_init(&d, &r);
+	diagtext_init(&d, r.diagnostic);
 	ok = k < classify_nrules && may_match(&d, k);
 	/* and by_text() visits its bucket */
-	if (ok && rule_keys[k].n > 0 &&
+	if (ok && rule_keys[k].key.n > 0 &&
 	    pass_index[(classify_rules[k].flags & CR_WEAK) != 0].usable) {
 		size_t s;
 
@@ -334,7 +253,7 @@ rule_applies(
 
 /* Rule k of the table when it applies and its pattern occurs. */
 static bool
-try_rule(const struct report_rcpt *r, const struct diag *d, bool weak,
+try_rule(const struct report_rcpt *r, const struct diagtext *d, bool weak,
     unsigned k, struct verdict *v)
 {
 	const struct classify_rule *ru = &classify_rules[k];
@@ -352,7 +271,7 @@ try_rule(const struct report_rcpt *r, const struct diag *d, bool weak,
 
 /* The first rule of one pass (weak or not) whose pattern occurs. */
 static bool
-by_text(const struct report_rcpt *r, const struct diag *d, bool weak,
+by_text(const struct report_rcpt *r, const struct diagtext *d, bool weak,
     struct verdict *v)
 {
 	const struct pass_index *x = &pass_index[weak];
@@ -449,7 +368,7 @@ feedback(const struct report_rcpt *r, struct verdict *v)
 static void
 decide(const struct report *rep, const struct report_rcpt *r, struct verdict *v)
 {
-	struct diag d;
+	struct diagtext d;
 	enum reason sr;
 
 	if (rep->kind == REPORT_FEEDBACK) {
@@ -475,18 +394,18 @@ decide(const struct report *rep, const struct report_rcpt *r, struct verdict *v)
 			return;
 		}
 	}
+	diagtext_init(&d, r->diagnostic);
 	{
 		/* the remote provider's own documented code (provider.h) */
 		struct provider_verdict pv;
 
-		if (provider_reason(rep, r, &pv)) {
+		if (provider_reason(rep, r, &d, &pv)) {
 			set(v, pv.reason, LAYER_PROVIDER, pv.rule, pv.matched);
 			if ((pv.flags & PE_FINAL) != 0)
 				return;
 			goto table;
 		}
 	}
-	diag_init(&d, r);
 	if (by_text(r, &d, false, v))
 		goto table;
 	sr = status_reason(r->status);

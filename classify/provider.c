@@ -4,6 +4,7 @@
  * case-insensitive substring searches only.
  */
 #include "provider.h"
+#include "textkey.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -329,29 +330,49 @@ provider_code(const struct provider *p, const char *s, size_t len)
 	return -1;
 }
 
+/* Per provider, each text entry's key (textkey.h), found once. */
+static struct textkey **entry_keys;
+static pthread_once_t entry_once = PTHREAD_ONCE_INIT;
+
+static void
+entry_keys_build(void)
+{
+	size_t i, k;
+
+	entry_keys = xcalloc(provider_count + 1, sizeof(*entry_keys));
+	for (i = 0; i < provider_count; i++) {
+		const struct provider *p = &provider_table[i];
+
+		entry_keys[i] = xcalloc(p->nentries + 1, sizeof(**entry_keys));
+		for (k = 0; k < p->nentries; k++) {
+			if (p->entries[k].text != NULL)
+				textkey_of(p->entries[k].text, &entry_keys[i][k]);
+		}
+	}
+}
+
 bool
 provider_reason(const struct report *rep, const struct report_rcpt *r,
-    struct provider_verdict *pv)
+    const struct diagtext *d, struct provider_verdict *pv)
 {
 	const struct provider *p;
-	const char *d = r->diagnostic;
-	char low[MAIL_MAX_DIAG + 1];
-	size_t len, k;
+	const struct textkey *keys;
+	size_t k;
 	int code;
 
-	if (d == NULL || d[0] == '\0')
+	if (r->diagnostic == NULL || r->diagnostic[0] == '\0')
 		return false;
 	if ((p = provider_identify(rep, r)) == NULL)
 		return false;
-	len = strnlen(d, MAIL_MAX_DIAG); /* the part classify.c reads */
-	for (k = 0; k < len; k++)
-		low[k] = (char)bd_lower((unsigned char)d[k]);
-	low[len] = '\0';
-	code = provider_code(p, d, len);
+	pthread_once(&entry_once, entry_keys_build);
+	keys = entry_keys[p - provider_table];
+	/* d->buf: the part classify.c reads, lower-cased */
+	code = provider_code(p, r->diagnostic, d->len);
 	for (k = 0; k < p->nentries; k++) {
 		const struct provider_entry *e = &p->entries[k];
 
-		if (e->text != NULL ? !classify_match(low, len, e->text)
+		if (e->text != NULL ? !textkey_may(d, &keys[k]) ||
+			!classify_match(d->buf, d->len, e->text)
 				    : code < e->lo || code > e->hi)
 			continue;
 		pv->reason = e->reason;

@@ -73,12 +73,14 @@ const struct provider *provider_identify(
     const struct report *rep, const struct report_rcpt *r);
 
 /*
- * The identified provider's documented reason for r's diagnostic. False,
+ * The identified provider's documented reason for r's diagnostic, d (its
+ * lower-cased text and pairs, textkey.h). False,
  * leaving *pv untouched, when no provider is identified or none of its
  * entries occurs.
  */
+struct diagtext;
 bool provider_reason(const struct report *rep, const struct report_rcpt *r,
-    struct provider_verdict *pv);
+    const struct diagtext *d, struct provider_verdict *pv);
 
 /* The numeric code after one of p's num_tags in s[0..len), or -1. */
 int provider_code(const struct provider *p, const char *s, size_t len);

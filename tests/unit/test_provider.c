@@ -16,6 +16,7 @@
 
 #include "classify/classify.h"
 #include "classify/provider.h"
+#include "classify/textkey.h"
 
 struct fixture {
 	struct report rep;
@@ -270,6 +271,59 @@ static const struct {
 	REASON_AUTHFAILURE, "mimecast.spf"},
 };
 
+/* provider_reason() over f's diagnostic, as classify.c calls it */
+static bool
+reason_of(struct fixture *f, struct provider_verdict *pv)
+{
+	static struct diagtext d;
+
+	diagtext_init(&d, f->r.diagnostic);
+	return provider_reason(&f->rep, &f->r, &d, pv);
+}
+
+/*
+ * The pair filter (textkey.h) never rules out an entry whose text
+ * occurs: every entry's own text, its stars filled, inside other words.
+ */
+static void
+test_entry_keys(void **state)
+{
+	size_t i, k, n = 0;
+
+	(void)state;
+	for (i = 0; i < provider_count; i++) {
+		const struct provider *p = &provider_table[i];
+
+		for (k = 0; k < p->nentries; k++) {
+			static struct diagtext d;
+			const char *t = p->entries[k].text, *c;
+			struct textkey key;
+			char buf[600];
+			size_t o = 0;
+
+			if (t == NULL)
+				continue;
+			o = (size_t)snprintf(buf, sizeof(buf), "550 5.7.1 ");
+			for (c = t; *c != '\0' && o + 4 < sizeof(buf); c++) {
+				if (*c == '*') {
+					memcpy(buf + o, " x ", 3);
+					o += 3;
+				} else {
+					buf[o++] = *c;
+				}
+			}
+			buf[o] = '\0';
+			diagtext_init(&d, buf);
+			textkey_of(t, &key);
+			assert_true(classify_match(d.buf, d.len, t));
+			if (!textkey_may(&d, &key))
+				fail_msg("%s: its own text ruled out", p->entries[k].name);
+			n++;
+		}
+	}
+	assert_true(n > 50);
+}
+
 static void
 test_codes(void **state)
 {
@@ -288,7 +342,7 @@ test_codes(void **state)
 			fail_msg("case %zu: identified %s, want %s", i,
 			    p != NULL ? p->name : "none", cases[i].provider);
 		memset(&pv, 0, sizeof(pv));
-		if (!provider_reason(&f.rep, &f.r, &pv))
+		if (!reason_of(&f, &pv))
 			fail_msg("case %zu (%s): no entry matched", i,
 			    cases[i].rule);
 		if (pv.reason != cases[i].want ||
@@ -389,7 +443,7 @@ test_unidentified(void **state)
 			fail_msg("diag %zu: identified %s", i,
 			    provider_identify(&f.rep, &f.r)->name);
 		memset(&pv, 0x5a, sizeof(pv));
-		assert_false(provider_reason(&f.rep, &f.r, &pv));
+		assert_false(reason_of(&f, &pv));
 		assert_int_equal(pv.flags, 0x5a5a5a5au); /* untouched */
 		classify_rcpt(&f.rep, &f.r, 0, &v);
 		if (provider_rule(v.rule))
@@ -413,7 +467,7 @@ test_unidentified(void **state)
 	{
 		struct provider_verdict pv;
 
-		assert_false(provider_reason(&f.rep, &f.r, &pv));
+		assert_false(reason_of(&f, &pv));
 	}
 }
 
@@ -626,6 +680,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_codes),
+	    cmocka_unit_test(test_entry_keys),
 	    cmocka_unit_test(test_classify),
 	    cmocka_unit_test(test_unidentified),
 	    cmocka_unit_test(test_code_numbers),
