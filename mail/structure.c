@@ -45,6 +45,42 @@ enum ctype {
 	CT_DIGEST,  /* multipart/digest: its parts are messages by default */
 };
 
+/*
+ * The value v[0..n): message/rfc822 or message/global anywhere in it,
+ * else multipart/digest, else multipart or message/ (issue 16: each
+ * "message/" and "multipart" is found once and what follows it looked at,
+ * instead of a search of the whole value per type).
+ */
+static enum ctype
+ctype_of(const char *v, size_t n)
+{
+	const char *p, *end = v + n;
+	bool nests = false, digest = false;
+
+	for (p = v; (p = ci_find_lower(p, (size_t)(end - p), "message/", 8)) !=
+	     NULL;
+	     p += 8) {
+		nests = true;
+		if (ci_starts(p + 8, (size_t)(end - p - 8), "rfc822") ||
+		    ci_starts(p + 8, (size_t)(end - p - 8), "global"))
+			return CT_MESSAGE;
+	}
+	for (p = v; (p = ci_find_lower(p, (size_t)(end - p), "multipart", 9)) !=
+	     NULL;
+	     p += 9) {
+		nests = true;
+		if (ci_starts(p + 9, (size_t)(end - p - 9), "/digest"))
+			digest = true;
+	}
+	return digest ? CT_DIGEST : nests ? CT_NESTS : CT_OTHER;
+}
+
+int
+mail_structure_ctype(const char *v, size_t n)
+{
+	return (int)ctype_of(v, n);
+}
+
 static enum ctype
 content_type_at(const char *s, size_t len, size_t i)
 {
@@ -62,15 +98,7 @@ content_type_at(const char *s, size_t len, size_t i)
 					 (s[e + 1] == ' ' || s[e + 1] == '\t')))
 			break;
 	}
-	if (ci_find(s + b, e - b, "message/rfc822") != NULL ||
-	    ci_find(s + b, e - b, "message/global") != NULL)
-		return CT_MESSAGE;
-	if (ci_find(s + b, e - b, "multipart/digest") != NULL)
-		return CT_DIGEST;
-	if (ci_find(s + b, e - b, "multipart") != NULL ||
-	    ci_find(s + b, e - b, "message/") != NULL)
-		return CT_NESTS;
-	return CT_OTHER;
+	return ctype_of(s + b, e - b);
 }
 
 /*

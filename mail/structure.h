@@ -31,6 +31,13 @@ struct mail_cut_limits {
 
 extern const struct mail_cut_limits mail_cut_limits_default;
 
+/*
+ * What the pass makes of a Content-Type value v[0..n): 0 a discrete type,
+ * 1 multipart/ or message/ (a level), 2 message/rfc822 or message/global
+ * (a header follows), 3 multipart/digest. For tests.
+ */
+int mail_structure_ctype(const char *v, size_t n);
+
 size_t mail_structure_cut_within(const char *s, size_t len,
     const struct mail_cut_limits *lim, unsigned *flags);
 

@@ -17,6 +17,9 @@
 #include "mail/mail_limits.h"
 #include "mail/message.h"
 #include "mail/mime_field.h"
+#include "mail/structure.h"
+#include "common/strutil.h"
+#include "testgen.h"
 
 struct want {
 	const char *type;
@@ -362,6 +365,58 @@ test_many_params(void **state)
 	free(m);
 }
 
+/* the pre-pass's Content-Type reading as it was first written: a search
+ * of the whole value per type */
+static int
+ref_ctype(const char *v, size_t n)
+{
+	if (ci_find(v, n, "message/rfc822") != NULL ||
+	    ci_find(v, n, "message/global") != NULL)
+		return 2;
+	if (ci_find(v, n, "multipart/digest") != NULL)
+		return 3;
+	if (ci_find(v, n, "multipart") != NULL ||
+	    ci_find(v, n, "message/") != NULL)
+		return 1;
+	return 0;
+}
+
+/* Random values of the types' pieces in both cases: the one pass over a
+ * value answers what the five searches did. */
+static void
+test_ctype_random(void **state)
+{
+	static const char *const piece[] = { "message/", "rfc822", "global",
+		"multipart", "/digest", "MESSAGE/RFC822", "Multipart/Digest",
+		"message/partial", "text/plain", "; ", " ", "x", "message",
+		"/", "multi", "part", "Message/Global", "digest" };
+	unsigned seed = 2718;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 20000; round++) {
+		char v[200];
+		size_t n = 0, k = (seed = seed * 1103515245u + 12345u) % 6, i;
+		unsigned char *copy;
+
+		for (i = 0; i < k; i++) {
+			const char *p;
+
+			seed = seed * 1103515245u + 12345u;
+			p = piece[(seed >> 16) % (sizeof(piece) / sizeof(piece[0]))];
+			memcpy(v + n, p, strlen(p));
+			n += strlen(p);
+		}
+		copy = exact_copy(v, n);
+		if (mail_structure_ctype((const char *)copy, n) !=
+		    ref_ctype((const char *)copy, n))
+			fail_msg("\"%.*s\": %d, want %d", (int)n, v,
+			    mail_structure_ctype((const char *)copy, n),
+			    ref_ctype((const char *)copy, n));
+		free(copy);
+	}
+}
+
 int
 main(void)
 {
@@ -377,6 +432,7 @@ main(void)
 	    cmocka_unit_test(test_depth_cap),
 	    cmocka_unit_test(test_part_cap),
 	    cmocka_unit_test(test_many_params),
+	    cmocka_unit_test(test_ctype_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
