@@ -91,8 +91,17 @@ const char *
 ci_find(const char *hay, size_t len, const char *needle)
 {
 	char buf[256];
-	size_t n = strlen(needle), i;
+	size_t n, i;
 
+	/* most needles are lower-case literals: used as they are */
+	for (n = 0; needle[n] != '\0'; n++) {
+		if (needle[n] >= 'A' && needle[n] <= 'Z')
+			break;
+	}
+	if (needle[n] == '\0')
+		return n < sizeof(buf) ? ci_find_lower(hay, len, needle, n) :
+					 NULL;
+	n += strlen(needle + n);
 	if (n >= sizeof(buf))
 		return NULL;
 	for (i = 0; i < n; i++)
