@@ -212,23 +212,33 @@ preamble_next(const char *s, size_t len, size_t i, bool beol, size_t *r)
 
 /*
  * The first "\n--" b in s[begin..len): memmem()'s answer, found with
- * memchr() for '-' and a compare where one follows a line end. glibc's
+ * memchr() for '-' and a compare where one starts a line. glibc's
  * general memmem() reads a 50 MB base64 attachment at a tenth of
  * memchr()'s speed, once per nesting level (issue 16).
  */
 static const char *
 delim_find(const struct mp *m, size_t begin)
 {
-	const char *end = m->s + m->len, *p;
+	const char *end = m->s + m->len, *p, *nl;
 
 	if (m->len < m->dlen || begin > m->len - m->dlen)
 		return NULL;
 	for (p = m->s + begin + 1;
-	     (p = memchr(p, '-', (size_t)(end - p))) != NULL; p++) {
+	     (p = memchr(p, '-', (size_t)(end - p))) != NULL;) {
 		if ((size_t)(end - p) + 1 < m->dlen)
 			return NULL;
-		if (p[-1] == '\n' && memcmp(p - 1, m->delim, m->dlen) == 0)
-			return p - 1;
+		if (p[-1] == '\n') {
+			if (memcmp(p - 1, m->delim, m->dlen) == 0)
+				return p - 1;
+			p++;
+			continue;
+		}
+		/* a '-' inside a line starts no delimiter, nor does any other
+		 * before the line's end: a text's hyphens cost a stop per
+		 * line, not one each (issue 16) */
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return NULL;
+		p = nl + 1;
 	}
 	return NULL;
 }

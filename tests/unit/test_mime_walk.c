@@ -365,6 +365,40 @@ test_many_params(void **state)
 	free(m);
 }
 
+/*
+ * Hyphens inside lines, a delimiter's text inside a line, lines that
+ * start with '-' but are no delimiter, and "--b" not at a line start:
+ * none ends a part; the real delimiters do (delim_find() steps from a
+ * '-' inside a line to the next line).
+ */
+static void
+test_hyphens(void **state)
+{
+	static const char m[] =
+	    "From: a@example.org\n"
+	    "Content-Type: multipart/mixed; boundary=b-1\n\n"
+	    "--b-1\nContent-Type: text/plain\n\n"
+	    "one - two -- three --b-1 four\n"
+	    "-b-1 not it\n--b-2 not it\n - --b-1\n"
+	    "x-y-z--b-1\n"
+	    "--b-1\nContent-Type: text/html\n\n<p>-</p>--b-1-\n"
+	    "--b-1--\n";
+	static const struct want w[] = {
+		{"text/plain", 1, 0, "one - two -- three --b-1 four\n-b-1 "},
+		{"text/html", 1, 0, "<p>-</p>--b-1-"},
+	};
+	struct fixture f;
+
+	(void)state;
+	check(m, w, 2);
+	parse(&f, m, "\n");
+	/* the first part ends at the line before the second delimiter */
+	assert_int_equal(f.msg.parts[0].body_len,
+	    strlen("one - two -- three --b-1 four\n-b-1 not it\n"
+		   "--b-2 not it\n - --b-1\nx-y-z--b-1"));
+	done(&f);
+}
+
 /* the pre-pass's Content-Type reading as it was first written: a search
  * of the whole value per type */
 static int
@@ -433,6 +467,7 @@ main(void)
 	    cmocka_unit_test(test_part_cap),
 	    cmocka_unit_test(test_many_params),
 	    cmocka_unit_test(test_ctype_random),
+	    cmocka_unit_test(test_hyphens),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
