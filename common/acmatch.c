@@ -218,7 +218,8 @@ acm_first_each(const struct acm *a, const char *s, size_t len, size_t *first)
 		if (a->plen[i] == 0)
 			found++;
 	}
-	if (len < SPLIT_MIN || len < 4 * a->maxlen) {
+	/* no pattern to find (maxlen 0) gives the second chain no start */
+	if (len < SPLIT_MIN || a->maxlen == 0 || len < 4 * a->maxlen) {
 		for (i = 0; i < len && found < need; i++) {
 			e = a->delta[off + a->cls[p[i]]];
 			off = e & OFF_MASK;

@@ -278,6 +278,20 @@ test_random_long(void **state)
 		}
 		check_same(pats, n, text, len);
 	}
+	/* a long text and nothing matchable: empty patterns and ones over
+	 * ACM_MAX_PATTERN (maxlen 0; fuzz_acmatch found the second chain
+	 * then read one byte past the text) */
+	{
+		char text[600], big[ACM_MAX_PATTERN + 2];
+		const char *pats[3] = { "", big, "" };
+
+		memset(text, 'a', sizeof(text));
+		memset(big, 'a', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		check_same(pats, 1, text, sizeof(text));
+		check_same(pats + 1, 1, text, sizeof(text));
+		check_same(pats, 3, text, sizeof(text));
+	}
 }
 
 /*
