@@ -32,7 +32,7 @@ struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t done_cv, window_cv;
 	size_t n, next_job, next_write, window; /* in jobs */
-	struct slot *slots;
+	struct slot *slots; /* job i in slots[i % window]: a ring */
 	ordered_fn fn;
 	void *arg;
 };
@@ -64,6 +64,13 @@ run_one(struct pool *p, size_t i, struct slot *s)
 		s->rc = -1;
 }
 
+static size_t
+chunk_end(const struct pool *p)
+{
+	return p->next_job + ORDERED_CHUNK < p->n ? p->next_job + ORDERED_CHUNK
+						  : p->n;
+}
+
 static void *
 worker(void *arg)
 {
@@ -72,22 +79,22 @@ worker(void *arg)
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
+		/* a whole chunk within the window: its slots are free */
 		while (p->next_job < p->n &&
-		    p->next_job >= p->next_write + p->window)
+		    chunk_end(p) > p->next_write + p->window)
 			pthread_cond_wait(&p->window_cv, &p->lock);
 		if (p->next_job >= p->n)
 			break;
 		first = p->next_job;
-		end = first + ORDERED_CHUNK < p->n ? first + ORDERED_CHUNK :
-						     p->n;
+		end = chunk_end(p);
 		p->next_job = end;
 		pthread_mutex_unlock(&p->lock);
 		/* slots first..end are this thread's alone until done */
 		for (i = first; i < end; i++)
-			run_one(p, i, &p->slots[i]);
+			run_one(p, i, &p->slots[i % p->window]);
 		pthread_mutex_lock(&p->lock);
 		for (i = first; i < end; i++)
-			p->slots[i].done = true;
+			p->slots[i % p->window].done = true;
 		if (first == p->next_write)
 			pthread_cond_signal(&p->done_cv);
 	}
@@ -116,7 +123,7 @@ ordered_run(size_t n, unsigned threads, ordered_fn fn, void *arg)
 	pthread_cond_init(&p.window_cv, NULL);
 	p.n = n;
 	p.window = (size_t)threads * ORDERED_AHEAD * ORDERED_CHUNK;
-	p.slots = xcalloc(n, sizeof(*p.slots));
+	p.slots = xcalloc(p.window, sizeof(*p.slots));
 	p.fn = fn;
 	p.arg = arg;
 	tids = xcalloc(threads, sizeof(*tids));
@@ -133,7 +140,7 @@ ordered_run(size_t n, unsigned threads, ordered_fn fn, void *arg)
 	}
 	pthread_mutex_lock(&p.lock);
 	while (p.next_write < n) {
-		struct slot *s = &p.slots[p.next_write];
+		struct slot *s = &p.slots[p.next_write % p.window];
 
 		while (!s->done)
 			pthread_cond_wait(&p.done_cv, &p.lock);
@@ -148,7 +155,7 @@ ordered_run(size_t n, unsigned threads, ordered_fn fn, void *arg)
 		failed += s->rc < 0;
 		free(s->out);
 		free(s->err);
-		s->out = s->err = NULL;
+		memset(s, 0, sizeof(*s)); /* free for job next_write + window */
 		pthread_mutex_lock(&p.lock);
 		p.next_write++;
 		pthread_cond_broadcast(&p.window_cv);
