@@ -215,13 +215,11 @@ bool
 classify_rule_candidate(const char *text, size_t len, unsigned k)
 {
 	static _Thread_local struct diagtext d;
-	struct report_rcpt r = { 0 };
 	char *t = xstrndup(text, len);
 	bool ok;
 
 	pthread_once(&keys_once, keys_build);
-	r.diagnostic = t;
-	diagtext_init(&d, r.diagnostic);
+	diagtext_init(&d, t);
 	ok = k < classify_nrules && may_match(&d, k);
 	/* and by_text() visits its bucket */
 	if (ok && rule_keys[k].key.n > 0 &&

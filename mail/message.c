@@ -31,18 +31,25 @@
  * text between two such bytes moves as one run (memchr(), memmove()): a
  * CRLF message is a run per line, not a step per byte (issue 16).
  */
+/* The earlier of two places, either NULL when there is none. */
+static const unsigned char *
+earlier(const unsigned char *x, const unsigned char *y)
+{
+	return x == NULL || (y != NULL && y < x) ? y : x;
+}
+
 static size_t
 normalise_run(unsigned char *b, size_t len, bool nul_free,
     unsigned char nul_to, unsigned *flags)
 {
 	const unsigned char *cr = memchr(b, '\r', len);
 	const unsigned char *nul = nul_free ? NULL : memchr(b, '\0', len);
+	const unsigned char *at = earlier(cr, nul);
 	size_t i, o, next;
 
-	if (cr == NULL && nul == NULL)
+	if (at == NULL)
 		return len;
-	i = o = (size_t)((cr == NULL || (nul != NULL && nul < cr) ? nul : cr) -
-	    b);
+	i = o = (size_t)(at - b);
 	while (i < len) {
 		/* b[i] is a CR or a NUL */
 		if (b[i] == '\r') {
@@ -59,10 +66,8 @@ normalise_run(unsigned char *b, size_t len, bool nul_free,
 			cr = memchr(b + i, '\r', len - i);
 		if (nul != NULL && nul < b + i)
 			nul = memchr(b + i, '\0', len - i);
-		next = cr == NULL && nul == NULL ? len :
-		    (size_t)((cr == NULL || (nul != NULL && nul < cr) ? nul :
-									 cr) -
-			b);
+		at = earlier(cr, nul);
+		next = at != NULL ? (size_t)(at - b) : len;
 		if (next > i && o < i)
 			memmove(b + o, b + i, next - i);
 		o += next - i;
