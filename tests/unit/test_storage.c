@@ -387,7 +387,7 @@ test_pragmas(void **state)
 	assert_int_equal(raw_int(db, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(raw_int(db, "PRAGMA busy_timeout"), 5000);
 	assert_int_equal(raw_int(db, "PRAGMA cache_size"), -8192);
-	assert_int_equal(raw_int(db, "PRAGMA wal_autocheckpoint"), 4000);
+	assert_int_equal(raw_int(db, "PRAGMA wal_autocheckpoint"), 16000);
 	assert_int_equal(
 	    raw_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 }
