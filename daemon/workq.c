@@ -27,26 +27,35 @@ full(const struct workq *q, size_t size)
 	    (q->n > 0 && q->bytes + size > WORKQ_MAX_BYTES);
 }
 
-/* Called with mu held: wakes the consumer if it sleeps. */
-static void
+/*
+ * Called with mu held: whether the consumer sleeps, and is to be woken
+ * (by the caller, once it has let go of mu). Signalled under the lock,
+ * the woken thread ran on the other core at once and slept again on mu,
+ * still held: 6,300 futex waits per 100,000 messages, and with three
+ * busy threads on two cores the holder was often preempted in between.
+ */
+static bool
 wake_consumer(struct workq *q)
 {
-	if (q->cons_waits) {
-		q->cons_waits = false;
-		q->wakes++;
-		pthread_cond_signal(&q->not_empty);
-	}
+	if (!q->cons_waits)
+		return false;
+	q->cons_waits = false;
+	q->wakes++;
+	return true;
 }
 
 int
 workq_push(struct workq *q, void *item, size_t size)
 {
 	int rc = 0;
+	bool wake = false;
 
 	pthread_mutex_lock(&q->mu);
 	while (full(q, size) && !q->cancelled) {
-		/* the consumer may be waiting for a batch that cannot come */
-		wake_consumer(q);
+		/* the consumer may be waiting for a batch that cannot come:
+		 * here the wait lets go of mu */
+		if (wake_consumer(q))
+			pthread_cond_signal(&q->not_empty);
 		q->prod_waits = true;
 		pthread_cond_wait(&q->not_full, &q->mu);
 	}
@@ -60,9 +69,13 @@ workq_push(struct workq *q, void *item, size_t size)
 		q->size[at] = size;
 		q->bytes += size;
 		if (q->n >= WORKQ_WAKE)
-			wake_consumer(q);
+			wake = wake_consumer(q);
 	}
 	pthread_mutex_unlock(&q->mu);
+	/* the consumer's wait rechecks the queue: a signal after the unlock
+	 * is not lost, and the queue outlives both threads */
+	if (wake)
+		pthread_cond_signal(&q->not_empty);
 	return rc;
 }
 
@@ -83,6 +96,7 @@ void *
 workq_pop(struct workq *q)
 {
 	void *item = NULL;
+	bool wake = false;
 
 	pthread_mutex_lock(&q->mu);
 	/* once awake it drains the queue; it waits for a batch only when
@@ -106,10 +120,12 @@ workq_pop(struct workq *q)
 		    q->bytes <= WORKQ_MAX_BYTES / 2))) {
 			q->prod_waits = false;
 			q->wakes++;
-			pthread_cond_signal(&q->not_full);
+			wake = true;
 		}
 	}
 	pthread_mutex_unlock(&q->mu);
+	if (wake) /* as in workq_push() */
+		pthread_cond_signal(&q->not_full);
 	return item;
 }
 

@@ -21,7 +21,7 @@
 #include "lifecycle/outbox.h"
 
 /* PRAGMA user_version of the newest schema; storage/migrate.c has them all */
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 #define STORE_ADDR_MAX RCPT_ADDR_MAX
 

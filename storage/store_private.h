@@ -88,6 +88,11 @@ enum store_stmt {
 	STMT_MGMT_STAGED,
 	/* store_forget.c holds the SQL of these, in store_forget_sql[] */
 	STMT_FORGOTTEN,
+	/* store_stats.c holds the SQL of these, in store_stats_sql[] */
+	STMT_STATS_REASON,
+	STMT_STATS_RCPT,
+	STMT_STATS_DOMAIN,
+	STMT_STATS_DAY,
 	STMT_COUNT
 };
 
@@ -116,6 +121,21 @@ int store_override_apply(struct store *st, const struct store_override_in *in,
     int64_t now);
 /* The same for store_forget.c. */
 extern const char *const store_forget_sql[STMT_COUNT];
+/* The same for store_stats.c (SQLite only). */
+extern const char *const store_stats_sql[STMT_COUNT];
+
+/*
+ * store_stats.c, schema v14 (SQLite): the counters of bouncectl stats for
+ * the bounces this transaction inserted are added once, before it
+ * commits. store_stats_note() is told each new bounces id (the first is
+ * kept; nothing on PostgreSQL, where the trigger counts);
+ * store_stats_flush() adds the rows from there and forgets it: 0, or -1
+ * and the transaction is to be rolled back. Called by store_commit(), and
+ * before a statement that deletes or changes bounces in the same
+ * transaction, whose triggers count what is already counted.
+ */
+void store_stats_note(struct store *st, int64_t id);
+int store_stats_flush(struct store *st);
 /*
  * The inserts whose new id the caller asks for: SQLite's text here, and
  * PostgreSQL's the same with RETURNING id (store_pg.c), which gives the
@@ -157,6 +177,9 @@ struct store {
 	/* between store_begin() and its commit or rollback: a lost
 	 * connection is not made again inside (store_stmt()) */
 	bool in_tx;
+	/* SQLite: the first bounces id this transaction inserted, whose
+	 * counters are still to be added (store_stats_flush()); 0: none */
+	int64_t stats_from;
 	struct stat file;		/* path's at the open (dev, ino) */
 };
 

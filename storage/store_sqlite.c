@@ -240,6 +240,8 @@ store_stmt(struct store *st, enum store_stmt id)
 		sql = store_outbox_sql[id];
 	if (sql == NULL)
 		sql = store_forget_sql[id];
+	if (sql == NULL)
+		sql = store_stats_sql[id];
 	if (stmt == NULL) {
 		if (db_prepare(st->db, sql, DB_PREPARE_KEEP, &stmt) == -1) {
 			store_fail(st, "prepare");
@@ -702,6 +704,7 @@ store_begin(struct store *st)
 	    "BEGIN IMMEDIATE" : "BEGIN") == -1)
 		return -1;
 	st->in_tx = true;
+	st->stats_from = 0;
 	return 0;
 }
 
@@ -712,6 +715,8 @@ store_commit(struct store *st)
 	if (db_kind(st->db) == DB_POSTGRESQL && !db_in_transaction(st->db))
 		return store_failx(st, "COMMIT: cannot commit - no"
 		    " transaction is active");
+	if (store_stats_flush(st) == -1)
+		return -1; /* the caller rolls back */
 	if (run(st, STMT_COMMIT, "COMMIT") == -1)
 		return -1; /* still open on SQLite: the caller rolls back */
 	st->in_tx = false;
@@ -724,6 +729,7 @@ store_rollback(struct store *st)
 	struct db_stmt *stmt;
 
 	st->in_tx = false;
+	st->stats_from = 0;
 	/* some errors roll back by themselves
 	 * (https://www.sqlite.org/lang_transaction.html), and a lost
 	 * PostgreSQL session took its transaction with it */
@@ -813,11 +819,12 @@ store_message_add_once(
 	return 1;
 }
 
-int
-store_bounce_add(struct store *st, int64_t message,
-    const struct store_bounce *b, int64_t *id_r)
+static int
+bounce_add(struct store *st, int64_t message, const struct store_bounce *b,
+    int64_t *id_r)
 {
 	struct db_stmt *stmt = store_stmt(st, STMT_BOUNCE_ADD);
+	int64_t id = 0;
 
 	if (stmt == NULL)
 		return -1;
@@ -844,7 +851,33 @@ store_bounce_add(struct store *st, int64_t message,
 	    store_bind_opt(stmt, 21, lc_effect_name(b->effect)) ||
 	    store_bind_opt_int(stmt, 22, b->bounced_at))
 		return store_stmt_fail(st, stmt, "add bounce");
-	return store_step_insert(st, stmt, "add bounce", id_r);
+	if (store_step_insert(st, stmt, "add bounce", &id) == -1)
+		return -1;
+	if (id_r != NULL)
+		*id_r = id;
+	/* its counters, added when its transaction commits (schema v14,
+	 * store_stats.c) */
+	store_stats_note(st, id);
+	return 0;
+}
+
+int
+store_bounce_add(struct store *st, int64_t message,
+    const struct store_bounce *b, int64_t *id_r)
+{
+	int rc;
+
+	if (db_in_transaction(st->db))
+		return bounce_add(st, message, b, id_r);
+	/* alone, it is a transaction of its own: the row and its counters
+	 * commit together */
+	if (store_begin(st) == -1)
+		return -1;
+	rc = bounce_add(st, message, b, id_r);
+	if (rc == 0 && store_commit(st) == 0)
+		return 0;
+	store_rollback(st);
+	return -1;
 }
 
 /* ---- recipients ---- */

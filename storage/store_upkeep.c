@@ -157,7 +157,10 @@ store_purge(struct store *st, enum store_purge kind, int64_t before,
 	*n_r = 0;
 	if ((unsigned)kind >= STORE_PURGE_COUNT || limit == 0)
 		return store_failx(st, "purge: bad arguments");
-	if (store_tx_begin(st, &own) == -1)
+	/* the triggers that count a delete see the caller's transaction's
+	 * new bounces counted (schema v14); outside the savepoint, which
+	 * would take the counters back with it but not the rows */
+	if (store_stats_flush(st) == -1 || store_tx_begin(st, &own) == -1)
 		return -1;
 	/* the last statement deletes the rows the others prepared for */
 	for (sql = purge_sql[kind]; rc == 0 && *sql != NULL; sql++)

@@ -96,8 +96,8 @@ for f in view.sql role.sql; do
 	    -d bounced -f "$f" >"$f.log" 2>&1 ||
 	    { cat "$f.log"; fail "the documented $f failed"; }
 done
-[ "$(pg_psql 'SELECT version FROM bounced_schema')" = 13 ] ||
-    fail "the doc's SQL is written for schema version 13"
+[ "$(pg_psql 'SELECT version FROM bounced_schema')" = 14 ] ||
+    fail "the doc's SQL is written for schema versions 13 and 14"
 
 # view ADDR: the view's action for ADDR ("" for no row)
 view() {

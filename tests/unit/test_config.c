@@ -89,7 +89,8 @@ assert_defaults(const struct config *c)
 	assert_string_equal(c->maildir, "/var/mail/bounces");
 	assert_string_equal(c->quarantine, "/var/mail/bounces/.Quarantine");
 	assert_int_equal(c->rescan_interval, 300);
-	assert_int_equal(c->batch_size, 200);
+	/* the source's: 1000 for a Maildir, 200 for IMAP (derive()) */
+	assert_int_equal(c->batch_size, c->imap.host != NULL ? 200 : 1000);
 	assert_int_equal(c->policy.soft_limit, 5);
 	assert_int_equal(c->policy.soft_window, 7 * 86400);
 	assert_int_equal(c->policy.soft_decay, 30 * 86400);
@@ -166,6 +167,28 @@ test_defaults(void **state)
 		assert_no_imap(c);
 		config_free(&c);
 	}
+}
+
+/* One field, two keys: the default batch is the source's (derive()), and
+ * a size given under either key is kept */
+static void
+test_batch_default(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	c = load_ok("imap:\n  host: h\n" IMAP_LOGIN);
+	assert_int_equal(c->batch_size, 200);
+	config_free(&c);
+	c = load_ok("imap:\n  host: h\n" IMAP_LOGIN "  batch_size: 30\n");
+	assert_int_equal(c->batch_size, 30);
+	config_free(&c);
+	c = load_ok("maildir:\n  path: /m\n");
+	assert_int_equal(c->batch_size, 1000);
+	config_free(&c);
+	c = load_ok("maildir:\n  path: /m\n  batch_size: 200\n");
+	assert_int_equal(c->batch_size, 200);
+	config_free(&c);
 }
 
 static void
@@ -1699,6 +1722,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_batch_default),
 	    cmocka_unit_test(test_show),
 	    cmocka_unit_test(test_sisimai5_config),
 	    cmocka_unit_test(test_every_key),

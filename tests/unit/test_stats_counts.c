@@ -267,6 +267,49 @@ follow_changes(void **state)
 	store_close(&st);
 }
 
+/* Schema v14: a transaction's counters are added when it commits. A
+ * bounce added outside a transaction is one of its own, counted at once;
+ * a purge in the transaction that added bounces deletes some of them,
+ * whose counters its triggers take back: added first. */
+static void
+alone_and_purged(void **state)
+{
+	struct store *st;
+	sqlite3 *db;
+	int64_t msg, n = 0;
+	int i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/alone.db", tmpdir);
+	st = open_rw();
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	exec(db, "PRAGMA busy_timeout = 5000");
+	msg = add_message(st, 1);
+	for (i = 0; i < 20; i++)
+		add_random(st, msg);
+	agree(st, db);
+	assert_int_equal(store_begin(st), 0);
+	for (i = 0; i < 200; i++)
+		add_random(st, msg);
+	/* the oldest two days, this transaction's rows among them */
+	assert_int_equal(store_purge(st, STORE_PURGE_BOUNCES, T0 + 2 * DAY,
+	    1000, &n), 0);
+	assert_true(n > 40);
+	for (i = 0; i < 50; i++)
+		add_random(st, msg);
+	assert_int_equal(store_commit(st), 0);
+	agree(st, db);
+	/* a rolled back transaction leaves nothing to add to the next */
+	assert_int_equal(store_begin(st), 0);
+	for (i = 0; i < 30; i++)
+		add_random(st, msg);
+	store_rollback(st);
+	add_random(st, msg);
+	agree(st, db);
+	sqlite3_close(db);
+	store_close(&st);
+}
+
 /* A file of the version before, with bounces: migrated, its counters are
  * those of its rows, and follow from there. */
 static void
@@ -326,6 +369,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(follow_changes),
+		cmocka_unit_test(alone_and_purged),
 		cmocka_unit_test(migrate_counts),
 	};
 
